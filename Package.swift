@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Shared compiler settings: Swift 6 language mode (strict concurrency) everywhere.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "Escalate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "escalate", targets: ["escalate"]),
+        .library(name: "EscalationCore", targets: ["EscalationCore"]),
+        .library(name: "EscalationPolicy", targets: ["EscalationPolicy"]),
+        .library(name: "EscalationLint", targets: ["EscalationLint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "EscalationCore", swiftSettings: strict),
+        .target(
+            name: "EscalationPolicy",
+            dependencies: ["EscalationCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        .target(name: "EscalationLint", dependencies: ["EscalationCore", "EscalationPolicy"], swiftSettings: strict),
+        .executableTarget(
+            name: "escalate",
+            dependencies: [
+                "EscalationCore", "EscalationPolicy", "EscalationLint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "EscalationCoreTests", dependencies: ["EscalationCore"], swiftSettings: strict),
+        .testTarget(
+            name: "EscalationPolicyTests", dependencies: ["EscalationCore", "EscalationPolicy"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EscalationLintTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationLint"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+    ]
+)

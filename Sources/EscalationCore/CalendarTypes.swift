@@ -1,0 +1,134 @@
+import Foundation
+
+/// A day of the week, as written in calendars (`mon` … `sun`).
+public enum Weekday: String, Codable, Sendable, CaseIterable, Comparable {
+    case mon, tue, wed, thu, fri, sat, sun
+
+    /// Monday = 1 … Sunday = 7 (ISO 8601).
+    public var isoNumber: Int { (Weekday.allCases.firstIndex(of: self) ?? 0) + 1 }
+
+    /// Orders Monday first.
+    public static func < (lhs: Weekday, rhs: Weekday) -> Bool { lhs.isoNumber < rhs.isoNumber }
+}
+
+/// A time of day (`"09:00"`), in minutes after midnight; `24:00` is 1440.
+public struct TimeOfDay: Hashable, Codable, Sendable, Comparable, CustomStringConvertible {
+    /// Minutes after midnight, 0 … 1440.
+    public var minutes: Int
+
+    /// Creates a time of day from minutes after midnight.
+    public init(minutes: Int) { self.minutes = minutes }
+
+    /// `HH:MM`.
+    public var description: String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+
+    /// Parses `HH:MM` (24 h; `24:00` allowed).
+    public static func parse(_ text: String) -> TimeOfDay? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+            let hours = Int(parts[0]), let minutes = Int(parts[1]),
+            (0...24).contains(hours), (0...59).contains(minutes), hours < 24 || minutes == 0
+        else { return nil }
+        return TimeOfDay(minutes: hours * 60 + minutes)
+    }
+
+    /// Orders by minutes.
+    public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool { lhs.minutes < rhs.minutes }
+}
+
+/// A calendar date (`2026-12-25`) with no zone.
+public struct LocalDate: Hashable, Codable, Sendable, Comparable, CustomStringConvertible {
+    /// Year, month (1–12) and day (1–31).
+    public var year: Int, month: Int, day: Int
+
+    /// Creates a date; use `parse` to validate text.
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// `YYYY-MM-DD`.
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    /// Parses `YYYY-MM-DD`, rejecting days that do not exist (`2026-02-30`).
+    public static func parse(_ text: String) -> LocalDate? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+        else { return nil }
+        return LocalDate(year: year, month: month, day: day)
+    }
+
+    /// The number of days in a month of the Gregorian calendar.
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Orders chronologically.
+    public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+}
+
+/// An instant as written in a policy: a local date and time, read in a zone unless it carries an offset.
+public struct LocalDateTime: Hashable, Codable, Sendable, CustomStringConvertible {
+    /// The date.
+    public var date: LocalDate
+    /// The time of day.
+    public var time: TimeOfDay
+    /// An explicit UTC offset in seconds (`-06:00` → -21600), or nil to use the zone.
+    public var utcOffsetSeconds: Int?
+
+    /// Creates a local date-time.
+    public init(date: LocalDate, time: TimeOfDay, utcOffsetSeconds: Int? = nil) {
+        self.date = date
+        self.time = time
+        self.utcOffsetSeconds = utcOffsetSeconds
+    }
+
+    /// `YYYY-MM-DDTHH:MM` plus the offset when there is one.
+    public var description: String {
+        var text = "\(date)T\(time)"
+        if let offset = utcOffsetSeconds {
+            if offset == 0 {
+                text += "Z"
+            } else {
+                let sign = offset < 0 ? "-" : "+"
+                text += String(format: "%@%02d:%02d", sign, abs(offset) / 3_600, abs(offset) % 3_600 / 60)
+            }
+        }
+        return text
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM`, optionally with `:SS`, and with `Z` or `±HH:MM`.
+    public static func parse(_ text: String) -> LocalDateTime? {
+        let normalized = text.replacingOccurrences(of: " ", with: "T")
+        let pieces = normalized.split(separator: "T", omittingEmptySubsequences: false)
+        guard pieces.count == 2, let date = LocalDate.parse(String(pieces[0])) else { return nil }
+        var clock = String(pieces[1])
+        var offset: Int?
+        if clock.hasSuffix("Z") {
+            offset = 0
+            clock.removeLast()
+        } else if let signIndex = clock.lastIndex(where: { $0 == "+" || $0 == "-" }) {
+            let zone = clock[clock.index(after: signIndex)...]
+            guard let zoneTime = TimeOfDay.parse(String(zone)), zoneTime.minutes < 24 * 60 else { return nil }
+            offset = zoneTime.minutes * 60 * (clock[signIndex] == "-" ? -1 : 1)
+            clock = String(clock[..<signIndex])
+        }
+        var fields = clock.split(separator: ":", omittingEmptySubsequences: false)
+        if fields.count == 3 {
+            guard fields[2].count == 2, Int(fields[2]) == 0 else { return nil }
+            fields.removeLast()
+        }
+        guard fields.count == 2, let time = TimeOfDay.parse(fields.joined(separator: ":")), time.minutes < 1_440
+        else { return nil }
+        return LocalDateTime(date: date, time: time, utcOffsetSeconds: offset)
+    }
+}

@@ -1,0 +1,101 @@
+/// A span of time as written in a policy: wall time (`1h30m`) or business time (`1 business day`).
+public struct PolicyDuration: Hashable, Codable, Sendable, CustomStringConvertible {
+    /// Wall seconds, or for business time the open seconds beyond `businessDays`.
+    public var seconds: Int
+    /// Whether the span counts only a calendar's open hours.
+    public var isBusiness: Bool
+    /// For `N business days`: N (a business day ends at the same open-time offset N open days later).
+    public var businessDays: Int
+
+    /// A wall-clock duration.
+    public init(seconds: Int) {
+        self.seconds = seconds
+        self.isBusiness = false
+        self.businessDays = 0
+    }
+
+    /// A business duration of whole open days plus open seconds.
+    public init(businessDays: Int, businessSeconds: Int) {
+        self.seconds = businessSeconds
+        self.isBusiness = true
+        self.businessDays = businessDays
+    }
+
+    /// The canonical spelling (`1h30m`, `1 business day`).
+    public var description: String {
+        guard isBusiness else { return Self.compact(seconds) ?? "0s" }
+        func plural(_ n: Int, _ unit: String) -> String { "\(n) business \(unit)\(n == 1 ? "" : "s")" }
+        if businessDays > 0 { return plural(businessDays, "day") }
+        if seconds % 3_600 == 0 { return plural(seconds / 3_600, "hour") }
+        return plural(seconds / 60, "minute")
+    }
+
+    /// Formats seconds as `1w2d3h4m5s`, omitting zero units; nil for zero.
+    public static func compact(_ total: Int) -> String? {
+        guard total != 0 else { return nil }
+        var rest = abs(total)
+        var text = total < 0 ? "-" : ""
+        for (unit, size) in units where rest >= size {
+            text += "\(rest / size)\(unit)"
+            rest %= size
+        }
+        return text
+    }
+
+    static let units: [(String, Int)] = [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
+
+    /// Parses `30s`, `15m`, `1h30m`, `1d`, `1w`, `1 business day`, `4 business hours`, `30 business minutes`.
+    /// - Returns: the duration, or a message saying what is wrong.
+    public static func parse(_ text: String) -> Result<PolicyDuration, DurationError> {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return .failure(DurationError("the duration is empty")) }
+        let words = trimmed.split(separator: " ", omittingEmptySubsequences: true)
+        if words.count == 3, words[1] == "business" {
+            guard let count = Int(words[0]), count >= 0 else {
+                return .failure(DurationError("'\(words[0])' is not a whole number"))
+            }
+            switch words[2] {
+            case "day", "days": return .success(PolicyDuration(businessDays: count, businessSeconds: 0))
+            case "hour", "hours": return .success(PolicyDuration(businessDays: 0, businessSeconds: count * 3_600))
+            case "minute", "minutes": return .success(PolicyDuration(businessDays: 0, businessSeconds: count * 60))
+            default:
+                return .failure(DurationError("unknown business unit '\(words[2])'; use days, hours or minutes"))
+            }
+        }
+        if words.count != 1 {
+            return .failure(DurationError("write a duration like 30s, 15m, 1h30m or '1 business day'"))
+        }
+        var total = 0
+        var number = ""
+        var lastUnitIndex = -1
+        for character in trimmed {
+            if character.isASCII, character.isNumber {
+                number.append(character)
+                continue
+            }
+            guard let index = units.firstIndex(where: { $0.0 == String(character) }) else {
+                return .failure(DurationError("unknown unit '\(character)'; units are w, d, h, m, s"))
+            }
+            guard let value = Int(number) else {
+                return .failure(DurationError("a number must come before the unit '\(character)'"))
+            }
+            guard index > lastUnitIndex else {
+                return .failure(DurationError("units must each appear once, largest first (e.g. 1h30m)"))
+            }
+            lastUnitIndex = index
+            total += value * units[index].1
+            number = ""
+        }
+        if !number.isEmpty {
+            return .failure(DurationError("'\(trimmed)' has no unit; write \(trimmed)m for minutes or \(trimmed)s for seconds"))
+        }
+        return .success(PolicyDuration(seconds: total))
+    }
+}
+
+/// Why a duration could not be read.
+public struct DurationError: Error, Hashable, Sendable {
+    /// What is wrong.
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,49 @@
+import EscalationCore
+import EscalationPolicy
+
+/// Loads organisations and runs every rule over them, collecting all diagnostics.
+public struct Linter: Sendable {
+    /// The rules to run.
+    public var rules: [any PolicyRule]
+
+    /// A linter with the given rules (all built-in rules by default).
+    public init(rules: [any PolicyRule] = BuiltInRules.all.map { $0.init() }) {
+        self.rules = rules
+    }
+
+    /// The result of linting some paths.
+    public struct Report: Sendable {
+        /// The organisations linted.
+        public var organisations: [Organisation]
+        /// Every diagnostic, sorted by location.
+        public var diagnostics: [Diagnostic]
+
+        /// The number of diagnostics with this severity.
+        public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
+    }
+
+    /// Lints every organisation under the paths.
+    public func lint(paths: [String]) throws(PolicyLoader.IOError) -> Report {
+        let loaded = try PolicyLoader().load(paths: paths)
+        return Report(organisations: loaded.map(\.organisation), diagnostics: loaded.flatMap(lint).sorted())
+    }
+
+    /// Lints one organisation given as in-memory files.
+    public func lint(files: [(path: String, text: String)]) -> [Diagnostic] {
+        lint(PolicyLoader().load(files: files)).sorted()
+    }
+
+    /// Runs the rules over one loaded organisation; loader problems no rule claims are kept too.
+    public func lint(_ loaded: PolicyLoader.Loaded) -> [Diagnostic] {
+        let context = LintContext(organisation: loaded.organisation, loadDiagnostics: loaded.diagnostics)
+        var result: [Diagnostic] = []
+        var claimed = Set<String>()
+        for rule in rules {
+            claimed.insert(rule.kind.id)
+            result += rule.validate(context)
+        }
+        result += loaded.diagnostics.filter { !claimed.contains($0.rule) }
+        var seen = Set<Diagnostic>()
+        return result.filter { seen.insert($0).inserted }
+    }
+}

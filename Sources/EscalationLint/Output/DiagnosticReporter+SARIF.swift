@@ -1,0 +1,89 @@
+import EscalationCore
+import Foundation
+
+extension DiagnosticReporter {
+    private struct Text: Encodable { var text: String }
+    private struct Configuration: Encodable { var level: String }
+    private struct RuleProperties: Encodable { var code: String }
+    private struct ReportingDescriptor: Encodable {
+        var id: String, name: String
+        var shortDescription: Text, fullDescription: Text
+        var defaultConfiguration: Configuration
+        var properties: RuleProperties
+    }
+    private struct Driver: Encodable {
+        var name: String, version: String, informationUri: String
+        var rules: [ReportingDescriptor]
+    }
+    private struct Tool: Encodable { var driver: Driver }
+    private struct ArtifactLocation: Encodable { var uri: String }
+    private struct Region: Encodable { var startLine: Int, startColumn: Int }
+    private struct PhysicalLocation: Encodable { var artifactLocation: ArtifactLocation, region: Region }
+    private struct Location: Encodable { var physicalLocation: PhysicalLocation }
+    private struct Result: Encodable {
+        var ruleId: String, ruleIndex: Int?, level: String
+        var message: Text
+        var locations: [Location]
+    }
+    private struct Run: Encodable {
+        var tool: Tool
+        var results: [Result]
+        var columnKind: String
+    }
+    private struct Log: Encodable {
+        var schema: String, version: String
+        var runs: [Run]
+        enum CodingKeys: String, CodingKey {
+            case schema = "$schema"
+            case version, runs
+        }
+    }
+
+    private static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .note: "note"
+        }
+    }
+
+    /// SARIF 2.1.0: every built-in rule as a reporting descriptor, every diagnostic as a result.
+    func sarif(_ report: Linter.Report) -> String {
+        let descriptions = RuleCatalogue.descriptions
+        let rules = descriptions.map {
+            ReportingDescriptor(
+                id: $0.id, name: $0.name.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+                shortDescription: Text(text: $0.name), fullDescription: Text(text: $0.summary),
+                defaultConfiguration: Configuration(level: Self.level($0.kind.severity)),
+                properties: RuleProperties(code: $0.kind.code))
+        }
+        let results = report.diagnostics.map { diagnostic in
+            Result(
+                ruleId: diagnostic.rule, ruleIndex: descriptions.firstIndex { $0.id == diagnostic.rule },
+                level: Self.level(diagnostic.severity),
+                message: Text(text: diagnostic.hint.map { "\(diagnostic.message). Hint: \($0)" } ?? diagnostic.message),
+                locations: diagnostic.location.map { location in
+                    [
+                        Location(
+                            physicalLocation: PhysicalLocation(
+                                artifactLocation: ArtifactLocation(uri: location.file),
+                                region: Region(startLine: location.line, startColumn: location.column)))
+                    ]
+                } ?? [])
+        }
+        let log = Log(
+            schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0",
+            runs: [
+                Run(
+                    tool: Tool(
+                        driver: Driver(
+                            name: "escalate", version: toolVersion,
+                            informationUri: "https://escalate.example.org/docs/policy-language", rules: rules)),
+                    results: results, columnKind: "unicodeCodePoints")
+            ])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(log), let text = String(data: data, encoding: .utf8) else { return "{}" }
+        return text + "\n"
+    }
+}

@@ -1,0 +1,25 @@
+extension Policy {
+    /// Every step of the policy with a label for messages: layers, reminders and hook steps.
+    public var labelledSteps: [(label: String, step: Step)] {
+        var result: [(String, Step)] = layers.enumerated().map { index, layer in
+            ("layer '\(layer.id.isEmpty ? "#\(index + 1)" : layer.id)' of policy '\(id.value)'", layer.step)
+        }
+        if let reminders { result.append(("the reminders of policy '\(id.value)'", reminders.step)) }
+        result += hooks.acknowledge.enumerated().map { ("step \($0.offset + 1) of 'on acknowledge' in policy '\(id.value)'", $0.element) }
+        result += hooks.resolve.enumerated().map { ("step \($0.offset + 1) of 'on resolve' in policy '\(id.value)'", $0.element) }
+        for signal in hooks.signals {
+            result += signal.steps.enumerated().map {
+                ("step \($0.offset + 1) of 'on signal \(signal.name.value)' in policy '\(id.value)'", $0.element)
+            }
+        }
+        return result
+    }
+
+    /// Every target a step, cc or task of the policy names, with a label for messages.
+    public var labelledTargets: [(label: String, target: Target)] {
+        labelledSteps.flatMap { label, step in
+            step.notify.map { (label, $0) } + step.cc.map { ("cc of \(label)", $0) }
+                + step.tasks.compactMap { task in task.assignee.map { ("task '\(task.title.value)' of \(label)", $0) } }
+        }
+    }
+}

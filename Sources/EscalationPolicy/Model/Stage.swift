@@ -1,0 +1,22 @@
+import EscalationCore
+
+/// A status message posted when the incident reaches a stage, optionally taken down after `expires`.
+public struct Stage: Sendable {
+    /// What moves the incident into the stage.
+    public enum Trigger: String, Sendable, CaseIterable {
+        case trigger, acknowledge, signal, resolve
+    }
+
+    /// The stage id.
+    public var id: Located<String>
+    /// What enters it.
+    public var on: Located<Trigger>
+    /// The signal name when `on` is `signal`.
+    public var signal: Located<String>?
+    /// Where the message goes.
+    public var channel: Located<String>
+    /// The message.
+    public var template: Located<String>
+    /// Take the message down after this long.
+    public var expires: Located<PolicyDuration>?
+}

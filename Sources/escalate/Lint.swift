@@ -1,0 +1,44 @@
+import ArgumentParser
+import EscalationCore
+import EscalationLint
+import Foundation
+
+extension Escalate {
+    /// `escalate lint PATH…`: check policies and report every problem with its location.
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check policy files and report every problem at file:line:col.",
+            discussion: "Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or I/O error.")
+
+        @Argument(help: "Policy files or folders (default: policies/).")
+        var paths: [String] = []
+
+        @Option(help: "Output format: text, json, github or sarif.")
+        var format: DiagnosticFormat = .text
+
+        @Flag(help: "Treat warnings as errors for the exit status.")
+        var strict = false
+
+        @Flag(help: "List the lint rules and exit.")
+        var listRules = false
+
+        func run() throws {
+            if listRules {
+                print(RuleListing.render(RuleCatalogue.descriptions), terminator: "")
+                return
+            }
+            let report: Linter.Report
+            do {
+                report = try Linter().lint(paths: paths.isEmpty ? ["policies"] : paths)
+            } catch {
+                printError("error: \(error.description)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            print(DiagnosticReporter(format: format, toolVersion: Escalate.version).render(report), terminator: "")
+            let failing = report.count(.error) > 0 || (strict && report.count(.warning) > 0)
+            if failing { throw ExitCode(ExitStatus.failed) }
+        }
+    }
+}
+
+extension DiagnosticFormat: ExpressibleByArgument {}
