@@ -37,7 +37,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "EscalationLintTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationLint"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: strict),
     ]
 )
