@@ -7,6 +7,12 @@ public struct Anchor: Hashable, Sendable, CustomStringConvertible {
     /// Signed offset in seconds.
     public var offsetSeconds: Int
 
+    /// An anchor at a field plus an offset.
+    public init(field: String, offsetSeconds: Int) {
+        self.field = field
+        self.offsetSeconds = offsetSeconds
+    }
+
     /// `field + 15m`.
     public var description: String {
         guard let text = PolicyDuration.compact(abs(offsetSeconds)) else { return field }
