@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "escalate", targets: ["escalate"]),
         .library(name: "EscalationCore", targets: ["EscalationCore"]),
         .library(name: "EscalationPolicy", targets: ["EscalationPolicy"]),
+        .library(name: "EscalationGraph", targets: ["EscalationGraph"]),
         .library(name: "EscalationLint", targets: ["EscalationLint"]),
     ],
     dependencies: [
@@ -23,11 +24,14 @@ let package = Package(
             name: "EscalationPolicy",
             dependencies: ["EscalationCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
-        .target(name: "EscalationLint", dependencies: ["EscalationCore", "EscalationPolicy"], swiftSettings: strict),
+        .target(name: "EscalationGraph", dependencies: ["EscalationCore", "EscalationPolicy"], swiftSettings: strict),
+        .target(
+            name: "EscalationLint", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph"],
+            swiftSettings: strict),
         .executableTarget(
             name: "escalate",
             dependencies: [
-                "EscalationCore", "EscalationPolicy", "EscalationLint",
+                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

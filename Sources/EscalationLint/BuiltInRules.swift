@@ -18,5 +18,28 @@ public enum BuiltInRules {
         InvalidTemplateRule.self,
         // References.
         UnknownContactRule.self,
+        UnknownGroupRule.self,
+        UnknownScheduleRule.self,
+        UnknownChannelRule.self,
+        UnknownTemplateRule.self,
+        UnknownCalendarRule.self,
+        UnknownFieldRule.self,
+        UndefinedTemplateVariableRule.self,
+        PlaintextSecretRule.self,
+        // Semantics.
+        AnchorNotTimeRule.self,
+        FieldTypeMismatchRule.self,
+        BusinessTimeWithoutCalendarRule.self,
+        UnknownOutcomeRule.self,
+        InvalidMatchValueRule.self,
+        DuplicateStepIDRule.self,
+        InvalidIntervalRule.self,
+        // Warnings.
+        LayerWithoutAcknowledgerRule.self,
+        MissingAddressRule.self,
+        UnusedTemplateRule.self,
+        ShadowedPolicyRule.self,
+        LayerNotifiesNobodyRule.self,
+        CalendarWithoutHoursRule.self,
     ]
 }

@@ -7,7 +7,7 @@ public struct Linter: Sendable {
     public var rules: [any PolicyRule]
 
     /// A linter with the given rules (all built-in rules by default).
-    public init(rules: [any PolicyRule] = BuiltInRules.all.map { $0.init() }) {
+    public init(rules: [any PolicyRule] = RuleRegistry.all.map { $0.init() }) {
         self.rules = rules
     }
 

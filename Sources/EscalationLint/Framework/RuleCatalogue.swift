@@ -2,7 +2,7 @@
 public enum RuleCatalogue {
     /// The descriptions of all built-in rules, in registry order.
     public static var descriptions: [RuleDescription] {
-        BuiltInRules.all.map { rule in rule.description }
+        RuleRegistry.all.map { rule in rule.description }
     }
 
     /// The description of the rule with this id.

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Conversions between instants and local wall-clock time in a timezone (DST-aware, via the system tz database).
+public enum ZonedTime {
+    /// UTC.
+    public static let utc = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current
+
+    static func calendar(_ zone: TimeZone) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        calendar.firstWeekday = 2
+        return calendar
+    }
+
+    /// The zone with this IANA name, or nil.
+    public static func zone(_ identifier: String) -> TimeZone? { TimeZone(identifier: identifier) }
+
+    /// Local date, time (minutes) and weekday of an instant in a zone.
+    public static func local(_ instant: Instant, in zone: TimeZone) -> (date: LocalDate, minutes: Int, second: Int, weekday: Weekday) {
+        let components = calendar(zone).dateComponents(
+            [.year, .month, .day, .hour, .minute, .second, .weekday], from: Date(timeIntervalSince1970: TimeInterval(instant.seconds)))
+        let weekdayIndex = ((components.weekday ?? 1) + 5) % 7  // Sunday=1 → 6, Monday=2 → 0
+        return (
+            LocalDate(year: components.year ?? 1970, month: components.month ?? 1, day: components.day ?? 1),
+            (components.hour ?? 0) * 60 + (components.minute ?? 0), components.second ?? 0,
+            Weekday.allCases[weekdayIndex]
+        )
+    }
+
+    /// The instant of a local date and minute-of-day in a zone. In a DST gap the wall time does not exist and the
+    /// instant after the jump is taken; in an overlap the earlier instant. `minutes` may be 1440 (the next midnight).
+    public static func instant(_ date: LocalDate, minutes: Int, in zone: TimeZone) -> Instant {
+        if minutes >= 1_440 { return instant(nextDay(date), minutes: minutes - 1_440, in: zone) }
+        var components = DateComponents()
+        components.year = date.year
+        components.month = date.month
+        components.day = date.day
+        components.hour = minutes / 60
+        components.minute = minutes % 60
+        components.second = 0
+        guard let value = calendar(zone).date(from: components) else { return Instant(seconds: 0) }
+        return Instant(seconds: Int64(value.timeIntervalSince1970.rounded()))
+    }
+
+    /// The instant of a policy-written local date-time: its explicit offset if any, else the zone.
+    public static func instant(_ local: LocalDateTime, in zone: TimeZone) -> Instant {
+        if let offset = local.utcOffsetSeconds {
+            let utcMidnight = instant(local.date, minutes: 0, in: utc)
+            return utcMidnight.adding(seconds: local.time.minutes * 60 - offset)
+        }
+        return instant(local.date, minutes: local.time.minutes, in: zone)
+    }
+
+    /// The date after `date`.
+    public static func nextDay(_ date: LocalDate) -> LocalDate {
+        if date.day < LocalDate.daysIn(month: date.month, year: date.year) {
+            return LocalDate(year: date.year, month: date.month, day: date.day + 1)
+        }
+        if date.month < 12 { return LocalDate(year: date.year, month: date.month + 1, day: 1) }
+        return LocalDate(year: date.year + 1, month: 1, day: 1)
+    }
+
+    /// `2026-11-22T09:00:00-06:00` (or `Z` in UTC).
+    public static func iso8601(_ instant: Instant, in zone: TimeZone) -> String {
+        let parts = local(instant, in: zone)
+        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant.seconds)))
+        let suffix: String
+        if offset == 0 {
+            suffix = "Z"
+        } else {
+            suffix = String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3_600, abs(offset) % 3_600 / 60)
+        }
+        return String(format: "%@T%02d:%02d:%02d%@", parts.date.description, parts.minutes / 60, parts.minutes % 60, parts.second, suffix)
+    }
+
+    /// `Sat 2026-11-21 02:00 CST`: for timelines.
+    public static func display(_ instant: Instant, in zone: TimeZone) -> String {
+        let parts = local(instant, in: zone)
+        let date = Date(timeIntervalSince1970: TimeInterval(instant.seconds))
+        let abbreviation = zone.abbreviation(for: date) ?? zone.identifier
+        let name = parts.weekday.rawValue.prefix(1).uppercased() + parts.weekday.rawValue.dropFirst()
+        return String(format: "%@ %@ %02d:%02d %@", name, parts.date.description, parts.minutes / 60, parts.minutes % 60, abbreviation)
+    }
+}

@@ -1,0 +1,95 @@
+import EscalationCore
+
+/// An organisation compiled for evaluation: everything the engine reads, with references resolved and
+/// defaults inherited. Encodes to the stable JSON that `escalate compile` prints (keys sorted).
+public struct RuleGraph: Codable, Sendable {
+    /// The organisation id.
+    public var organisation: String
+    /// The organisation's display name.
+    public var name: String
+    /// The organisation's IANA timezone.
+    public var timezone: String
+    /// The calendar business durations use when nothing closer names one.
+    public var defaultCalendar: String?
+    /// Business-hours calendars.
+    public var calendars: [CompiledCalendar]
+    /// Contacts (addresses included; channel settings are not, so no secret is in the graph).
+    public var contacts: [CompiledContact]
+    /// Groups.
+    public var groups: [CompiledGroup]
+    /// On-call schedules.
+    public var schedules: [CompiledSchedule]
+    /// Channel instances: id, plugin and the address kind they read.
+    public var channels: [CompiledChannel]
+    /// Templates.
+    public var templates: [CompiledTemplate]
+    /// Policies, each a graph of nodes and edges.
+    public var policies: [CompiledPolicy]
+
+    /// The policy with this id.
+    public func policy(_ id: String) -> CompiledPolicy? { policies.first { $0.id == id } }
+    /// The calendar with this id.
+    public func calendar(_ id: String) -> CompiledCalendar? { calendars.first { $0.id == id } }
+    /// The schedule with this id.
+    public func schedule(_ id: String) -> CompiledSchedule? { schedules.first { $0.id == id } }
+    /// The contact with this id.
+    public func contact(_ id: String) -> CompiledContact? { contacts.first { $0.id == id } }
+    /// The group with this id.
+    public func group(_ id: String) -> CompiledGroup? { groups.first { $0.id == id } }
+    /// The channel with this id.
+    public func channel(_ id: String) -> CompiledChannel? { channels.first { $0.id == id } }
+    /// The template with this id.
+    public func template(_ id: String) -> CompiledTemplate? { templates.first { $0.id == id } }
+}
+
+/// A contact as the engine sees it.
+public struct CompiledContact: Codable, Sendable, Hashable {
+    /// Id.
+    public var id: String
+    /// Display name.
+    public var name: String
+    /// Whether the contact can acknowledge (a person) or is a shared address.
+    public var canAcknowledge: Bool
+    /// Address kind → address.
+    public var addresses: [String: String]
+    /// Ordered channels with delays, used when a step names none.
+    public var preferences: [ChannelUse]
+}
+
+/// A group as the engine sees it.
+public struct CompiledGroup: Codable, Sendable, Hashable {
+    /// Id.
+    public var id: String
+    /// Display name.
+    public var name: String
+    /// Member contact ids.
+    public var members: [String]
+}
+
+/// A channel instance as the engine sees it.
+public struct CompiledChannel: Codable, Sendable, Hashable {
+    /// Id.
+    public var id: String
+    /// Plugin id.
+    public var plugin: String
+    /// The contact address kind it reads.
+    public var addressKind: String
+}
+
+/// A template as the engine sees it.
+public struct CompiledTemplate: Codable, Sendable, Hashable {
+    /// Id.
+    public var id: String
+    /// Subject line.
+    public var subject: String?
+    /// Body.
+    public var body: String
+}
+
+/// One channel in an ordered list, used `afterSeconds` into the notification (or when the previous fails).
+public struct ChannelUse: Codable, Sendable, Hashable {
+    /// Channel id.
+    public var channel: String
+    /// Delay from the start of the notification, in seconds.
+    public var afterSeconds: Int
+}

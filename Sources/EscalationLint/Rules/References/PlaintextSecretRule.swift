@@ -1,0 +1,139 @@
+import EscalationCore
+import EscalationPolicy
+
+/// A channel setting whose name looks secret must be an `${env:NAME}` reference, and every env reference must be well formed.
+public struct PlaintextSecretRule: PolicyRule {
+    /// Creates the rule.
+    public init() {}
+
+    /// Words that make a setting name look secret.
+    public static let secretWords = [
+        "token", "secret", "password", "passwd", "api_key", "apikey", "auth", "credential", "private_key", "webhook_url",
+    ]
+
+    /// The rule's id, code, description and examples.
+    public static let description = RuleDescription(
+        kind: DiagnosticKind(id: "plaintext_secret", code: "E028", severity: .error),
+        name: "Plaintext secret",
+        summary: "A channel setting whose name looks secret (token, secret, password, api_key, auth…, webhook_url, …_key) must be exactly an ${env:NAME} reference; env references anywhere in settings must be well formed (NAME in upper case).",
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                channels:
+                  chat:
+                    plugin: slack
+                    settings:
+                      channel: "#incidents"
+                      bot_token: ${env:CHAT_BOT_TOKEN}
+                      api_url: https://slack.example.org/api
+                      auth:
+                        client_id: escalate
+                        client_secret: ${env:CHAT_CLIENT_SECRET}
+                """)
+        ],
+        triggeringExamples: [
+            RuleExample(
+                """
+                channels:
+                  chat:
+                    plugin: slack
+                    settings:
+                      channel: "#incidents"
+                      bot_token: ↓xoxb-1234-abcd
+                      auth:
+                        client_secret: ↓"s3cr3t"
+                      webhook_url: ↓https://hooks.example.org/T000/B000
+                      signing_key: ↓Bearer ${env:CHAT_SIGNING_KEY}
+                """),
+            RuleExample(
+                """
+                channels:
+                  pager:
+                    plugin: webhook
+                    settings:
+                      url: ↓https://pager.example.org/${ENV:PAGER_PATH}
+                      api_key: ↓${env:}
+                      password: ↓${env:pager_password}
+                """),
+        ])
+
+    /// Reports plaintext values under secret-looking settings and malformed env references.
+    public func validate(_ context: LintContext) -> [Diagnostic] {
+        var result: [Diagnostic] = []
+        for channel in context.organisation.channels {
+            guard let settings = channel.settings else { continue }
+            for (path, value, location) in settings.scalars() {
+                let what = "setting '\(path)' of channel '\(channel.id.value)'"
+                let hint = "move it to an environment variable and write ${env:\(Self.suggestedName(channel: channel.id.value, path: path))}"
+                if let problem = Self.malformedReference(in: value) {
+                    result.append(kind("\(what) has a malformed environment reference: \(problem)", at: location, hint: hint))
+                } else if Self.looksSecret(path), !value.isEmpty, !Self.isReference(value) {
+                    let message =
+                        value.contains("${env:")
+                        ? "\(what) looks secret but mixes plaintext with an environment reference; a secret must be exactly one ${env:NAME}"
+                        : "\(what) looks secret but holds a plaintext value (\(value.count) characters)"
+                    result.append(kind(message, at: location, hint: hint))
+                }
+            }
+        }
+        return result
+    }
+
+    /// Whether the last component of a dotted setting path (`auth.token`, `tokens[0]`) looks secret.
+    static func looksSecret(_ path: String) -> Bool {
+        let last = path.split(separator: ".").last.map(String.init) ?? path
+        let name = String(last.prefix { $0 != "[" }).lowercased()
+        return secretWords.contains { name.contains($0) } || name.hasSuffix("_key")
+    }
+
+    /// Whether the text is exactly `${env:NAME}` with NAME in `[A-Z_][A-Z0-9_]*`.
+    static func isReference(_ text: String) -> Bool {
+        guard text.hasPrefix("${env:"), text.hasSuffix("}") else { return false }
+        return isVariableName(text.dropFirst("${env:".count).dropLast())
+    }
+
+    /// `[A-Z_][A-Z0-9_]*`.
+    static func isVariableName(_ name: Substring) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || ("A"..."Z").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+    }
+
+    /// What is wrong with the first malformed `${env…}` reference in the text (without echoing it), or nil.
+    static func malformedReference(in text: String) -> String? {
+        var rest = Substring(text)
+        while let open = rest.range(of: "${") {
+            let after = rest[open.upperBound...]
+            guard after.lowercased().hasPrefix("env") else {
+                rest = after
+                continue
+            }
+            guard let close = after.firstIndex(of: "}") else { return "it has no closing '}'" }
+            let inner = after[..<close]
+            rest = after[after.index(after: close)...]
+            guard inner.hasPrefix("env") else { return "the prefix must be lower-case 'env:'" }
+            guard inner.hasPrefix("env:") else { return "write a colon after 'env', as in ${env:NAME}" }
+            let name = inner.dropFirst("env:".count)
+            if name.isEmpty { return "the variable name is empty" }
+            if !isVariableName(name) {
+                return "the variable name must be upper-case letters, digits and '_', not starting with a digit"
+            }
+        }
+        return nil
+    }
+
+    /// An environment variable name for a setting: `CHANNEL_PATH` in upper case.
+    static func suggestedName(channel: String, path: String) -> String {
+        var name = ""
+        for scalar in "\(channel)_\(path)".uppercased().unicodeScalars {
+            let keep = ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            if keep {
+                name.unicodeScalars.append(scalar)
+            } else if !name.isEmpty, !name.hasSuffix("_") {
+                name += "_"
+            }
+        }
+        while name.hasSuffix("_") { name.removeLast() }
+        if let first = name.unicodeScalars.first, ("0"..."9").contains(first) { name = "_" + name }
+        return name.isEmpty ? "NAME" : name
+    }
+}

@@ -1,0 +1,139 @@
+import EscalationCore
+import EscalationPolicy
+
+/// Every template variable must be a built-in or `incident.FIELD` for a field every policy using the template declares.
+public struct UndefinedTemplateVariableRule: PolicyRule {
+    /// Creates the rule.
+    public init() {}
+
+    /// The variables every template may use.
+    public static let builtInVariables = [
+        "incident.id", "incident.title", "incident.started_at", "incident.url", "incident.ack_url", "incident.status",
+        "incident.stage", "incident.outcome", "incident.scope", "organisation.id", "organisation.name", "policy.id",
+        "policy.name", "layer.id", "layer.name", "recipient.id", "recipient.name", "now",
+    ]
+
+    /// The rule's id, code, description and examples.
+    public static let description = RuleDescription(
+        kind: DiagnosticKind(id: "undefined_template_variable", code: "E027", severity: .error),
+        name: "Undefined template variable",
+        summary: "A '{{ variable }}' must be a built-in (incident.title, recipient.name, now, …) or 'incident.FIELD' for a field that every policy using the template declares; a missing variable is never sent as an empty string.",
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                templates:
+                  handover:
+                    subject: "{{ incident.title }} ({{ policy.name }})"
+                    body: "{{ recipient.name }}: {{ incident.owner }} owns this since {{ incident.started_at }}"
+                policies:
+                  p:
+                    name: P
+                    fields:
+                      owner: { type: contact, required: true }
+                    layers:
+                      - id: first
+                        notify: [{ field: owner }]
+                        template: handover
+                """)
+        ],
+        triggeringExamples: [
+            RuleExample(
+                """
+                templates:
+                  outage:
+                    subject: "Outage: ↓{{ incident.titel }}"
+                    body: "Region ↓{{ incident.region }} since {{ incident.started_at }}; see ↓{{ incidnet.url }}"
+                policies:
+                  p:
+                    name: P
+                    layers:
+                      - id: first
+                        notify: [{ contact: alice }]
+                        template: outage
+                """),
+            RuleExample(
+                """
+                templates:
+                  handover:
+                    body: "Owner: ↓{{ incident.owner }}"
+                policies:
+                  billing:
+                    name: Billing
+                    match: { service: billing }
+                    fields:
+                      owner: { type: contact }
+                    layers:
+                      - id: owner
+                        notify: [{ field: owner }]
+                        template: handover
+                  network:
+                    name: Network
+                    match: { service: network }
+                    layers:
+                      - id: desk
+                        notify: [{ group: team }]
+                        template: handover
+                """),
+        ])
+
+    /// Reports each variable that is neither built in nor declared by every policy using the template.
+    public func validate(_ context: LintContext) -> [Diagnostic] {
+        let organisation = context.organisation
+        var users: [String: [Policy]] = [:]
+        for policy in organisation.policies {
+            for id in Set(Self.templateIDs(of: policy)) { users[id, default: []].append(policy) }
+        }
+        let anyField = Set(organisation.policies.flatMap { $0.fields.map(\.name.value) })
+        var result: [Diagnostic] = []
+        for template in organisation.templates {
+            let using = users[template.id.value] ?? []
+            let what = "template '\(template.id.value)'"
+            for variable in template.variables where !Self.builtInVariables.contains(variable.value) {
+                let name = variable.value
+                guard name.hasPrefix("incident.") else {
+                    result.append(
+                        kind(
+                            "\(what) uses '{{ \(name) }}', which is not a built-in variable\(name.didYouMean(Self.builtInVariables))",
+                            at: variable.location,
+                            hint: "use a built-in (\(Self.builtInVariables.joined(separator: ", "))) or incident.FIELD for a declared field"))
+                    continue
+                }
+                let field = String(name.dropFirst("incident.".count))
+                if using.isEmpty {
+                    guard !anyField.contains(field) else { continue }
+                    let candidates = Self.builtInVariables + anyField.sorted().map { "incident.\($0)" }
+                    result.append(
+                        kind(
+                            "\(what) uses '{{ \(name) }}', but no policy declares field '\(field)'\(name.didYouMean(candidates))",
+                            at: variable.location,
+                            hint: "declare '\(field)' under 'fields:' of the policies that will use this template, or use a built-in variable"))
+                    continue
+                }
+                let lacking = using.filter { $0.field(field) == nil }
+                guard !lacking.isEmpty else { continue }
+                let common = using.map { Set($0.fields.map(\.name.value)) }.reduce(into: anyField) { $0.formIntersection($1) }
+                let candidates = Self.builtInVariables + common.sorted().map { "incident.\($0)" }
+                let names = lacking.map { "'\($0.id.value)'" }
+                let subject = names.count == 1 ? "policy \(names[0]), which uses it, does not" : "policies \(names.joined(separator: ", ")), which use it, do not"
+                result.append(
+                    kind(
+                        "\(what) uses '{{ \(name) }}', but \(subject) declare field '\(field)'\(name.didYouMean(candidates))",
+                        at: variable.location,
+                        hint: "declare '\(field)' under 'fields:' of \(names.count == 1 ? "policy \(names[0])" : "those policies"), or use a built-in variable"))
+            }
+        }
+        return result
+    }
+
+    /// The ids of the templates a policy sends: step templates, posts, stages and actions.
+    static func templateIDs(of policy: Policy) -> [String] {
+        var ids: [String] = []
+        for (_, step) in policy.labelledSteps {
+            if let template = step.template { ids.append(template.value) }
+            ids += step.posts.map(\.template.value)
+        }
+        ids += policy.stages.map(\.template.value)
+        ids += policy.actions.map(\.template.value)
+        return ids
+    }
+}

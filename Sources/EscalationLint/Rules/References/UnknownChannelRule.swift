@@ -1,0 +1,96 @@
+import EscalationCore
+import EscalationPolicy
+
+/// Every channel a `via`, contact preference, post, stage or action names must be declared.
+public struct UnknownChannelRule: PolicyRule {
+    /// Creates the rule.
+    public init() {}
+
+    /// The rule's id, code, description and examples.
+    public static let description = RuleDescription(
+        kind: DiagnosticKind(id: "unknown_channel", code: "E023", severity: .error),
+        name: "Unknown channel",
+        summary: "A channel named in 'via', a contact's 'preferences', a 'post', a stage or an action must be declared under 'channels'.",
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                contacts:
+                  carol:
+                    name: Carol
+                    addresses: { email: carol@example.org, sms: "+1-555-0103" }
+                    preferences: [sms, { channel: email, after: 5m }]
+                policies:
+                  p:
+                    name: P
+                    layers:
+                      - id: first
+                        notify: [{ contact: carol }]
+                        via: [sms, { channel: email, after: 2m }]
+                        template: page
+                        post:
+                          - { channel: email, template: page }
+                    stages:
+                      - id: open
+                        on: trigger
+                        channel: email
+                        template: page
+                    actions:
+                      - id: away
+                        channel: email
+                        template: page
+                """)
+        ],
+        triggeringExamples: [
+            RuleExample(
+                """
+                contacts:
+                  carol:
+                    name: Carol
+                    addresses: { email: carol@example.org }
+                    preferences: [↓e-mail]
+                policies:
+                  p:
+                    name: P
+                    layers:
+                      - id: first
+                        notify: [{ contact: carol }]
+                        via: [↓sms-text, { channel: email, after: 2m }]
+                        template: page
+                        post:
+                          - { channel: ↓slack, template: page }
+                    stages:
+                      - id: open
+                        on: trigger
+                        channel: ↓banner
+                        template: page
+                    actions:
+                      - id: away
+                        channel: ↓phone-system
+                        template: page
+                """),
+        ])
+
+    /// Reports each reference to an undeclared channel.
+    public func validate(_ context: LintContext) -> [Diagnostic] {
+        let organisation = context.organisation
+        let known = organisation.channels.map(\.id.value)
+        var references: [(String, Located<String>)] = []
+        for contact in organisation.contacts {
+            references += contact.preferences.map { ("the preferences of contact '\(contact.id.value)'", $0.channel) }
+        }
+        for policy in organisation.policies {
+            for (label, step) in policy.labelledSteps {
+                references += step.via.map { ("the 'via' of \(label)", $0.channel) }
+                references += step.posts.map { ("a post of \(label)", $0.channel) }
+            }
+            references += policy.stages.map { ("stage '\($0.id.value)' of policy '\(policy.id.value)'", $0.channel) }
+            references += policy.actions.map { ("action '\($0.id.value)' of policy '\(policy.id.value)'", $0.channel) }
+        }
+        return references.filter { organisation.channel($0.1.value) == nil }.map { label, reference in
+            kind(
+                "\(label) names channel '\(reference.value)', which is not declared\(reference.value.didYouMean(known))",
+                at: reference.location,
+                hint: "declare it under 'channels:' with its plugin, or fix the id")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import EscalationCore
+import EscalationPolicy
+
+/// Every incident field a policy reads (targets, conditions, anchors, `resolve_per`, task `per`) must be declared in its `fields`.
+public struct UnknownFieldRule: PolicyRule {
+    /// Creates the rule.
+    public init() {}
+
+    /// The rule's id, code, description and examples.
+    public static let description = RuleDescription(
+        kind: DiagnosticKind(id: "unknown_field", code: "E026", severity: .error),
+        name: "Unknown field",
+        summary: "A field read by a '{field: …}' target, a 'when: fields' condition, an 'at' anchor, 'resolve_per' or a task's 'per' must be declared in the policy's 'fields' ('match' keys need not be).",
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                policies:
+                  p:
+                    name: P
+                    match: { service: billing }
+                    fields:
+                      owner: { type: contact, required: true }
+                      sites: { type: list }
+                      region: { type: enum, values: [us, eu] }
+                      session.start: { type: time, required: true }
+                    resolve_per: sites
+                    layers:
+                      - id: first
+                        notify: [{ field: owner }]
+                        template: page
+                        at: session.start + 15m
+                        tasks:
+                          - title: Check each site
+                            assignee: { field: owner }
+                            per: sites
+                      - id: europe
+                        when: { fields: { region: eu } }
+                        notify: [{ group: team }]
+                        template: page
+                """)
+        ],
+        triggeringExamples: [
+            RuleExample(
+                """
+                policies:
+                  p:
+                    name: P
+                    fields:
+                      owner: { type: contact }
+                      start: { type: time }
+                    resolve_per: ↓locations
+                    layers:
+                      - id: first
+                        notify: [{ field: ↓ownr }]
+                        template: page
+                        at: ↓begin + 15m
+                        tasks:
+                          - title: Check each site
+                            assignee: { contact: alice }
+                            per: ↓sites
+                      - id: europe
+                        when: { fields: { ↓region: eu } }
+                        notify: [{ group: team }]
+                        template: page
+                """),
+        ])
+
+    /// Reports each use of a field the policy does not declare.
+    public func validate(_ context: LintContext) -> [Diagnostic] {
+        var result: [Diagnostic] = []
+        for policy in context.organisation.policies {
+            let declared = policy.fields.map(\.name.value)
+            // (where, field, the type the use needs)
+            var uses: [(String, Located<String>, FieldDeclaration.FieldType?)] = []
+            if let field = policy.resolvePer { uses.append(("'resolve_per' of policy '\(policy.id.value)'", field, .list)) }
+            for (label, target) in policy.labelledTargets where target.kind == .field {
+                uses.append((label, target.reference, .contact))
+            }
+            for (label, step) in policy.labelledSteps {
+                for match in step.when?.fields ?? [] { uses.append(("the condition of \(label)", match.field, nil)) }
+                for task in step.tasks {
+                    if let per = task.per { uses.append(("'per' of task '\(task.title.value)' of \(label)", per, .list)) }
+                }
+            }
+            for layer in policy.layers {
+                if let anchor = layer.at {
+                    uses.append(
+                        ("the 'at' of layer '\(layer.id)' of policy '\(policy.id.value)'",
+                         Located(anchor.value.field, at: anchor.location), .time))
+                }
+            }
+            for (label, field, type) in uses where policy.field(field.value) == nil {
+                let example = "\(field.value): { type: \(type?.rawValue ?? "string") }"
+                result.append(
+                    kind(
+                        "\(label) reads field '\(field.value)', which policy '\(policy.id.value)' does not declare\(field.value.didYouMean(declared))",
+                        at: field.location,
+                        hint: "declare it under 'fields:' of policy '\(policy.id.value)', e.g. '\(example)', or fix the name"))
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,133 @@
+import EscalationCore
+import EscalationPolicy
+
+/// A contact reached through a channel needs an address of the kind that channel reads.
+public struct MissingAddressRule: PolicyRule {
+    /// Creates the rule.
+    public init() {}
+
+    /// The rule's id, code, description and examples.
+    public static let description = RuleDescription(
+        kind: DiagnosticKind(id: "missing_address", code: "W002", severity: .warning),
+        name: "Missing address",
+        summary: "A contact reached through a channel (a step's 'via', or the contact's own 'preferences') needs an address of the kind the channel reads ('address', default the channel id); otherwise that delivery fails. Group members and schedule members are checked; field targets are only known at run time.",
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                contacts:
+                  carol:
+                    name: Carol
+                    addresses: { email: carol@example.org, sms: "+1-555-0103" }
+                    preferences: [sms, { channel: email, after: 5m }]
+                groups:
+                  on-site:
+                    name: On site
+                    members: [alice, carol]
+                policies:
+                  p:
+                    name: P
+                    layers:
+                      - id: first
+                        notify: [{ group: on-site }]
+                        via: [sms, { channel: email, after: 2m }]
+                        cc: [{ contact: bob }]
+                        template: page
+                      - id: second
+                        notify: [{ contact: carol }]
+                        template: page
+                """)
+        ],
+        triggeringExamples: [
+            RuleExample(
+                """
+                contacts:
+                  carol:
+                    name: Carol
+                    addresses: { email: carol@example.org }
+                    preferences: [email, ↓sms]
+                  ops-room:
+                    name: Ops chat room
+                    kind: shared
+                    addresses: { chat: "#ops" }
+                groups:
+                  on-site:
+                    name: On site
+                    members: [alice, carol]
+                policies:
+                  p:
+                    name: P
+                    layers:
+                      - id: first
+                        notify: [{ group: on-site }]
+                        via: [↓sms, email]
+                        cc: [{ contact: ↓ops-room }]
+                        template: page
+                """),
+        ])
+
+    /// Reports each contact that a channel would reach without an address of the channel's kind.
+    public func validate(_ context: LintContext) -> [Diagnostic] {
+        let organisation = context.organisation
+        var result: [Diagnostic] = []
+        for contact in organisation.contacts {
+            for preference in contact.preferences {
+                guard let channel = organisation.channel(preference.channel.value), contact.address(channel.addressKind) == nil
+                else { continue }
+                result.append(
+                    kind(
+                        "contact '\(contact.id.value)' prefers channel '\(channel.id.value)', which reads the '\(channel.addressKind)' address, but the contact has none",
+                        at: preference.channel.location,
+                        hint: "add '\(channel.addressKind): …' to the addresses of contact '\(contact.id.value)', or remove the preference"))
+            }
+        }
+        for policy in organisation.policies {
+            for (label, step) in policy.labelledSteps {
+                let channels = step.via.compactMap { via in organisation.channel(via.channel.value).map { (via, $0) } }
+                guard !channels.isEmpty else { continue }
+                let recipients = step.notify.flatMap { contacts(of: $0, in: organisation) }
+                for (via, channel) in channels {
+                    var seen = Set<String>()
+                    for (contact, through) in recipients where contact.address(channel.addressKind) == nil {
+                        guard seen.insert(contact.id.value).inserted else { continue }
+                        result.append(
+                            kind(
+                                "\(label) reaches contact '\(contact.id.value)'\(through) via channel '\(channel.id.value)', which reads the '\(channel.addressKind)' address, but the contact has none",
+                                at: via.channel.location,
+                                hint: "add '\(channel.addressKind): …' to the addresses of contact '\(contact.id.value)', or reach them through another channel"))
+                    }
+                }
+                let kinds = channels.map { $0.1.addressKind }
+                for target in step.cc {
+                    for (contact, through) in contacts(of: target, in: organisation)
+                    where !kinds.contains(where: { contact.address($0) != nil }) {
+                        result.append(
+                            kind(
+                                "cc of \(label) copies contact '\(contact.id.value)'\(through), who has no address for any of its channels (\(channels.map { "\($0.1.id.value) reads '\($0.1.addressKind)'" }.joined(separator: ", ")))",
+                                at: target.reference.location,
+                                hint: "add one of these addresses to contact '\(contact.id.value)', or copy someone reachable on these channels"))
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The declared contacts a target reaches, each with how (` (member of group 'x')`); fields are unknown until run time.
+    private func contacts(of target: Target, in organisation: Organisation) -> [(Contact, String)] {
+        switch target.kind {
+        case .contact:
+            return organisation.contact(target.reference.value).map { [($0, "")] } ?? []
+        case .group:
+            let members = organisation.group(target.reference.value)?.members ?? []
+            return members.compactMap { organisation.contact($0.value) }.map { ($0, " (member of group '\(target.reference.value)')") }
+        case .schedule:
+            guard let schedule = organisation.schedule(target.reference.value) else { return [] }
+            let ids = (schedule.rotation?.members ?? []) + schedule.overrides.map(\.contact)
+            var seen = Set<String>()
+            return ids.filter { seen.insert($0.value).inserted }.compactMap { organisation.contact($0.value) }
+                .map { ($0, " (on call in schedule '\(target.reference.value)')") }
+        case .field:
+            return []
+        }
+    }
+}
