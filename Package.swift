@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "EscalationCore", targets: ["EscalationCore"]),
         .library(name: "EscalationPolicy", targets: ["EscalationPolicy"]),
         .library(name: "EscalationGraph", targets: ["EscalationGraph"]),
+        .library(name: "EscalationEngine", targets: ["EscalationEngine"]),
         .library(name: "EscalationLint", targets: ["EscalationLint"]),
     ],
     dependencies: [
@@ -25,6 +26,7 @@ let package = Package(
             dependencies: ["EscalationCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .target(name: "EscalationGraph", dependencies: ["EscalationCore", "EscalationPolicy"], swiftSettings: strict),
+        .target(name: "EscalationEngine", dependencies: ["EscalationCore", "EscalationGraph"], swiftSettings: strict),
         .target(
             name: "EscalationLint", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph"],
             swiftSettings: strict),

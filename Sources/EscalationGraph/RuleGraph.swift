@@ -92,4 +92,10 @@ public struct ChannelUse: Codable, Sendable, Hashable {
     public var channel: String
     /// Delay from the start of the notification, in seconds.
     public var afterSeconds: Int
+
+    /// A channel used after a delay.
+    public init(channel: String, afterSeconds: Int) {
+        self.channel = channel
+        self.afterSeconds = afterSeconds
+    }
 }

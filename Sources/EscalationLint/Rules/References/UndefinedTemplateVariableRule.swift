@@ -99,12 +99,12 @@ public struct UndefinedTemplateVariableRule: PolicyRule {
                     continue
                 }
                 let field = String(name.dropFirst("incident.".count))
+                if UnknownFieldRule.loaderDropped(field, context) { continue }
                 if using.isEmpty {
                     guard !anyField.contains(field) else { continue }
-                    let candidates = Self.builtInVariables + anyField.sorted().map { "incident.\($0)" }
                     result.append(
                         kind(
-                            "\(what) uses '{{ \(name) }}', but no policy declares field '\(field)'\(name.didYouMean(candidates))",
+                            "\(what) uses '{{ \(name) }}', but no policy declares field '\(field)'\(Self.suggestion(for: field, fields: anyField))",
                             at: variable.location,
                             hint: "declare '\(field)' under 'fields:' of the policies that will use this template, or use a built-in variable"))
                     continue
@@ -112,17 +112,22 @@ public struct UndefinedTemplateVariableRule: PolicyRule {
                 let lacking = using.filter { $0.field(field) == nil }
                 guard !lacking.isEmpty else { continue }
                 let common = using.map { Set($0.fields.map(\.name.value)) }.reduce(into: anyField) { $0.formIntersection($1) }
-                let candidates = Self.builtInVariables + common.sorted().map { "incident.\($0)" }
                 let names = lacking.map { "'\($0.id.value)'" }
                 let subject = names.count == 1 ? "policy \(names[0]), which uses it, does not" : "policies \(names.joined(separator: ", ")), which use it, do not"
                 result.append(
                     kind(
-                        "\(what) uses '{{ \(name) }}', but \(subject) declare field '\(field)'\(name.didYouMean(candidates))",
+                        "\(what) uses '{{ \(name) }}', but \(subject) declare field '\(field)'\(Self.suggestion(for: field, fields: common))",
                         at: variable.location,
                         hint: "declare '\(field)' under 'fields:' of \(names.count == 1 ? "policy \(names[0])" : "those policies"), or use a built-in variable"))
             }
         }
         return result
+    }
+
+    /// ` (did you mean 'incident.x'?)` for the built-in incident variable or field closest to a field name, or an empty string.
+    static func suggestion(for field: String, fields: Set<String>) -> String {
+        let names = builtInVariables.filter { $0.hasPrefix("incident.") }.map { String($0.dropFirst("incident.".count)) }
+        return field.closest(in: names + fields.sorted()).map { " (did you mean 'incident.\($0)'?)" } ?? ""
     }
 
     /// The ids of the templates a policy sends: step templates, posts, stages and actions.

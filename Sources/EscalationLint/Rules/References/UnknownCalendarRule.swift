@@ -74,9 +74,11 @@ public struct UnknownCalendarRule: PolicyRule {
     /// Reports each reference to an undeclared calendar.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
-        let known = organisation.header?.calendars.map(\.id.value) ?? []
+        // Without a loaded header the calendars are unknown; the loader has reported why.
+        guard let header = organisation.header else { return [] }
+        let known = header.calendars.map(\.id.value)
         var references: [(String, Located<String>)] = []
-        if let calendar = organisation.header?.defaultCalendar { references.append(("the organisation's default_calendar", calendar)) }
+        if let calendar = header.defaultCalendar { references.append(("the organisation's default_calendar", calendar)) }
         for schedule in organisation.schedules {
             if let during = schedule.rotation?.during { references.append(("the rotation of schedule '\(schedule.id.value)'", during)) }
         }
@@ -92,7 +94,10 @@ public struct UnknownCalendarRule: PolicyRule {
                 }
             }
         }
-        return references.filter { organisation.calendar($0.1.value) == nil }.map { label, reference in
+        let unknown = references.filter {
+            organisation.calendar($0.1.value) == nil && !context.loaderReported("calendar '\($0.1.value)'")
+        }
+        return unknown.map { label, reference in
             kind(
                 "\(label) names calendar '\(reference.value)', which is not declared\(reference.value.didYouMean(known))",
                 at: reference.location,

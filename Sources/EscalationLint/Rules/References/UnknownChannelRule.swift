@@ -76,7 +76,7 @@ public struct UnknownChannelRule: PolicyRule {
         let known = organisation.channels.map(\.id.value)
         var references: [(String, Located<String>)] = []
         for contact in organisation.contacts {
-            references += contact.preferences.map { ("the preferences of contact '\(contact.id.value)'", $0.channel) }
+            references += contact.preferences.map { ("a preference of contact '\(contact.id.value)'", $0.channel) }
         }
         for policy in organisation.policies {
             for (label, step) in policy.labelledSteps {
@@ -86,7 +86,10 @@ public struct UnknownChannelRule: PolicyRule {
             references += policy.stages.map { ("stage '\($0.id.value)' of policy '\(policy.id.value)'", $0.channel) }
             references += policy.actions.map { ("action '\($0.id.value)' of policy '\(policy.id.value)'", $0.channel) }
         }
-        return references.filter { organisation.channel($0.1.value) == nil }.map { label, reference in
+        let unknown = references.filter {
+            organisation.channel($0.1.value) == nil && !context.loaderReported("channel '\($0.1.value)'")
+        }
+        return unknown.map { label, reference in
             kind(
                 "\(label) names channel '\(reference.value)', which is not declared\(reference.value.didYouMean(known))",
                 at: reference.location,

@@ -68,7 +68,10 @@ public struct UnknownTemplateRule: PolicyRule {
             references += policy.stages.map { ("stage '\($0.id.value)' of policy '\(policy.id.value)'", $0.template) }
             references += policy.actions.map { ("action '\($0.id.value)' of policy '\(policy.id.value)'", $0.template) }
         }
-        return references.filter { organisation.template($0.1.value) == nil }.map { label, reference in
+        let unknown = references.filter {
+            organisation.template($0.1.value) == nil && !context.loaderReported("template '\($0.1.value)'")
+        }
+        return unknown.map { label, reference in
             kind(
                 "\(label) uses template '\(reference.value)', which is not declared\(reference.value.didYouMean(known))",
                 at: reference.location,

@@ -106,8 +106,10 @@ public struct BusinessTimeWithoutCalendarRule: PolicyRule {
     /// Reports each business duration for which no calendar applies.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
-        let defaultCalendar = organisation.header?.defaultCalendar
-        let known = organisation.header?.calendars.map(\.id.value) ?? []
+        // Without a loaded header the default calendar is unknown; the loader has reported why.
+        guard let header = organisation.header else { return [] }
+        let defaultCalendar = header.defaultCalendar
+        let known = header.calendars.map(\.id.value)
         let hint =
             known.isEmpty
             ? "declare a calendar under 'organisation: calendars:' and name it with 'default_calendar:', or use wall time (e.g. 8h)"

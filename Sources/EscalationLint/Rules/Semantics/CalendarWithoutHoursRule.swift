@@ -37,13 +37,12 @@ public struct CalendarWithoutHoursRule: PolicyRule {
                 """, standalone: true),
         ])
 
-    /// Reports each calendar with no open hours, unless the loader already reported a problem with it.
+    /// Reports each calendar with no open hours; skipped when the loader reported errors, since an hours entry may
+    /// have been dropped.
     public func validate(_ context: LintContext) -> [Diagnostic] {
+        guard !context.hasLoadErrors else { return [] }
         let calendars = context.organisation.header?.calendars ?? []
-        return calendars.filter { calendar in
-            calendar.hours.isEmpty
-                && !context.loadDiagnostics.contains { $0.message.contains("calendar '\(calendar.id.value)'") }
-        }.map { calendar in
+        return calendars.filter(\.hours.isEmpty).map { calendar in
             kind(
                 "calendar '\(calendar.id.value)' has no open hours, so it is never open",
                 at: calendar.id.location,

@@ -71,6 +71,7 @@ public struct InvalidMatchValueRule: PolicyRule {
         return result
     }
 
+    /// The diagnostics for the values of one comparison that the field can never hold.
     private func check(_ match: FieldMatch, against field: FieldDeclaration, label: String) -> [Diagnostic] {
         let fieldName = field.name.value
         switch field.type.value {

@@ -45,9 +45,11 @@ public struct LayerNotifiesNobodyRule: PolicyRule {
                 """),
         ])
 
-    /// Reports each layer without notify, tasks or posts.
+    /// Reports each layer without notify, tasks or posts; skipped when the loader reported errors, since a target may
+    /// have been dropped.
     public func validate(_ context: LintContext) -> [Diagnostic] {
-        context.organisation.policies.flatMap { policy in
+        guard !context.hasLoadErrors else { return [] }
+        return context.organisation.policies.flatMap { policy in
             policy.layers.filter { $0.step.notify.isEmpty && $0.step.tasks.isEmpty && $0.step.posts.isEmpty }.map { layer in
                 kind(
                     "layer '\(layer.id)' of policy '\(policy.id.value)' notifies nobody: it has no 'notify', 'tasks' or 'post'",

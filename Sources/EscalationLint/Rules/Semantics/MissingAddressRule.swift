@@ -69,7 +69,7 @@ public struct MissingAddressRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
         var result: [Diagnostic] = []
-        for contact in organisation.contacts {
+        for contact in organisation.contacts where !context.loaderReported("contact '\(contact.id.value)'") {
             for preference in contact.preferences {
                 guard let channel = organisation.channel(preference.channel.value), contact.address(channel.addressKind) == nil
                 else { continue }
@@ -87,7 +87,8 @@ public struct MissingAddressRule: PolicyRule {
                 let recipients = step.notify.flatMap { contacts(of: $0, in: organisation) }
                 for (via, channel) in channels {
                     var seen = Set<String>()
-                    for (contact, through) in recipients where contact.address(channel.addressKind) == nil {
+                    for (contact, through) in recipients
+                    where contact.address(channel.addressKind) == nil && !context.loaderReported("contact '\(contact.id.value)'") {
                         guard seen.insert(contact.id.value).inserted else { continue }
                         result.append(
                             kind(
@@ -99,7 +100,7 @@ public struct MissingAddressRule: PolicyRule {
                 let kinds = channels.map { $0.1.addressKind }
                 for target in step.cc {
                     for (contact, through) in contacts(of: target, in: organisation)
-                    where !kinds.contains(where: { contact.address($0) != nil }) {
+                    where !kinds.contains(where: { contact.address($0) != nil }) && !context.loaderReported("contact '\(contact.id.value)'") {
                         result.append(
                             kind(
                                 "cc of \(label) copies contact '\(contact.id.value)'\(through), who has no address for any of its channels (\(channels.map { "\($0.1.id.value) reads '\($0.1.addressKind)'" }.joined(separator: ", ")))",

@@ -67,18 +67,23 @@ public struct ShadowedPolicyRule: PolicyRule {
                 """),
         ])
 
-    /// Reports each policy whose match is covered by an earlier policy's match at the same priority.
+    /// Reports each policy whose match is covered by an earlier policy's match at the same priority; skipped when the
+    /// loader reported errors, since a match may have been read only in part.
     public func validate(_ context: LintContext) -> [Diagnostic] {
+        guard !context.hasLoadErrors else { return [] }
         let policies = context.organisation.policies
         var result: [Diagnostic] = []
         for (index, policy) in policies.enumerated() {
             guard let earlier = policies[..<index].first(where: { $0.priority == policy.priority && covers($0, policy) }) else {
                 continue
             }
-            let how = Self.same(earlier.match, policy.match) ? "has the same match" : "matches every incident it matches"
+            let how =
+                Self.same(earlier.match, policy.match)
+                ? "has the same match and the same priority (\(policy.priority)), and comes first"
+                : "has a broader match and the same priority (\(policy.priority)), and comes first, so it takes every incident this one matches"
             result.append(
                 kind(
-                    "policy '\(policy.id.value)' never takes an incident: policy '\(earlier.id.value)' (at \(earlier.id.location)) \(how), with the same priority (\(policy.priority)), and comes first",
+                    "policy '\(policy.id.value)' never takes an incident: policy '\(earlier.id.value)' (at \(earlier.id.location)) \(how)",
                     at: policy.id.location,
                     hint: "give '\(policy.id.value)' a higher 'priority:' if it should win, make the two matches differ, or remove the copy"))
         }

@@ -47,8 +47,9 @@ public struct UnusedTemplateRule: PolicyRule {
                 """),
         ])
 
-    /// Reports each template no policy uses.
+    /// Reports each template no policy uses; skipped when the loader reported errors, since a policy may be missing.
     public func validate(_ context: LintContext) -> [Diagnostic] {
+        guard !context.hasLoadErrors else { return [] }
         let organisation = context.organisation
         let used = Set(organisation.policies.flatMap(UndefinedTemplateVariableRule.templateIDs(of:)))
         return organisation.templates.filter { !used.contains($0.id.value) }.map { template in

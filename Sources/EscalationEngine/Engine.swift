@@ -1,0 +1,101 @@
+import EscalationCore
+import EscalationGraph
+import Foundation
+
+/// The pure escalation engine: `(state, event, now) → (state', [effect])` over a compiled rule graph.
+/// It never reads a clock, does no I/O and uses no randomness; the simulator and the executor both drive it.
+public struct Engine: Sendable {
+    /// The compiled organisation.
+    public let graph: RuleGraph
+    /// Values for `incident.url` / `incident.ack_url` (the executor sets a base URL; the simulator leaves placeholders).
+    public var links: Links
+
+    /// How links in messages are built.
+    public struct Links: Sendable {
+        /// Base URL of the executor's API, e.g. `https://escalate.example.org`.
+        public var baseURL: String?
+        /// Creates link settings.
+        public init(baseURL: String? = nil) { self.baseURL = baseURL }
+    }
+
+    /// The result of one step: the new state (nil when a trigger was refused) and the effects.
+    public struct Transition: Sendable {
+        /// The new state.
+        public var state: IncidentState?
+        /// What to do.
+        public var effects: [Effect]
+    }
+
+    /// An engine over a graph.
+    public init(graph: RuleGraph, links: Links = Links()) {
+        self.graph = graph
+        self.links = links
+    }
+
+    /// Problems with a trigger's fields for a policy: unknown policy, missing required fields, bad values.
+    public func validate(policy id: String, fields: [String: String]) -> [String] {
+        guard let policy = graph.policy(id) else { return ["unknown policy '\(id)'"] }
+        var problems: [String] = []
+        for field in policy.fields {
+            guard let value = fields[field.name], !value.isEmpty else {
+                if field.required { problems.append("missing required field '\(field.name)'\(field.description.map { " (\($0))" } ?? "")") }
+                continue
+            }
+            switch field.type {
+            case "time" where Instant.parse(value, zone: zone) == nil:
+                problems.append("field '\(field.name)' must be a time like 2026-11-22T10:00 or 2026-11-22T10:00-06:00, got '\(value)'")
+            case "integer" where Int(value) == nil:
+                problems.append("field '\(field.name)' must be a whole number, got '\(value)'")
+            case "number" where Double(value) == nil:
+                problems.append("field '\(field.name)' must be a number, got '\(value)'")
+            case "boolean" where value != "true" && value != "false":
+                problems.append("field '\(field.name)' must be true or false, got '\(value)'")
+            case "enum" where !field.values.contains(value):
+                problems.append("field '\(field.name)' must be one of \(field.values.joined(separator: ", ")), got '\(value)'")
+            case "contact" where graph.contact(value) == nil:
+                problems.append("field '\(field.name)' must name a contact, got '\(value)'")
+            default: break
+            }
+        }
+        return problems
+    }
+
+    var zone: TimeZone { ZonedTime.zone(graph.timezone) ?? ZonedTime.utc }
+
+    /// Applies one event at `now`.
+    public func handle(_ event: EngineEvent, state: IncidentState?, now: Instant) -> Transition {
+        if case .trigger(let id, let policyID, let title, let fields, let dedupKey) = event {
+            guard state == nil else { return Transition(state: state, effects: [.record("trigger ignored: incident \(id) exists")]) }
+            return trigger(id: id, policyID: policyID, title: title, fields: fields, dedupKey: dedupKey, now: now)
+        }
+        guard let state, let policy = graph.policy(state.policy) else {
+            return Transition(state: state, effects: [.record("event ignored: no such incident")])
+        }
+        var run = EngineRun(engine: self, policy: policy, state: state, now: now)
+        run.apply(event)
+        return Transition(state: run.state, effects: run.effects)
+    }
+
+    private func trigger(id: String, policyID: String, title: String, fields: [String: String], dedupKey: String?, now: Instant)
+        -> Transition
+    {
+        let problems = validate(policy: policyID, fields: fields)
+        guard problems.isEmpty, let policy = graph.policy(policyID) else {
+            return Transition(state: nil, effects: [.record("trigger refused: \(problems.joined(separator: "; "))")])
+        }
+        let scopes = policy.resolvePer.flatMap { fields[$0] }.map(Self.listItems) ?? []
+        let state = IncidentState(
+            id: id, policy: policyID, version: policy.version, title: title, dedupKey: dedupKey, fields: fields,
+            triggeredAt: now, status: .open, openScopes: scopes, resolvedScopes: [], cursor: policy.entry, ladderEnd: nil,
+            pass: 0, timers: [], pending: [], appliedActions: [], stage: nil, acknowledgedBy: nil, resolvedBy: nil,
+            outcome: nil, snoozedUntil: nil, sequence: 0)
+        var run = EngineRun(engine: self, policy: policy, state: state, now: now)
+        run.start()
+        return Transition(state: run.state, effects: run.effects)
+    }
+
+    /// The items of a list field value (`a, b, c`).
+    public static func listItems(_ value: String) -> [String] {
+        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}

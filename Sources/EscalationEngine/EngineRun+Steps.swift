@@ -1,0 +1,189 @@
+import EscalationCore
+import EscalationGraph
+import Foundation
+
+extension EngineRun {
+    /// Runs a step: notifications with channel fallback, tasks and posts (a hook step may have a condition).
+    mutating func run(_ step: CompiledStep, origin: String, reason: String) {
+        if let condition = step.condition,
+            !ConditionCheck(graph: graph, fields: state.fields, now: now).holds(condition, outcome: state.outcome)
+        {
+            return record("\(origin) skipped: its condition does not hold")
+        }
+        let layer = step.id
+        let recipients = contacts(for: step.targets)
+        if !step.targets.isEmpty, recipients.isEmpty {
+            record("\(origin) reaches nobody (\(step.targets.map(\.description).joined(separator: ", ")))")
+        }
+        let ccContacts = contacts(for: step.cc).map(\.id)
+        for contact in recipients {
+            let channels = channelsFor(contact: contact, step: step)
+            guard !channels.isEmpty else {
+                record("\(origin): no channel reaches \(contact.id)")
+                continue
+            }
+            let key = nextID("n")
+            let pending = PendingNotification(
+                key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.template,
+                origin: origin, cc: ccContacts)
+            state.pending.append(pending)
+            let first = channels[0]
+            if first.afterSeconds > 0 {
+                schedule(.fallback(key: key), at: now.adding(seconds: first.afterSeconds))
+            } else {
+                deliver(key: key, reason: reason, layer: layer)
+            }
+        }
+        for task in step.tasks {
+            let assignees = task.assignee.map { contacts(for: [$0]).map(\.id) } ?? []
+            let items = task.per.flatMap { state.fields[$0] }.map(Engine.listItems) ?? [""]
+            for item in items {
+                effects.append(
+                    .createTask(
+                        Effect.TaskItem(
+                            title: item.isEmpty ? task.title : "\(task.title) (\(item))", assignees: assignees,
+                            description: task.description, origin: origin)))
+            }
+        }
+        for post in step.posts {
+            effects.append(
+                .post(
+                    Effect.Post(
+                        channel: post.channel, message: render(post.template, recipient: nil, layer: layer), idempotencyKey: nextID("p"),
+                        origin: origin)))
+        }
+    }
+
+    /// Sends a pending notification on its next channel and arms the timer for the one after.
+    mutating func deliver(key: String, reason: String, layer: String?) {
+        guard let index = state.pending.firstIndex(where: { $0.key == key }) else { return }
+        var pending = state.pending[index]
+        pending.index += 1
+        guard pending.index < pending.channels.count else {
+            state.pending.remove(at: index)
+            return record("no channel left for \(pending.contact) (\(pending.origin))")
+        }
+        state.pending[index] = pending
+        let use = pending.channels[pending.index]
+        let channel = graph.channel(use.channel)
+        let contact = graph.contact(pending.contact)
+        let address = channel.flatMap { contact?.addresses[$0.addressKind] }
+        let cc = pending.cc.compactMap { id in channel.flatMap { graph.contact(id)?.addresses[$0.addressKind] } }
+        effects.append(
+            .notify(
+                Effect.Notification(
+                    contact: pending.contact, name: contact?.name ?? pending.contact, channel: use.channel, address: address,
+                    cc: cc, message: render(pending.template, recipient: contact, layer: layer),
+                    idempotencyKey: "\(key)/\(pending.index)", notificationKey: key, origin: pending.origin, reason: reason)))
+        let nextIndex = pending.index + 1
+        if nextIndex < pending.channels.count, pending.channels[nextIndex].afterSeconds > 0 {
+            let at = pending.startedAt.adding(seconds: pending.channels[nextIndex].afterSeconds)
+            if at > now { schedule(.fallback(key: key), at: at) }
+        }
+    }
+
+    /// Moves a notification to its next channel now (after a failure or its delay).
+    mutating func nextChannel(key: String, reason: String) {
+        cancelTimers { if case .fallback(let timerKey) = $0 { return timerKey == key }; return false }
+        guard let pending = state.pending.first(where: { $0.key == key }) else { return }
+        if pending.index + 1 >= pending.channels.count {
+            state.pending.removeAll { $0.key == key }
+            return record("all channels tried for \(pending.contact) (\(pending.origin))")
+        }
+        deliver(key: key, reason: reason, layer: nil)
+    }
+
+    /// Drops every pending fallback (after acknowledge or resolve).
+    mutating func cancelFallbacks() {
+        cancelTimers { if case .fallback = $0 { return true }; return false }
+        state.pending.removeAll()
+    }
+
+    /// The contacts a list of targets reaches now, in order, without repeats.
+    func contacts(for targets: [CompiledTarget]) -> [CompiledContact] {
+        var ids: [String] = []
+        for target in targets {
+            switch target.kind {
+            case "contact": ids.append(target.ref)
+            case "group": ids += graph.group(target.ref)?.members ?? []
+            case "schedule":
+                if let who = graph.schedule(target.ref)?.onCall(at: now, calendars: graph.calendars)?.contact { ids.append(who) }
+            case "field":
+                if let value = state.fields[target.ref] { ids += Engine.listItems(value) }
+            default: break
+            }
+        }
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }.compactMap(graph.contact)
+    }
+
+    /// The channels to try for a contact: the step's, else the contact's preferences, else the first channel
+    /// that can reach one of the contact's addresses. Channels the contact has no address for are dropped.
+    func channelsFor(contact: CompiledContact, step: CompiledStep) -> [ChannelUse] {
+        let candidates = !step.channels.isEmpty ? step.channels : contact.preferences
+        if candidates.isEmpty {
+            return graph.channels.first { contact.addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
+        }
+        return candidates.filter { use in graph.channel(use.channel).map { contact.addresses[$0.addressKind] != nil } ?? false }
+    }
+
+    /// The variables a template may use, filled from the incident.
+    func variables(recipient: CompiledContact?, layer: String?) -> [String: String] {
+        var values: [String: String] = [:]
+        for (name, value) in state.fields {
+            let type = policy.field(name)?.type
+            if type == "contact", let contact = graph.contact(value) {
+                values["incident.\(name)"] = contact.name
+            } else {
+                values["incident.\(name)"] = value
+            }
+        }
+        let zone = engine.zone
+        let base = engine.links.baseURL
+        values["incident.id"] = state.id
+        values["incident.title"] = state.title
+        values["incident.started_at"] = ZonedTime.display(state.triggeredAt, in: zone)
+        values["incident.url"] = base.map { "\($0)/v1/incidents/\(state.id)" } ?? "(incident link)"
+        values["incident.ack_url"] = base.map { "\($0)/v1/incidents/\(state.id)/acknowledge" } ?? "(acknowledge link)"
+        values["incident.status"] = state.status.rawValue
+        values["incident.stage"] = state.stage ?? "none"
+        values["incident.outcome"] = state.outcome ?? "none"
+        values["incident.scope"] = (state.openScopes + state.resolvedScopes).joined(separator: ", ")
+        values["organisation.id"] = graph.organisation
+        values["organisation.name"] = graph.name
+        values["policy.id"] = policy.id
+        values["policy.name"] = policy.name
+        values["layer.id"] = layer ?? "none"
+        values["layer.name"] = layer.flatMap { policy.node("layer:\($0)")?.label } ?? "none"
+        values["recipient.id"] = recipient?.id ?? "all"
+        values["recipient.name"] = recipient?.name ?? "all"
+        values["now"] = ZonedTime.display(now, in: zone)
+        return values
+    }
+
+    /// A template rendered for a recipient.
+    func render(_ template: String?, recipient: CompiledContact?, layer: String?) -> RenderedMessage {
+        guard let id = template, let compiled = graph.template(id) else {
+            return RenderedMessage(template: template, subject: nil, body: state.title)
+        }
+        let values = variables(recipient: recipient, layer: layer)
+        return RenderedMessage(
+            template: id, subject: compiled.subject.map { TemplateRenderer.render($0, variables: values) },
+            body: TemplateRenderer.render(compiled.body, variables: values))
+    }
+}
+
+/// Evaluates `when` conditions at an instant.
+struct ConditionCheck {
+    let graph: RuleGraph
+    let fields: [String: String]
+    let now: Instant
+
+    func holds(_ condition: CompiledCondition, outcome: String?) -> Bool {
+        if let during = condition.during, graph.calendar(during)?.isOpen(at: now) != true { return false }
+        if let outside = condition.outside, graph.calendar(outside)?.isOpen(at: now) != false { return false }
+        for (field, values) in condition.fields where !values.contains(fields[field] ?? "") { return false }
+        if !condition.outcome.isEmpty, !condition.outcome.contains(outcome ?? "") { return false }
+        return true
+    }
+}

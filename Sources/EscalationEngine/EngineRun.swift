@@ -1,0 +1,335 @@
+import EscalationCore
+import EscalationGraph
+import Foundation
+
+/// One engine step in progress: the state being changed and the effects collected.
+struct EngineRun {
+    let engine: Engine
+    let policy: CompiledPolicy
+    var state: IncidentState
+    let now: Instant
+    var effects: [Effect] = []
+
+    init(engine: Engine, policy: CompiledPolicy, state: IncidentState, now: Instant) {
+        self.engine = engine
+        self.policy = policy
+        self.state = state
+        self.now = now
+    }
+
+    var graph: RuleGraph { engine.graph }
+
+    mutating func nextID(_ prefix: String) -> String {
+        state.sequence += 1
+        return "\(state.id)/\(prefix)\(state.sequence)"
+    }
+
+    mutating func record(_ line: String) { effects.append(.record(line)) }
+
+    // MARK: - Timers
+
+    mutating func schedule(_ purpose: PendingTimer.Purpose, at instant: Instant) {
+        let id = nextID("t")
+        state.timers.append(PendingTimer(id: id, at: instant, purpose: purpose))
+        effects.append(.scheduleTimer(id: id, at: instant))
+    }
+
+    mutating func cancelTimers(where predicate: (PendingTimer.Purpose) -> Bool) {
+        for timer in state.timers where predicate(timer.purpose) {
+            effects.append(.cancelTimer(id: timer.id))
+        }
+        state.timers.removeAll { predicate($0.purpose) }
+    }
+
+    func fireTime(of wait: CompiledWait) -> Instant? {
+        switch wait.kind {
+        case .duration:
+            return now.adding(seconds: wait.seconds)
+        case .business:
+            guard let calendar = (wait.calendar ?? policy.calendar ?? graph.defaultCalendar).flatMap(graph.calendar) else {
+                return nil
+            }
+            return calendar.adding(businessDays: wait.businessDays, seconds: wait.seconds, to: now)
+        case .anchor:
+            guard let field = wait.field, let text = state.fields[field], let base = Instant.parse(text, zone: engine.zone) else {
+                return nil
+            }
+            return base.adding(seconds: wait.offsetSeconds)
+        }
+    }
+
+    // MARK: - Life cycle
+
+    mutating func start() {
+        record("triggered by policy '\(policy.id)' (version \(policy.version))")
+        for action in policy.actions {
+            guard let channel = graph.channel(action.channel) else { continue }
+            effects.append(.applyAction(id: action.id, channel: channel.id, message: render(action.template, recipient: nil, layer: nil)))
+            state.appliedActions.append(action.id)
+        }
+        postStages(on: "trigger", signal: nil)
+        if let reminders = policy.reminders, let at = fireTime(of: reminders.every), at > now {
+            schedule(.reminder, at: at)
+        }
+        advance(from: policy.entry, along: .next)
+    }
+
+    mutating func apply(_ event: EngineEvent) {
+        switch event {
+        case .trigger:
+            record("trigger ignored: the incident already exists")
+        case .acknowledge(let who):
+            acknowledge(by: who)
+        case .resolve(let who, let scope, let outcome):
+            resolve(by: who, scope: scope, outcome: outcome)
+        case .signal(let name, let data):
+            signal(name, data: data)
+        case .updateFields(let values):
+            guard state.isOpen else { return record("field update ignored: the incident is resolved") }
+            state.fields.merge(values) { _, new in new }
+            record("fields updated: \(values.keys.sorted().joined(separator: ", "))")
+        case .snooze(let until):
+            snooze(until: until)
+        case .escalateNow:
+            escalateNow()
+        case .timerFired(let id):
+            timerFired(id)
+        case .deliveryFailed(let key, let channel):
+            deliveryFailed(key: key, channel: channel)
+        }
+    }
+
+    mutating func acknowledge(by who: String) {
+        guard state.status == .open else {
+            return record("acknowledge by \(who) ignored: the incident is \(state.status.rawValue)")
+        }
+        state.status = .acknowledged
+        state.acknowledgedBy = who
+        stopLadder(reason: "acknowledged by \(who)")
+        cancelFallbacks()
+        record("acknowledged by \(who)")
+        postStages(on: "acknowledge", signal: nil)
+        for (index, step) in policy.hooks.acknowledge.enumerated() {
+            run(step, origin: "on acknowledge #\(index + 1)", reason: "acknowledged by \(who)")
+        }
+    }
+
+    mutating func resolve(by who: String, scope: String?, outcome: String?) {
+        guard state.isOpen else { return record("resolve by \(who) ignored: the incident is already resolved") }
+        if let scope {
+            guard state.openScopes.contains(scope) else {
+                return record("resolve of scope '\(scope)' by \(who) ignored: not an open scope (open: \(state.openScopes.joined(separator: ", ")))")
+            }
+            state.openScopes.removeAll { $0 == scope }
+            state.resolvedScopes.append(scope)
+            record("scope '\(scope)' resolved by \(who)")
+            guard state.openScopes.isEmpty else { return }
+        } else if !state.openScopes.isEmpty {
+            state.resolvedScopes += state.openScopes
+            state.openScopes = []
+        }
+        state.status = .resolved
+        state.resolvedBy = who
+        state.outcome = outcome
+        stopLadder(reason: "resolved by \(who)")
+        cancelFallbacks()
+        cancelTimers { if case .reminder = $0 { return true }; if case .snooze = $0 { return true }; return false }
+        record("resolved by \(who)\(outcome.map { " (outcome: \($0))" } ?? "")")
+        for (index, step) in policy.hooks.resolve.enumerated() {
+            run(step, origin: "on resolve #\(index + 1)", reason: "resolved by \(who)")
+        }
+        for action in policy.actions where action.undoOnResolve && state.appliedActions.contains(action.id) {
+            effects.append(.undoAction(id: action.id, channel: action.channel))
+            state.appliedActions.removeAll { $0 == action.id }
+        }
+        postStages(on: "resolve", signal: nil)
+    }
+
+    mutating func signal(_ name: String, data: [String: String]) {
+        guard state.isOpen else { return record("signal '\(name)' ignored: the incident is resolved") }
+        state.fields.merge(data) { _, new in new }
+        record("signal '\(name)'")
+        if policy.until.contains(name) {
+            stopLadder(reason: "stopped by signal '\(name)'")
+            cancelFallbacks()
+        }
+        for (index, step) in (policy.hooks.signals[name] ?? []).enumerated() {
+            run(step, origin: "on signal \(name) #\(index + 1)", reason: "signal '\(name)'")
+        }
+        postStages(on: "signal", signal: name)
+    }
+
+    mutating func snooze(until: Instant) {
+        guard state.isOpen, state.cursor != nil else { return record("snooze ignored: no escalation is running") }
+        guard until > now else { return record("snooze ignored: \(until) is not in the future") }
+        cancelTimers { if case .ladder = $0 { return true }; if case .repeatPass = $0 { return true }; return false }
+        cancelFallbacks()
+        state.snoozedUntil = until
+        schedule(.snooze, at: until)
+        record("snoozed until \(ZonedTime.display(until, in: engine.zone))")
+    }
+
+    mutating func escalateNow() {
+        guard state.isOpen, let cursor = state.cursor else { return record("escalate ignored: no escalation is running") }
+        guard state.status == .open || true else { return }
+        cancelTimers { if case .ladder = $0 { return true }; if case .repeatPass = $0 { return true }; return false }
+        state.status = .open
+        record("escalated by hand from \(cursor)")
+        if graph.policy(policy.id)?.node(cursor)?.kind == .repeat {
+            passRepeat()
+        } else {
+            advance(from: cursor, along: .timer)
+        }
+    }
+
+    mutating func timerFired(_ id: String) {
+        guard let index = state.timers.firstIndex(where: { $0.id == id }) else {
+            return record("timer \(id) ignored: it was cancelled")
+        }
+        let timer = state.timers.remove(at: index)
+        switch timer.purpose {
+        case .ladder(let node):
+            guard state.status == .open, state.cursor == node else { return }
+            if let wait = policy.node(node)?.wait {
+                record("timeout of \(policy.node(node)?.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
+            }
+            advance(from: node, along: .timer)
+        case .repeatPass:
+            guard state.status == .open else { return }
+            record("repeat pass \(state.pass) of \(policy.node("repeat")?.repeatRule?.times ?? 0)")
+            advance(from: "repeat", along: .timer)
+        case .reminder:
+            guard state.isOpen, let reminders = policy.reminders else { return }
+            run(reminders.step, origin: "reminder", reason: "reminder every \(reminders.every)")
+            if let next = fireTime(of: reminders.every), next > now { schedule(.reminder, at: next) }
+        case .fallback(let key):
+            guard state.status == .open else { return }
+            nextChannel(key: key, reason: "no acknowledgement yet")
+        case .stageExpiry(let stage):
+            if let channel = policy.stages.first(where: { $0.id == stage })?.channel {
+                effects.append(.expireStage(stage: stage, channel: channel))
+                record("stage '\(stage)' message expired")
+            }
+        case .snooze:
+            state.snoozedUntil = nil
+            guard state.isOpen, let cursor = state.cursor else { return }
+            record("snooze ended; re-running \(cursor)")
+            state.status = .open
+            rerun(cursor)
+        }
+    }
+
+    mutating func deliveryFailed(key: String, channel: String) {
+        guard let pending = state.pending.first(where: { $0.key == key }) else {
+            return record("delivery failure on \(channel) for \(key) ignored: nothing pending")
+        }
+        record("delivery to \(pending.contact) on \(channel) failed")
+        guard state.status == .open || pending.origin.hasPrefix("on ") else { return }
+        nextChannel(key: key, reason: "fallback after failed \(channel)")
+    }
+
+    // MARK: - The ladder
+
+    mutating func stopLadder(reason: String) {
+        cancelTimers { if case .ladder = $0 { return true }; if case .repeatPass = $0 { return true }; return false }
+        if state.cursor != nil {
+            state.cursor = nil
+            state.ladderEnd = reason
+        }
+    }
+
+    /// Follows the edge of `kind` out of `node` and processes nodes until a wait or an end.
+    mutating func advance(from node: String, along kind: GraphEdge.Kind) {
+        guard let edge = policy.edges(from: node).first(where: { $0.kind == kind }) else {
+            state.cursor = nil
+            state.ladderEnd = "ladder ended at \(node)"
+            return
+        }
+        enter(edge.to)
+    }
+
+    mutating func enter(_ id: String) {
+        var current = id
+        for _ in 0..<(policy.nodes.count * 2 + 4) {
+            guard let node = policy.node(current) else { return }
+            state.cursor = current
+            switch node.kind {
+            case .start:
+                current = policy.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
+            case .branch:
+                let holds = node.condition.map { ConditionCheck(graph: graph, fields: state.fields, now: now).holds($0, outcome: nil) } ?? true
+                if !holds { record("layer '\(node.layer ?? current)' skipped: \(node.label) does not hold") }
+                current = policy.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
+            case .notify, .task:
+                if let step = node.step {
+                    let reason = state.pass > 0 ? "repeat pass \(state.pass)" : "layer '\(node.layer ?? current)' started"
+                    run(step, origin: "layer \(node.layer ?? current)", reason: reason)
+                }
+                current = policy.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
+            case .wait:
+                guard let wait = node.wait else { return }
+                if let at = fireTime(of: wait) {
+                    if at > now {
+                        schedule(.ladder(node: current), at: at)
+                        return
+                    }
+                    record("\(node.label) is already past; moving on")
+                } else {
+                    record("\(node.label): cannot compute the time (missing field or calendar); moving on")
+                }
+                current = policy.edges(from: current).first { $0.kind == .timer }?.to ?? "end:exhausted"
+            case .repeat:
+                passRepeat()
+                return
+            case .end:
+                state.cursor = nil
+                state.ladderEnd = node.id == "end:exhausted" ? "ladder exhausted" : node.label
+                record(node.id == "end:exhausted" ? "ladder exhausted: nobody acknowledged" : "ladder ended: \(node.label)")
+                return
+            case .stage, .action:
+                return
+            }
+        }
+    }
+
+    mutating func passRepeat() {
+        guard let node = policy.node("repeat"), let rule = node.repeatRule else { return }
+        state.cursor = "repeat"
+        if state.pass < rule.times {
+            state.pass += 1
+            let at = fireTime(of: rule.after) ?? now
+            if at > now {
+                schedule(.repeatPass, at: at)
+            } else {
+                record("repeat pass \(state.pass) of \(rule.times)")
+                advance(from: "repeat", along: .timer)
+            }
+        } else {
+            advance(from: "repeat", along: .exhausted)
+        }
+    }
+
+    /// Re-runs a node after a snooze: a wait node re-runs its layer and restarts the wait.
+    mutating func rerun(_ cursor: String) {
+        if let node = policy.node(cursor), node.kind == .wait, let layer = node.layer {
+            enter("layer:\(layer)")
+        } else if cursor == "repeat" {
+            passRepeat()
+        } else {
+            enter(cursor)
+        }
+    }
+
+    // MARK: - Stages
+
+    mutating func postStages(on trigger: String, signal: String?) {
+        for stage in policy.stages where stage.on == trigger && (trigger != "signal" || stage.signal == signal) {
+            let expires = stage.expiresSeconds.map { now.adding(seconds: $0) }
+            effects.append(
+                .postStage(stage: stage.id, channel: stage.channel, message: render(stage.template, recipient: nil, layer: nil), expiresAt: expires))
+            state.stage = stage.id
+            record("stage '\(stage.id)'\(expires.map { "; expires \(ZonedTime.display($0, in: engine.zone))" } ?? "")")
+            if let expires { schedule(.stageExpiry(stage: stage.id), at: expires) }
+        }
+    }
+}

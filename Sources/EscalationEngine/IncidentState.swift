@@ -1,0 +1,104 @@
+import EscalationCore
+import EscalationGraph
+
+/// Everything the engine knows about one incident; the executor stores it, the simulator keeps it in memory.
+public struct IncidentState: Codable, Sendable, Hashable {
+    /// Where the incident is in its life.
+    public enum Status: String, Codable, Sendable {
+        case open, acknowledged, resolved
+    }
+
+    /// Incident id.
+    public var id: String
+    /// The policy that took it.
+    public var policy: String
+    /// The compiled policy version it started with.
+    public var version: String
+    /// A title for messages.
+    public var title: String
+    /// Deduplication key.
+    public var dedupKey: String?
+    /// Incident fields (text values; lists are comma-separated).
+    public var fields: [String: String]
+    /// When it triggered.
+    public var triggeredAt: Instant
+    /// Status.
+    public var status: Status
+    /// Scopes still to resolve (with `resolve_per`).
+    public var openScopes: [String]
+    /// Scopes already resolved.
+    public var resolvedScopes: [String]
+    /// The ladder node the incident waits at; nil once the ladder has stopped.
+    public var cursor: String?
+    /// Why the ladder stopped, once it has.
+    public var ladderEnd: String?
+    /// Repeat passes used.
+    public var pass: Int
+    /// Pending timers.
+    public var timers: [PendingTimer]
+    /// Notifications that may still fall back to another channel.
+    public var pending: [PendingNotification]
+    /// Actions applied and not yet undone.
+    public var appliedActions: [String]
+    /// The current stage.
+    public var stage: String?
+    /// Who acknowledged.
+    public var acknowledgedBy: String?
+    /// Who resolved, and the outcome.
+    public var resolvedBy: String?
+    /// The resolution outcome.
+    public var outcome: String?
+    /// Snoozed until this instant.
+    public var snoozedUntil: Instant?
+    /// A counter for deterministic timer ids and idempotency keys.
+    public var sequence: Int
+
+    /// Whether the incident is still open (acknowledged counts as open).
+    public var isOpen: Bool { status != .resolved }
+}
+
+/// A timer the engine asked for; when it fires the caller sends `.timerFired(id)`.
+public struct PendingTimer: Codable, Sendable, Hashable {
+    /// What the timer is for.
+    public enum Purpose: Codable, Sendable, Hashable {
+        /// The current ladder node's wait.
+        case ladder(node: String)
+        /// The pause before a repeat pass.
+        case repeatPass
+        /// The next reminder.
+        case reminder
+        /// The next channel of a notification.
+        case fallback(key: String)
+        /// Take a stage message down.
+        case stageExpiry(stage: String)
+        /// The end of a snooze.
+        case snooze
+    }
+
+    /// Timer id (unique within the incident).
+    public var id: String
+    /// When it fires.
+    public var at: Instant
+    /// What it is for.
+    public var purpose: Purpose
+}
+
+/// A notification to one contact that can still move to its next channel.
+public struct PendingNotification: Codable, Sendable, Hashable {
+    /// The notification key (prefix of each delivery's idempotency key).
+    public var key: String
+    /// Contact id.
+    public var contact: String
+    /// Ordered channels.
+    public var channels: [ChannelUse]
+    /// Index of the channel used last.
+    public var index: Int
+    /// When the notification started (channel delays count from here).
+    public var startedAt: Instant
+    /// The message.
+    public var template: String?
+    /// The layer or hook it belongs to.
+    public var origin: String
+    /// Copied contacts.
+    public var cc: [String]
+}
