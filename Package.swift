@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EscalationPolicy", targets: ["EscalationPolicy"]),
         .library(name: "EscalationGraph", targets: ["EscalationGraph"]),
         .library(name: "EscalationEngine", targets: ["EscalationEngine"]),
+        .library(name: "EscalationSimulator", targets: ["EscalationSimulator"]),
         .library(name: "EscalationLint", targets: ["EscalationLint"]),
     ],
     dependencies: [
@@ -28,12 +29,17 @@ let package = Package(
         .target(name: "EscalationGraph", dependencies: ["EscalationCore", "EscalationPolicy"], swiftSettings: strict),
         .target(name: "EscalationEngine", dependencies: ["EscalationCore", "EscalationGraph"], swiftSettings: strict),
         .target(
+            name: "EscalationSimulator",
+            dependencies: ["EscalationCore", "EscalationGraph", "EscalationEngine", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        .target(
             name: "EscalationLint", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph"],
             swiftSettings: strict),
         .executableTarget(
             name: "escalate",
             dependencies: [
-                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint",
+                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint", "EscalationEngine",
+                "EscalationSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -1,0 +1,140 @@
+import EscalationCore
+import EscalationEngine
+import EscalationGraph
+import Foundation
+
+/// `jessie=0.7 within 5m`: when first notified, the contact acknowledges with probability 0.7, uniformly within 5 minutes.
+public struct AnswerModel: Sendable, Hashable {
+    /// Contact id.
+    public var contact: String
+    /// Probability of answering.
+    public var probability: Double
+    /// Longest delay in seconds.
+    public var withinSeconds: Int
+
+    /// Parses `CONTACT=P within DURATION`.
+    public static func parse(_ text: String) throws(ScriptParser.ParseError) -> AnswerModel {
+        let parts = text.split(separator: " ").map(String.init)
+        let pair = parts.first?.split(separator: "=").map(String.init) ?? []
+        guard pair.count == 2, let probability = Double(pair[1]), (0...1).contains(probability), parts.count == 3, parts[1] == "within",
+            case .success(let duration) = PolicyDuration.parse(parts[2]), !duration.isBusiness
+        else {
+            throw ScriptParser.ParseError(description: "cannot read the answer model '\(text)': write 'CONTACT=P within DURATION', e.g. 'jessie=0.7 within 5m'")
+        }
+        return AnswerModel(contact: pair[0], probability: probability, withinSeconds: duration.seconds)
+    }
+}
+
+/// Runs a scenario many times with random answers drawn from a seeded generator; reproducible for a seed.
+public struct MonteCarlo: Sendable {
+    /// The compiled organisation.
+    public let graph: RuleGraph
+
+    /// A Monte Carlo runner.
+    public init(graph: RuleGraph) { self.graph = graph }
+
+    /// The distribution over runs.
+    public struct Report: Codable, Sendable, Hashable {
+        /// Runs.
+        public var runs: Int
+        /// Seed.
+        public var seed: UInt64
+        /// Runs that ended acknowledged.
+        public var acknowledged: Int
+        /// Time to acknowledgement percentiles (seconds), over acknowledged runs.
+        public var p50: Int?, p90: Int?, p99: Int?
+        /// Who acknowledged, with counts.
+        public var acknowledgers: [String: Int]
+        /// Notifications per run: mean and max.
+        public var meanNotifications: Double
+        /// Most notifications in one run.
+        public var maxNotifications: Int
+        /// Contacts woken (notified) per run, with counts of runs.
+        public var woken: [String: Int]
+
+        /// A text report.
+        public func text() -> String {
+            func time(_ seconds: Int?) -> String { seconds.flatMap { PolicyDuration.compact($0) } ?? (seconds == 0 ? "0s" : "never") }
+            let never = runs - acknowledged
+            var lines = [
+                "Monte Carlo: \(runs) runs, seed \(seed)",
+                "time to acknowledgement: p50 \(time(p50)), p90 \(time(p90)), p99 \(time(p99)); never acknowledged in \(never) runs (\(String(format: "%.1f", Double(never) * 100 / Double(max(runs, 1))))%)",
+                "acknowledged by:",
+            ]
+            for (who, count) in acknowledgers.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
+                lines.append("  \(who): \(count) (\(String(format: "%.1f", Double(count) * 100 / Double(max(runs, 1))))%)")
+            }
+            lines.append("woken (notified at least once):")
+            for (who, count) in woken.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
+                lines.append("  \(who): \(count) runs (\(String(format: "%.1f", Double(count) * 100 / Double(max(runs, 1))))%)")
+            }
+            lines.append("notifications per run: mean \(String(format: "%.2f", meanNotifications)), max \(maxNotifications)")
+            return lines.joined(separator: "\n") + "\n"
+        }
+
+        /// A JSON report.
+        public func json() -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            return ((try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
+        }
+    }
+
+    /// Runs `runs` simulations.
+    public func run(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64) throws(Simulator.ScenarioError) -> Report {
+        var generator = SplitMix64(seed: seed)
+        let simulator = Simulator(graph: graph)
+        var delays: [Int] = []
+        var acknowledgers: [String: Int] = [:]
+        var woken: [String: Int] = [:]
+        var notificationCounts: [Int] = []
+        for _ in 0..<max(runs, 0) {
+            var decisions: [String: Int] = [:]
+            for model in answers where generator.nextDouble() < model.probability {
+                decisions[model.contact] = Int(generator.nextDouble() * Double(model.withinSeconds))
+            }
+            let fixed = decisions
+            let timeline = try simulator.run(scenario) { notification, _ in
+                guard let delay = fixed[notification.contact] else { return nil }
+                return ScriptedAction(kind: .acknowledge(by: notification.contact), time: .offset(delay), text: "\(notification.contact) answers")
+            }
+            if let by = timeline.acknowledgedBy, let after = timeline.acknowledgedAfter {
+                delays.append(after)
+                acknowledgers[by, default: 0] += 1
+            }
+            for who in Set(timeline.notifications.compactMap(\.who)) { woken[who, default: 0] += 1 }
+            notificationCounts.append(timeline.notifications.count)
+        }
+        delays.sort()
+        func percentile(_ p: Double) -> Int? {
+            guard !delays.isEmpty else { return nil }
+            let index = min(delays.count - 1, Int((p * Double(delays.count)).rounded(.up)) - 1)
+            return delays[max(index, 0)]
+        }
+        return Report(
+            runs: runs, seed: seed, acknowledged: delays.count, p50: percentile(0.5), p90: percentile(0.9), p99: percentile(0.99),
+            acknowledgers: acknowledgers,
+            meanNotifications: notificationCounts.isEmpty ? 0 : Double(notificationCounts.reduce(0, +)) / Double(notificationCounts.count),
+            maxNotifications: notificationCounts.max() ?? 0, woken: woken)
+    }
+}
+
+/// A small, fast, seeded generator (SplitMix64): the same seed gives the same sequence on every machine.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// A generator with a seed.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A double in [0, 1).
+    public mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

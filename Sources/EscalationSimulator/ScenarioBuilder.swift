@@ -1,0 +1,95 @@
+import EscalationCore
+import EscalationGraph
+import Foundation
+
+/// Builds a scenario from a scenario file and command-line values (flags win over the file).
+public struct ScenarioBuilder: Sendable {
+    /// The compiled organisation.
+    public let graph: RuleGraph
+
+    /// A builder over a graph.
+    public init(graph: RuleGraph) { self.graph = graph }
+
+    /// Why a scenario cannot be built.
+    public struct BuildError: Error, CustomStringConvertible, Sendable {
+        /// What is wrong and how to fix it.
+        public var description: String
+    }
+
+    var zone: TimeZone { ZonedTime.zone(graph.timezone) ?? ZonedTime.utc }
+
+    /// Merges a scenario file (optional) with flags. `now` is the default start.
+    public func build(
+        file: String?, policy: String?, fields: [String], start: String?, respond: [String], fail: [String], until: String?,
+        now: Instant
+    ) throws(BuildError) -> Scenario {
+        var document = ScenarioFile(fields: [:], respond: [], fail: [])
+        if let file {
+            do { document = try ScenarioFile.read(path: file) } catch { throw BuildError(description: error.description) }
+        }
+        for pair in fields {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw BuildError(description: "--field '\(pair)' must be KEY=VALUE") }
+            document.fields[parts[0]] = parts[1]
+        }
+        if let policy { document.policy = policy }
+        if let start { document.start = start }
+        if let until { document.until = until }
+        document.respond += respond
+        document.fail += fail
+        return try scenario(from: document, now: now)
+    }
+
+    /// Turns a scenario document into a scenario.
+    public func scenario(from document: ScenarioFile, now: Instant) throws(BuildError) -> Scenario {
+        let policy = try choosePolicy(document.policy, fields: document.fields)
+        var startInstant = now
+        if let text = document.start {
+            guard let instant = Instant.parse(text, zone: zone) else {
+                throw BuildError(description: "start '\(text)' is not a time; write 2026-11-22T10:00 (in \(graph.timezone)) or with an offset")
+            }
+            startInstant = instant
+        }
+        var horizon = 6 * 3_600
+        if let text = document.until {
+            guard case .success(let duration) = PolicyDuration.parse(text), !duration.isBusiness, duration.seconds > 0 else {
+                throw BuildError(description: "until '\(text)' is not a duration; write e.g. 6h or 2d")
+            }
+            horizon = duration.seconds
+        }
+        var script: [ScriptedAction] = []
+        var failures: [FailureRule] = []
+        do {
+            for line in document.respond { script.append(try ScriptParser.action(line, zone: zone)) }
+            for line in document.fail { failures.append(try ScriptParser.failure(line)) }
+        } catch {
+            throw BuildError(description: error.description)
+        }
+        for rule in failures where graph.channel(rule.channel) == nil {
+            throw BuildError(description: "failure '\(rule.channel)': no such channel\(rule.channel.didYouMean(graph.channels.map(\.id)))")
+        }
+        return Scenario(
+            policy: policy, title: document.title, fields: document.fields, start: startInstant, script: script, failures: failures,
+            horizonSeconds: horizon)
+    }
+
+    /// The named policy, else the best match for the fields, else the only policy.
+    func choosePolicy(_ named: String?, fields: [String: String]) throws(BuildError) -> String {
+        let ids = graph.policies.map(\.id)
+        if let named {
+            guard graph.policy(named) != nil else {
+                throw BuildError(description: "no policy '\(named)'\(named.didYouMean(ids)); policies: \(ids.joined(separator: ", "))")
+            }
+            return named
+        }
+        let matching = graph.policies.filter { policy in
+            policy.match.allSatisfy { field, values in fields[field].map(values.contains) ?? false }
+        }
+        if let best = matching.max(by: { $0.priority < $1.priority }), matching.count == 1 || !fields.isEmpty {
+            let top = matching.filter { $0.priority == best.priority }
+            if let first = top.first { return first.id }
+        }
+        if ids.count == 1, let only = ids.first { return only }
+        throw BuildError(description: "name the policy with --policy (one of: \(ids.joined(separator: ", ")))")
+    }
+}

@@ -1,0 +1,198 @@
+import EscalationCore
+import EscalationEngine
+import EscalationGraph
+import Foundation
+
+/// Runs a scenario through the engine on a virtual clock: deterministic, nothing is sent.
+public struct Simulator: Sendable {
+    /// The compiled organisation.
+    public let graph: RuleGraph
+
+    /// A simulator over a graph.
+    public init(graph: RuleGraph) { self.graph = graph }
+
+    /// Why a scenario cannot run.
+    public struct ScenarioError: Error, CustomStringConvertible, Sendable {
+        /// What is wrong.
+        public var description: String
+    }
+
+    /// Runs a scenario. Same scenario → the same timeline, byte for byte.
+    /// At one instant, scripted actions happen before timers, in script order; failures at once.
+    public func run(_ scenario: Scenario, respond: (@Sendable (Effect.Notification, Instant) -> ScriptedAction?)? = nil) throws(ScenarioError)
+        -> Timeline
+    {
+        let engine = Engine(graph: graph)
+        guard let policy = graph.policy(scenario.policy) else {
+            let known = graph.policies.map(\.id)
+            throw ScenarioError(description: "no policy '\(scenario.policy)'\(scenario.policy.didYouMean(known)); policies: \(known.joined(separator: ", "))")
+        }
+        let problems = engine.validate(policy: scenario.policy, fields: scenario.fields)
+        if !problems.isEmpty {
+            throw ScenarioError(description: "the incident cannot trigger policy '\(scenario.policy)': \(problems.joined(separator: "; "))")
+        }
+        let zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
+        let end = scenario.start.adding(seconds: scenario.horizonSeconds)
+        var recorder = TimelineRecorder(start: scenario.start)
+        var timers: [String: Instant] = [:]
+        var timerOrder: [String: Int] = [:]
+        var timerCounter = 0
+        var immediate: [(EngineEvent, String)] = []
+        var firstNotified: [String: Instant] = [:]
+        var scripted: [(at: Instant, order: Int, action: ScriptedAction)] = []
+        var waiting: [(order: Int, action: ScriptedAction, delay: Int)] = []
+        for (order, action) in scenario.script.enumerated() {
+            switch action.time {
+            case .offset(let seconds): scripted.append((scenario.start.adding(seconds: seconds), order, action))
+            case .instant(let instant): scripted.append((instant, order, action))
+            case .field(let name, let offset):
+                guard let value = scenario.fields[name], let base = Instant.parse(value, zone: zone) else {
+                    throw ScenarioError(description: "'\(action.text)': the incident has no time field '\(name)'")
+                }
+                scripted.append((base.adding(seconds: offset), order, action))
+            case .afterNotified(let delay): waiting.append((order, action, delay))
+            }
+        }
+        var state: IncidentState?
+        func absorb(_ transition: Engine.Transition, at now: Instant) {
+            state = transition.state
+            for effect in transition.effects {
+                recorder.add(effect, at: now)
+                switch effect {
+                case .scheduleTimer(let id, let at):
+                    timers[id] = at
+                    timerCounter += 1
+                    timerOrder[id] = timerCounter
+                case .cancelTimer(let id):
+                    timers[id] = nil
+                case .notify(let notification):
+                    if firstNotified[notification.contact] == nil {
+                        firstNotified[notification.contact] = now
+                        for (index, entry) in waiting.enumerated().reversed() where entry.action.actor == notification.contact {
+                            scripted.append((now.adding(seconds: entry.delay), entry.order, entry.action))
+                            waiting.remove(at: index)
+                        }
+                        if let action = respond?(notification, now) {
+                            if case .offset(let delay) = action.time {
+                                scripted.append((now.adding(seconds: delay), scenario.script.count + scripted.count, action))
+                            }
+                        }
+                    }
+                    if scenario.failures.contains(where: { $0.matches(notification) }) {
+                        immediate.append((.deliveryFailed(key: notification.notificationKey, channel: notification.channel), "\(notification.channel) to \(notification.contact) failed"))
+                    }
+                default: break
+                }
+            }
+        }
+        absorb(
+            engine.handle(
+                .trigger(id: scenario.incidentID, policy: scenario.policy, title: scenario.title, fields: scenario.fields, dedupKey: nil),
+                state: nil, now: scenario.start),
+            at: scenario.start)
+        var now = scenario.start
+        for _ in 0..<100_000 {
+            if !immediate.isEmpty {
+                let (event, text) = immediate.removeFirst()
+                recorder.note(.failure, text, at: now)
+                absorb(engine.handle(event, state: state, now: now), at: now)
+                continue
+            }
+            let nextScript = scripted.filter { $0.at >= now }.min { ($0.at, $0.order) < ($1.at, $1.order) }
+            let nextTimer = timers.min { ($0.value, timerOrder[$0.key] ?? 0) < ($1.value, timerOrder[$1.key] ?? 0) }
+            let scriptAt = nextScript?.at
+            let timerAt = nextTimer?.value
+            guard let at = [scriptAt, timerAt].compactMap({ $0 }).min(), at <= end else { break }
+            now = at
+            if let nextScript, nextScript.at == at {
+                scripted.removeAll { $0.order == nextScript.order && $0.at == nextScript.at }
+                let action = nextScript.action
+                let event: EngineEvent
+                switch action.kind {
+                case .acknowledge(let by): event = .acknowledge(by: by)
+                case .resolve(let by, let scope, let outcome): event = .resolve(by: by, scope: scope, outcome: outcome)
+                case .signal(let name, let data): event = .signal(name: name, data: data)
+                case .escalate: event = .escalateNow
+                case .update(let values): event = .updateFields(values)
+                case .snooze(_, let seconds): event = .snooze(until: at.adding(seconds: seconds))
+                }
+                recorder.script(action, at: at)
+                absorb(engine.handle(event, state: state, now: at), at: at)
+            } else if let nextTimer {
+                timers[nextTimer.key] = nil
+                absorb(engine.handle(.timerFired(id: nextTimer.key), state: state, now: at), at: at)
+            }
+        }
+        let final = state
+        let ackEntry = recorder.entries.first { $0.kind == .acknowledge }
+        return Timeline(
+            policy: policy.id, policyName: policy.name, organisation: graph.name, version: policy.version, timezone: graph.timezone,
+            start: scenario.start, entries: recorder.entries, status: final?.status.rawValue ?? "refused",
+            ladderEnd: final?.ladderEnd, acknowledgedAfter: final?.acknowledgedBy == nil ? nil : ackEntry?.offset,
+            acknowledgedBy: final?.acknowledgedBy)
+    }
+}
+
+/// Turns engine effects into timeline entries.
+struct TimelineRecorder {
+    let start: Instant
+    var entries: [Timeline.Entry] = []
+
+    mutating func append(_ kind: Timeline.Entry.Kind, at: Instant, origin: String? = nil, who: String? = nil, channel: String? = nil,
+        template: String? = nil, subject: String? = nil, detail: String)
+    {
+        entries.append(
+            Timeline.Entry(
+                offset: at.seconds(since: start), at: at, kind: kind, origin: origin, who: who, channel: channel, template: template,
+                subject: subject, detail: detail))
+    }
+
+    mutating func note(_ kind: Timeline.Entry.Kind, _ detail: String, at: Instant) { append(kind, at: at, detail: detail) }
+
+    mutating func script(_ action: ScriptedAction, at: Instant) {
+        let kind: Timeline.Entry.Kind
+        switch action.kind {
+        case .acknowledge: kind = .acknowledge
+        case .resolve: kind = .resolve
+        case .signal: kind = .signal
+        case .escalate: kind = .escalate
+        case .update: kind = .update
+        case .snooze: kind = .snooze
+        }
+        append(kind, at: at, who: action.actor, detail: "scripted: \(action.text)")
+    }
+
+    static func headline(_ message: RenderedMessage) -> String {
+        message.subject ?? String(message.body.split(separator: "\n").first ?? "")
+    }
+
+    mutating func add(_ effect: Effect, at: Instant) {
+        switch effect {
+        case .notify(let n):
+            append(.notify, at: at, origin: n.origin, who: n.contact, channel: n.channel, template: n.message.template,
+                subject: Self.headline(n.message), detail: n.reason + (n.cc.isEmpty ? "" : "; cc \(n.cc.joined(separator: ", "))"))
+        case .post(let p):
+            append(.post, at: at, origin: p.origin, channel: p.channel, template: p.message.template, subject: Self.headline(p.message), detail: "post")
+        case .createTask(let t):
+            append(.task, at: at, origin: t.origin, who: t.assignees.joined(separator: ", "), subject: t.title, detail: "task")
+        case .applyAction(let id, let channel, let message):
+            append(.action, at: at, channel: channel, template: message.template, subject: Self.headline(message), detail: "action '\(id)' applied")
+        case .undoAction(let id, let channel):
+            append(.undo, at: at, channel: channel, detail: "action '\(id)' undone")
+        case .postStage(let stage, let channel, let message, _):
+            append(.stage, at: at, channel: channel, template: message.template, subject: Self.headline(message), detail: "stage '\(stage)'")
+        case .expireStage(let stage, let channel):
+            append(.expire, at: at, channel: channel, detail: "stage '\(stage)' message expired")
+        case .record(let text):
+            if text.hasPrefix("triggered") {
+                append(.trigger, at: at, detail: text)
+            } else if !text.hasPrefix("acknowledged by"), !text.hasPrefix("resolved by"), !text.hasPrefix("signal '"),
+                !text.hasPrefix("stage '"), !text.hasPrefix("delivery to")
+            {
+                append(.note, at: at, detail: text)
+            }
+        case .scheduleTimer, .cancelTimer:
+            break
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import EscalationCore
+import EscalationEngine
+
+/// What happened in a rehearsal, minute by minute.
+public struct Timeline: Codable, Sendable, Hashable {
+    /// One line of the timeline.
+    public struct Entry: Codable, Sendable, Hashable {
+        /// What kind of thing happened.
+        public enum Kind: String, Codable, Sendable {
+            case trigger, notify, post, task, action, undo, stage, expire, acknowledge, resolve, signal, escalate, update,
+                snooze, failure, note
+        }
+
+        /// Seconds after the start.
+        public var offset: Int
+        /// The instant.
+        public var at: Instant
+        /// Kind.
+        public var kind: Kind
+        /// The layer, hook or reminder it came from.
+        public var origin: String?
+        /// The contact (or assignees) it concerns.
+        public var who: String?
+        /// The channel.
+        public var channel: String?
+        /// The template.
+        public var template: String?
+        /// The subject or first line of the message.
+        public var subject: String?
+        /// Why.
+        public var detail: String
+    }
+
+    /// Policy id.
+    public var policy: String
+    /// Policy name.
+    public var policyName: String
+    /// Organisation name.
+    public var organisation: String
+    /// Compiled policy version.
+    public var version: String
+    /// The organisation's zone.
+    public var timezone: String
+    /// Start instant.
+    public var start: Instant
+    /// Entries in order.
+    public var entries: [Entry]
+    /// Final status.
+    public var status: String
+    /// Why the ladder stopped, if it did.
+    public var ladderEnd: String?
+    /// Seconds from start to the first acknowledgement.
+    public var acknowledgedAfter: Int?
+    /// Who acknowledged.
+    public var acknowledgedBy: String?
+
+    /// The notifications only.
+    public var notifications: [Entry] { entries.filter { $0.kind == .notify } }
+}
