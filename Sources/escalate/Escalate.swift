@@ -10,7 +10,7 @@ struct Escalate: ParsableCommand {
         commandName: "escalate",
         abstract: "Escalation policies as code: lint, picture, rehearse and run them.",
         version: version,
-        subcommands: [Lint.self, Compile.self, Simulate.self])
+        subcommands: [Lint.self, Compile.self, Simulate.self, Test.self])
 
     /// Runs the command; usage errors exit 2 (not ArgumentParser's 64), as the README promises.
     static func main() {
