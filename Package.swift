@@ -43,6 +43,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+        .executableTarget(
+            name: "escalate-benchmark",
+            dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator"],
+            path: "Benchmarks/EscalateBenchmark", swiftSettings: strict),
         .testTarget(name: "EscalationCoreTests", dependencies: ["EscalationCore"], swiftSettings: strict),
         .testTarget(
             name: "EscalationPolicyTests", dependencies: ["EscalationCore", "EscalationPolicy"],
@@ -50,6 +54,10 @@ let package = Package(
         .testTarget(
             name: "EscalationLintTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationLint"],
             exclude: ["Fixtures"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EscalationGraphTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph"],
+            exclude: ["Golden"],
             swiftSettings: strict),
     ]
 )

@@ -15,31 +15,35 @@ public enum ZonedTime {
     /// The zone with this IANA name, or nil.
     public static func zone(_ identifier: String) -> TimeZone? { TimeZone(identifier: identifier) }
 
-    /// Local date, time (minutes) and weekday of an instant in a zone.
+    static func offset(_ zone: TimeZone, at seconds: Int64) -> Int {
+        zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    /// Local date, time (minutes), second and weekday of an instant in a zone.
     public static func local(_ instant: Instant, in zone: TimeZone) -> (date: LocalDate, minutes: Int, second: Int, weekday: Weekday) {
-        let components = calendar(zone).dateComponents(
-            [.year, .month, .day, .hour, .minute, .second, .weekday], from: Date(timeIntervalSince1970: TimeInterval(instant.seconds)))
-        let weekdayIndex = ((components.weekday ?? 1) + 5) % 7  // Sunday=1 → 6, Monday=2 → 0
-        return (
-            LocalDate(year: components.year ?? 1970, month: components.month ?? 1, day: components.day ?? 1),
-            (components.hour ?? 0) * 60 + (components.minute ?? 0), components.second ?? 0,
-            Weekday.allCases[weekdayIndex]
-        )
+        let local = instant.seconds + Int64(offset(zone, at: instant.seconds))
+        let day = Int((local >= 0 ? local : local - 86_399) / 86_400)
+        let secondOfDay = Int(local - Int64(day) * 86_400)
+        let date = LocalDate(dayNumber: day)
+        return (date, secondOfDay / 60, secondOfDay % 60, date.weekday)
     }
 
     /// The instant of a local date and minute-of-day in a zone. In a DST gap the wall time does not exist and the
     /// instant after the jump is taken; in an overlap the earlier instant. `minutes` may be 1440 (the next midnight).
     public static func instant(_ date: LocalDate, minutes: Int, in zone: TimeZone) -> Instant {
-        if minutes >= 1_440 { return instant(nextDay(date), minutes: minutes - 1_440, in: zone) }
-        var components = DateComponents()
-        components.year = date.year
-        components.month = date.month
-        components.day = date.day
-        components.hour = minutes / 60
-        components.minute = minutes % 60
-        components.second = 0
-        guard let value = calendar(zone).date(from: components) else { return Instant(seconds: 0) }
-        return Instant(seconds: Int64(value.timeIntervalSince1970.rounded()))
+        let wall = Int64(date.dayNumber) * 86_400 + Int64(minutes) * 60
+        // Zone transitions are months apart, so within ±14 h there is at most one.
+        let before = offset(zone, at: wall - 50_400)
+        let after = offset(zone, at: wall + 50_400)
+        let first = wall - Int64(before)
+        let second = wall - Int64(after)
+        let firstValid = offset(zone, at: first) == before
+        let secondValid = offset(zone, at: second) == after
+        switch (firstValid, secondValid) {
+        case (true, true): return Instant(seconds: min(first, second))
+        case (false, true): return Instant(seconds: second)
+        default: return Instant(seconds: first)
+        }
     }
 
     /// The instant of a policy-written local date-time: its explicit offset if any, else the zone.

@@ -36,7 +36,8 @@ extension EngineRun {
         }
         for task in step.tasks {
             let assignees = task.assignee.map { contacts(for: [$0]).map(\.id) } ?? []
-            let items = task.per.flatMap { state.fields[$0] }.map(Engine.listItems) ?? [""]
+            // `per: FIELD` makes one task per item; an absent or empty list makes none.
+            let items = task.per.map { Engine.listItems(state.fields[$0] ?? "") } ?? [""]
             for item in items {
                 effects.append(
                     .createTask(

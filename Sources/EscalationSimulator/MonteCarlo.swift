@@ -12,6 +12,13 @@ public struct AnswerModel: Sendable, Hashable {
     /// Longest delay in seconds.
     public var withinSeconds: Int
 
+    /// A model for one contact.
+    public init(contact: String, probability: Double, withinSeconds: Int) {
+        self.contact = contact
+        self.probability = probability
+        self.withinSeconds = withinSeconds
+    }
+
     /// Parses `CONTACT=P within DURATION`.
     public static func parse(_ text: String) throws(ScriptParser.ParseError) -> AnswerModel {
         let parts = text.split(separator: " ").map(String.init)

@@ -1,0 +1,67 @@
+// Prints engine and simulator throughput on the bundled seed policies. Run in a release build:
+//   swift run -c release escalate-benchmark
+import EscalationCore
+import EscalationEngine
+import EscalationGraph
+import EscalationPolicy
+import EscalationSimulator
+import Foundation
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+let root = CommandLine.arguments.dropFirst().first ?? "policies"
+let loaded = try PolicyLoader().load(paths: [root + "/mindgym-live"])
+guard let organisation = loaded.first?.organisation else { fatalError("no organisation under \(root)") }
+let graph = GraphCompiler().compile(organisation)
+let engine = Engine(graph: graph)
+let zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
+guard let start = Instant.parse("2026-11-23T10:58-06:00", zone: zone) else { fatalError("bad start") }
+let fields = [
+    "scenario": "participant-no-show", "session.start": "2026-11-23T11:00-06:00", "session_title": "Leading Essentials",
+    "session_time_label": "11AM CT", "client_name": "Dana Client", "client_contact": "client-site-contact-example",
+    "facilitator_name": "Sam Coach", "booking_owner": "cdt-owner-a", "portfolio_team_lead": "portfolio-lead-a",
+    "sender_name": "SSC agent A",
+]
+
+// 1. Engine events per second: trigger, fire every timer, resolve — many incidents.
+var events = 0
+var effects = 0
+let incidents = 20_000
+let engineTime = seconds {
+    for index in 0..<incidents {
+        var timers: [String: Instant] = [:]
+        var transition = engine.handle(
+            .trigger(id: "B-\(index)", policy: "participant-no-show", title: "bench", fields: fields, dedupKey: nil), state: nil, now: start)
+        events += 1
+        var now = start
+        for _ in 0..<20 {
+            effects += transition.effects.count
+            for effect in transition.effects {
+                if case .scheduleTimer(let id, let at) = effect { timers[id] = at }
+                if case .cancelTimer(let id) = effect { timers[id] = nil }
+            }
+            guard let next = timers.min(by: { $0.value < $1.value }) else { break }
+            timers[next.key] = nil
+            now = next.value
+            transition = engine.handle(.timerFired(id: next.key), state: transition.state, now: now)
+            events += 1
+        }
+        transition = engine.handle(.resolve(by: "bench", scope: nil, outcome: "ran"), state: transition.state, now: now)
+        events += 1
+        effects += transition.effects.count
+    }
+}
+print(String(format: "engine: %d events (%d incidents, %d effects) in %.3f s = %.0f events/s", events, incidents, effects, engineTime, Double(events) / engineTime))
+
+// 2. Monte Carlo runs per second.
+let scenario = Scenario(policy: "participant-no-show", fields: fields, start: start, horizonSeconds: 3 * 3_600)
+let answers = [AnswerModel(contact: "cdt-owner-a", probability: 0.6, withinSeconds: 600)]
+let runs = 5_000
+var report: MonteCarlo.Report?
+let monteCarloTime = try seconds { report = try MonteCarlo(graph: graph).run(scenario, answers: answers, runs: runs, seed: 42) }
+print(String(format: "monte carlo: %d runs in %.3f s = %.0f runs/s (p50 to ack: %@)", runs, monteCarloTime, Double(runs) / monteCarloTime,
+    report?.p50.flatMap { PolicyDuration.compact($0) } ?? "never"))
