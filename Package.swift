@@ -4,6 +4,15 @@ import PackageDescription
 /// Shared compiler settings: Swift 6 language mode (strict concurrency) everywhere.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
+/// Built-in channel plugins: id → module name. Each lives in plugins/<id>/ (Sources/<Module>, Tests/<Module>Tests),
+/// depends only on EscalationChannel (plus the libraries named in `pluginDependencies`), and is registered in
+/// Sources/escalate/InstalledChannels.swift. Adding a plugin is one entry here.
+let channelPlugins: [(id: String, module: String)] = [
+]
+
+/// Extra package products a plugin module needs (e.g. AsyncHTTPClient for HTTP plugins).
+let pluginDependencies: [String: [Target.Dependency]] = [:]
+
 let package = Package(
     name: "Escalate",
     platforms: [.macOS(.v14)],
@@ -11,6 +20,7 @@ let package = Package(
         .executable(name: "escalate", targets: ["escalate"]),
         .library(name: "EscalationCore", targets: ["EscalationCore"]),
         .library(name: "EscalationPolicy", targets: ["EscalationPolicy"]),
+        .library(name: "EscalationChannel", targets: ["EscalationChannel"]),
         .library(name: "EscalationGraph", targets: ["EscalationGraph"]),
         .library(name: "EscalationEngine", targets: ["EscalationEngine"]),
         .library(name: "EscalationSimulator", targets: ["EscalationSimulator"]),
@@ -26,6 +36,7 @@ let package = Package(
             name: "EscalationPolicy",
             dependencies: ["EscalationCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
+        .target(name: "EscalationChannel", dependencies: ["EscalationCore"], swiftSettings: strict),
         .target(name: "EscalationGraph", dependencies: ["EscalationCore", "EscalationPolicy"], swiftSettings: strict),
         .target(name: "EscalationEngine", dependencies: ["EscalationCore", "EscalationGraph"], swiftSettings: strict),
         .target(
@@ -61,3 +72,17 @@ let package = Package(
             swiftSettings: strict),
     ]
 )
+
+for plugin in channelPlugins {
+    package.targets += [
+        .target(
+            name: plugin.module, dependencies: ["EscalationChannel"] + (pluginDependencies[plugin.id] ?? []),
+            path: "plugins/\(plugin.id)/Sources/\(plugin.module)", swiftSettings: strict),
+        .testTarget(
+            name: "\(plugin.module)Tests", dependencies: [.target(name: plugin.module), "EscalationChannel", "EscalationCore"],
+            path: "plugins/\(plugin.id)/Tests/\(plugin.module)Tests", swiftSettings: strict),
+    ]
+    if let index = package.targets.firstIndex(where: { $0.name == "escalate" }) {
+        package.targets[index].dependencies.append(.target(name: plugin.module))
+    }
+}

@@ -1,0 +1,64 @@
+/// What a plugin is and what it can do; also its documentation and the source of its settings tests.
+public struct ChannelDescriptor: Sendable {
+    /// Things a plugin may support beyond plain delivery.
+    public enum Capability: String, Sendable, CaseIterable, Codable {
+        /// Replies land in one thread (e-mail In-Reply-To, Slack thread_ts).
+        case threading
+        /// Copies to other recipients.
+        case cc
+        /// Forwards the idempotency key to the far side.
+        case idempotency
+        /// Messages can be updated in place.
+        case update
+        /// Messages can be taken down.
+        case expiry
+        /// Actions can be undone.
+        case undo
+    }
+
+    /// One setting the plugin reads.
+    public struct Setting: Sendable {
+        /// Key in `settings:`.
+        public var name: String
+        /// Whether it must be present.
+        public var required: Bool
+        /// Whether it is a secret (must be a `${env:NAME}` reference).
+        public var secret: Bool
+        /// What it is.
+        public var summary: String
+
+        /// Describes a setting.
+        public init(_ name: String, required: Bool = false, secret: Bool = false, _ summary: String) {
+            self.name = name
+            self.required = required
+            self.secret = secret
+            self.summary = summary
+        }
+    }
+
+    /// The plugin id policies use in `plugin:`.
+    public var id: String
+    /// One line about it.
+    public var summary: String
+    /// What it supports.
+    public var capabilities: Set<Capability>
+    /// Its settings.
+    public var settings: [Setting]
+    /// YAML settings maps that must validate clean.
+    public var validExamples: [String]
+    /// YAML settings maps that must not.
+    public var invalidExamples: [String]
+
+    /// Creates a descriptor.
+    public init(
+        id: String, summary: String, capabilities: Set<Capability> = [], settings: [Setting] = [], validExamples: [String] = [],
+        invalidExamples: [String] = []
+    ) {
+        self.id = id
+        self.summary = summary
+        self.capabilities = capabilities
+        self.settings = settings
+        self.validExamples = validExamples
+        self.invalidExamples = invalidExamples
+    }
+}
