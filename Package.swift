@@ -8,10 +8,37 @@ let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 /// depends only on EscalationChannel (plus the libraries named in `pluginDependencies`), and is registered in
 /// Sources/escalate/InstalledChannels.swift. Adding a plugin is one entry here.
 let channelPlugins: [(id: String, module: String)] = [
+    (id: "console", module: "ConsoleChannel"),
+    (id: "file", module: "FileChannel"),
+    (id: "exec", module: "ExecChannel"),
+    (id: "webhook", module: "WebhookChannel"),
+    (id: "slack", module: "SlackChannel"),
+    (id: "sms", module: "SMSChannel"),
+    (id: "voice", module: "VoiceChannel"),
+    (id: "statuspage", module: "StatuspageChannel"),
+    (id: "ticket", module: "TicketChannel"),
+    (id: "email", module: "EmailChannel"),
+]
+
+/// What every HTTP plugin builds on: AsyncHTTPClient and the NIO types in its API and errors.
+let httpPlugin: [Target.Dependency] = [
+    .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
 ]
 
 /// Extra package products a plugin module needs (e.g. AsyncHTTPClient for HTTP plugins).
-let pluginDependencies: [String: [Target.Dependency]] = [:]
+let pluginDependencies: [String: [Target.Dependency]] = [
+    "webhook": httpPlugin + [.product(name: "Crypto", package: "swift-crypto")],
+    "slack": httpPlugin,
+    "sms": httpPlugin,
+    "voice": httpPlugin,
+    "statuspage": httpPlugin,
+    "ticket": httpPlugin,
+    "email": [
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+    ],
+]
 
 let package = Package(
     name: "Escalate",
@@ -24,11 +51,18 @@ let package = Package(
         .library(name: "EscalationGraph", targets: ["EscalationGraph"]),
         .library(name: "EscalationEngine", targets: ["EscalationEngine"]),
         .library(name: "EscalationSimulator", targets: ["EscalationSimulator"]),
+        .library(name: "EscalationStore", targets: ["EscalationStore"]),
+        .library(name: "EscalationExecutor", targets: ["EscalationExecutor"]),
         .library(name: "EscalationLint", targets: ["EscalationLint"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "EscalationCore", swiftSettings: strict),
@@ -39,6 +73,17 @@ let package = Package(
         .target(name: "EscalationChannel", dependencies: ["EscalationCore"], swiftSettings: strict),
         .target(name: "EscalationGraph", dependencies: ["EscalationCore", "EscalationPolicy"], swiftSettings: strict),
         .target(name: "EscalationEngine", dependencies: ["EscalationCore", "EscalationGraph"], swiftSettings: strict),
+        .target(
+            name: "EscalationStore",
+            dependencies: ["EscalationCore", "EscalationEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .target(
+            name: "EscalationExecutor",
+            dependencies: [
+                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint", "EscalationEngine", "EscalationStore",
+                "EscalationChannel",
+            ],
+            swiftSettings: strict),
         .target(
             name: "EscalationSimulator",
             dependencies: ["EscalationCore", "EscalationGraph", "EscalationEngine", .product(name: "Yams", package: "Yams")],
@@ -63,6 +108,9 @@ let package = Package(
             name: "EscalationPolicyTests", dependencies: ["EscalationCore", "EscalationPolicy"],
             swiftSettings: strict),
         .testTarget(
+            name: "EscalationEngineTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine"],
+            swiftSettings: strict),
+        .testTarget(
             name: "EscalationLintTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationLint"],
             exclude: ["Fixtures"],
             swiftSettings: strict),
@@ -70,6 +118,10 @@ let package = Package(
             name: "EscalationGraphTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph"],
             exclude: ["Golden"],
             swiftSettings: strict),
+        .testTarget(
+            name: "EscalationSimulatorTests",
+            dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator"],
+            exclude: ["Golden"], swiftSettings: strict),
     ]
 )
 

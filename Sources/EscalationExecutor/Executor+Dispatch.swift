@@ -1,0 +1,269 @@
+import EscalationChannel
+import EscalationCore
+import EscalationEngine
+import EscalationGraph
+import EscalationPolicy
+import EscalationStore
+import Foundation
+
+extension Executor {
+    /// Handles deliveries a crash left in flight: they are not resent blindly. Each is marked failed and, for a
+    /// notification, reported to the engine, so the policy's channel fallback or next layer takes over.
+    @discardableResult
+    public func recover() async throws -> Int {
+        let interrupted = try await store.interruptedDeliveries()
+        for var item in interrupted {
+            item.status = .failed
+            item.detail = "interrupted by a restart while sending; not resent (the far side may or may not have it)"
+            try await store.updateDelivery(item)
+            metrics.deliveries["interrupted", default: 0] += 1
+            try await store.append([EventLogEntry(incident: item.incident, at: clock.now(), kind: "delivery", text: "\(item.channel): \(item.detail ?? "")")])
+            try await reportFailure(item)
+        }
+        return interrupted.count
+    }
+
+    func reportFailure(_ item: OutboxItem) async throws {
+        guard let effect = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)), case .notify(let notification) = effect else {
+            return
+        }
+        try await handle(incident: item.incident, event: .deliveryFailed(key: notification.notificationKey, channel: notification.channel))
+    }
+
+    /// Delivers every due outbox item once (concurrently); returns how many were attempted.
+    @discardableResult
+    public func dispatchDue(limit: Int = 50) async throws -> Int {
+        let now = clock.now()
+        let items = try await store.claimDeliveries(now: now, limit: limit)
+        var work: [(OutboxItem, Effect, (any NotificationChannel)?, String?)] = []
+        for var item in items {
+            guard let effect = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)) else {
+                item.status = .failed
+                item.detail = "the queued effect cannot be read"
+                try await store.updateDelivery(item)
+                continue
+            }
+            if case .notify(let notification) = effect, !allowThrottled(contact: notification.contact, now: now) {
+                item.status = .pending
+                item.nextAttempt = now.adding(seconds: 60)
+                try await store.updateDelivery(item)
+                metrics.deliveries["throttled", default: 0] += 1
+                continue
+            }
+            if item.attempts == 0 { metrics.observeLag(Double(now.seconds(since: item.createdAt))) }
+            do {
+                work.append((item, effect, try channel(organisation: item.organisation, id: item.channel), nil))
+            } catch {
+                work.append((item, effect, nil, error.description))
+            }
+        }
+        let timeout = options.deliveryTimeout
+        var receipts: [String: DeliveryReceipt] = [:]
+        for (item, effect, _, _) in work {
+            if case .expireStage(let stage, _) = effect { receipts[item.idempotencyKey] = try await receipt(incident: item.incident, stage: stage) }
+            if case .undoAction(let action, _) = effect { receipts[item.idempotencyKey] = try await receipt(incident: item.incident, action: action) }
+        }
+        let found = receipts
+        let results = await withTaskGroup(of: (String, DeliveryResult).self) { group in
+            for (item, effect, plugin, setupError) in work {
+                group.addTask {
+                    guard let plugin else {
+                        return (item.idempotencyKey, .failed(DeliveryFailure(retryable: false, reason: setupError ?? "no plugin")))
+                    }
+                    let result = await Self.withTimeout(timeout) {
+                        await Self.perform(effect, item: item, plugin: plugin, receipt: found[item.idempotencyKey])
+                    }
+                    return (item.idempotencyKey, result ?? .failed(DeliveryFailure(retryable: true, reason: "the \(item.channel) plugin took longer than \(Int(timeout))s")))
+                }
+            }
+            var collected: [String: DeliveryResult] = [:]
+            for await (key, result) in group { collected[key] = result }
+            return collected
+        }
+        for (item, _, _, _) in work {
+            guard let result = results[item.idempotencyKey] else { continue }
+            try await record(result, for: item)
+        }
+        return work.count
+    }
+
+    func allowThrottled(contact: String, now: Instant) -> Bool {
+        let recent = (recentDeliveries[contact] ?? []).filter { now.seconds(since: $0) < 60 }
+        guard recent.count < options.perContactPerMinute else {
+            recentDeliveries[contact] = recent
+            return false
+        }
+        recentDeliveries[contact] = recent + [now]
+        return true
+    }
+
+    func record(_ result: DeliveryResult, for original: OutboxItem) async throws {
+        var item = original
+        item.attempts += 1
+        let now = clock.now()
+        var line: String
+        switch result {
+        case .delivered(let receipt):
+            item.status = .delivered
+            item.detail = receipt.externalID
+            metrics.deliveries["delivered", default: 0] += 1
+            line = "\(item.channel): delivered\(receipt.externalID.map { " (\($0))" } ?? "") [\(item.idempotencyKey)]"
+        case .failed(let failure):
+            let backoff = options.backoffSeconds * pow(2, Double(item.attempts - 1)) * Double.random(in: 0.8...1.2)
+            let next = now.adding(seconds: Int(backoff.rounded(.up)))
+            if failure.retryable, item.attempts < options.maxAttempts, next < item.deadline {
+                item.status = .pending
+                item.nextAttempt = next
+                item.detail = failure.reason
+                metrics.deliveries["retry", default: 0] += 1
+                line = "\(item.channel): attempt \(item.attempts) failed (\(failure.reason)); retrying at \(next) [\(item.idempotencyKey)]"
+            } else {
+                item.status = .failed
+                item.detail = failure.reason
+                metrics.deliveries["failed", default: 0] += 1
+                line = "\(item.channel): failed after \(item.attempts) attempt(s): \(failure.reason) [\(item.idempotencyKey)]"
+            }
+        }
+        try await store.updateDelivery(item)
+        try await store.append([EventLogEntry(incident: item.incident, at: now, kind: "delivery", text: line)])
+        if item.status == .failed { try await reportFailure(item) }
+    }
+
+    func receipt(incident: String, stage: String) async throws -> DeliveryReceipt? {
+        try await receipt(incident: incident) { effect in
+            if case .postStage(let posted, _, _, _) = effect { return posted == stage }
+            return false
+        }
+    }
+
+    func receipt(incident: String, action: String) async throws -> DeliveryReceipt? {
+        try await receipt(incident: incident) { effect in
+            if case .applyAction(let applied, _, _) = effect { return applied == action }
+            return false
+        }
+    }
+
+    func receipt(incident: String, where matches: (Effect) -> Bool) async throws -> DeliveryReceipt? {
+        for item in try await store.deliveries(incident: incident).reversed() where item.status == .delivered {
+            if let effect = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)), matches(effect) {
+                return DeliveryReceipt(externalID: item.detail)
+            }
+        }
+        return nil
+    }
+
+    /// The plugin instance for a channel of an organisation (cached).
+    func channel(organisation: String, id: String) throws(ChannelSetupError) -> any NotificationChannel {
+        let key = "\(organisation)/\(id)"
+        if let cached = channelCache[key] { return cached }
+        guard let entry = policies.entries[organisation], let config = entry.organisation.channel(id) else {
+            throw ChannelSetupError("channel '\(id)' is not declared in '\(organisation)'")
+        }
+        guard let plugin = registry.plugin(config.plugin.value) else {
+            throw ChannelSetupError("channel '\(id)' uses the plugin '\(config.plugin.value)', which is not installed (installed: \(registry.ids.joined(separator: ", ")))")
+        }
+        let instance = try plugin.init(
+            settings: ChannelSettings(channel: id, value: config.settings, location: config.id.location), environment: environment)
+        channelCache[key] = instance
+        return instance
+    }
+
+    static func message(for effect: Effect, item: OutboxItem) -> (ChannelMessage, String?) {
+        var message = ChannelMessage(idempotencyKey: item.idempotencyKey, incidentID: item.incident, body: "")
+        switch effect {
+        case .notify(let n):
+            message.kind = .notify
+            message.subject = n.message.subject
+            message.body = n.message.body
+            message.template = n.message.template
+            message.cc = n.cc
+            message.metadata = ["contact": n.contact, "origin": n.origin]
+            return (message, n.address)
+        case .post(let p):
+            message.kind = .post
+            message.subject = p.message.subject
+            message.body = p.message.body
+            message.template = p.message.template
+            message.metadata = ["origin": p.origin]
+        case .postStage(let stage, _, let rendered, let expires):
+            message.kind = .stage
+            message.subject = rendered.subject
+            message.body = rendered.body
+            message.template = rendered.template
+            message.expiresAt = expires
+            message.metadata = ["stage": stage]
+        case .applyAction(let id, _, let rendered):
+            message.kind = .action
+            message.subject = rendered.subject
+            message.body = rendered.body
+            message.template = rendered.template
+            message.metadata = ["action": id]
+        case .undoAction(let id, _):
+            message.kind = .action
+            message.metadata = ["action": id]
+        case .expireStage(let stage, _):
+            message.kind = .stage
+            message.metadata = ["stage": stage]
+        default: break
+        }
+        return (message, nil)
+    }
+
+    static func perform(_ effect: Effect, item: OutboxItem, plugin: any NotificationChannel, receipt: DeliveryReceipt?) async -> DeliveryResult {
+        let (message, address) = message(for: effect, item: item)
+        switch effect {
+        case .undoAction: return await plugin.undo(message, receipt: receipt)
+        case .expireStage:
+            guard let receipt else { return .failed(DeliveryFailure(retryable: false, reason: "no delivered stage message to take down")) }
+            return await plugin.expire(message, receipt: receipt)
+        default: return await plugin.deliver(message, to: address)
+        }
+    }
+
+    /// Runs `work`, returning nil if it takes longer than `seconds` (the work is abandoned, not awaited).
+    static func withTimeout(_ seconds: Double, _ work: @escaping @Sendable () async -> DeliveryResult) async -> DeliveryResult? {
+        let race = TimeoutRace()
+        return await withCheckedContinuation { continuation in
+            race.set(continuation)
+            Task { race.finish(await work()) }
+            Task {
+                try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                race.finish(nil)
+            }
+        }
+    }
+
+    /// Runs the executor until cancelled: timers and deliveries, polling a few times a second.
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                try await fireDueTimers()
+                try await dispatchDue()
+            } catch {
+                FileHandle.standardError.write(Data("escalate: executor step failed: \(error)\n".utf8))
+            }
+            await clock.sleep(seconds: 0.2)
+        }
+    }
+
+    /// The number of open incidents (for metrics).
+    public func openIncidentCount() async throws -> Int {
+        try await store.incidents(organisation: nil, limit: Int.max).filter { $0.state.isOpen }.count
+    }
+}
+
+/// Resumes a continuation once, with whichever result comes first.
+final class TimeoutRace: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<DeliveryResult?, Never>?
+
+    func set(_ continuation: CheckedContinuation<DeliveryResult?, Never>) { lock.withLock { self.continuation = continuation } }
+
+    func finish(_ result: DeliveryResult?) {
+        let pending: CheckedContinuation<DeliveryResult?, Never>? = lock.withLock {
+            defer { continuation = nil }
+            return continuation
+        }
+        pending?.resume(returning: result)
+    }
+}

@@ -1,0 +1,249 @@
+import EscalationChannel
+import EscalationCore
+import EscalationEngine
+import EscalationGraph
+import EscalationPolicy
+import EscalationStore
+import Foundation
+
+/// Runs real escalations: engine transitions committed with their effects, durable timers, and an outbox
+/// delivered through channel plugins with timeouts, retries and fallback. A crash at any point loses nothing.
+public actor Executor {
+    /// Tuning knobs.
+    public struct Options: Sendable {
+        /// Longest a plugin may take for one delivery.
+        public var deliveryTimeout: Double = 10
+        /// Attempts before a retryable failure becomes final.
+        public var maxAttempts: Int = 5
+        /// After this long a queued delivery is given up (and an interrupted one is never resent).
+        public var sendDeadlineSeconds: Int = 600
+        /// First retry delay; doubles each attempt, with jitter.
+        public var backoffSeconds: Double = 2
+        /// At most this many deliveries per contact per minute; more wait.
+        public var perContactPerMinute: Int = 10
+        /// Base URL for links in messages.
+        public var baseURL: String?
+        /// Default options.
+        public init() {}
+    }
+
+    let store: any IncidentStore
+    var policies: PolicySet
+    /// Graphs of earlier policy versions, so open incidents keep the version they started with.
+    var retired: [String: RuleGraph] = [:]
+    let registry: ChannelRegistry
+    let environment: ChannelEnvironment
+    let clock: any ExecutorClock
+    let options: Options
+    var channelCache: [String: any NotificationChannel] = [:]
+    var recentDeliveries: [String: [Instant]] = [:]
+    var counter = 0
+    /// Counters for `/metrics`.
+    public internal(set) var metrics = ExecutorMetrics()
+
+    /// Creates an executor; call `recover()` before serving.
+    public init(
+        store: any IncidentStore, policies: PolicySet, registry: ChannelRegistry, environment: ChannelEnvironment,
+        clock: any ExecutorClock = SystemClock(), options: Options = Options()
+    ) {
+        self.store = store
+        self.policies = policies
+        self.registry = registry
+        self.environment = environment
+        self.clock = clock
+        self.options = options
+    }
+
+    // MARK: - Policies
+
+    /// Replaces the running policies; graphs of versions still used by open incidents stay available.
+    public func reload(_ set: PolicySet) {
+        for entry in policies.entries.values {
+            for policy in entry.graph.policies { retired["\(entry.graph.organisation)/\(policy.version)"] = entry.graph }
+        }
+        policies = set
+        channelCache.removeAll()
+    }
+
+    /// The organisations served.
+    public var organisations: [String] { policies.entries.keys.sorted() }
+
+    func graph(organisation: String, version: String) -> RuleGraph? {
+        if let current = policies.entries[organisation]?.graph, current.policies.contains(where: { $0.version == version }) {
+            return current
+        }
+        return retired["\(organisation)/\(version)"] ?? policies.entries[organisation]?.graph
+    }
+
+    func engine(for graph: RuleGraph) -> Engine { Engine(graph: graph, links: Engine.Links(baseURL: options.baseURL)) }
+
+    // MARK: - Requests
+
+    /// The result of a trigger: the incident and whether it is new (false when deduplicated).
+    public struct Triggered: Sendable {
+        /// The incident.
+        public var incident: StoredIncident
+        /// False when an open incident with the same dedup key took the event.
+        public var created: Bool
+    }
+
+    /// Opens an incident (or returns the open one with the same dedup key).
+    public func trigger(
+        organisation: String, policy: String?, title: String?, fields: [String: String], dedupKey: String?
+    ) async throws -> Triggered {
+        guard let entry = policies.entries[organisation] else {
+            throw ExecutorError(.notFound, "no organisation '\(organisation)'; served: \(organisations.joined(separator: ", "))")
+        }
+        if let dedupKey, let open = try await store.openIncident(organisation: organisation, dedupKey: dedupKey) {
+            try await store.append([EventLogEntry(incident: open.id, at: clock.now(), kind: "event", text: "trigger deduplicated (dedup key \(dedupKey))")])
+            metrics.events += 1
+            return Triggered(incident: open, created: false)
+        }
+        let policyID = try route(entry.graph, policy: policy, fields: fields)
+        let engine = engine(for: entry.graph)
+        let problems = engine.validate(policy: policyID, fields: fields)
+        if !problems.isEmpty { throw ExecutorError(.invalid, problems.joined(separator: "; ")) }
+        counter += 1
+        let now = clock.now()
+        let id = "\(organisation)-\(String(now.seconds, radix: 36))-\(counter)-\(UInt16.random(in: 0...UInt16.max))"
+        let event = EngineEvent.trigger(id: id, policy: policyID, title: title ?? "Incident via \(policyID)", fields: fields, dedupKey: dedupKey)
+        let transition = engine.handle(event, state: nil, now: now)
+        guard let state = transition.state else {
+            throw ExecutorError(.invalid, transition.effects.description)
+        }
+        let incident = StoredIncident(id: id, organisation: organisation, state: state, createdAt: now, updatedAt: now)
+        try await commit(incident: incident, event: event, effects: transition.effects, now: now)
+        return Triggered(incident: incident, created: true)
+    }
+
+    /// The policy for an incident: the named one, else the best `match` (priority, then order).
+    func route(_ graph: RuleGraph, policy: String?, fields: [String: String]) throws -> String {
+        let ids = graph.policies.map(\.id)
+        if let policy {
+            guard graph.policy(policy) != nil else {
+                throw ExecutorError(.notFound, "no policy '\(policy)'\(policy.didYouMean(ids)) in '\(graph.organisation)'; policies: \(ids.joined(separator: ", "))")
+            }
+            return policy
+        }
+        let matching = graph.policies.filter { candidate in
+            candidate.match.allSatisfy { field, values in fields[field].map(values.contains) ?? false }
+        }
+        guard let best = matching.max(by: { $0.priority < $1.priority }),
+            let first = matching.first(where: { $0.priority == best.priority })
+        else {
+            throw ExecutorError(.invalid, "no policy of '\(graph.organisation)' matches these fields; name one (policies: \(ids.joined(separator: ", ")))")
+        }
+        return first.id
+    }
+
+    /// Applies an event to an incident.
+    @discardableResult
+    public func handle(incident id: String, event: EngineEvent) async throws -> StoredIncident {
+        guard var incident = try await store.incident(id: id) else { throw ExecutorError(.notFound, "no incident '\(id)'") }
+        guard let graph = graph(organisation: incident.organisation, version: incident.state.version) else {
+            throw ExecutorError(.notFound, "the organisation '\(incident.organisation)' of incident '\(id)' is no longer served")
+        }
+        let now = clock.now()
+        let transition = engine(for: graph).handle(event, state: incident.state, now: now)
+        guard let state = transition.state else { return incident }
+        incident.state = state
+        incident.updatedAt = now
+        try await commit(incident: incident, event: event, effects: transition.effects, now: now)
+        return incident
+    }
+
+    /// The incident with this id.
+    public func incident(_ id: String) async throws -> StoredIncident? { try await store.incident(id: id) }
+
+    /// Incidents of an organisation, newest first.
+    public func incidents(organisation: String?, limit: Int = 100) async throws -> [StoredIncident] {
+        try await store.incidents(organisation: organisation, limit: limit)
+    }
+
+    /// An incident's timeline.
+    public func timeline(_ id: String) async throws -> [EventLogEntry] { try await store.log(incident: id) }
+
+    /// An incident's deliveries.
+    public func deliveries(_ id: String?) async throws -> [OutboxItem] { try await store.deliveries(incident: id) }
+
+    // MARK: - Commit
+
+    func commit(incident: StoredIncident, event: EngineEvent, effects: [Effect], now: Instant) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var log = [
+            EventLogEntry(
+                incident: incident.id, at: now, kind: "event", text: Self.describe(event),
+                payload: (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) })
+        ]
+        var add: [StoredTimer] = []
+        var remove: [String] = []
+        var outbox: [OutboxItem] = []
+        let deadline = now.adding(seconds: options.sendDeadlineSeconds)
+        func queue(_ effect: Effect, key: String, channel: String) {
+            let json = (try? encoder.encode(effect)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            outbox.append(
+                OutboxItem(
+                    idempotencyKey: key, incident: incident.id, organisation: incident.organisation, effect: json, channel: channel,
+                    nextAttempt: now, deadline: deadline, createdAt: now))
+        }
+        for effect in effects {
+            switch effect {
+            case .scheduleTimer(let id, let at): add.append(StoredTimer(id: id, incident: incident.id, at: at))
+            case .cancelTimer(let id):
+                remove.append(id)
+                add.removeAll { $0.id == id }
+            case .notify(let notification): queue(effect, key: notification.idempotencyKey, channel: notification.channel)
+            case .post(let post): queue(effect, key: post.idempotencyKey, channel: post.channel)
+            case .postStage(let stage, let channel, _, _): queue(effect, key: "\(incident.id)/stage/\(stage)/\(incident.state.sequence)", channel: channel)
+            case .applyAction(let id, let channel, _): queue(effect, key: "\(incident.id)/action/\(id)", channel: channel)
+            case .undoAction(let id, let channel): queue(effect, key: "\(incident.id)/undo/\(id)", channel: channel)
+            case .expireStage(let stage, let channel): queue(effect, key: "\(incident.id)/expire/\(stage)/\(incident.state.sequence)", channel: channel)
+            case .createTask(let task):
+                log.append(
+                    EventLogEntry(
+                        incident: incident.id, at: now, kind: "task",
+                        text: "task '\(task.title)' for \(task.assignees.isEmpty ? "anyone" : task.assignees.joined(separator: ", ")) (\(task.origin))"))
+            case .record(let text): log.append(EventLogEntry(incident: incident.id, at: now, kind: "effect", text: text))
+            }
+        }
+        try await store.commit(StoreChange(incident: incident, log: log, addTimers: add, removeTimers: remove, outbox: outbox))
+        metrics.events += 1
+    }
+
+    static func describe(_ event: EngineEvent) -> String {
+        switch event {
+        case .trigger(_, let policy, let title, _, let dedupKey):
+            return "triggered '\(title)' (policy \(policy)\(dedupKey.map { ", dedup key \($0)" } ?? ""))"
+        case .acknowledge(let by): return "acknowledged by \(by)"
+        case .resolve(let by, let scope, let outcome):
+            return "resolved by \(by)\(scope.map { " (scope \($0))" } ?? "")\(outcome.map { " (outcome \($0))" } ?? "")"
+        case .signal(let name, _): return "signal \(name)"
+        case .updateFields(let fields): return "fields updated: \(fields.keys.sorted().joined(separator: ", "))"
+        case .snooze(let until): return "snoozed until \(until)"
+        case .escalateNow: return "escalated by hand"
+        case .timerFired(let id): return "timer \(id) fired"
+        case .deliveryFailed(let key, let channel): return "delivery \(key) on \(channel) failed"
+        }
+    }
+
+    // MARK: - Timers
+
+    /// Fires every timer due at the clock's now, oldest first; returns how many fired.
+    @discardableResult
+    public func fireDueTimers() async throws -> Int {
+        let now = clock.now()
+        var fired = 0
+        for timer in try await store.timers() where timer.at <= now {
+            try await store.removeTimer(id: timer.id)
+            if let incident = try await store.incident(id: timer.incident), incident.state.timers.contains(where: { $0.id == timer.id }) {
+                try await handle(incident: timer.incident, event: .timerFired(id: timer.id))
+                fired += 1
+            }
+        }
+        return fired
+    }
+
+    /// The next timer instant, if any.
+    public func nextTimer() async throws -> Instant? { try await store.timers().first?.at }
+}

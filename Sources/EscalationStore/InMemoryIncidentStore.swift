@@ -1,0 +1,88 @@
+import EscalationCore
+
+/// An incident store in memory, for tests and the simulator-backed executor; loses everything on exit.
+public actor InMemoryIncidentStore: IncidentStore {
+    private var incidents: [String: StoredIncident] = [:]
+    private var order: [String] = []
+    private var logs: [EventLogEntry] = []
+    private var timerTable: [String: StoredTimer] = [:]
+    private var outbox: [String: OutboxItem] = [:]
+    private var outboxOrder: [String] = []
+    private var sequence: Int64 = 0
+
+    /// An empty store.
+    public init() {}
+
+    /// Commits one transition.
+    public func commit(_ change: StoreChange) async throws {
+        if incidents[change.incident.id] == nil { order.append(change.incident.id) }
+        incidents[change.incident.id] = change.incident
+        appendLogs(change.log)
+        for id in change.removeTimers { timerTable[id] = nil }
+        for timer in change.addTimers { timerTable[timer.id] = timer }
+        for item in change.outbox where outbox[item.idempotencyKey] == nil {
+            outbox[item.idempotencyKey] = item
+            outboxOrder.append(item.idempotencyKey)
+        }
+    }
+
+    private func appendLogs(_ entries: [EventLogEntry]) {
+        for var entry in entries {
+            sequence += 1
+            entry.sequence = sequence
+            logs.append(entry)
+        }
+    }
+
+    /// The incident with this id.
+    public func incident(id: String) async throws -> StoredIncident? { incidents[id] }
+
+    /// The open incident with a dedup key.
+    public func openIncident(organisation: String, dedupKey: String) async throws -> StoredIncident? {
+        order.reversed().compactMap { incidents[$0] }.first {
+            $0.organisation == organisation && $0.state.dedupKey == dedupKey && $0.state.isOpen
+        }
+    }
+
+    /// Incidents, newest first.
+    public func incidents(organisation: String?, limit: Int) async throws -> [StoredIncident] {
+        Array(order.reversed().compactMap { incidents[$0] }.filter { organisation == nil || $0.organisation == organisation }.prefix(limit))
+    }
+
+    /// An incident's log.
+    public func log(incident: String) async throws -> [EventLogEntry] { logs.filter { $0.incident == incident } }
+
+    /// All timers.
+    public func timers() async throws -> [StoredTimer] { timerTable.values.sorted { ($0.at, $0.id) < ($1.at, $1.id) } }
+
+    /// Removes a timer.
+    public func removeTimer(id: String) async throws { timerTable[id] = nil }
+
+    /// Claims due deliveries.
+    public func claimDeliveries(now: Instant, limit: Int) async throws -> [OutboxItem] {
+        var claimed: [OutboxItem] = []
+        for key in outboxOrder where claimed.count < limit {
+            guard var item = outbox[key], item.status == .pending, item.nextAttempt <= now else { continue }
+            item.status = .sending
+            outbox[key] = item
+            claimed.append(item)
+        }
+        return claimed
+    }
+
+    /// Deliveries left sending.
+    public func interruptedDeliveries() async throws -> [OutboxItem] {
+        outboxOrder.compactMap { outbox[$0] }.filter { $0.status == .sending }
+    }
+
+    /// Saves a delivery.
+    public func updateDelivery(_ item: OutboxItem) async throws { outbox[item.idempotencyKey] = item }
+
+    /// An incident's outbox.
+    public func deliveries(incident: String?) async throws -> [OutboxItem] {
+        outboxOrder.compactMap { outbox[$0] }.filter { incident == nil || $0.incident == incident }
+    }
+
+    /// Appends log lines.
+    public func append(_ entries: [EventLogEntry]) async throws { appendLogs(entries) }
+}

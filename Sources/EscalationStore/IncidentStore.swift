@@ -1,0 +1,30 @@
+import EscalationCore
+
+/// Durable incident storage: state, event log, timers and the delivery outbox.
+/// Every engine transition and all its effects are committed together by `commit`.
+public protocol IncidentStore: Sendable {
+    /// Commits one transition atomically.
+    func commit(_ change: StoreChange) async throws
+    /// The incident with this id.
+    func incident(id: String) async throws -> StoredIncident?
+    /// The open incident of an organisation with this dedup key.
+    func openIncident(organisation: String, dedupKey: String) async throws -> StoredIncident?
+    /// Incidents of an organisation (all when nil), newest first.
+    func incidents(organisation: String?, limit: Int) async throws -> [StoredIncident]
+    /// An incident's log, oldest first.
+    func log(incident: String) async throws -> [EventLogEntry]
+    /// Every pending timer (to re-arm on start).
+    func timers() async throws -> [StoredTimer]
+    /// Removes a timer once its event has been committed.
+    func removeTimer(id: String) async throws
+    /// Claims up to `limit` pending deliveries due at `now`, marking them sending.
+    func claimDeliveries(now: Instant, limit: Int) async throws -> [OutboxItem]
+    /// Deliveries left `sending` by a crash (found on start).
+    func interruptedDeliveries() async throws -> [OutboxItem]
+    /// Saves a delivery's new status, attempts, next attempt and detail.
+    func updateDelivery(_ item: OutboxItem) async throws
+    /// The outbox of an incident (all when nil).
+    func deliveries(incident: String?) async throws -> [OutboxItem]
+    /// Appends log lines outside a transition (delivery results).
+    func append(_ entries: [EventLogEntry]) async throws
+}
