@@ -53,12 +53,16 @@ let package = Package(
         .library(name: "EscalationSimulator", targets: ["EscalationSimulator"]),
         .library(name: "EscalationStore", targets: ["EscalationStore"]),
         .library(name: "EscalationExecutor", targets: ["EscalationExecutor"]),
+        .library(name: "EscalationServer", targets: ["EscalationServer"]),
+        .library(name: "EscalationClient", targets: ["EscalationClient"]),
+        .library(name: "EscalationTesting", targets: ["EscalationTesting"]),
         .library(name: "EscalationLint", targets: ["EscalationLint"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -85,24 +89,51 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
+            name: "EscalationServer",
+            dependencies: [
+                "EscalationCore", "EscalationEngine", "EscalationExecutor", "EscalationStore",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: strict),
+        .target(name: "EscalationClient", swiftSettings: strict),
+        .target(name: "EscalationTesting", dependencies: ["EscalationCore", "EscalationChannel"], swiftSettings: strict),
+        .target(
             name: "EscalationSimulator",
             dependencies: ["EscalationCore", "EscalationGraph", "EscalationEngine", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .target(
-            name: "EscalationLint", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph"],
+            name: "EscalationLint", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationChannel"],
             swiftSettings: strict),
         .executableTarget(
             name: "escalate",
             dependencies: [
                 "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint", "EscalationEngine",
                 "EscalationSimulator",
+                "EscalationChannel", "EscalationStore", "EscalationExecutor", "EscalationServer", "EscalationClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "escalate-benchmark",
             dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator"],
             path: "Benchmarks/EscalateBenchmark", swiftSettings: strict),
+        .testTarget(
+            name: "EscalationExecutorTests",
+            dependencies: [
+                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationStore", "EscalationExecutor",
+                "EscalationChannel", "EscalationTesting", "EscalationSimulator",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EscalationServerTests",
+            dependencies: [
+                "EscalationCore", "EscalationPolicy", "EscalationExecutor", "EscalationServer", "EscalationStore", "EscalationChannel",
+                "EscalationTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "EscalationCoreTests", dependencies: ["EscalationCore"], swiftSettings: strict),
         .testTarget(
             name: "EscalationPolicyTests", dependencies: ["EscalationCore", "EscalationPolicy"],
@@ -111,7 +142,11 @@ let package = Package(
             name: "EscalationEngineTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine"],
             swiftSettings: strict),
         .testTarget(
-            name: "EscalationLintTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationLint"],
+            name: "EscalationLintTests",
+            dependencies: [
+                "EscalationCore", "EscalationPolicy", "EscalationLint", "EscalationChannel", .target(name: "ConsoleChannel"),
+                .target(name: "FileChannel"), .target(name: "ExecChannel"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(

@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need first (check-jsonschema from PyPI for schema
-# validation), so it works on a fresh machine. Extra arguments go to `swift test` (e.g. --filter Loader).
+# validation, aiosmtpd from PyPI for the e-mail plugin's SMTP server, Graphviz's dot from Debian for the graph
+# tests), so it works on a fresh machine. Extra arguments go to `swift test` (e.g. --filter Loader).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pip=()
 command -v check-jsonschema >/dev/null 2>&1 || need_pip+=("check-jsonschema")
+python3 -c "import aiosmtpd" >/dev/null 2>&1 || need_pip+=("aiosmtpd")
 if [ ${#need_pip[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need_pip[*]} from PyPI" >&2
   python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"
   hash -r
+fi
+
+need_apt=()
+command -v dot >/dev/null 2>&1 || need_apt+=("graphviz")
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "scripts/test.sh: installing ${need_apt[*]} with apt-get" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    hash -r
+  else
+    echo "scripts/test.sh: ${need_apt[*]} is missing and cannot be installed here (needs root and apt-get): sudo apt-get install ${need_apt[*]}" >&2
+  fi
 fi
 
 swift build --build-tests

@@ -31,6 +31,12 @@ public struct ChannelSettings: Sendable {
         return try environment.resolve(text, setting: "\(channel).\(key)")
     }
 
+    /// Whether a value is an explicit null.
+    private func isNull(_ value: SettingValue) -> Bool {
+        if case .null = value { return true }
+        return false
+    }
+
     /// A diagnostic about one key.
     public func problem(_ key: String, _ message: String, hint: String? = nil) -> Diagnostic {
         Self.problem("channel '\(channel)': \(message)", at: location(of: key), hint: hint)
@@ -42,7 +48,12 @@ public struct ChannelSettings: Sendable {
         let known = descriptor.settings.map(\.name)
         for setting in descriptor.settings {
             guard let text = raw(setting.name) else {
-                if setting.required {
+                if setting.required, let written = value?[setting.name], !isNull(written) {
+                    problems.append(
+                        Self.problem(
+                            "channel '\(channel)': '\(setting.name)' must be a single value: \(setting.summary)", at: written.location,
+                            hint: "write '\(setting.name): value'"))
+                } else if setting.required {
                     problems.append(
                         Self.problem(
                             "channel '\(channel)' (plugin \(descriptor.id)) needs the setting '\(setting.name)': \(setting.summary)",

@@ -44,8 +44,21 @@ public struct PolicyDuration: Hashable, Codable, Sendable, CustomStringConvertib
 
     static let units: [(String, Int)] = [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
 
+    /// Spellings people write for the units, mapped to the unit letter.
+    static let unitAliases: [String: String] = [
+        "min": "m", "mins": "m", "minute": "m", "minutes": "m", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+        "sec": "s", "secs": "s", "second": "s", "seconds": "s", "day": "d", "days": "d", "week": "w", "weeks": "w",
+    ]
+
+    /// The unit letter meant by a spelling (`min`, `Hours`, `M`), or nil.
+    static func unitLetter(for spelling: String) -> String? {
+        let lower = spelling.lowercased()
+        if units.contains(where: { $0.0 == lower }) { return lower }
+        return unitAliases[lower]
+    }
+
     /// Parses `30s`, `15m`, `1h30m`, `1d`, `1w`, `1 business day`, `4 business hours`, `30 business minutes`.
-    /// - Returns: the duration, or a message saying what is wrong.
+    /// - Returns: the duration, or a message saying what is wrong (with the corrected spelling when there is one).
     public static func parse(_ text: String) -> Result<PolicyDuration, DurationError> {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return .failure(DurationError("the duration is empty")) }
@@ -62,32 +75,50 @@ public struct PolicyDuration: Hashable, Codable, Sendable, CustomStringConvertib
                 return .failure(DurationError("unknown business unit '\(words[2])'; use days, hours or minutes"))
             }
         }
+        if words.count == 2, let count = Int(words[0]), let letter = unitLetter(for: String(words[1])) {
+            return .failure(DurationError("write \(count)\(letter) (a one-letter unit, no space)"))
+        }
         if words.count != 1 {
             return .failure(DurationError("write a duration like 30s, 15m, 1h30m or '1 business day'"))
         }
-        var total = 0
-        var number = ""
-        var lastUnitIndex = -1
+        // Runs of digits, each followed by a run of non-digits: its unit.
+        var pieces: [(number: String, unit: String)] = []
         for character in trimmed {
-            if character.isASCII, character.isNumber {
-                number.append(character)
-                continue
+            let isDigit = character.isASCII && character.isNumber
+            if isDigit {
+                if pieces.isEmpty || !(pieces[pieces.count - 1].unit.isEmpty) { pieces.append(("", "")) }
+                pieces[pieces.count - 1].number.append(character)
+            } else {
+                if pieces.isEmpty { pieces.append(("", "")) }
+                pieces[pieces.count - 1].unit.append(character)
             }
-            guard let index = units.firstIndex(where: { $0.0 == String(character) }) else {
-                return .failure(DurationError("unknown unit '\(character)'; units are w, d, h, m, s"))
+        }
+        var total = 0
+        var lastUnitIndex = -1
+        for piece in pieces {
+            if piece.unit.isEmpty {
+                return .failure(DurationError("'\(trimmed)' has no unit; write \(trimmed)m for minutes or \(trimmed)s for seconds"))
             }
-            guard let value = Int(number) else {
-                return .failure(DurationError("a number must come before the unit '\(character)'"))
+            if piece.unit.hasPrefix("."), !piece.number.isEmpty {
+                return .failure(DurationError("durations are whole numbers of a unit; write e.g. 1h30m instead of 1.5h"))
+            }
+            guard let index = units.firstIndex(where: { $0.0 == piece.unit }) else {
+                let corrected = pieces.map { piece in "\(piece.number)\(unitLetter(for: piece.unit) ?? piece.unit)" }.joined()
+                if pieces.allSatisfy({ unitLetter(for: $0.unit) != nil && !$0.number.isEmpty }),
+                    case .success = parse(corrected)
+                {
+                    return .failure(DurationError("unknown unit '\(piece.unit)'; write \(corrected)"))
+                }
+                return .failure(DurationError("unknown unit '\(piece.unit)'; units are w, d, h, m, s"))
+            }
+            guard let value = Int(piece.number) else {
+                return .failure(DurationError("a number must come before the unit '\(piece.unit)'"))
             }
             guard index > lastUnitIndex else {
                 return .failure(DurationError("units must each appear once, largest first (e.g. 1h30m)"))
             }
             lastUnitIndex = index
             total += value * units[index].1
-            number = ""
-        }
-        if !number.isEmpty {
-            return .failure(DurationError("'\(trimmed)' has no unit; write \(trimmed)m for minutes or \(trimmed)s for seconds"))
         }
         return .success(PolicyDuration(seconds: total))
     }

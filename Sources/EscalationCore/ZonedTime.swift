@@ -29,7 +29,8 @@ public enum ZonedTime {
     }
 
     /// The instant of a local date and minute-of-day in a zone. In a DST gap the wall time does not exist and the
-    /// instant after the jump is taken; in an overlap the earlier instant. `minutes` may be 1440 (the next midnight).
+    /// instant of the jump is taken (02:30 on a 02:00 → 03:00 night is 03:00); in an overlap the earlier instant.
+    /// `minutes` may be 1440 (the next midnight).
     public static func instant(_ date: LocalDate, minutes: Int, in zone: TimeZone) -> Instant {
         let wall = Int64(date.dayNumber) * 86_400 + Int64(minutes) * 60
         // Zone transitions are months apart, so within ±14 h there is at most one.
@@ -42,7 +43,17 @@ public enum ZonedTime {
         switch (firstValid, secondValid) {
         case (true, true): return Instant(seconds: min(first, second))
         case (false, true): return Instant(seconds: second)
-        default: return Instant(seconds: first)
+        case (true, false): return Instant(seconds: first)
+        case (false, false):
+            // In a gap: the jump itself, the first instant whose offset is `after` (it lies in (second, first]).
+            // Taking `first` instead would move 02:30 past 03:00 on a 02:00 → 03:00 night (not monotonic).
+            var low = second
+            var high = first
+            while high - low > 1 {
+                let middle = low + (high - low) / 2
+                if offset(zone, at: middle) == after { high = middle } else { low = middle }
+            }
+            return Instant(seconds: high)
         }
     }
 
@@ -77,11 +88,19 @@ public enum ZonedTime {
         return String(format: "%@T%02d:%02d:%02d%@", parts.date.description, parts.minutes / 60, parts.minutes % 60, parts.second, suffix)
     }
 
+    /// The zone's short name at a date: `CST`, `CDT`, `UTC`, else an offset like `GMT+8`. The same on every
+    /// platform (`TimeZone.abbreviation(for:)` gives `GMT-6` for Chicago on Linux but `CST` on macOS).
+    static func abbreviation(_ zone: TimeZone, at date: Date) -> String {
+        if zone.identifier == "UTC" { return "UTC" }
+        let style: NSTimeZone.NameStyle = zone.isDaylightSavingTime(for: date) ? .shortDaylightSaving : .shortStandard
+        return zone.localizedName(for: style, locale: Locale(identifier: "en_US")) ?? zone.abbreviation(for: date) ?? zone.identifier
+    }
+
     /// `Sat 2026-11-21 02:00 CST`: for timelines.
     public static func display(_ instant: Instant, in zone: TimeZone) -> String {
         let parts = local(instant, in: zone)
         let date = Date(timeIntervalSince1970: TimeInterval(instant.seconds))
-        let abbreviation = zone.abbreviation(for: date) ?? zone.identifier
+        let abbreviation = Self.abbreviation(zone, at: date)
         let name = parts.weekday.rawValue.prefix(1).uppercased() + parts.weekday.rawValue.dropFirst()
         return String(format: "%@ %@ %02d:%02d %@", name, parts.date.description, parts.minutes / 60, parts.minutes % 60, abbreviation)
     }

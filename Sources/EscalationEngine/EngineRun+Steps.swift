@@ -25,13 +25,14 @@ extension EngineRun {
             let key = nextID("n")
             let pending = PendingNotification(
                 key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.template,
-                origin: origin, cc: ccContacts)
+                origin: origin, cc: ccContacts, layer: layer)
             state.pending.append(pending)
             let first = channels[0]
-            if first.afterSeconds > 0 {
+            // Once resolved (resolve hooks) nothing is sent later: the first channel goes at once, without fallback.
+            if first.afterSeconds > 0, state.isOpen {
                 schedule(.fallback(key: key), at: now.adding(seconds: first.afterSeconds))
             } else {
-                deliver(key: key, reason: reason, layer: layer)
+                deliver(key: key, reason: reason)
             }
         }
         for task in step.tasks {
@@ -55,8 +56,9 @@ extension EngineRun {
         }
     }
 
-    /// Sends a pending notification on its next channel and arms the timer for the one after.
-    mutating func deliver(key: String, reason: String, layer: String?) {
+    /// Sends a pending notification on its next channel and arms the timer for the one after. Every delivery of a
+    /// notification renders the same message (the layer it started in). After resolution there is no fallback.
+    mutating func deliver(key: String, reason: String) {
         guard let index = state.pending.firstIndex(where: { $0.key == key }) else { return }
         var pending = state.pending[index]
         pending.index += 1
@@ -74,8 +76,12 @@ extension EngineRun {
             .notify(
                 Effect.Notification(
                     contact: pending.contact, name: contact?.name ?? pending.contact, channel: use.channel, address: address,
-                    cc: cc, message: render(pending.template, recipient: contact, layer: layer),
+                    cc: cc, message: render(pending.template, recipient: contact, layer: pending.layer),
                     idempotencyKey: "\(key)/\(pending.index)", notificationKey: key, origin: pending.origin, reason: reason)))
+        guard state.isOpen else {
+            state.pending.remove(at: index)
+            return
+        }
         let nextIndex = pending.index + 1
         if nextIndex < pending.channels.count, pending.channels[nextIndex].afterSeconds > 0 {
             let at = pending.startedAt.adding(seconds: pending.channels[nextIndex].afterSeconds)
@@ -91,7 +97,7 @@ extension EngineRun {
             state.pending.removeAll { $0.key == key }
             return record("all channels tried for \(pending.contact) (\(pending.origin))")
         }
-        deliver(key: key, reason: reason, layer: nil)
+        deliver(key: key, reason: reason)
     }
 
     /// Drops every pending fallback (after acknowledge or resolve).

@@ -162,7 +162,11 @@ struct EngineRun {
     mutating func snooze(until: Instant) {
         guard state.isOpen, state.cursor != nil else { return record("snooze ignored: no escalation is running") }
         guard until > now else { return record("snooze ignored: \(until) is not in the future") }
-        cancelTimers { if case .ladder = $0 { return true }; if case .repeatPass = $0 { return true }; return false }
+        // A new snooze replaces a running one.
+        cancelTimers {
+            if case .ladder = $0 { return true }; if case .repeatPass = $0 { return true }; if case .snooze = $0 { return true }
+            return false
+        }
         cancelFallbacks()
         state.snoozedUntil = until
         schedule(.snooze, at: until)
@@ -171,12 +175,17 @@ struct EngineRun {
 
     mutating func escalateNow() {
         guard state.isOpen, let cursor = state.cursor else { return record("escalate ignored: no escalation is running") }
-        guard state.status == .open || true else { return }
-        cancelTimers { if case .ladder = $0 { return true }; if case .repeatPass = $0 { return true }; return false }
+        // Escalating ends a snooze.
+        cancelTimers {
+            if case .ladder = $0 { return true }; if case .repeatPass = $0 { return true }; if case .snooze = $0 { return true }
+            return false
+        }
+        state.snoozedUntil = nil
         state.status = .open
         record("escalated by hand from \(cursor)")
         if graph.policy(policy.id)?.node(cursor)?.kind == .repeat {
-            passRepeat()
+            // Waiting before a pass that is already counted: start it now.
+            startRepeatPass()
         } else {
             advance(from: cursor, along: .timer)
         }
@@ -196,14 +205,14 @@ struct EngineRun {
             advance(from: node, along: .timer)
         case .repeatPass:
             guard state.status == .open else { return }
-            record("repeat pass \(state.pass) of \(policy.node("repeat")?.repeatRule?.times ?? 0)")
-            advance(from: "repeat", along: .timer)
+            startRepeatPass()
         case .reminder:
             guard state.isOpen, let reminders = policy.reminders else { return }
             run(reminders.step, origin: "reminder", reason: "reminder every \(reminders.every)")
             if let next = fireTime(of: reminders.every), next > now { schedule(.reminder, at: next) }
         case .fallback(let key):
-            guard state.status == .open else { return }
+            // Layer notifications are dropped on acknowledge; hook and reminder ones go on while the incident is open.
+            guard state.isOpen else { return }
             nextChannel(key: key, reason: "no acknowledgement yet")
         case .stageExpiry(let stage):
             if let channel = policy.stages.first(where: { $0.id == stage })?.channel {
@@ -223,8 +232,13 @@ struct EngineRun {
         guard let pending = state.pending.first(where: { $0.key == key }) else {
             return record("delivery failure on \(channel) for \(key) ignored: nothing pending")
         }
+        // Only a failure of the channel used last moves on; a late report about an earlier channel is ignored.
+        let current = pending.channels.indices.contains(pending.index) ? pending.channels[pending.index].channel : nil
+        guard current == channel else {
+            return record("delivery failure on \(channel) for \(key) ignored: the current channel is \(current ?? "none yet")")
+        }
         record("delivery to \(pending.contact) on \(channel) failed")
-        guard state.status == .open || pending.origin.hasPrefix("on ") else { return }
+        guard state.isOpen else { return }
         nextChannel(key: key, reason: "fallback after failed \(channel)")
     }
 
@@ -301,12 +315,17 @@ struct EngineRun {
             if at > now {
                 schedule(.repeatPass, at: at)
             } else {
-                record("repeat pass \(state.pass) of \(rule.times)")
-                advance(from: "repeat", along: .timer)
+                startRepeatPass()
             }
         } else {
             advance(from: "repeat", along: .exhausted)
         }
+    }
+
+    /// Starts the repeat pass already counted by `passRepeat` (its pause is over, or was cut short).
+    mutating func startRepeatPass() {
+        record("repeat pass \(state.pass) of \(policy.node("repeat")?.repeatRule?.times ?? 0)")
+        advance(from: "repeat", along: .timer)
     }
 
     /// Re-runs a node after a snooze: a wait node re-runs its layer and restarts the wait.
@@ -314,7 +333,7 @@ struct EngineRun {
         if let node = policy.node(cursor), node.kind == .wait, let layer = node.layer {
             enter("layer:\(layer)")
         } else if cursor == "repeat" {
-            passRepeat()
+            startRepeatPass()
         } else {
             enter(cursor)
         }

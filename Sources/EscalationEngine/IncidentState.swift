@@ -101,4 +101,6 @@ public struct PendingNotification: Codable, Sendable, Hashable {
     public var origin: String
     /// Copied contacts.
     public var cc: [String]
+    /// The layer (step id) it started in, so a later channel renders the same message (`layer.id`).
+    public var layer: String?
 }

@@ -16,6 +16,7 @@ public enum BuiltInRules {
         DuplicateIDRule.self,
         OrganisationSectionRule.self,
         InvalidTemplateRule.self,
+        InvalidAnchorRule.self,
         // References.
         UnknownContactRule.self,
         UnknownGroupRule.self,
@@ -26,6 +27,8 @@ public enum BuiltInRules {
         UnknownFieldRule.self,
         UndefinedTemplateVariableRule.self,
         PlaintextSecretRule.self,
+        UnknownPluginRule.self,
+        InvalidChannelSettingsRule.self,
         // Semantics.
         AnchorNotTimeRule.self,
         FieldTypeMismatchRule.self,

@@ -3,20 +3,25 @@ import Foundation
 
 /// The `escalate` command: parses arguments, wires libraries together and prints.
 @main
-struct Escalate: ParsableCommand {
+struct Escalate: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
         commandName: "escalate",
         abstract: "Escalation policies as code: lint, picture, rehearse and run them.",
         version: version,
-        subcommands: [Lint.self, Compile.self, Simulate.self, Test.self])
+        subcommands: [Lint.self, Compile.self, Graph.self, Simulate.self, Test.self, Explain.self, Route.self, Coverage.self, Plugins.self, SendTest.self, Serve.self, Trigger.self, Ack.self, Resolve.self, Signal.self, Incidents.self,
+        ])
 
     /// Runs the command; usage errors exit 2 (not ArgumentParser's 64), as the README promises.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {

@@ -22,14 +22,17 @@ extension Escalate {
         @Flag(help: "List the lint rules and exit.")
         var listRules = false
 
+        @OptionGroup var plugins: PluginOptions
+
         func run() throws {
             if listRules {
                 print(RuleListing.render(RuleCatalogue.descriptions), terminator: "")
                 return
             }
+            let channels = try plugins.registry()
             let report: Linter.Report
             do {
-                report = try Linter().lint(paths: paths.isEmpty ? ["policies"] : paths)
+                report = try Linter(channels: channels).lint(paths: paths.isEmpty ? ["policies"] : paths)
             } catch {
                 printError("error: \(error.description)")
                 throw ExitCode(ExitStatus.usage)

@@ -9,6 +9,8 @@ struct PolicyInput: ParsableArguments {
     @Argument(help: "A policy file, an organisation folder, or a folder of organisations (default: policies/).")
     var paths: [String] = []
 
+    @OptionGroup var plugins: PluginOptions
+
     /// Lints and compiles; prints diagnostics and exits 1 on errors, 2 on I/O errors.
     func compile() throws -> [(organisation: Organisation, graph: RuleGraph)] {
         let loaded: [PolicyLoader.Loaded]
@@ -18,7 +20,7 @@ struct PolicyInput: ParsableArguments {
             printError("error: \(error.description)")
             throw ExitCode(ExitStatus.usage)
         }
-        let linter = Linter()
+        let linter = Linter(channels: try plugins.registry())
         var failed = false
         for organisation in loaded {
             let errors = linter.lint(organisation).filter { $0.severity == .error }.sorted()

@@ -25,7 +25,7 @@ struct PolicyDurationTests {
 
     @Test("bad durations say what is wrong", arguments: [
         ("15", "no unit"), ("15x", "unknown unit"), ("30m1h", "largest first"), ("m", "number must come before"),
-        ("", "empty"), ("15 minutes", "write a duration like"), ("2 business weeks", "unknown business unit"),
+        ("", "empty"), ("15 minutes", "write 15m"), ("10min", "unknown unit 'min'; write 10m"), ("1 hour 30 minutes", "write a duration like"), ("2 business weeks", "unknown business unit"),
     ])
     func bad(text: String, fragment: String) {
         switch PolicyDuration.parse(text) {

@@ -3,7 +3,7 @@ import EscalationLint
 import Testing
 
 /// Every rule's examples are its tests: non-triggering examples must not trigger it (nor produce errors),
-/// triggering examples must trigger it at each `↓`.
+/// triggering examples must trigger it at each `↓`. Channel plugins come from `TestChannels`.
 @Suite("Rule examples")
 struct RuleExampleTests {
     static let rules: [RuleDescription] = RuleCatalogue.descriptions
@@ -12,7 +12,7 @@ struct RuleExampleTests {
         var files: [(path: String, text: String)] = []
         if !example.standalone { files.append(("base.yaml", RuleExample.baseOrganisation)) }
         files.append(("example.yaml", example.text))
-        return Linter().lint(files: files)
+        return Linter(channels: TestChannels.registry).lint(files: files)
     }
 
     @Test("non-triggering examples", arguments: rules)

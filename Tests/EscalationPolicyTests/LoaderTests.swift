@@ -111,7 +111,8 @@ struct LoaderTests {
         let loaded = Self.load("contacts:\n  jessie: { name: Jessie\n", header: false)
         let diagnostic = try #require(loaded.diagnostics.first)
         #expect(diagnostic.rule == "yaml_syntax")
-        #expect(diagnostic.location?.line == 3)
+        #expect(diagnostic.location?.description == "acme.yaml:2:11")  // the '{' that is never closed
+        #expect(diagnostic.message.contains("never closed"))
     }
 
     @Test("merge keys bring in defaults; local keys win; unknown merged keys point into the anchor")
@@ -165,5 +166,63 @@ struct LoaderTests {
         #expect(diagnostic.rule == "duplicate_id")
         #expect(diagnostic.location?.description == "b.yaml:2:3")
         #expect(diagnostic.message.contains("a.yaml:6:3"))
+    }
+
+    @Test("timezones must be IANA names; an abbreviation gets a suggestion")
+    func timezoneAbbreviation() throws {
+        let loaded = Self.load("contacts:\n  jessie: { name: J, addresses: { email: j@example.org }, timezone: PST }\n")
+        let diagnostic = try #require(loaded.diagnostics.first)
+        #expect(diagnostic.rule == "invalid_timezone")
+        #expect(diagnostic.location?.description == "acme.yaml:6:69")
+        #expect(diagnostic.message.contains("'PST' is an abbreviation, not an IANA name; use e.g. America/Los_Angeles"))
+        #expect(Self.load("contacts:\n  jessie: { name: J, addresses: { email: j@example.org }, timezone: UTC }\n").diagnostics.isEmpty)
+    }
+
+    @Test("a duplicate key in a flow mapping is reported at its second occurrence")
+    func duplicateFlowKey() throws {
+        let loaded = Self.load("contacts:\n  jessie: { name: J, addresses: { email: j@example.org }, name: K }\n")
+        let diagnostic = try #require(loaded.diagnostics.first)
+        #expect(diagnostic.rule == "duplicate_key")
+        #expect(diagnostic.location?.description == "acme.yaml:6:59")
+        #expect(diagnostic.message.contains("line 6, column 13"))
+    }
+
+    @Test("a missing key is reported at the key that owns the map; a null one at itself")
+    func missingKeyAtOwner() throws {
+        let loaded = Self.load("contacts:\n  jessie:\n    addresses: { email: j@example.org }\n  matt:\n    name:\n    addresses: { email: m@example.org }\n")
+        let messages = loaded.diagnostics.map { "\($0.location?.description ?? "-") \($0.message) / \($0.hint ?? "")" }
+        #expect(messages.count == 2, "\(messages)")
+        #expect(messages.first?.hasPrefix("acme.yaml:6:3 missing required key 'name' in contact 'jessie'") == true, "\(messages)")
+        #expect(messages.last?.hasPrefix("acme.yaml:9:5 'name' in contact 'matt' has no value / give 'name' a value") == true, "\(messages)")
+    }
+
+    @Test("anchors: spaces around the sign are optional; business offsets are refused with their own kind")
+    func anchors() throws {
+        #expect(try Anchor.parse("session.start+15m").get() == Anchor(field: "session.start", offsetSeconds: 900))
+        #expect(try Anchor.parse("session.start - 5m").get() == Anchor(field: "session.start", offsetSeconds: -300))
+        guard case .failure(let error) = Anchor.parse("session.start + 1 business day") else {
+            Issue.record("a business offset was accepted")
+            return
+        }
+        #expect(error.message.contains("must be wall time"))
+    }
+
+    @Test("an unknown key merged into several maps is reported once")
+    func mergedUnknownKey() throws {
+        let loaded = Self.load(
+            """
+            contacts:
+              base: &person
+                name: Base
+                adresses: { email: base@example.org }
+                addresses: { email: base@example.org }
+              jessie:
+                <<: *person
+                name: Jessie
+            """)
+        let unknown = loaded.diagnostics.filter { $0.rule == "unknown_key" }
+        #expect(unknown.count == 1, "\(unknown)")
+        #expect(unknown.first?.location?.description == "acme.yaml:8:5")
+        #expect(unknown.first?.message.contains("also merged in via '<<' at line 11") == true, "\(unknown)")
     }
 }

@@ -1,8 +1,10 @@
+import EscalationChannel
 import EscalationCore
 import EscalationGraph
 import EscalationPolicy
 
-/// What a rule sees: one loaded organisation, the loader's diagnostics for it, and its compiled graph.
+/// What a rule sees: one loaded organisation, the loader's diagnostics for it, its compiled graph, and the channel
+/// plugins available (empty in tests that do not care: channel rules then skip).
 public struct LintContext: Sendable {
     /// The organisation.
     public var organisation: Organisation
@@ -10,11 +12,14 @@ public struct LintContext: Sendable {
     public var loadDiagnostics: [Diagnostic]
     /// The organisation compiled (dangling references kept as written), for graph analyses.
     public var graph: RuleGraph
+    /// The channel plugins the organisation's channels may use.
+    public var channels: ChannelRegistry
 
     /// Creates a context, compiling the graph.
-    public init(organisation: Organisation, loadDiagnostics: [Diagnostic]) {
+    public init(organisation: Organisation, loadDiagnostics: [Diagnostic], channels: ChannelRegistry = ChannelRegistry()) {
         self.organisation = organisation
         self.loadDiagnostics = loadDiagnostics
         self.graph = GraphCompiler().compile(organisation)
+        self.channels = channels
     }
 }

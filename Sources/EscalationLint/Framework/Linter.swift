@@ -1,3 +1,4 @@
+import EscalationChannel
 import EscalationCore
 import EscalationPolicy
 
@@ -5,10 +6,13 @@ import EscalationPolicy
 public struct Linter: Sendable {
     /// The rules to run.
     public var rules: [any PolicyRule]
+    /// The channel plugins channels are checked against (none: plugin checks are skipped).
+    public var channels: ChannelRegistry
 
-    /// A linter with the given rules (all built-in rules by default).
-    public init(rules: [any PolicyRule] = RuleRegistry.all.map { $0.init() }) {
+    /// A linter with the given rules (all built-in rules by default) and channel plugins (none by default).
+    public init(rules: [any PolicyRule] = RuleRegistry.all.map { $0.init() }, channels: ChannelRegistry = ChannelRegistry()) {
         self.rules = rules
+        self.channels = channels
     }
 
     /// The result of linting some paths.
@@ -35,7 +39,7 @@ public struct Linter: Sendable {
 
     /// Runs the rules over one loaded organisation; loader problems no rule claims are kept too.
     public func lint(_ loaded: PolicyLoader.Loaded) -> [Diagnostic] {
-        let context = LintContext(organisation: loaded.organisation, loadDiagnostics: loaded.diagnostics)
+        let context = LintContext(organisation: loaded.organisation, loadDiagnostics: loaded.diagnostics, channels: channels)
         var result: [Diagnostic] = []
         var claimed = Set<String>()
         for rule in rules {

@@ -11,50 +11,74 @@ extension DocumentReader {
             "name", "description", "match", "priority", "threshold", "fields", "calendar", "target_ack", "outcomes",
             "resolve_per", "until", "layers", "repeat", "reminders", "stages", "actions", "on",
         ]
-        guard let map = fields(node, what: what, allowed: allowed) else { return nil }
-        let name = map.required("name").flatMap { string($0, what: "the name of \(what)") }
-        let description = map["description"].flatMap { string($0, what: "description") }
+        guard let map = fields(node, what: what, allowed: allowed, owner: id.location) else { return nil }
+        let name = map.required("name", example: "name: Outage").flatMap { string($0, what: "\(what): name") }
+        let description = map["description"].flatMap { string($0, what: "\(what): description") }
         let match = map["match"].map { matches($0, what: "the match of \(what)") } ?? []
-        let priority = map["priority"].flatMap { int($0, what: "priority") }
-        let threshold = map["threshold"].flatMap { readThreshold($0, what: "the threshold of \(what)") }
+        let priority = map["priority"].flatMap { int($0, what: "\(what): priority") }
+        let threshold = map["threshold"].flatMap {
+            readThreshold($0, what: "the threshold of \(what)", owner: map.keyLocation("threshold"))
+        }
         let fieldList = map["fields"].map { node in
-            entriesOfFields(node, what: "the fields of \(what)")
+            entriesOfFields(node, policy: what)
         } ?? []
-        let calendar = map["calendar"].flatMap { identifier($0, what: "calendar") }
-        let targetAck = map["target_ack"].flatMap { duration($0, what: "target_ack") }
-        let outcomes = map["outcomes"].map { list($0, what: "outcomes").compactMap { identifier($0, what: "outcome") } } ?? []
-        let resolvePer = map["resolve_per"].flatMap { fieldName($0, what: "resolve_per") }
-        let until = map["until"].map { list($0, what: "until").compactMap { identifier($0, what: "signal") } } ?? []
+        let calendar = map["calendar"].flatMap { identifier($0, what: "\(what): calendar") }
+        let targetAck = map["target_ack"].flatMap { duration($0, what: "\(what): target_ack") }
+        let outcomes = map["outcomes"].map {
+            list($0, what: "\(what): outcomes").compactMap { identifier($0, what: "\(what): outcome") }
+        } ?? []
+        let resolvePer = map["resolve_per"].flatMap { fieldName($0, what: "\(what): resolve_per") }
+        let until = map["until"].map { list($0, what: "\(what): until").compactMap { identifier($0, what: "\(what): until signal") } } ?? []
         var layers: [Layer] = []
         if let node = map.required("layers", hint: "add 'layers:' with at least one layer that notifies someone") {
-            let items = list(node, what: "the layers of \(what)")
+            let items = list(
+                node, what: "the layers of \(what)",
+                hint: isMapping(node) ? "start each layer with '- ', e.g. '- id: first-responder'" : nil)
             if items.isEmpty, case .sequence = node {
-                sink.add(LoadProblem.invalidValue("\(what) has no layers", at: location(node), hint: "add at least one layer"))
+                sink.add(
+                    LoadProblem.invalidValue(
+                        "\(what) has no layers", at: location(node), hint: "add at least one layer that notifies someone"))
             }
             for (index, item) in items.enumerated() {
-                if let layer = layer(item, what: "layer \(index + 1) of \(what)") { layers.append(layer) }
+                if let layer = layer(item, what: itemName("layer", item, index: index, of: what)) { layers.append(layer) }
             }
         }
         var repeatRule: RepeatRule?
-        if let node = map["repeat"], let rep = fields(node, what: "the repeat of \(what)", allowed: ["times", "after"]) {
-            let times = rep.required("times").flatMap { int($0, what: "repeat times", minimum: 1) }
-            let after = rep["after"].flatMap { duration($0, what: "repeat after") }
+        if let node = map["repeat"],
+            let rep = fields(node, what: "the repeat of \(what)", allowed: ["times", "after"], owner: map.keyLocation("repeat"))
+        {
+            let times = rep.required("times", example: "times: 2").flatMap { int($0, what: "\(rep.what): times", minimum: 1) }
+            let after = rep["after"].flatMap { duration($0, what: "\(rep.what): after") }
             if let times { repeatRule = RepeatRule(times: times, after: after) }
         }
         var reminders: Reminders?
         if let node = map["reminders"],
-            let rem = fields(node, what: "the reminders of \(what)", allowed: ["every", "notify", "via", "cc", "template"])
+            let rem = fields(
+                node, what: "the reminders of \(what)", allowed: ["every", "notify", "via", "cc", "template"],
+                owner: map.keyLocation("reminders"))
         {
-            let every = rem.required("every").flatMap { duration($0, what: "reminder interval") }
-            _ = rem.required("template")
+            let every = rem.required("every", example: "every: 30m").flatMap { duration($0, what: "\(rem.what): every") }
+            _ = rem.required("template", hint: "name the message to send, e.g. 'template: reminder'", example: "template: reminder")
             if let every, every.value.seconds <= 0, !every.value.isBusiness || every.value.businessDays == 0 {
-                sink.add(LoadProblem.invalidValue("reminders every \(every.value) would never stop firing", at: every.location, hint: "use an interval longer than zero"))
+                sink.add(
+                    LoadProblem.invalidValue(
+                        "\(rem.what): every \(every.value) would never stop firing", at: every.location,
+                        hint: "use an interval longer than zero, e.g. 30m"))
             }
-            if let every { reminders = Reminders(every: every, step: step(from: rem, what: "the reminders of \(what)")) }
+            let step = step(from: rem, what: rem.what, requireTemplate: false)
+            if let every { reminders = Reminders(every: every, step: step) }
         }
-        let stages = map["stages"].map { list($0, what: "stages").enumerated().compactMap { stage($0.element, what: "stage \($0.offset + 1) of \(what)") } } ?? []
-        let actions = map["actions"].map { list($0, what: "actions").enumerated().compactMap { action($0.element, what: "action \($0.offset + 1) of \(what)") } } ?? []
-        let hooks = map["on"].map { readHooks($0, what: "the hooks of \(what)") } ?? Hooks()
+        let stages = map["stages"].map {
+            list($0, what: "\(what): stages").enumerated().compactMap {
+                stage($0.element, what: itemName("stage", $0.element, index: $0.offset, of: what))
+            }
+        } ?? []
+        let actions = map["actions"].map {
+            list($0, what: "\(what): actions").enumerated().compactMap {
+                action($0.element, what: itemName("action", $0.element, index: $0.offset, of: what))
+            }
+        } ?? []
+        let hooks = map["on"].map { readHooks($0, policy: what, owner: map.keyLocation("on")) } ?? Hooks()
         guard let name else { return nil }
         return Policy(
             id: id, name: name, description: description?.value, match: match, priority: priority?.value ?? 0,
@@ -63,31 +87,44 @@ extension DocumentReader {
             stages: stages, actions: actions, hooks: hooks, location: map.location)
     }
 
-    private func entriesOfFields(_ node: Node, what: String) -> [FieldDeclaration] {
-        guard let pairs = pairs(node, what: what) else { return [] }
+    private func entriesOfFields(_ node: Node, policy: String) -> [FieldDeclaration] {
+        guard let pairs = pairs(node, what: "the fields of \(policy)", hint: "declare each field by name, e.g. 'session.start: { type: time }'")
+        else { return [] }
         return pairs.compactMap { pair in
             let name = Located(pair.key, at: location(pair.keyNode))
             guard FieldName.isValid(name.value) else {
                 sink.add(
                     LoadProblem.invalidIdentifier(
-                        "the field name '\(name.value)' is not valid", at: name.location,
+                        "field name '\(name.value)' in \(policy) is not valid", at: name.location,
                         hint: "field names are lower-case words of letters, digits and '_', joined by dots (e.g. 'session.start')"))
                 return nil
             }
-            let fieldWhat = "field '\(name.value)'"
-            guard let map = fields(pair.value, what: fieldWhat, allowed: ["type", "required", "description", "values"]) else {
+            let fieldWhat = "field '\(name.value)' of \(policy)"
+            guard
+                let map = fields(
+                    pair.value, what: fieldWhat, allowed: ["type", "required", "description", "values"], owner: name.location,
+                    hint: "declare the field as a map, e.g. '\(name.value): { type: string }'")
+            else {
                 return nil
             }
-            let type = map.required("type", hint: "add 'type:' (one of \(FieldDeclaration.FieldType.allCases.map(\.rawValue).joined(separator: ", ")))")
-                .flatMap { choice($0, what: "the type of \(fieldWhat)", as: FieldDeclaration.FieldType.self) }
-            let required = map["required"].flatMap { bool($0, what: "'required'") } ?? false
-            let description = map["description"].flatMap { string($0, what: "description") }
-            let values = map["values"].map { list($0, what: "values").compactMap { string($0, what: "value") } } ?? []
+            let typeNames = FieldDeclaration.FieldType.allCases.map(\.rawValue).joined(separator: ", ")
+            let type = map.required("type", hint: "add 'type:' (one of \(typeNames))", example: "type: string")
+                .flatMap { choice($0, what: "\(fieldWhat): type", as: FieldDeclaration.FieldType.self) }
+            let required = map["required"].flatMap { bool($0, what: "\(fieldWhat): 'required'") } ?? false
+            let description = map["description"].flatMap { string($0, what: "\(fieldWhat): description") }
+            let values = map["values"].map {
+                list($0, what: "\(fieldWhat): values").compactMap { string($0, what: "\(fieldWhat): value") }
+            } ?? []
             if type?.value == .enum, values.isEmpty {
-                sink.add(LoadProblem.missingKey("enum \(fieldWhat) needs 'values:'", at: map.location, hint: "list the allowed values, e.g. values: [low, high]"))
+                sink.add(
+                    LoadProblem.missingKey(
+                        "enum \(fieldWhat) needs 'values:'", at: map.ownerLocation, hint: "list the allowed values, e.g. values: [low, high]"))
             }
             if let type, type.value != .enum, let node = map["values"] {
-                sink.add(LoadProblem.invalidValue("'values' only applies to enum fields; \(fieldWhat) is \(type.value.rawValue)", at: location(node)))
+                sink.add(
+                    LoadProblem.invalidValue(
+                        "'values' only applies to enum fields; \(fieldWhat) is \(type.value.rawValue)", at: location(node),
+                        hint: "remove 'values', or make the field 'type: enum'"))
             }
             guard let type else { return nil }
             return FieldDeclaration(name: name, type: type, required: required, description: description?.value, values: values)
@@ -95,30 +132,38 @@ extension DocumentReader {
     }
 
     func matches(_ node: Node, what: String) -> [FieldMatch] {
-        guard let pairs = pairs(node, what: what) else { return [] }
+        guard let pairs = pairs(node, what: what, hint: "write 'field: value' pairs, e.g. 'severity: high'") else { return [] }
         return pairs.compactMap { pair in
             let field = Located(pair.key, at: location(pair.keyNode))
             guard FieldName.isValid(field.value) else {
-                sink.add(LoadProblem.invalidIdentifier("'\(field.value)' in \(what) is not a valid field name", at: field.location))
+                sink.add(
+                    LoadProblem.invalidIdentifier(
+                        "'\(field.value)' in \(what) is not a valid field name", at: field.location,
+                        hint: "field names are lower-case words of letters, digits and '_', joined by dots (e.g. 'session.start')"))
                 return nil
             }
             let values: [Located<String>]
             if case .sequence(let items) = pair.value {
-                values = items.compactMap { string($0, what: "a value of '\(field.value)'") }
-            } else if let value = string(pair.value, what: "the value of '\(field.value)'") {
+                values = items.compactMap { string($0, what: "\(what): a value of '\(field.value)'") }
+            } else if case .scalar = pair.value, let value = string(pair.value, what: "\(what): '\(field.value)'") {
                 values = [value]
             } else {
+                wrongType(
+                    pair.value, expected: "text or a list of text", what: "\(what): '\(field.value)'",
+                    hint: "write one value ('\(field.value): high') or a list ('\(field.value): [low, high]')")
                 return nil
             }
             return FieldMatch(field: field, values: values)
         }
     }
 
-    private func readThreshold(_ node: Node, what: String) -> Threshold? {
-        guard let map = fields(node, what: what, allowed: ["count", "within", "unless"]) else { return nil }
-        let count = map.required("count").flatMap { int($0, what: "threshold count", minimum: 1) }
-        let within = map.required("within").flatMap { duration($0, what: "threshold window", allowBusiness: false) }
-        let unless = map["unless"].map { matches($0, what: "threshold unless") } ?? []
+    private func readThreshold(_ node: Node, what: String, owner: SourceLocation?) -> Threshold? {
+        guard let map = fields(node, what: what, allowed: ["count", "within", "unless"], owner: owner) else { return nil }
+        let count = map.required("count", example: "count: 3").flatMap { int($0, what: "\(what): count", minimum: 1) }
+        let within = map.required("within", example: "within: 10m").flatMap {
+            duration($0, what: "\(what): within", allowBusiness: false)
+        }
+        let unless = map["unless"].map { matches($0, what: "the 'unless' of \(what)") } ?? []
         guard let count, let within else { return nil }
         return Threshold(count: count, within: within, unless: unless)
     }
@@ -126,14 +171,19 @@ extension DocumentReader {
     func layer(_ node: Node, what: String) -> Layer? {
         guard let map = fields(node, what: what, allowed: Self.layerKeys) else { return nil }
         let layerStep = step(from: map, what: what)
-        if map["id"] == nil { _ = map.required("id", hint: "give each layer an id, e.g. 'id: first-responder'") }
-        let timeout = map["timeout"].flatMap { duration($0, what: "the timeout of \(what)") }
+        if map["id"] == nil {
+            _ = map.required("id", hint: "give each layer an id, e.g. 'id: first-responder'", example: "id: first-responder")
+        }
+        let timeout = map["timeout"].flatMap { duration($0, what: "\(what): timeout") }
         var anchor: Located<Anchor>?
-        if let node = map["at"], let text = string(node, what: "'at'") {
+        if let node = map["at"], let text = string(node, what: "\(what): at") {
             switch Anchor.parse(text.value) {
             case .success(let value): anchor = Located(value, at: text.location)
             case .failure(let error):
-                sink.add(LoadProblem.invalidDuration("'at: \(text.value)' is not an anchor: \(error.message)", at: text.location, hint: "write e.g. 'at: session.start + 15m'"))
+                sink.add(
+                    LoadProblem.invalidAnchor(
+                        "\(what): at '\(text.value)' is not an anchor: \(error.message)", at: text.location,
+                        hint: "write a time field plus or minus a wall-time offset, e.g. 'at: session.start + 15m'"))
             }
         }
         if let timeout, let anchorNode = map["at"] {
@@ -142,100 +192,139 @@ extension DocumentReader {
                     "\(what) has both 'timeout' (\(timeout.value)) and 'at'", at: location(anchorNode),
                     hint: "keep one: 'timeout' counts from the layer's start, 'at' is an instant from the incident"))
         }
-        let calendar = map["calendar"].flatMap { identifier($0, what: "calendar") }
+        let calendar = map["calendar"].flatMap { identifier($0, what: "\(what): calendar") }
         return Layer(step: layerStep, timeout: timeout, at: anchor, calendar: calendar)
     }
 
-    /// The step keys of any mapping (layer, hook step, reminders).
-    func step(from map: Fields, what: String) -> Step {
-        let id = map["id"].flatMap { identifier($0, what: "the id of \(what)") }
-        let name = map["name"].flatMap { string($0, what: "name") }
-        let when = map["when"].flatMap { condition($0, what: "the condition of \(what)") }
-        let notify = map["notify"].map { targets($0, what: "notify") } ?? []
-        let via = map["via"].map { channelSteps($0, what: "via") } ?? []
-        let cc = map["cc"].map { targets($0, what: "cc") } ?? []
-        let template = map["template"].flatMap { identifier($0, what: "template") }
-        let tasks = map["tasks"].map { list($0, what: "tasks").compactMap { task($0, what: "a task of \(what)") } } ?? []
+    /// The step keys of any mapping (layer, hook step, reminders). `requireTemplate: false` when the caller
+    /// already requires 'template' itself.
+    func step(from map: Fields, what: String, requireTemplate: Bool = true) -> Step {
+        let id = map["id"].flatMap { identifier($0, what: "\(what): id") }
+        let name = map["name"].flatMap { string($0, what: "\(what): name") }
+        let when = map["when"].flatMap { condition($0, what: "the condition of \(what)", owner: map.keyLocation("when")) }
+        let notify = map["notify"].map { targets($0, key: "notify", of: what) } ?? []
+        let via = map["via"].map { channelSteps($0, key: "via", of: what) } ?? []
+        let cc = map["cc"].map { targets($0, key: "cc", of: what) } ?? []
+        let template = map["template"].flatMap { identifier($0, what: "\(what): template") }
+        let tasks = map["tasks"].map {
+            list($0, what: "\(what): tasks").compactMap { task($0, what: "a task of \(what)") }
+        } ?? []
         let posts = map["post"].map { node in
-            list(node, what: "post").compactMap { item -> Post? in
-                guard let entry = fields(item, what: "a post of \(what)", allowed: ["channel", "template"]) else { return nil }
-                let channel = entry.required("channel").flatMap { identifier($0, what: "channel") }
-                let template = entry.required("template").flatMap { identifier($0, what: "template") }
+            list(node, what: "\(what): post").compactMap { item -> Post? in
+                let postWhat = "a post of \(what)"
+                guard
+                    let entry = fields(
+                        item, what: postWhat, allowed: ["channel", "template"],
+                        hint: "write each post as '- { channel: status-page, template: banner }'")
+                else { return nil }
+                let channel = entry.required("channel", example: "channel: status-page").flatMap { identifier($0, what: "\(postWhat): channel") }
+                let template = entry.required("template", example: "template: banner").flatMap { identifier($0, what: "\(postWhat): template") }
                 guard let channel, let template else { return nil }
                 return Post(channel: channel, template: template)
             }
         } ?? []
-        if !notify.isEmpty, template == nil, map.has("notify") {
-            _ = map.required("template", hint: "name the message to send, e.g. 'template: first-page'")
+        if requireTemplate, !notify.isEmpty, template == nil, map.has("notify") {
+            _ = map.required("template", hint: "name the message to send, e.g. 'template: first-page'", example: "template: first-page")
         }
         return Step(
             id: id, name: name?.value, when: when, notify: notify, via: via, cc: cc, template: template, tasks: tasks,
             posts: posts, location: map.location)
     }
 
-    func targets(_ node: Node, what: String) -> [Target] {
-        list(node, what: what).compactMap { item in
-            guard let map = fields(item, what: "a target in \(what)", allowed: Target.Kind.allCases.map(\.rawValue)) else {
-                return nil
+    /// The targets under `key` (`notify`, `cc`, `assignee`) of `owner`.
+    func targets(_ node: Node, key: String, of owner: String) -> [Target] {
+        let kinds = Target.Kind.allCases.map(\.rawValue)
+        let article = key.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+        let what = "\(article) \(key) target of \(owner)"
+        return list(node, what: "\(owner): \(key)", hint: isMapping(node) ? "write a list of targets, e.g. '\(key): [{ contact: alice }]'" : nil)
+            .compactMap { item in
+                guard
+                    let map = fields(
+                        item, what: what, allowed: kinds,
+                        hint: "write each target as a map, e.g. '{ contact: \(item.scalar?.string ?? "alice") }'")
+                else {
+                    return nil
+                }
+                let present = Target.Kind.allCases.filter { map.has($0.rawValue) }
+                guard present.count == 1, let kind = present.first, let value = map[kind.rawValue] else {
+                    // An unknown key was reported already; saying the target names nothing would repeat it.
+                    if map.unknownKeys.isEmpty || present.count > 1 {
+                        sink.add(
+                            LoadProblem.invalidValue(
+                                "\(what) must name exactly one of contact, group, schedule or field"
+                                    + (present.count > 1 ? ", but names \(present.map(\.rawValue).joined(separator: " and "))" : ""),
+                                at: map.location,
+                                hint: present.count > 1
+                                    ? "split it into one target per line, e.g. '- contact: jessie' and '- group: leads'"
+                                    : "write e.g. '- contact: jessie' or '- group: leads'"))
+                    }
+                    return nil
+                }
+                let reference = kind == .field
+                    ? fieldName(value, what: "\(what): field") : identifier(value, what: "\(what): \(kind.rawValue)")
+                return reference.map { Target(kind: kind, reference: $0) }
             }
-            let present = Target.Kind.allCases.filter { map.has($0.rawValue) }
-            guard present.count == 1, let kind = present.first, let value = map[kind.rawValue] else {
-                sink.add(
-                    LoadProblem.invalidValue(
-                        "a target in \(what) must name exactly one of contact, group, schedule or field", at: map.location,
-                        hint: "write e.g. '- contact: jessie' or '- group: leads'"))
-                return nil
-            }
-            let reference = kind == .field ? fieldName(value, what: "field") : identifier(value, what: kind.rawValue)
-            return reference.map { Target(kind: kind, reference: $0) }
-        }
     }
 
-    func condition(_ node: Node, what: String) -> Condition? {
-        guard let map = fields(node, what: what, allowed: ["during", "outside", "fields", "outcome"]) else { return nil }
-        let during = map["during"].flatMap { identifier($0, what: "calendar") }
-        let outside = map["outside"].flatMap { identifier($0, what: "calendar") }
-        let fieldMatches = map["fields"].map { matches($0, what: "fields") } ?? []
+    func condition(_ node: Node, what: String, owner: SourceLocation?) -> Condition? {
+        guard
+            let map = fields(
+                node, what: what, allowed: ["during", "outside", "fields", "outcome"], owner: owner,
+                hint: "write the condition as a map, e.g. 'when: { during: office-hours }'")
+        else { return nil }
+        let during = map["during"].flatMap { identifier($0, what: "\(what): during") }
+        let outside = map["outside"].flatMap { identifier($0, what: "\(what): outside") }
+        let fieldMatches = map["fields"].map { matches($0, what: "the 'fields' of \(what)") } ?? []
         var outcome: [Located<String>] = []
         if let node = map["outcome"] {
             if case .sequence = node {
-                outcome = list(node, what: "outcome").compactMap { identifier($0, what: "outcome") }
-            } else if let value = identifier(node, what: "outcome") {
+                outcome = list(node, what: "\(what): outcome").compactMap { identifier($0, what: "\(what): outcome") }
+            } else if let value = identifier(node, what: "\(what): outcome") {
                 outcome = [value]
             }
         }
-        if map.pairs.isEmpty {
-            sink.add(LoadProblem.invalidValue("\(what) is empty", at: map.location, hint: "remove 'when:' or add 'during', 'outside', 'fields' or 'outcome'"))
+        if map.pairs.isEmpty, map.unknownKeys.isEmpty {
+            sink.add(
+                LoadProblem.invalidValue(
+                    "\(what) is empty", at: map.location, hint: "remove 'when:' or add 'during', 'outside', 'fields' or 'outcome'"))
         }
         return Condition(during: during, outside: outside, fields: fieldMatches, outcome: outcome, location: map.location)
     }
 
     private func task(_ node: Node, what: String) -> TaskSpec? {
-        guard let map = fields(node, what: what, allowed: ["title", "assignee", "description", "per"]) else { return nil }
-        let title = map.required("title").flatMap { string($0, what: "task title") }
+        guard
+            let map = fields(
+                node, what: what, allowed: ["title", "assignee", "description", "per"],
+                hint: "write each task as a map, e.g. '- title: Call the customer'")
+        else { return nil }
+        let title = map.required("title", example: "title: Call the customer").flatMap { string($0, what: "\(what): title") }
         var assignee: Target?
         if let node = map["assignee"] {
-            assignee = targets(.sequence(.init([node])), what: "the assignee").first
+            assignee = targets(.sequence(.init([node])), key: "assignee", of: what).first
         }
-        let description = map["description"].flatMap { string($0, what: "description") }
-        let per = map["per"].flatMap { fieldName($0, what: "per") }
+        let description = map["description"].flatMap { string($0, what: "\(what): description") }
+        let per = map["per"].flatMap { fieldName($0, what: "\(what): per") }
         guard let title else { return nil }
         return TaskSpec(title: title, assignee: assignee, description: description?.value, per: per)
     }
 
     private func stage(_ node: Node, what: String) -> Stage? {
         guard let map = fields(node, what: what, allowed: ["id", "on", "signal", "channel", "template", "expires"]) else { return nil }
-        let id = map.required("id").flatMap { identifier($0, what: "stage id") }
-        let on = map.required("on").flatMap { choice($0, what: "'on'", as: Stage.Trigger.self) }
-        let signal = map["signal"].flatMap { identifier($0, what: "signal") }
-        let channel = map.required("channel").flatMap { identifier($0, what: "channel") }
-        let template = map.required("template").flatMap { identifier($0, what: "template") }
-        let expires = map["expires"].flatMap { duration($0, what: "expires", allowBusiness: false) }
+        let id = map.required("id", example: "id: investigating").flatMap { identifier($0, what: "\(what): id") }
+        let on = map.required("on", example: "on: trigger").flatMap { choice($0, what: "\(what): on", as: Stage.Trigger.self) }
+        let signal = map["signal"].flatMap { identifier($0, what: "\(what): signal") }
+        let channel = map.required("channel", example: "channel: status-page").flatMap { identifier($0, what: "\(what): channel") }
+        let template = map.required("template", example: "template: banner").flatMap { identifier($0, what: "\(what): template") }
+        let expires = map["expires"].flatMap { duration($0, what: "\(what): expires", allowBusiness: false) }
         if on?.value == .signal, signal == nil, map["signal"] == nil {
-            _ = map.required("signal", hint: "a stage entered on a signal names it, e.g. 'signal: identified'")
+            _ = map.required(
+                "signal", hint: "a stage entered on a signal names it, e.g. 'signal: identified'", example: "signal: identified")
         }
         if let on, on.value != .signal, let node = map["signal"] {
-            sink.add(LoadProblem.invalidValue("'signal' only applies when 'on: signal' (this stage is entered on \(on.value.rawValue))", at: location(node)))
+            sink.add(
+                LoadProblem.invalidValue(
+                    "\(what): 'signal' only applies when 'on: signal' (this stage is entered on \(on.value.rawValue))",
+                    at: location(node), hint: "remove 'signal', or write 'on: signal'"))
         }
         guard let id, let on, let channel, let template else { return nil }
         return Stage(id: id, on: on, signal: signal, channel: channel, template: template, expires: expires)
@@ -243,27 +332,33 @@ extension DocumentReader {
 
     private func action(_ node: Node, what: String) -> PolicyAction? {
         guard let map = fields(node, what: what, allowed: ["id", "channel", "template", "undo"]) else { return nil }
-        let id = map.required("id").flatMap { identifier($0, what: "action id") }
-        let channel = map.required("channel").flatMap { identifier($0, what: "channel") }
-        let template = map.required("template").flatMap { identifier($0, what: "template") }
-        let undo = map["undo"].flatMap { choice($0, what: "'undo'", as: PolicyAction.Undo.self) }
+        let id = map.required("id", example: "id: open-ticket").flatMap { identifier($0, what: "\(what): id") }
+        let channel = map.required("channel", example: "channel: tickets").flatMap { identifier($0, what: "\(what): channel") }
+        let template = map.required("template", example: "template: ticket").flatMap { identifier($0, what: "\(what): template") }
+        let undo = map["undo"].flatMap { choice($0, what: "\(what): undo", as: PolicyAction.Undo.self) }
         guard let id, let channel, let template else { return nil }
         return PolicyAction(id: id, channel: channel, template: template, undo: undo?.value ?? .resolve)
     }
 
-    private func readHooks(_ node: Node, what: String) -> Hooks {
+    private func readHooks(_ node: Node, policy: String, owner: SourceLocation?) -> Hooks {
         var hooks = Hooks()
-        guard let map = fields(node, what: what, allowed: ["acknowledge", "resolve", "signal"]) else { return hooks }
+        guard
+            let map = fields(
+                node, what: "the hooks ('on') of \(policy)", allowed: ["acknowledge", "resolve", "signal"], owner: owner)
+        else { return hooks }
         func steps(_ node: Node, _ label: String) -> [Step] {
-            list(node, what: label).enumerated().compactMap { index, item in
-                fields(item, what: "step \(index + 1) of \(label)", allowed: Self.stepKeys).map { step(from: $0, what: "step \(index + 1) of \(label)") }
+            let owner = "\(label) in \(policy)"
+            return list(node, what: "\(owner): steps", hint: "list the steps, each starting with '- '").enumerated().compactMap { index, item in
+                let what = itemName("step", item, index: index, of: owner)
+                return fields(item, what: what, allowed: Self.stepKeys).map { step(from: $0, what: what) }
             }
         }
-        hooks.acknowledge = map["acknowledge"].map { steps($0, "on acknowledge") } ?? []
-        hooks.resolve = map["resolve"].map { steps($0, "on resolve") } ?? []
+        hooks.acknowledge = map["acknowledge"].map { steps($0, "'on acknowledge'") } ?? []
+        hooks.resolve = map["resolve"].map { steps($0, "'on resolve'") } ?? []
         if let node = map["signal"] {
-            for entry in entries(node, what: "on signal") {
-                hooks.signals.append((entry.id, steps(entry.value, "on signal '\(entry.id.value)'")))
+            let hint = "key each signal by its name, with its steps as a list, e.g. 'signal: { customer-replied: [{ notify: [{ contact: alice }], template: reply }] }'"
+            for entry in entries(node, what: "the signal hooks of \(policy)", hint: hint) {
+                hooks.signals.append((entry.id, steps(entry.value, "'on signal \(entry.id.value)'")))
             }
         }
         return hooks

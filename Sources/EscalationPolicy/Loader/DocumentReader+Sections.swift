@@ -1,19 +1,29 @@
 import EscalationCore
+import Foundation
 import Yams
 
 extension DocumentReader {
-    func organisationHeader(_ node: Node) -> OrganisationHeader? {
+    /// The `organisation:` section; `owner` is the location of its key.
+    func organisationHeader(_ node: Node, owner: SourceLocation?) -> OrganisationHeader? {
         let what = "the organisation section"
-        guard let map = fields(node, what: what, allowed: ["id", "name", "timezone", "default_calendar", "calendars"]) else {
+        guard
+            let map = fields(
+                node, what: what, allowed: ["id", "name", "timezone", "default_calendar", "calendars"], owner: owner,
+                hint: "write the section as a map with id, name and timezone")
+        else {
             return nil
         }
-        let id = map.required("id").flatMap { identifier($0, what: "the organisation id") }
-        let name = map.required("name").flatMap { string($0, what: "the organisation name") }
-        let timezone = map.required("timezone", hint: "add 'timezone:' with an IANA name, e.g. 'timezone: America/Chicago'")
-            .flatMap { self.timezone($0, what: "the organisation timezone") }
-        let defaultCalendar = map["default_calendar"].flatMap { identifier($0, what: "default_calendar") }
+        let id = map.required("id", example: "id: acme").flatMap { identifier($0, what: "\(what): id") }
+        let name = map.required("name", example: "name: Acme").flatMap { string($0, what: "\(what): name") }
+        let timezone = map.required(
+            "timezone", hint: "add 'timezone:' with an IANA name, e.g. 'timezone: America/Chicago'",
+            example: "timezone: America/Chicago"
+        )
+        .flatMap { self.timezone($0, what: "\(what): timezone") }
+        let defaultCalendar = map["default_calendar"].flatMap { identifier($0, what: "\(what): default_calendar") }
         let calendars = map["calendars"].map { node in
-            entries(node, what: "calendars").compactMap { calendar(id: $0.id, node: $0.value) }
+            entries(node, what: "the calendars of \(what)", hint: "key each calendar by its id, e.g. 'office-hours: { hours: [...] }'")
+                .compactMap { calendar(id: $0.id, node: $0.value) }
         } ?? []
         guard let id, let name, let timezone else { return nil }
         return OrganisationHeader(
@@ -23,19 +33,28 @@ extension DocumentReader {
 
     func calendar(id: Located<String>, node: Node) -> BusinessCalendar? {
         let what = "calendar '\(id.value)'"
-        guard let map = fields(node, what: what, allowed: ["timezone", "hours", "holidays"]) else { return nil }
-        let zone = map["timezone"].flatMap { timezone($0, what: "the timezone of \(what)") }
-        let hours = map.required("hours").map { list($0, what: "hours of \(what)").compactMap { openHours($0, what: what) } } ?? []
-        let holidays = map["holidays"].map { list($0, what: "holidays of \(what)").compactMap { holiday($0, what: what) } } ?? []
+        guard let map = fields(node, what: what, allowed: ["timezone", "hours", "holidays"], owner: id.location) else { return nil }
+        let zone = map["timezone"].flatMap { timezone($0, what: "\(what): timezone") }
+        let hours = map.required(
+            "hours", hint: "add 'hours:' with the open hours, e.g. '- { days: [mon, tue, wed, thu, fri], from: \"09:00\", to: \"17:00\" }'"
+        )
+        .map { list($0, what: "\(what): hours").compactMap { openHours($0, what: what) } } ?? []
+        let holidays = map["holidays"].map { list($0, what: "\(what): holidays").compactMap { holiday($0, what: what) } } ?? []
         return BusinessCalendar(id: id, timezone: zone, hours: hours, holidays: holidays)
     }
 
     private func openHours(_ node: Node, what: String) -> BusinessCalendar.OpenHours? {
         let entry = "an hours entry of \(what)"
-        guard let map = fields(node, what: entry, allowed: ["days", "from", "to"]) else { return nil }
-        let days = map.required("days").map { list($0, what: "days").compactMap { choice($0, what: "day", as: Weekday.self)?.value } }
-        let from = map.required("from").flatMap { timeOfDay($0, what: "'from'") }
-        let to = map.required("to").flatMap { timeOfDay($0, what: "'to'") }
+        guard
+            let map = fields(
+                node, what: entry, allowed: ["days", "from", "to"],
+                hint: "write each entry as '- { days: [mon, tue], from: \"09:00\", to: \"17:00\" }'")
+        else { return nil }
+        let days = map.required("days", example: "days: [mon, tue, wed, thu, fri]").map {
+            list($0, what: "\(entry): days").compactMap { choice($0, what: "\(entry): day", as: Weekday.self)?.value }
+        }
+        let from = map.required("from", example: "from: \"09:00\"").flatMap { timeOfDay($0, what: "\(entry): from") }
+        let to = map.required("to", example: "to: \"17:00\"").flatMap { timeOfDay($0, what: "\(entry): to") }
         guard let days, let from, let to else { return nil }
         guard to.value > from.value else {
             sink.add(
@@ -49,32 +68,40 @@ extension DocumentReader {
 
     private func holiday(_ node: Node, what: String) -> BusinessCalendar.Holiday? {
         if case .mapping = node {
-            guard let map = fields(node, what: "a holiday of \(what)", allowed: ["date", "name"]) else { return nil }
-            let name = map["name"].flatMap { string($0, what: "holiday name") }
-            guard let date = map.required("date").flatMap({ date($0, what: "holiday date") }) else { return nil }
+            let holidayWhat = "a holiday of \(what)"
+            guard let map = fields(node, what: holidayWhat, allowed: ["date", "name"]) else { return nil }
+            let name = map["name"].flatMap { string($0, what: "\(holidayWhat): name") }
+            guard let date = map.required("date", example: "date: 2026-12-25").flatMap({ date($0, what: "\(holidayWhat): date") })
+            else { return nil }
             return BusinessCalendar.Holiday(date: date.value, name: name?.value, location: date.location)
         }
-        guard let date = date(node, what: "a holiday of \(what)") else { return nil }
+        guard let date = date(node, what: "\(what): holiday") else { return nil }
         return BusinessCalendar.Holiday(date: date.value, name: nil, location: date.location)
     }
 
     func contact(id: Located<String>, node: Node) -> Contact? {
         let what = "contact '\(id.value)'"
-        guard let map = fields(node, what: what, allowed: ["name", "kind", "addresses", "preferences", "timezone"]) else {
+        guard
+            let map = fields(node, what: what, allowed: ["name", "kind", "addresses", "preferences", "timezone"], owner: id.location)
+        else {
             return nil
         }
-        let name = map.required("name").flatMap { string($0, what: "the name of \(what)") }
-        let kind = map["kind"].flatMap { choice($0, what: "the kind of \(what)", as: Contact.Kind.self) }
+        let name = map.required("name", example: "name: \(id.value.capitalized)").flatMap { string($0, what: "\(what): name") }
+        let kind = map["kind"].flatMap { choice($0, what: "\(what): kind", as: Contact.Kind.self) }
         var addresses: [(kind: Located<String>, value: Located<String>)] = []
-        if let node = map.required("addresses", hint: "add 'addresses:' with at least one address, e.g. 'email: \(id.value)@example.org'") {
-            for entry in entries(node, what: "the addresses of \(what)") {
-                if let value = string(entry.value, what: "address '\(entry.id.value)' of \(what)") {
+        if let node = map.required(
+            "addresses", hint: "add 'addresses:' with at least one address, e.g. 'email: \(id.value)@example.org'",
+            example: "addresses: { email: \(id.value)@example.org }")
+        {
+            let hint = "write one 'kind: address' pair per line, without '- ', e.g. 'email: \(id.value)@example.org'"
+            for entry in entries(node, what: "the addresses of \(what)", hint: hint) {
+                if let value = string(entry.value, what: "\(what): address '\(entry.id.value)'") {
                     addresses.append((entry.id, value))
                 }
             }
         }
-        let preferences = map["preferences"].map { channelSteps($0, what: "preferences of \(what)") } ?? []
-        let zone = map["timezone"].flatMap { timezone($0, what: "the timezone of \(what)") }
+        let preferences = map["preferences"].map { channelSteps($0, key: "preferences", of: what) } ?? []
+        let zone = map["timezone"].flatMap { timezone($0, what: "\(what): timezone") }
         guard let name else { return nil }
         return Contact(
             id: id, name: name, kind: kind?.value ?? .person, addresses: addresses, preferences: preferences, timezone: zone)
@@ -82,11 +109,12 @@ extension DocumentReader {
 
     func group(id: Located<String>, node: Node) -> ContactGroup? {
         let what = "group '\(id.value)'"
-        guard let map = fields(node, what: what, allowed: ["name", "members"]) else { return nil }
-        let name = map.required("name").flatMap { string($0, what: "the name of \(what)") }
-        let members = map.required("members").map { list($0, what: "members of \(what)").compactMap { identifier($0, what: "member") } }
-        if let members, members.isEmpty, let node = map["members"] {
-            sink.add(LoadProblem.invalidValue("\(what) has no members", at: location(node), hint: "list at least one contact id"))
+        guard let map = fields(node, what: what, allowed: ["name", "members"], owner: id.location) else { return nil }
+        let name = map.required("name", example: "name: \(id.value.capitalized)").flatMap { string($0, what: "\(what): name") }
+        let membersNode = map.required("members", example: "members: [alice, bob]")
+        let members = membersNode.map { list($0, what: "\(what): members").compactMap { identifier($0, what: "\(what): member") } }
+        if let membersNode, case .sequence(let items) = membersNode, items.isEmpty {
+            sink.add(LoadProblem.invalidValue("\(what) has no members", at: location(membersNode), hint: "list at least one contact id, e.g. [alice, bob]"))
         }
         guard let name else { return nil }
         return ContactGroup(id: id, name: name, members: members ?? [])
@@ -94,35 +122,55 @@ extension DocumentReader {
 
     func schedule(id: Located<String>, node: Node) -> Schedule? {
         let what = "schedule '\(id.value)'"
-        guard let map = fields(node, what: what, allowed: ["name", "timezone", "rotation", "overrides"]) else { return nil }
-        let name = map.required("name").flatMap { string($0, what: "the name of \(what)") }
-        let zone = map["timezone"].flatMap { timezone($0, what: "the timezone of \(what)") }
+        guard let map = fields(node, what: what, allowed: ["name", "timezone", "rotation", "overrides"], owner: id.location) else {
+            return nil
+        }
+        let name = map.required("name", example: "name: Primary on-call").flatMap { string($0, what: "\(what): name") }
+        let zone = map["timezone"].flatMap { timezone($0, what: "\(what): timezone") }
         var rotation: Schedule.Rotation?
-        if let node = map.required("rotation"),
-            let rotationMap = fields(node, what: "the rotation of \(what)", allowed: ["members", "shift", "start", "during"])
+        if let node = map.required("rotation", hint: "add 'rotation:' with members, shift and start"),
+            let rotationMap = fields(
+                node, what: "the rotation of \(what)", allowed: ["members", "shift", "start", "during"],
+                owner: map.keyLocation("rotation"))
         {
-            let members = rotationMap.required("members").map {
-                list($0, what: "rotation members").compactMap { identifier($0, what: "rotation member") }
+            let rotationWhat = rotationMap.what
+            let membersNode = rotationMap.required("members", example: "members: [alice, bob]")
+            let members = membersNode.map {
+                list($0, what: "\(rotationWhat): members").compactMap { identifier($0, what: "\(rotationWhat): member") }
             }
-            let shift = rotationMap.required("shift").flatMap { duration($0, what: "the shift length", allowBusiness: false) }
-            let start = rotationMap.required("start").flatMap { instant($0, what: "the rotation start") }
-            let during = rotationMap["during"].flatMap { identifier($0, what: "calendar") }
+            let shift = rotationMap.required("shift", example: "shift: 1w").flatMap {
+                duration($0, what: "\(rotationWhat): shift", allowBusiness: false)
+            }
+            let start = rotationMap.required("start", example: "start: 2026-01-05T09:00").flatMap {
+                instant($0, what: "\(rotationWhat): start")
+            }
+            let during = rotationMap["during"].flatMap { identifier($0, what: "\(rotationWhat): during") }
             if let shift, shift.value.seconds <= 0 {
-                sink.add(LoadProblem.invalidValue("the shift length of \(what) must be longer than zero", at: shift.location))
+                sink.add(
+                    LoadProblem.invalidValue(
+                        "\(rotationWhat): shift must be longer than zero", at: shift.location, hint: "write a positive length, e.g. 1w or 12h"))
             }
-            if let members, members.isEmpty {
-                sink.add(LoadProblem.invalidValue("the rotation of \(what) has no members", at: rotationMap.location))
+            if let membersNode, case .sequence(let items) = membersNode, items.isEmpty {
+                sink.add(
+                    LoadProblem.invalidValue(
+                        "the rotation of \(what) has no members", at: location(membersNode),
+                        hint: "list the contacts in the order of their shifts, e.g. [alice, bob]"))
             }
             if let members, let shift, let start, shift.value.seconds > 0 {
                 rotation = Schedule.Rotation(members: members, shift: shift, start: start, during: during)
             }
         }
         let overrides = map["overrides"].map { node in
-            list(node, what: "overrides of \(what)").compactMap { item -> Schedule.Override? in
-                guard let entry = fields(item, what: "an override of \(what)", allowed: ["contact", "from", "to"]) else { return nil }
-                let contact = entry.required("contact").flatMap { identifier($0, what: "override contact") }
-                let from = entry.required("from").flatMap { instant($0, what: "override start") }
-                let to = entry.required("to").flatMap { instant($0, what: "override end") }
+            list(node, what: "\(what): overrides").enumerated().compactMap { index, item -> Schedule.Override? in
+                let overrideWhat = "override \(index + 1) of \(what)"
+                guard
+                    let entry = fields(
+                        item, what: overrideWhat, allowed: ["contact", "from", "to"],
+                        hint: "write each override as '- { contact: bob, from: 2026-12-24T09:00, to: 2026-12-26T09:00 }'")
+                else { return nil }
+                let contact = entry.required("contact", example: "contact: bob").flatMap { identifier($0, what: "\(overrideWhat): contact") }
+                let from = entry.required("from", example: "from: 2026-12-24T09:00").flatMap { instant($0, what: "\(overrideWhat): from") }
+                let to = entry.required("to", example: "to: 2026-12-26T09:00").flatMap { instant($0, what: "\(overrideWhat): to") }
                 guard let contact, let from, let to else { return nil }
                 return Schedule.Override(contact: contact, from: from, to: to)
             }
@@ -133,14 +181,22 @@ extension DocumentReader {
 
     func channel(id: Located<String>, node: Node) -> ChannelConfig? {
         let what = "channel '\(id.value)'"
-        guard let map = fields(node, what: what, allowed: ["plugin", "address", "settings", "description"]) else { return nil }
-        let plugin = map.required("plugin", hint: "name the plugin that delivers this channel, e.g. 'plugin: email'")
-            .flatMap { identifier($0, what: "the plugin of \(what)") }
-        let address = map["address"].flatMap { identifier($0, what: "the address kind of \(what)") }
-        let description = map["description"].flatMap { string($0, what: "description") }
+        guard
+            let map = fields(node, what: what, allowed: ["plugin", "address", "settings", "description"], owner: id.location)
+        else { return nil }
+        let plugin = map.required(
+            "plugin", hint: "name the plugin that delivers this channel, e.g. 'plugin: email'", example: "plugin: email"
+        )
+        .flatMap { identifier($0, what: "\(what): plugin") }
+        let address = map["address"].flatMap { identifier($0, what: "\(what): address") }
+        let description = map["description"].flatMap { string($0, what: "\(what): description") }
         var settings: SettingValue?
         if let node = map["settings"] {
-            if case .mapping = node { settings = settingValue(node) } else { wrongType(node, expected: "a map", what: "the settings of \(what)") }
+            if case .mapping = node {
+                settings = settingValue(node)
+            } else {
+                wrongType(node, expected: "a map", what: "\(what): settings", hint: "write one 'name: value' setting per line, without '- '")
+            }
         }
         guard let plugin else { return nil }
         return ChannelConfig(id: id, plugin: plugin, address: address, settings: settings, description: description?.value)
@@ -162,11 +218,17 @@ extension DocumentReader {
 
     func template(id: Located<String>, node: Node) -> MessageTemplate? {
         let what = "template '\(id.value)'"
-        guard let map = fields(node, what: what, allowed: ["subject", "body"]) else { return nil }
+        guard let map = fields(node, what: what, allowed: ["subject", "body"], owner: id.location) else { return nil }
         let subjectNode = map["subject"]
-        let bodyNode = map.required("body")
-        let subject = subjectNode.flatMap { string($0, what: "the subject of \(what)") }
-        let body = bodyNode.flatMap { string($0, what: "the body of \(what)") }
+        let bodyNode = map.required("body", hint: "add 'body:' with the message text; use 'body: |' for several lines", example: "body: |")
+        let subject = subjectNode.flatMap { string($0, what: "\(what): subject") }
+        let body = bodyNode.flatMap { node -> Located<String>? in
+            if case .sequence = node {
+                wrongType(node, expected: "text", what: "\(what): body", hint: "for several lines write 'body: |' and indent the text below it, without '- '")
+                return nil
+            }
+            return string(node, what: "\(what): body")
+        }
         var variables: [Located<String>] = []
         for (node, text) in [(subjectNode, subject), (bodyNode, body)] {
             guard let node, let text, let mark = node.mark else { continue }
@@ -176,16 +238,18 @@ extension DocumentReader {
         return MessageTemplate(id: id, subject: subject, body: body, variables: variables)
     }
 
-    /// `[sms, {channel: email, after: 5m}]`.
-    func channelSteps(_ node: Node, what: String) -> [ChannelStep] {
-        list(node, what: what).compactMap { item in
+    /// The channel steps under `key` (`via`, `preferences`) of `owner`: `[sms, {channel: email, after: 5m}]`.
+    func channelSteps(_ node: Node, key: String, of owner: String) -> [ChannelStep] {
+        list(node, what: "\(owner): \(key)").compactMap { item in
             if case .mapping = item {
-                guard let map = fields(item, what: "a channel in \(what)", allowed: ["channel", "after"]) else { return nil }
-                let after = map["after"].flatMap { duration($0, what: "'after'", allowBusiness: false) }
-                guard let channel = map.required("channel").flatMap({ identifier($0, what: "channel") }) else { return nil }
+                let what = "a channel in the \(key) of \(owner)"
+                guard let map = fields(item, what: what, allowed: ["channel", "after"]) else { return nil }
+                let after = map["after"].flatMap { duration($0, what: "\(what): after", allowBusiness: false) }
+                guard let channel = map.required("channel", example: "channel: email").flatMap({ identifier($0, what: "\(what): channel") })
+                else { return nil }
                 return ChannelStep(channel: channel, after: after)
             }
-            return identifier(item, what: "channel").map { ChannelStep(channel: $0, after: nil) }
+            return identifier(item, what: "\(owner): \(key) channel").map { ChannelStep(channel: $0, after: nil) }
         }
     }
 }

@@ -3,9 +3,15 @@ import Foundation
 import Yams
 
 /// Reads one composed YAML file into model values, reporting every problem with its location.
+///
+/// Value readers take `what`, the place and the key in the form `OWNER: KEY` (e.g. `layer 1 of policy 'outage':
+/// timeout`), so messages read "layer 1 of policy 'outage': timeout '15' has no unit"; map readers take the noun
+/// phrase of the map itself (e.g. `the reminders of policy 'outage'`).
 struct DocumentReader {
     let source: SourceText
     let sink: DiagnosticSink
+    /// Unknown keys seen so far, reported once per key and location by `reportUnknownKeys()`.
+    let unknownKeys = UnknownKeys()
 
     var file: String { source.file }
 
@@ -23,7 +29,7 @@ struct DocumentReader {
                 switch Tag.Name(rawValue: node.tag.rawValue) {
                 case .null: return "nothing (null)"
                 case .int, .float: return "the number \(scalar.string)"
-                case .bool: return "the boolean \(scalar.string)"
+                case .bool where scalar.string == "true" || scalar.string == "false": return "the boolean \(scalar.string)"
                 default: break
                 }
             }
@@ -42,22 +48,62 @@ struct DocumentReader {
         return false
     }
 
-    @discardableResult
-    func wrongType(_ node: Node, expected: String, what: String, hint: String? = nil) -> Bool {
-        sink.add(LoadProblem.wrongType("\(what) must be \(expected), found \(describe(node))", at: location(node), hint: hint))
+    func isMapping(_ node: Node) -> Bool {
+        if case .mapping = node { return true }
         return false
     }
 
+    @discardableResult
+    func wrongType(_ node: Node, expected: String, what: String, hint: String? = nil) -> Bool {
+        sink.add(
+            LoadProblem.wrongType(
+                "\(what) must be \(expected), found \(describe(node))", at: location(node),
+                hint: hint ?? typeHint(found: node, expected: expected)))
+        return false
+    }
+
+    /// How to turn what was found into what is expected, for the common cases.
+    private func typeHint(found node: Node, expected: String) -> String? {
+        switch (expected, node) {
+        case ("text", .sequence): return "write a single value, not a list"
+        case ("text", .mapping): return "write a single value; put it in quotes if it contains ': '"
+        case ("text", _) where isNull(node): return "give it a value"
+        case ("a whole number", .scalar): return "write a number without quotes, e.g. 3"
+        case ("a whole number", _): return "write a single number, e.g. 3"
+        case ("a map", .sequence): return "drop the '- ' item markers and write one 'key: value' per line"
+        case ("a map", .scalar): return "write 'key: value' pairs on the lines below it, indented"
+        case ("a list", .mapping): return "start each item with '- ' on its own line, or write [a, b]"
+        case ("a list", .scalar(let scalar)): return "write a list, e.g. [\(scalar.string)]"
+        default: return nil
+        }
+    }
+
     // MARK: - Mappings
+
+    /// One key/value pair of a mapping; `mergeKey` is the `<<` key it was merged in through, if any.
+    struct Pair {
+        let key: String
+        let keyNode: Node
+        let value: Node
+        var mergeKey: Node?
+    }
 
     /// A mapping whose keys were checked against the allowed set.
     struct Fields {
         let reader: DocumentReader
         let node: Node
         let what: String
-        let pairs: [(key: String, keyNode: Node, value: Node)]
+        /// The key that owns the mapping (`bob:` for contact bob), where missing keys are reported.
+        let owner: SourceLocation?
+        /// The allowed pairs.
+        let pairs: [Pair]
+        /// The keys that are not allowed here (already reported).
+        let unknownKeys: [String]
 
         var location: SourceLocation { reader.location(node) }
+
+        /// Where to report something missing from the whole mapping: its owning key, else the mapping.
+        var ownerLocation: SourceLocation { owner ?? location }
 
         subscript(key: String) -> Node? {
             guard let value = pairs.first(where: { $0.key == key })?.value, !reader.isNull(value) else { return nil }
@@ -66,30 +112,43 @@ struct DocumentReader {
 
         func has(_ key: String) -> Bool { self[key] != nil }
 
-        /// The value, or a `missing_key` diagnostic at the mapping.
-        func required(_ key: String, hint: String? = nil) -> Node? {
+        /// The location of a key, present even with a null value.
+        func keyLocation(_ key: String) -> SourceLocation? {
+            pairs.first { $0.key == key }.map { reader.location($0.keyNode) }
+        }
+
+        /// The value, or a `missing_key` diagnostic: at the key when it is present with no value, else at the owner.
+        func required(_ key: String, hint: String? = nil, example: String? = nil) -> Node? {
             if let value = self[key] { return value }
-            let present = pairs.first { $0.key == key }
-            reader.sink.add(
-                LoadProblem.missingKey(
-                    present == nil ? "\(what) is missing the required key '\(key)'" : "'\(key)' in \(what) has no value",
-                    at: present.map { reader.location($0.keyNode) } ?? location,
-                    hint: hint ?? "add '\(key):' to \(what)"))
+            if let present = pairs.first(where: { $0.key == key }) {
+                reader.sink.add(
+                    LoadProblem.missingKey(
+                        "'\(key)' in \(what) has no value", at: reader.location(present.keyNode),
+                        hint: "give '\(key)' a value" + (example.map { ", e.g. '\($0)'" } ?? "")))
+            } else {
+                reader.sink.add(
+                    LoadProblem.missingKey(
+                        "missing required key '\(key)' in \(what)", at: ownerLocation,
+                        hint: hint ?? "add '\(key):' to \(what)"))
+            }
             return nil
         }
     }
 
     /// The key/value pairs of a mapping with `<<` merge keys applied (local keys win).
-    func pairs(_ node: Node, what: String) -> [(key: String, keyNode: Node, value: Node)]? {
+    func pairs(_ node: Node, what: String, hint: String? = nil) -> [Pair]? {
         guard case .mapping(let mapping) = node else {
-            wrongType(node, expected: "a map", what: what)
+            wrongType(node, expected: "a map", what: what, hint: hint)
             return nil
         }
-        var pairs: [(key: String, keyNode: Node, value: Node)] = []
-        var merged: [(key: String, keyNode: Node, value: Node)] = []
+        var pairs: [Pair] = []
+        var merged: [Pair] = []
         for (keyNode, value) in mapping {
             guard case .scalar(let keyScalar) = keyNode else {
-                sink.add(LoadProblem.wrongType("a key in \(what) must be text, found \(describe(keyNode))", at: location(keyNode)))
+                sink.add(
+                    LoadProblem.wrongType(
+                        "a key in \(what) must be text, found \(describe(keyNode))", at: location(keyNode),
+                        hint: "write keys as plain words; a '?' or a '[' / '{' at the start of a line makes a complex key"))
                 continue
             }
             if keyScalar.string == "<<", keyNode.tag.rawValue == Tag.Name.merge.rawValue || keyScalar.style == .plain {
@@ -97,12 +156,12 @@ struct DocumentReader {
                     guard case .mapping(let sourceMapping) = source else { continue }
                     for (sourceKey, sourceValue) in sourceMapping {
                         guard let name = sourceKey.scalar?.string, !merged.contains(where: { $0.key == name }) else { continue }
-                        merged.append((name, sourceKey, sourceValue))
+                        merged.append(Pair(key: name, keyNode: sourceKey, value: sourceValue, mergeKey: keyNode))
                     }
                 }
                 continue
             }
-            pairs.append((keyScalar.string, keyNode, value))
+            pairs.append(Pair(key: keyScalar.string, keyNode: keyNode, value: value))
         }
         for entry in merged where !pairs.contains(where: { $0.key == entry.key }) {
             pairs.append(entry)
@@ -110,17 +169,38 @@ struct DocumentReader {
         return pairs
     }
 
-    /// Reads a mapping, merging `<<` keys and reporting keys outside `allowed`.
-    func fields(_ node: Node, what: String, allowed: [String]) -> Fields? {
-        guard let pairs = pairs(node, what: what) else { return nil }
+    /// Reads a mapping, merging `<<` keys and recording keys outside `allowed` (see `reportUnknownKeys()`).
+    /// `owner` is the key the mapping belongs to, where missing keys are reported.
+    func fields(_ node: Node, what: String, allowed: [String], owner: SourceLocation? = nil, hint: String? = nil) -> Fields? {
+        guard let pairs = pairs(node, what: what, hint: hint) else { return nil }
+        var unknown: [String] = []
         for pair in pairs where !allowed.contains(pair.key) {
+            unknown.append(pair.key)
+            unknownKeys.record(
+                key: pair.key, at: location(pair.keyNode), what: what, allowed: allowed,
+                mergedAt: pair.mergeKey.map { location($0).line })
+        }
+        return Fields(
+            reader: self, node: node, what: what, owner: owner, pairs: pairs.filter { allowed.contains($0.key) },
+            unknownKeys: unknown)
+    }
+
+    /// Reports every recorded unknown key once, noting the `<<` keys that merged it into other mappings.
+    func reportUnknownKeys() {
+        for entry in unknownKeys.entries {
+            let lines = entry.merges.map(String.init).joined(separator: ", ")
+            var merges = ""
+            if !entry.merges.isEmpty {
+                merges = entry.firstMerged
+                    ? " (merged in via '<<' at line \(lines))" : " (also merged in via '<<' at line \(lines))"
+            }
             sink.add(
                 LoadProblem.unknownKey(
-                    "unknown key '\(pair.key)' in \(what)\(pair.key.didYouMean(allowed))",
-                    at: location(pair.keyNode),
-                    hint: "allowed keys here: \(allowed.joined(separator: ", "))"))
+                    "unknown key '\(entry.key)' in \(entry.what)\(merges)\(entry.key.didYouMean(entry.allowed))",
+                    at: entry.location,
+                    hint: "allowed keys here: \(entry.allowed.joined(separator: ", "))"))
         }
-        return Fields(reader: self, node: node, what: what, pairs: pairs.filter { allowed.contains($0.key) })
+        unknownKeys.entries.removeAll()
     }
 
     private func mergeSources(_ value: Node, what: String) -> [Node] {
@@ -128,15 +208,17 @@ struct DocumentReader {
         case .mapping: return [value]
         case .sequence(let sequence): return sequence.filter { if case .mapping = $0 { return true } else { return false } }
         default:
-            wrongType(value, expected: "a map or a list of maps (an alias such as *defaults)", what: "the merge key '<<' in \(what)")
+            wrongType(
+                value, expected: "a map or a list of maps", what: "\(what): merge key '<<'",
+                hint: "merge an anchored map with an alias, e.g. '<<: *defaults'")
             return []
         }
     }
 
     /// The entries of an id-keyed section (`contacts:`), with each id checked.
-    func entries(_ node: Node, what: String) -> [(id: Located<String>, value: Node)] {
+    func entries(_ node: Node, what: String, hint: String? = nil) -> [(id: Located<String>, value: Node)] {
         if isNull(node) { return [] }
-        guard let pairs = pairs(node, what: what) else { return [] }
+        guard let pairs = pairs(node, what: what, hint: hint) else { return [] }
         return pairs.compactMap { pair in
             let id = Located(pair.key, at: location(pair.keyNode))
             guard checkIdentifier(id, what: "the id '\(pair.key)' in \(what)") else { return nil }
@@ -152,6 +234,18 @@ struct DocumentReader {
                 "\(what) is not a valid id", at: id.location,
                 hint: "ids are lower-case letters, digits, '-' and '_', starting with a letter (e.g. '\(String(suggestion))')"))
         return false
+    }
+
+    /// `noun 'id' of owner` when the item has a valid `id:`, else `noun N of owner`, so messages about a
+    /// list item name it the way its author does.
+    func itemName(_ noun: String, _ node: Node, index: Int, of owner: String) -> String {
+        if case .mapping(let mapping) = node,
+            let id = mapping.first(where: { $0.key.scalar?.string == "id" })?.value.scalar?.string,
+            FieldName.isValidIdentifier(id)
+        {
+            return "\(noun) '\(id)' of \(owner)"
+        }
+        return "\(noun) \(index + 1) of \(owner)"
     }
 
     // MARK: - Scalars
@@ -189,20 +283,31 @@ struct DocumentReader {
             return nil
         }
         guard value >= minimum else {
-            sink.add(LoadProblem.invalidValue("\(what) must be at least \(minimum), found \(value)", at: location(node)))
+            sink.add(
+                LoadProblem.invalidValue(
+                    "\(what) must be at least \(minimum), found \(value)", at: location(node),
+                    hint: "write \(minimum) or more"))
             return nil
         }
         return Located(value, at: location(node))
     }
 
     func bool(_ node: Node, what: String) -> Bool? {
-        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any,
-            ["true", "false"].contains(scalar.string)
-        else {
+        guard case .scalar(let scalar) = node, !isNull(node) else {
             wrongType(node, expected: "true or false", what: what)
             return nil
         }
-        return scalar.string == "true"
+        let plain = scalar.style == .plain || scalar.style == .any
+        if plain, scalar.string == "true" || scalar.string == "false" { return scalar.string == "true" }
+        let quoted = !plain && ["true", "false"].contains(scalar.string.lowercased())
+        sink.add(
+            LoadProblem.wrongType(
+                "\(what) must be true or false, found '\(scalar.string)'; write \(quoted ? "it without quotes" : "true or false")",
+                at: location(node),
+                hint: quoted
+                    ? "quotes make a value text; a boolean is the bare word true or false"
+                    : "only the lower-case words true and false are booleans here (not yes/no, on/off or True)"))
+        return nil
     }
 
     func choice<E: RawRepresentable & CaseIterable>(_ node: Node, what: String, as type: E.Type) -> Located<E>?
@@ -210,10 +315,12 @@ struct DocumentReader {
         guard let text = string(node, what: what) else { return nil }
         guard let value = E(rawValue: text.value) else {
             let names = E.allCases.map(\.rawValue)
+            let suggestion = text.value.closest(in: names)
             sink.add(
                 LoadProblem.invalidValue(
                     "\(what) '\(text.value)' is not one of \(names.joined(separator: ", "))\(text.value.didYouMean(names))",
-                    at: text.location))
+                    at: text.location,
+                    hint: suggestion.map { "write \($0)" } ?? "write one of \(names.joined(separator: ", "))"))
             return nil
         }
         return Located(value, at: text.location)
@@ -239,8 +346,8 @@ struct DocumentReader {
             if duration.isBusiness, !allowBusiness {
                 sink.add(
                     LoadProblem.invalidDuration(
-                        "\(what) must be wall-clock time, not business time ('\(text.value)')", at: text.location,
-                        hint: "write it as e.g. 8h or 1d"))
+                        "\(what) '\(text.value)' must be wall-clock time, not business time", at: text.location,
+                        hint: "write it as wall time, e.g. 8h or 1d"))
                 return nil
             }
             return Located(duration, at: text.location)
@@ -257,7 +364,10 @@ struct DocumentReader {
         }
         guard let text = string(node, what: what) else { return nil }
         guard let time = TimeOfDay.parse(text.value) else {
-            sink.add(LoadProblem.invalidTime("\(what) '\(text.value)' is not a time of day", at: text.location, hint: "write \"HH:MM\" on a 24-hour clock, e.g. \"09:00\" or \"17:30\""))
+            sink.add(
+                LoadProblem.invalidTime(
+                    "\(what) '\(text.value)' is not a time of day", at: text.location,
+                    hint: "write \"HH:MM\" on a 24-hour clock, e.g. \"09:00\" or \"17:30\""))
             return nil
         }
         return Located(time, at: text.location)
@@ -266,7 +376,10 @@ struct DocumentReader {
     func date(_ node: Node, what: String) -> Located<LocalDate>? {
         guard let text = string(node, what: what) else { return nil }
         guard let date = LocalDate.parse(text.value) else {
-            sink.add(LoadProblem.invalidTime("\(what) '\(text.value)' is not a date", at: text.location, hint: "write dates as YYYY-MM-DD, e.g. 2026-12-25"))
+            sink.add(
+                LoadProblem.invalidTime(
+                    "\(what) '\(text.value)' is not a date", at: text.location,
+                    hint: "write a real calendar date as YYYY-MM-DD, e.g. 2026-12-25"))
             return nil
         }
         return Located(date, at: text.location)
@@ -284,30 +397,67 @@ struct DocumentReader {
         return Located(instant, at: text.location)
     }
 
+    /// An IANA timezone name. Abbreviations (`PST`) are refused even though Foundation accepts some of them:
+    /// they are ambiguous and do not follow daylight-saving changes.
     func timezone(_ node: Node, what: String) -> Located<String>? {
         guard let text = string(node, what: what) else { return nil }
-        guard TimeZone(identifier: text.value) != nil else {
-            let known = TimeZone.knownTimeZoneIdentifiers
+        let known = TimeZone.knownTimeZoneIdentifiers
+        if text.value == "UTC" || text.value == "GMT" || known.contains(text.value) { return text }
+        if let zone = TimeZone(abbreviation: text.value) ?? TimeZone(abbreviation: text.value.uppercased()) {
+            let suggestion = zone.identifier == "GMT" ? "UTC" : zone.identifier
             sink.add(
                 LoadProblem.invalidTimezone(
-                    "\(what) '\(text.value)' is not a known timezone\(text.value.didYouMean(known))", at: text.location,
-                    hint: "use an IANA name such as America/Chicago, Europe/London or UTC"))
+                    "\(what) '\(text.value)' is an abbreviation, not an IANA name; use e.g. \(suggestion)", at: text.location,
+                    hint: "write the IANA name of the place, e.g. 'timezone: \(suggestion)'; it follows daylight-saving changes, an abbreviation does not"))
             return nil
         }
-        return text
+        let suggestion = text.value.closest(in: known + ["UTC"])
+        sink.add(
+            LoadProblem.invalidTimezone(
+                "\(what) '\(text.value)' is not a known timezone\(suggestion.map { " (did you mean '\($0)'?)" } ?? "")",
+                at: text.location,
+                hint: suggestion.map { "write \($0)" } ?? "use an IANA name such as America/Chicago, Europe/London or UTC"))
+        return nil
     }
 
     // MARK: - Lists
 
     /// The items of a list; a scalar or map where a list is expected is reported.
-    func list(_ node: Node, what: String) -> [Node] {
+    func list(_ node: Node, what: String, hint: String? = nil) -> [Node] {
         if isNull(node) { return [] }
         guard case .sequence(let sequence) = node else {
-            var hint: String?
-            if case .scalar(let scalar) = node { hint = "write a list, e.g. [\(scalar.string)]" }
             wrongType(node, expected: "a list", what: what, hint: hint)
             return []
         }
         return Array(sequence)
+    }
+}
+
+/// Unknown keys found while reading one file, so that a key merged into several mappings with `<<` is
+/// reported once, at its own location.
+final class UnknownKeys {
+    /// One unknown key at one location.
+    struct Entry {
+        let key: String
+        let location: SourceLocation
+        let what: String
+        let allowed: [String]
+        /// Whether the first mapping that had it got it through a merge key.
+        let firstMerged: Bool
+        /// The lines of the `<<` keys that merged it in.
+        var merges: [Int]
+    }
+
+    var entries: [Entry] = []
+
+    func record(key: String, at location: SourceLocation, what: String, allowed: [String], mergedAt line: Int?) {
+        if let index = entries.firstIndex(where: { $0.key == key && $0.location == location }) {
+            if let line, !entries[index].merges.contains(line) { entries[index].merges.append(line) }
+            return
+        }
+        entries.append(
+            Entry(
+                key: key, location: location, what: what, allowed: allowed, firstMerged: line != nil,
+                merges: line.map { [$0] } ?? []))
     }
 }

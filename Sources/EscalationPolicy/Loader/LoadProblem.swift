@@ -28,10 +28,12 @@ public enum LoadProblem {
     public static let organisationSection = DiagnosticKind(id: "organisation_section", code: "E012", severity: .error)
     /// A template with unbalanced or malformed `{{ }}`.
     public static let invalidTemplate = DiagnosticKind(id: "invalid_template", code: "E013", severity: .error)
+    /// A layer's `at` that is not `FIELD`, `FIELD + DURATION` or `FIELD - DURATION` with a wall-time offset.
+    public static let invalidAnchor = DiagnosticKind(id: "invalid_anchor", code: "E014", severity: .error)
 
     /// Every loader problem kind.
     public static let all: [DiagnosticKind] = [
         yamlSyntax, duplicateKey, unknownKey, wrongType, missingKey, invalidDuration, invalidTime,
-        invalidTimezone, invalidIdentifier, invalidValue, duplicateID, organisationSection, invalidTemplate,
+        invalidTimezone, invalidIdentifier, invalidValue, duplicateID, organisationSection, invalidTemplate, invalidAnchor,
     ]
 }

@@ -66,7 +66,7 @@ public struct PolicyLoader: Sendable {
         for name in names.sorted() where !name.hasPrefix(".") {
             let path = (folder as NSString).appendingPathComponent(name)
             var isDirectory: ObjCBool = false
-            manager.fileExists(atPath: path, isDirectory: &isDirectory)
+            _ = manager.fileExists(atPath: path, isDirectory: &isDirectory)
             if isDirectory.boolValue {
                 if recursive, name != "tests" { files += try yamlFiles(in: path, recursive: true) }
             } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
@@ -104,9 +104,10 @@ public struct PolicyLoader: Sendable {
 
         func unique(_ section: String, _ id: Located<String>) -> Bool {
             if let first = seen[section, default: [:]][id.value] {
+                let noun = section == "policies" ? "policy" : String(section.dropLast())
                 sink.add(
                     LoadProblem.duplicateID(
-                        "\(section.dropLast()) '\(id.value)' is already declared at \(first)", at: id.location,
+                        "\(noun) '\(id.value)' is already declared at \(first)", at: id.location,
                         hint: "rename one of them or remove the copy"))
                 return false
             }
@@ -121,15 +122,24 @@ public struct PolicyLoader: Sendable {
             guard let root = compose(text, source: source, sink: sink) else { continue }
             if reader.isNull(root) { continue }
             let sections = ["version", "organisation", "contacts", "groups", "schedules", "channels", "templates", "policies"]
-            guard let map = reader.fields(root, what: "the top level of \((path as NSString).lastPathComponent)", allowed: sections) else {
+            defer { reader.reportUnknownKeys() }
+            guard
+                let map = reader.fields(
+                    root, what: "the top level of \((path as NSString).lastPathComponent)", allowed: sections,
+                    hint: "a policy file is a map of sections: organisation, contacts, groups, schedules, channels, templates, policies")
+            else {
                 continue
             }
             if let node = map["version"], let version = reader.int(node, what: "version"), version.value != 1 {
-                sink.add(LoadProblem.invalidValue("language version \(version.value) is not supported; this escalate reads version 1", at: version.location))
+                sink.add(
+                    LoadProblem.invalidValue(
+                        "language version \(version.value) is not supported; this escalate reads version 1", at: version.location,
+                        hint: "write 'version: 1', or remove the key"))
             }
             if let node = map["organisation"] {
-                headerLocations.append(reader.location(node))
-                if organisation.header == nil { organisation.header = reader.organisationHeader(node) }
+                let owner = map.keyLocation("organisation")
+                headerLocations.append(owner ?? reader.location(node))
+                if organisation.header == nil { organisation.header = reader.organisationHeader(node, owner: owner) }
             }
             if let node = map["contacts"] {
                 for entry in reader.entries(node, what: "contacts") where unique("contacts", entry.id) {
@@ -196,26 +206,120 @@ public struct PolicyLoader: Sendable {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
+            if let diagnostic = explain(problem: problem, mark: mark, context: context, source: source) { return diagnostic }
             let contextText = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
             return LoadProblem.yamlSyntax(
                 "invalid YAML: \(problem)\(contextText)", at: source.location(line: mark.line, column: mark.column), hint: hint)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let key = duplicates.first ?? "?"
             let first = context.mark
-            if let line = source.duplicateKeyLine(key: key, firstLine: first.line, column: first.column) {
+            let hint = "YAML keeps only one value per key: remove or rename one of them"
+            if let second = source.duplicateKey(key: key, firstLine: first.line, column: first.column) {
                 return LoadProblem.duplicateKey(
-                    "duplicate key '\(key)'; it is already set at line \(first.line), column \(first.column)",
-                    at: source.location(line: line, column: first.column),
-                    hint: "YAML keeps only one value per key: remove or rename one of them")
+                    "duplicate key '\(key)'; it is already set at line \(first.line), column \(first.column)", at: second, hint: hint)
             }
             return LoadProblem.duplicateKey(
-                "key '\(key)' appears more than once in this mapping",
-                at: source.location(line: first.line, column: first.column),
-                hint: "YAML keeps only one value per key: remove or rename one of them")
+                "key '\(key)' appears more than once in one mapping; this is its first occurrence",
+                at: source.location(line: first.line, column: first.column), hint: hint)
         case .reader(let problem, _, _, _):
-            return LoadProblem.yamlSyntax("cannot read the file: \(problem)", at: source.location(line: 1, column: 1))
+            return LoadProblem.yamlSyntax(
+                "cannot read the file: \(problem)", at: source.location(line: 1, column: 1),
+                hint: "save the file as UTF-8 text without control characters")
         default:
             return LoadProblem.yamlSyntax("invalid YAML: \(error)", at: source.location(line: 1, column: 1), hint: hint)
         }
+    }
+
+    /// A plain-words explanation of the libyaml errors people run into most, located where the mistake is
+    /// (the opening quote or bracket rather than the end of the file); nil for the others.
+    private func explain(problem: String, mark: Mark, context: YamlError.Context?, source: SourceText) -> Diagnostic? {
+        let found = "line \(mark.line), column \(mark.column)"
+        if let context {
+            let at = source.location(line: context.mark.line, column: context.mark.column)
+            switch context.text {
+            case "while scanning a quoted scalar":
+                let quote = source.character(line: context.mark.line, column: context.mark.column).map(String.init) ?? "\""
+                let end = problem.contains("end of stream") ? "the end of the file" : found
+                return LoadProblem.yamlSyntax(
+                    "a quoted string starting here is never closed (YAML read on to \(end) looking for the closing \(quote))",
+                    at: at, hint: "end the string with \(quote) on the same line, or remove the opening \(quote)")
+            case "while parsing a flow sequence" where problem.contains("']'"):
+                return LoadProblem.yamlSyntax(
+                    "a '[' opened here is never closed (YAML expected ',' or ']' at \(found))", at: at,
+                    hint: "close the list with ']' before the end of the line, e.g. [{ contact: bob }]")
+            case "while parsing a flow mapping" where problem.contains("'}'"):
+                return LoadProblem.yamlSyntax(
+                    "a '{' opened here is never closed (YAML expected ',' or '}' at \(found))", at: at,
+                    hint: "close the map with '}' before the end of the line, e.g. { contact: bob }")
+            case "while scanning a simple key" where problem.contains("':'"):
+                return LoadProblem.yamlSyntax(
+                    "this line reads as a key but has no ':' after it", at: at,
+                    hint: "add ':' after the key (e.g. 'name: Alice'), or indent the line to continue the value above")
+            default:
+                break
+            }
+        }
+        if problem == "found character that cannot start any token",
+            let character = source.character(line: mark.line, column: mark.column)
+        {
+            let location = source.location(line: mark.line, column: mark.column)
+            if character == "\t" {
+                let indentation = source.text(line: mark.line).unicodeScalars.prefix(mark.column - 1).allSatisfy { $0 == " " || $0 == "\t" }
+                return LoadProblem.yamlSyntax(
+                    indentation ? "a tab is used for indentation; YAML needs spaces" : "a tab here cannot start a value; YAML needs spaces",
+                    at: location, hint: "replace the tab on line \(mark.line) with spaces, lined up with the keys around it")
+            }
+            return LoadProblem.yamlSyntax(
+                "'\(character)' cannot start a plain value", at: location,
+                hint: "put the value in quotes, e.g. \"\(character)…\"")
+        }
+        if problem == "mapping values are not allowed in this context" {
+            let location = source.location(line: mark.line, column: mark.column)
+            var previous = mark.line - 1
+            while previous >= 1, source.text(line: previous).trimmingCharacters(in: .whitespaces).isEmpty
+                || source.text(line: previous).trimmingCharacters(in: .whitespaces).hasPrefix("#")
+            {
+                previous -= 1
+            }
+            let previousText = source.text(line: previous).trimmingCharacters(in: .whitespaces)
+            if previous >= 1, !previousText.contains(":"), !previousText.hasPrefix("-") {
+                let words = previousText.split(separator: " ", maxSplits: 1)
+                let fixed = words.count == 2 ? "\(words[0]): \(words[1])" : "\(previousText):"
+                return LoadProblem.yamlSyntax(
+                    "unexpected ':'; line \(previous) ('\(previousText)') has no ':' after its key, so YAML reads line \(mark.line) as the rest of its text",
+                    at: location, hint: "add the missing ':' on line \(previous), e.g. '\(fixed)'")
+            }
+            return LoadProblem.yamlSyntax(
+                "a ': ' is not allowed here: YAML reads it as the start of another key on the same line", at: location,
+                hint: "if the line before is missing the ':' after its key, add it; if this value contains ': ', put the value in quotes")
+        }
+        if problem == "found undefined alias" {
+            let location = source.location(line: mark.line, column: mark.column)
+            let anchors = source.anchors()
+            guard let name = source.alias(line: mark.line, column: mark.column) else {
+                return LoadProblem.yamlSyntax(
+                    "this alias refers to no anchor", at: location, hint: "define the anchor with '&name' before using '*name'")
+            }
+            if let later = anchors.first(where: { $0.name == name }) {
+                return LoadProblem.yamlSyntax(
+                    "alias '*\(name)' is used before its anchor '&\(name)' at line \(later.location.line)", at: location,
+                    hint: "YAML needs the anchor first: move '&\(name)' above this line, or write the value out here")
+            }
+            let defined = anchors.filter { $0.location.line < mark.line || ($0.location.line == mark.line && $0.location.column < mark.column) }
+            if let suggestion = name.closest(in: defined.map(\.name)),
+                let anchor = defined.first(where: { $0.name == suggestion })
+            {
+                return LoadProblem.yamlSyntax(
+                    "alias '*\(name)' refers to no anchor (did you mean '*\(suggestion)', defined at line \(anchor.location.line)?)",
+                    at: location, hint: "write '*\(suggestion)', or define '&\(name)' on the value to reuse")
+            }
+            let names = defined.map { "'*\($0.name)'" }
+            return LoadProblem.yamlSyntax(
+                "alias '*\(name)' refers to no anchor", at: location,
+                hint: names.isEmpty
+                    ? "define it with '&\(name)' on the value to reuse, before this line"
+                    : "anchors defined above: \(names.joined(separator: ", ")); or define '&\(name)' on the value to reuse")
+        }
+        return nil
     }
 }

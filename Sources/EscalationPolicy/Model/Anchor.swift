@@ -1,4 +1,5 @@
 import EscalationCore
+import Foundation
 
 /// An instant taken from the incident: `FIELD`, `FIELD + 15m`, `FIELD - 5m`.
 public struct Anchor: Hashable, Sendable, CustomStringConvertible {
@@ -19,22 +20,47 @@ public struct Anchor: Hashable, Sendable, CustomStringConvertible {
         return "\(field) \(offsetSeconds < 0 ? "-" : "+") \(text)"
     }
 
-    /// Parses `FIELD`, `FIELD + DURATION` or `FIELD - DURATION`.
+    /// Parses `FIELD`, `FIELD + DURATION` or `FIELD - DURATION` (spaces around the sign are optional).
     public static func parse(_ text: String) -> Result<Anchor, DurationError> {
-        let parts = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard let field = parts.first, FieldName.isValid(field) else {
-            return .failure(DurationError("an anchor starts with a field name, e.g. 'session.start + 15m'"))
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Field names have no '+' or '-', so the first sign separates the field from the offset.
+        guard let sign = trimmed.firstIndex(where: { $0 == "+" || $0 == "-" }) else {
+            let words = trimmed.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            // `15m after session.start`, `10m before session.start`.
+            if words.count == 3, ["after", "before"].contains(words[1]), FieldName.isValid(words[2]),
+                case .success = PolicyDuration.parse(words[0])
+            {
+                let sign = words[1] == "after" ? "+" : "-"
+                return .failure(DurationError("an anchor is written FIELD + DURATION; write '\(words[2]) \(sign) \(words[0])'"))
+            }
+            guard let field = words.first, FieldName.isValid(field) else {
+                return .failure(DurationError("an anchor starts with a time field name, e.g. 'session.start + 15m'"))
+            }
+            if words.count == 1 { return .success(Anchor(field: field, offsetSeconds: 0)) }
+            let rest = words.dropFirst().joined(separator: " ")
+            if case .success = PolicyDuration.parse(rest) {
+                return .failure(DurationError("put '+' or '-' between the field and the offset, e.g. '\(field) + \(rest)'"))
+            }
+            return .failure(DurationError("write FIELD, FIELD + DURATION or FIELD - DURATION, e.g. 'session.start + 15m'"))
         }
-        if parts.count == 1 { return .success(Anchor(field: field, offsetSeconds: 0)) }
-        guard parts.count == 3, parts[1] == "+" || parts[1] == "-" else {
-            return .failure(DurationError("write an anchor as 'FIELD + DURATION' or 'FIELD - DURATION', with spaces"))
+        let field = trimmed[..<sign].trimmingCharacters(in: .whitespaces)
+        let offset = trimmed[trimmed.index(after: sign)...].trimmingCharacters(in: .whitespaces)
+        guard FieldName.isValid(field) else {
+            return .failure(
+                DurationError(
+                    field.isEmpty
+                        ? "an anchor starts with a time field name, e.g. 'session.start + 15m'"
+                        : "'\(field)' is not a field name; an anchor starts with one, e.g. 'session.start + 15m'"))
         }
-        switch PolicyDuration.parse(parts[2]) {
+        guard !offset.isEmpty else {
+            return .failure(DurationError("'\(trimmed[sign])' must be followed by an offset, e.g. '\(field) \(trimmed[sign]) 15m'"))
+        }
+        switch PolicyDuration.parse(offset) {
         case .failure(let error): return .failure(error)
         case .success(let duration) where duration.isBusiness:
-            return .failure(DurationError("an anchor offset must be wall time (e.g. 15m), not business time"))
+            return .failure(DurationError("the offset '\(offset)' must be wall time (e.g. 15m or 8h), not business time"))
         case .success(let duration):
-            return .success(Anchor(field: field, offsetSeconds: parts[1] == "-" ? -duration.seconds : duration.seconds))
+            return .success(Anchor(field: field, offsetSeconds: trimmed[sign] == "-" ? -duration.seconds : duration.seconds))
         }
     }
 }

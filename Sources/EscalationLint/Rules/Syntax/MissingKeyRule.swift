@@ -24,8 +24,8 @@ public struct MissingKeyRule: LoaderRule {
             RuleExample(
                 """
                 contacts:
-                  carol:
-                    ↓name: Carol
+                  ↓carol:
+                    name: Carol
                 """),
             RuleExample(
                 """

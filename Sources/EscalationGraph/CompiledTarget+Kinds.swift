@@ -1,0 +1,12 @@
+extension CompiledTarget {
+    /// `{contact: ID}`.
+    public static func contact(_ id: String) -> CompiledTarget { target(kind: "contact", ref: id) }
+    /// `{group: ID}`.
+    public static func group(_ id: String) -> CompiledTarget { target(kind: "group", ref: id) }
+    /// `{schedule: ID}`: whoever is on call.
+    public static func schedule(_ id: String) -> CompiledTarget { target(kind: "schedule", ref: id) }
+    /// `{field: NAME}`: the contact an incident field names.
+    public static func field(_ name: String) -> CompiledTarget { target(kind: "field", ref: name) }
+
+    private static func target(kind: String, ref: String) -> CompiledTarget { CompiledTarget(kind: kind, ref: ref) }
+}

@@ -1,0 +1,144 @@
+import EscalationCore
+import Foundation
+
+/// Finds the windows in which a policy reaches nobody, exactly (no sampling): over a range, every instant at which
+/// anything a policy reads can change (calendar openings and closings with holidays and DST, rotation hand-offs,
+/// override edges) is collected; between two such instants the answer is constant, so each segment is evaluated
+/// once, at its start, and equal neighbours are joined. Each layer is evaluated as if it started at that instant.
+/// Before an incident its fields are unknown: field targets count as reached and field conditions as holding (the
+/// report says so). Pure: the range is a parameter.
+public struct CoverageAnalyzer: Sendable {
+    /// The compiled organisation.
+    public var graph: RuleGraph
+
+    /// Creates an analyzer over a graph.
+    public init(graph: RuleGraph) { self.graph = graph }
+
+    /// The organisation's zone.
+    public var zone: TimeZone { ZonedTime.zone(graph.timezone) ?? ZonedTime.utc }
+
+    /// `[from, the same local time N days later)` in the organisation's zone (a DST day is 23 or 25 hours).
+    public func range(from start: Instant, days: Int) -> TimeSpan {
+        let local = ZonedTime.local(start, in: zone)
+        let end = ZonedTime.instant(local.date.adding(days: max(days, 0)), minutes: local.minutes, in: zone).adding(seconds: local.second)
+        return TimeSpan(start: start, end: max(end, start))
+    }
+
+    /// The coverage of every policy from `start` over `days` local days.
+    public func analyze(from start: Instant, days: Int = 28) -> [CoverageReport] {
+        graph.policies.map { analyze($0, from: start, days: days) }
+    }
+
+    /// The coverage of one policy from `start` over `days` local days.
+    public func analyze(_ policy: CompiledPolicy, from start: Instant, days: Int = 28) -> CoverageReport {
+        analyze(policy, over: range(from: start, days: days), days: days)
+    }
+
+    /// The coverage of one policy over a span.
+    public func analyze(_ policy: CompiledPolicy, over span: TimeSpan, days: Int) -> CoverageReport {
+        let ladder = policy.ladder
+        let points = changePoints(for: ladder, in: span)
+        var first: [(TimeSpan, [String])] = []
+        var whole: [(TimeSpan, [String])] = []
+        for (index, start) in points.enumerated() {
+            let segment = TimeSpan(start: start, end: index + 1 < points.count ? points[index + 1] : span.end)
+            let states = ladder.map { state(of: $0, at: start) }
+            if let head = states.first, let reason = head {
+                Self.extend(&first, segment, [reason])
+            } else if ladder.isEmpty {
+                Self.extend(&first, segment, ["the policy has no layers"])
+            }
+            if !states.contains(where: { $0 == nil }) {
+                Self.extend(&whole, segment, ladder.isEmpty ? ["the policy has no layers"] : states.compactMap { $0 })
+            }
+        }
+        let zone = self.zone
+        return CoverageReport(
+            organisation: graph.organisation, timezone: graph.timezone, policy: policy.id, name: policy.name,
+            range: CoverageWindow(span: span, reasons: [], zone: zone), days: days, firstLayer: ladder.first?.id,
+            firstLayerGaps: first.map { CoverageWindow(span: $0.0, reasons: $0.1, zone: zone) },
+            ladderGaps: whole.map { CoverageWindow(span: $0.0, reasons: $0.1, zone: zone) }, notes: notes(for: ladder))
+    }
+
+    /// Appends a segment, joining it to the last window when they touch; reasons are kept distinct, in order.
+    private static func extend(_ windows: inout [(TimeSpan, [String])], _ segment: TimeSpan, _ reasons: [String]) {
+        if let last = windows.last, last.0.end == segment.start {
+            windows[windows.count - 1].0.end = segment.end
+            windows[windows.count - 1].1 += reasons.filter { !last.1.contains($0) }
+        } else {
+            windows.append((segment, reasons))
+        }
+    }
+
+    /// Why a layer reaches nobody if it starts at `instant`, or nil when it reaches someone.
+    func state(of layer: LadderLayer, at instant: Instant) -> String? {
+        let label = "layer \(layer.number) '\(layer.id)'"
+        if let condition = layer.condition {
+            let evaluation = ConditionEvaluator(graph: graph, looksAhead: false).evaluate(condition, at: instant, fields: nil)
+            if evaluation.verdict == .fails { return "\(label) is skipped (\(evaluation.failures))" }
+        }
+        let resolved = TargetResolver(graph: graph).resolve(layer.step, at: instant, fields: nil)
+        guard !resolved.reachesAnyone else { return nil }
+        let all = resolved.notify + resolved.cc + resolved.assignees
+        if all.isEmpty { return "\(label) has no one to notify" }
+        let problems = all.compactMap(\.problem)
+        return "\(label) reaches nobody (\(problems.isEmpty ? "its targets resolve to nobody" : problems.joined(separator: "; ")))"
+    }
+
+    /// Every instant in `span` at which what a layer of the ladder reads may change, with `span.start`, sorted.
+    public func changePoints(for ladder: [LadderLayer], in span: TimeSpan) -> [Instant] {
+        guard span.start < span.end else { return [] }
+        var calendars = Set<String>()
+        var schedules = Set<String>()
+        for layer in ladder {
+            for id in [layer.condition?.during, layer.condition?.outside].compactMap({ $0 }) { calendars.insert(id) }
+            let targets = layer.step.targets + layer.step.cc + layer.step.tasks.compactMap(\.assignee)
+            for target in targets where target.kind == "schedule" { schedules.insert(target.ref) }
+        }
+        var points: Set<Instant> = [span.start]
+        func add(_ instant: Instant) { if span.contains(instant) { points.insert(instant) } }
+        for id in schedules.sorted() {
+            guard let schedule = graph.schedule(id) else { continue }
+            if let during = schedule.during { calendars.insert(during) }
+            for override in schedule.overrides {
+                add(override.from)
+                add(override.to)
+            }
+            guard !schedule.members.isEmpty, schedule.shiftSeconds > 0 else { continue }
+            var k = schedule.shiftIndex(at: span.start)
+            while schedule.shiftStart(k) < span.end {
+                add(schedule.shiftStart(k))
+                k += 1
+            }
+        }
+        for id in calendars.sorted() {
+            guard let calendar = graph.calendar(id) else { continue }
+            for open in calendar.openSpans(from: span.start, to: span.end) {
+                add(open.start)
+                add(open.end)
+            }
+        }
+        return points.sorted()
+    }
+
+    /// The assumptions a report rests on: field targets and field conditions of each layer.
+    private func notes(for ladder: [LadderLayer]) -> [String] {
+        var notes: [String] = []
+        for layer in ladder {
+            let label = layer.number == 1 ? "first layer '\(layer.id)'" : "layer \(layer.number) '\(layer.id)'"
+            let targets = layer.step.targets + layer.step.cc + layer.step.tasks.compactMap(\.assignee)
+            let fields = targets.filter { $0.kind == "field" }.map(\.ref)
+            if !fields.isEmpty {
+                var seen = Set<String>()
+                let names = fields.filter { seen.insert($0).inserted }.joined(separator: ", ")
+                let only = targets.allSatisfy { $0.kind == "field" } ? " only" : ""
+                notes.append("\(label) reaches\(only) incident field \(names), unknown until an incident: counted as reached")
+            }
+            if let condition = layer.condition, !condition.fields.isEmpty || !condition.outcome.isEmpty {
+                let names = condition.fields.keys.sorted() + (condition.outcome.isEmpty ? [] : ["outcome"])
+                notes.append("\(label)'s condition reads \(names.joined(separator: ", ")), unknown until an incident: assumed to hold")
+            }
+        }
+        return notes
+    }
+}

@@ -1,0 +1,118 @@
+import EscalationCore
+import Foundation
+
+/// Explains what a policy would do for an incident at an instant: for each layer (as if it started then), whether
+/// its `when` holds and whom its targets reach and why, with channels. Pure: the instant is a parameter.
+public struct PolicyExplainer: Sendable {
+    /// The compiled organisation.
+    public var graph: RuleGraph
+
+    /// Creates an explainer over a graph.
+    public init(graph: RuleGraph) { self.graph = graph }
+
+    var zone: TimeZone { ZonedTime.zone(graph.timezone) ?? ZonedTime.utc }
+
+    /// The explanation of `policy` at `instant` for an incident with these fields.
+    public func explain(_ policy: CompiledPolicy, at instant: Instant, fields: [String: String]) -> PolicyExplanation {
+        let evaluator = ConditionEvaluator(graph: graph)
+        let resolver = TargetResolver(graph: graph)
+        let ladder = policy.ladder
+        let layers = ladder.map { layer -> PolicyExplanation.Layer in
+            let evaluation = layer.condition.map { evaluator.evaluate($0, at: instant, fields: fields) }
+            let resolved = resolver.resolve(layer.step, at: instant, fields: fields)
+            let assignees = layer.step.tasks.map { task in task.assignee.map { resolver.resolve($0, at: instant, fields: fields) } }
+            return PolicyExplanation.Layer(
+                number: layer.number, id: layer.id, name: layer.name, runs: evaluation?.holds ?? true,
+                condition: layer.condition.map(Self.describe), verdict: evaluation?.verdict.rawValue,
+                checks: evaluation?.checks.map(check) ?? [], notify: resolved.notify.map(target), cc: resolved.cc.map(target),
+                tasks: zip(layer.step.tasks, assignees).map { task, assignee in
+                    PolicyExplanation.Task(title: task.title, per: task.per, assignee: assignee.map(target))
+                },
+                posts: layer.step.posts.map { "\($0.channel) (\($0.template))" }, template: layer.step.template,
+                next: next(after: layer, in: policy, last: layer.number == ladder.count), reachesAnyone: resolved.reachesAnyone)
+        }
+        var notes: [String] = []
+        let missing = policy.fields.filter { $0.required && (fields[$0.name] ?? "").isEmpty }.map(\.name)
+        if !missing.isEmpty {
+            notes.append("required \(missing.count == 1 ? "field" : "fields") not given (a trigger would be refused): \(missing.joined(separator: ", "))")
+        }
+        if !layers.contains(where: { $0.runs && $0.reachesAnyone }) {
+            notes.append("no layer that runs at this instant reaches anyone")
+        }
+        if let repeatNode = policy.nodes.first(where: { $0.kind == .repeat }), let rule = repeatNode.repeatRule {
+            notes.append("the ladder runs \(rule.times) more \(rule.times == 1 ? "time" : "times") after the last layer (after \(rule.after))")
+        }
+        return PolicyExplanation(
+            organisation: graph.organisation, timezone: graph.timezone, policy: policy.id, name: policy.name,
+            at: ZonedTime.iso8601(instant, in: zone), atDisplay: ZonedTime.display(instant, in: zone), fields: fields, layers: layers,
+            notes: notes)
+    }
+
+    /// When the ladder moves on after a layer, in words.
+    private func next(after layer: LadderLayer, in policy: CompiledPolicy, last: Bool) -> String {
+        if let wait = layer.wait {
+            switch wait.kind {
+            case .anchor: return "next layer at \(wait) unless acknowledged"
+            case .business: return "next layer after \(wait)\(wait.calendar.map { " on calendar \($0)" } ?? "") unless acknowledged"
+            case .duration: return "next layer after \(wait) unless acknowledged"
+            }
+        }
+        guard last else { return "next layer at once" }
+        return policy.nodes.contains { $0.kind == .repeat } ? "repeat the ladder" : "end of the ladder"
+    }
+
+    private func check(_ check: ConditionEvaluation.Check) -> PolicyExplanation.Check {
+        PolicyExplanation.Check(
+            kind: check.kind.rawValue, subject: check.subject, verdict: check.verdict.rawValue, calendarOpen: check.calendarOpen,
+            nextChange: check.nextChange.map { ZonedTime.iso8601($0, in: zone) }, detail: check.detail)
+    }
+
+    private func target(_ resolved: ResolvedTarget) -> PolicyExplanation.Target {
+        PolicyExplanation.Target(
+            target: resolved.target.description, contacts: resolved.recipients.map(contact), pending: resolved.pendingField,
+            problem: resolved.problem)
+    }
+
+    private func contact(_ recipient: Recipient) -> PolicyExplanation.Contact {
+        var contact = PolicyExplanation.Contact(
+            id: recipient.contact, name: recipient.name, canAcknowledge: recipient.canAcknowledge, reasonKind: "contact",
+            reason: recipient.reason.describe(in: zone),
+            channels: recipient.channels.map { use in
+                use.afterSeconds > 0 ? "\(use.channel) after \(PolicyDuration.compact(use.afterSeconds) ?? "0s")" : use.channel
+            },
+            channelSource: recipient.channelSource.rawValue, droppedChannels: recipient.droppedChannels)
+        switch recipient.reason {
+        case .direct: break
+        case .member(let group):
+            contact.reasonKind = "group"
+            contact.group = group
+        case .rotation(let schedule, let shift, let from, let to):
+            contact.reasonKind = "rotation"
+            contact.schedule = schedule
+            contact.shift = shift
+            contact.from = ZonedTime.iso8601(from, in: zone)
+            contact.to = ZonedTime.iso8601(to, in: zone)
+        case .override(let schedule, let from, let to):
+            contact.reasonKind = "override"
+            contact.schedule = schedule
+            contact.from = ZonedTime.iso8601(from, in: zone)
+            contact.to = ZonedTime.iso8601(to, in: zone)
+        case .field(let name):
+            contact.reasonKind = "field"
+            contact.field = name
+        }
+        return contact
+    }
+
+    /// A condition in words: `during office and severity = critical|major`.
+    public static func describe(_ condition: CompiledCondition) -> String {
+        var parts: [String] = []
+        if let during = condition.during { parts.append("during \(during)") }
+        if let outside = condition.outside { parts.append("outside \(outside)") }
+        for (field, values) in condition.fields.sorted(by: { $0.key < $1.key }) {
+            parts.append("\(field) = \(values.joined(separator: "|"))")
+        }
+        if !condition.outcome.isEmpty { parts.append("outcome = \(condition.outcome.joined(separator: "|"))") }
+        return parts.isEmpty ? "always" : parts.joined(separator: " and ")
+    }
+}

@@ -1,0 +1,122 @@
+import EscalationCore
+import Foundation
+
+/// Resolves a step's targets to contacts at an instant, with the reason for each: a direct contact, a member of a
+/// group, on call in a schedule (rotation shift or override), or named by an incident field. Pure: the instant and
+/// the incident's fields are parameters. Channels follow the engine: the step's `via`, else the contact's
+/// preferences, else the first channel that reads one of its addresses; channels without an address are dropped.
+public struct TargetResolver: Sendable {
+    /// The compiled organisation.
+    public var graph: RuleGraph
+
+    /// Creates a resolver over a graph.
+    public init(graph: RuleGraph) { self.graph = graph }
+
+    /// Resolves every target of a step. `fields` nil means no incident yet: field targets are then pending.
+    public func resolve(_ step: CompiledStep, at instant: Instant, fields: [String: String]?) -> ResolvedStep {
+        ResolvedStep(
+            notify: step.targets.map { resolve($0, channels: step.channels, at: instant, fields: fields) },
+            cc: step.cc.map { resolve($0, channels: step.channels, at: instant, fields: fields) },
+            assignees: step.tasks.compactMap(\.assignee).map { resolve($0, channels: step.channels, at: instant, fields: fields) })
+    }
+
+    /// Resolves one target; `channels` is the step's `via` (empty: each contact's preferences).
+    public func resolve(_ target: CompiledTarget, channels: [ChannelUse] = [], at instant: Instant, fields: [String: String]?)
+        -> ResolvedTarget
+    {
+        var result = ResolvedTarget(target: target, recipients: [], pendingField: false, problem: nil)
+        var missing: [String] = []
+        func add(_ id: String, _ reason: Recipient.Reason) {
+            if let recipient = recipient(id, reason: reason, channels: channels) {
+                result.recipients.append(recipient)
+            } else {
+                missing.append(id)
+            }
+        }
+        switch target.kind {
+        case "contact":
+            add(target.ref, .direct)
+        case "group":
+            guard let group = graph.group(target.ref) else {
+                result.problem = "group '\(target.ref)' is not declared"
+                return result
+            }
+            group.members.forEach { add($0, .member(group: group.id)) }
+            if group.members.isEmpty { result.problem = "group '\(group.id)' has no members" }
+        case "schedule":
+            guard let schedule = graph.schedule(target.ref) else {
+                result.problem = "schedule '\(target.ref)' is not declared"
+                return result
+            }
+            if let (who, why) = schedule.onCall(at: instant, calendars: graph.calendars) {
+                switch why {
+                case .override(let from, let to): add(who, .override(schedule: schedule.id, from: from, to: to))
+                case .rotation(let shift, let from, let to): add(who, .rotation(schedule: schedule.id, shift: shift, from: from, to: to))
+                }
+            } else {
+                result.problem = nobodyOnCall(schedule)
+            }
+        case "field":
+            guard let fields else {
+                result.pendingField = true
+                return result
+            }
+            guard let value = fields[target.ref], !Self.listItems(value).isEmpty else {
+                result.problem = "incident field '\(target.ref)' is not given"
+                return result
+            }
+            Self.listItems(value).forEach { add($0, .field(name: target.ref)) }
+        default:
+            result.problem = "unknown target kind '\(target.kind)'"
+        }
+        if !missing.isEmpty {
+            let names = missing.map { "'\($0)'" }.joined(separator: ", ")
+            result.problem = [result.problem, "\(missing.count == 1 ? "contact" : "contacts") \(names) not declared"].compactMap { $0 }
+                .joined(separator: "; ")
+        }
+        return result
+    }
+
+    /// Why a schedule has nobody on call at an instant where `onCall` found nobody.
+    private func nobodyOnCall(_ schedule: CompiledSchedule) -> String {
+        if schedule.members.isEmpty || schedule.shiftSeconds <= 0 {
+            return "nobody is on call in schedule \(schedule.id): it has no rotation and no override applies"
+        }
+        let during = schedule.during ?? "?"
+        return "nobody is on call in schedule \(schedule.id): the rotation's calendar \(during) is closed and no override applies"
+    }
+
+    /// The recipient for a contact id, or nil when the contact is not declared.
+    private func recipient(_ id: String, reason: Recipient.Reason, channels: [ChannelUse]) -> Recipient? {
+        guard let contact = graph.contact(id) else { return nil }
+        let source: Recipient.ChannelSource
+        var candidates: [ChannelUse]
+        if !channels.isEmpty {
+            source = .step
+            candidates = channels
+        } else if !contact.preferences.isEmpty {
+            source = .preferences
+            candidates = contact.preferences
+        } else {
+            source = .fallback
+            candidates = graph.channels.first { contact.addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
+        }
+        var kept: [ChannelUse] = []
+        var dropped: [String] = []
+        for use in candidates {
+            if let channel = graph.channel(use.channel), contact.addresses[channel.addressKind] != nil {
+                kept.append(use)
+            } else {
+                dropped.append(use.channel)
+            }
+        }
+        return Recipient(
+            contact: contact.id, name: contact.name, canAcknowledge: contact.canAcknowledge, reason: reason, channels: kept,
+            channelSource: source, droppedChannels: dropped)
+    }
+
+    /// The items of a list value (`a, b, c`), as the engine splits a field naming several contacts.
+    public static func listItems(_ value: String) -> [String] {
+        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,151 @@
+import EscalationCore
+import EscalationGraph
+import EscalationPolicy
+
+/// A policy whose whole ladder reaches nobody in some window leaves an incident then unanswered.
+public struct CoverageGapRule: PolicyRule {
+    /// Creates the rule.
+    public init() {}
+
+    /// The rule's id, code, description and examples.
+    public static let description = RuleDescription(
+        kind: DiagnosticKind(id: "coverage_gap", code: "W101", severity: .warning),
+        name: "Coverage gap",
+        summary: """
+            Over 28 days, some window exists in which no layer of the policy reaches anyone: each layer's 'when' \
+            fails or its targets resolve to nobody (a rotation outside its 'during' hours with no override). So that \
+            lint is deterministic, the 28 days start at a fixed instant: the Monday 00:00 UTC on or before the \
+            earliest rotation start in the organisation, or 2026-01-05T00:00Z when it has no rotation. Field targets \
+            count as reached. `escalate coverage` lists every window from any instant.
+            """,
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                policies:
+                  outage:
+                    name: Outage
+                    layers:
+                      - id: office-desk
+                        when: { during: office }
+                        notify: [{ contact: alice }]
+                        template: page
+                        timeout: 15m
+                      - id: after-hours
+                        when: { outside: office }
+                        notify: [{ contact: bob }]
+                        template: page
+                """),
+            RuleExample(
+                """
+                schedules:
+                  daytime:
+                    name: Daytime
+                    rotation:
+                      members: [alice, bob]
+                      shift: 1w
+                      start: 2026-01-05T09:00
+                      during: office
+                policies:
+                  pager:
+                    name: Pager
+                    layers:
+                      - id: on-call
+                        notify: [{ schedule: daytime }]
+                        template: page
+                        timeout: 30m
+                      - id: everyone
+                        notify: [{ group: team }]
+                        template: page
+                """),
+        ],
+        triggeringExamples: [
+            RuleExample(
+                """
+                policies:
+                  ↓office-only:
+                    name: Office only
+                    layers:
+                      - id: desk
+                        when: { during: office }
+                        notify: [{ group: team }]
+                        template: page
+                """),
+            RuleExample(
+                """
+                schedules:
+                  daytime:
+                    name: Daytime
+                    rotation:
+                      members: [alice, bob]
+                      shift: 1w
+                      start: 2026-01-07T09:00
+                      during: office
+                    overrides:
+                      - contact: alice
+                        from: 2026-01-10T09:00
+                        to: 2026-01-11T17:00
+                policies:
+                  ↓pager:
+                    name: Pager
+                    layers:
+                      - id: on-call
+                        notify: [{ schedule: daytime }]
+                        template: page
+                """),
+        ])
+
+    /// The fixed start of the 28 days: the Monday 00:00 UTC on or before the earliest rotation start, or
+    /// 2026-01-05T00:00Z (a Monday) when the organisation has no rotation.
+    public static func referenceInstant(for graph: RuleGraph) -> Instant {
+        let starts = graph.schedules.filter { !$0.members.isEmpty && $0.shiftSeconds > 0 }.map(\.start)
+        guard let earliest = starts.min() else { return ZonedTime.instant(LocalDate(year: 2026, month: 1, day: 5), minutes: 0, in: ZonedTime.utc) }
+        let date = ZonedTime.local(earliest, in: ZonedTime.utc).date
+        return ZonedTime.instant(date.adding(days: 1 - date.weekday.isoNumber), minutes: 0, in: ZonedTime.utc)
+    }
+
+    /// The number of days analysed.
+    public static let days = 28
+
+    /// Reports each policy whose whole ladder reaches nobody in some window of the 28 days.
+    public func validate(_ context: LintContext) -> [Diagnostic] {
+        guard !context.hasLoadErrors else { return [] }
+        let graph = context.graph
+        let analyzer = CoverageAnalyzer(graph: graph)
+        let start = Self.referenceInstant(for: graph)
+        var result: [Diagnostic] = []
+        for compiled in graph.policies {
+            guard let policy = context.organisation.policy(compiled.id), !policy.layers.isEmpty, !dangling(compiled, in: graph) else { continue }
+            let report = analyzer.analyze(compiled, from: start, days: Self.days)
+            guard let first = report.ladderGaps.first else { continue }
+            let count = report.ladderGaps.count
+            let windows = count == 1 ? "1 window" : "\(count) windows"
+            result.append(
+                kind(
+                    "policy '\(compiled.id)' reaches nobody in \(windows) (\(CoverageWindow.duration(report.ladderGapSeconds)) in total) in the \(Self.days) days from \(report.range.startDisplay); the first is \(first.startDisplay) – \(first.endDisplay) (\(first.duration)): \(first.reasons.joined(separator: "; "))",
+                    at: policy.id.location,
+                    hint: "add a layer that reaches someone at those times (a group, or a schedule without gaps), or widen the calendar or rotation hours; `escalate coverage` lists every window"))
+        }
+        return result
+    }
+
+    /// Whether the ladder names something undeclared (other rules report it; coverage would only repeat it).
+    private func dangling(_ policy: CompiledPolicy, in graph: RuleGraph) -> Bool {
+        for layer in policy.ladder {
+            for id in [layer.condition?.during, layer.condition?.outside].compactMap({ $0 }) where graph.calendar(id) == nil { return true }
+            for target in layer.step.targets + layer.step.cc + layer.step.tasks.compactMap(\.assignee) {
+                switch target.kind {
+                case "contact": if graph.contact(target.ref) == nil { return true }
+                case "group":
+                    guard let group = graph.group(target.ref) else { return true }
+                    if group.members.contains(where: { graph.contact($0) == nil }) { return true }
+                case "schedule":
+                    guard let schedule = graph.schedule(target.ref) else { return true }
+                    if let during = schedule.during, graph.calendar(during) == nil { return true }
+                    if (schedule.members + schedule.overrides.map(\.contact)).contains(where: { graph.contact($0) == nil }) { return true }
+                default: break
+                }
+            }
+        }
+        return false
+    }
+}

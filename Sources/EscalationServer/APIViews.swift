@@ -1,0 +1,80 @@
+import EscalationCore
+import EscalationStore
+
+/// An incident as the API shows it.
+struct IncidentSummary: Encodable {
+    var id: String
+    var organisation: String
+    var policy: String
+    var version: String
+    var title: String
+    var status: String
+    var dedupKey: String?
+    var fields: [String: String]
+    var openScopes: [String]
+    var resolvedScopes: [String]
+    var stage: String?
+    var acknowledgedBy: String?
+    var resolvedBy: String?
+    var outcome: String?
+    var ladder: String
+    var createdAt: String
+    var updatedAt: String
+
+    init(_ incident: StoredIncident) {
+        id = incident.id
+        organisation = incident.organisation
+        policy = incident.state.policy
+        version = incident.state.version
+        title = incident.state.title
+        status = incident.state.status.rawValue
+        dedupKey = incident.state.dedupKey
+        fields = incident.state.fields
+        openScopes = incident.state.openScopes
+        resolvedScopes = incident.state.resolvedScopes
+        stage = incident.state.stage
+        acknowledgedBy = incident.state.acknowledgedBy
+        resolvedBy = incident.state.resolvedBy
+        outcome = incident.state.outcome
+        ladder = incident.state.cursor.map { "at \($0)" } ?? incident.state.ladderEnd ?? "stopped"
+        createdAt = incident.createdAt.description
+        updatedAt = incident.updatedAt.description
+    }
+}
+
+/// One timeline line.
+struct TimelineLine: Encodable {
+    var at: String
+    var kind: String
+    var text: String
+
+    init(_ entry: EventLogEntry) {
+        at = entry.at.description
+        kind = entry.kind
+        text = entry.text
+    }
+}
+
+/// One delivery.
+struct DeliveryLine: Encodable {
+    var key: String
+    var channel: String
+    var status: String
+    var attempts: Int
+    var detail: String?
+
+    init(_ item: OutboxItem) {
+        key = item.idempotencyKey
+        channel = item.channel
+        status = item.status.rawValue
+        attempts = item.attempts
+        detail = item.detail
+    }
+}
+
+/// An incident with its timeline and deliveries.
+struct IncidentDetail: Encodable {
+    var incident: IncidentSummary
+    var timeline: [TimelineLine]
+    var deliveries: [DeliveryLine]
+}

@@ -1,0 +1,245 @@
+import EscalationCore
+import EscalationEngine
+import EscalationExecutor
+import EscalationStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The HTTP API over an executor: events in (PagerDuty v2, Alertmanager), incidents out, actions, health, metrics.
+public struct EscalationAPI: Sendable {
+    /// The executor.
+    public let executor: Executor
+    /// Tokens, link key, limits.
+    public let configuration: ServerConfiguration
+    /// Reloads the policies; returns diagnostics text on refusal (nil when reloaded).
+    public let reload: @Sendable () async -> String?
+
+    /// Creates the API.
+    public init(executor: Executor, configuration: ServerConfiguration, reload: @escaping @Sendable () async -> String?) {
+        self.executor = executor
+        self.configuration = configuration
+        self.reload = reload
+    }
+
+    /// The router with every route.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/healthz") { _, _ in JSONResponse.make(.ok, ["status": "ok"]) }
+        router.get("/metrics") { _, _ in
+            let open = try await executor.openIncidentCount()
+            return JSONResponse.text(.ok, await executor.metrics.prometheus(openIncidents: open), type: "text/plain; version=0.0.4")
+        }
+        router.get("/openapi.yaml") { _, _ in JSONResponse.text(.ok, OpenAPIDocument.yaml, type: "application/yaml") }
+        router.post("/v1/events") { request, _ in try await pagerDuty(request) }
+        router.post("/v1/integrations/alertmanager") { request, _ in try await alertmanager(request) }
+        router.post("/v1/incidents") { request, _ in try await create(request) }
+        router.get("/v1/incidents") { request, _ in
+            let organisation = try authorise(request)
+            let incidents = try await executor.incidents(organisation: organisation)
+            return JSONResponse.make(.ok, ["incidents": incidents.map(IncidentSummary.init)])
+        }
+        router.get("/v1/incidents/:id") { request, context in
+            let incident = try await owned(request, context)
+            let timeline = try await executor.timeline(incident.id).map(TimelineLine.init)
+            let deliveries = try await executor.deliveries(incident.id).map(DeliveryLine.init)
+            return JSONResponse.make(.ok, IncidentDetail(incident: IncidentSummary(incident), timeline: timeline, deliveries: deliveries))
+        }
+        for action in ["acknowledge", "resolve", "signal", "snooze", "escalate", "update"] {
+            router.post("/v1/incidents/:id/\(action)") { request, context in
+                var request = request
+                let incident = try await owned(request, context)
+                let body: ActionBody = try await decode(&request, what: action, allowEmpty: true) ?? ActionBody()
+                let event = try event(for: action, body: body)
+                let updated = try await run { try await executor.handle(incident: incident.id, event: event) }
+                return JSONResponse.make(.ok, IncidentSummary(updated))
+            }
+        }
+        router.get("/v1/ack/:id") { request, context in try await signedAcknowledge(request, context) }
+        router.post("/v1/reload") { request, _ in
+            _ = try authorise(request)
+            if let problems = await reload() { return JSONResponse.make(.unprocessableContent, ["error": "reload refused; the running policies are kept", "diagnostics": problems]) }
+            return JSONResponse.make(.ok, ["status": "reloaded"])
+        }
+        return router
+    }
+
+    // MARK: - Auth
+
+    func authorise(_ request: Request) throws -> String {
+        guard let header = request.headers[.authorization] else {
+            throw APIError(.unauthorized, "missing 'Authorization: Bearer TOKEN' header")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1).map(String.init)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", let organisation = configuration.organisation(forToken: parts[1]) else {
+            throw APIError(.unauthorized, "the bearer token is not valid")
+        }
+        return organisation
+    }
+
+    func owned(_ request: Request, _ context: BasicRequestContext) async throws -> StoredIncident {
+        let organisation = try authorise(request)
+        let id = try context.parameters.require("id")
+        guard let incident = try await executor.incident(id) else { throw APIError(.notFound, "no incident '\(id)'") }
+        guard incident.organisation == organisation else {
+            throw APIError(.forbidden, "incident '\(id)' belongs to another organisation than this token's")
+        }
+        return incident
+    }
+
+    // MARK: - Bodies
+
+    func decode<T: Decodable>(_ request: inout Request, what: String, allowEmpty: Bool = false) async throws -> T? {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "\(what): the body is larger than \(configuration.maxBodyBytes) bytes")
+        }
+        if buffer.readableBytes == 0 {
+            if allowEmpty { return nil }
+            throw APIError(.badRequest, "\(what): the body is empty; send a JSON object")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw APIError.decoding(error, what: what)
+        }
+    }
+
+    func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ExecutorError {
+            switch error.kind {
+            case .notFound: throw APIError(.notFound, error.description)
+            case .invalid: throw APIError(.unprocessableContent, error.description)
+            case .conflict: throw APIError(.conflict, error.description)
+            }
+        }
+    }
+
+    func event(for action: String, body: ActionBody) throws -> EngineEvent {
+        let who = body.by ?? "api"
+        switch action {
+        case "acknowledge": return .acknowledge(by: who)
+        case "resolve": return .resolve(by: who, scope: body.scope, outcome: body.outcome)
+        case "escalate": return .escalateNow
+        case "update":
+            guard let fields = body.fields, !fields.isEmpty else { throw APIError(.badRequest, "update: send {\"fields\": {…}}") }
+            return .updateFields(fields.mapValues(\.text))
+        case "signal":
+            guard let name = body.name, !name.isEmpty else { throw APIError(.badRequest, "signal: send {\"name\": \"SIGNAL\"} (and optional \"data\")") }
+            return .signal(name: name, data: (body.data ?? [:]).mapValues(\.text))
+        default:
+            let now = Instant(seconds: Int64(Date().timeIntervalSince1970))
+            if let minutes = body.minutes, minutes > 0 { return .snooze(until: now.adding(seconds: minutes * 60)) }
+            if let until = body.until, let instant = Instant.parse(until, zone: ZonedTime.utc) { return .snooze(until: instant) }
+            throw APIError(.badRequest, "snooze: send {\"minutes\": 30} or {\"until\": \"2026-11-22T10:00Z\"}")
+        }
+    }
+
+    // MARK: - Routes
+
+    func create(_ request: Request) async throws -> Response {
+        var request = request
+        let organisation = try authorise(request)
+        guard let body: TriggerBody = try await decode(&request, what: "trigger") else { throw APIError(.badRequest, "trigger: empty body") }
+        if let named = body.organisation, named != organisation {
+            throw APIError(.forbidden, "this token belongs to '\(organisation)', not '\(named)'")
+        }
+        let triggered = try await run {
+            try await executor.trigger(
+                organisation: organisation, policy: body.policy, title: body.title, fields: (body.fields ?? [:]).mapValues(\.text),
+                dedupKey: body.dedupKey)
+        }
+        return JSONResponse.make(triggered.created ? .created : .ok, IncidentSummary(triggered.incident))
+    }
+
+    func pagerDuty(_ request: Request) async throws -> Response {
+        var request = request
+        let organisation = try authorise(request)
+        guard let event: PagerDutyEvent = try await decode(&request, what: "event") else { throw APIError(.badRequest, "event: empty body") }
+        let routing = event.routingKey.split(separator: "/", maxSplits: 1).map(String.init)
+        guard routing.first == organisation else {
+            throw APIError(.forbidden, "routing_key '\(event.routingKey)' names another organisation than this token's ('\(organisation)'); use '\(organisation)' or '\(organisation)/POLICY'")
+        }
+        let policy = routing.count > 1 ? routing[1] : nil
+        switch event.eventAction {
+        case "trigger":
+            guard let payload = event.payload else { throw APIError(.badRequest, "event: a trigger needs 'payload' with at least 'summary'") }
+            var fields = (payload.customDetails ?? [:]).mapValues(\.text)
+            fields["summary"] = fields["summary"] ?? payload.summary
+            for (key, value) in [("source", payload.source), ("severity", payload.severity), ("component", payload.component), ("group", payload.group), ("class", payload.class)] {
+                if let value, fields[key] == nil { fields[key] = value }
+            }
+            let dedupKey = event.dedupKey ?? UUID().uuidString.lowercased()
+            let triggered = try await run {
+                try await executor.trigger(organisation: organisation, policy: policy, title: payload.summary, fields: fields, dedupKey: dedupKey)
+            }
+            return JSONResponse.make(.accepted, ["status": "success", "message": triggered.created ? "Event processed" : "Event deduplicated", "dedup_key": dedupKey, "incident": triggered.incident.id])
+        case "acknowledge", "resolve":
+            guard let dedupKey = event.dedupKey else { throw APIError(.badRequest, "event: '\(event.eventAction)' needs 'dedup_key'") }
+            let incidents = try await executor.incidents(organisation: organisation, limit: 1_000)
+            guard let incident = incidents.first(where: { $0.state.dedupKey == dedupKey && $0.state.isOpen }) else {
+                throw APIError(.notFound, "no open incident with dedup_key '\(dedupKey)'")
+            }
+            let engineEvent: EngineEvent = event.eventAction == "acknowledge" ? .acknowledge(by: "events-api") : .resolve(by: "events-api", scope: nil, outcome: nil)
+            _ = try await run { try await executor.handle(incident: incident.id, event: engineEvent) }
+            return JSONResponse.make(.accepted, ["status": "success", "message": "Event processed", "dedup_key": dedupKey, "incident": incident.id])
+        default:
+            throw APIError(.badRequest, "event: event_action must be trigger, acknowledge or resolve, not '\(event.eventAction)'")
+        }
+    }
+
+    func alertmanager(_ request: Request) async throws -> Response {
+        var request = request
+        let organisation = try authorise(request)
+        let policy = request.uri.queryParameters["policy"].map(String.init)
+        guard let hook: AlertmanagerWebhook = try await decode(&request, what: "alertmanager webhook") else {
+            throw APIError(.badRequest, "alertmanager webhook: empty body")
+        }
+        guard hook.version == "4" else { throw APIError(.badRequest, "alertmanager webhook: version must be \"4\", got \"\(hook.version)\"") }
+        let dedupKey = "alertmanager:\(hook.groupKey)"
+        if hook.status == "firing" {
+            var fields = hook.commonLabels ?? [:]
+            for (key, value) in hook.commonAnnotations ?? [:] where fields[key] == nil { fields[key] = value }
+            fields["alerts"] = String(hook.alerts.filter { $0.status == "firing" }.count)
+            let title = hook.commonAnnotations?["summary"] ?? hook.commonLabels?["alertname"] ?? "Alertmanager group \(hook.groupKey)"
+            let triggered = try await run {
+                try await executor.trigger(organisation: organisation, policy: policy, title: title, fields: fields, dedupKey: dedupKey)
+            }
+            return JSONResponse.make(.accepted, ["status": "success", "incident": triggered.incident.id, "dedup_key": dedupKey])
+        }
+        let incidents = try await executor.incidents(organisation: organisation, limit: 1_000)
+        guard let incident = incidents.first(where: { $0.state.dedupKey == dedupKey && $0.state.isOpen }) else {
+            return JSONResponse.make(.accepted, ["status": "ignored", "message": "no open incident for this group", "dedup_key": dedupKey])
+        }
+        _ = try await run { try await executor.handle(incident: incident.id, event: .resolve(by: "alertmanager", scope: nil, outcome: nil)) }
+        return JSONResponse.make(.accepted, ["status": "success", "incident": incident.id, "dedup_key": dedupKey])
+    }
+
+    func signedAcknowledge(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let query = request.uri.queryParameters
+        guard let by = query["by"].map(String.init), let expiresText = query["expires"], let expires = Int64(expiresText),
+            let signature = query["sig"].map(String.init)
+        else {
+            throw APIError(.badRequest, "an acknowledge link needs by, expires and sig query parameters")
+        }
+        guard configuration.verify(incident: id, by: by, expires: expires, signature: signature) else {
+            throw APIError(.forbidden, "the link signature is not valid")
+        }
+        guard expires > Int64(Date().timeIntervalSince1970) else { throw APIError(.gone, "this acknowledge link has expired") }
+        let incident = try await run { try await executor.handle(incident: id, event: .acknowledge(by: by)) }
+        return JSONResponse.text(.ok, "Incident \(id) is \(incident.state.status.rawValue). Thank you, \(by).\n")
+    }
+
+    /// A signed one-click acknowledge link valid for `seconds`.
+    public func acknowledgeLink(incident: String, by: String, validFor seconds: Int = 3_600, now: Instant) -> String {
+        let expires = now.seconds + Int64(seconds)
+        let signature = configuration.signature(incident: incident, by: by, expires: expires)
+        return "\(configuration.baseURL)/v1/ack/\(incident)?by=\(by)&expires=\(expires)&sig=\(signature)"
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import EscalationCore
+import EscalationGraph
+import EscalationPolicy
+import Foundation
+
+/// Shared parsing for the report commands (`explain`, `coverage`, `route`): `--field k=v`, instants, formats.
+enum IncidentArguments {
+    /// `k=v` pairs as a map; a later pair wins. Throws a usage error for a pair without `=` or a name.
+    static func fields(_ pairs: [String]) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in pairs {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw ValidationError("--field takes NAME=VALUE, got '\(pair)'")
+            }
+            result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        return result
+    }
+
+    /// An instant from `--at`/`--from` (ISO 8601 with offset, or local in the organisation's zone), else now.
+    static func instant(_ text: String?, zoneName: String, option: String) throws -> Instant {
+        guard let text else { return now() }
+        let zone = ZonedTime.zone(zoneName) ?? ZonedTime.utc
+        guard let instant = Instant.parse(text, zone: zone) else {
+            throw ValidationError("\(option) takes an ISO 8601 time like 2026-03-09T10:00 (in \(zoneName)) or 2026-03-09T10:00-06:00, got '\(text)'")
+        }
+        return instant
+    }
+
+    /// The current minute (the CLI may read the clock; the libraries never do).
+    static func now() -> Instant {
+        let seconds = Int64(Date().timeIntervalSince1970)
+        return Instant(seconds: seconds - seconds % 60)
+    }
+}
+
+/// `--format text|json` for the report commands.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    /// Text for people.
+    case text
+    /// JSON with sorted keys.
+    case json
+}

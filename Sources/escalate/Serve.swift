@@ -1,0 +1,139 @@
+import ArgumentParser
+import Crypto
+import EscalationChannel
+import EscalationCore
+import EscalationExecutor
+import EscalationServer
+import EscalationStore
+import Foundation
+import Hummingbird
+
+extension Escalate {
+    /// `escalate serve`: run escalations for real, with the HTTP API.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run escalations as a durable service with an HTTP API (SQLite by default, one file).",
+            discussion: """
+                Tokens: --tokens FILE with lines 'ORGANISATION SHA256-OF-TOKEN', or ESCALATE_TOKENS='org=token,…'. \
+                Without either, a random token per organisation is generated and printed once at start. \
+                SIGHUP or POST /v1/reload reloads the policies; a set with lint errors is refused and the running set kept.
+                """)
+
+        @Option(help: "Policy folder or files (default: policies/).")
+        var policies: [String] = []
+
+        @Option(help: "SQLite database file (created when missing).")
+        var db: String = "escalate.sqlite"
+
+        @Option(help: "Address to listen on.")
+        var host: String = "127.0.0.1"
+
+        @Option(help: "Port to listen on.")
+        var port: Int = 8080
+
+        @Option(help: "Token file: lines 'ORGANISATION SHA256HEX'.")
+        var tokens: String?
+
+        @Option(help: "Base URL written into links (default http://HOST:PORT).")
+        var baseURL: String?
+
+        @OptionGroup var plugins: PluginOptions
+
+        func run() async throws {
+            let paths = policies.isEmpty ? ["policies"] : policies
+            let registry = try plugins.registry()
+            let set: PolicySet
+            do {
+                set = try PolicySet.load(paths: paths, channels: registry)
+            } catch let refused as PolicySet.Refused {
+                printError(refused.description)
+                printError("the policies have errors; fix them (escalate lint) before serving")
+                throw ExitCode(ExitStatus.failed)
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            let store: SQLiteIncidentStore
+            do { store = try SQLiteIncidentStore(path: db) } catch {
+                printError("error: \(error.description)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            let base = baseURL ?? "http://\(host):\(port)"
+            var options = Executor.Options()
+            options.baseURL = base
+            let environment = ChannelEnvironment { ProcessInfo.processInfo.environment[$0] }
+            let executor = Executor(store: store, policies: set, registry: registry, environment: environment, options: options)
+            let recovered = try await executor.recover()
+            if recovered > 0 { printError("escalate: \(recovered) delivery(ies) interrupted by the last stop were marked failed, not resent") }
+            let hashes = try tokenHashes(organisations: await executor.organisations)
+            let configuration = ServerConfiguration(tokenHashes: hashes, linkKey: SymmetricKey(size: .bits256), baseURL: base)
+            let api = EscalationAPI(executor: executor, configuration: configuration) {
+                do {
+                    await executor.reload(try PolicySet.load(paths: paths, channels: registry))
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            }
+            SignalReloader.install {
+                Task {
+                    do {
+                        await executor.reload(try PolicySet.load(paths: paths, channels: registry))
+                        printError("escalate: policies reloaded (SIGHUP)")
+                    } catch {
+                        printError("escalate: reload refused; the running policies are kept:\n\(error)")
+                    }
+                }
+            }
+            let app = Application(router: api.router(), configuration: .init(address: .hostname(host, port: port)))
+            printError("escalate: serving \(await executor.organisations.joined(separator: ", ")) on \(base) (database \(db))")
+            let worker = Task { await executor.run() }
+            defer { worker.cancel() }
+            try await app.runService()
+        }
+
+        func tokenHashes(organisations: [String]) throws -> [String: String] {
+            if let tokens {
+                guard let text = try? String(contentsOfFile: tokens, encoding: .utf8) else {
+                    printError("error: cannot read the token file \(tokens)")
+                    throw ExitCode(ExitStatus.usage)
+                }
+                do { return try ServerConfiguration.parseTokenFile(text) } catch {
+                    printError("error: \(tokens): \(error)")
+                    throw ExitCode(ExitStatus.usage)
+                }
+            }
+            var hashes: [String: String] = [:]
+            if let pairs = ProcessInfo.processInfo.environment["ESCALATE_TOKENS"] {
+                for pair in pairs.split(separator: ",") {
+                    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2 else {
+                        printError("error: ESCALATE_TOKENS must be 'org=token,org2=token2'")
+                        throw ExitCode(ExitStatus.usage)
+                    }
+                    hashes[ServerConfiguration.hash(token: parts[1])] = parts[0]
+                }
+                return hashes
+            }
+            for organisation in organisations {
+                let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+                hashes[ServerConfiguration.hash(token: token)] = organisation
+                printError("escalate: token for \(organisation) (generated, shown once): \(token)")
+            }
+            return hashes
+        }
+    }
+}
+
+/// Calls a handler on SIGHUP.
+enum SignalReloader {
+    nonisolated(unsafe) static var source: (any DispatchSourceSignal)?
+
+    static func install(_ handler: @escaping @Sendable () -> Void) {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler(handler: handler)
+        source.resume()
+        Self.source = source
+    }
+}

@@ -1,0 +1,183 @@
+import Crypto
+import EscalationChannel
+import EscalationCore
+import EscalationExecutor
+import EscalationPolicy
+import EscalationServer
+import EscalationStore
+import EscalationTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("HTTP API", .serialized)
+struct APITests {
+    static let yaml = """
+        organisation: { id: acme, name: Acme, timezone: UTC }
+        contacts:
+          alice: { name: Alice, addresses: { email: alice@example.org } }
+        channels:
+          email: { plugin: recording }
+        templates:
+          page: { body: "{{ incident.title }}" }
+        policies:
+          outage:
+            name: Outage
+            layers:
+              - { id: first, notify: [{ contact: alice }], template: page, timeout: 10m }
+        """
+
+    static func api() throws -> EscalationAPI {
+        let acme = PolicyLoader().load(files: [(path: "acme.yaml", text: yaml)]).organisation
+        var other = PolicyLoader().load(files: [(path: "other.yaml", text: yaml.replacingOccurrences(of: "id: acme, name: Acme", with: "id: other, name: Other"))]).organisation
+        other.files = ["other.yaml"]
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet([acme, other]), registry: try ChannelRegistry([RecordingChannel.self]),
+            environment: ChannelEnvironment([:]), clock: ManualClock(Instant(seconds: 1_795_000_000)))
+        let configuration = ServerConfiguration(
+            tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme", ServerConfiguration.hash(token: "other-token"): "other"],
+            linkKey: SymmetricKey(size: .bits256), maxBodyBytes: 4_096, baseURL: "http://test")
+        return EscalationAPI(executor: executor, configuration: configuration) { nil }
+    }
+
+    static func headers(_ token: String?) -> HTTPFields {
+        var fields = HTTPFields()
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        fields[.contentType] = "application/json"
+        return fields
+    }
+
+    static func json(_ response: TestResponse) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    @Test("PagerDuty events trigger, deduplicate and acknowledge; tokens are per organisation")
+    func pagerDutyFlow() async throws {
+        let api = try Self.api()
+        let app = Application(router: api.router())
+        try await app.test(.router) { client in
+            let trigger = #"{"routing_key":"acme","event_action":"trigger","dedup_key":"disk-1","payload":{"summary":"Disk full","source":"db1","severity":"critical"}}"#
+            try await client.execute(uri: "/v1/events", method: .post, headers: Self.headers(nil), body: ByteBuffer(string: trigger)) {
+                #expect($0.status == .unauthorized)
+            }
+            let id = try await client.execute(uri: "/v1/events", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: trigger)) {
+                response -> String in
+                #expect(response.status == .accepted)
+                #expect(Self.json(response)["dedup_key"] as? String == "disk-1")
+                return Self.json(response)["incident"] as? String ?? ""
+            }
+            try await client.execute(uri: "/v1/events", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: trigger)) {
+                #expect(Self.json($0)["incident"] as? String == id)
+                #expect(Self.json($0)["message"] as? String == "Event deduplicated")
+            }
+            try await client.execute(uri: "/v1/incidents/\(id)", method: .get, headers: Self.headers("other-token")) {
+                #expect($0.status == .forbidden)
+            }
+            let ack = #"{"routing_key":"acme","event_action":"acknowledge","dedup_key":"disk-1"}"#
+            try await client.execute(uri: "/v1/events", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: ack)) {
+                #expect($0.status == .accepted)
+            }
+            try await client.execute(uri: "/v1/incidents/\(id)", method: .get, headers: Self.headers("acme-token")) { response in
+                #expect(response.status == .ok)
+                let incident = Self.json(response)["incident"] as? [String: Any]
+                #expect(incident?["status"] as? String == "acknowledged")
+                let timeline = Self.json(response)["timeline"] as? [[String: Any]] ?? []
+                #expect(timeline.contains { ($0["text"] as? String)?.contains("acknowledged by events-api") == true })
+            }
+        }
+    }
+
+    @Test("bad bodies get 400 with a message that names the problem; oversized bodies 413")
+    func badBodies() async throws {
+        let app = Application(router: try Self.api().router())
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/events", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: "{not json")) {
+                #expect($0.status == .badRequest)
+                #expect((Self.json($0)["error"] as? String)?.contains("not valid JSON") == true)
+            }
+            try await client.execute(uri: "/v1/events", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: #"{"event_action":"trigger"}"#)) {
+                #expect($0.status == .badRequest)
+                #expect((Self.json($0)["error"] as? String)?.contains("routing_key") == true)
+            }
+            try await client.execute(uri: "/v1/events", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: #"{"routing_key":"acme","event_action":"explode"}"#)) {
+                #expect($0.status == .badRequest)
+                #expect((Self.json($0)["error"] as? String)?.contains("event_action") == true)
+            }
+            let big = String(repeating: "x", count: 10_000)
+            try await client.execute(uri: "/v1/incidents", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: "{\"title\":\"\(big)\"}")) {
+                #expect($0.status == .contentTooLarge)
+            }
+        }
+    }
+
+    @Test("Alertmanager webhooks: firing triggers, resolved resolves, keyed by group key")
+    func alertmanager() async throws {
+        let app = Application(router: try Self.api().router())
+        try await app.test(.router) { client in
+            func hook(_ status: String) -> ByteBuffer {
+                ByteBuffer(string: #"{"version":"4","groupKey":"{}:{alertname=\"HighLatency\"}","status":"\#(status)","receiver":"escalate","alerts":[{"status":"\#(status)","labels":{"alertname":"HighLatency"}}],"commonLabels":{"alertname":"HighLatency","severity":"page"},"commonAnnotations":{"summary":"Latency high"}}"#)
+            }
+            let id = try await client.execute(uri: "/v1/integrations/alertmanager", method: .post, headers: Self.headers("acme-token"), body: hook("firing")) {
+                response -> String in
+                #expect(response.status == .accepted)
+                return Self.json(response)["incident"] as? String ?? ""
+            }
+            try await client.execute(uri: "/v1/integrations/alertmanager", method: .post, headers: Self.headers("acme-token"), body: hook("resolved")) {
+                #expect(Self.json($0)["incident"] as? String == id)
+            }
+            try await client.execute(uri: "/v1/incidents/\(id)", method: .get, headers: Self.headers("acme-token")) {
+                #expect((Self.json($0)["incident"] as? [String: Any])?["status"] as? String == "resolved")
+            }
+        }
+    }
+
+    @Test("signed acknowledge links work once signed and are refused when tampered with")
+    func signedLinks() async throws {
+        let api = try Self.api()
+        let app = Application(router: api.router())
+        try await app.test(.router) { client in
+            let id = try await client.execute(uri: "/v1/incidents", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: #"{"title":"x"}"#)) {
+                Self.json($0)["id"] as? String ?? ""
+            }
+            let link = api.acknowledgeLink(incident: id, by: "alice", now: Instant(seconds: Int64(Date().timeIntervalSince1970)))
+            let path = String(link.dropFirst("http://test".count))
+            try await client.execute(uri: path.replacingOccurrences(of: "sig=", with: "sig=0"), method: .get) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: path, method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("every operation in openapi.yaml is served, and health and metrics answer")
+    func openAPIMatchesRoutes() async throws {
+        let document = OpenAPIDocument.yaml
+        #expect(document.hasPrefix("openapi: 3.1"))
+        var operations: [(String, String)] = []
+        var path: String?
+        for line in document.split(separator: "\n") {
+            if line.hasPrefix("  /") {
+                path = String(line.dropFirst(2).prefix { $0 != ":" })
+                if line.contains("{ post:") { operations.append(("POST", path ?? "")) }
+            } else if let current = path, line.hasPrefix("    "), !line.hasPrefix("     ") {
+                let method = line.trimmingCharacters(in: .whitespaces).prefix { $0 != ":" }
+                if ["get", "post", "put", "delete", "patch"].contains(method) { operations.append((method.uppercased(), current)) }
+            }
+        }
+        #expect(operations.count >= 15)
+        let app = Application(router: try Self.api().router())
+        try await app.test(.router) { client in
+            for (method, template) in operations {
+                let uri = template.replacingOccurrences(of: "{id}", with: "no-such-incident")
+                try await client.execute(uri: uri, method: HTTPRequest.Method(rawValue: method) ?? .get, headers: Self.headers("acme-token"), body: ByteBuffer(string: "{}")) { response in
+                    // A served route answers with its own status; an unknown route would be a bare 404 without a JSON error.
+                    let body = String(buffer: response.body)
+                    #expect(response.status != .notFound || body.contains("\"error\""), "\(method) \(uri) is documented but not served")
+                }
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(String(buffer: response.body).contains("escalate_open_incidents"))
+            }
+        }
+    }
+}

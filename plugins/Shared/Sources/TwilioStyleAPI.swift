@@ -1,0 +1,82 @@
+// Shared source: linked (symlink) into the sms and voice plugin modules, which talk to the same kind of API.
+
+import EscalationChannel
+import EscalationCore
+import Foundation
+
+/// A Twilio-style REST API: form-encoded POSTs to `{api_url}/Accounts/{account}/{resource}` with HTTP basic
+/// auth (account, auth token), answered with JSON whose `sid` identifies what was created.
+struct TwilioStyleAPI: Sendable {
+    /// The default API base.
+    static let defaultURL = "https://api.twilio.com/2010-04-01"
+
+    /// The settings both plugins read.
+    static let settings: [ChannelDescriptor.Setting] = [
+        .init("account", required: true, "the account SID (plain or a ${env:NAME} reference)"),
+        .init("auth_token", required: true, secret: true, "the account's auth token"),
+        .init("from", required: true, "the number messages come from, in E.164 form (+15550100)"),
+        .init("api_url", "the API base URL (default \(defaultURL))"),
+        .init("timeout", "how long one request may take, e.g. 10s (default 10s)"),
+    ]
+
+    /// Checks the shared settings on top of required keys and secret references.
+    static func validate(_ settings: ChannelSettings, _ descriptor: ChannelDescriptor) -> [Diagnostic] {
+        var problems = settings.checkRequired(descriptor) + settings.checkURL("api_url") + settings.checkDuration("timeout")
+        if let from = settings.raw("from"), !ChannelEnvironment.isReference(from), phoneNumber(from) == nil {
+            problems.append(
+                settings.problem("from", "'\(from)' is not a phone number in E.164 form", hint: "write e.g. 'from: \"+15550100\"'"))
+        }
+        return problems
+    }
+
+    private let base: String
+    private let account: String
+    private let credentials: String
+    /// The sending number, normalised.
+    let from: String
+    private let exchange: HTTPExchange
+
+    /// Resolves the account, token and URL; fails when a reference is unset or a value is malformed.
+    init(settings: ChannelSettings, environment: ChannelEnvironment, service: String) throws(ChannelSetupError) {
+        base = try settings.url("api_url", default: Self.defaultURL, in: environment)
+        account = try settings.required("account", in: environment)
+        let token = try settings.required("auth_token", in: environment)
+        credentials = Data("\(account):\(token)".utf8).base64EncodedString()
+        guard let from = Self.phoneNumber(try settings.required("from", in: environment)) else {
+            throw ChannelSetupError("\(settings.channel).from is not a phone number in E.164 form")
+        }
+        self.from = from
+        exchange = HTTPExchange(service: service, timeout: try settings.timeout(), secrets: [token, credentials])
+    }
+
+    /// Creates a resource (`Messages.json`, `Calls.json`) from form fields; the receipt carries its `sid`.
+    func create(_ resource: String, _ fields: [(String, String)], idempotencyKey: String) async -> DeliveryResult {
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        let form = fields.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }.joined(separator: "&")
+        let path = account.addingPercentEncoding(withAllowedCharacters: allowed) ?? account
+        let headers = [
+            ("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic \(credentials)"),
+            ("Idempotency-Key", idempotencyKey),
+        ]
+        switch await exchange.send(.POST, "\(base)/Accounts/\(path)/\(resource)", headers: headers, body: Array(form.utf8)) {
+        case .success(let response): return .delivered(DeliveryReceipt(externalID: response.field("sid")))
+        case .failure(let failure): return .failed(failure)
+        }
+    }
+
+    /// A failure for an address that is not a phone number.
+    func notAPhoneNumber(_ address: String?) -> DeliveryResult {
+        .failed(exchange.failure(retryable: false, "'\(address ?? "")' is not a phone number in E.164 form (+15550101)"))
+    }
+
+    /// `+` and 7 to 15 digits, with spaces, dashes, dots and parentheses removed; nil when it is not one.
+    static func phoneNumber(_ text: String) -> String? {
+        let kept = text.filter { !" -.()".contains($0) }
+        guard kept.hasPrefix("+") else { return nil }
+        let digits = kept.dropFirst()
+        guard (7...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return kept
+    }
+}

@@ -1,0 +1,113 @@
+import EscalationChannel
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A JSON-lines file appended to under a lock: one per path in the process (NSLock), plus `flock` against other
+/// processes, so concurrent records never interleave. Counts lines incrementally to number each record.
+final class JSONLinesFile: @unchecked Sendable {
+    /// The file's path as given.
+    let path: String
+    private let lock = NSLock()
+    /// What the file looked like after our last append: its inode, size and number of lines.
+    private var known: (inode: UInt64, size: Int64, lines: Int)?
+
+    private static let registryLock = NSLock()
+    nonisolated(unsafe) private static var registry: [String: JSONLinesFile] = [:]
+
+    private init(path: String) { self.path = path }
+
+    /// The one instance for this path (so every channel writing to one file shares its lock).
+    static func shared(_ path: String) -> JSONLinesFile {
+        let key = URL(fileURLWithPath: path).standardizedFileURL.path
+        registryLock.lock()
+        defer { registryLock.unlock() }
+        if let file = registry[key] { return file }
+        let file = JSONLinesFile(path: path)
+        registry[key] = file
+        return file
+    }
+
+    /// Appends one line (which ends in a newline) and returns its 1-based line number.
+    func append(_ line: Data) -> Result<Int, DeliveryFailure> {
+        lock.lock()
+        defer { lock.unlock() }
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return .failure(failure("cannot open", errno)) }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { return .failure(failure("cannot lock", errno)) }
+        defer { flock(fd, LOCK_UN) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failure(failure("cannot inspect", errno)) }
+        let inode = UInt64(info.st_ino)
+        let size = Int64(info.st_size)
+        var lines: Int
+        var lastByte: UInt8?
+        if let known, known.inode == inode, known.size == size {
+            lines = known.lines
+            lastByte = size > 0 ? 0x0A : nil
+        } else if let known, known.inode == inode, known.size < size {
+            guard let tail = count(fd, from: known.size, to: size) else { return .failure(failure("cannot read", errno)) }
+            lines = known.lines + tail.newlines
+            lastByte = tail.last
+        } else {
+            guard let whole = count(fd, from: 0, to: size) else { return .failure(failure("cannot read", errno)) }
+            lines = whole.newlines
+            lastByte = whole.last
+        }
+        var payload = line
+        if let lastByte, lastByte != 0x0A {
+            // Someone left a partial line; finish it so our record starts on its own line.
+            payload.insert(0x0A, at: 0)
+            lines += 1
+        }
+        if let error = writeAll(fd, payload) { return .failure(failure("cannot write to", error)) }
+        lines += 1
+        known = (inode, size + Int64(payload.count), lines)
+        return .success(lines)
+    }
+
+    /// The number of newlines in bytes [start, end) of the file, and the last byte read.
+    private func count(_ fd: Int32, from start: Int64, to end: Int64) -> (newlines: Int, last: UInt8?)? {
+        var newlines = 0
+        var last: UInt8?
+        var offset = start
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while offset < end {
+            let wanted = Int(min(Int64(buffer.count), end - offset))
+            let read = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, wanted, off_t(offset)) }
+            if read < 0, errno == EINTR { continue }
+            guard read > 0 else { return read == 0 ? (newlines, last) : nil }
+            for byte in buffer[0..<read] where byte == 0x0A { newlines += 1 }
+            last = buffer[read - 1]
+            offset += Int64(read)
+        }
+        return (newlines, last)
+    }
+
+    /// Writes every byte, retrying short writes; returns errno on failure.
+    private func writeAll(_ fd: Int32, _ data: Data) -> Int32? {
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Int32? in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return nil
+        }
+    }
+
+    /// A failure naming the file and the system error; full disks and I/O errors are worth retrying.
+    private func failure(_ what: String, _ code: Int32) -> DeliveryFailure {
+        let retryable = [ENOSPC, EIO, EAGAIN, EINTR, EMFILE, ENFILE, EDQUOT, ENOLCK].contains(code)
+        return DeliveryFailure(retryable: retryable, reason: "\(what) \(path): \(String(cString: strerror(code)))")
+    }
+}

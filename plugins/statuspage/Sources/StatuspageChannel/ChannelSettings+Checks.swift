@@ -1,0 +1,1 @@
+../../../Shared/Sources/ChannelSettings+Checks.swift

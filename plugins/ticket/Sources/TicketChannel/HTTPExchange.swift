@@ -1,0 +1,1 @@
+../../../Shared/Sources/HTTPExchange.swift

@@ -1,0 +1,91 @@
+import EscalationChannel
+import EscalationCore
+
+/// Places phone calls that read the message aloud through a Twilio-style REST API (`plugin: voice`).
+public struct VoiceChannel: NotificationChannel {
+    /// What the voice plugin is and which settings it reads.
+    public static let descriptor = ChannelDescriptor(
+        id: "voice",
+        summary: "calls the address and reads the subject and body aloud (TwiML <Say>) through a Twilio-style Calls API",
+        capabilities: [],
+        settings: TwilioStyleAPI.settings + [
+            .init("voice", "the text-to-speech voice, e.g. alice or Polly.Joanna (default: the service's)"),
+            .init("loop", "how many times the message is read, 1 to 5 (default 2)"),
+        ],
+        validExamples: [
+            """
+            account: ${env:VOICE_ACCOUNT}
+            auth_token: ${env:VOICE_TOKEN}
+            from: "+1-555-0100"
+            """,
+            """
+            api_url: https://voice.example.org/2010-04-01
+            account: ${env:VOICE_ACCOUNT}
+            auth_token: ${env:VOICE_TOKEN}
+            from: "+15550100"
+            voice: Polly.Joanna
+            loop: 3
+            """,
+        ],
+        invalidExamples: [
+            """
+            auth_token: ${env:VOICE_TOKEN}
+            from: "+15550100"
+            """,
+            """
+            account: ${env:VOICE_ACCOUNT}
+            auth_token: ${env:VOICE_TOKEN}
+            from: "+15550100"
+            loop: 9
+            """,
+            """
+            account: ${env:VOICE_ACCOUNT}
+            auth_token: ${env:VOICE_TOKEN}
+            from: "+15550100"
+            voice: "Polly<Joanna>"
+            """,
+        ])
+
+    /// Checks the shared settings, `loop` and `voice`.
+    public static func validate(_ settings: ChannelSettings) -> [Diagnostic] {
+        var problems = TwilioStyleAPI.validate(settings, descriptor)
+        if let loop = settings.raw("loop"), !(1...5).contains(Int(loop) ?? 0) {
+            problems.append(settings.problem("loop", "'loop' must be a whole number from 1 to 5, not '\(loop)'"))
+        }
+        if let voice = settings.raw("voice"), !voice.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
+            problems.append(settings.problem("voice", "'\(voice)' is not a voice name (letters, digits, '.', '_' and '-')"))
+        }
+        return problems
+    }
+
+    private let api: TwilioStyleAPI
+    private let voice: String?
+    private let loop: Int
+
+    /// Resolves the account and token; fails when a reference is unset.
+    public init(settings: ChannelSettings, environment: ChannelEnvironment) throws(ChannelSetupError) {
+        api = try TwilioStyleAPI(settings: settings, environment: environment, service: "the voice API")
+        voice = settings.raw("voice")
+        loop = settings.raw("loop").flatMap(Int.init).map { min(max($0, 1), 5) } ?? 2
+    }
+
+    /// Sends `To`, `From` and `Twiml` to `Calls.json`; the receipt is the call sid.
+    public func deliver(_ message: ChannelMessage, to address: String?) async -> DeliveryResult {
+        guard let to = address.flatMap(TwilioStyleAPI.phoneNumber) else { return api.notAPhoneNumber(address) }
+        return await api.create("Calls.json", [("To", to), ("From", api.from), ("Twiml", twiml(message))], idempotencyKey: message.idempotencyKey)
+    }
+
+    /// `<Response><Say voice="…" loop="N">subject. body</Say></Response>` with the text escaped.
+    func twiml(_ message: ChannelMessage) -> String {
+        let spoken = [message.subject, message.body].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ". ")
+        var attributes = " loop=\"\(loop)\""
+        if let voice { attributes = " voice=\"\(Self.escape(voice))\"" + attributes }
+        return "<Response><Say\(attributes)>\(Self.escape(spoken))</Say></Response>"
+    }
+
+    /// XML text escaping.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -1,0 +1,82 @@
+import EscalationChannel
+import EscalationCore
+import Foundation
+import Testing
+import VoiceChannel
+
+@Suite("VoiceChannel against a real HTTP server")
+struct VoiceChannelTests {
+    static let token = "voice-token-3Jx8-DistinctiveValue"
+    let environment = ChannelEnvironment(["VOICE_ACCOUNT": "AC0077", "VOICE_TOKEN": token])
+
+    func channel(_ url: String, extra: String = "") throws -> VoiceChannel {
+        let yaml = """
+            api_url: \(url)/2010-04-01
+            account: ${env:VOICE_ACCOUNT}
+            auth_token: ${env:VOICE_TOKEN}
+            from: "+15550100"
+            timeout: 1s
+            \(extra)
+            """
+        return try VoiceChannel(settings: SettingsYAML.settings(yaml, channel: "phone"), environment: environment)
+    }
+
+    let message = ChannelMessage(idempotencyKey: "inc-4/n1/0", incidentID: "inc-4", subject: "Outage", body: "Pumps <1> & <2> are down")
+
+    @Test func settingsExamples() {
+        for example in VoiceChannel.descriptor.validExamples {
+            #expect(VoiceChannel.validate(SettingsYAML.settings(example)) == [], "\(example)")
+        }
+        for example in VoiceChannel.descriptor.invalidExamples {
+            #expect(!VoiceChannel.validate(SettingsYAML.settings(example)).isEmpty, "\(example)")
+        }
+    }
+
+    @Test func placesACallThatSaysTheMessage() async throws {
+        let server = try RecordingServer.start(status: 201, body: #"{"sid": "CA{{n}}xyz"}"#)
+        defer { server.stop() }
+        let result = try await channel(server.url, extra: "voice: Polly.Joanna\nloop: 3").deliver(message, to: "+1-555-0101")
+        #expect(result == .delivered(DeliveryReceipt(externalID: "CA1xyz")))
+        let request = try #require(try server.requests().first)
+        #expect(request.path == "/2010-04-01/Accounts/AC0077/Calls.json")
+        #expect(request.headers["authorization"] == "Basic " + Data("AC0077:\(Self.token)".utf8).base64EncodedString())
+        #expect(request.form["To"] == "+15550101")
+        #expect(request.form["From"] == "+15550100")
+        #expect(
+            request.form["Twiml"]
+                == #"<Response><Say voice="Polly.Joanna" loop="3">Outage. Pumps &lt;1&gt; &amp; &lt;2&gt; are down</Say></Response>"#)
+    }
+
+    @Test(arguments: [(429, true), (503, true), (400, false), (404, false)])
+    func statusMapsToTypedFailure(status: Int, retryable: Bool) async throws {
+        let server = try RecordingServer.start(status: status, body: "call refused \(status)")
+        defer { server.stop() }
+        let result = try await channel(server.url).deliver(message, to: "+15550101")
+        guard case .failed(let failure) = result else { Issue.record("expected a failure, got \(result)"); return }
+        #expect(failure.retryable == retryable)
+        #expect(failure.reason.contains("HTTP \(status)") && failure.reason.contains("call refused \(status)"))
+    }
+
+    @Test func refusedAndSlowAreRetryable() async throws {
+        let port = try RecordingServer.closedPort()
+        let refused = try await channel("http://127.0.0.1:\(port)").deliver(message, to: "+15550101")
+        guard case .failed(let failure) = refused else { Issue.record("expected a failure"); return }
+        #expect(failure.retryable && failure.reason.contains("connection refused"))
+
+        let server = try RecordingServer.start(delay: 3)
+        defer { server.stop() }
+        guard case .failed(let slow) = try await channel(server.url).deliver(message, to: "+15550101") else {
+            Issue.record("expected a failure"); return
+        }
+        #expect(slow.retryable && slow.reason.contains("did not answer within 1s"))
+    }
+
+    @Test func secretsNeverAppearInResults() async throws {
+        let server = try RecordingServer.start(status: 403, body: "token \(Self.token) is not allowed")
+        defer { server.stop() }
+        let result = try await channel(server.url).deliver(message, to: "+15550101")
+        let text = "\(result)"
+        #expect(!text.contains(Self.token))
+        #expect(text.contains("HTTP 403"))
+    }
+}
