@@ -5,7 +5,7 @@ import PackageDescription
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 /// Built-in channel plugins: id → module name. Each lives in plugins/<id>/ (Sources/<Module>, Tests/<Module>Tests),
-/// depends only on EscalationChannel (plus the libraries named in `pluginDependencies`), and is registered in
+/// depends only on EscalationChannel (the ChannelAPI package's library) (plus the libraries named in `pluginDependencies`), and is registered in
 /// Sources/escalate/InstalledChannels.swift. Adding a plugin is one entry here.
 let channelPlugins: [(id: String, module: String)] = [
     (id: "console", module: "ConsoleChannel"),
@@ -45,9 +45,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "escalate", targets: ["escalate"]),
-        .library(name: "EscalationCore", targets: ["EscalationCore"]),
         .library(name: "EscalationPolicy", targets: ["EscalationPolicy"]),
-        .library(name: "EscalationChannel", targets: ["EscalationChannel"]),
         .library(name: "EscalationGraph", targets: ["EscalationGraph"]),
         .library(name: "EscalationEngine", targets: ["EscalationEngine"]),
         .library(name: "EscalationSimulator", targets: ["EscalationSimulator"]),
@@ -59,6 +57,7 @@ let package = Package(
         .library(name: "EscalationLint", targets: ["EscalationLint"]),
     ],
     dependencies: [
+        .package(path: "ChannelAPI"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
@@ -69,12 +68,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
-        .target(name: "EscalationCore", swiftSettings: strict),
         .target(
             name: "EscalationPolicy",
             dependencies: ["EscalationCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
-        .target(name: "EscalationChannel", dependencies: ["EscalationCore"], swiftSettings: strict),
+        .target(name: "EscalationPluginLoader", dependencies: ["EscalationChannel"], swiftSettings: strict),
         .target(name: "EscalationGraph", dependencies: ["EscalationCore", "EscalationPolicy"], swiftSettings: strict),
         .target(name: "EscalationEngine", dependencies: ["EscalationCore", "EscalationGraph"], swiftSettings: strict),
         .target(
@@ -111,6 +109,7 @@ let package = Package(
                 "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint", "EscalationEngine",
                 "EscalationSimulator",
                 "EscalationChannel", "EscalationStore", "EscalationExecutor", "EscalationServer", "EscalationClient",
+                "EscalationPluginLoader",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -135,6 +134,9 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "EscalationCoreTests", dependencies: ["EscalationCore"], swiftSettings: strict),
+        .testTarget(
+            name: "EscalationPluginLoaderTests", dependencies: ["EscalationCore", "EscalationChannel", "EscalationPluginLoader"],
+            swiftSettings: strict),
         .testTarget(
             name: "EscalationPolicyTests", dependencies: ["EscalationCore", "EscalationPolicy"],
             swiftSettings: strict),
@@ -171,5 +173,21 @@ for plugin in channelPlugins {
     ]
     if let index = package.targets.firstIndex(where: { $0.name == "escalate" }) {
         package.targets[index].dependencies.append(.target(name: plugin.module))
+    }
+}
+
+/// EscalationCore and EscalationChannel live in their own package, ChannelAPI/, built as ONE dynamic library
+/// (libEscalationChannel.so) that escalate and every plugin loaded with dlopen share, so both see one copy of the
+/// plugin API's types (see plugins/README.md). A dependency written "EscalationCore" or "EscalationChannel" above
+/// means that library's product.
+let channelAPI: Target.Dependency = .product(name: "EscalationChannel", package: "ChannelAPI")
+for index in package.targets.indices {
+    var added = false
+    package.targets[index].dependencies = package.targets[index].dependencies.compactMap { dependency in
+        guard case .byNameItem(let name, _) = dependency, name == "EscalationCore" || name == "EscalationChannel" else {
+            return dependency
+        }
+        defer { added = true }
+        return added ? nil : channelAPI
     }
 }

@@ -28,7 +28,7 @@ public struct PolicySet: Sendable {
     /// Loads, lints and compiles; refuses the whole set when any error is found (the running set is then kept).
     public static func load(paths: [String], channels: ChannelRegistry = ChannelRegistry()) throws -> PolicySet {
         let loaded = try PolicyLoader().load(paths: paths)
-        let linter = Linter()
+        let linter = Linter(channels: channels)
         var entries: [String: Entry] = [:]
         var errors: [Diagnostic] = []
         for organisation in loaded {

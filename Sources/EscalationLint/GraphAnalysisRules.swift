@@ -3,5 +3,9 @@ public enum GraphAnalysisRules {
     /// All graph analysis rule types.
     public static let all: [any PolicyRule.Type] = [
         CoverageGapRule.self,
+        UnreachableLayerRule.self,
+        ZeroTimeoutRule.self,
+        NoAcknowledgerRule.self,
+        TargetAckExceededRule.self,
     ]
 }

@@ -22,6 +22,7 @@ that dies does not leave it behind; tests start it with a pipe as standard input
 import argparse
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -128,6 +129,9 @@ def main():
     parser.add_argument("--lifetime", type=float, default=600)
     parser.add_argument("--ignore-stdin", action="store_true", help="keep running when standard input closes")
     args = parser.parse_args()
+    # A test runner may start us with signals blocked (threads of its pool block them); stop() must work.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     default = {"status": args.status, "body": args.body, "delay": args.delay, "content_type": args.content_type}
     state = State(args.record_file, default, args.rule)

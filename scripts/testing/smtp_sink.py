@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import socket
 import ssl
 import subprocess
@@ -95,6 +96,9 @@ def main():
     parser.add_argument("--lifetime", type=float, default=600)
     parser.add_argument("--ignore-stdin", action="store_true", help="keep running when standard input closes")
     args = parser.parse_args()
+    # A test runner may start us with signals blocked (threads of its pool block them); stop() must work.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     refuse = dict(item.split("=", 1) for item in args.refuse)
     options = {}
@@ -106,7 +110,8 @@ def main():
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user \
                 and auth_data.password.decode() == password
-            return AuthResult(success=ok)
+            # handled=False: aiosmtpd then answers a failure with 535 itself.
+            return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
         options["authenticator"] = authenticator
         options["auth_require_tls"] = not args.auth_without_tls

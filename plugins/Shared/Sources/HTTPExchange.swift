@@ -92,9 +92,9 @@ struct HTTPExchange: Sendable {
         DeliveryFailure(retryable: retryable, reason: mask(reason))
     }
 
-    /// Replaces every secret value in text with `***`.
+    /// Replaces every secret value in text with `***` (longest first, so no part of a longer one is left).
     func mask(_ text: String) -> String {
-        secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
+        secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
     }
 
     /// Maps a transport error (timeout, refused connection, bad URL) to a failure.
@@ -120,6 +120,15 @@ struct HTTPExchange: Sendable {
             return failure(retryable: true, "could not reach \(service) at \(host): connection refused")
         }
         return failure(retryable: true, "could not reach \(service) (\(host)): \(error)")
+    }
+
+    /// What to mask for a URL that is itself a secret (an incoming-webhook URL): the URL, its path and query, and
+    /// every path segment or credential of 8 characters or more (the token part, should a server echo it alone).
+    static func secretParts(ofURL url: String) -> [String] {
+        guard let components = URLComponents(string: url) else { return [url] }
+        var parts = [url, components.path, components.query ?? "", components.user ?? "", components.password ?? ""]
+        parts += components.path.split(separator: "/").map(String.init)
+        return parts.filter { $0.count >= 8 }.sorted { $0.count > $1.count }
     }
 
     /// The first 200 characters of a body on one line, or nil when empty.

@@ -71,7 +71,7 @@ final class RecordingServer: @unchecked Sendable {
     deinit { stop() }
 
     /// Starts a server answering `status` with `body` after `delay` seconds, unless a rule says otherwise.
-    static func start(status: Int = 200, body: String = "", delay: Double = 0, rules: [Rule] = []) throws -> RecordingServer {
+    static func start(status: Int = 200, body: String = "", delay: Double = 0, rules: [Rule] = []) async throws -> RecordingServer {
         let script = try repositoryRoot().appendingPathComponent("scripts/testing/recording_http_server.py")
         let recordFile = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-http-\(UUID().uuidString).jsonl")
         let process = Process()
@@ -86,12 +86,7 @@ final class RecordingServer: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
+        let line = await firstLine(of: output.fileHandleForReading)
         guard let port = Int(String(decoding: line, as: UTF8.self)) else {
             process.terminate()
             throw ServerError("the recording HTTP server did not start (is python3 installed?)")
@@ -99,9 +94,24 @@ final class RecordingServer: @unchecked Sendable {
         return RecordingServer(port: port, process: process, input: input, recordFile: recordFile)
     }
 
+    /// The first line a pipe delivers, read on a thread outside the test's cooperative pool.
+    private static func firstLine(of handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var line = Data()
+                while true {
+                    let byte = handle.readData(ofLength: 1)
+                    if byte.isEmpty || byte == Data("\n".utf8) { break }
+                    line.append(byte)
+                }
+                continuation.resume(returning: line)
+            }
+        }
+    }
+
     /// A port nothing listens on: a server's, after it stopped.
-    static func closedPort() throws -> Int {
-        let server = try start()
+    static func closedPort() async throws -> Int {
+        let server = try await start()
         server.stop()
         return server.port
     }
@@ -124,9 +134,12 @@ final class RecordingServer: @unchecked Sendable {
     /// Stops the server and removes its record.
     func stop() {
         guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        // Closing standard input stops the server; SIGTERM too. Polled rather than waitUntilExit(), which
+        // runs a run loop and must not block the test's cooperative threads for long.
         try? input.fileHandleForWriting.close()
+        process.terminate()
+        for _ in 0..<500 where process.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: recordFile)
     }
 

@@ -20,20 +20,30 @@ struct SMTPSession {
 
     /// Sends a command line and returns the reply whatever its code.
     mutating func command(_ line: String, during step: String) async throws -> SMTPReply {
-        try await outbound.write(ByteBuffer(string: line + "\r\n"))
+        try await send(ByteBuffer(string: line + "\r\n"))
         return try await next(during: step)
     }
 
     /// Sends a command line and expects `code`.
     @discardableResult
     mutating func command(_ line: String, expect code: Int, during step: String) async throws -> SMTPReply {
-        try await outbound.write(ByteBuffer(string: line + "\r\n"))
+        try await send(ByteBuffer(string: line + "\r\n"))
         return try await expect(code, during: step)
     }
 
     /// Sends raw bytes (the message data).
-    func write(_ bytes: [UInt8]) async throws {
-        try await outbound.write(ByteBuffer(bytes: bytes))
+    mutating func write(_ bytes: [UInt8]) async throws {
+        try await send(ByteBuffer(bytes: bytes))
+    }
+
+    /// Writes; when the connection is gone, its reason (a TLS handshake failure, say) is on the inbound side.
+    private mutating func send(_ buffer: ByteBuffer) async throws {
+        do {
+            try await outbound.write(buffer)
+        } catch {
+            _ = try await replies.next()
+            throw error
+        }
     }
 
     private mutating func next(during step: String) async throws -> SMTPReply {

@@ -63,7 +63,7 @@ final class SMTPSink: @unchecked Sendable {
     /// to reply codes, `dataDelay` stalls before accepting a message.
     static func start(
         tls: Bool = false, login: String? = nil, loginWithoutTLS: Bool = false, refuse: [String: Int] = [:], dataDelay: Double = 0
-    ) throws -> SMTPSink {
+    ) async throws -> SMTPSink {
         let root = try repositoryRoot()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -81,18 +81,28 @@ final class SMTPSink: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
+        let line = await firstLine(of: output.fileHandleForReading)
         guard let port = Int(String(decoding: line, as: UTF8.self)) else {
             process.terminate()
             throw SinkError("the SMTP sink did not start (are python3 and aiosmtpd installed? scripts/test.sh installs aiosmtpd)")
         }
         let certificate = tls ? folder.appendingPathComponent("cert.pem").path : nil
         return SMTPSink(port: port, certificate: certificate, process: process, input: input, folder: folder)
+    }
+
+    /// The first line a pipe delivers, read on a thread outside the test's cooperative pool.
+    private static func firstLine(of handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var line = Data()
+                while true {
+                    let byte = handle.readData(ofLength: 1)
+                    if byte.isEmpty || byte == Data("\n".utf8) { break }
+                    line.append(byte)
+                }
+                continuation.resume(returning: line)
+            }
+        }
     }
 
     /// The messages received so far, in order.
@@ -104,9 +114,12 @@ final class SMTPSink: @unchecked Sendable {
     /// Stops the sink and removes its files.
     func stop() {
         guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        // Closing standard input stops the server; SIGTERM too. Polled rather than waitUntilExit(), which
+        // runs a run loop and must not block the test's cooperative threads for long.
         try? input.fileHandleForWriting.close()
+        process.terminate()
+        for _ in 0..<500 where process.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: folder)
     }
 

@@ -94,7 +94,7 @@ public struct SlackChannel: NotificationChannel {
         if settings.raw("webhook_url") != nil {
             let url = try settings.url("webhook_url", in: environment)
             mode = .webhook(url: url)
-            exchange = HTTPExchange(service: "Slack", timeout: timeout, secrets: [url])
+            exchange = HTTPExchange(service: "Slack", timeout: timeout, secrets: HTTPExchange.secretParts(ofURL: url))
         } else if settings.raw("token") != nil {
             let token = try settings.required("token", in: environment)
             let base = try settings.url("api_url", default: "https://slack.com/api", in: environment)

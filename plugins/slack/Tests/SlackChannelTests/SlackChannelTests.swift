@@ -29,7 +29,7 @@ struct SlackChannelTests {
     }
 
     @Test func postMessageMentionsAUserAndReturnsTheThread() async throws {
-        let server = try RecordingServer.start(body: #"{"ok": true, "channel": "C0OPS1234", "ts": "1700000000.000100"}"#)
+        let server = try await RecordingServer.start(body: #"{"ok": true, "channel": "C0OPS1234", "ts": "1700000000.000100"}"#)
         defer { server.stop() }
         let result = try await apiChannel(server).deliver(message, to: "U0JESSIE1")
         #expect(result == .delivered(DeliveryReceipt(externalID: "C0OPS1234/1700000000.000100")))
@@ -44,7 +44,7 @@ struct SlackChannelTests {
     }
 
     @Test func updateRepliesInTheThreadOfTheReceipt() async throws {
-        let server = try RecordingServer.start(body: #"{"ok": true, "channel": "C0OPS1234", "ts": "1700000099.000200"}"#)
+        let server = try await RecordingServer.start(body: #"{"ok": true, "channel": "C0OPS1234", "ts": "1700000099.000200"}"#)
         defer { server.stop() }
         let update = ChannelMessage(idempotencyKey: "inc-7/u1", incidentID: "inc-7", body: "Fixed")
         let result = try await apiChannel(server).update(update, receipt: DeliveryReceipt(externalID: "C0DM55555/1700000000.000100"))
@@ -56,7 +56,7 @@ struct SlackChannelTests {
     }
 
     @Test func aChannelAddressIsWhereItIsPosted() async throws {
-        let server = try RecordingServer.start(body: #"{"ok": true, "channel": "C0DEV0001", "ts": "1.2"}"#)
+        let server = try await RecordingServer.start(body: #"{"ok": true, "channel": "C0DEV0001", "ts": "1.2"}"#)
         defer { server.stop() }
         let plain = ChannelMessage(idempotencyKey: "k", incidentID: "i", body: "hello")
         _ = try await apiChannel(server).deliver(plain, to: "#dev")
@@ -70,7 +70,7 @@ struct SlackChannelTests {
     }
 
     @Test func incomingWebhookPostsText() async throws {
-        let server = try RecordingServer.start(body: "ok", rules: [])
+        let server = try await RecordingServer.start(body: "ok", rules: [])
         defer { server.stop() }
         let hookURL = "\(server.url)/services/T000/B000/SecretPart"
         let plugin = try SlackChannel(
@@ -83,7 +83,7 @@ struct SlackChannelTests {
 
     @Test(arguments: [("channel_not_found", false), ("invalid_auth", false), ("ratelimited", true), ("internal_error", true)])
     func okFalseIsAFailure(error: String, retryable: Bool) async throws {
-        let server = try RecordingServer.start(body: #"{"ok": false, "error": "\#(error)"}"#)
+        let server = try await RecordingServer.start(body: #"{"ok": false, "error": "\#(error)"}"#)
         defer { server.stop() }
         let result = try await apiChannel(server).deliver(message, to: nil)
         #expect(result == .failed(DeliveryFailure(retryable: retryable, reason: "Slack refused the message: \(error)")))
@@ -91,7 +91,7 @@ struct SlackChannelTests {
 
     @Test(arguments: [(429, true), (503, true), (400, false), (404, false)])
     func statusMapsToTypedFailure(status: Int, retryable: Bool) async throws {
-        let server = try RecordingServer.start(status: status, body: "no_service")
+        let server = try await RecordingServer.start(status: status, body: "no_service")
         defer { server.stop() }
         let result = try await apiChannel(server).deliver(message, to: nil)
         guard case .failed(let failure) = result else { Issue.record("expected a failure, got \(result)"); return }
@@ -100,21 +100,21 @@ struct SlackChannelTests {
     }
 
     @Test func refusedAndSlowAreRetryable() async throws {
-        let port = try RecordingServer.closedPort()
+        let port = try await RecordingServer.closedPort()
         let refused = try SlackChannel(
             settings: SettingsYAML.settings("token: ${env:SLACK_TOKEN}\napi_url: http://127.0.0.1:\(port)/api\nchannel: C0OPS1234"),
             environment: environment)
         guard case .failed(let failure) = await refused.deliver(message, to: nil) else { Issue.record("expected a failure"); return }
         #expect(failure.retryable && failure.reason.contains("connection refused"))
 
-        let server = try RecordingServer.start(delay: 3)
+        let server = try await RecordingServer.start(delay: 3)
         defer { server.stop() }
         guard case .failed(let slow) = try await apiChannel(server).deliver(message, to: nil) else { Issue.record("expected a failure"); return }
         #expect(slow.retryable && slow.reason.contains("did not answer within 1s"))
     }
 
     @Test func secretsNeverAppearInResults() async throws {
-        let server = try RecordingServer.start(status: 403, body: "invalid token \(Self.token)")
+        let server = try await RecordingServer.start(status: 403, body: "invalid token \(Self.token)")
         defer { server.stop() }
         let hook = try SlackChannel(
             settings: SettingsYAML.settings("webhook_url: ${env:SLACK_HOOK}\ntimeout: 1s"),

@@ -32,7 +32,7 @@ struct SMSChannelTests {
     }
 
     @Test func postsAFormWithBasicAuthAndReturnsTheSid() async throws {
-        let server = try RecordingServer.start(status: 201, body: #"{"sid": "SM{{n}}abc", "status": "queued"}"#)
+        let server = try await RecordingServer.start(status: 201, body: #"{"sid": "SM{{n}}abc", "status": "queued"}"#)
         defer { server.stop() }
         let result = try await channel(server.url).deliver(message, to: "+1 (555) 0101")
         #expect(result == .delivered(DeliveryReceipt(externalID: "SM1abc")))
@@ -46,7 +46,7 @@ struct SMSChannelTests {
     }
 
     @Test func longTextIsCut() async throws {
-        let server = try RecordingServer.start(status: 201, body: #"{"sid": "SM1"}"#)
+        let server = try await RecordingServer.start(status: 201, body: #"{"sid": "SM1"}"#)
         defer { server.stop() }
         let long = ChannelMessage(idempotencyKey: "k", incidentID: "i", body: String(repeating: "x", count: 2_000))
         _ = try await channel(server.url).deliver(long, to: "+15550101")
@@ -56,7 +56,7 @@ struct SMSChannelTests {
     }
 
     @Test func anAddressThatIsNoPhoneNumberIsNotSent() async throws {
-        let server = try RecordingServer.start()
+        let server = try await RecordingServer.start()
         defer { server.stop() }
         let result = try await channel(server.url).deliver(message, to: "jessie@example.org")
         guard case .failed(let failure) = result else { Issue.record("expected a failure"); return }
@@ -66,7 +66,7 @@ struct SMSChannelTests {
 
     @Test(arguments: [(429, true), (500, true), (503, true), (400, false), (401, false), (404, false)])
     func statusMapsToTypedFailure(status: Int, retryable: Bool) async throws {
-        let server = try RecordingServer.start(status: status, body: #"{"code": 21211, "message": "The 'To' number is not valid"}"#)
+        let server = try await RecordingServer.start(status: status, body: #"{"code": 21211, "message": "The 'To' number is not valid"}"#)
         defer { server.stop() }
         let result = try await channel(server.url).deliver(message, to: "+15550101")
         guard case .failed(let failure) = result else { Issue.record("expected a failure, got \(result)"); return }
@@ -75,12 +75,12 @@ struct SMSChannelTests {
     }
 
     @Test func refusedAndSlowAreRetryable() async throws {
-        let port = try RecordingServer.closedPort()
+        let port = try await RecordingServer.closedPort()
         let refused = try await channel("http://127.0.0.1:\(port)").deliver(message, to: "+15550101")
         guard case .failed(let failure) = refused else { Issue.record("expected a failure"); return }
         #expect(failure.retryable && failure.reason.contains("connection refused"))
 
-        let server = try RecordingServer.start(delay: 3)
+        let server = try await RecordingServer.start(delay: 3)
         defer { server.stop() }
         guard case .failed(let slow) = try await channel(server.url).deliver(message, to: "+15550101") else {
             Issue.record("expected a failure"); return
@@ -90,7 +90,7 @@ struct SMSChannelTests {
 
     @Test func secretsNeverAppearInResults() async throws {
         let credentials = Data("AC0042:\(Self.token)".utf8).base64EncodedString()
-        let server = try RecordingServer.start(status: 401, body: "bad credentials \(Self.token) / Basic \(credentials)")
+        let server = try await RecordingServer.start(status: 401, body: "bad credentials \(Self.token) / Basic \(credentials)")
         defer { server.stop() }
         let result = try await channel(server.url).deliver(message, to: "+15550101")
         let text = "\(result)"

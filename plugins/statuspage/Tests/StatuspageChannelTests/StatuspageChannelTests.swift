@@ -33,7 +33,7 @@ struct StatuspageChannelTests {
     }
 
     @Test func createsUpdatesAndResolvesAnIncident() async throws {
-        let server = try RecordingServer.start(
+        let server = try await RecordingServer.start(
             rules: [
                 .init(method: "POST", path: "/v1/pages/kctbh9vrtdwd/incidents", status: 201, body: #"{"id": "p31zjtct2jer", "status": "investigating"}"#),
                 .init(method: "PATCH", path: "/v1/pages/kctbh9vrtdwd/incidents/p31zjtct2jer", status: 200, body: #"{"id": "p31zjtct2jer"}"#),
@@ -73,7 +73,7 @@ struct StatuspageChannelTests {
 
     @Test(arguments: [(429, true), (502, true), (503, true), (401, false), (404, false), (422, false)])
     func statusMapsToTypedFailure(status: Int, retryable: Bool) async throws {
-        let server = try RecordingServer.start(status: status, body: #"{"error": "nope \#(status)"}"#)
+        let server = try await RecordingServer.start(status: status, body: #"{"error": "nope \#(status)"}"#)
         defer { server.stop() }
         let result = try await channel(server.url).deliver(stage, to: nil)
         guard case .failed(let failure) = result else { Issue.record("expected a failure, got \(result)"); return }
@@ -82,13 +82,13 @@ struct StatuspageChannelTests {
     }
 
     @Test func refusedAndSlowAreRetryable() async throws {
-        let port = try RecordingServer.closedPort()
+        let port = try await RecordingServer.closedPort()
         guard case .failed(let refused) = try await channel("http://127.0.0.1:\(port)").deliver(stage, to: nil) else {
             Issue.record("expected a failure"); return
         }
         #expect(refused.retryable && refused.reason.contains("connection refused"))
 
-        let server = try RecordingServer.start(delay: 3)
+        let server = try await RecordingServer.start(delay: 3)
         defer { server.stop() }
         guard case .failed(let slow) = try await channel(server.url).expire(stage, receipt: DeliveryReceipt(externalID: "abc")) else {
             Issue.record("expected a failure"); return
@@ -97,7 +97,7 @@ struct StatuspageChannelTests {
     }
 
     @Test func secretsNeverAppearInResults() async throws {
-        let server = try RecordingServer.start(status: 401, body: #"{"error": "OAuth \#(Self.key) is not valid"}"#)
+        let server = try await RecordingServer.start(status: 401, body: #"{"error": "OAuth \#(Self.key) is not valid"}"#)
         defer { server.stop() }
         let result = try await channel(server.url).deliver(stage, to: nil)
         #expect(!"\(result)".contains(Self.key))

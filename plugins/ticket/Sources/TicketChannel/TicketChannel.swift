@@ -12,7 +12,7 @@ public struct TicketChannel: NotificationChannel {
         summary: "creates an issue per message in a Jira-style tracker (REST API v2), links it, and comments on updates",
         capabilities: [.update],
         settings: [
-            .init("api_url", required: true, "the tracker's base URL, e.g. https://example.atlassian.net"),
+            .init("api_url", required: true, "the tracker's base URL, e.g. https://example.atlassian.net (a trailing /rest/api/2 is ignored)"),
             .init("user", required: true, "the account the API token belongs to (plain or a ${env:NAME} reference)"),
             .init("api_token", required: true, secret: true, "the API token (HTTP basic auth with user)"),
             .init("project", "the project key issues go to when the address is not one, e.g. OPS"),
@@ -107,7 +107,8 @@ public struct TicketChannel: NotificationChannel {
 
     /// Resolves the URL, user and token; fails when a reference is unset.
     public init(settings: ChannelSettings, environment: ChannelEnvironment) throws(ChannelSetupError) {
-        base = try settings.url("api_url", in: environment)
+        let url = try settings.url("api_url", in: environment)
+        base = url.hasSuffix("/rest/api/2") ? String(url.dropLast("/rest/api/2".count)) : url
         let user = try settings.required("user", in: environment)
         let token = try settings.required("api_token", in: environment)
         credentials = Data("\(user):\(token)".utf8).base64EncodedString()

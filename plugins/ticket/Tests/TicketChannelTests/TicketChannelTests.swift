@@ -41,7 +41,7 @@ struct TicketChannelTests {
     }
 
     @Test func createsAnIssueAndLinksIt() async throws {
-        let server = try RecordingServer.start(
+        let server = try await RecordingServer.start(
             rules: [
                 .init(method: "POST", path: "/rest/api/2/issueLink", status: 201, body: ""),
                 .init(method: "POST", path: "/rest/api/2/issue", status: 201, body: Self.created),
@@ -70,7 +70,7 @@ struct TicketChannelTests {
     }
 
     @Test func aProjectKeyAddressWinsAndNoLinkWithoutLinkTo() async throws {
-        let server = try RecordingServer.start(status: 201, body: Self.created)
+        let server = try await RecordingServer.start(status: 201, body: Self.created)
         defer { server.stop() }
         let plain = ChannelMessage(idempotencyKey: "k", incidentID: "i", body: "First line\nmore")
         #expect(try await channel(server.url).deliver(plain, to: "SUPPORT") == .delivered(DeliveryReceipt(externalID: "OPS-1")))
@@ -82,7 +82,7 @@ struct TicketChannelTests {
     }
 
     @Test func aFailedLinkStillDelivers() async throws {
-        let server = try RecordingServer.start(
+        let server = try await RecordingServer.start(
             rules: [
                 .init(method: "POST", path: "/rest/api/2/issueLink", status: 404, body: "No issue SUP-17"),
                 .init(method: "POST", path: "/rest/api/2/issue", status: 201, body: Self.created),
@@ -91,8 +91,15 @@ struct TicketChannelTests {
         #expect(try await channel(server.url).deliver(message, to: nil) == .delivered(DeliveryReceipt(externalID: "OPS-1")))
     }
 
+    @Test func aTrailingAPIPathInTheURLIsIgnored() async throws {
+        let server = try await RecordingServer.start(status: 201, body: Self.created)
+        defer { server.stop() }
+        _ = try await channel("\(server.url)/rest/api/2").deliver(message, to: "OPS")
+        #expect(try server.requests().map(\.path) == ["/rest/api/2/issue", "/rest/api/2/issueLink"])
+    }
+
     @Test func updateComments() async throws {
-        let server = try RecordingServer.start(status: 201, body: #"{"id": "5"}"#)
+        let server = try await RecordingServer.start(status: 201, body: #"{"id": "5"}"#)
         defer { server.stop() }
         let receipt = DeliveryReceipt(externalID: "OPS-7")
         let update = ChannelMessage(idempotencyKey: "inc-9/p2", incidentID: "inc-9", body: "Escalated to layer 2")
@@ -104,7 +111,7 @@ struct TicketChannelTests {
 
     @Test(arguments: [(429, true), (500, true), (503, true), (400, false), (403, false), (404, false)])
     func statusMapsToTypedFailure(status: Int, retryable: Bool) async throws {
-        let server = try RecordingServer.start(status: status, body: #"{"errorMessages": ["broken \#(status)"]}"#)
+        let server = try await RecordingServer.start(status: status, body: #"{"errorMessages": ["broken \#(status)"]}"#)
         defer { server.stop() }
         let result = try await channel(server.url).deliver(message, to: nil)
         guard case .failed(let failure) = result else { Issue.record("expected a failure, got \(result)"); return }
@@ -114,13 +121,13 @@ struct TicketChannelTests {
     }
 
     @Test func refusedAndSlowAreRetryable() async throws {
-        let port = try RecordingServer.closedPort()
+        let port = try await RecordingServer.closedPort()
         guard case .failed(let refused) = try await channel("http://127.0.0.1:\(port)").deliver(message, to: nil) else {
             Issue.record("expected a failure"); return
         }
         #expect(refused.retryable && refused.reason.contains("connection refused"))
 
-        let server = try RecordingServer.start(delay: 3)
+        let server = try await RecordingServer.start(delay: 3)
         defer { server.stop() }
         guard case .failed(let slow) = try await channel(server.url).deliver(message, to: nil) else {
             Issue.record("expected a failure"); return
@@ -130,7 +137,7 @@ struct TicketChannelTests {
 
     @Test func secretsNeverAppearInResults() async throws {
         let credentials = Data("bot@example.org:\(Self.token)".utf8).base64EncodedString()
-        let server = try RecordingServer.start(status: 401, body: "Basic \(credentials) rejected (\(Self.token))")
+        let server = try await RecordingServer.start(status: 401, body: "Basic \(credentials) rejected (\(Self.token))")
         defer { server.stop() }
         let result = try await channel(server.url).deliver(message, to: nil)
         #expect(!"\(result)".contains(Self.token) && !"\(result)".contains(credentials))

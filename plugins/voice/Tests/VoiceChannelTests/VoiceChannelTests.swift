@@ -33,7 +33,7 @@ struct VoiceChannelTests {
     }
 
     @Test func placesACallThatSaysTheMessage() async throws {
-        let server = try RecordingServer.start(status: 201, body: #"{"sid": "CA{{n}}xyz"}"#)
+        let server = try await RecordingServer.start(status: 201, body: #"{"sid": "CA{{n}}xyz"}"#)
         defer { server.stop() }
         let result = try await channel(server.url, extra: "voice: Polly.Joanna\nloop: 3").deliver(message, to: "+1-555-0101")
         #expect(result == .delivered(DeliveryReceipt(externalID: "CA1xyz")))
@@ -49,7 +49,7 @@ struct VoiceChannelTests {
 
     @Test(arguments: [(429, true), (503, true), (400, false), (404, false)])
     func statusMapsToTypedFailure(status: Int, retryable: Bool) async throws {
-        let server = try RecordingServer.start(status: status, body: "call refused \(status)")
+        let server = try await RecordingServer.start(status: status, body: "call refused \(status)")
         defer { server.stop() }
         let result = try await channel(server.url).deliver(message, to: "+15550101")
         guard case .failed(let failure) = result else { Issue.record("expected a failure, got \(result)"); return }
@@ -58,12 +58,12 @@ struct VoiceChannelTests {
     }
 
     @Test func refusedAndSlowAreRetryable() async throws {
-        let port = try RecordingServer.closedPort()
+        let port = try await RecordingServer.closedPort()
         let refused = try await channel("http://127.0.0.1:\(port)").deliver(message, to: "+15550101")
         guard case .failed(let failure) = refused else { Issue.record("expected a failure"); return }
         #expect(failure.retryable && failure.reason.contains("connection refused"))
 
-        let server = try RecordingServer.start(delay: 3)
+        let server = try await RecordingServer.start(delay: 3)
         defer { server.stop() }
         guard case .failed(let slow) = try await channel(server.url).deliver(message, to: "+15550101") else {
             Issue.record("expected a failure"); return
@@ -72,7 +72,7 @@ struct VoiceChannelTests {
     }
 
     @Test func secretsNeverAppearInResults() async throws {
-        let server = try RecordingServer.start(status: 403, body: "token \(Self.token) is not allowed")
+        let server = try await RecordingServer.start(status: 403, body: "token \(Self.token) is not allowed")
         defer { server.stop() }
         let result = try await channel(server.url).deliver(message, to: "+15550101")
         let text = "\(result)"

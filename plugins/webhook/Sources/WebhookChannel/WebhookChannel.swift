@@ -90,7 +90,7 @@ public struct WebhookChannel: NotificationChannel {
             if ChannelEnvironment.isReference(text) { secrets.append(value) }
             headers.append((name, value))
         }
-        if ChannelEnvironment.isReference(settings.raw("url") ?? "") { secrets.append(url) }
+        if ChannelEnvironment.isReference(settings.raw("url") ?? "") { secrets += HTTPExchange.secretParts(ofURL: url) }
         self.headers = headers
         exchange = HTTPExchange(service: "the webhook", timeout: try settings.timeout(), secrets: secrets)
     }

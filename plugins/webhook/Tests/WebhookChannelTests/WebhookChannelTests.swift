@@ -10,15 +10,14 @@ struct WebhookChannelTests {
     static let token = "Bearer tok-5VfR1-AlsoSecret"
     let environment = ChannelEnvironment(["HOOK_SECRET": secret, "HOOK_AUTH": token])
 
-    func channel(_ server: RecordingServer, path: String = "/hook", extra: String = "") throws -> WebhookChannel {
+    func channel(_ server: RecordingServer) throws -> WebhookChannel {
         let yaml = """
-            url: \(server.url)\(path)
+            url: \(server.url)/hook
             secret: ${env:HOOK_SECRET}
             timeout: 1s
             headers:
               Authorization: ${env:HOOK_AUTH}
               X-Team: ops
-            \(extra)
             """
         return try WebhookChannel(settings: SettingsYAML.settings(yaml, channel: "hook"), environment: environment)
     }
@@ -37,7 +36,7 @@ struct WebhookChannelTests {
     }
 
     @Test func postsSignedJSONWithIdempotencyKey() async throws {
-        let server = try RecordingServer.start(status: 201, body: #"{"id": "evt-42"}"#)
+        let server = try await RecordingServer.start(status: 201, body: #"{"id": "evt-42"}"#)
         defer { server.stop() }
         let result = try await channel(server).deliver(message, to: "jessie@example.org")
         #expect(result == .delivered(DeliveryReceipt(externalID: "evt-42")))
@@ -66,7 +65,7 @@ struct WebhookChannelTests {
     }
 
     @Test func withoutSecretThereIsNoSignature() async throws {
-        let server = try RecordingServer.start()
+        let server = try await RecordingServer.start()
         defer { server.stop() }
         let plugin = try WebhookChannel(
             settings: SettingsYAML.settings("url: \(server.url)/plain"), environment: ChannelEnvironment([:]))
@@ -77,7 +76,7 @@ struct WebhookChannelTests {
     }
 
     @Test func updateExpireAndUndoCarryTheEventAndReceipt() async throws {
-        let server = try RecordingServer.start()
+        let server = try await RecordingServer.start()
         defer { server.stop() }
         let plugin = try channel(server)
         let receipt = DeliveryReceipt(externalID: "evt-42")
@@ -91,7 +90,7 @@ struct WebhookChannelTests {
 
     @Test(arguments: [(429, true), (500, true), (503, true), (400, false), (404, false), (410, false)])
     func statusMapsToTypedFailure(status: Int, retryable: Bool) async throws {
-        let server = try RecordingServer.start(status: status, body: "nope: bad \(status)")
+        let server = try await RecordingServer.start(status: status, body: "nope: bad \(status)")
         defer { server.stop() }
         let result = try await channel(server).deliver(message, to: nil)
         guard case .failed(let failure) = result else { Issue.record("expected a failure, got \(result)"); return }
@@ -101,7 +100,7 @@ struct WebhookChannelTests {
     }
 
     @Test func connectionRefusedIsRetryable() async throws {
-        let port = try RecordingServer.closedPort()
+        let port = try await RecordingServer.closedPort()
         let plugin = try WebhookChannel(
             settings: SettingsYAML.settings("url: http://127.0.0.1:\(port)/hook\ntimeout: 5s"), environment: environment)
         let started = ContinuousClock.now
@@ -113,7 +112,7 @@ struct WebhookChannelTests {
     }
 
     @Test func slowServerPastTheTimeoutIsRetryable() async throws {
-        let server = try RecordingServer.start(delay: 3)
+        let server = try await RecordingServer.start(delay: 3)
         defer { server.stop() }
         let started = ContinuousClock.now
         let result = try await channel(server).deliver(message, to: nil)
@@ -124,22 +123,26 @@ struct WebhookChannelTests {
     }
 
     @Test func aFailingDeliveryDoesNotBlockAnother() async throws {
-        let server = try RecordingServer.start(rules: [RecordingServer.Rule(status: 503, delay: 3, times: 1)])
+        // The first request is answered 503 after 3 seconds; the second, sent while the first waits, at once.
+        let server = try await RecordingServer.start(rules: [RecordingServer.Rule(status: 503, delay: 3, times: 1)])
         defer { server.stop() }
-        let plugin = try channel(server, extra: "")
+        let plugin = try WebhookChannel(
+            settings: SettingsYAML.settings("url: \(server.url)/hook\ntimeout: 10s"), environment: ChannelEnvironment([:]))
+        let started = ContinuousClock.now
         let slow = Task { await plugin.deliver(message, to: "slow") }
         try await server.waitForRequests(1)
-        let started = ContinuousClock.now
         let fast = await plugin.deliver(message, to: "fast")
+        let fastDone = ContinuousClock.now - started
         #expect(fast == .delivered(DeliveryReceipt(externalID: nil)))
-        #expect(ContinuousClock.now - started < .milliseconds(900))
-        guard case .failed(let failure) = await slow.value else { Issue.record("the slow delivery should time out"); return }
-        #expect(failure.retryable)
+        #expect(fastDone < .milliseconds(2_500))
+        guard case .failed(let failure) = await slow.value else { Issue.record("the slow delivery should fail with 503"); return }
+        #expect(failure.retryable && failure.reason.contains("HTTP 503"))
+        #expect(ContinuousClock.now - started >= .seconds(3))
     }
 
     @Test func secretsNeverAppearInResults() async throws {
         // A server that echoes what it got (here: the secrets) in its error body.
-        let server = try RecordingServer.start(status: 400, body: "bad signature for \(Self.secret) with \(Self.token)")
+        let server = try await RecordingServer.start(status: 400, body: "bad signature for \(Self.secret) with \(Self.token)")
         defer { server.stop() }
         let results = [
             try await channel(server).deliver(message, to: nil),

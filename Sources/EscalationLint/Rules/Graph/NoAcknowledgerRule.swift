@@ -1,0 +1,67 @@
+import EscalationCore
+import EscalationGraph
+import EscalationPolicy
+
+/// A ladder that never reaches a person can never be acknowledged.
+public struct NoAcknowledgerRule: PolicyRule {
+    /// Creates the rule.
+    public init() {}
+
+    /// The rule's id, code, description and examples.
+    public static let description = RuleDescription(
+        kind: DiagnosticKind(id: "no_acknowledger", code: "W104", severity: .warning),
+        name: "Nobody can acknowledge",
+        summary: "A policy whose layers reach no person (only shared addresses, posts or tasks) runs to its end every time: nobody can acknowledge it.",
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                policies:
+                  p:
+                    name: P
+                    layers:
+                      - id: first
+                        notify: [{ group: team }]
+                        template: page
+                """)
+        ],
+        triggeringExamples: [
+            RuleExample(
+                """
+                contacts:
+                  ops-list:
+                    name: Ops list
+                    kind: shared
+                    addresses: { email: ops@example.org }
+                policies:
+                  ↓p:
+                    name: P
+                    layers:
+                      - id: first
+                        notify: [{ contact: ops-list }]
+                        via: [email]
+                        template: page
+                """)
+        ])
+
+    /// Reports policies none of whose layers reaches a person.
+    public func validate(_ context: LintContext) -> [Diagnostic] {
+        guard !context.hasLoadErrors else { return [] }
+        let organisation = context.organisation
+        return organisation.policies.compactMap { policy in
+            let reachesPerson = policy.layers.contains { layer in
+                layer.step.notify.contains { target in
+                    switch target.kind {
+                    case .contact: return organisation.contact(target.reference.value)?.kind != .shared
+                    case .group:
+                        return organisation.group(target.reference.value)?.members.contains { organisation.contact($0.value)?.kind != .shared } ?? false
+                    case .schedule, .field: return true
+                    }
+                }
+            }
+            guard !reachesPerson, !policy.layers.isEmpty else { return nil }
+            return kind(
+                "policy '\(policy.id.value)' never reaches a person who can acknowledge it", at: policy.id.location,
+                hint: "add a layer that notifies a person, a group or an on-call schedule")
+        }
+    }
+}
