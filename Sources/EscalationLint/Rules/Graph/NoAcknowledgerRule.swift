@@ -11,7 +11,7 @@ public struct NoAcknowledgerRule: PolicyRule {
     public static let description = RuleDescription(
         kind: DiagnosticKind(id: "no_acknowledger", code: "W104", severity: .warning),
         name: "Nobody can acknowledge",
-        summary: "A policy whose layers reach no person (only shared addresses, posts or tasks) runs to its end every time: nobody can acknowledge it.",
+        summary: "A policy whose layers reach no person (only shared addresses and posts; task assignees count as reached) runs to its end every time: nobody can acknowledge it.",
         nonTriggeringExamples: [
             RuleExample(
                 """
@@ -49,7 +49,7 @@ public struct NoAcknowledgerRule: PolicyRule {
         let organisation = context.organisation
         return organisation.policies.compactMap { policy in
             let reachesPerson = policy.layers.contains { layer in
-                layer.step.notify.contains { target in
+                (layer.step.notify + layer.step.tasks.compactMap(\.assignee)).contains { target in
                     switch target.kind {
                     case .contact: return organisation.contact(target.reference.value)?.kind != .shared
                     case .group:
