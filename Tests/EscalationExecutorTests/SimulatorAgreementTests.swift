@@ -79,6 +79,9 @@ struct SimulatorAgreementTests {
     @Test("seed scenarios: the executor delivers exactly what the simulator predicts", arguments: [
         ("policies/mindgym-live", "examples/facilitator-no-show.yaml", [String]()),
         ("policies/mindgym-live", "examples/facilitator-no-show.yaml", ["cdt-owner-a acks at +5m"]),
+        ("policies/mindgym-live", "examples/participant-no-show.yaml", [String]()),
+        ("policies/mindgym-live", "examples/tech-issues.yaml", [String]()),
+        ("policies/hubbard-swim", "examples/icp-outage-and-restore.yaml", [String]()),
     ])
     func agreement(folder: String, scenarioFile: String, respond: [String]) async throws {
         let organisation = try Self.organisation(folder)

@@ -176,6 +176,26 @@ struct APITests {
                     #expect(response.status != .notFound || body.contains("\"error\""), "\(method) \(uri) is documented but not served")
                 }
             }
+            // Auth on every route that needs it: no token 401; another organisation's token 403 on an incident.
+            let open: Set<String> = ["/healthz", "/metrics", "/openapi.yaml", "/v1/ack/{id}"]
+            for (method, template) in documented where !open.contains(template) {
+                let uri = template.replacingOccurrences(of: "{id}", with: "no-such-incident")
+                try await client.execute(uri: uri, method: HTTPRequest.Method(rawValue: method) ?? .get, headers: Self.headers(nil), body: ByteBuffer(string: "{}")) {
+                    #expect($0.status == .unauthorized, "\(method) \(uri) without a token")
+                }
+            }
+            let id = try await client.execute(uri: "/v1/incidents", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: #"{"title":"x"}"#)) {
+                response -> String in
+                #expect(response.status == .created)
+                return Self.json(response)["id"] as? String ?? ""
+            }
+            for (method, template) in documented where template.hasPrefix("/v1/incidents/{id}") {
+                let uri = template.replacingOccurrences(of: "{id}", with: id)
+                try await client.execute(uri: uri, method: HTTPRequest.Method(rawValue: method) ?? .get, headers: Self.headers("other-token"), body: ByteBuffer(string: "{}")) {
+                    #expect($0.status == .forbidden, "\(method) \(uri) with another organisation's token")
+                }
+            }
+            try await client.execute(uri: "/v1/incidents/\(id)", method: .get, headers: Self.headers("acme-token")) { #expect($0.status == .ok) }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(String(buffer: response.body).contains("escalate_open_incidents"))
             }
