@@ -116,7 +116,10 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "escalate-benchmark",
-            dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator"],
+            dependencies: [
+                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator", "EscalationStore",
+                "EscalationExecutor", "EscalationChannel", "EscalationTesting",
+            ],
             path: "Benchmarks/EscalateBenchmark", swiftSettings: strict),
         .testTarget(
             name: "EscalationExecutorTests",
