@@ -89,7 +89,14 @@ extension Escalate {
             printError("escalate: serving \(await executor.organisations.joined(separator: ", ")) on \(base) (database \(db))")
             let worker = Task { await executor.run() }
             defer { worker.cancel() }
-            try await app.runService()
+            do {
+                try await app.runService()
+            } catch {
+                let text = "\(error)"
+                let reason = text.contains("Address already in use") ? "the address is already in use" : text
+                printError("error: cannot serve on \(host):\(port): \(reason); choose another --port or --host, or stop the other server")
+                throw ExitCode(ExitStatus.usage)
+            }
         }
 
         func tokenHashes(organisations: [String]) throws -> [String: String] {
