@@ -11,6 +11,7 @@ extension Executor {
     /// notification, reported to the engine, so the policy's channel fallback or next layer takes over.
     @discardableResult
     public func recover() async throws -> Int {
+        try await armTimers()
         let interrupted = try await store.interruptedDeliveries()
         for var item in interrupted {
             item.status = .failed
@@ -50,7 +51,10 @@ extension Executor {
                 metrics.deliveries["throttled", default: 0] += 1
                 continue
             }
-            if item.attempts == 0 { metrics.observeLag(Double(now.seconds(since: item.createdAt))) }
+            if item.attempts == 0 {
+                let due = dueSince.removeValue(forKey: item.idempotencyKey) ?? Double(item.nextAttempt.seconds)
+                metrics.observeLag(max(0, clock.preciseNow() - due))
+            }
             do {
                 work.append((item, effect, try channel(organisation: item.organisation, id: item.channel), nil))
             } catch {
@@ -233,17 +237,29 @@ extension Executor {
         }
     }
 
-    /// Runs the executor until cancelled: timers and deliveries, polling a few times a second.
-    public func run() async {
+    /// Runs the executor until cancelled: fires due timers and delivers due outbox items, then sleeps until the
+    /// next timer or delivery is due, or until a commit wakes it (never longer than `idleSeconds`).
+    public func run(idleSeconds: Int = 30) async {
         while !Task.isCancelled {
+            var wake: Instant
             do {
                 try await fireDueTimers()
                 try await dispatchDue()
+                wake = try await nextWake(idleSeconds: idleSeconds)
             } catch {
                 FileHandle.standardError.write(Data("escalate: executor step failed: \(error)\n".utf8))
+                wake = clock.now().adding(seconds: 1)
             }
-            await clock.sleep(seconds: 0.2)
+            metrics.wakeups += 1
+            await wakeup.wait(until: wake, clock: clock)
         }
+    }
+
+    /// When the loop must next run: the earliest timer or pending delivery, else after `idleSeconds`.
+    func nextWake(idleSeconds: Int) async throws -> Instant {
+        let idle = clock.now().adding(seconds: idleSeconds)
+        let candidates = [try await nextTimer(), try await store.nextDeliveryDue(), idle]
+        return candidates.compactMap { $0 }.min() ?? idle
     }
 
     /// The number of open incidents (for metrics).

@@ -38,6 +38,13 @@ public actor Executor {
     var channelCache: [String: any NotificationChannel] = [:]
     var recentDeliveries: [String: [Instant]] = [:]
     var counter = 0
+    /// Pending timers in memory, mirroring the store's; filled from the store by `armTimers()`.
+    var timerHeap = TimerHeap()
+    var timersArmed = false
+    /// Wakes `run()` when a commit arms a timer or queues a delivery.
+    let wakeup = Wakeup()
+    /// When each queued delivery became due (precise wall time), for the dispatch lag metric.
+    var dueSince: [String: Double] = [:]
     /// Counters for `/metrics`.
     public internal(set) var metrics = ExecutorMetrics()
 
@@ -139,16 +146,24 @@ public actor Executor {
     /// Applies an event to an incident.
     @discardableResult
     public func handle(incident id: String, event: EngineEvent) async throws -> StoredIncident {
+        try await handle(incident: id, event: event, firedTimer: nil)
+    }
+
+    /// Applies an event; a fired timer is removed from the store in the same transaction as its transition.
+    func handle(incident id: String, event: EngineEvent, firedTimer: StoredTimer?) async throws -> StoredIncident {
         guard var incident = try await store.incident(id: id) else { throw ExecutorError(.notFound, "no incident '\(id)'") }
         guard let graph = graph(organisation: incident.organisation, version: incident.state.version) else {
             throw ExecutorError(.notFound, "the organisation '\(incident.organisation)' of incident '\(id)' is no longer served")
         }
         let now = clock.now()
         let transition = engine(for: graph).handle(event, state: incident.state, now: now)
-        guard let state = transition.state else { return incident }
+        guard let state = transition.state else {
+            if let firedTimer { try await store.removeTimer(id: firedTimer.id) }
+            return incident
+        }
         incident.state = state
         incident.updatedAt = now
-        try await commit(incident: incident, event: event, effects: transition.effects, now: now)
+        try await commit(incident: incident, event: event, effects: transition.effects, now: now, firedTimer: firedTimer)
         return incident
     }
 
@@ -168,7 +183,7 @@ public actor Executor {
 
     // MARK: - Commit
 
-    func commit(incident: StoredIncident, event: EngineEvent, effects: [Effect], now: Instant) async throws {
+    func commit(incident: StoredIncident, event: EngineEvent, effects: [Effect], now: Instant, firedTimer: StoredTimer? = nil) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var log = [
@@ -177,7 +192,7 @@ public actor Executor {
                 payload: (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) })
         ]
         var add: [StoredTimer] = []
-        var remove: [String] = []
+        var remove: [String] = firedTimer.map { [$0.id] } ?? []
         var outbox: [OutboxItem] = []
         let deadline = now.adding(seconds: options.sendDeadlineSeconds)
         func queue(_ effect: Effect, key: String, channel: String) {
@@ -209,6 +224,12 @@ public actor Executor {
         }
         try await store.commit(StoreChange(incident: incident, log: log, addTimers: add, removeTimers: remove, outbox: outbox))
         metrics.events += 1
+        for id in remove { timerHeap.disarm(id) }
+        for timer in add { timerHeap.arm(timer) }
+        // A delivery queued by a fired timer has been due since the timer's instant, not since now.
+        let due = firedTimer.map { Double($0.at.seconds) } ?? clock.preciseNow()
+        for item in outbox { dueSince[item.idempotencyKey] = due }
+        if !add.isEmpty || !outbox.isEmpty { wakeup.signal() }
     }
 
     static func describe(_ event: EngineEvent) -> String {
@@ -229,21 +250,37 @@ public actor Executor {
 
     // MARK: - Timers
 
-    /// Fires every timer due at the clock's now, oldest first; returns how many fired.
+    /// Loads the store's pending timers into the in-memory heap (once; `recover()` does it on start).
+    func armTimers() async throws {
+        guard !timersArmed else { return }
+        let stored = try await store.timers()
+        if !timersArmed {
+            for timer in stored where !timerHeap.contains(timer.id) { timerHeap.arm(timer) }
+            timersArmed = true
+        }
+    }
+
+    /// Fires every timer due at the clock's now, earliest first (armed order within an instant); returns how many fired.
     @discardableResult
     public func fireDueTimers() async throws -> Int {
+        try await armTimers()
         let now = clock.now()
         var fired = 0
-        for timer in try await store.timers() where timer.at <= now {
-            try await store.removeTimer(id: timer.id)
+        while let timer = timerHeap.popDue(at: now) {
             if let incident = try await store.incident(id: timer.incident), incident.state.timers.contains(where: { $0.id == timer.id }) {
-                try await handle(incident: timer.incident, event: .timerFired(id: timer.id))
+                metrics.observeTimerLag(max(0, clock.preciseNow() - Double(timer.at.seconds)))
+                try await handle(incident: timer.incident, event: .timerFired(id: timer.id), firedTimer: timer)
                 fired += 1
+            } else {
+                try await store.removeTimer(id: timer.id)
             }
         }
         return fired
     }
 
     /// The next timer instant, if any.
-    public func nextTimer() async throws -> Instant? { try await store.timers().first?.at }
+    public func nextTimer() async throws -> Instant? {
+        try await armTimers()
+        return timerHeap.peek()?.at
+    }
 }

@@ -70,6 +70,11 @@ public actor InMemoryIncidentStore: IncidentStore {
         return claimed
     }
 
+    /// The earliest pending delivery's next attempt.
+    public func nextDeliveryDue() async throws -> Instant? {
+        outbox.values.filter { $0.status == .pending }.map(\.nextAttempt).min()
+    }
+
     /// Deliveries left sending.
     public func interruptedDeliveries() async throws -> [OutboxItem] {
         outboxOrder.compactMap { outbox[$0] }.filter { $0.status == .sending }

@@ -19,6 +19,8 @@ public protocol IncidentStore: Sendable {
     func removeTimer(id: String) async throws
     /// Claims up to `limit` pending deliveries due at `now`, marking them sending.
     func claimDeliveries(now: Instant, limit: Int) async throws -> [OutboxItem]
+    /// When the earliest pending delivery is due, if any (the executor sleeps until then).
+    func nextDeliveryDue() async throws -> Instant?
     /// Deliveries left `sending` by a crash (found on start).
     func interruptedDeliveries() async throws -> [OutboxItem]
     /// Saves a delivery's new status, attempts, next attempt and detail.

@@ -193,6 +193,13 @@ public final class SQLiteIncidentStore: IncidentStore {
         }
     }
 
+    /// The earliest pending delivery's next attempt.
+    public func nextDeliveryDue() async throws -> Instant? {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt) FROM outbox WHERE status = 'pending'").map(Instant.init(seconds:))
+        }
+    }
+
     /// Deliveries left sending by a crash.
     public func interruptedDeliveries() async throws -> [OutboxItem] {
         try await pool.read { db in

@@ -1,7 +1,7 @@
 import EscalationChannel
 import EscalationCore
 import EscalationEngine
-import EscalationExecutor
+@testable import EscalationExecutor
 import EscalationPolicy
 import EscalationSimulator
 import EscalationStore
@@ -113,5 +113,77 @@ struct ExecutorTests {
         let deliveries = try await executor.deliveries(id)
         #expect(deliveries.first?.status == .failed)
         #expect(deliveries.first?.detail?.contains("interrupted") == true)
+    }
+
+    @Test("timers are re-armed from the store on start, and a fired timer leaves the store with its transition")
+    func timersRearmed() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let clock = ManualClock(Harness.start)
+        do {
+            let executor = try Harness.executor(store: try SQLiteIncidentStore(path: path), clock: clock)
+            _ = try await executor.trigger(organisation: "acme", policy: nil, title: "x", fields: [:], dedupKey: nil)
+            #expect(try await executor.nextTimer() == Harness.start.adding(seconds: 600))
+        }
+        RecordingChannel.log = RecordingChannel.Log()
+        let store = try SQLiteIncidentStore(path: path)
+        let executor = try Harness.executor(store: store, clock: clock)
+        try await executor.recover()
+        #expect(try await executor.nextTimer() == Harness.start.adding(seconds: 600))
+        clock.advance(seconds: 599)
+        #expect(try await executor.fireDueTimers() == 0)
+        clock.advance(seconds: 1)
+        #expect(try await executor.fireDueTimers() == 1)
+        #expect(try await store.timers().isEmpty)
+        #expect(try await executor.nextTimer() == nil)
+        try await executor.dispatchDue()
+        #expect(RecordingChannel.log.all.map(\.address).contains("bob@example.org"))
+    }
+
+    @Test("the served loop sleeps until the next timer and is woken by a commit instead of polling")
+    func loopWakesOnDemand() async throws {
+        RecordingChannel.log = RecordingChannel.Log()
+        let yaml = Harness.yaml.replacingOccurrences(of: "timeout: 10m", with: "timeout: 2s")
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet([Harness.organisation(yaml)]), registry: try ChannelRegistry([RecordingChannel.self]),
+            environment: ChannelEnvironment([:]), clock: SystemClock())
+        let loop = Task { await executor.run() }
+        defer { loop.cancel() }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let idleWakeups = await executor.metrics.wakeups
+        #expect(idleWakeups == 1)  // one pass at start, then asleep: nothing is due
+        _ = try await executor.trigger(organisation: "acme", policy: nil, title: "x", fields: [:], dedupKey: nil)
+        var addresses: [String] = []
+        for _ in 0..<100 where addresses.count < 2 {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            addresses = RecordingChannel.log.all.compactMap(\.address)
+        }
+        #expect(addresses == ["+1-555-0101", "bob@example.org"])
+        let metrics = await executor.metrics
+        // Polling every 200 ms would have woken at least 10 times in these two seconds or more.
+        #expect(metrics.wakeups < 8, "woke \(metrics.wakeups) times")
+        #expect(metrics.timersFired == 1)
+        #expect(metrics.lagCount == 2)
+    }
+}
+
+@Suite("Timer heap")
+struct TimerHeapTests {
+    @Test("pops in due order, armed order within an instant; re-arming replaces and disarming removes")
+    func order() {
+        let t0 = Instant(seconds: 100)
+        var heap = TimerHeap()
+        heap.arm(StoredTimer(id: "b", incident: "i", at: t0.adding(seconds: 5)))
+        heap.arm(StoredTimer(id: "a", incident: "i", at: t0.adding(seconds: 5)))
+        heap.arm(StoredTimer(id: "c", incident: "i", at: t0.adding(seconds: 1)))
+        heap.arm(StoredTimer(id: "d", incident: "i", at: t0.adding(seconds: 9)))
+        heap.arm(StoredTimer(id: "c", incident: "i", at: t0.adding(seconds: 7)))  // re-armed later
+        heap.disarm("d")
+        #expect(heap.count == 3)
+        #expect(heap.popDue(at: t0.adding(seconds: 4)) == nil)
+        var order: [String] = []
+        while let timer = heap.popDue(at: t0.adding(seconds: 60)) { order.append(timer.id) }
+        #expect(order == ["b", "a", "c"])
+        #expect(heap.peek() == nil && heap.count == 0)
     }
 }
