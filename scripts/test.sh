@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need first (check-jsonschema from PyPI for schema
 # validation, aiosmtpd from PyPI for the e-mail plugin's SMTP server, Graphviz's dot from Debian for the graph
-# tests), so it works on a fresh machine. Extra arguments go to `swift test` (e.g. --filter Loader).
+# tests, Prometheus Alertmanager from Debian for scripts/testing/serve_e2e.py), so it works on a fresh machine. Extra arguments go to `swift test` (e.g. --filter Loader).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,7 @@ fi
 
 need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=("graphviz")
+command -v prometheus-alertmanager >/dev/null 2>&1 || need_apt+=("prometheus-alertmanager")
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "scripts/test.sh: installing ${need_apt[*]} with apt-get" >&2

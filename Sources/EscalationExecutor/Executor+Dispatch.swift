@@ -61,7 +61,6 @@ extension Executor {
                 work.append((item, effect, nil, error.description))
             }
         }
-        let timeout = options.deliveryTimeout
         var receipts: [String: DeliveryReceipt] = [:]
         for (item, effect, _, _) in work {
             if case .expireStage(let stage, _) = effect { receipts[item.idempotencyKey] = try await receipt(incident: item.incident, stage: stage) }
@@ -70,6 +69,7 @@ extension Executor {
         let found = receipts
         let results = await withTaskGroup(of: (String, DeliveryResult).self) { group in
             for (item, effect, plugin, setupError) in work {
+                let timeout = deliveryTimeout(organisation: item.organisation, channel: item.channel, plugin: plugin)
                 group.addTask {
                     guard let plugin else {
                         return (item.idempotencyKey, .failed(DeliveryFailure(retryable: false, reason: setupError ?? "no plugin")))
@@ -77,7 +77,7 @@ extension Executor {
                     let result = await Self.withTimeout(timeout) {
                         await Self.perform(effect, item: item, plugin: plugin, receipt: found[item.idempotencyKey])
                     }
-                    return (item.idempotencyKey, result ?? .failed(DeliveryFailure(retryable: true, reason: "the \(item.channel) plugin took longer than \(Int(timeout))s")))
+                    return (item.idempotencyKey, result ?? .failed(DeliveryFailure(retryable: true, reason: "the \(item.channel) channel took longer than \(Self.describe(seconds: timeout)); abandoned, will retry")))
                 }
             }
             var collected: [String: DeliveryResult] = [:]
@@ -89,6 +89,17 @@ extension Executor {
             try await record(result, for: item)
         }
         return work.count
+    }
+
+    static func describe(seconds: Double) -> String {
+        seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds)
+    }
+
+    /// How long one delivery on a channel may take: the channel's `timeout:` in the policy, else the plugin's own
+    /// default, else the executor's.
+    func deliveryTimeout(organisation: String, channel: String, plugin: (any NotificationChannel)?) -> Double {
+        if let configured = policies.entries[organisation]?.organisation.channel(channel)?.timeout?.value.seconds { return Double(configured) }
+        return plugin?.deliveryTimeout ?? options.deliveryTimeout
     }
 
     func allowThrottled(contact: String, now: Instant) -> Bool {

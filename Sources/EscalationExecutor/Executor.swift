@@ -11,7 +11,7 @@ import Foundation
 public actor Executor {
     /// Tuning knobs.
     public struct Options: Sendable {
-        /// Longest a plugin may take for one delivery.
+        /// Longest a plugin may take for one delivery, unless the channel's `timeout:` or the plugin's default says otherwise.
         public var deliveryTimeout: Double = 10
         /// Attempts before a retryable failure becomes final.
         public var maxAttempts: Int = 5
@@ -70,6 +70,17 @@ public actor Executor {
         }
         policies = set
         channelCache.removeAll()
+    }
+
+    /// Loads, lints and compiles the policies at `paths` and runs them; on any error nothing changes and the
+    /// diagnostics (file:line:col) come back. Open incidents keep the version they started with.
+    public func reload(paths: [String]) -> String? {
+        do {
+            reload(try PolicySet.load(paths: paths, channels: registry))
+            return nil
+        } catch {
+            return "\(error)"
+        }
     }
 
     /// The organisations served.

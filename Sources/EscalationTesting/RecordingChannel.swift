@@ -8,6 +8,8 @@ public struct RecordingChannel: NotificationChannel {
     public struct Call: Sendable, Hashable {
         /// `deliver`, `undo`, `update` or `expire`.
         public var action: String
+        /// The channel id (from the policy).
+        public var channel: String = ""
         /// The address.
         public var address: String?
         /// The message.
@@ -19,6 +21,7 @@ public struct RecordingChannel: NotificationChannel {
         private let lock = NSLock()
         private var calls: [Call] = []
         private var failures: [String: DeliveryFailure] = [:]
+        private var contactFailures: [String: DeliveryFailure] = [:]
 
         /// A new log.
         public init() {}
@@ -29,10 +32,17 @@ public struct RecordingChannel: NotificationChannel {
         /// Makes deliveries to an address fail with a failure.
         public func fail(address: String, with failure: DeliveryFailure) { lock.withLock { failures[address] = failure } }
 
+        /// Makes deliveries on a channel fail, to one contact or (nil) to everyone.
+        public func fail(channel: String, contact: String?, with failure: DeliveryFailure) {
+            lock.withLock { contactFailures["\(channel)/\(contact ?? "*")"] = failure }
+        }
+
         func record(_ call: Call) -> DeliveryFailure? {
             lock.withLock {
                 calls.append(call)
-                return call.address.flatMap { failures[$0] }
+                if let failure = call.address.flatMap({ failures[$0] }) { return failure }
+                let contact = call.message.metadata["contact"] ?? ""
+                return contactFailures["\(call.channel)/\(contact)"] ?? contactFailures["\(call.channel)/*"]
             }
         }
     }
@@ -44,11 +54,14 @@ public struct RecordingChannel: NotificationChannel {
     public static let descriptor = ChannelDescriptor(
         id: "recording", summary: "Records deliveries in memory (tests only).", capabilities: [.undo, .expiry, .update])
 
+    /// The channel id this instance delivers for.
+    public let channel: String
+
     /// Creates the plugin.
-    public init(settings: ChannelSettings, environment: ChannelEnvironment) throws(ChannelSetupError) {}
+    public init(settings: ChannelSettings, environment: ChannelEnvironment) throws(ChannelSetupError) { channel = settings.channel }
 
     func record(_ action: String, _ message: ChannelMessage, _ address: String?) -> DeliveryResult {
-        if let failure = Self.log.record(Call(action: action, address: address, message: message)) { return .failed(failure) }
+        if let failure = Self.log.record(Call(action: action, channel: channel, address: address, message: message)) { return .failed(failure) }
         return .delivered(DeliveryReceipt(externalID: "rec-\(message.idempotencyKey)"))
     }
 

@@ -68,21 +68,14 @@ extension Escalate {
             let hashes = try tokenHashes(organisations: await executor.organisations)
             let configuration = ServerConfiguration(tokenHashes: hashes, linkKey: SymmetricKey(size: .bits256), baseURL: base)
             let api = EscalationAPI(executor: executor, configuration: configuration) {
-                do {
-                    await executor.reload(try PolicySet.load(paths: paths, channels: registry))
-                    return nil
-                } catch {
-                    return "\(error)"
-                }
+                let refused = await executor.reload(paths: paths)
+                printError(refused.map { "escalate: reload refused (POST /v1/reload); the running policies are kept:\n\($0)" } ?? "escalate: policies reloaded (POST /v1/reload)")
+                return refused
             }
             SignalReloader.install {
                 Task {
-                    do {
-                        await executor.reload(try PolicySet.load(paths: paths, channels: registry))
-                        printError("escalate: policies reloaded (SIGHUP)")
-                    } catch {
-                        printError("escalate: reload refused; the running policies are kept:\n\(error)")
-                    }
+                    let refused = await executor.reload(paths: paths)
+                    printError(refused.map { "escalate: reload refused (SIGHUP); the running policies are kept:\n\($0)" } ?? "escalate: policies reloaded (SIGHUP)")
                 }
             }
             let app = Application(router: api.router(), configuration: .init(address: .hostname(host, port: port)))

@@ -167,6 +167,53 @@ struct ExecutorTests {
     }
 }
 
+/// A plugin that takes `SlowChannel.seconds` to deliver and says, in its descriptor, that it needs at most 0.3 s.
+struct SlowChannel: NotificationChannel {
+    nonisolated(unsafe) static var seconds: Double = 5
+    static let descriptor = ChannelDescriptor(id: "slow", summary: "Sleeps before delivering (tests only).", deliveryTimeout: 0.3)
+    init(settings: ChannelSettings, environment: ChannelEnvironment) throws(ChannelSetupError) {}
+    func deliver(_ message: ChannelMessage, to address: String?) async -> DeliveryResult {
+        try? await Task.sleep(nanoseconds: UInt64(Self.seconds * 1e9))
+        return .delivered(DeliveryReceipt(externalID: nil))
+    }
+}
+
+@Suite("Delivery timeouts", .serialized)
+struct DeliveryTimeoutTests {
+    static func run(channelTimeout: String?) async throws -> OutboxItem {
+        let timeout = channelTimeout.map { ", timeout: \($0)" } ?? ""
+        let yaml = Harness.yaml.replacingOccurrences(of: "sms: { plugin: recording }", with: "sms: { plugin: slow\(timeout) }")
+        let clock = ManualClock(Harness.start)
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet([Harness.organisation(yaml)]),
+            registry: try ChannelRegistry([RecordingChannel.self, SlowChannel.self]), environment: ChannelEnvironment([:]), clock: clock)
+        let id = try await executor.trigger(organisation: "acme", policy: nil, title: "x", fields: [:], dedupKey: nil).incident.id
+        try await executor.dispatchDue()
+        return try #require(try await executor.deliveries(id).first)
+    }
+
+    @Test("the plugin's own timeout applies when the channel sets none (not the executor's 10 s)")
+    func pluginDefault() async throws {
+        let item = try await Self.run(channelTimeout: nil)
+        #expect(item.status == .pending && item.attempts == 1)
+        #expect(item.detail?.contains("took longer than 0.3s") == true, "\(item.detail ?? "")")
+    }
+
+    @Test("a channel's timeout in the policy overrides the plugin's")
+    func channelOverride() async throws {
+        SlowChannel.seconds = 0.6
+        defer { SlowChannel.seconds = 5 }
+        // 0.6 s is over the plugin's 0.3 s but within the channel's 2 s: delivered.
+        let item = try await Self.run(channelTimeout: "2s")
+        #expect(item.status == .delivered, "\(item.detail ?? "")")
+        // And a channel may also be stricter than the executor's default: 1.5 s is over its 1 s.
+        SlowChannel.seconds = 1.5
+        let abandoned = try await Self.run(channelTimeout: "1s")
+        #expect(abandoned.status == .pending)
+        #expect(abandoned.detail?.contains("took longer than 1s") == true, "\(abandoned.detail ?? "")")
+    }
+}
+
 @Suite("Timer heap")
 struct TimerHeapTests {
     @Test("pops in due order, armed order within an instant; re-arming replaces and disarming removes")

@@ -4,17 +4,19 @@ import EscalationEngine
 import EscalationExecutor
 import EscalationGraph
 import EscalationPolicy
-import EscalationSimulator
+@testable import EscalationSimulator
 import EscalationStore
 import EscalationTesting
 import Foundation
 import Testing
 
-/// The simulator and the executor drive the same engine: on the same scenario they must deliver the same
-/// notifications at the same offsets.
+/// The simulator and the executor drive the same engine: on the same scenario they must send the same notifications
+/// and posts at the same offsets. Every example scenario and every policy test case of the five seeds is checked.
 @Suite("Simulator agreement", .serialized)
 struct SimulatorAgreementTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let seeds = ["policies/careportal-support", "policies/focus-it", "policies/hubbard-swim", "policies/idonate-incidents", "policies/mindgym-live"]
+    static let epoch = Instant(seconds: 1_795_000_000)
 
     /// The seed organisation with every channel switched to the recording plugin.
     static func organisation(_ folder: String) throws -> Organisation {
@@ -28,71 +30,139 @@ struct SimulatorAgreementTests {
         return organisation
     }
 
-    /// Drives the executor through a scenario on a manual clock: scripted actions and timers in time order.
-    static func execute(_ scenario: Scenario, organisation: Organisation) async throws -> [String] {
-        RecordingChannel.log = RecordingChannel.Log()
-        let clock = ManualClock(scenario.start)
-        let store = InMemoryIncidentStore()
-        let executor = Executor(
-            store: store, policies: PolicySet([organisation]), registry: try ChannelRegistry([RecordingChannel.self]),
-            environment: ChannelEnvironment([:]), clock: clock)
-        let id = try await executor.trigger(
-            organisation: GraphCompiler().compile(organisation).organisation, policy: scenario.policy, title: scenario.title,
-            fields: scenario.fields, dedupKey: nil
-        ).incident.id
-        let end = scenario.start.adding(seconds: scenario.horizonSeconds)
-        var script = scenario.script.compactMap { action -> (Instant, ScriptedAction)? in
-            guard case .offset(let seconds) = action.time else { return nil }
-            return (scenario.start.adding(seconds: seconds), action)
+    /// One line per queued delivery, as both sides describe it.
+    static func line(offset: Int, kind: String, who: String?, channel: String, template: String?) -> String {
+        "+\(offset)s \(kind) \(who.map { "\($0) via " } ?? "")\(channel) [\(template ?? "-")]"
+    }
+
+    /// What the executor queued, in queue order: every notification and post, whether or not it was delivered.
+    static func lines(of item: OutboxItem, start: Instant) -> String? {
+        guard let effect = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)) else { return "unreadable effect" }
+        let offset = item.createdAt.seconds(since: start)
+        switch effect {
+        case .notify(let n): return line(offset: offset, kind: "notify", who: n.contact, channel: n.channel, template: n.message.template)
+        case .post(let p): return line(offset: offset, kind: "post", who: nil, channel: p.channel, template: p.message.template)
+        case .postStage(_, let channel, let message, _): return line(offset: offset, kind: "stage", who: nil, channel: channel, template: message.template)
+        case .applyAction(_, let channel, let message): return line(offset: offset, kind: "action", who: nil, channel: channel, template: message.template)
+        case .undoAction(_, let channel): return line(offset: offset, kind: "undo", who: nil, channel: channel, template: nil)
+        case .expireStage(_, let channel): return line(offset: offset, kind: "expire", who: nil, channel: channel, template: nil)
+        default: return nil
         }
-        try await executor.dispatchDue()
-        for _ in 0..<1_000 {
-            let nextTimer = try await executor.nextTimer()
-            let nextScript = script.first?.0
-            guard let next = [nextTimer, nextScript].compactMap({ $0 }).min(), next <= end else { break }
-            clock.set(next)
-            if let (at, action) = script.first, at == next {
-                script.removeFirst()
-                if case .acknowledge(let by) = action.kind { try await executor.handle(incident: id, event: .acknowledge(by: by)) }
-                if case .resolve(let by, let scope, let outcome) = action.kind {
-                    try await executor.handle(incident: id, event: .resolve(by: by, scope: scope, outcome: outcome))
+    }
+
+    /// The same from the simulator's timeline.
+    static func simulate(_ scenario: Scenario, graph: RuleGraph) throws -> [String] {
+        let kinds: [Timeline.Entry.Kind: String] = [.notify: "notify", .post: "post", .stage: "stage", .action: "action", .undo: "undo", .expire: "expire"]
+        return try Simulator(graph: graph).run(scenario).entries.compactMap { entry in
+            guard let kind = kinds[entry.kind] else { return nil }
+            return line(offset: entry.offset, kind: kind, who: entry.who, channel: entry.channel ?? "?", template: entry.template)
+        }
+    }
+
+    /// Drives the executor through a scenario on a manual clock and a recording channel that fails where the scenario
+    /// says: scripted actions first at an instant (in script order), then due timers, delivering after each step.
+    static func execute(_ scenario: Scenario, organisation: Organisation, graph: RuleGraph) async throws -> [String] {
+        RecordingChannel.log = RecordingChannel.Log()
+        for rule in scenario.failures {
+            RecordingChannel.log.fail(channel: rule.channel, contact: rule.contact, with: DeliveryFailure(retryable: false, reason: "scripted failure"))
+        }
+        let clock = ManualClock(scenario.start)
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet([organisation]), registry: try ChannelRegistry([RecordingChannel.self]),
+            environment: ChannelEnvironment([:]), clock: clock)
+        let zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
+        var scripted: [(at: Instant, order: Int, action: ScriptedAction)] = []
+        var waiting: [(order: Int, action: ScriptedAction, delay: Int)] = []
+        for (order, action) in scenario.script.enumerated() {
+            switch action.time {
+            case .offset(let seconds): scripted.append((scenario.start.adding(seconds: seconds), order, action))
+            case .instant(let instant): scripted.append((instant, order, action))
+            case .field(let name, let offset):
+                let base = try #require(scenario.fields[name].flatMap { Instant.parse($0, zone: zone) })
+                scripted.append((base.adding(seconds: offset), order, action))
+            case .afterNotified(let delay): waiting.append((order, action, delay))
+            }
+        }
+        let id = try await executor.trigger(
+            organisation: graph.organisation, policy: scenario.policy, title: scenario.title, fields: scenario.fields, dedupKey: nil
+        ).incident.id
+        /// Delivers everything due now, including the fallbacks that failures cause at once; then starts the clocks of
+        /// `after notified` actions for contacts notified so far.
+        func settle() async throws {
+            while try await executor.dispatchDue() > 0 {}
+            for item in try await executor.deliveries(id) {
+                guard let effect = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)), case .notify(let n) = effect else { continue }
+                for (index, entry) in waiting.enumerated().reversed() where entry.action.actor == n.contact {
+                    scripted.append((item.createdAt.adding(seconds: entry.delay), entry.order, entry.action))
+                    waiting.remove(at: index)
                 }
+            }
+        }
+        try await settle()
+        let end = scenario.start.adding(seconds: scenario.horizonSeconds)
+        for _ in 0..<10_000 {
+            let now = clock.now()
+            let nextScript = scripted.filter { $0.at >= now }.min { ($0.at, $0.order) < ($1.at, $1.order) }
+            guard let next = [try await executor.nextTimer(), nextScript?.at].compactMap({ $0 }).min(), next <= end else { break }
+            clock.set(next)
+            if let nextScript, nextScript.at == next {
+                scripted.removeAll { $0.order == nextScript.order && $0.at == nextScript.at }
+                let event: EngineEvent
+                switch nextScript.action.kind {
+                case .acknowledge(let by): event = .acknowledge(by: by)
+                case .resolve(let by, let scope, let outcome): event = .resolve(by: by, scope: scope, outcome: outcome)
+                case .signal(let name, let data): event = .signal(name: name, data: data)
+                case .escalate: event = .escalateNow
+                case .update(let values): event = .updateFields(values)
+                case .snooze(_, let seconds): event = .snooze(until: next.adding(seconds: seconds))
+                }
+                try await executor.handle(incident: id, event: event)
             } else {
                 try await executor.fireDueTimers()
             }
-            try await executor.dispatchDue()
+            try await settle()
         }
-        var lines: [String] = []
-        for item in try await executor.deliveries(id) where item.status == .delivered {
-            guard let effect = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)), case .notify(let n) = effect else { continue }
-            lines.append("+\(item.createdAt.seconds(since: scenario.start))s \(n.contact) via \(n.channel) [\(n.message.template ?? "-")]")
-        }
-        return lines
+        return try await executor.deliveries(id).compactMap { lines(of: $0, start: scenario.start) }
     }
 
-    static func simulate(_ scenario: Scenario, organisation: Organisation) throws -> [String] {
-        try Simulator(graph: GraphCompiler().compile(organisation)).run(scenario).notifications.map {
-            "+\($0.offset)s \($0.who ?? "?") via \($0.channel ?? "?") [\($0.template ?? "-")]"
-        }
+    static func compare(_ scenario: Scenario, folder: String) async throws -> (simulated: [String], executed: [String]) {
+        let organisation = try organisation(folder)
+        let graph = GraphCompiler().compile(organisation)
+        return (try simulate(scenario, graph: graph), try await execute(scenario, organisation: organisation, graph: graph))
     }
 
-    @Test("seed scenarios: the executor delivers exactly what the simulator predicts", arguments: [
+    @Test("example scenarios: the executor queues exactly what the simulator predicts", arguments: [
         ("policies/mindgym-live", "examples/facilitator-no-show.yaml", [String]()),
         ("policies/mindgym-live", "examples/facilitator-no-show.yaml", ["cdt-owner-a acks at +5m"]),
         ("policies/mindgym-live", "examples/participant-no-show.yaml", [String]()),
         ("policies/mindgym-live", "examples/tech-issues.yaml", [String]()),
         ("policies/hubbard-swim", "examples/icp-outage-and-restore.yaml", [String]()),
     ])
-    func agreement(folder: String, scenarioFile: String, respond: [String]) async throws {
-        let organisation = try Self.organisation(folder)
-        let graph = GraphCompiler().compile(organisation)
-        var scenario = try ScenarioBuilder(graph: graph).build(
+    func examples(folder: String, scenarioFile: String, respond: [String]) async throws {
+        let graph = GraphCompiler().compile(try Self.organisation(folder))
+        let scenario = try ScenarioBuilder(graph: graph).build(
             file: Self.root.appendingPathComponent(scenarioFile).path, policy: nil, fields: [], start: nil, respond: respond, fail: [],
-            until: nil, now: Instant(seconds: 0))
-        scenario.script = scenario.script.filter { if case .offset = $0.time { return true } else { return false } }
-        let simulated = try Self.simulate(scenario, organisation: organisation)
-        let executed = try await Self.execute(scenario, organisation: organisation)
+            until: nil, now: Self.epoch)
+        let (simulated, executed) = try await Self.compare(scenario, folder: folder)
         #expect(!simulated.isEmpty)
         #expect(executed == simulated)
+    }
+
+    @Test("every policy test case of every seed: the executor queues exactly what the simulator predicts", arguments: seeds)
+    func seedTests(folder: String) async throws {
+        let files = PolicyTestDiscovery.testFiles(in: Self.root.appendingPathComponent(folder).path)
+        #expect(!files.isEmpty)
+        let graph = GraphCompiler().compile(try Self.organisation(folder))
+        var checked = 0
+        for file in files {
+            for test in try PolicyTestFile.read(path: file).cases {
+                let scenario = try ScenarioBuilder(graph: graph).scenario(from: test.scenario, now: Self.epoch)
+                let (simulated, executed) = try await Self.compare(scenario, folder: folder)
+                #expect(!simulated.isEmpty, "\(test.name)")
+                #expect(executed == simulated, "\((file as NSString).lastPathComponent): \(test.name)\n\(PolicyTestRunner.diff(simulated, executed))")
+                checked += 1
+            }
+        }
+        #expect(checked > 0)
     }
 }

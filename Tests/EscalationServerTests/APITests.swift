@@ -201,4 +201,99 @@ struct APITests {
             }
         }
     }
+
+    @Test("the right organisation's token gets 2xx on every documented route")
+    func rightOrganisationOnEveryRoute() async throws {
+        let api = try Self.api()
+        let app = Application(router: api.router())
+        try await app.test(.router) { client in
+            var served: Set<String> = []
+            func send(_ method: HTTPRequest.Method, _ uri: String, _ body: String, token: String?) async throws -> [String: Any] {
+                try await client.execute(uri: uri, method: method, headers: Self.headers(token), body: ByteBuffer(string: body)) { response in
+                    #expect((200..<300).contains(Int(response.status.code)), "\(method) \(uri): \(response.status) \(String(buffer: response.body))")
+                    return Self.json(response)
+                }
+            }
+            func call(_ method: HTTPRequest.Method, _ uri: String, _ template: String, _ body: String = "{}", token: String? = "acme-token") async throws -> [String: Any] {
+                served.insert("\(method.rawValue) \(template)")
+                return try await send(method, uri, body, token: token)
+            }
+            _ = try await call(.get, "/healthz", "/healthz")
+            _ = try await call(.get, "/metrics", "/metrics")
+            _ = try await call(.get, "/openapi.yaml", "/openapi.yaml")
+            let event = #"{"routing_key":"acme","event_action":"trigger","dedup_key":"r-1","payload":{"summary":"Disk full","source":"db1","severity":"critical"}}"#
+            _ = try await call(.post, "/v1/events", "/v1/events", event)
+            let hook = #"{"version":"4","groupKey":"{}:{alertname=\"A\"}","status":"firing","receiver":"escalate","alerts":[{"status":"firing","labels":{"alertname":"A"}}],"commonLabels":{"alertname":"A"}}"#
+            _ = try await call(.post, "/v1/integrations/alertmanager", "/v1/integrations/alertmanager", hook)
+            let id = try await call(.post, "/v1/incidents", "/v1/incidents", #"{"title":"x"}"#)["id"] as? String ?? ""
+            _ = try await call(.get, "/v1/incidents", "/v1/incidents")
+            _ = try await call(.get, "/v1/incidents/\(id)", "/v1/incidents/{id}")
+            let actions: [(String, String)] = [
+                ("update", #"{"fields":{"note":"db1"}}"#), ("signal", #"{"name":"customer-called"}"#), ("snooze", #"{"minutes":5}"#),
+                ("escalate", "{}"), ("acknowledge", #"{"by":"alice"}"#), ("resolve", #"{"by":"alice"}"#),
+            ]
+            for (action, body) in actions {
+                _ = try await call(.post, "/v1/incidents/\(id)/\(action)", "/v1/incidents/{id}/\(action)", body)
+            }
+            let second = try await call(.post, "/v1/incidents", "/v1/incidents", #"{"title":"y"}"#)["id"] as? String ?? ""
+            let link = api.acknowledgeLink(incident: second, by: "alice", now: Instant(seconds: Int64(Date().timeIntervalSince1970)))
+            _ = try await call(.get, String(link.dropFirst("http://test".count)), "/v1/ack/{id}", token: nil)
+            _ = try await call(.post, "/v1/reload", "/v1/reload")
+            let documented = OpenAPIDocument.yaml.split(separator: "\n").compactMap { line -> String? in
+                line.hasPrefix("  /") ? String(line.dropFirst(2).prefix { $0 != ":" }) : nil
+            }
+            #expect(documented.count >= 15)
+            for path in documented {
+                #expect(served.contains { $0.hasSuffix(" \(path)") }, "\(path) was not called with the right token")
+            }
+        }
+    }
+
+    @Test("POST /v1/reload: a changed policy runs for new incidents, open ones keep their version; a broken one is refused with diagnostics")
+    func reload() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-reload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("acme.yaml")
+        try Self.yaml.write(to: file, atomically: true, encoding: .utf8)
+        let clock = ManualClock(Instant(seconds: 1_795_000_000))
+        let registry = try ChannelRegistry([RecordingChannel.self])
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: try PolicySet.load(paths: [folder.path], channels: registry), registry: registry,
+            environment: ChannelEnvironment([:]), clock: clock)
+        let configuration = ServerConfiguration(
+            tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
+        let app = Application(router: EscalationAPI(executor: executor, configuration: configuration) { await executor.reload(paths: [folder.path]) }.router())
+        try await app.test(.router) { client in
+            func trigger() async throws -> (id: String, version: String) {
+                try await client.execute(uri: "/v1/incidents", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: #"{"title":"x"}"#)) {
+                    (Self.json($0)["id"] as? String ?? "", Self.json($0)["version"] as? String ?? "")
+                }
+            }
+            func version(_ id: String) async throws -> String {
+                try await client.execute(uri: "/v1/incidents/\(id)", method: .get, headers: Self.headers("acme-token")) {
+                    (Self.json($0)["incident"] as? [String: Any])?["version"] as? String ?? ""
+                }
+            }
+            let first = try await trigger()
+            #expect(!first.version.isEmpty)
+            try Self.yaml.replacingOccurrences(of: "timeout: 10m", with: "timeout: 20m").write(to: file, atomically: true, encoding: .utf8)
+            try await client.execute(uri: "/v1/reload", method: .post, headers: Self.headers("acme-token")) { #expect($0.status == .ok) }
+            let second = try await trigger()
+            #expect(second.version != first.version)
+            #expect(try await version(first.id) == first.version)
+            // The open incident still escalates on its own version: its timer is at +10m, the new incident's at +20m.
+            clock.advance(seconds: 600)
+            #expect(try await executor.fireDueTimers() == 1)
+            // A broken set is refused with located diagnostics, and the running set is kept.
+            try Self.yaml.replacingOccurrences(of: "contact: alice", with: "contact: alise").write(to: file, atomically: true, encoding: .utf8)
+            try await client.execute(uri: "/v1/reload", method: .post, headers: Self.headers("acme-token")) { response in
+                #expect(response.status == .unprocessableContent)
+                let diagnostics = Self.json(response)["diagnostics"] as? String ?? ""
+                #expect(diagnostics.contains("acme.yaml:12:"), "\(diagnostics)")
+                #expect(diagnostics.contains("alise"))
+            }
+            #expect(try await trigger().version == second.version)
+        }
+    }
 }

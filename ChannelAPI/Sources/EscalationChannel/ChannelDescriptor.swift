@@ -48,11 +48,14 @@ public struct ChannelDescriptor: Sendable {
     public var validExamples: [String]
     /// YAML settings maps that must not.
     public var invalidExamples: [String]
+    /// How long one delivery may take before the executor gives up on it (retryable); nil for the executor's default.
+    /// A channel's `timeout:` in the policy overrides it.
+    public var deliveryTimeout: Double?
 
     /// Creates a descriptor.
     public init(
         id: String, summary: String, capabilities: Set<Capability> = [], settings: [Setting] = [], validExamples: [String] = [],
-        invalidExamples: [String] = []
+        invalidExamples: [String] = [], deliveryTimeout: Double? = nil
     ) {
         self.id = id
         self.summary = summary
@@ -60,5 +63,6 @@ public struct ChannelDescriptor: Sendable {
         self.settings = settings
         self.validExamples = validExamples
         self.invalidExamples = invalidExamples
+        self.deliveryTimeout = deliveryTimeout
     }
 }

@@ -23,6 +23,9 @@ public protocol NotificationChannel: Sendable {
 
     /// Takes a stage message down.
     func expire(_ message: ChannelMessage, receipt: DeliveryReceipt) async -> DeliveryResult
+
+    /// How long one delivery through this instance may take, in seconds (nil: the descriptor's, else the executor's).
+    var deliveryTimeout: Double? { get }
 }
 
 extension NotificationChannel {
@@ -40,6 +43,9 @@ extension NotificationChannel {
     public func expire(_ message: ChannelMessage, receipt: DeliveryReceipt) async -> DeliveryResult {
         .failed(DeliveryFailure(retryable: false, reason: "the \(Self.descriptor.id) plugin cannot take messages down"))
     }
+
+    /// By default the plugin-wide timeout from the descriptor.
+    public var deliveryTimeout: Double? { Self.descriptor.deliveryTimeout }
 
     /// By default only the descriptor's required settings and secret references are checked.
     public static func validate(_ settings: ChannelSettings) -> [Diagnostic] {

@@ -182,7 +182,7 @@ extension DocumentReader {
     func channel(id: Located<String>, node: Node) -> ChannelConfig? {
         let what = "channel '\(id.value)'"
         guard
-            let map = fields(node, what: what, allowed: ["plugin", "address", "settings", "description"], owner: id.location)
+            let map = fields(node, what: what, allowed: ["plugin", "address", "settings", "timeout", "description"], owner: id.location)
         else { return nil }
         let plugin = map.required(
             "plugin", hint: "name the plugin that delivers this channel, e.g. 'plugin: email'", example: "plugin: email"
@@ -190,6 +190,17 @@ extension DocumentReader {
         .flatMap { identifier($0, what: "\(what): plugin") }
         let address = map["address"].flatMap { identifier($0, what: "\(what): address") }
         let description = map["description"].flatMap { string($0, what: "\(what): description") }
+        let timeout = map["timeout"].flatMap { node -> Located<PolicyDuration>? in
+            guard let duration = self.duration(node, what: "\(what): timeout", allowBusiness: false) else { return nil }
+            guard duration.value.seconds > 0 else {
+                sink.add(
+                    LoadProblem.invalidDuration(
+                        "\(what): timeout must be longer than zero", at: duration.location,
+                        hint: "give the plugin time to deliver, e.g. 'timeout: 30s', or leave it out for the plugin's default"))
+                return nil
+            }
+            return duration
+        }
         var settings: SettingValue?
         if let node = map["settings"] {
             if case .mapping = node {
@@ -199,7 +210,7 @@ extension DocumentReader {
             }
         }
         guard let plugin else { return nil }
-        return ChannelConfig(id: id, plugin: plugin, address: address, settings: settings, description: description?.value)
+        return ChannelConfig(id: id, plugin: plugin, address: address, settings: settings, description: description?.value, timeout: timeout)
     }
 
     func settingValue(_ node: Node) -> SettingValue {

@@ -12,6 +12,8 @@ public struct ChannelConfig: Sendable {
     public var settings: SettingValue?
     /// Free text.
     public var description: String?
+    /// How long one delivery may take before it counts as a retryable failure (overrides the plugin's default).
+    public var timeout: Located<PolicyDuration>? = nil
 
     /// The contact address kind this channel reads.
     public var addressKind: String { address?.value ?? id.value }

@@ -153,6 +153,9 @@ public struct EmailChannel: NotificationChannel {
             timeout: try settings.timeout(default: .seconds(30)))
     }
 
+    /// The executor waits a little longer than the SMTP timeout, so the client's own error (with its reason) wins.
+    public var deliveryTimeout: Double? { Double(client.timeout.components.seconds) + 5 }
+
     /// Sends the message to the address with copies to `cc` (all in RCPT TO; the copies in a Cc header).
     public func deliver(_ message: ChannelMessage, to address: String?) async -> DeliveryResult {
         let to = address.map { [$0] } ?? []

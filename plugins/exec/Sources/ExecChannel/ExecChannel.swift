@@ -28,6 +28,9 @@ public struct ExecChannel: NotificationChannel {
             "{ command: ./missing-script.sh }",
         ])
 
+    /// The executor waits for the run's own timeout and kill grace, so the plugin reports why it stopped the command.
+    public var deliveryTimeout: Double? { timeout + killGrace + 3 }
+
     /// The default time a run may take.
     public static let defaultTimeout: Double = 10
 

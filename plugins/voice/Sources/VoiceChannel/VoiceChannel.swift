@@ -44,7 +44,9 @@ public struct VoiceChannel: NotificationChannel {
             from: "+15550100"
             voice: "Polly<Joanna>"
             """,
-        ])
+        ],
+        // Placing a call waits on the telephony provider, which is slower than a chat or webhook post.
+        deliveryTimeout: 30)
 
     /// Checks the shared settings, `loop` and `voice`.
     public static func validate(_ settings: ChannelSettings) -> [Diagnostic] {
