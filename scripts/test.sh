@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need first (check-jsonschema from PyPI for schema
 # validation, aiosmtpd from PyPI for the e-mail plugin's SMTP server, Graphviz's dot from Debian for the graph
-# tests, Prometheus Alertmanager from Debian for scripts/testing/serve_e2e.py), so it works on a fresh machine. Extra arguments go to `swift test` (e.g. --filter Loader).
+# tests, Prometheus Alertmanager from Debian for scripts/testing/serve_e2e.py, which CI runs after the suite),
+# so it works on a fresh machine. Extra arguments go to `swift test` (e.g. --filter Loader).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

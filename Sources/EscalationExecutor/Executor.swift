@@ -45,6 +45,8 @@ public actor Executor {
     let wakeup = Wakeup()
     /// When each queued delivery became due (precise wall time), for the dispatch lag metric.
     var dueSince: [String: Double] = [:]
+    /// Policy versions known to be saved in the store.
+    var snapshotted: Set<String> = []
     /// Counters for `/metrics`.
     public internal(set) var metrics = ExecutorMetrics()
 
@@ -86,11 +88,35 @@ public actor Executor {
     /// The organisations served.
     public var organisations: [String] { policies.entries.keys.sorted() }
 
-    func graph(organisation: String, version: String) -> RuleGraph? {
+    /// The graph an incident runs on: its own version, from the running set, from earlier reloads, or from the
+    /// snapshot saved with its trigger (after a restart). `note` says when none is left and the current one is used.
+    func graph(organisation: String, version: String) async throws -> (graph: RuleGraph, note: String?)? {
         if let current = policies.entries[organisation]?.graph, current.policies.contains(where: { $0.version == version }) {
-            return current
+            return (current, nil)
         }
-        return retired["\(organisation)/\(version)"] ?? policies.entries[organisation]?.graph
+        let key = "\(organisation)/\(version)"
+        if let earlier = retired[key] { return (earlier, nil) }
+        if let snapshot = try await store.policySnapshot(organisation: organisation, version: version),
+            let saved = try? JSONDecoder().decode(RuleGraph.self, from: Data(snapshot.document.utf8))
+        {
+            retired[key] = saved
+            return (saved, nil)
+        }
+        guard let current = policies.entries[organisation]?.graph else { return nil }
+        return (current, "policy version \(version) is no longer available (no snapshot); continuing on the running policies")
+    }
+
+    /// The snapshot to save with a trigger, unless this version was saved already.
+    func snapshot(of graph: RuleGraph, version: String) async throws -> PolicySnapshot? {
+        let key = "\(graph.organisation)/\(version)"
+        guard !snapshotted.contains(key) else { return nil }
+        if try await store.policySnapshot(organisation: graph.organisation, version: version) != nil {
+            snapshotted.insert(key)
+            return nil
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return PolicySnapshot(organisation: graph.organisation, version: version, document: String(decoding: try encoder.encode(graph), as: UTF8.self))
     }
 
     func engine(for graph: RuleGraph) -> Engine { Engine(graph: graph, links: Engine.Links(baseURL: options.baseURL)) }
@@ -130,7 +156,9 @@ public actor Executor {
             throw ExecutorError(.invalid, transition.effects.description)
         }
         let incident = StoredIncident(id: id, organisation: organisation, state: state, createdAt: now, updatedAt: now)
-        try await commit(incident: incident, event: event, effects: transition.effects, now: now)
+        let snapshot = try await snapshot(of: entry.graph, version: state.version)
+        try await commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot)
+        if let snapshot { snapshotted.insert("\(snapshot.organisation)/\(snapshot.version)") }
         return Triggered(incident: incident, created: true)
     }
 
@@ -163,10 +191,11 @@ public actor Executor {
     /// Applies an event; a fired timer is removed from the store in the same transaction as its transition.
     func handle(incident id: String, event: EngineEvent, firedTimer: StoredTimer?) async throws -> StoredIncident {
         guard var incident = try await store.incident(id: id) else { throw ExecutorError(.notFound, "no incident '\(id)'") }
-        guard let graph = graph(organisation: incident.organisation, version: incident.state.version) else {
+        guard let (graph, note) = try await graph(organisation: incident.organisation, version: incident.state.version) else {
             throw ExecutorError(.notFound, "the organisation '\(incident.organisation)' of incident '\(id)' is no longer served")
         }
         let now = clock.now()
+        if let note { try await store.append([EventLogEntry(incident: id, at: now, kind: "effect", text: note)]) }
         let transition = engine(for: graph).handle(event, state: incident.state, now: now)
         guard let state = transition.state else {
             if let firedTimer { try await store.removeTimer(id: firedTimer.id) }
@@ -194,7 +223,9 @@ public actor Executor {
 
     // MARK: - Commit
 
-    func commit(incident: StoredIncident, event: EngineEvent, effects: [Effect], now: Instant, firedTimer: StoredTimer? = nil) async throws {
+    func commit(
+        incident: StoredIncident, event: EngineEvent, effects: [Effect], now: Instant, firedTimer: StoredTimer? = nil, snapshot: PolicySnapshot? = nil
+    ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var log = [
@@ -233,7 +264,9 @@ public actor Executor {
             case .record(let text): log.append(EventLogEntry(incident: incident.id, at: now, kind: "effect", text: text))
             }
         }
-        try await store.commit(StoreChange(incident: incident, log: log, addTimers: add, removeTimers: remove, outbox: outbox))
+        var change = StoreChange(incident: incident, log: log, addTimers: add, removeTimers: remove, outbox: outbox)
+        change.snapshot = snapshot
+        try await store.commit(change)
         metrics.events += 1
         for id in remove { timerHeap.disarm(id) }
         for timer in add { timerHeap.arm(timer) }

@@ -85,14 +85,6 @@ public struct ScriptedAction: Sendable, Hashable {
         self.time = time
         self.text = text
     }
-
-    /// The contact whose notification an `after notified` time waits for.
-    var actor: String? {
-        switch kind {
-        case .acknowledge(let by), .resolve(let by, _, _), .snooze(let by, _): by
-        default: nil
-        }
-    }
 }
 
 /// A delivery that fails: a channel, optionally only to one contact (`sms to pat`, `email`).

@@ -39,20 +39,7 @@ public struct Simulator: Sendable {
         var timerCounter = 0
         var immediate: [(EngineEvent, String)] = []
         var firstNotified: [String: Instant] = [:]
-        var scripted: [(at: Instant, order: Int, action: ScriptedAction)] = []
-        var waiting: [(order: Int, action: ScriptedAction, delay: Int)] = []
-        for (order, action) in scenario.script.enumerated() {
-            switch action.time {
-            case .offset(let seconds): scripted.append((scenario.start.adding(seconds: seconds), order, action))
-            case .instant(let instant): scripted.append((instant, order, action))
-            case .field(let name, let offset):
-                guard let value = scenario.fields[name], let base = Instant.parse(value, zone: zone) else {
-                    throw ScenarioError(description: "'\(action.text)': the incident has no time field '\(name)'")
-                }
-                scripted.append((base.adding(seconds: offset), order, action))
-            case .afterNotified(let delay): waiting.append((order, action, delay))
-            }
-        }
+        var (scripted, waiting) = try scenario.schedule(zone: zone)
         var state: IncidentState?
         func absorb(_ transition: Engine.Transition, at now: Instant) {
             state = transition.state
@@ -107,17 +94,8 @@ public struct Simulator: Sendable {
             if let nextScript, nextScript.at == at {
                 scripted.removeAll { $0.order == nextScript.order && $0.at == nextScript.at }
                 let action = nextScript.action
-                let event: EngineEvent
-                switch action.kind {
-                case .acknowledge(let by): event = .acknowledge(by: by)
-                case .resolve(let by, let scope, let outcome): event = .resolve(by: by, scope: scope, outcome: outcome)
-                case .signal(let name, let data): event = .signal(name: name, data: data)
-                case .escalate: event = .escalateNow
-                case .update(let values): event = .updateFields(values)
-                case .snooze(_, let seconds): event = .snooze(until: at.adding(seconds: seconds))
-                }
                 recorder.script(action, at: at)
-                absorb(engine.handle(event, state: state, now: at), at: at)
+                absorb(engine.handle(action.event(at: at), state: state, now: at), at: at)
             } else if let nextTimer {
                 timers[nextTimer.key] = nil
                 absorb(engine.handle(.timerFired(id: nextTimer.key), state: state, now: at), at: at)

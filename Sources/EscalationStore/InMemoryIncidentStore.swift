@@ -8,6 +8,7 @@ public actor InMemoryIncidentStore: IncidentStore {
     private var timerTable: [String: StoredTimer] = [:]
     private var outbox: [String: OutboxItem] = [:]
     private var outboxOrder: [String] = []
+    private var snapshots: [String: PolicySnapshot] = [:]
     private var sequence: Int64 = 0
 
     /// An empty store.
@@ -18,6 +19,9 @@ public actor InMemoryIncidentStore: IncidentStore {
         if incidents[change.incident.id] == nil { order.append(change.incident.id) }
         incidents[change.incident.id] = change.incident
         appendLogs(change.log)
+        if let snapshot = change.snapshot, snapshots["\(snapshot.organisation)/\(snapshot.version)"] == nil {
+            snapshots["\(snapshot.organisation)/\(snapshot.version)"] = snapshot
+        }
         for id in change.removeTimers { timerTable[id] = nil }
         for timer in change.addTimers { timerTable[timer.id] = timer }
         for item in change.outbox where outbox[item.idempotencyKey] == nil {
@@ -25,6 +29,9 @@ public actor InMemoryIncidentStore: IncidentStore {
             outboxOrder.append(item.idempotencyKey)
         }
     }
+
+    /// A saved policy version.
+    public func policySnapshot(organisation: String, version: String) async throws -> PolicySnapshot? { snapshots["\(organisation)/\(version)"] }
 
     private func appendLogs(_ entries: [EventLogEntry]) {
         for var entry in entries {

@@ -5,6 +5,8 @@ import EscalationCore
 public protocol IncidentStore: Sendable {
     /// Commits one transition atomically.
     func commit(_ change: StoreChange) async throws
+    /// The compiled policy saved for an organisation's version, if any.
+    func policySnapshot(organisation: String, version: String) async throws -> PolicySnapshot?
     /// The incident with this id.
     func incident(id: String) async throws -> StoredIncident?
     /// The open incident of an organisation with this dedup key.

@@ -47,6 +47,13 @@ public final class SQLiteIncidentStore: IncidentStore {
                     CREATE INDEX outbox_due ON outbox(status, next_attempt);
                     """)
         }
+        migrator.registerMigration("v2: policy versions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE policy_versions (
+                      organisation TEXT NOT NULL, version TEXT NOT NULL, document TEXT NOT NULL, PRIMARY KEY (organisation, version));
+                    """)
+        }
         return migrator
     }
 
@@ -100,6 +107,11 @@ public final class SQLiteIncidentStore: IncidentStore {
                     incident.createdAt.seconds, incident.updatedAt.seconds,
                 ])
             try Self.insertLog(change.log, into: db)
+            if let snapshot = change.snapshot {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO policy_versions (organisation, version, document) VALUES (?, ?, ?)",
+                    arguments: [snapshot.organisation, snapshot.version, snapshot.document])
+            }
             for id in change.removeTimers { try db.execute(sql: "DELETE FROM timers WHERE id = ?", arguments: [id]) }
             for timer in change.addTimers {
                 try db.execute(
@@ -190,6 +202,15 @@ public final class SQLiteIncidentStore: IncidentStore {
                 items.append(item)
             }
             return items
+        }
+    }
+
+    /// A saved policy version.
+    public func policySnapshot(organisation: String, version: String) async throws -> PolicySnapshot? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT document FROM policy_versions WHERE organisation = ? AND version = ?", arguments: [organisation, version]
+            ).map { PolicySnapshot(organisation: organisation, version: version, document: $0["document"]) }
         }
     }
 

@@ -136,6 +136,8 @@ public struct StoreChange: Sendable {
     public var removeTimers: [String]
     /// Deliveries to queue.
     public var outbox: [OutboxItem]
+    /// The compiled policy an incident starts on, saved with its trigger so it runs on it even after a restart.
+    public var snapshot: PolicySnapshot?
 
     /// Creates a change.
     public init(incident: StoredIncident, log: [EventLogEntry], addTimers: [StoredTimer], removeTimers: [String], outbox: [OutboxItem]) {
@@ -144,5 +146,22 @@ public struct StoreChange: Sendable {
         self.addTimers = addTimers
         self.removeTimers = removeTimers
         self.outbox = outbox
+    }
+}
+
+/// A compiled policy version as it was when an incident started on it (kept once per organisation and version).
+public struct PolicySnapshot: Sendable, Hashable {
+    /// Organisation id.
+    public var organisation: String
+    /// The policy version hash.
+    public var version: String
+    /// The compiled graph as JSON (opaque to the store).
+    public var document: String
+
+    /// Creates a snapshot.
+    public init(organisation: String, version: String, document: String) {
+        self.organisation = organisation
+        self.version = version
+        self.document = document
     }
 }

@@ -140,6 +140,35 @@ struct ExecutorTests {
         #expect(RecordingChannel.log.all.map(\.address).contains("bob@example.org"))
     }
 
+    @Test("an open incident keeps its policy version across a restart onto changed policies (snapshot in the store)")
+    func versionSurvivesRestart() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let clock = ManualClock(Harness.start)
+        var id = ""
+        var version = ""
+        do {
+            let executor = try Harness.executor(store: try SQLiteIncidentStore(path: path), clock: clock)
+            let incident = try await executor.trigger(organisation: "acme", policy: nil, title: "x", fields: [:], dedupKey: nil).incident
+            (id, version) = (incident.id, incident.state.version)
+            try await executor.dispatchDue()
+        }
+        // Restart on a changed policy: the second layer now pages alice instead of bob.
+        let changed = Harness.yaml.replacingOccurrences(of: "notify: [{ contact: bob }]", with: "notify: [{ contact: alice }]")
+        RecordingChannel.log = RecordingChannel.Log()
+        let executor = try Harness.executor(store: try SQLiteIncidentStore(path: path), clock: clock, yaml: changed)
+        try await executor.recover()
+        clock.advance(seconds: 600)
+        #expect(try await executor.fireDueTimers() == 1)
+        try await executor.dispatchDue()
+        #expect(RecordingChannel.log.all.map(\.address) == ["bob@example.org"])
+        #expect(try await executor.incident(id)?.state.version == version)
+        #expect(try await executor.timeline(id).allSatisfy { !$0.text.contains("no longer available") })
+        // A new incident runs on the new version.
+        let fresh = try await executor.trigger(organisation: "acme", policy: nil, title: "y", fields: [:], dedupKey: nil).incident
+        #expect(fresh.state.version != version)
+    }
+
     @Test("the served loop sleeps until the next timer and is woken by a commit instead of polling")
     func loopWakesOnDemand() async throws {
         RecordingChannel.log = RecordingChannel.Log()

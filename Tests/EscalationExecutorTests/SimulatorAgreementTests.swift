@@ -4,7 +4,7 @@ import EscalationEngine
 import EscalationExecutor
 import EscalationGraph
 import EscalationPolicy
-@testable import EscalationSimulator
+import EscalationSimulator
 import EscalationStore
 import EscalationTesting
 import Foundation
@@ -70,19 +70,7 @@ struct SimulatorAgreementTests {
         let executor = Executor(
             store: InMemoryIncidentStore(), policies: PolicySet([organisation]), registry: try ChannelRegistry([RecordingChannel.self]),
             environment: ChannelEnvironment([:]), clock: clock)
-        let zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
-        var scripted: [(at: Instant, order: Int, action: ScriptedAction)] = []
-        var waiting: [(order: Int, action: ScriptedAction, delay: Int)] = []
-        for (order, action) in scenario.script.enumerated() {
-            switch action.time {
-            case .offset(let seconds): scripted.append((scenario.start.adding(seconds: seconds), order, action))
-            case .instant(let instant): scripted.append((instant, order, action))
-            case .field(let name, let offset):
-                let base = try #require(scenario.fields[name].flatMap { Instant.parse($0, zone: zone) })
-                scripted.append((base.adding(seconds: offset), order, action))
-            case .afterNotified(let delay): waiting.append((order, action, delay))
-            }
-        }
+        var (scripted, waiting) = try scenario.schedule(zone: ZonedTime.zone(graph.timezone) ?? ZonedTime.utc)
         let id = try await executor.trigger(
             organisation: graph.organisation, policy: scenario.policy, title: scenario.title, fields: scenario.fields, dedupKey: nil
         ).incident.id
@@ -107,16 +95,7 @@ struct SimulatorAgreementTests {
             clock.set(next)
             if let nextScript, nextScript.at == next {
                 scripted.removeAll { $0.order == nextScript.order && $0.at == nextScript.at }
-                let event: EngineEvent
-                switch nextScript.action.kind {
-                case .acknowledge(let by): event = .acknowledge(by: by)
-                case .resolve(let by, let scope, let outcome): event = .resolve(by: by, scope: scope, outcome: outcome)
-                case .signal(let name, let data): event = .signal(name: name, data: data)
-                case .escalate: event = .escalateNow
-                case .update(let values): event = .updateFields(values)
-                case .snooze(_, let seconds): event = .snooze(until: next.adding(seconds: seconds))
-                }
-                try await executor.handle(incident: id, event: event)
+                try await executor.handle(incident: id, event: nextScript.action.event(at: next))
             } else {
                 try await executor.fireDueTimers()
             }

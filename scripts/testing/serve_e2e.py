@@ -8,6 +8,8 @@
    compile` computes it) while an open incident keeps, and escalates by, the one it started with; SIGHUP with a broken policy is refused (the log shows the diagnostic
    at file:line:col) and the last good version keeps serving; POST /v1/reload refuses the broken set with a 422
    and the diagnostics, and accepts it once fixed.
+3. Restart: an open incident escalates by the policy version it started with after a SIGKILL and a restart onto
+   changed policies.
 
 Usage: scripts/testing/serve_e2e.py .build/debug/escalate [--alertmanager prometheus-alertmanager]
 """
@@ -342,6 +344,33 @@ def reload_part(checks, args, root, processes):
     print(f"serve e2e: reload: versions {first_version} -> {second_version} (SIGHUP) -> refused twice -> {third_version} (POST /v1/reload)", flush=True)
 
 
+def restart_part(checks, args, root, processes):
+    """An open incident keeps its policy version across a restart onto changed policies (the version is snapshotted
+    in the database at trigger), so it escalates by the rules it started with."""
+    folder = os.path.join(root, "restart")
+    os.makedirs(folder)
+    sink, policy = os.path.join(folder, "sink.jsonl"), os.path.join(folder, "org.yaml")
+    write_policy(policy, sink, timeout="3s", second="oncall")
+    port = free_port()
+    server = start_server(checks, processes, args.binary, folder, "restart-serve", port)
+    status, incident = call(port, "POST", "/v1/incidents", {"policy": "alerts", "title": "restart"})
+    checks.require(status == 201, f"POST /v1/incidents answered {status}: {incident}")
+    server.kill()
+    server.wait()
+    write_policy(policy, sink, timeout="15m", second="backup")
+    start_server(checks, processes, args.binary, folder, "restart-serve", port)
+    escalated = wait_for(lambda: [d for d in lines(sink) if d.get("message", {}).get("incident_id") == incident["id"]
+                                  and d["message"].get("metadata", {}).get("origin") == "layer second"], 15)
+    own = checks.check(escalated and [d["address"] for d in escalated] == ["oncall"],
+                 f"after a restart onto changed policies the open incident did not escalate by its own version (3 s, to oncall) within 15 s: {escalated}")
+    status, detail = call(port, "GET", f"/v1/incidents/{incident['id']}")
+    checks.check(status == 200 and detail["incident"]["version"] == incident["version"],
+                 f"after the restart the incident reports another version: {detail if status == 200 else status}")
+    if own:
+        print(f"serve e2e: restart: incident {incident['id']} escalated on its own version {incident['version']} after a SIGKILL and a policy change",
+              flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
@@ -357,7 +386,7 @@ def main():
     root = tempfile.mkdtemp(prefix="escalate-serve-e2e-")
     checks = Checks()
     began = time.time()
-    for part in (alertmanager_part, reload_part):
+    for part in (alertmanager_part, reload_part, restart_part):
         processes = Processes(root)
         try:
             part(checks, args, root, processes)
