@@ -129,25 +129,31 @@ let servedYAML = """
           - { id: first, notify: [{ contact: alice }], template: page, timeout: 2s }
           - { id: second, notify: [{ contact: bob }], template: page }
     """
-let servedPath = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-bench-served-\(UUID().uuidString).sqlite").path
-defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: servedPath + suffix) } }
-var servedOptions = Executor.Options()
-servedOptions.perContactPerMinute = Int.max
-let served = Executor(
-    store: try SQLiteIncidentStore(path: servedPath), policies: PolicySet([PolicyLoader().load(files: [(path: "bench.yaml", text: servedYAML)]).organisation]),
-    registry: try ChannelRegistry([RecordingChannel.self]), environment: ChannelEnvironment([:]), options: servedOptions)
-RecordingChannel.log = RecordingChannel.Log()
-let loop = Task { await served.run() }
-let servedIncidents = 300
-let servedTime = try await seconds {
-    for index in 0..<servedIncidents {
-        _ = try await served.trigger(organisation: "bench", policy: "outage", title: "served \(index)", fields: [:], dedupKey: nil)
+/// Triggers `count` incidents, `interval` seconds apart (0: back to back), on the served loop; waits for both layers'
+/// deliveries; prints the lag figures.
+func servedRun(_ label: String, count: Int, interval: Double) async throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-bench-served-\(UUID().uuidString).sqlite").path
+    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+    var options = Executor.Options()
+    options.perContactPerMinute = Int.max
+    let served = Executor(
+        store: try SQLiteIncidentStore(path: path), policies: PolicySet([PolicyLoader().load(files: [(path: "bench.yaml", text: servedYAML)]).organisation]),
+        registry: try ChannelRegistry([RecordingChannel.self]), environment: ChannelEnvironment([:]), options: options)
+    RecordingChannel.log = RecordingChannel.Log()
+    let loop = Task { await served.run() }
+    let time = try await seconds {
+        for index in 0..<count {
+            _ = try await served.trigger(organisation: "bench", policy: "outage", title: "served \(index)", fields: [:], dedupKey: nil)
+            if interval > 0 { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) }
+        }
+        while RecordingChannel.log.all.count < 2 * count { try await Task.sleep(nanoseconds: 10_000_000) }
     }
-    while RecordingChannel.log.all.count < 2 * servedIncidents { try await Task.sleep(nanoseconds: 10_000_000) }
+    loop.cancel()
+    let metrics = await served.metrics
+    print(String(format: "served loop (SQLite, wall clock), %@: %d incidents, %d deliveries in %.2f s; dispatch lag p50 %.2f ms, p99 %.2f ms; timers fired %.1f ms late on average; %d loop wake-ups",
+        label, count, RecordingChannel.log.all.count, time, (metrics.lagQuantile(0.5) ?? -1) * 1000, (metrics.lagQuantile(0.99) ?? -1) * 1000,
+        metrics.timerLagSum / Double(max(metrics.timersFired, 1)) * 1000, metrics.wakeups))
 }
-loop.cancel()
-let servedMetrics = await served.metrics
-print(String(format: "served loop (SQLite, wall clock): %d incidents, %d deliveries in %.2f s; dispatch lag p50 %.2f ms, p99 %.2f ms; timers fired %.1f ms late on average; %d loop wake-ups",
-    servedIncidents, RecordingChannel.log.all.count, servedTime, (servedMetrics.lagQuantile(0.5) ?? -1) * 1000, (servedMetrics.lagQuantile(0.99) ?? -1) * 1000,
-    servedMetrics.timerLagSum / Double(max(servedMetrics.timersFired, 1)) * 1000, servedMetrics.wakeups))
+try await servedRun("steady 20 incidents/s", count: 100, interval: 0.05)
+try await servedRun("burst of 300 back to back", count: 300, interval: 0)
 

@@ -258,6 +258,7 @@ extension Executor {
                 try await dispatchDue()
                 wake = try await nextWake(idleSeconds: idleSeconds)
             } catch {
+                if Task.isCancelled || error is CancellationError { break }
                 FileHandle.standardError.write(Data("escalate: executor step failed: \(error)\n".utf8))
                 wake = clock.now().adding(seconds: 1)
             }
