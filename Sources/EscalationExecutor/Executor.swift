@@ -218,6 +218,9 @@ public actor Executor {
     /// An incident's timeline.
     public func timeline(_ id: String) async throws -> [EventLogEntry] { try await store.log(incident: id) }
 
+    /// An incident's tasks.
+    public func tasks(_ id: String) async throws -> [StoredTask] { try await store.tasks(incident: id) }
+
     /// An incident's deliveries.
     public func deliveries(_ id: String?) async throws -> [OutboxItem] { try await store.deliveries(incident: id) }
 
@@ -236,6 +239,7 @@ public actor Executor {
         var add: [StoredTimer] = []
         var remove: [String] = firedTimer.map { [$0.id] } ?? []
         var outbox: [OutboxItem] = []
+        var tasks: [StoredTask] = []
         let deadline = now.adding(seconds: options.sendDeadlineSeconds)
         func queue(_ effect: Effect, key: String, channel: String) {
             let json = (try? encoder.encode(effect)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
@@ -257,6 +261,10 @@ public actor Executor {
             case .undoAction(let id, let channel): queue(effect, key: "\(incident.id)/undo/\(id)", channel: channel)
             case .expireStage(let stage, let channel): queue(effect, key: "\(incident.id)/expire/\(stage)/\(incident.state.sequence)", channel: channel)
             case .createTask(let task):
+                tasks.append(
+                    StoredTask(
+                        incident: incident.id, title: task.title, assignees: task.assignees, description: task.description, origin: task.origin,
+                        createdAt: now))
                 log.append(
                     EventLogEntry(
                         incident: incident.id, at: now, kind: "task",
@@ -266,6 +274,7 @@ public actor Executor {
         }
         var change = StoreChange(incident: incident, log: log, addTimers: add, removeTimers: remove, outbox: outbox)
         change.snapshot = snapshot
+        change.tasks = tasks
         try await store.commit(change)
         metrics.events += 1
         for id in remove { timerHeap.disarm(id) }

@@ -72,9 +72,27 @@ struct DeliveryLine: Encodable {
     }
 }
 
-/// An incident with its timeline and deliveries.
+/// One task a policy created.
+struct TaskLine: Encodable {
+    var title: String
+    var assignees: [String]
+    var description: String?
+    var origin: String
+    var createdAt: String
+
+    init(_ task: StoredTask) {
+        title = task.title
+        assignees = task.assignees
+        description = task.description
+        origin = task.origin
+        createdAt = task.createdAt.description
+    }
+}
+
+/// An incident with its timeline, deliveries and tasks.
 struct IncidentDetail: Encodable {
     var incident: IncidentSummary
     var timeline: [TimelineLine]
     var deliveries: [DeliveryLine]
+    var tasks: [TaskLine]
 }

@@ -44,7 +44,8 @@ public struct EscalationAPI: Sendable {
             let incident = try await owned(request, context)
             let timeline = try await executor.timeline(incident.id).map(TimelineLine.init)
             let deliveries = try await executor.deliveries(incident.id).map(DeliveryLine.init)
-            return JSONResponse.make(.ok, IncidentDetail(incident: IncidentSummary(incident), timeline: timeline, deliveries: deliveries))
+            let tasks = try await executor.tasks(incident.id).map(TaskLine.init)
+            return JSONResponse.make(.ok, IncidentDetail(incident: IncidentSummary(incident), timeline: timeline, deliveries: deliveries, tasks: tasks))
         }
         for action in ["acknowledge", "resolve", "signal", "snooze", "escalate", "update"] {
             router.post("/v1/incidents/:id/\(action)") { request, context in

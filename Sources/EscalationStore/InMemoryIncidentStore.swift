@@ -9,6 +9,7 @@ public actor InMemoryIncidentStore: IncidentStore {
     private var outbox: [String: OutboxItem] = [:]
     private var outboxOrder: [String] = []
     private var snapshots: [String: PolicySnapshot] = [:]
+    private var taskList: [StoredTask] = []
     private var sequence: Int64 = 0
 
     /// An empty store.
@@ -19,6 +20,7 @@ public actor InMemoryIncidentStore: IncidentStore {
         if incidents[change.incident.id] == nil { order.append(change.incident.id) }
         incidents[change.incident.id] = change.incident
         appendLogs(change.log)
+        taskList += change.tasks
         if let snapshot = change.snapshot, snapshots["\(snapshot.organisation)/\(snapshot.version)"] == nil {
             snapshots["\(snapshot.organisation)/\(snapshot.version)"] = snapshot
         }
@@ -29,6 +31,9 @@ public actor InMemoryIncidentStore: IncidentStore {
             outboxOrder.append(item.idempotencyKey)
         }
     }
+
+    /// An incident's tasks.
+    public func tasks(incident: String) async throws -> [StoredTask] { taskList.filter { $0.incident == incident } }
 
     /// A saved policy version.
     public func policySnapshot(organisation: String, version: String) async throws -> PolicySnapshot? { snapshots["\(organisation)/\(version)"] }

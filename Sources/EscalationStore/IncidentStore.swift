@@ -5,6 +5,8 @@ import EscalationCore
 public protocol IncidentStore: Sendable {
     /// Commits one transition atomically.
     func commit(_ change: StoreChange) async throws
+    /// An incident's tasks, oldest first.
+    func tasks(incident: String) async throws -> [StoredTask]
     /// The compiled policy saved for an organisation's version, if any.
     func policySnapshot(organisation: String, version: String) async throws -> PolicySnapshot?
     /// The incident with this id.

@@ -54,6 +54,15 @@ public final class SQLiteIncidentStore: IncidentStore {
                       organisation TEXT NOT NULL, version TEXT NOT NULL, document TEXT NOT NULL, PRIMARY KEY (organisation, version));
                     """)
         }
+        migrator.registerMigration("v3: tasks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE tasks (
+                      sequence INTEGER PRIMARY KEY AUTOINCREMENT, incident TEXT NOT NULL, title TEXT NOT NULL, assignees TEXT NOT NULL,
+                      description TEXT, origin TEXT NOT NULL, created_at INTEGER NOT NULL);
+                    CREATE INDEX tasks_incident ON tasks(incident, sequence);
+                    """)
+        }
         return migrator
     }
 
@@ -107,6 +116,11 @@ public final class SQLiteIncidentStore: IncidentStore {
                     incident.createdAt.seconds, incident.updatedAt.seconds,
                 ])
             try Self.insertLog(change.log, into: db)
+            for task in change.tasks {
+                try db.execute(
+                    sql: "INSERT INTO tasks (incident, title, assignees, description, origin, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [task.incident, task.title, task.assignees.joined(separator: ","), task.description, task.origin, task.createdAt.seconds])
+            }
             if let snapshot = change.snapshot {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO policy_versions (organisation, version, document) VALUES (?, ?, ?)",
@@ -202,6 +216,18 @@ public final class SQLiteIncidentStore: IncidentStore {
                 items.append(item)
             }
             return items
+        }
+    }
+
+    /// An incident's tasks.
+    public func tasks(incident: String) async throws -> [StoredTask] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE incident = ? ORDER BY sequence", arguments: [incident]).map { row in
+                let assignees: String = row["assignees"]
+                return StoredTask(
+                    incident: row["incident"], title: row["title"], assignees: assignees.split(separator: ",").map(String.init),
+                    description: row["description"], origin: row["origin"], createdAt: Instant(seconds: row["created_at"]))
+            }
         }
     }
 

@@ -136,6 +136,8 @@ public struct StoreChange: Sendable {
     public var removeTimers: [String]
     /// Deliveries to queue.
     public var outbox: [OutboxItem]
+    /// Tasks the transition created (checklist items for people).
+    public var tasks: [StoredTask] = []
     /// The compiled policy an incident starts on, saved with its trigger so it runs on it even after a restart.
     public var snapshot: PolicySnapshot?
 
@@ -163,5 +165,31 @@ public struct PolicySnapshot: Sendable, Hashable {
         self.organisation = organisation
         self.version = version
         self.document = document
+    }
+}
+
+/// A task a policy created for people (a checklist item), kept with its incident.
+public struct StoredTask: Codable, Sendable, Hashable {
+    /// Incident id.
+    public var incident: String
+    /// Title.
+    public var title: String
+    /// Assignee contact ids (empty: anyone).
+    public var assignees: [String]
+    /// Details.
+    public var description: String?
+    /// The layer or hook that created it.
+    public var origin: String
+    /// When it was created.
+    public var createdAt: Instant
+
+    /// Creates a task record.
+    public init(incident: String, title: String, assignees: [String], description: String?, origin: String, createdAt: Instant) {
+        self.incident = incident
+        self.title = title
+        self.assignees = assignees
+        self.description = description
+        self.origin = origin
+        self.createdAt = createdAt
     }
 }

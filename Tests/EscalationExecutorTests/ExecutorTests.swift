@@ -169,6 +169,25 @@ struct ExecutorTests {
         #expect(fresh.state.version != version)
     }
 
+    @Test("tasks a policy creates are stored with their incident and survive reopening the database")
+    func tasksStored() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let yaml = Harness.yaml.replacingOccurrences(
+            of: "timeout: 10m", with: "timeout: 10m\n        tasks: [{ title: Check the disk, assignee: { contact: bob } }]")
+        #expect(yaml.contains("tasks:"))
+        let clock = ManualClock(Harness.start)
+        var id = ""
+        do {
+            let executor = try Harness.executor(store: try SQLiteIncidentStore(path: path), clock: clock, yaml: yaml)
+            id = try await executor.trigger(organisation: "acme", policy: nil, title: "x", fields: [:], dedupKey: nil).incident.id
+        }
+        let tasks = try await SQLiteIncidentStore(path: path).tasks(incident: id)
+        #expect(tasks.map(\.title) == ["Check the disk"])
+        #expect(tasks.first?.assignees == ["bob"])
+        #expect(tasks.first?.createdAt == Harness.start)
+    }
+
     @Test("the served loop sleeps until the next timer and is woken by a commit instead of polling")
     func loopWakesOnDemand() async throws {
         RecordingChannel.log = RecordingChannel.Log()

@@ -27,7 +27,7 @@ struct APITests {
           outage:
             name: Outage
             layers:
-              - { id: first, notify: [{ contact: alice }], template: page, timeout: 10m }
+              - { id: first, notify: [{ contact: alice }], template: page, timeout: 10m, tasks: [{ title: Check the disk }] }
         """
 
     static func api() throws -> EscalationAPI {
@@ -195,6 +195,20 @@ struct APITests {
                     #expect($0.status == .forbidden, "\(method) \(uri) with another organisation's token")
                 }
             }
+            // Routes that name an organisation rather than an incident: another organisation's token is 403 there too,
+            // and the list shows only the token's own incidents.
+            let event = #"{"routing_key":"acme","event_action":"trigger","payload":{"summary":"x","source":"s","severity":"critical"}}"#
+            try await client.execute(uri: "/v1/events", method: .post, headers: Self.headers("other-token"), body: ByteBuffer(string: event)) {
+                #expect($0.status == .forbidden, "POST /v1/events naming acme with other's token")
+            }
+            try await client.execute(uri: "/v1/incidents", method: .post, headers: Self.headers("other-token"), body: ByteBuffer(string: #"{"organisation":"acme","title":"x"}"#)) {
+                #expect($0.status == .forbidden, "POST /v1/incidents naming acme with other's token")
+            }
+            try await client.execute(uri: "/v1/incidents", method: .get, headers: Self.headers("other-token")) { response in
+                #expect(response.status == .ok)
+                let listed = (Self.json(response)["incidents"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                #expect(!listed.contains(id), "GET /v1/incidents with other's token lists acme's incident")
+            }
             try await client.execute(uri: "/v1/incidents/\(id)", method: .get, headers: Self.headers("acme-token")) { #expect($0.status == .ok) }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(String(buffer: response.body).contains("escalate_open_incidents"))
@@ -227,7 +241,8 @@ struct APITests {
             _ = try await call(.post, "/v1/integrations/alertmanager", "/v1/integrations/alertmanager", hook)
             let id = try await call(.post, "/v1/incidents", "/v1/incidents", #"{"title":"x"}"#)["id"] as? String ?? ""
             _ = try await call(.get, "/v1/incidents", "/v1/incidents")
-            _ = try await call(.get, "/v1/incidents/\(id)", "/v1/incidents/{id}")
+            let detail = try await call(.get, "/v1/incidents/\(id)", "/v1/incidents/{id}")
+            #expect((detail["tasks"] as? [[String: Any]])?.first?["title"] as? String == "Check the disk")
             let actions: [(String, String)] = [
                 ("update", #"{"fields":{"note":"db1"}}"#), ("signal", #"{"name":"customer-called"}"#), ("snooze", #"{"minutes":5}"#),
                 ("escalate", "{}"), ("acknowledge", #"{"by":"alice"}"#), ("resolve", #"{"by":"alice"}"#),
