@@ -57,14 +57,12 @@ final class RecordingServer: @unchecked Sendable {
     /// `http://127.0.0.1:PORT`.
     var url: String { "http://127.0.0.1:\(port)" }
 
-    private let process: Process
-    private let input: Pipe
+    private let helper: PythonHelper
     private let recordFile: URL
 
-    private init(port: Int, process: Process, input: Pipe, recordFile: URL) {
-        self.port = port
-        self.process = process
-        self.input = input
+    private init(helper: PythonHelper, recordFile: URL) {
+        self.port = helper.port
+        self.helper = helper
         self.recordFile = recordFile
     }
 
@@ -72,41 +70,14 @@ final class RecordingServer: @unchecked Sendable {
 
     /// Starts a server answering `status` with `body` after `delay` seconds, unless a rule says otherwise.
     static func start(status: Int = 200, body: String = "", delay: Double = 0, rules: [Rule] = []) async throws -> RecordingServer {
-        let script = try repositoryRoot().appendingPathComponent("scripts/testing/recording_http_server.py")
         let recordFile = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-http-\(UUID().uuidString).jsonl")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", script.path, recordFile.path, "--status", "\(status)", "--body", body, "--delay", "\(delay)"]
+        var arguments = [recordFile.path, "--status", "\(status)", "--body", body, "--delay", "\(delay)"]
         for rule in rules {
             arguments += ["--rule", String(decoding: try JSONEncoder().encode(rule), as: UTF8.self)]
         }
-        process.arguments = arguments
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let line = await firstLine(of: output.fileHandleForReading)
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            process.terminate()
-            throw ServerError("the recording HTTP server did not start (is python3 installed?)")
-        }
-        return RecordingServer(port: port, process: process, input: input, recordFile: recordFile)
-    }
-
-    /// The first line a pipe delivers, read on a thread outside the test's cooperative pool.
-    private static func firstLine(of handle: FileHandle) async -> Data {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var line = Data()
-                while true {
-                    let byte = handle.readData(ofLength: 1)
-                    if byte.isEmpty || byte == Data("\n".utf8) { break }
-                    line.append(byte)
-                }
-                continuation.resume(returning: line)
-            }
-        }
+        let helper = try await PythonHelper.start(
+            script: "recording_http_server.py", arguments: arguments, failure: "the recording HTTP server did not start (is python3 installed?)")
+        return RecordingServer(helper: helper, recordFile: recordFile)
     }
 
     /// A port nothing listens on: a server's, after it stopped.
@@ -128,34 +99,12 @@ final class RecordingServer: @unchecked Sendable {
             if try requests().count >= count { return }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw ServerError("expected \(count) requests, got \(try requests().count)")
+        throw PythonHelper.HelperError("expected \(count) requests, got \(try requests().count)")
     }
 
     /// Stops the server and removes its record.
     func stop() {
-        guard process.isRunning else { return }
-        // Closing standard input stops the server; SIGTERM too. Polled rather than waitUntilExit(), which
-        // runs a run loop and must not block the test's cooperative threads for long.
-        try? input.fileHandleForWriting.close()
-        process.terminate()
-        for _ in 0..<500 where process.isRunning { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        helper.stop()
         try? FileManager.default.removeItem(at: recordFile)
-    }
-
-    /// The folder with Package.swift, found upwards from this file.
-    static func repositoryRoot(from file: String = #filePath) throws -> URL {
-        var folder = URL(fileURLWithPath: file).deletingLastPathComponent()
-        while folder.path != "/" {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) { return folder }
-            folder = folder.deletingLastPathComponent()
-        }
-        throw ServerError("no Package.swift above \(file)")
-    }
-
-    /// The server could not be started or did not see what was expected.
-    struct ServerError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
     }
 }

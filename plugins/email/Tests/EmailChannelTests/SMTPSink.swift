@@ -45,15 +45,13 @@ final class SMTPSink: @unchecked Sendable {
     /// With `tls: true`: the self-signed certificate to trust (CA file).
     let certificate: String?
 
-    private let process: Process
-    private let input: Pipe
+    private let helper: PythonHelper
     private let folder: URL
 
-    private init(port: Int, certificate: String?, process: Process, input: Pipe, folder: URL) {
-        self.port = port
+    private init(helper: PythonHelper, certificate: String?, folder: URL) {
+        self.port = helper.port
         self.certificate = certificate
-        self.process = process
-        self.input = input
+        self.helper = helper
         self.folder = folder
     }
 
@@ -64,45 +62,19 @@ final class SMTPSink: @unchecked Sendable {
     static func start(
         tls: Bool = false, login: String? = nil, loginWithoutTLS: Bool = false, refuse: [String: Int] = [:], dataDelay: Double = 0
     ) async throws -> SMTPSink {
-        let root = try repositoryRoot()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var arguments = ["python3", root.appendingPathComponent("scripts/testing/smtp_sink.py").path, folder.appendingPathComponent("mail.jsonl").path]
+        var arguments = [folder.appendingPathComponent("mail.jsonl").path]
         if tls { arguments += ["--tls-dir", folder.path] }
         if let login { arguments += ["--auth", login] }
         if loginWithoutTLS { arguments.append("--auth-without-tls") }
         for (address, code) in refuse.sorted(by: { $0.key < $1.key }) { arguments += ["--refuse", "\(address)=\(code)"] }
         if dataDelay > 0 { arguments += ["--data-delay", "\(dataDelay)"] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let line = await firstLine(of: output.fileHandleForReading)
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            process.terminate()
-            throw SinkError("the SMTP sink did not start (are python3 and aiosmtpd installed? scripts/test.sh installs aiosmtpd)")
-        }
+        let helper = try await PythonHelper.start(
+            script: "smtp_sink.py", arguments: arguments,
+            failure: "the SMTP sink did not start (are python3 and aiosmtpd installed? scripts/test.sh installs aiosmtpd)")
         let certificate = tls ? folder.appendingPathComponent("cert.pem").path : nil
-        return SMTPSink(port: port, certificate: certificate, process: process, input: input, folder: folder)
-    }
-
-    /// The first line a pipe delivers, read on a thread outside the test's cooperative pool.
-    private static func firstLine(of handle: FileHandle) async -> Data {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var line = Data()
-                while true {
-                    let byte = handle.readData(ofLength: 1)
-                    if byte.isEmpty || byte == Data("\n".utf8) { break }
-                    line.append(byte)
-                }
-                continuation.resume(returning: line)
-            }
-        }
+        return SMTPSink(helper: helper, certificate: certificate, folder: folder)
     }
 
     /// The messages received so far, in order.
@@ -113,29 +85,7 @@ final class SMTPSink: @unchecked Sendable {
 
     /// Stops the sink and removes its files.
     func stop() {
-        guard process.isRunning else { return }
-        // Closing standard input stops the server; SIGTERM too. Polled rather than waitUntilExit(), which
-        // runs a run loop and must not block the test's cooperative threads for long.
-        try? input.fileHandleForWriting.close()
-        process.terminate()
-        for _ in 0..<500 where process.isRunning { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        helper.stop()
         try? FileManager.default.removeItem(at: folder)
-    }
-
-    /// The folder with Package.swift, found upwards from this file.
-    static func repositoryRoot(from file: String = #filePath) throws -> URL {
-        var folder = URL(fileURLWithPath: file).deletingLastPathComponent()
-        while folder.path != "/" {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) { return folder }
-            folder = folder.deletingLastPathComponent()
-        }
-        throw SinkError("no Package.swift above \(file)")
-    }
-
-    /// The sink could not be started.
-    struct SinkError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
     }
 }
