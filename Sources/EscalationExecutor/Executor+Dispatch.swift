@@ -31,14 +31,19 @@ extension Executor {
         try await handle(incident: item.incident, event: .deliveryFailed(key: notification.notificationKey, channel: notification.channel))
     }
 
-    /// Delivers every due outbox item once (concurrently); returns how many were attempted.
+    /// Delivers every due outbox item once (concurrently); returns how many were attempted. With `wait` false (the
+    /// served loop) it returns once the deliveries are started, and each records its own result when it ends, so a
+    /// slow plugin holds up neither timers nor other deliveries; at most `maxInFlight` run at once.
     @discardableResult
-    public func dispatchDue(limit: Int = 50) async throws -> Int {
+    public func dispatchDue(limit: Int = 50, wait: Bool = true) async throws -> Int {
         let now = clock.now()
-        let items = try await store.claimDeliveries(now: now, limit: limit)
+        let room = wait ? limit : min(limit, options.maxInFlight - inFlight)
+        guard room > 0 else { return 0 }
+        let items = try await store.claimDeliveries(now: now, limit: room)
         var work: [(OutboxItem, Effect, (any NotificationChannel)?, String?)] = []
         for var item in items {
             guard let effect = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)) else {
+                dueSince[item.idempotencyKey] = nil
                 item.status = .failed
                 item.detail = "the queued effect cannot be read"
                 try await store.updateDelivery(item)
@@ -67,28 +72,54 @@ extension Executor {
             if case .undoAction(let action, _) = effect { receipts[item.idempotencyKey] = try await receipt(incident: item.incident, action: action) }
         }
         let found = receipts
-        let results = await withTaskGroup(of: (String, DeliveryResult).self) { group in
-            for (item, effect, plugin, setupError) in work {
-                let timeout = deliveryTimeout(organisation: item.organisation, channel: item.channel, plugin: plugin)
-                group.addTask {
-                    guard let plugin else {
-                        return (item.idempotencyKey, .failed(DeliveryFailure(retryable: false, reason: setupError ?? "no plugin")))
-                    }
-                    let result = await Self.withTimeout(timeout) {
-                        await Self.perform(effect, item: item, plugin: plugin, receipt: found[item.idempotencyKey])
-                    }
-                    return (item.idempotencyKey, result ?? .failed(DeliveryFailure(retryable: true, reason: "the \(item.channel) channel took longer than \(Self.describe(seconds: timeout)); abandoned, will retry")))
+        let deliveries = work.map { item, effect, plugin, setupError in
+            let timeout = deliveryTimeout(organisation: item.organisation, channel: item.channel, plugin: plugin)
+            return (item, { @Sendable () async -> DeliveryResult in
+                guard let plugin else { return .failed(DeliveryFailure(retryable: false, reason: setupError ?? "no plugin")) }
+                let result = await Self.withTimeout(timeout) {
+                    await Self.perform(effect, item: item, plugin: plugin, receipt: found[item.idempotencyKey])
                 }
+                return result
+                    ?? .failed(
+                        DeliveryFailure(
+                            retryable: true, reason: "the \(item.channel) channel took longer than \(Self.describe(seconds: timeout)); abandoned, will retry"))
+            })
+        }
+        guard wait else {
+            inFlight += deliveries.count
+            for (item, deliver) in deliveries {
+                Task {
+                    let result = await deliver()
+                    await self.finish(result, for: item)
+                }
+            }
+            return deliveries.count
+        }
+        let results = await withTaskGroup(of: (String, DeliveryResult).self) { group in
+            for (item, deliver) in deliveries {
+                group.addTask { (item.idempotencyKey, await deliver()) }
             }
             var collected: [String: DeliveryResult] = [:]
             for await (key, result) in group { collected[key] = result }
             return collected
         }
-        for (item, _, _, _) in work {
+        for (item, _) in deliveries {
             guard let result = results[item.idempotencyKey] else { continue }
             try await record(result, for: item)
         }
-        return work.count
+        return deliveries.count
+    }
+
+    /// Records the result of a delivery the served loop started, and wakes the loop for what it queued.
+    func finish(_ result: DeliveryResult, for item: OutboxItem) async {
+        inFlight -= 1
+        do {
+            try await record(result, for: item)
+        } catch {
+            // The item stays `sending`; the next start reports it as interrupted (not resent blindly).
+            FileHandle.standardError.write(Data("escalate: recording delivery \(item.idempotencyKey) failed: \(error)\n".utf8))
+        }
+        wakeup.signal()
     }
 
     static func describe(seconds: Double) -> String {
@@ -98,7 +129,7 @@ extension Executor {
     /// How long one delivery on a channel may take: the channel's `timeout:` in the policy, else the plugin's own
     /// default, else the executor's.
     func deliveryTimeout(organisation: String, channel: String, plugin: (any NotificationChannel)?) -> Double {
-        if let configured = policies.entries[organisation]?.organisation.channel(channel)?.timeout?.value.seconds { return Double(configured) }
+        if let configured = channelConfig(organisation: organisation, id: channel)?.timeout?.value.seconds { return Double(configured) }
         return plugin?.deliveryTimeout ?? options.deliveryTimeout
     }
 
@@ -167,12 +198,19 @@ extension Executor {
         return nil
     }
 
+    /// A channel's declaration: from the running policies, else from the newest replaced set that has it (an open
+    /// incident on an older version may still use a channel a reload removed).
+    func channelConfig(organisation: String, id: String) -> ChannelConfig? {
+        if let config = policies.entries[organisation]?.organisation.channel(id) { return config }
+        return retiredOrganisations[organisation]?.lazy.compactMap { $0.channel(id) }.first
+    }
+
     /// The plugin instance for a channel of an organisation (cached).
     func channel(organisation: String, id: String) throws(ChannelSetupError) -> any NotificationChannel {
         let key = "\(organisation)/\(id)"
         if let cached = channelCache[key] { return cached }
-        guard let entry = policies.entries[organisation], let config = entry.organisation.channel(id) else {
-            throw ChannelSetupError("channel '\(id)' is not declared in '\(organisation)'")
+        guard let config = channelConfig(organisation: organisation, id: id) else {
+            throw ChannelSetupError("channel '\(id)' is not declared in '\(organisation)' (not in the running policies, nor in one an earlier reload replaced)")
         }
         guard let plugin = registry.plugin(config.plugin.value) else {
             throw ChannelSetupError("channel '\(id)' uses the plugin '\(config.plugin.value)', which is not installed (installed: \(registry.ids.joined(separator: ", ")))")
@@ -235,27 +273,32 @@ extension Executor {
         }
     }
 
-    /// Runs `work`, returning nil if it takes longer than `seconds` (the work is abandoned, not awaited).
+    /// Runs `work`, returning nil if it takes longer than `seconds`; the work is then cancelled (a plugin that
+    /// honours cancellation stops) and not awaited.
     static func withTimeout(_ seconds: Double, _ work: @escaping @Sendable () async -> DeliveryResult) async -> DeliveryResult? {
         let race = TimeoutRace()
         return await withCheckedContinuation { continuation in
             race.set(continuation)
-            Task { race.finish(await work()) }
+            let running = Task { race.finish(await work()) }
             Task {
                 try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-                race.finish(nil)
+                if race.finish(nil) { running.cancel() }
             }
         }
     }
 
     /// Runs the executor until cancelled: fires due timers and delivers due outbox items, then sleeps until the
     /// next timer or delivery is due, or until a commit wakes it (never longer than `idleSeconds`).
+    /// Only one loop runs per executor; a second call returns at once.
     public func run(idleSeconds: Int = 30) async {
+        guard !running else { return }
+        running = true
+        defer { running = false }
         while !Task.isCancelled {
             var wake: Instant
             do {
                 try await fireDueTimers()
-                try await dispatchDue()
+                try await dispatchDue(wait: false)
                 wake = try await nextWake(idleSeconds: idleSeconds)
             } catch {
                 if Task.isCancelled || error is CancellationError { break }
@@ -270,7 +313,9 @@ extension Executor {
     /// When the loop must next run: the earliest timer or pending delivery, else after `idleSeconds`.
     func nextWake(idleSeconds: Int) async throws -> Instant {
         let idle = clock.now().adding(seconds: idleSeconds)
-        let candidates = [try await nextTimer(), try await store.nextDeliveryDue(), idle]
+        // With every delivery slot taken, a finishing delivery wakes the loop; due items wait for it.
+        let delivery = inFlight < options.maxInFlight ? try await store.nextDeliveryDue() : nil
+        let candidates = [try await nextTimer(), delivery, idle]
         return candidates.compactMap { $0 }.min() ?? idle
     }
 
@@ -287,11 +332,14 @@ final class TimeoutRace: @unchecked Sendable {
 
     func set(_ continuation: CheckedContinuation<DeliveryResult?, Never>) { lock.withLock { self.continuation = continuation } }
 
-    func finish(_ result: DeliveryResult?) {
+    /// Resumes with `result` unless already resumed; returns whether this call won.
+    @discardableResult
+    func finish(_ result: DeliveryResult?) -> Bool {
         let pending: CheckedContinuation<DeliveryResult?, Never>? = lock.withLock {
             defer { continuation = nil }
             return continuation
         }
         pending?.resume(returning: result)
+        return pending != nil
     }
 }

@@ -23,6 +23,8 @@ public actor Executor {
         public var perContactPerMinute: Int = 10
         /// Base URL for links in messages.
         public var baseURL: String?
+        /// Deliveries the served loop runs at once.
+        public var maxInFlight: Int = 100
         /// Default options.
         public init() {}
     }
@@ -47,6 +49,15 @@ public actor Executor {
     var dueSince: [String: Double] = [:]
     /// Policy versions known to be saved in the store.
     var snapshotted: Set<String> = []
+    /// Keys held by `exclusively`, and who waits for them.
+    var busy: Set<String> = []
+    var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+    /// Organisation models replaced by reloads, newest first (for channels an open incident's version still uses).
+    var retiredOrganisations: [String: [Organisation]] = [:]
+    /// Whether `run()` is running (it may run once).
+    var running = false
+    /// Deliveries the served loop started and whose results are not recorded yet.
+    var inFlight = 0
     /// Counters for `/metrics`.
     public internal(set) var metrics = ExecutorMetrics()
 
@@ -69,6 +80,7 @@ public actor Executor {
     public func reload(_ set: PolicySet) {
         for entry in policies.entries.values {
             for policy in entry.graph.policies { retired["\(entry.graph.organisation)/\(policy.version)"] = entry.graph }
+            retiredOrganisations[entry.graph.organisation, default: []].insert(entry.organisation, at: 0)
         }
         policies = set
         channelCache.removeAll()
@@ -76,9 +88,11 @@ public actor Executor {
 
     /// Loads, lints and compiles the policies at `paths` and runs them; on any error nothing changes and the
     /// diagnostics (file:line:col) come back. Open incidents keep the version they started with.
-    public func reload(paths: [String]) -> String? {
+    /// Files are read and compiled off the actor, so incidents keep moving meanwhile.
+    public nonisolated func reload(paths: [String]) async -> String? {
         do {
-            reload(try PolicySet.load(paths: paths, channels: registry))
+            let set = try PolicySet.load(paths: paths, channels: registry)
+            await reload(set)
             return nil
         } catch {
             return "\(error)"
@@ -96,14 +110,18 @@ public actor Executor {
         }
         let key = "\(organisation)/\(version)"
         if let earlier = retired[key] { return (earlier, nil) }
-        if let snapshot = try await store.policySnapshot(organisation: organisation, version: version),
-            let saved = try? JSONDecoder().decode(RuleGraph.self, from: Data(snapshot.document.utf8))
-        {
-            retired[key] = saved
-            return (saved, nil)
+        var missing = "no snapshot"
+        if let snapshot = try await store.policySnapshot(organisation: organisation, version: version) {
+            do {
+                let saved = try JSONDecoder().decode(RuleGraph.self, from: Data(snapshot.document.utf8))
+                retired[key] = saved
+                return (saved, nil)
+            } catch {
+                missing = "its snapshot cannot be read: \(error)"
+            }
         }
         guard let current = policies.entries[organisation]?.graph else { return nil }
-        return (current, "policy version \(version) is no longer available (no snapshot); continuing on the running policies")
+        return (current, "policy version \(version) is no longer available (\(missing)); continuing on the running policies")
     }
 
     /// The snapshot to save with a trigger, unless this version was saved already.
@@ -133,6 +151,16 @@ public actor Executor {
 
     /// Opens an incident (or returns the open one with the same dedup key).
     public func trigger(
+        organisation: String, policy: String?, title: String?, fields: [String: String], dedupKey: String?
+    ) async throws -> Triggered {
+        // Two triggers with one dedup key must not both open an incident.
+        guard let dedupKey else { return try await openIncident(organisation: organisation, policy: policy, title: title, fields: fields, dedupKey: nil) }
+        return try await exclusively("dedup/\(organisation)/\(dedupKey)") {
+            try await openIncident(organisation: organisation, policy: policy, title: title, fields: fields, dedupKey: dedupKey)
+        }
+    }
+
+    func openIncident(
         organisation: String, policy: String?, title: String?, fields: [String: String], dedupKey: String?
     ) async throws -> Triggered {
         guard let entry = policies.entries[organisation] else {
@@ -189,22 +217,42 @@ public actor Executor {
     }
 
     /// Applies an event; a fired timer is removed from the store in the same transaction as its transition.
+    /// One event at a time per incident: the read, the engine step and the commit are not interleaved with another
+    /// event for the same incident (an acknowledge racing a timer would otherwise overwrite one another).
     func handle(incident id: String, event: EngineEvent, firedTimer: StoredTimer?) async throws -> StoredIncident {
-        guard var incident = try await store.incident(id: id) else { throw ExecutorError(.notFound, "no incident '\(id)'") }
-        guard let (graph, note) = try await graph(organisation: incident.organisation, version: incident.state.version) else {
-            throw ExecutorError(.notFound, "the organisation '\(incident.organisation)' of incident '\(id)' is no longer served")
-        }
-        let now = clock.now()
-        if let note { try await store.append([EventLogEntry(incident: id, at: now, kind: "effect", text: note)]) }
-        let transition = engine(for: graph).handle(event, state: incident.state, now: now)
-        guard let state = transition.state else {
-            if let firedTimer { try await store.removeTimer(id: firedTimer.id) }
+        try await exclusively("incident/\(id)") {
+            guard var incident = try await store.incident(id: id) else { throw ExecutorError(.notFound, "no incident '\(id)'") }
+            guard let (graph, note) = try await graph(organisation: incident.organisation, version: incident.state.version) else {
+                throw ExecutorError(.notFound, "the organisation '\(incident.organisation)' of incident '\(id)' is no longer served")
+            }
+            let now = clock.now()
+            let transition = engine(for: graph).handle(event, state: incident.state, now: now)
+            guard let state = transition.state else {
+                if let firedTimer { try await store.removeTimer(id: firedTimer.id) }
+                return incident
+            }
+            incident.state = state
+            incident.updatedAt = now
+            let notes = note.map { [EventLogEntry(incident: id, at: now, kind: "effect", text: $0)] } ?? []
+            try await commit(incident: incident, event: event, effects: transition.effects, now: now, firedTimer: firedTimer, notes: notes)
             return incident
         }
-        incident.state = state
-        incident.updatedAt = now
-        try await commit(incident: incident, event: event, effects: transition.effects, now: now, firedTimer: firedTimer)
-        return incident
+    }
+
+    /// Runs `body` while no other call holds `key` (callers wait their turn, in order).
+    func exclusively<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T {
+        while busy.contains(key) {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in waiting[key, default: []].append(continuation) }
+        }
+        busy.insert(key)
+        defer {
+            busy.remove(key)
+            if var queue = waiting[key], !queue.isEmpty {
+                queue.removeFirst().resume()
+                waiting[key] = queue.isEmpty ? nil : queue
+            }
+        }
+        return try await body()
     }
 
     /// The incident with this id.
@@ -227,7 +275,8 @@ public actor Executor {
     // MARK: - Commit
 
     func commit(
-        incident: StoredIncident, event: EngineEvent, effects: [Effect], now: Instant, firedTimer: StoredTimer? = nil, snapshot: PolicySnapshot? = nil
+        incident: StoredIncident, event: EngineEvent, effects: [Effect], now: Instant, firedTimer: StoredTimer? = nil, snapshot: PolicySnapshot? = nil,
+        notes: [EventLogEntry] = []
     ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -235,7 +284,7 @@ public actor Executor {
             EventLogEntry(
                 incident: incident.id, at: now, kind: "event", text: Self.describe(event),
                 payload: (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) })
-        ]
+        ] + notes
         var add: [StoredTimer] = []
         var remove: [String] = firedTimer.map { [$0.id] } ?? []
         var outbox: [OutboxItem] = []
@@ -319,15 +368,23 @@ public actor Executor {
         try await armTimers()
         let now = clock.now()
         var fired = 0
+        var failed: [StoredTimer] = []
         while let timer = timerHeap.popDue(at: now) {
-            if let incident = try await store.incident(id: timer.incident), incident.state.timers.contains(where: { $0.id == timer.id }) {
-                metrics.observeTimerLag(max(0, clock.preciseNow() - Double(timer.at.seconds)))
-                try await handle(incident: timer.incident, event: .timerFired(id: timer.id), firedTimer: timer)
-                fired += 1
-            } else {
-                try await store.removeTimer(id: timer.id)
+            do {
+                if let incident = try await store.incident(id: timer.incident), incident.state.timers.contains(where: { $0.id == timer.id }) {
+                    metrics.observeTimerLag(max(0, clock.preciseNow() - Double(timer.at.seconds)))
+                    try await handle(incident: timer.incident, event: .timerFired(id: timer.id), firedTimer: timer)
+                    fired += 1
+                } else {
+                    try await store.removeTimer(id: timer.id)
+                }
+            } catch {
+                // It is still in the store; try again shortly rather than forget it until a restart.
+                FileHandle.standardError.write(Data("escalate: timer \(timer.id) of incident \(timer.incident) failed: \(error); retrying in 5s\n".utf8))
+                failed.append(StoredTimer(id: timer.id, incident: timer.incident, at: now.adding(seconds: 5)))
             }
         }
+        for timer in failed { timerHeap.arm(timer) }
         return fired
     }
 

@@ -38,8 +38,16 @@ struct TimerHeap: Sendable {
     /// Whether a timer with this id is armed.
     func contains(_ id: String) -> Bool { live[id] != nil }
 
-    /// Disarms a timer by id; unknown ids are ignored.
-    mutating func disarm(_ id: String) { live[id] = nil }
+    /// Disarms a timer by id; unknown ids are ignored. Stale entries are dropped when they outnumber live ones.
+    mutating func disarm(_ id: String) {
+        live[id] = nil
+        if heap.count > 64, heap.count > 2 * live.count { compact() }
+    }
+
+    private mutating func compact() {
+        heap.removeAll { live[$0.timer.id] != $0.sequence }
+        heap.sort { $0.precedes($1) }  // a sorted array is a valid heap
+    }
 
     /// The earliest armed timer.
     mutating func peek() -> StoredTimer? {

@@ -191,7 +191,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// All timers.
     public func timers() async throws -> [StoredTimer] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM timers ORDER BY at, id").map {
+            try Row.fetchAll(db, sql: "SELECT * FROM timers ORDER BY at, rowid").map {
                 StoredTimer(id: $0["id"], incident: $0["incident"], at: Instant(seconds: $0["at"]))
             }
         }

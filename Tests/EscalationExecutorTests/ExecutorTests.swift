@@ -197,6 +197,7 @@ struct ExecutorTests {
             environment: ChannelEnvironment([:]), clock: SystemClock())
         let loop = Task { await executor.run() }
         defer { loop.cancel() }
+        for _ in 0..<100 where await executor.metrics.wakeups == 0 { try await Task.sleep(nanoseconds: 50_000_000) }
         try await Task.sleep(nanoseconds: 300_000_000)
         let idleWakeups = await executor.metrics.wakeups
         #expect(idleWakeups == 1)  // one pass at start, then asleep: nothing is due
@@ -259,6 +260,38 @@ struct DeliveryTimeoutTests {
         let abandoned = try await Self.run(channelTimeout: "1s")
         #expect(abandoned.status == .pending)
         #expect(abandoned.detail?.contains("took longer than 1s") == true, "\(abandoned.detail ?? "")")
+    }
+}
+
+@Suite("Served loop and slow plugins", .serialized)
+struct SlowPluginLoopTests {
+    @Test("a slow delivery holds up neither the ladder's timers nor other deliveries in the served loop")
+    func slowPluginDoesNotBlock() async throws {
+        RecordingChannel.log = RecordingChannel.Log()
+        SlowChannel.seconds = 4
+        defer { SlowChannel.seconds = 5 }
+        let yaml = Harness.yaml.replacingOccurrences(of: "sms: { plugin: recording }", with: "sms: { plugin: slow, timeout: 30s }")
+            .replacingOccurrences(of: "timeout: 10m", with: "timeout: 1s")
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet([Harness.organisation(yaml)]),
+            registry: try ChannelRegistry([RecordingChannel.self, SlowChannel.self]), environment: ChannelEnvironment([:]), clock: SystemClock())
+        let loop = Task { await executor.run() }
+        defer { loop.cancel() }
+        let id = try await executor.trigger(organisation: "acme", policy: nil, title: "x", fields: [:], dedupKey: nil).incident.id
+        var addresses: [String?] = []
+        for _ in 0..<30 where addresses.isEmpty {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            addresses = RecordingChannel.log.all.map(\.address)
+        }
+        // Bob was paged by the second layer while alice's SMS (4 s) is still being sent.
+        #expect(addresses == ["bob@example.org"])
+        let sms = try await executor.deliveries(id).first
+        #expect(sms?.channel == "sms" && sms?.status == .sending)
+        // A second loop on the same executor returns at once instead of racing the first.
+        let second = Task { await executor.run() }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        #expect(second.isCancelled == false)
+        await second.value
     }
 }
 

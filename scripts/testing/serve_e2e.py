@@ -301,7 +301,7 @@ def reload_part(checks, args, root, processes):
     new = wait_for(lambda: (lambda incident: incident if incident["version"] != first_version else None)(trigger()), 10, 0.3)
     checks.require(new is not None, f"no new incident took the new version within 10 s of SIGHUP (see {log})")
     checks.check(new["version"] == second_version, f"after SIGHUP a new incident has version {new['version']}, expected {second_version}")
-    checks.check("policies reloaded (SIGHUP)" in read(log), f"the server log does not say the SIGHUP reload happened (see {log})")
+    checks.check(wait_for(lambda: "policies reloaded (SIGHUP)" in read(log), 5), f"the server log does not say the SIGHUP reload happened (see {log})")
     status, detail = call(port, "GET", f"/v1/incidents/{old['id']}")
     checks.check(status == 200 and detail["incident"]["version"] == first_version,
                  f"after the reload the first incident reports version {detail.get('incident', {}).get('version') if status == 200 else status}, not its own {first_version}")
@@ -386,6 +386,8 @@ def main():
     root = tempfile.mkdtemp(prefix="escalate-serve-e2e-")
     checks = Checks()
     began = time.time()
+    # Stopped from outside (CI timeout, ^C): still stop the servers, so no port stays taken.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("serve e2e: stopped by SIGTERM"))
     for part in (alertmanager_part, reload_part, restart_part):
         processes = Processes(root)
         try:
