@@ -16,6 +16,7 @@ enum ExecOutcome {
         let name = "'\(command)'"
         if outcome.timedOut {
             let how = outcome.killed ? "stopped with SIGTERM, then SIGKILL" : "stopped with SIGTERM"
+            if outcome.cancelled { return failed(true, "\(name) was given up on before it finished (the delivery was cancelled); \(how)") }
             return failed(true, "\(name) did not finish within \(seconds(timeout)); \(how)")
         }
         let parsed = parse(outcome.stdout)

@@ -28,6 +28,8 @@ struct ProcessRunner: Sendable {
         var timedOut: Bool
         /// Whether it also had to be sent SIGKILL.
         var killed: Bool
+        /// Whether it was stopped because the delivery was cancelled rather than at its deadline.
+        var cancelled = false
         /// Standard output (at most `outputLimit` bytes).
         var stdout: Data
         /// Standard error (at most `outputLimit` bytes).
@@ -61,16 +63,33 @@ struct ProcessRunner: Sendable {
 
     /// Runs the command with `input` on its standard input on a thread of its own (not the concurrency pool, nor
     /// Dispatch's, which on Linux is as wide as the machine has cores); the calling task is suspended, not blocked.
+    /// Cancelling the task stops the command as its deadline would (SIGTERM, then SIGKILL), so an abandoned delivery
+    /// does not keep running beside its retry.
     func run(input: Data) async -> Result<Outcome, SpawnError> {
-        await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: runBlocking(input: input)) }
-            thread.name = "escalate-exec"
-            thread.start()
+        let stop = StopFlag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let thread = Thread { continuation.resume(returning: runBlocking(input: input, stop: stop)) }
+                thread.name = "escalate-exec"
+                thread.start()
+            }
+        } onCancel: {
+            stop.set()
         }
     }
 
+    /// Set from another thread to stop a run early.
+    final class StopFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        /// Asks the run to stop.
+        func set() { lock.withLock { value = true } }
+        /// Whether it was asked to.
+        var isSet: Bool { lock.withLock { value } }
+    }
+
     /// Runs the command on the current thread.
-    func runBlocking(input: Data) -> Result<Outcome, SpawnError> {
+    func runBlocking(input: Data, stop: StopFlag = StopFlag()) -> Result<Outcome, SpawnError> {
         guard let stdin = Self.socketPair(), let stdout = Self.socketPair(), let stderr = Self.socketPair() else {
             return .failure(SpawnError(code: errno))
         }
@@ -95,6 +114,7 @@ struct ProcessRunner: Sendable {
         var exitedAt: UInt64 = 0
         var termSentAt: UInt64?
         var killed = false
+        var cancelled = false
         let deadline = started + UInt64(max(0, timeout) * 1e9)
         let grace = UInt64(killGrace * 1e9)
 
@@ -105,9 +125,10 @@ struct ProcessRunner: Sendable {
         while true {
             let now = DispatchTime.now().uptimeNanoseconds
             if termination == nil {
-                if termSentAt == nil, now >= deadline {
+                if termSentAt == nil, now >= deadline || stop.isSet {
                     Self.signal(pid, SIGTERM)
                     termSentAt = now
+                    cancelled = now < deadline
                 } else if let sent = termSentAt, !killed, now >= sent + grace {
                     Self.signal(pid, SIGKILL)
                     killed = true
@@ -150,7 +171,7 @@ struct ProcessRunner: Sendable {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return .success(
             Outcome(
-                termination: termination ?? .unknown, timedOut: termSentAt != nil, killed: killed, stdout: outputs[0].data,
+                termination: termination ?? .unknown, timedOut: termSentAt != nil, killed: killed, cancelled: cancelled, stdout: outputs[0].data,
                 stderr: outputs[1].data, seconds: seconds))
     }
 

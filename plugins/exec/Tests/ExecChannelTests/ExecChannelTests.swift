@@ -154,6 +154,25 @@ struct ExecChannelTests {
         #expect(terminated >= 0.9 && terminated < 4, "SIGTERM came after \(terminated)s")
     }
 
+    @Test("a delivery whose task is cancelled (the executor gave up on it) stops its command instead of leaving it running")
+    func cancelled() async throws {
+        let folder = try Self.folder()
+        let channel = try Self.channel(
+            """
+            \(Self.stamp("started", in: folder))
+            trap "\(Self.stamp("terminated", in: folder)); exit 143" TERM
+            sleep 30 &
+            wait
+            """, timeout: 30)
+        let delivery = Task { await channel.deliver(Self.message, to: nil) }
+        for _ in 0..<100 where Self.readStamp("started", in: folder) == nil { try await Task.sleep(nanoseconds: 50_000_000) }
+        delivery.cancel()
+        let failure = Self.failure(await delivery.value)
+        #expect(failure?.retryable == true)
+        #expect(failure?.reason.contains("the delivery was cancelled); stopped with SIGTERM") == true, "\(failure?.reason ?? "")")
+        #expect(Self.readStamp("terminated", in: folder) != nil, "the command was not sent SIGTERM")
+    }
+
     @Test("a command that ignores SIGTERM is killed with SIGKILL after the grace period")
     func ignoresTerm() async throws {
         let folder = try Self.folder()
