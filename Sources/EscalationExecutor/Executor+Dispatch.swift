@@ -321,7 +321,7 @@ extension Executor {
 
     /// The number of open incidents (for metrics).
     public func openIncidentCount() async throws -> Int {
-        try await store.incidents(organisation: nil, limit: Int.max).filter { $0.state.isOpen }.count
+        try await store.openIncidentCount()
     }
 }
 

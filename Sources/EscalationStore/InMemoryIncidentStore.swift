@@ -32,6 +32,9 @@ public actor InMemoryIncidentStore: IncidentStore {
         }
     }
 
+    /// Incidents not resolved.
+    public func openIncidentCount() async throws -> Int { incidents.values.filter { $0.state.isOpen }.count }
+
     /// An incident's tasks.
     public func tasks(incident: String) async throws -> [StoredTask] { taskList.filter { $0.incident == incident } }
 

@@ -15,6 +15,8 @@ public protocol IncidentStore: Sendable {
     func openIncident(organisation: String, dedupKey: String) async throws -> StoredIncident?
     /// Incidents of an organisation (all when nil), newest first.
     func incidents(organisation: String?, limit: Int) async throws -> [StoredIncident]
+    /// How many incidents are not resolved (for metrics).
+    func openIncidentCount() async throws -> Int
     /// An incident's log, oldest first.
     func log(incident: String) async throws -> [EventLogEntry]
     /// Every pending timer (to re-arm on start).

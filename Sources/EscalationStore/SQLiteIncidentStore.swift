@@ -219,6 +219,11 @@ public final class SQLiteIncidentStore: IncidentStore {
         }
     }
 
+    /// Incidents not resolved, counted by the database.
+    public func openIncidentCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incidents WHERE status != 'resolved'") ?? 0 }
+    }
+
     /// An incident's tasks.
     public func tasks(incident: String) async throws -> [StoredTask] {
         try await pool.read { db in

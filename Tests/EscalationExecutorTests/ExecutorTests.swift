@@ -167,6 +167,10 @@ struct ExecutorTests {
         // A new incident runs on the new version.
         let fresh = try await executor.trigger(organisation: "acme", policy: nil, title: "y", fields: [:], dedupKey: nil).incident
         #expect(fresh.state.version != version)
+        // Open incidents are counted by the database (for /metrics).
+        #expect(try await executor.openIncidentCount() == 2)
+        try await executor.handle(incident: id, event: .resolve(by: "bob", scope: nil, outcome: nil))
+        #expect(try await executor.openIncidentCount() == 1)
     }
 
     @Test("tasks a policy creates are stored with their incident and survive reopening the database")
