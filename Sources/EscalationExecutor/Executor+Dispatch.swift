@@ -16,9 +16,9 @@ extension Executor {
         for var item in interrupted {
             item.status = .failed
             item.detail = "interrupted by a restart while sending; not resent (the far side may or may not have it)"
-            try await store.updateDelivery(item)
             metrics.deliveries["interrupted", default: 0] += 1
-            try await store.append([EventLogEntry(incident: item.incident, at: clock.now(), kind: "delivery", text: "\(item.channel): \(item.detail ?? "")")])
+            try await store.updateDelivery(
+                item, log: [EventLogEntry(incident: item.incident, at: clock.now(), kind: "delivery", text: "\(item.channel): \(item.detail ?? "")")])
             try await reportFailure(item)
         }
         return interrupted.count
@@ -170,8 +170,7 @@ extension Executor {
                 line = "\(item.channel): failed after \(item.attempts) attempt(s): \(failure.reason) [\(item.idempotencyKey)]"
             }
         }
-        try await store.updateDelivery(item)
-        try await store.append([EventLogEntry(incident: item.incident, at: now, kind: "delivery", text: line)])
+        try await store.updateDelivery(item, log: [EventLogEntry(incident: item.incident, at: now, kind: "delivery", text: line)])
         if item.status == .failed { try await reportFailure(item) }
     }
 

@@ -96,7 +96,10 @@ public actor InMemoryIncidentStore: IncidentStore {
     }
 
     /// Saves a delivery.
-    public func updateDelivery(_ item: OutboxItem) async throws { outbox[item.idempotencyKey] = item }
+    public func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws {
+        outbox[item.idempotencyKey] = item
+        appendLogs(log)
+    }
 
     /// An incident's outbox.
     public func deliveries(incident: String?) async throws -> [OutboxItem] {

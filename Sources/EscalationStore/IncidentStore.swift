@@ -29,10 +29,15 @@ public protocol IncidentStore: Sendable {
     func nextDeliveryDue() async throws -> Instant?
     /// Deliveries left `sending` by a crash (found on start).
     func interruptedDeliveries() async throws -> [OutboxItem]
-    /// Saves a delivery's new status, attempts, next attempt and detail.
-    func updateDelivery(_ item: OutboxItem) async throws
+    /// Saves a delivery's new status, attempts, next attempt and detail, with its log lines, in one transaction.
+    func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws
     /// The outbox of an incident (all when nil).
     func deliveries(incident: String?) async throws -> [OutboxItem]
     /// Appends log lines outside a transition (delivery results).
     func append(_ entries: [EventLogEntry]) async throws
+}
+
+extension IncidentStore {
+    /// Saves a delivery's new status without a log line.
+    public func updateDelivery(_ item: OutboxItem) async throws { try await updateDelivery(item, log: []) }
 }

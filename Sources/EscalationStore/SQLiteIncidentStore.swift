@@ -260,11 +260,12 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     /// Saves a delivery.
-    public func updateDelivery(_ item: OutboxItem) async throws {
+    public func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE outbox SET status = ?, attempts = ?, next_attempt = ?, detail = ? WHERE idempotency_key = ?",
                 arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
+            try Self.insertLog(log, into: db)
         }
     }
 
