@@ -309,6 +309,18 @@ extension Executor {
         }
     }
 
+    /// Waits (up to `seconds`) for the deliveries the served loop started to finish and be recorded; call after
+    /// stopping `run()` on shutdown, so a routine restart does not leave sends half-done (they would be reported as
+    /// interrupted, and the fallback would page again). Returns how many were still running at the limit.
+    @discardableResult
+    public func drain(seconds: Double) async -> Int {
+        let deadline = clock.preciseNow() + seconds
+        while inFlight > 0, clock.preciseNow() < deadline {
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        return inFlight
+    }
+
     /// When the loop must next run: the earliest timer or pending delivery, else after `idleSeconds`.
     func nextWake(idleSeconds: Int) async throws -> Instant {
         let idle = clock.now().adding(seconds: idleSeconds)

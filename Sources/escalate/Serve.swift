@@ -81,10 +81,14 @@ extension Escalate {
             let app = Application(router: api.router(), configuration: .init(address: .hostname(host, port: port)))
             printError("escalate: serving \(await executor.organisations.joined(separator: ", ")) on \(base) (database \(db))")
             let worker = Task { await executor.run() }
-            defer { worker.cancel() }
             do {
                 try await app.runService()
+                // Stopped (SIGTERM/SIGINT): start nothing new, and let deliveries in flight finish and be recorded.
+                worker.cancel()
+                let left = await executor.drain(seconds: 15)
+                printError("escalate: stopped\(left > 0 ? "; \(left) delivery(ies) still in flight will be reported as interrupted at the next start" : "")")
             } catch {
+                worker.cancel()
                 let text = "\(error)"
                 let reason = text.contains("Address already in use") ? "the address is already in use" : text
                 printError("error: cannot serve on \(host):\(port): \(reason); choose another --port or --host, or stop the other server")

@@ -291,11 +291,15 @@ struct SlowPluginLoopTests {
         #expect(addresses == ["bob@example.org"])
         let sms = try await executor.deliveries(id).first
         #expect(sms?.channel == "sms" && sms?.status == .sending)
+        // On shutdown the loop stops and the SMS in flight is waited for and recorded, not left half-sent.
+        loop.cancel()
+        #expect(await executor.drain(seconds: 10) == 0)
+        #expect(try await executor.deliveries(id).first?.status == .delivered)
         // A second loop on the same executor returns at once instead of racing the first.
-        let second = Task { await executor.run() }
+        let first = Task { await executor.run() }
+        defer { first.cancel() }
         try await Task.sleep(nanoseconds: 200_000_000)
-        #expect(second.isCancelled == false)
-        await second.value
+        await Task { await executor.run() }.value
     }
 }
 
