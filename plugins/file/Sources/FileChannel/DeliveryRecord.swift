@@ -2,59 +2,26 @@ import EscalationChannel
 import EscalationCore
 import Foundation
 
-/// One line of a delivery log: what was done, through which channel, to whom, and the message.
+/// One line of a delivery log: when, and the delivery as the exec plugin would send it (`DeliveryJSON`).
 struct DeliveryRecord: Encodable {
-    /// deliver, undo, update or expire.
-    var action: String
-    /// The channel id.
-    var channel: String
-    /// The address delivered to (nil for channel-wide posts and follow-up actions).
-    var address: String?
-    /// The message.
-    var message: ChannelMessage
-    /// The earlier receipt, for undo/update/expire.
-    var receipt: DeliveryReceipt?
+    /// The delivery.
+    var delivery: DeliveryJSON
     /// When the record was written.
     var time = Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down)))
 
-    enum CodingKeys: String, CodingKey {
-        case time, action, channel, address, message
-        case externalID = "external_id"
+    /// A record of an action on a channel.
+    init(action: String, channel: String, address: String?, message: ChannelMessage, receipt: DeliveryReceipt?) {
+        delivery = DeliveryJSON(action: action, channel: channel, address: address, message: message, receipt: receipt)
     }
 
-    enum MessageKeys: String, CodingKey {
-        case idempotencyKey = "idempotency_key"
-        case incidentID = "incident_id"
-        case kind, subject, body, template, cc
-        case expiresAt = "expires_at"
-        case metadata
-    }
+    enum CodingKeys: String, CodingKey { case time }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(time.description, forKey: .time)
-        try container.encode(action, forKey: .action)
-        try container.encode(channel, forKey: .channel)
-        try container.encode(address, forKey: .address)
-        try container.encodeIfPresent(receipt?.externalID, forKey: .externalID)
-        var nested = container.nestedContainer(keyedBy: MessageKeys.self, forKey: .message)
-        try nested.encode(message.idempotencyKey, forKey: .idempotencyKey)
-        try nested.encode(message.incidentID, forKey: .incidentID)
-        try nested.encode(message.kind.rawValue, forKey: .kind)
-        try nested.encodeIfPresent(message.subject, forKey: .subject)
-        try nested.encode(message.body, forKey: .body)
-        try nested.encodeIfPresent(message.template, forKey: .template)
-        try nested.encode(message.cc, forKey: .cc)
-        try nested.encodeIfPresent(message.expiresAt?.description, forKey: .expiresAt)
-        try nested.encode(message.metadata, forKey: .metadata)
+        try delivery.encode(to: encoder)
     }
 
     /// The record as one line of compact JSON ending in a newline.
-    func jsonLine() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
-    }
+    func jsonLine() throws -> Data { try DeliveryJSON.line(self) }
 }

@@ -39,6 +39,7 @@ struct FileChannelTests {
         let records = try Self.lines(url)
         #expect(records.count == 3)
         #expect(records[0]["action"] as? String == "deliver")
+        #expect((records[0]["time"] as? String)?.hasSuffix("Z") == true)
         #expect(records[0]["address"] as? String == "alice@example.org")
         #expect(records[0]["channel"] as? String == "log")
         let message = try #require(records[0]["message"] as? [String: Any])

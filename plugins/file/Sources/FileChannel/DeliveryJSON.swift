@@ -1,0 +1,1 @@
+../../../Shared/Sources/DeliveryJSON.swift
