@@ -135,16 +135,21 @@ struct ExecChannelTests {
         #expect(await permanent.deliver(Self.message, to: nil) == .failed(DeliveryFailure(retryable: false, reason: "no such user")))
     }
 
+    /// A command that stamps `started`, then waits 30 s, stamping `terminated` when it gets SIGTERM.
+    static func hanging(stampsIn folder: URL, timeout: Double) throws -> ExecChannel {
+        try channel(
+            """
+            \(stamp("started", in: folder))
+            trap "\(stamp("terminated", in: folder)); exit 143" TERM
+            sleep 30 &
+            wait
+            """, timeout: timeout)
+    }
+
     @Test("a command that hangs is stopped at the timeout with SIGTERM: a retryable failure")
     func hangs() async throws {
         let folder = try Self.folder()
-        let channel = try Self.channel(
-            """
-            \(Self.stamp("started", in: folder))
-            trap "\(Self.stamp("terminated", in: folder)); exit 143" TERM
-            sleep 30 &
-            wait
-            """, timeout: 1)
+        let channel = try Self.hanging(stampsIn: folder, timeout: 1)
         let failure = Self.failure(await channel.deliver(Self.message, to: nil))
         #expect(failure?.retryable == true)
         #expect(failure?.reason.contains("did not finish within 1s; stopped with SIGTERM") == true)
@@ -157,13 +162,7 @@ struct ExecChannelTests {
     @Test("a delivery whose task is cancelled (the executor gave up on it) stops its command instead of leaving it running")
     func cancelled() async throws {
         let folder = try Self.folder()
-        let channel = try Self.channel(
-            """
-            \(Self.stamp("started", in: folder))
-            trap "\(Self.stamp("terminated", in: folder)); exit 143" TERM
-            sleep 30 &
-            wait
-            """, timeout: 30)
+        let channel = try Self.hanging(stampsIn: folder, timeout: 30)
         let delivery = Task { await channel.deliver(Self.message, to: nil) }
         for _ in 0..<100 where Self.readStamp("started", in: folder) == nil { try await Task.sleep(nanoseconds: 50_000_000) }
         delivery.cancel()
