@@ -113,9 +113,14 @@ public actor Executor {
         var missing = "no snapshot"
         if let snapshot = try await store.policySnapshot(organisation: organisation, version: version) {
             do {
-                let saved = try JSONDecoder().decode(RuleGraph.self, from: Data(snapshot.document.utf8))
-                retired[key] = saved
-                return (saved, nil)
+                let saved = try JSONDecoder().decode(SnapshotDocument.self, from: Data(snapshot.document.utf8))
+                retired[key] = saved.graph
+                // Its channel declarations serve its deliveries when a later set no longer declares them.
+                if !saved.sources.isEmpty {
+                    let model = PolicyLoader().load(files: saved.sources.map { (path: $0.path, text: $0.text) }).organisation
+                    retiredOrganisations[organisation, default: []].append(model)
+                }
+                return (saved.graph, nil)
             } catch {
                 missing = "its snapshot cannot be read: \(error)"
             }
@@ -124,8 +129,15 @@ public actor Executor {
         return (current, "policy version \(version) is no longer available (\(missing)); continuing on the running policies")
     }
 
+    /// What a snapshot holds: the compiled graph, and the files it was compiled from.
+    struct SnapshotDocument: Codable {
+        var graph: RuleGraph
+        var sources: [PolicySource]
+    }
+
     /// The snapshot to save with a trigger, unless this version was saved already.
-    func snapshot(of graph: RuleGraph, version: String) async throws -> PolicySnapshot? {
+    func snapshot(of entry: PolicySet.Entry, version: String) async throws -> PolicySnapshot? {
+        let graph = entry.graph
         let key = "\(graph.organisation)/\(version)"
         guard !snapshotted.contains(key) else { return nil }
         if try await store.policySnapshot(organisation: graph.organisation, version: version) != nil {
@@ -134,7 +146,8 @@ public actor Executor {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return PolicySnapshot(organisation: graph.organisation, version: version, document: String(decoding: try encoder.encode(graph), as: UTF8.self))
+        let document = SnapshotDocument(graph: graph, sources: entry.sources)
+        return PolicySnapshot(organisation: graph.organisation, version: version, document: String(decoding: try encoder.encode(document), as: UTF8.self))
     }
 
     func engine(for graph: RuleGraph) -> Engine { Engine(graph: graph, links: Engine.Links(baseURL: options.baseURL)) }
@@ -184,7 +197,7 @@ public actor Executor {
             throw ExecutorError(.invalid, transition.effects.description)
         }
         let incident = StoredIncident(id: id, organisation: organisation, state: state, createdAt: now, updatedAt: now)
-        let snapshot = try await snapshot(of: entry.graph, version: state.version)
+        let snapshot = try await snapshot(of: entry, version: state.version)
         try await commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot)
         if let snapshot { snapshotted.insert("\(snapshot.organisation)/\(snapshot.version)") }
         return Triggered(incident: incident, created: true)

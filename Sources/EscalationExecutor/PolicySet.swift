@@ -12,6 +12,8 @@ public struct PolicySet: Sendable {
         public var organisation: Organisation
         /// The compiled graph.
         public var graph: RuleGraph
+        /// The files it was loaded from (saved with the version an incident starts on).
+        public var sources: [PolicySource] = []
     }
 
     /// Entries by organisation id.
@@ -34,7 +36,7 @@ public struct PolicySet: Sendable {
         for organisation in loaded {
             errors += linter.lint(organisation).filter { $0.severity == .error }
             let graph = GraphCompiler().compile(organisation.organisation)
-            entries[graph.organisation] = Entry(organisation: organisation.organisation, graph: graph)
+            entries[graph.organisation] = Entry(organisation: organisation.organisation, graph: graph, sources: organisation.sources)
         }
         if !errors.isEmpty { throw Refused(diagnostics: errors.sorted()) }
         return PolicySet(entries: entries)

@@ -173,6 +173,38 @@ struct ExecutorTests {
         #expect(try await executor.openIncidentCount() == 1)
     }
 
+    @Test("after a restart, an open incident can still deliver through a channel the new policies no longer declare")
+    func channelOfOldVersionAfterRestart() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-policies-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("acme.yaml")
+        let registry = try ChannelRegistry([RecordingChannel.self])
+        func executor() throws -> Executor {
+            Executor(
+                store: try SQLiteIncidentStore(path: path), policies: try PolicySet.load(paths: [folder.path], channels: registry), registry: registry,
+                environment: ChannelEnvironment([:]), clock: clock)
+        }
+        let clock = ManualClock(Harness.start)
+        try Harness.yaml.write(to: file, atomically: true, encoding: .utf8)
+        let id = try await executor().trigger(organisation: "acme", policy: nil, title: "x", fields: [:], dedupKey: nil).incident.id
+        // The new set renames the e-mail channel; the open incident's layer 2 still pages bob through `email`.
+        try Harness.yaml.replacingOccurrences(of: "email: { plugin: recording }", with: "mail: { plugin: recording, address: email }")
+            .replacingOccurrences(of: "via: [sms, email]", with: "via: [sms, mail]").replacingOccurrences(of: "via: [email]", with: "via: [mail]")
+            .write(to: file, atomically: true, encoding: .utf8)
+        RecordingChannel.log = RecordingChannel.Log()
+        let restarted = try executor()
+        try await restarted.recover()
+        clock.advance(seconds: 600)
+        try await restarted.fireDueTimers()
+        try await restarted.dispatchDue()
+        #expect(RecordingChannel.log.all.map(\.channel).contains("email"))
+        let bob = try await restarted.deliveries(id).last
+        #expect(bob?.channel == "email" && bob?.status == .delivered, "\(bob?.detail ?? "")")
+    }
+
     @Test("tasks a policy creates are stored with their incident and survive reopening the database")
     func tasksStored() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-\(UUID().uuidString).sqlite").path

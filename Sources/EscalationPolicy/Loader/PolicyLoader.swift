@@ -16,6 +16,8 @@ public struct PolicyLoader: Sendable {
         public var organisation: Organisation
         /// Every problem the loader found in it, sorted by location.
         public var diagnostics: [Diagnostic]
+        /// The files it was read from, as read (so it can be loaded again exactly, e.g. from a snapshot).
+        public var sources: [PolicySource] = []
     }
 
     /// Creates a loader.
@@ -186,7 +188,7 @@ public struct PolicyLoader: Sendable {
                     at: SourceLocation(file: files[0].path, line: 1, column: 1),
                     hint: "add 'organisation:' with id, name and timezone to one file"))
         }
-        return Loaded(organisation: organisation, diagnostics: sink.diagnostics)
+        return Loaded(organisation: organisation, diagnostics: sink.diagnostics, sources: files.map { PolicySource(path: $0.path, text: $0.text) })
     }
 
     private func compose(_ text: String, source: SourceText, sink: DiagnosticSink) -> Node? {
