@@ -80,7 +80,9 @@ public actor Executor {
     public func reload(_ set: PolicySet) {
         for entry in policies.entries.values {
             for policy in entry.graph.policies { retired["\(entry.graph.organisation)/\(policy.version)"] = entry.graph }
+            // The newest few replaced models are kept (for their channels); older ones are dropped.
             retiredOrganisations[entry.graph.organisation, default: []].insert(entry.organisation, at: 0)
+            retiredOrganisations[entry.graph.organisation] = Array(retiredOrganisations[entry.graph.organisation, default: []].prefix(20))
         }
         policies = set
         channelCache.removeAll()
