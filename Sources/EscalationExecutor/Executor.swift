@@ -388,7 +388,7 @@ public actor Executor {
             do {
                 if let incident = try await store.incident(id: timer.incident), incident.state.timers.contains(where: { $0.id == timer.id }) {
                     metrics.observeTimerLag(max(0, clock.preciseNow() - Double(timer.at.seconds)))
-                    try await handle(incident: timer.incident, event: .timerFired(id: timer.id), firedTimer: timer)
+                    _ = try await handle(incident: timer.incident, event: .timerFired(id: timer.id), firedTimer: timer)
                     fired += 1
                 } else {
                     try await store.removeTimer(id: timer.id)
