@@ -95,7 +95,5 @@ public struct Engine: Sendable {
     }
 
     /// The items of a list field value (`a, b, c`).
-    public static func listItems(_ value: String) -> [String] {
-        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
+    public static func listItems(_ value: String) -> [String] { TargetResolver.listItems(value) }
 }

@@ -6,7 +6,7 @@ extension EngineRun {
     /// Runs a step: notifications with channel fallback, tasks and posts (a hook step may have a condition).
     mutating func run(_ step: CompiledStep, origin: String, reason: String) {
         if let condition = step.condition,
-            !ConditionCheck(graph: graph, fields: state.fields, now: now).holds(condition, outcome: state.outcome)
+            !ConditionEvaluator(graph: graph, looksAhead: false).holds(condition, at: now, fields: state.fields, outcome: state.outcome)
         {
             return record("\(origin) skipped: its condition does not hold")
         }
@@ -177,20 +177,5 @@ extension EngineRun {
         return RenderedMessage(
             template: id, subject: compiled.subject.map { TemplateRenderer.render($0, variables: values) },
             body: TemplateRenderer.render(compiled.body, variables: values))
-    }
-}
-
-/// Evaluates `when` conditions at an instant.
-struct ConditionCheck {
-    let graph: RuleGraph
-    let fields: [String: String]
-    let now: Instant
-
-    func holds(_ condition: CompiledCondition, outcome: String?) -> Bool {
-        if let during = condition.during, graph.calendar(during)?.isOpen(at: now) != true { return false }
-        if let outside = condition.outside, graph.calendar(outside)?.isOpen(at: now) != false { return false }
-        for (field, values) in condition.fields where !values.contains(fields[field] ?? "") { return false }
-        if !condition.outcome.isEmpty, !condition.outcome.contains(outcome ?? "") { return false }
-        return true
     }
 }

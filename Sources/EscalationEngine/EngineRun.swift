@@ -271,7 +271,7 @@ struct EngineRun {
             case .start:
                 current = policy.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
             case .branch:
-                let holds = node.condition.map { ConditionCheck(graph: graph, fields: state.fields, now: now).holds($0, outcome: nil) } ?? true
+                let holds = node.condition.map { ConditionEvaluator(graph: graph, looksAhead: false).holds($0, at: now, fields: state.fields) } ?? true
                 if !holds { record("layer '\(node.layer ?? current)' skipped: \(node.label) does not hold") }
                 current = policy.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
             case .notify, .task:

@@ -34,6 +34,20 @@ public struct ConditionEvaluator: Sendable {
         return ConditionEvaluation(verdict: verdict, checks: checks)
     }
 
+    /// Whether a condition holds for an incident at `instant`: the engine's fast path, with the verdict `evaluate`
+    /// gives for the same incident but no explanation built. A field that is not given fails.
+    public func holds(_ condition: CompiledCondition, at instant: Instant, fields: [String: String], outcome: String? = nil) -> Bool {
+        if let during = condition.during, graph.calendar(during)?.isOpen(at: instant) != true { return false }
+        if let outside = condition.outside, graph.calendar(outside)?.isOpen(at: instant) != false { return false }
+        for (name, accepted) in condition.fields {
+            guard let actual = fields[name], accepted.contains(actual) else { return false }
+        }
+        if !condition.outcome.isEmpty {
+            guard let outcome, condition.outcome.contains(outcome) else { return false }
+        }
+        return true
+    }
+
     private func calendarCheck(_ kind: ConditionEvaluation.Check.Kind, _ id: String, at instant: Instant) -> ConditionEvaluation.Check {
         let name = kind == .during ? "during \(id)" : "outside \(id)"
         guard let calendar = graph.calendar(id) else {
