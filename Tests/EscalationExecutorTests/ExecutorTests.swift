@@ -244,9 +244,19 @@ struct ExecutorTests {
             addresses = RecordingChannel.log.all.compactMap(\.address)
         }
         #expect(addresses == ["+1-555-0101", "bob@example.org"])
+        // Let both results be recorded (each wakes the loop once more), then settle.
+        for _ in 0..<50 where try await executor.deliveries(nil).contains(where: { $0.status != .delivered }) {
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        // Each step woke the loop a few times (the commit, the delivery's result, the timer) but no more: polling
+        // every 200 ms would have woken it at least 10 times in these two seconds.
+        let active = await executor.metrics.wakeups
+        #expect(active < 10, "woke \(active) times")
+        // Nothing is due any more (the ladder is exhausted): the loop sleeps, however long we wait.
+        try await Task.sleep(nanoseconds: 1_000_000_000)
         let metrics = await executor.metrics
-        // Polling every 200 ms would have woken at least 10 times in these two seconds or more.
-        #expect(metrics.wakeups < 8, "woke \(metrics.wakeups) times")
+        #expect(metrics.wakeups == active, "woke \(metrics.wakeups - active) times while nothing was due")
         #expect(metrics.timersFired == 1)
         #expect(metrics.lagCount == 2)
     }
