@@ -37,6 +37,9 @@ extension Escalate {
         @Option(help: "Base URL written into links (default http://HOST:PORT).")
         var baseURL: String?
 
+        @Option(help: "How long one delivery may take when neither its channel's 'timeout:' nor its plugin says (e.g. 10s, 1m).")
+        var deliveryTimeout: String = "10s"
+
         @OptionGroup var plugins: PluginOptions
 
         func run() async throws {
@@ -61,6 +64,16 @@ extension Escalate {
             let base = baseURL ?? "http://\(host):\(port)"
             var options = Executor.Options()
             options.baseURL = base
+            switch PolicyDuration.parse(deliveryTimeout) {
+            case .success(let duration) where !duration.isBusiness && duration.seconds > 0:
+                options.deliveryTimeout = Double(duration.seconds)
+            case .success:
+                printError("error: --delivery-timeout '\(deliveryTimeout)' must be a wall-clock duration longer than zero, e.g. 10s or 1m")
+                throw ExitCode(ExitStatus.usage)
+            case .failure(let problem):
+                printError("error: --delivery-timeout '\(deliveryTimeout)' is not a duration: \(problem.message)")
+                throw ExitCode(ExitStatus.usage)
+            }
             let environment = ChannelEnvironment { ProcessInfo.processInfo.environment[$0] }
             let executor = Executor(store: store, policies: set, registry: registry, environment: environment, options: options)
             let recovered = try await executor.recover()
