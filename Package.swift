@@ -132,7 +132,7 @@ let package = Package(
             name: "EscalationServerTests",
             dependencies: [
                 "EscalationCore", "EscalationPolicy", "EscalationExecutor", "EscalationServer", "EscalationStore", "EscalationChannel",
-                "EscalationTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "EscalationTesting", "EscalationClient", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),

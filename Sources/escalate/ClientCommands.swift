@@ -122,7 +122,7 @@ extension Escalate {
         @Argument(help: "Incident id (omit to list).") var id: String?
         func run() async throws {
             if let id {
-                try await options.call("GET", "/v1/incidents/\(id)") { $0 }
+                try await options.call("GET", "/v1/incidents/\(id)") { IncidentText.render(detail: $0) ?? $0 }
             } else {
                 try await options.call("GET", "/v1/incidents") { body in
                     guard let data = body.data(using: .utf8),

@@ -1,5 +1,6 @@
 import Crypto
 import EscalationChannel
+import EscalationClient
 import EscalationCore
 import EscalationExecutor
 import EscalationPolicy
@@ -243,6 +244,13 @@ struct APITests {
             _ = try await call(.get, "/v1/incidents", "/v1/incidents")
             let detail = try await call(.get, "/v1/incidents/\(id)", "/v1/incidents/{id}")
             #expect((detail["tasks"] as? [[String: Any]])?.first?["title"] as? String == "Check the disk")
+            // `escalate incidents ID` shows the same reply for people.
+            let raw = try await client.execute(uri: "/v1/incidents/\(id)", method: .get, headers: Self.headers("acme-token")) { String(buffer: $0.body) }
+            let text = try #require(IncidentText.render(detail: raw))
+            #expect(text.hasPrefix("\(id)  open  x"))
+            #expect(text.contains("timeline:") && text.contains("triggered 'x'"))
+            #expect(text.contains("tasks:\n  [ ] Check the disk (anyone; layer first)"), "\(text)")
+            #expect(IncidentText.render(detail: "{\"incidents\":[]}") == nil)
             let actions: [(String, String)] = [
                 ("update", #"{"fields":{"note":"db1"}}"#), ("signal", #"{"name":"customer-called"}"#), ("snooze", #"{"minutes":5}"#),
                 ("escalate", "{}"), ("acknowledge", #"{"by":"alice"}"#), ("resolve", #"{"by":"alice"}"#),
