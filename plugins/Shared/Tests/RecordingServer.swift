@@ -1,6 +1,8 @@
 // Shared test source: linked (symlink) into every HTTP plugin's test target.
 
+import EscalationChannel
 import Foundation
+import Testing
 
 /// A real HTTP server on 127.0.0.1 that records every request: scripts/testing/recording_http_server.py run by
 /// python3. It stops when `stop()` is called, when the test process exits (its standard input closes), or after
@@ -106,5 +108,32 @@ final class RecordingServer: @unchecked Sendable {
     func stop() {
         helper.stop()
         try? FileManager.default.removeItem(at: recordFile)
+    }
+}
+
+extension RecordingServer {
+    /// The failure contract every HTTP plugin keeps: a closed port is a retryable "connection refused", and a server
+    /// slower than the channel's 1 s timeout a retryable "did not answer within 1s". Each closure sends through a
+    /// channel whose API is at the given base URL (`slow` defaults to `refused`).
+    static func expectRefusedAndSlowAreRetryable(
+        refused: (String) async throws -> DeliveryResult, slow: ((String) async throws -> DeliveryResult)? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let port = try await closedPort()
+        guard case .failed(let failure) = try await refused("http://127.0.0.1:\(port)") else {
+            Issue.record("expected a failure", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(failure.retryable && failure.reason.contains("connection refused"), sourceLocation: sourceLocation)
+
+        let server = try await start(delay: 3)
+        defer { server.stop() }
+        let result: DeliveryResult
+        if let slow { result = try await slow(server.url) } else { result = try await refused(server.url) }
+        guard case .failed(let late) = result else {
+            Issue.record("expected a failure", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(late.retryable && late.reason.contains("did not answer within 1s"), sourceLocation: sourceLocation)
     }
 }

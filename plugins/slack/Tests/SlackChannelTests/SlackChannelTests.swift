@@ -100,17 +100,18 @@ struct SlackChannelTests {
     }
 
     @Test func refusedAndSlowAreRetryable() async throws {
-        let port = try await RecordingServer.closedPort()
-        let refused = try SlackChannel(
-            settings: SettingsYAML.settings("token: ${env:SLACK_TOKEN}\napi_url: http://127.0.0.1:\(port)/api\nchannel: C0OPS1234"),
-            environment: environment)
-        guard case .failed(let failure) = await refused.deliver(message, to: nil) else { Issue.record("expected a failure"); return }
-        #expect(failure.retryable && failure.reason.contains("connection refused"))
-
-        let server = try await RecordingServer.start(delay: 3)
-        defer { server.stop() }
-        guard case .failed(let slow) = try await apiChannel(server).deliver(message, to: nil) else { Issue.record("expected a failure"); return }
-        #expect(slow.retryable && slow.reason.contains("did not answer within 1s"))
+        try await RecordingServer.expectRefusedAndSlowAreRetryable(
+            refused: { url in
+                try await SlackChannel(
+                    settings: SettingsYAML.settings("token: ${env:SLACK_TOKEN}\napi_url: \(url)/api\nchannel: C0OPS1234"), environment: environment
+                ).deliver(message, to: nil)
+            },
+            slow: { url in
+                try await SlackChannel(
+                    settings: SettingsYAML.settings("token: ${env:SLACK_TOKEN}\napi_url: \(url)/api\ntimeout: 1s\nchannel: \"C0OPS1234\"", channel: "slack"),
+                    environment: environment
+                ).deliver(message, to: nil)
+            })
     }
 
     @Test func secretsNeverAppearInResults() async throws {

@@ -82,18 +82,9 @@ struct StatuspageChannelTests {
     }
 
     @Test func refusedAndSlowAreRetryable() async throws {
-        let port = try await RecordingServer.closedPort()
-        guard case .failed(let refused) = try await channel("http://127.0.0.1:\(port)").deliver(stage, to: nil) else {
-            Issue.record("expected a failure"); return
-        }
-        #expect(refused.retryable && refused.reason.contains("connection refused"))
-
-        let server = try await RecordingServer.start(delay: 3)
-        defer { server.stop() }
-        guard case .failed(let slow) = try await channel(server.url).expire(stage, receipt: DeliveryReceipt(externalID: "abc")) else {
-            Issue.record("expected a failure"); return
-        }
-        #expect(slow.retryable && slow.reason.contains("did not answer within 1s"))
+        try await RecordingServer.expectRefusedAndSlowAreRetryable(
+            refused: { try await channel($0).deliver(stage, to: nil) },
+            slow: { try await channel($0).expire(stage, receipt: DeliveryReceipt(externalID: "abc")) })
     }
 
     @Test func secretsNeverAppearInResults() async throws {

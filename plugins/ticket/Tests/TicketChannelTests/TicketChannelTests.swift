@@ -121,18 +121,7 @@ struct TicketChannelTests {
     }
 
     @Test func refusedAndSlowAreRetryable() async throws {
-        let port = try await RecordingServer.closedPort()
-        guard case .failed(let refused) = try await channel("http://127.0.0.1:\(port)").deliver(message, to: nil) else {
-            Issue.record("expected a failure"); return
-        }
-        #expect(refused.retryable && refused.reason.contains("connection refused"))
-
-        let server = try await RecordingServer.start(delay: 3)
-        defer { server.stop() }
-        guard case .failed(let slow) = try await channel(server.url).deliver(message, to: nil) else {
-            Issue.record("expected a failure"); return
-        }
-        #expect(slow.retryable && slow.reason.contains("did not answer within 1s"))
+        try await RecordingServer.expectRefusedAndSlowAreRetryable(refused: { try await channel($0).deliver(message, to: nil) })
     }
 
     @Test func secretsNeverAppearInResults() async throws {

@@ -58,17 +58,7 @@ struct VoiceChannelTests {
     }
 
     @Test func refusedAndSlowAreRetryable() async throws {
-        let port = try await RecordingServer.closedPort()
-        let refused = try await channel("http://127.0.0.1:\(port)").deliver(message, to: "+15550101")
-        guard case .failed(let failure) = refused else { Issue.record("expected a failure"); return }
-        #expect(failure.retryable && failure.reason.contains("connection refused"))
-
-        let server = try await RecordingServer.start(delay: 3)
-        defer { server.stop() }
-        guard case .failed(let slow) = try await channel(server.url).deliver(message, to: "+15550101") else {
-            Issue.record("expected a failure"); return
-        }
-        #expect(slow.retryable && slow.reason.contains("did not answer within 1s"))
+        try await RecordingServer.expectRefusedAndSlowAreRetryable(refused: { try await channel($0).deliver(message, to: "+15550101") })
     }
 
     @Test func secretsNeverAppearInResults() async throws {
