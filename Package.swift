@@ -55,6 +55,7 @@ let package = Package(
         .library(name: "EscalationClient", targets: ["EscalationClient"]),
         .library(name: "EscalationTesting", targets: ["EscalationTesting"]),
         .library(name: "EscalationLint", targets: ["EscalationLint"]),
+        .library(name: "EscalationPipeline", targets: ["EscalationPipeline"]),
     ],
     dependencies: [
         .package(path: "ChannelAPI"),
@@ -82,8 +83,13 @@ let package = Package(
         .target(
             name: "EscalationExecutor",
             dependencies: [
-                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint", "EscalationEngine", "EscalationStore",
-                "EscalationChannel",
+                "EscalationCore", "EscalationGraph", "EscalationEngine", "EscalationStore", "EscalationChannel",
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "EscalationPipeline",
+            dependencies: [
+                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint", "EscalationChannel", "EscalationExecutor",
             ],
             swiftSettings: strict),
         .target(
@@ -109,7 +115,7 @@ let package = Package(
                 "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint", "EscalationEngine",
                 "EscalationSimulator",
                 "EscalationChannel", "EscalationStore", "EscalationExecutor", "EscalationServer", "EscalationClient",
-                "EscalationPluginLoader",
+                "EscalationPluginLoader", "EscalationPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -118,21 +124,21 @@ let package = Package(
             name: "escalate-benchmark",
             dependencies: [
                 "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator", "EscalationStore",
-                "EscalationExecutor", "EscalationChannel", "EscalationTesting",
+                "EscalationExecutor", "EscalationChannel", "EscalationTesting", "EscalationPipeline",
             ],
             path: "Benchmarks/EscalateBenchmark", swiftSettings: strict),
         .testTarget(
             name: "EscalationExecutorTests",
             dependencies: [
                 "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationStore", "EscalationExecutor",
-                "EscalationChannel", "EscalationTesting", "EscalationSimulator",
+                "EscalationChannel", "EscalationTesting", "EscalationSimulator", "EscalationPipeline",
             ],
             swiftSettings: strict),
         .testTarget(
             name: "EscalationServerTests",
             dependencies: [
                 "EscalationCore", "EscalationPolicy", "EscalationExecutor", "EscalationServer", "EscalationStore", "EscalationChannel",
-                "EscalationTesting", "EscalationClient", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "EscalationTesting", "EscalationClient", "EscalationPipeline", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),

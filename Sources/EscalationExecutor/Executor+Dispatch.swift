@@ -2,7 +2,6 @@ import EscalationChannel
 import EscalationCore
 import EscalationEngine
 import EscalationGraph
-import EscalationPolicy
 import EscalationStore
 import Foundation
 
@@ -129,7 +128,7 @@ extension Executor {
     /// How long one delivery on a channel may take: the channel's `timeout:` in the policy, else the plugin's own
     /// default, else the executor's.
     func deliveryTimeout(organisation: String, channel: String, plugin: (any NotificationChannel)?) -> Double {
-        if let configured = channelConfig(organisation: organisation, id: channel)?.timeout?.value.seconds { return Double(configured) }
+        if let configured = channelConfig(organisation: organisation, id: channel)?.timeoutSeconds { return Double(configured) }
         return plugin?.deliveryTimeout ?? options.deliveryTimeout
     }
 
@@ -197,11 +196,11 @@ extension Executor {
         return nil
     }
 
-    /// A channel's declaration: from the running policies, else from the newest replaced set that has it (an open
-    /// incident on an older version may still use a channel a reload removed).
-    func channelConfig(organisation: String, id: String) -> ChannelConfig? {
-        if let config = policies.entries[organisation]?.organisation.channel(id) { return config }
-        return retiredOrganisations[organisation]?.lazy.compactMap { $0.channel(id) }.first
+    /// A channel's compiled declaration: from the running policies, else from the newest replaced or snapshotted
+    /// graph that has it (an open incident on an older version may still use a channel a reload removed).
+    func channelConfig(organisation: String, id: String) -> CompiledChannel? {
+        if let channel = policies.graphs[organisation]?.channel(id) { return channel }
+        return retiredGraphs[organisation]?.lazy.compactMap { $0.channel(id) }.first
     }
 
     /// The plugin instance for a channel of an organisation (cached).
@@ -211,11 +210,11 @@ extension Executor {
         guard let config = channelConfig(organisation: organisation, id: id) else {
             throw ChannelSetupError("channel '\(id)' is not declared in '\(organisation)' (not in the running policies, nor in one an earlier reload replaced)")
         }
-        guard let plugin = registry.plugin(config.plugin.value) else {
-            throw ChannelSetupError("channel '\(id)' uses the plugin '\(config.plugin.value)', which is not installed (installed: \(registry.ids.joined(separator: ", ")))")
+        guard let plugin = registry.plugin(config.plugin) else {
+            throw ChannelSetupError("channel '\(id)' uses the plugin '\(config.plugin)', which is not installed (installed: \(registry.ids.joined(separator: ", ")))")
         }
-        let instance = try plugin.init(
-            settings: ChannelSettings(channel: id, value: config.settings, location: config.id.location), environment: environment)
+        let location = config.source ?? SourceLocation(file: organisation, line: 0, column: 0)
+        let instance = try plugin.init(settings: ChannelSettings(channel: id, value: config.settings, location: location), environment: environment)
         channelCache[key] = instance
         return instance
     }

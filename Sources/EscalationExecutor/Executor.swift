@@ -2,7 +2,6 @@ import EscalationChannel
 import EscalationCore
 import EscalationEngine
 import EscalationGraph
-import EscalationPolicy
 import EscalationStore
 import Foundation
 
@@ -52,8 +51,8 @@ public actor Executor {
     /// Keys held by `exclusively`, and who waits for them.
     var busy: Set<String> = []
     var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
-    /// Organisation models replaced by reloads, newest first (for channels an open incident's version still uses).
-    var retiredOrganisations: [String: [Organisation]] = [:]
+    /// Graphs replaced by reloads or read from snapshots, newest first (for channels an open incident's version still uses).
+    var retiredGraphs: [String: [RuleGraph]] = [:]
     /// Whether `run()` is running (it may run once).
     var running = false
     /// Deliveries the served loop started and whose results are not recorded yet.
@@ -78,36 +77,26 @@ public actor Executor {
 
     /// Replaces the running policies; graphs of versions still used by open incidents stay available.
     public func reload(_ set: PolicySet) {
-        for entry in policies.entries.values {
-            for policy in entry.graph.policies { retired["\(entry.graph.organisation)/\(policy.version)"] = entry.graph }
-            // The newest few replaced models are kept (for their channels); older ones are dropped.
-            retiredOrganisations[entry.graph.organisation, default: []].insert(entry.organisation, at: 0)
-            retiredOrganisations[entry.graph.organisation] = Array(retiredOrganisations[entry.graph.organisation, default: []].prefix(20))
-        }
+        for graph in policies.graphs.values { retire(graph) }
         policies = set
         channelCache.removeAll()
     }
 
-    /// Loads, lints and compiles the policies at `paths` and runs them; on any error nothing changes and the
-    /// diagnostics (file:line:col) come back. Open incidents keep the version they started with.
-    /// Files are read and compiled off the actor, so incidents keep moving meanwhile.
-    public nonisolated func reload(paths: [String]) async -> String? {
-        do {
-            let set = try PolicySet.load(paths: paths, channels: registry)
-            await reload(set)
-            return nil
-        } catch {
-            return "\(error)"
-        }
+    /// Keeps a replaced graph: by version for its open incidents, and among the newest few of its organisation for
+    /// the channels they still use.
+    func retire(_ graph: RuleGraph) {
+        for policy in graph.policies { retired["\(graph.organisation)/\(policy.version)"] = graph }
+        retiredGraphs[graph.organisation, default: []].insert(graph, at: 0)
+        retiredGraphs[graph.organisation] = Array(retiredGraphs[graph.organisation, default: []].prefix(20))
     }
 
     /// The organisations served.
-    public var organisations: [String] { policies.entries.keys.sorted() }
+    public var organisations: [String] { policies.graphs.keys.sorted() }
 
     /// The graph an incident runs on: its own version, from the running set, from earlier reloads, or from the
     /// snapshot saved with its trigger (after a restart). `note` says when none is left and the current one is used.
     func graph(organisation: String, version: String) async throws -> (graph: RuleGraph, note: String?)? {
-        if let current = policies.entries[organisation]?.graph, current.policies.contains(where: { $0.version == version }) {
+        if let current = policies.graphs[organisation], current.policies.contains(where: { $0.version == version }) {
             return (current, nil)
         }
         let key = "\(organisation)/\(version)"
@@ -115,48 +104,35 @@ public actor Executor {
         var missing = "no snapshot"
         if let snapshot = try await store.policySnapshot(organisation: organisation, version: version) {
             do {
-                let saved = try JSONDecoder().decode(SnapshotDocument.self, from: Data(snapshot.document.utf8))
-                retired[key] = saved.graph
-                // Its channel declarations serve its deliveries when a later set no longer declares them.
-                if !saved.sources.isEmpty {
-                    let model = PolicyLoader().load(files: saved.sources.map { (path: $0.path, text: $0.text) }).organisation
-                    retiredOrganisations[organisation, default: []].append(model)
-                }
-                return (saved.graph, nil)
+                let saved = try PolicySnapshot.graph(from: snapshot.document)
+                retired[key] = saved
+                // Its channels serve its deliveries when a later set no longer declares them.
+                retiredGraphs[organisation, default: []].append(saved)
+                return (saved, nil)
             } catch {
                 missing = "its snapshot cannot be read: \(error)"
             }
         }
-        guard let current = policies.entries[organisation]?.graph else { return nil }
+        guard let current = policies.graphs[organisation] else { return nil }
         return (current, "policy version \(version) is no longer available (\(missing)); continuing on the running policies")
     }
 
-    /// What a snapshot holds: the compiled graph, and the files it was compiled from.
-    struct SnapshotDocument: Codable {
-        var graph: RuleGraph
-        var sources: [PolicySource]
-    }
-
-    /// The snapshot to save with a trigger, unless this version was saved already.
-    func snapshot(of entry: PolicySet.Entry, version: String) async throws -> PolicySnapshot? {
-        let graph = entry.graph
+    /// The snapshot to save with a trigger (the compiled graph as JSON), unless this version was saved already.
+    func snapshot(of graph: RuleGraph, version: String) async throws -> PolicySnapshot? {
         let key = "\(graph.organisation)/\(version)"
         guard !snapshotted.contains(key) else { return nil }
         if try await store.policySnapshot(organisation: graph.organisation, version: version) != nil {
             snapshotted.insert(key)
             return nil
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let document = SnapshotDocument(graph: graph, sources: entry.sources)
-        return PolicySnapshot(organisation: graph.organisation, version: version, document: String(decoding: try encoder.encode(document), as: UTF8.self))
+        return PolicySnapshot(organisation: graph.organisation, version: version, document: try PolicySnapshot.document(for: graph))
     }
 
     func engine(for graph: RuleGraph) -> Engine { Engine(graph: graph, links: Engine.Links(baseURL: options.baseURL)) }
 
     // MARK: - Requests
 
-    /// The result of a trigger: the incident and whether it is new (false when deduplicated).
+    /// The result of a trigger that opened or joined an incident.
     public struct Triggered: Sendable {
         /// The incident.
         public var incident: StoredIncident
@@ -164,34 +140,78 @@ public actor Executor {
         public var created: Bool
     }
 
-    /// Opens an incident (or returns the open one with the same dedup key).
+    /// What became of a trigger event: an incident opened or joined, or a count towards the policy's threshold.
+    public enum Reception: Sendable {
+        /// An incident was opened (or an open one with the same dedup key took the event).
+        case opened(Triggered)
+        /// The event was recorded towards the threshold of `policy` and opened nothing yet.
+        case counted(policy: String, admission: Admission)
+    }
+
+    /// Opens an incident or joins the open one with the same dedup key; an event that the policy's threshold holds
+    /// back is refused with a `conflict` (use `receive` to accept such events).
     public func trigger(
         organisation: String, policy: String?, title: String?, fields: [String: String], dedupKey: String?
     ) async throws -> Triggered {
-        // Two triggers with one dedup key must not both open an incident.
-        guard let dedupKey else { return try await openIncident(organisation: organisation, policy: policy, title: title, fields: fields, dedupKey: nil) }
-        return try await exclusively("dedup/\(organisation)/\(dedupKey)") {
-            try await openIncident(organisation: organisation, policy: policy, title: title, fields: fields, dedupKey: dedupKey)
+        switch try await receive(organisation: organisation, policy: policy, title: title, fields: fields, dedupKey: dedupKey) {
+        case .opened(let triggered): return triggered
+        case .counted(let policy, let admission):
+            throw ExecutorError(.conflict, "the event counted towards the threshold of '\(policy)': \(admission)")
         }
     }
 
-    func openIncident(
+    /// Takes a trigger event: opens an incident, joins the open one with the same dedup key, or records the event
+    /// towards the policy's threshold. Routing and the threshold are decided by `PolicyRouter`, as in `simulate`
+    /// and `route`.
+    public func receive(
         organisation: String, policy: String?, title: String?, fields: [String: String], dedupKey: String?
-    ) async throws -> Triggered {
-        guard let entry = policies.entries[organisation] else {
+    ) async throws -> Reception {
+        guard let graph = policies.graphs[organisation] else {
             throw ExecutorError(.notFound, "no organisation '\(organisation)'; served: \(organisations.joined(separator: ", "))")
         }
+        let router = PolicyRouter(graph: graph)
+        let policyID: String
+        switch router.choose(policy: policy, fields: fields) {
+        case .success(let id): policyID = id
+        case .failure(let failure): throw ExecutorError(failure.cause == .unknownPolicy ? .notFound : .invalid, failure.description)
+        }
+        // Two triggers with one dedup key must not both open an incident; events counting towards one threshold
+        // are counted one at a time.
+        let keys = [dedupKey.map { "dedup/\(organisation)/\($0)" }, "threshold/\(organisation)/\(policyID)"].compactMap { $0 }
+        return try await exclusively(keys[0]) {
+            if keys.count == 1 {
+                return try await openIncident(graph: graph, policy: policyID, title: title, fields: fields, dedupKey: dedupKey)
+            }
+            return try await exclusively(keys[1]) {
+                try await openIncident(graph: graph, policy: policyID, title: title, fields: fields, dedupKey: dedupKey)
+            }
+        }
+    }
+
+    func openIncident(graph: RuleGraph, policy policyID: String, title: String?, fields: [String: String], dedupKey: String?) async throws -> Reception {
+        let organisation = graph.organisation
         if let dedupKey, let open = try await store.openIncident(organisation: organisation, dedupKey: dedupKey) {
             try await store.append([EventLogEntry(incident: open.id, at: clock.now(), kind: "event", text: "trigger deduplicated (dedup key \(dedupKey))")])
             metrics.events += 1
-            return Triggered(incident: open, created: false)
+            return .opened(Triggered(incident: open, created: false))
         }
-        let policyID = try route(entry.graph, policy: policy, fields: fields)
-        let engine = engine(for: entry.graph)
+        let engine = engine(for: graph)
         let problems = engine.validate(policy: policyID, fields: fields)
         if !problems.isEmpty { throw ExecutorError(.invalid, problems.joined(separator: "; ")) }
-        counter += 1
         let now = clock.now()
+        var consumed: PendingEvent.Key?
+        if let threshold = graph.policy(policyID)?.threshold {
+            let key = PendingEvent.Key(organisation: organisation, policy: policyID)
+            let earlier = try await store.pendingEvents(key, since: now.adding(seconds: -threshold.withinSeconds))
+            let admission = PolicyRouter(graph: graph).admit(policy: policyID, fields: fields, earlier: earlier.map(\.at), now: now)
+            guard admission.opens else {
+                try await store.addPendingEvent(PendingEvent(key: key, at: now, title: title, fields: fields, dedupKey: dedupKey))
+                metrics.events += 1
+                return .counted(policy: policyID, admission: admission)
+            }
+            if !earlier.isEmpty { consumed = key }
+        }
+        counter += 1
         let id = "\(organisation)-\(String(now.seconds, radix: 36))-\(counter)-\(UInt16.random(in: 0...UInt16.max))"
         let event = EngineEvent.trigger(id: id, policy: policyID, title: title ?? "Incident via \(policyID)", fields: fields, dedupKey: dedupKey)
         let transition = engine.handle(event, state: nil, now: now)
@@ -199,30 +219,10 @@ public actor Executor {
             throw ExecutorError(.invalid, transition.effects.description)
         }
         let incident = StoredIncident(id: id, organisation: organisation, state: state, createdAt: now, updatedAt: now)
-        let snapshot = try await snapshot(of: entry, version: state.version)
-        try await commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot)
+        let snapshot = try await snapshot(of: graph, version: state.version)
+        try await commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot, consumePending: consumed)
         if let snapshot { snapshotted.insert("\(snapshot.organisation)/\(snapshot.version)") }
-        return Triggered(incident: incident, created: true)
-    }
-
-    /// The policy for an incident: the named one, else the best `match` (priority, then order).
-    func route(_ graph: RuleGraph, policy: String?, fields: [String: String]) throws -> String {
-        let ids = graph.policies.map(\.id)
-        if let policy {
-            guard graph.policy(policy) != nil else {
-                throw ExecutorError(.notFound, "no policy '\(policy)'\(policy.didYouMean(ids)) in '\(graph.organisation)'; policies: \(ids.joined(separator: ", "))")
-            }
-            return policy
-        }
-        let matching = graph.policies.filter { candidate in
-            candidate.match.allSatisfy { field, values in fields[field].map(values.contains) ?? false }
-        }
-        guard let best = matching.max(by: { $0.priority < $1.priority }),
-            let first = matching.first(where: { $0.priority == best.priority })
-        else {
-            throw ExecutorError(.invalid, "no policy of '\(graph.organisation)' matches these fields; name one (policies: \(ids.joined(separator: ", ")))")
-        }
-        return first.id
+        return .opened(Triggered(incident: incident, created: true))
     }
 
     /// Applies an event to an incident.
@@ -291,22 +291,23 @@ public actor Executor {
 
     func commit(
         incident: StoredIncident, event: EngineEvent, effects: [Effect], now: Instant, firedTimer: StoredTimer? = nil, snapshot: PolicySnapshot? = nil,
-        notes: [EventLogEntry] = []
+        notes: [EventLogEntry] = [], consumePending: PendingEvent.Key? = nil
     ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var log = [
             EventLogEntry(
                 incident: incident.id, at: now, kind: "event", text: Self.describe(event),
-                payload: (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) })
+                payload: String(decoding: try encoder.encode(event), as: UTF8.self))
         ] + notes
         var add: [StoredTimer] = []
         var remove: [String] = firedTimer.map { [$0.id] } ?? []
         var outbox: [OutboxItem] = []
         var tasks: [StoredTask] = []
         let deadline = now.adding(seconds: options.sendDeadlineSeconds)
-        func queue(_ effect: Effect, key: String, channel: String) {
-            let json = (try? encoder.encode(effect)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        // An effect that cannot be encoded stops the commit (nothing is queued as an empty placeholder).
+        func queue(_ effect: Effect, key: String, channel: String) throws {
+            let json = String(decoding: try encoder.encode(effect), as: UTF8.self)
             outbox.append(
                 OutboxItem(
                     idempotencyKey: key, incident: incident.id, organisation: incident.organisation, effect: json, channel: channel,
@@ -318,12 +319,12 @@ public actor Executor {
             case .cancelTimer(let id):
                 remove.append(id)
                 add.removeAll { $0.id == id }
-            case .notify(let notification): queue(effect, key: notification.idempotencyKey, channel: notification.channel)
-            case .post(let post): queue(effect, key: post.idempotencyKey, channel: post.channel)
-            case .postStage(let stage, let channel, _, _): queue(effect, key: "\(incident.id)/stage/\(stage)/\(incident.state.sequence)", channel: channel)
-            case .applyAction(let id, let channel, _): queue(effect, key: "\(incident.id)/action/\(id)", channel: channel)
-            case .undoAction(let id, let channel): queue(effect, key: "\(incident.id)/undo/\(id)", channel: channel)
-            case .expireStage(let stage, let channel): queue(effect, key: "\(incident.id)/expire/\(stage)/\(incident.state.sequence)", channel: channel)
+            case .notify(let notification): try queue(effect, key: notification.idempotencyKey, channel: notification.channel)
+            case .post(let post): try queue(effect, key: post.idempotencyKey, channel: post.channel)
+            case .postStage(let stage, let channel, _, _): try queue(effect, key: "\(incident.id)/stage/\(stage)/\(incident.state.sequence)", channel: channel)
+            case .applyAction(let id, let channel, _): try queue(effect, key: "\(incident.id)/action/\(id)", channel: channel)
+            case .undoAction(let id, let channel): try queue(effect, key: "\(incident.id)/undo/\(id)", channel: channel)
+            case .expireStage(let stage, let channel): try queue(effect, key: "\(incident.id)/expire/\(stage)/\(incident.state.sequence)", channel: channel)
             case .createTask(let task):
                 tasks.append(
                     StoredTask(
@@ -339,6 +340,7 @@ public actor Executor {
         var change = StoreChange(incident: incident, log: log, addTimers: add, removeTimers: remove, outbox: outbox)
         change.snapshot = snapshot
         change.tasks = tasks
+        change.consumePending = consumePending
         try await store.commit(change)
         metrics.events += 1
         for id in remove { timerHeap.disarm(id) }

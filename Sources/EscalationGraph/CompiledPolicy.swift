@@ -103,8 +103,6 @@ public struct GraphNode: Codable, Sendable {
     public var id: String
     /// The kind.
     public var kind: Kind
-    /// A short label for pictures.
-    public var label: String
     /// The layer this node belongs to.
     public var layer: String?
     /// Where it comes from in the YAML.

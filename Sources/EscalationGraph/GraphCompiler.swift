@@ -45,7 +45,11 @@ public struct GraphCompiler: Sendable {
             timezone: zoneName, defaultCalendar: defaultCalendar, calendars: calendars, contacts: contacts,
             groups: organisation.groups.map { CompiledGroup(id: $0.id.value, name: $0.name.value, members: $0.members.map(\.value)) },
             schedules: schedules,
-            channels: organisation.channels.map { CompiledChannel(id: $0.id.value, plugin: $0.plugin.value, addressKind: $0.addressKind) },
+            channels: organisation.channels.map {
+                CompiledChannel(
+                    id: $0.id.value, plugin: $0.plugin.value, addressKind: $0.addressKind, settings: $0.settings,
+                    timeoutSeconds: $0.timeout?.value.seconds, source: $0.id.location)
+            },
             templates: organisation.templates.map { CompiledTemplate(id: $0.id.value, subject: $0.subject?.value, body: $0.body.value) },
             policies: organisation.policies.map { compile($0, defaultCalendar: defaultCalendar) })
     }
@@ -89,7 +93,7 @@ public struct GraphCompiler: Sendable {
     func compile(_ policy: Policy, defaultCalendar: String?) -> CompiledPolicy {
         let policyCalendar = policy.calendar?.value ?? defaultCalendar
         var nodes: [GraphNode] = [
-            GraphNode(id: "start", kind: .start, label: "triggered", source: policy.location)
+            GraphNode(id: "start", kind: .start, source: policy.location)
         ]
         var edges: [GraphEdge] = []
         let acknowledged = "end:acknowledged"
@@ -104,14 +108,14 @@ public struct GraphCompiler: Sendable {
             let next = entry(index + 1)
             if let when = layer.step.when {
                 nodes.append(
-                    GraphNode(id: "\(id)/when", kind: .branch, label: describe(condition(when)), layer: layerIDs[index], source: when.location, condition: condition(when)))
+                    GraphNode(id: "\(id)/when", kind: .branch, layer: layerIDs[index], source: when.location, condition: condition(when)))
                 edges.append(GraphEdge(from: "\(id)/when", to: id, kind: .conditionTrue))
                 edges.append(GraphEdge(from: "\(id)/when", to: next, kind: .conditionFalse))
             }
             let compiled = step(layer.step, includeCondition: false)
             let kind: GraphNode.Kind = compiled.targets.isEmpty && compiled.posts.isEmpty && !compiled.tasks.isEmpty ? .task : .notify
             nodes.append(
-                GraphNode(id: id, kind: kind, label: layer.step.name ?? layerIDs[index], layer: layerIDs[index], source: layer.step.location, step: compiled))
+                GraphNode(id: id, kind: kind, layer: layerIDs[index], source: layer.step.location, step: compiled))
             var timer: CompiledWait?
             if let timeout = layer.timeout {
                 timer = wait(timeout.value, calendar: layer.calendar?.value ?? policyCalendar)
@@ -121,7 +125,7 @@ public struct GraphCompiler: Sendable {
             if let timer {
                 let waitID = "\(id)/wait"
                 nodes.append(
-                    GraphNode(id: waitID, kind: .wait, label: "wait \(timer)", layer: layerIDs[index], source: (layer.timeout?.location ?? layer.at?.location), wait: timer))
+                    GraphNode(id: waitID, kind: .wait, layer: layerIDs[index], source: (layer.timeout?.location ?? layer.at?.location), wait: timer))
                 edges.append(GraphEdge(from: id, to: waitID, kind: .next))
                 edges.append(GraphEdge(from: waitID, to: next, kind: .timer, detail: timer.description))
                 edges.append(GraphEdge(from: waitID, to: acknowledged, kind: .acknowledge))
@@ -136,7 +140,7 @@ public struct GraphCompiler: Sendable {
             let after = wait(repeatRule.after?.value ?? PolicyDuration(seconds: 0), calendar: policyCalendar)
             nodes.append(
                 GraphNode(
-                    id: "repeat", kind: .repeat, label: "repeat ×\(repeatRule.times.value)", source: repeatRule.times.location,
+                    id: "repeat", kind: .repeat, source: repeatRule.times.location,
                     repeatRule: CompiledRepeat(times: repeatRule.times.value, after: after)))
             if !policy.layers.isEmpty {
                 edges.append(GraphEdge(from: "repeat", to: entry(0), kind: .timer, detail: "again after \(after)"))
@@ -147,17 +151,17 @@ public struct GraphCompiler: Sendable {
         var ends = ["end:acknowledged", "end:exhausted", "end:resolved"]
         if !policy.until.isEmpty { ends.insert("end:stopped", at: 2) }
         for end in ends {
-            nodes.append(GraphNode(id: end, kind: .end, label: String(end.dropFirst(4))))
+            nodes.append(GraphNode(id: end, kind: .end))
         }
         edges.append(GraphEdge(from: "start", to: "end:resolved", kind: .resolve))
         for stage in policy.stages {
-            nodes.append(GraphNode(id: "stage:\(stage.id.value)", kind: .stage, label: "stage \(stage.id.value)", source: stage.id.location))
+            nodes.append(GraphNode(id: "stage:\(stage.id.value)", kind: .stage, source: stage.id.location))
             let from = stage.on.value == .resolve ? "end:resolved" : stage.on.value == .acknowledge ? acknowledged : "start"
             let kind: GraphEdge.Kind = stage.on.value == .signal ? .signal : .next
             edges.append(GraphEdge(from: from, to: "stage:\(stage.id.value)", kind: kind, detail: stage.signal?.value))
         }
         for action in policy.actions {
-            nodes.append(GraphNode(id: "action:\(action.id.value)", kind: .action, label: "action \(action.id.value)", source: action.id.location))
+            nodes.append(GraphNode(id: "action:\(action.id.value)", kind: .action, source: action.id.location))
             edges.append(GraphEdge(from: "start", to: "action:\(action.id.value)", kind: .next))
             if action.undo == .resolve {
                 edges.append(GraphEdge(from: "end:resolved", to: "action:\(action.id.value)", kind: .resolve, detail: "undo"))
@@ -194,18 +198,6 @@ public struct GraphCompiler: Sendable {
                     uniquingKeysWith: { first, _ in first })))
         compiled.version = Self.version(of: compiled)
         return compiled
-    }
-
-    private func describe(_ condition: CompiledCondition?) -> String {
-        guard let condition else { return "when" }
-        var parts: [String] = []
-        if let during = condition.during { parts.append("during \(during)") }
-        if let outside = condition.outside { parts.append("outside \(outside)") }
-        for (field, values) in condition.fields.sorted(by: { $0.key < $1.key }) {
-            parts.append("\(field) = \(values.joined(separator: "|"))")
-        }
-        if !condition.outcome.isEmpty { parts.append("outcome = \(condition.outcome.joined(separator: "|"))") }
-        return parts.isEmpty ? "when" : parts.joined(separator: " and ")
     }
 
     /// The content hash of a compiled policy: FNV-1a 64 of its canonical JSON without version and source positions.

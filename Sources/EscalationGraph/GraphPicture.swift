@@ -291,17 +291,8 @@ struct GraphPicture: Sendable {
         }
     }
 
-    /// `during office-hours and severity = high`.
-    static func describe(_ condition: CompiledCondition) -> String {
-        var parts: [String] = []
-        if let during = condition.during { parts.append("during \(during)") }
-        if let outside = condition.outside { parts.append("outside \(outside)") }
-        for (field, values) in condition.fields.sorted(by: { $0.key < $1.key }) {
-            parts.append("\(field) = \(values.joined(separator: " or "))")
-        }
-        if !condition.outcome.isEmpty { parts.append("outcome = \(condition.outcome.joined(separator: " or "))") }
-        return parts.joined(separator: " and ")
-    }
+    /// `during office-hours and severity = high or low`.
+    static func describe(_ condition: CompiledCondition) -> String { condition.words(or: " or ", empty: "") }
 
     // MARK: Arrows
 

@@ -105,14 +105,5 @@ public struct PolicyExplainer: Sendable {
     }
 
     /// A condition in words: `during office and severity = critical|major`.
-    public static func describe(_ condition: CompiledCondition) -> String {
-        var parts: [String] = []
-        if let during = condition.during { parts.append("during \(during)") }
-        if let outside = condition.outside { parts.append("outside \(outside)") }
-        for (field, values) in condition.fields.sorted(by: { $0.key < $1.key }) {
-            parts.append("\(field) = \(values.joined(separator: "|"))")
-        }
-        if !condition.outcome.isEmpty { parts.append("outcome = \(condition.outcome.joined(separator: "|"))") }
-        return parts.isEmpty ? "always" : parts.joined(separator: " and ")
-    }
+    public static func describe(_ condition: CompiledCondition) -> String { condition.words() }
 }

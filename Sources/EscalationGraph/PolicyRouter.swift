@@ -1,7 +1,13 @@
 import EscalationCore
 
-/// Decides which policy takes an incident: each policy whose `match` holds (every field equal to one of its
-/// values; no `match` takes everything) is a candidate; the highest priority wins, then file order.
+/// The one place that decides which policy takes an event and whether the event opens an incident.
+/// `simulate`, `serve`, `route` and `explain` all call it, so a rehearsal takes the same decision as production.
+///
+/// Rules: a policy named by the caller takes the event (it must exist). Otherwise each policy whose `match`
+/// holds (every field equal to one of its values; no `match` takes everything) is a candidate, the highest
+/// `priority` wins, then file order; when none matches the event is refused — even when the organisation has only
+/// one policy. A policy with a `threshold` opens an incident only when `count` events have arrived within
+/// `within`, unless this event matches `unless`.
 public struct PolicyRouter: Sendable {
     /// The compiled organisation.
     public var graph: RuleGraph
@@ -9,7 +15,37 @@ public struct PolicyRouter: Sendable {
     /// Creates a router over a graph.
     public init(graph: RuleGraph) { self.graph = graph }
 
-    /// The decision for an incident with these fields.
+    /// The policy that takes an event: the named one, else the best match.
+    public func choose(policy named: String?, fields: [String: String]) -> Result<String, RoutingFailure> {
+        let ids = graph.policies.map(\.id)
+        if let named {
+            guard graph.policy(named) != nil else {
+                return .failure(RoutingFailure(.unknownPolicy(named), organisation: graph.organisation, policies: ids))
+            }
+            return .success(named)
+        }
+        guard let winner = route(fields).winner else {
+            return .failure(RoutingFailure(graph.policies.isEmpty ? .noPolicies : .noMatch, organisation: graph.organisation, policies: ids))
+        }
+        return .success(winner)
+    }
+
+    /// Whether an event for `policy` opens an incident now, given the instants of the earlier events that count
+    /// towards its threshold (those not yet consumed by an opening). Pure: the caller keeps the events.
+    public func admit(policy id: String, fields: [String: String], earlier: [Instant], now: Instant) -> Admission {
+        guard let threshold = graph.policy(id)?.threshold, threshold.count > 1 else { return .open(reason: nil) }
+        if !threshold.unless.isEmpty, Self.checks(threshold.unless, fields).allSatisfy(\.holds) {
+            return .open(reason: "the event matches the threshold's 'unless', so it opens at once")
+        }
+        let recent = earlier.filter { now.seconds(since: $0) < threshold.withinSeconds && $0 <= now }.count
+        let within = PolicyDuration.compact(threshold.withinSeconds) ?? "\(threshold.withinSeconds)s"
+        if recent + 1 >= threshold.count {
+            return .open(reason: "\(recent + 1) events within \(within) reached the threshold of \(threshold.count)")
+        }
+        return .wait(count: recent + 1, needed: threshold.count - recent - 1, withinSeconds: threshold.withinSeconds)
+    }
+
+    /// The decision for an incident with these fields, every candidate explained.
     public func route(_ fields: [String: String]) -> RoutingDecision {
         let candidates = graph.policies.enumerated().map { index, policy in candidate(policy, order: index + 1, fields: fields) }
         let matching = candidates.filter(\.matches)
@@ -40,7 +76,7 @@ public struct PolicyRouter: Sendable {
             var text = "opens only after \(rule.count) matching events within \(PolicyDuration.compact(rule.withinSeconds) ?? "0s")"
             if !rule.unless.isEmpty {
                 let unless = Self.checks(rule.unless, fields)
-                let words = rule.unless.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value.joined(separator: "|"))" }.joined(separator: " and ")
+                let words = CompiledCondition.when(fields: rule.unless).words()
                 text += unless.allSatisfy(\.holds)
                     ? "; this event matches 'unless' (\(words)), so it opens at once"
                     : "; 'unless' (\(words)) does not hold, so this event counts towards the threshold"

@@ -13,13 +13,13 @@ public struct RuleGraph: Codable, Sendable {
     public var defaultCalendar: String?
     /// Business-hours calendars.
     public var calendars: [CompiledCalendar]
-    /// Contacts (addresses included; channel settings are not, so no secret is in the graph).
+    /// Contacts (addresses included).
     public var contacts: [CompiledContact]
     /// Groups.
     public var groups: [CompiledGroup]
     /// On-call schedules.
     public var schedules: [CompiledSchedule]
-    /// Channel instances: id, plugin and the address kind they read.
+    /// Channel instances: id, plugin, the address kind they read, settings (secrets only as `${env:…}`) and timeout.
     public var channels: [CompiledChannel]
     /// Templates.
     public var templates: [CompiledTemplate]
@@ -66,7 +66,7 @@ public struct CompiledGroup: Codable, Sendable, Hashable {
     public var members: [String]
 }
 
-/// A channel instance as the engine sees it.
+/// A channel instance: everything the executor needs to build its plugin, so it never reads the YAML again.
 public struct CompiledChannel: Codable, Sendable, Hashable {
     /// Id.
     public var id: String
@@ -74,6 +74,25 @@ public struct CompiledChannel: Codable, Sendable, Hashable {
     public var plugin: String
     /// The contact address kind it reads.
     public var addressKind: String
+    /// Plugin settings as written (`${env:NAME}` references stay references; lint refuses plaintext secrets).
+    public var settings: SettingValue?
+    /// Longest one delivery may take, in seconds (nil: the plugin's default, else the executor's).
+    public var timeoutSeconds: Int?
+    /// Where the channel is declared (for plugin setup errors).
+    public var source: SourceLocation?
+
+    /// A compiled channel.
+    public init(
+        id: String, plugin: String, addressKind: String, settings: SettingValue? = nil, timeoutSeconds: Int? = nil,
+        source: SourceLocation? = nil
+    ) {
+        self.id = id
+        self.plugin = plugin
+        self.addressKind = addressKind
+        self.settings = settings
+        self.timeoutSeconds = timeoutSeconds
+        self.source = source
+    }
 }
 
 /// A template as the engine sees it.

@@ -150,12 +150,25 @@ public struct EscalationAPI: Sendable {
         if let named = body.organisation, named != organisation {
             throw APIError(.forbidden, "this token belongs to '\(organisation)', not '\(named)'")
         }
-        let triggered = try await run {
-            try await executor.trigger(
+        let reception = try await run {
+            try await executor.receive(
                 organisation: organisation, policy: body.policy, title: body.title, fields: (body.fields ?? [:]).mapValues(\.text),
                 dedupKey: body.dedupKey)
         }
+        guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: body.dedupKey) }
         return JSONResponse.make(triggered.created ? .created : .ok, IncidentSummary(triggered.incident))
+    }
+
+    /// 202 for an event that counted towards its policy's threshold and opened nothing yet
+    /// (`"message": "waiting for 1 more within 30m"`).
+    static func waiting(_ reception: Executor.Reception, dedupKey: String?) -> Response {
+        var body = ["status": "waiting"]
+        if case .counted(let policy, let admission) = reception {
+            body["policy"] = policy
+            body["message"] = admission.description
+        }
+        if let dedupKey { body["dedup_key"] = dedupKey }
+        return JSONResponse.make(.accepted, body)
     }
 
     func pagerDuty(_ request: Request) async throws -> Response {
@@ -176,9 +189,10 @@ public struct EscalationAPI: Sendable {
                 if let value, fields[key] == nil { fields[key] = value }
             }
             let dedupKey = event.dedupKey ?? UUID().uuidString.lowercased()
-            let triggered = try await run {
-                try await executor.trigger(organisation: organisation, policy: policy, title: payload.summary, fields: fields, dedupKey: dedupKey)
+            let reception = try await run {
+                try await executor.receive(organisation: organisation, policy: policy, title: payload.summary, fields: fields, dedupKey: dedupKey)
             }
+            guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: dedupKey) }
             return JSONResponse.make(.accepted, ["status": "success", "message": triggered.created ? "Event processed" : "Event deduplicated", "dedup_key": dedupKey, "incident": triggered.incident.id])
         case "acknowledge", "resolve":
             guard let dedupKey = event.dedupKey else { throw APIError(.badRequest, "event: '\(event.eventAction)' needs 'dedup_key'") }
@@ -208,9 +222,10 @@ public struct EscalationAPI: Sendable {
             for (key, value) in hook.commonAnnotations ?? [:] where fields[key] == nil { fields[key] = value }
             fields["alerts"] = String(hook.alerts.filter { $0.status == "firing" }.count)
             let title = hook.commonAnnotations?["summary"] ?? hook.commonLabels?["alertname"] ?? "Alertmanager group \(hook.groupKey)"
-            let triggered = try await run {
-                try await executor.trigger(organisation: organisation, policy: policy, title: title, fields: fields, dedupKey: dedupKey)
+            let reception = try await run {
+                try await executor.receive(organisation: organisation, policy: policy, title: title, fields: fields, dedupKey: dedupKey)
             }
+            guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: dedupKey) }
             return JSONResponse.make(.accepted, ["status": "success", "incident": triggered.incident.id, "dedup_key": dedupKey])
         }
         let incidents = try await executor.incidents(organisation: organisation, limit: 1_000)

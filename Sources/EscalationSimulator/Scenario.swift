@@ -19,6 +19,9 @@ public struct Scenario: Sendable {
     public var failures: [FailureRule]
     /// How long to simulate after the start, in seconds.
     public var horizonSeconds: Int
+    /// Offsets (seconds from the start) of further trigger events with the same fields; they matter for a policy
+    /// with a `threshold`, which opens at the event that reaches its count.
+    public var reports: [Int] = []
 
     /// Creates a scenario.
     public init(

@@ -68,28 +68,27 @@ public struct ScenarioBuilder: Sendable {
         for rule in failures where graph.channel(rule.channel) == nil {
             throw BuildError(description: "failure '\(rule.channel)': no such channel\(rule.channel.didYouMean(graph.channels.map(\.id)))")
         }
-        return Scenario(
+        var reports: [Int] = []
+        for text in document.reports {
+            let written = text.hasPrefix("+") ? String(text.dropFirst()) : text
+            guard case .success(let duration) = PolicyDuration.parse(written), !duration.isBusiness, duration.seconds >= 0 else {
+                throw BuildError(description: "report '\(text)' is not an offset from the start; write e.g. +10m")
+            }
+            reports.append(duration.seconds)
+        }
+        var scenario = Scenario(
             policy: policy, title: document.title, fields: document.fields, start: startInstant, script: script, failures: failures,
             horizonSeconds: horizon)
+        scenario.reports = reports.sorted()
+        return scenario
     }
 
-    /// The named policy, else the best match for the fields, else the only policy.
+    /// The named policy, else the best match for the fields: decided by `PolicyRouter`, as `serve` and `route` do
+    /// (when no policy matches, the rehearsal is refused, as `serve` refuses the trigger).
     func choosePolicy(_ named: String?, fields: [String: String]) throws(BuildError) -> String {
-        let ids = graph.policies.map(\.id)
-        if let named {
-            guard graph.policy(named) != nil else {
-                throw BuildError(description: "no policy '\(named)'\(named.didYouMean(ids)); policies: \(ids.joined(separator: ", "))")
-            }
-            return named
+        switch PolicyRouter(graph: graph).choose(policy: named, fields: fields) {
+        case .success(let id): return id
+        case .failure(let failure): throw BuildError(description: failure.description)
         }
-        let matching = graph.policies.filter { policy in
-            policy.match.allSatisfy { field, values in fields[field].map(values.contains) ?? false }
-        }
-        if let best = matching.max(by: { $0.priority < $1.priority }), matching.count == 1 || !fields.isEmpty {
-            let top = matching.filter { $0.priority == best.priority }
-            if let first = top.first { return first.id }
-        }
-        if ids.count == 1, let only = ids.first { return only }
-        throw BuildError(description: "name the policy with --policy (one of: \(ids.joined(separator: ", ")))")
     }
 }

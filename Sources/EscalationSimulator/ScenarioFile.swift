@@ -18,9 +18,12 @@ public struct ScenarioFile: Sendable {
     public var fail: [String]
     /// Horizon as written (`6h`).
     public var until: String?
+    /// Further trigger events with the same fields, as offsets from the start (`+10m`), for policies with a
+    /// `threshold`: the incident opens at the event that reaches the count, as `serve` does.
+    public var reports: [String] = []
 
     /// Keys a scenario may have.
-    public static let keys = ["policy", "title", "start", "fields", "respond", "fail", "until"]
+    public static let keys = ["policy", "title", "start", "fields", "respond", "fail", "until", "reports"]
 
     /// Why a scenario file cannot be read: `file:line:col: message`.
     public struct ReadError: Error, CustomStringConvertible, Sendable {
@@ -70,6 +73,7 @@ public struct ScenarioFile: Sendable {
             case "fields": scenario.fields = try fieldMap(value, file: file)
             case "respond": scenario.respond = try lines(value, file: file, key: name)
             case "fail": scenario.fail = try lines(value, file: file, key: name)
+            case "reports": scenario.reports = try lines(value, file: file, key: name)
             default:
                 guard extraKeys.contains(name) else {
                     throw ReadError(

@@ -72,12 +72,30 @@ public struct Simulator: Sendable {
                 }
             }
         }
+        // The same admission `serve` applies: a policy with a threshold opens at the event that reaches its count.
+        let router = PolicyRouter(graph: graph)
+        var counted: [Instant] = []
+        var opensAt: Instant?
+        for at in ([0] + scenario.reports).map({ scenario.start.adding(seconds: $0) }) where at <= end {
+            let admission = router.admit(policy: scenario.policy, fields: scenario.fields, earlier: counted, now: at)
+            if admission.opens {
+                opensAt = at
+                break
+            }
+            recorder.note(.note, "event \(counted.count + 1) counted towards the threshold; \(admission)", at: at)
+            counted.append(at)
+        }
+        guard let opensAt else {
+            return Timeline(
+                policy: policy.id, policyName: policy.name, organisation: graph.name, version: policy.version, timezone: graph.timezone,
+                start: scenario.start, entries: recorder.entries, status: "waiting", ladderEnd: nil, acknowledgedAfter: nil, acknowledgedBy: nil)
+        }
         absorb(
             engine.handle(
                 .trigger(id: scenario.incidentID, policy: scenario.policy, title: scenario.title, fields: scenario.fields, dedupKey: nil),
-                state: nil, now: scenario.start),
-            at: scenario.start)
-        var now = scenario.start
+                state: nil, now: opensAt),
+            at: opensAt)
+        var now = opensAt
         for _ in 0..<100_000 {
             if !immediate.isEmpty {
                 let (event, text) = immediate.removeFirst()

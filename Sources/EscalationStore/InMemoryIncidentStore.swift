@@ -11,6 +11,7 @@ public actor InMemoryIncidentStore: IncidentStore {
     private var snapshots: [String: PolicySnapshot] = [:]
     private var taskList: [StoredTask] = []
     private var sequence: Int64 = 0
+    private var pending: [PendingEvent] = []
 
     /// An empty store.
     public init() {}
@@ -19,6 +20,7 @@ public actor InMemoryIncidentStore: IncidentStore {
     public func commit(_ change: StoreChange) async throws {
         if incidents[change.incident.id] == nil { order.append(change.incident.id) }
         incidents[change.incident.id] = change.incident
+        if let key = change.consumePending { pending.removeAll { $0.key == key } }
         appendLogs(change.log)
         taskList += change.tasks
         if let snapshot = change.snapshot, snapshots["\(snapshot.organisation)/\(snapshot.version)"] == nil {
@@ -30,6 +32,14 @@ public actor InMemoryIncidentStore: IncidentStore {
             outbox[item.idempotencyKey] = item
             outboxOrder.append(item.idempotencyKey)
         }
+    }
+
+    /// Records an event that counts towards a threshold.
+    public func addPendingEvent(_ event: PendingEvent) async throws { pending.append(event) }
+
+    /// A threshold's pending events since an instant.
+    public func pendingEvents(_ key: PendingEvent.Key, since: Instant) async throws -> [PendingEvent] {
+        pending.filter { $0.key == key && $0.at >= since }
     }
 
     /// Incidents not resolved.

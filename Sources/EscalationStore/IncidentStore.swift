@@ -35,6 +35,10 @@ public protocol IncidentStore: Sendable {
     func deliveries(incident: String?) async throws -> [OutboxItem]
     /// Appends log lines outside a transition (delivery results).
     func append(_ entries: [EventLogEntry]) async throws
+    /// Records an event that counts towards a threshold and opened nothing.
+    func addPendingEvent(_ event: PendingEvent) async throws
+    /// The pending events of a threshold that arrived at or after `since`, oldest first.
+    func pendingEvents(_ key: PendingEvent.Key, since: Instant) async throws -> [PendingEvent]
 }
 
 extension IncidentStore {

@@ -63,6 +63,15 @@ public final class SQLiteIncidentStore: IncidentStore {
                     CREATE INDEX tasks_incident ON tasks(incident, sequence);
                     """)
         }
+        migrator.registerMigration("v4: threshold events") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pending_events (
+                      sequence INTEGER PRIMARY KEY AUTOINCREMENT, organisation TEXT NOT NULL, policy TEXT NOT NULL, at INTEGER NOT NULL,
+                      event TEXT NOT NULL);
+                    CREATE INDEX pending_events_key ON pending_events(organisation, policy, at);
+                    """)
+        }
         return migrator
     }
 
@@ -116,6 +125,9 @@ public final class SQLiteIncidentStore: IncidentStore {
                     incident.createdAt.seconds, incident.updatedAt.seconds,
                 ])
             try Self.insertLog(change.log, into: db)
+            if let key = change.consumePending {
+                try db.execute(sql: "DELETE FROM pending_events WHERE organisation = ? AND policy = ?", arguments: [key.organisation, key.policy])
+            }
             for task in change.tasks {
                 try db.execute(
                     sql: "INSERT INTO tasks (incident, title, assignees, description, origin, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -144,6 +156,26 @@ public final class SQLiteIncidentStore: IncidentStore {
                     ])
             }
         }
+    }
+
+    /// Records an event that counts towards a threshold.
+    public func addPendingEvent(_ event: PendingEvent) async throws {
+        let json = String(decoding: try Self.encoder.encode(event), as: UTF8.self)
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO pending_events (organisation, policy, at, event) VALUES (?, ?, ?, ?)",
+                arguments: [event.key.organisation, event.key.policy, event.at.seconds, json])
+        }
+    }
+
+    /// A threshold's pending events since an instant, oldest first.
+    public func pendingEvents(_ key: PendingEvent.Key, since: Instant) async throws -> [PendingEvent] {
+        let rows = try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT event FROM pending_events WHERE organisation = ? AND policy = ? AND at >= ? ORDER BY sequence",
+                arguments: [key.organisation, key.policy, since.seconds])
+        }
+        return try rows.map { try JSONDecoder().decode(PendingEvent.self, from: Data($0.utf8)) }
     }
 
     /// The incident with this id.

@@ -140,6 +140,8 @@ public struct StoreChange: Sendable {
     public var tasks: [StoredTask] = []
     /// The compiled policy an incident starts on, saved with its trigger so it runs on it even after a restart.
     public var snapshot: PolicySnapshot?
+    /// A threshold whose pending events the new incident consumes.
+    public var consumePending: PendingEvent.Key?
 
     /// Creates a change.
     public init(incident: StoredIncident, log: [EventLogEntry], addTimers: [StoredTimer], removeTimers: [String], outbox: [OutboxItem]) {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import EscalationCore
 import EscalationGraph
-import EscalationLint
+import EscalationPipeline
 import EscalationPolicy
 
 /// The policy path arguments shared by commands that compile: lint first, refuse on errors.
@@ -11,29 +11,21 @@ struct PolicyInput: ParsableArguments {
 
     @OptionGroup var plugins: PluginOptions
 
-    /// Lints and compiles; prints diagnostics and exits 1 on errors, 2 on I/O errors.
+    /// Lints and compiles through the pipeline; prints diagnostics and exits 1 on errors, 2 on I/O errors.
     func compile() throws -> [(organisation: Organisation, graph: RuleGraph)] {
-        let loaded: [PolicyLoader.Loaded]
+        let output: PolicyPipeline.Output
+        let pipeline = PolicyPipeline(channels: try plugins.registry())
         do {
-            loaded = try PolicyLoader().load(paths: paths.isEmpty ? ["policies"] : paths)
+            output = try pipeline.run(paths: paths.isEmpty ? ["policies"] : paths)
         } catch {
             printError("error: \(error.description)")
             throw ExitCode(ExitStatus.usage)
         }
-        let linter = Linter(channels: try plugins.registry())
-        var failed = false
-        for organisation in loaded {
-            let errors = linter.lint(organisation).filter { $0.severity == .error }.sorted()
-            if !errors.isEmpty {
-                failed = true
-                errors.forEach { printError($0.description) }
-            }
-        }
-        if failed {
+        if !output.errors.isEmpty {
+            output.errors.forEach { printError($0.description) }
             printError("the policies have errors; fix them (escalate lint) before compiling")
             throw ExitCode(ExitStatus.failed)
         }
-        let compiler = GraphCompiler()
-        return loaded.map { ($0.organisation, compiler.compile($0.organisation)) }
+        return output.organisations.map { ($0.organisation, $0.graph) }
     }
 }

@@ -3,6 +3,7 @@ import Crypto
 import EscalationChannel
 import EscalationCore
 import EscalationExecutor
+import EscalationPipeline
 import EscalationServer
 import EscalationStore
 import Foundation
@@ -81,13 +82,13 @@ extension Escalate {
             let hashes = try tokenHashes(organisations: await executor.organisations)
             let configuration = ServerConfiguration(tokenHashes: hashes, linkKey: SymmetricKey(size: .bits256), baseURL: base)
             let api = EscalationAPI(executor: executor, configuration: configuration) {
-                let refused = await executor.reload(paths: paths)
+                let refused = await executor.reload(paths: paths, channels: registry)
                 printError(refused.map { "escalate: reload refused (POST /v1/reload); the running policies are kept:\n\($0)" } ?? "escalate: policies reloaded (POST /v1/reload)")
                 return refused
             }
             SignalReloader.install {
                 Task {
-                    let refused = await executor.reload(paths: paths)
+                    let refused = await executor.reload(paths: paths, channels: registry)
                     printError(refused.map { "escalate: reload refused (SIGHUP); the running policies are kept:\n\($0)" } ?? "escalate: policies reloaded (SIGHUP)")
                 }
             }

@@ -2,6 +2,7 @@ import EscalationChannel
 import EscalationCore
 import EscalationEngine
 import EscalationExecutor
+import EscalationPipeline
 import EscalationGraph
 import EscalationPolicy
 import EscalationSimulator

@@ -3,6 +3,7 @@ import EscalationChannel
 import EscalationClient
 import EscalationCore
 import EscalationExecutor
+import EscalationPipeline
 import EscalationPolicy
 import EscalationServer
 import EscalationStore
@@ -286,7 +287,7 @@ struct APITests {
             environment: ChannelEnvironment([:]), clock: clock)
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
-        let app = Application(router: EscalationAPI(executor: executor, configuration: configuration) { await executor.reload(paths: [folder.path]) }.router())
+        let app = Application(router: EscalationAPI(executor: executor, configuration: configuration) { await executor.reload(paths: [folder.path], channels: registry) }.router())
         try await app.test(.router) { client in
             func trigger() async throws -> (id: String, version: String) {
                 try await client.execute(uri: "/v1/incidents", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: #"{"title":"x"}"#)) {

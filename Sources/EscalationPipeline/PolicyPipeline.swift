@@ -1,0 +1,59 @@
+import EscalationChannel
+import EscalationCore
+import EscalationGraph
+import EscalationLint
+import EscalationPolicy
+
+/// The front half in one call: load → lint → compile, with every diagnostic. Every command, `serve`, reload and
+/// `escalate test` go through it, so they accept and refuse the same policies.
+public struct PolicyPipeline: Sendable {
+    /// One organisation through the pipeline.
+    public struct Compiled: Sendable {
+        /// The loaded model (for commands that show the YAML's own words, e.g. plugin settings checks).
+        public var organisation: Organisation
+        /// The compiled graph: what the back half runs.
+        public var graph: RuleGraph
+        /// Every diagnostic (loader and lint rules), sorted.
+        public var diagnostics: [Diagnostic]
+        /// The files it was loaded from.
+        public var sources: [PolicySource]
+        /// The errors among the diagnostics.
+        public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    }
+
+    /// The result: each organisation, compiled even when it has errors (callers decide whether to refuse).
+    public struct Output: Sendable {
+        /// Organisations in discovery order.
+        public var organisations: [Compiled]
+        /// Every error of every organisation, sorted.
+        public var errors: [Diagnostic] { organisations.flatMap(\.errors).sorted() }
+        /// Every diagnostic of every organisation, sorted.
+        public var diagnostics: [Diagnostic] { organisations.flatMap(\.diagnostics).sorted() }
+        /// The compiled graphs.
+        public var graphs: [RuleGraph] { organisations.map(\.graph) }
+    }
+
+    /// The channel plugins whose settings lint checks.
+    public var channels: ChannelRegistry
+
+    /// A pipeline that checks channel settings against these plugins.
+    public init(channels: ChannelRegistry = ChannelRegistry()) { self.channels = channels }
+
+    /// Runs the pipeline on policy files, organisation folders or folders of organisations.
+    public func run(paths: [String]) throws(PolicyLoader.IOError) -> Output {
+        Output(organisations: try PolicyLoader().load(paths: paths).map(process))
+    }
+
+    /// Runs the pipeline on one organisation given as file texts (tests, snapshots of sources).
+    public func run(files: [(path: String, text: String)]) -> Compiled {
+        process(PolicyLoader().load(files: files))
+    }
+
+    /// Lints and compiles an organisation already loaded.
+    public func process(_ loaded: PolicyLoader.Loaded) -> Compiled {
+        let diagnostics = Linter(channels: channels).lint(loaded).sorted()
+        return Compiled(
+            organisation: loaded.organisation, graph: GraphCompiler().compile(loaded.organisation), diagnostics: diagnostics,
+            sources: loaded.sources)
+    }
+}
