@@ -22,6 +22,21 @@ public struct ScenarioFile: Sendable {
     /// `threshold`: the incident opens at the event that reaches the count, as `serve` does.
     public var reports: [String] = []
 
+    /// A scenario document.
+    public init(
+        policy: String? = nil, title: String? = nil, start: String? = nil, fields: [String: String], respond: [String] = [], fail: [String] = [],
+        until: String? = nil, reports: [String] = []
+    ) {
+        self.policy = policy
+        self.title = title
+        self.start = start
+        self.fields = fields
+        self.respond = respond
+        self.fail = fail
+        self.until = until
+        self.reports = reports
+    }
+
     /// Keys a scenario may have.
     public static let keys = ["policy", "title", "start", "fields", "respond", "fail", "until", "reports"]
 
