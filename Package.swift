@@ -47,7 +47,9 @@ let package = Package(
         .executable(name: "escalate", targets: ["escalate"]),
         .library(name: "EscalationPolicy", targets: ["EscalationPolicy"]),
         .library(name: "EscalationGraph", targets: ["EscalationGraph"]),
+        .library(name: "EscalationCompiler", targets: ["EscalationCompiler"]),
         .library(name: "EscalationEngine", targets: ["EscalationEngine"]),
+        .library(name: "EscalationAnalysis", targets: ["EscalationAnalysis"]),
         .library(name: "EscalationSimulator", targets: ["EscalationSimulator"]),
         .library(name: "EscalationStore", targets: ["EscalationStore"]),
         .library(name: "EscalationExecutor", targets: ["EscalationExecutor"]),
@@ -74,7 +76,9 @@ let package = Package(
             dependencies: ["EscalationCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .target(name: "EscalationPluginLoader", dependencies: ["EscalationChannel"], swiftSettings: strict),
-        .target(name: "EscalationGraph", dependencies: ["EscalationCore", "EscalationPolicy"], swiftSettings: strict),
+        .target(name: "EscalationGraph", dependencies: ["EscalationCore"], swiftSettings: strict),
+        .target(name: "EscalationCompiler", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph"], swiftSettings: strict),
+        .target(name: "EscalationAnalysis", dependencies: ["EscalationCore", "EscalationGraph"], swiftSettings: strict),
         .target(name: "EscalationEngine", dependencies: ["EscalationCore", "EscalationGraph"], swiftSettings: strict),
         .target(
             name: "EscalationStore",
@@ -89,7 +93,8 @@ let package = Package(
         .target(
             name: "EscalationPipeline",
             dependencies: [
-                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint", "EscalationChannel", "EscalationExecutor",
+                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationCompiler", "EscalationLint", "EscalationChannel",
+                "EscalationExecutor",
             ],
             swiftSettings: strict),
         .target(
@@ -107,7 +112,10 @@ let package = Package(
             dependencies: ["EscalationCore", "EscalationGraph", "EscalationEngine", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .target(
-            name: "EscalationLint", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationChannel"],
+            name: "EscalationLint",
+            dependencies: [
+                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationCompiler", "EscalationAnalysis", "EscalationChannel",
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "escalate",
@@ -115,7 +123,7 @@ let package = Package(
                 "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint", "EscalationEngine",
                 "EscalationSimulator",
                 "EscalationChannel", "EscalationStore", "EscalationExecutor", "EscalationServer", "EscalationClient",
-                "EscalationPluginLoader", "EscalationPipeline",
+                "EscalationPluginLoader", "EscalationPipeline", "EscalationAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -123,14 +131,14 @@ let package = Package(
         .executableTarget(
             name: "escalate-benchmark",
             dependencies: [
-                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator", "EscalationStore",
+                "EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator", "EscalationStore",
                 "EscalationExecutor", "EscalationChannel", "EscalationTesting", "EscalationPipeline",
             ],
             path: "Benchmarks/EscalateBenchmark", swiftSettings: strict),
         .testTarget(
             name: "EscalationExecutorTests",
             dependencies: [
-                "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationStore", "EscalationExecutor",
+                "EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationStore", "EscalationExecutor",
                 "EscalationChannel", "EscalationTesting", "EscalationSimulator", "EscalationPipeline",
             ],
             swiftSettings: strict),
@@ -150,7 +158,7 @@ let package = Package(
             name: "EscalationPolicyTests", dependencies: ["EscalationCore", "EscalationPolicy"],
             swiftSettings: strict),
         .testTarget(
-            name: "EscalationEngineTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine"],
+            name: "EscalationEngineTests", dependencies: ["EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine"],
             swiftSettings: strict),
         .testTarget(
             name: "EscalationLintTests",
@@ -161,12 +169,12 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(
-            name: "EscalationGraphTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph"],
+            name: "EscalationGraphTests", dependencies: ["EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationAnalysis"],
             exclude: ["Golden"],
             swiftSettings: strict),
         .testTarget(
             name: "EscalationSimulatorTests",
-            dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator"],
+            dependencies: ["EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator"],
             exclude: ["Golden"], swiftSettings: strict),
     ]
 )

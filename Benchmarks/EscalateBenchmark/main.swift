@@ -1,6 +1,7 @@
 // Prints engine and simulator throughput on the bundled seed policies. Run in a release build:
 //   swift run -c release escalate-benchmark
 import EscalationChannel
+import EscalationCompiler
 import EscalationCore
 import EscalationEngine
 import EscalationExecutor

@@ -11,6 +11,13 @@ public struct CompiledCalendar: Codable, Sendable, Hashable {
         public var from: Int
         /// Closing minute (≤ 1440).
         public var to: Int
+
+        /// Weekly hours.
+        public init(days: [Weekday], from: Int, to: Int) {
+            self.days = days
+            self.from = from
+            self.to = to
+        }
     }
 
     /// Id.
@@ -21,6 +28,14 @@ public struct CompiledCalendar: Codable, Sendable, Hashable {
     public var hours: [Hours]
     /// Closed dates.
     public var holidays: [LocalDate]
+
+    /// Creates a value from its parts.
+    public init(id: String, timezone: String, hours: [Hours], holidays: [LocalDate]) {
+        self.id = id
+        self.timezone = timezone
+        self.hours = hours
+        self.holidays = holidays
+    }
 
     var zone: TimeZone { ZonedTime.zone(timezone) ?? ZonedTime.utc }
 

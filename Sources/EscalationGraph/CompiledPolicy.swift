@@ -43,6 +43,30 @@ public struct CompiledPolicy: Codable, Sendable {
     /// Steps on acknowledge, resolve and signals.
     public var hooks: CompiledHooks
 
+    /// Creates a value from its parts.
+    public init(id: String, name: String, version: String, source: SourceLocation? = nil, match: [String: [String]], priority: Int, threshold: CompiledThreshold? = nil, fields: [CompiledField], calendar: String? = nil, targetAckSeconds: Int? = nil, outcomes: [String], resolvePer: String? = nil, until: [String], entry: String, nodes: [GraphNode], edges: [GraphEdge], reminders: CompiledReminders? = nil, stages: [CompiledStage], actions: [CompiledAction], hooks: CompiledHooks) {
+        self.id = id
+        self.name = name
+        self.version = version
+        self.source = source
+        self.match = match
+        self.priority = priority
+        self.threshold = threshold
+        self.fields = fields
+        self.calendar = calendar
+        self.targetAckSeconds = targetAckSeconds
+        self.outcomes = outcomes
+        self.resolvePer = resolvePer
+        self.until = until
+        self.entry = entry
+        self.nodes = nodes
+        self.edges = edges
+        self.reminders = reminders
+        self.stages = stages
+        self.actions = actions
+        self.hooks = hooks
+    }
+
     /// The node with this id.
     public func node(_ id: String) -> GraphNode? { nodes.first { $0.id == id } }
     /// Edges leaving a node.
@@ -63,6 +87,15 @@ public struct CompiledField: Codable, Sendable, Hashable {
     public var description: String?
     /// Allowed values of an enum.
     public var values: [String]
+
+    /// Creates a value from its parts.
+    public init(name: String, type: String, required: Bool, description: String? = nil, values: [String]) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.description = description
+        self.values = values
+    }
 }
 
 /// Open after `count` events within `withinSeconds`, unless an event matches `unless`.
@@ -73,6 +106,13 @@ public struct CompiledThreshold: Codable, Sendable, Hashable {
     public var withinSeconds: Int
     /// Events that open at once.
     public var unless: [String: [String]]
+
+    /// Creates a value from its parts.
+    public init(count: Int, withinSeconds: Int, unless: [String: [String]]) {
+        self.count = count
+        self.withinSeconds = withinSeconds
+        self.unless = unless
+    }
 }
 
 /// A node of the policy graph.
@@ -115,6 +155,18 @@ public struct GraphNode: Codable, Sendable {
     public var wait: CompiledWait?
     /// A repeat node's bound.
     public var repeatRule: CompiledRepeat?
+
+    /// Creates a value from its parts.
+    public init(id: String, kind: Kind, layer: String? = nil, source: SourceLocation? = nil, step: CompiledStep? = nil, condition: CompiledCondition? = nil, wait: CompiledWait? = nil, repeatRule: CompiledRepeat? = nil) {
+        self.id = id
+        self.kind = kind
+        self.layer = layer
+        self.source = source
+        self.step = step
+        self.condition = condition
+        self.wait = wait
+        self.repeatRule = repeatRule
+    }
 }
 
 /// An edge of the policy graph and what moves along it.
@@ -147,6 +199,14 @@ public struct GraphEdge: Codable, Sendable, Hashable {
     public var kind: Kind
     /// Detail for pictures: the timer (`15m`, `session.start + 15m`), the signal name.
     public var detail: String?
+
+    /// Creates a value from its parts.
+    public init(from: String, to: String, kind: Kind, detail: String? = nil) {
+        self.from = from
+        self.to = to
+        self.kind = kind
+        self.detail = detail
+    }
 }
 
 /// A compiled step: who, how, what.
@@ -169,6 +229,19 @@ public struct CompiledStep: Codable, Sendable, Hashable {
     public var tasks: [CompiledTask]
     /// Messages to channels that are not people's addresses.
     public var posts: [CompiledPost]
+
+    /// Creates a value from its parts.
+    public init(id: String? = nil, name: String? = nil, condition: CompiledCondition? = nil, targets: [CompiledTarget], channels: [ChannelUse], cc: [CompiledTarget], template: String? = nil, tasks: [CompiledTask], posts: [CompiledPost]) {
+        self.id = id
+        self.name = name
+        self.condition = condition
+        self.targets = targets
+        self.channels = channels
+        self.cc = cc
+        self.template = template
+        self.tasks = tasks
+        self.posts = posts
+    }
 }
 
 /// A target: `contact`, `group`, `schedule` or `field`, and the id or field name.
@@ -177,6 +250,12 @@ public struct CompiledTarget: Codable, Sendable, Hashable, CustomStringConvertib
     public var kind: String
     /// Referenced id or field name.
     public var ref: String
+
+    /// Creates a value from its parts.
+    public init(kind: String, ref: String) {
+        self.kind = kind
+        self.ref = ref
+    }
     /// `group:leads`.
     public var description: String { "\(kind):\(ref)" }
 }
@@ -191,6 +270,14 @@ public struct CompiledTask: Codable, Sendable, Hashable {
     public var description: String?
     /// One task per item of this list field.
     public var per: String?
+
+    /// Creates a value from its parts.
+    public init(title: String, assignee: CompiledTarget? = nil, description: String? = nil, per: String? = nil) {
+        self.title = title
+        self.assignee = assignee
+        self.description = description
+        self.per = per
+    }
 }
 
 /// A message to a channel.
@@ -199,6 +286,12 @@ public struct CompiledPost: Codable, Sendable, Hashable {
     public var channel: String
     /// Template id.
     public var template: String
+
+    /// Creates a value from its parts.
+    public init(channel: String, template: String) {
+        self.channel = channel
+        self.template = template
+    }
 }
 
 /// A `when` condition.
@@ -211,6 +304,14 @@ public struct CompiledCondition: Codable, Sendable, Hashable {
     public var fields: [String: [String]]
     /// Resolution outcomes.
     public var outcome: [String]
+
+    /// Creates a value from its parts.
+    public init(during: String? = nil, outside: String? = nil, fields: [String: [String]], outcome: [String]) {
+        self.during = during
+        self.outside = outside
+        self.fields = fields
+        self.outcome = outcome
+    }
 }
 
 /// A timer: a wall duration, a business duration on a calendar, or an instant anchored to a field.
@@ -233,6 +334,16 @@ public struct CompiledWait: Codable, Sendable, Hashable, CustomStringConvertible
     /// The anchor's offset in seconds.
     public var offsetSeconds: Int
 
+    /// Creates a value from its parts.
+    public init(kind: Kind, seconds: Int, businessDays: Int, calendar: String? = nil, field: String? = nil, offsetSeconds: Int) {
+        self.kind = kind
+        self.seconds = seconds
+        self.businessDays = businessDays
+        self.calendar = calendar
+        self.field = field
+        self.offsetSeconds = offsetSeconds
+    }
+
     /// `15m`, `1 business day`, `session.start + 15m`.
     public var description: String {
         switch kind {
@@ -252,6 +363,12 @@ public struct CompiledRepeat: Codable, Sendable, Hashable {
     public var times: Int
     /// Pause before each pass.
     public var after: CompiledWait
+
+    /// Creates a value from its parts.
+    public init(times: Int, after: CompiledWait) {
+        self.times = times
+        self.after = after
+    }
 }
 
 /// Reminders while open.
@@ -260,6 +377,12 @@ public struct CompiledReminders: Codable, Sendable, Hashable {
     public var every: CompiledWait
     /// What to send.
     public var step: CompiledStep
+
+    /// Creates a value from its parts.
+    public init(every: CompiledWait, step: CompiledStep) {
+        self.every = every
+        self.step = step
+    }
 }
 
 /// A stage message.
@@ -276,6 +399,16 @@ public struct CompiledStage: Codable, Sendable, Hashable {
     public var template: String
     /// Taken down after this many seconds.
     public var expiresSeconds: Int?
+
+    /// Creates a value from its parts.
+    public init(id: String, on: String, signal: String? = nil, channel: String, template: String, expiresSeconds: Int? = nil) {
+        self.id = id
+        self.on = on
+        self.signal = signal
+        self.channel = channel
+        self.template = template
+        self.expiresSeconds = expiresSeconds
+    }
 }
 
 /// An action applied at trigger.
@@ -288,6 +421,14 @@ public struct CompiledAction: Codable, Sendable, Hashable {
     public var template: String
     /// Undone when the incident resolves.
     public var undoOnResolve: Bool
+
+    /// Creates a value from its parts.
+    public init(id: String, channel: String, template: String, undoOnResolve: Bool) {
+        self.id = id
+        self.channel = channel
+        self.template = template
+        self.undoOnResolve = undoOnResolve
+    }
 }
 
 /// Hook steps.
@@ -298,4 +439,11 @@ public struct CompiledHooks: Codable, Sendable, Hashable {
     public var resolve: [CompiledStep]
     /// On each named signal.
     public var signals: [String: [CompiledStep]]
+
+    /// Creates a value from its parts.
+    public init(acknowledge: [CompiledStep], resolve: [CompiledStep], signals: [String: [CompiledStep]]) {
+        self.acknowledge = acknowledge
+        self.resolve = resolve
+        self.signals = signals
+    }
 }

@@ -11,6 +11,13 @@ public struct CompiledSchedule: Codable, Sendable, Hashable {
         public var from: Instant
         /// End.
         public var to: Instant
+
+        /// An override.
+        public init(contact: String, from: Instant, to: Instant) {
+            self.contact = contact
+            self.from = from
+            self.to = to
+        }
     }
 
     /// Id.
@@ -29,6 +36,18 @@ public struct CompiledSchedule: Codable, Sendable, Hashable {
     public var during: String?
     /// Overrides; a later one wins over an earlier one.
     public var overrides: [Override]
+
+    /// Creates a value from its parts.
+    public init(id: String, name: String, timezone: String, members: [String], shiftSeconds: Int, start: Instant, during: String? = nil, overrides: [Override]) {
+        self.id = id
+        self.name = name
+        self.timezone = timezone
+        self.members = members
+        self.shiftSeconds = shiftSeconds
+        self.start = start
+        self.during = during
+        self.overrides = overrides
+    }
 
     var zone: TimeZone { ZonedTime.zone(timezone) ?? ZonedTime.utc }
 

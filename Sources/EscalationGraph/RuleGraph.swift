@@ -26,6 +26,21 @@ public struct RuleGraph: Codable, Sendable {
     /// Policies, each a graph of nodes and edges.
     public var policies: [CompiledPolicy]
 
+    /// Creates a value from its parts.
+    public init(organisation: String, name: String, timezone: String, defaultCalendar: String? = nil, calendars: [CompiledCalendar], contacts: [CompiledContact], groups: [CompiledGroup], schedules: [CompiledSchedule], channels: [CompiledChannel], templates: [CompiledTemplate], policies: [CompiledPolicy]) {
+        self.organisation = organisation
+        self.name = name
+        self.timezone = timezone
+        self.defaultCalendar = defaultCalendar
+        self.calendars = calendars
+        self.contacts = contacts
+        self.groups = groups
+        self.schedules = schedules
+        self.channels = channels
+        self.templates = templates
+        self.policies = policies
+    }
+
     /// The policy with this id.
     public func policy(_ id: String) -> CompiledPolicy? { policies.first { $0.id == id } }
     /// The calendar with this id.
@@ -54,6 +69,15 @@ public struct CompiledContact: Codable, Sendable, Hashable {
     public var addresses: [String: String]
     /// Ordered channels with delays, used when a step names none.
     public var preferences: [ChannelUse]
+
+    /// Creates a value from its parts.
+    public init(id: String, name: String, canAcknowledge: Bool, addresses: [String: String], preferences: [ChannelUse]) {
+        self.id = id
+        self.name = name
+        self.canAcknowledge = canAcknowledge
+        self.addresses = addresses
+        self.preferences = preferences
+    }
 }
 
 /// A group as the engine sees it.
@@ -64,6 +88,13 @@ public struct CompiledGroup: Codable, Sendable, Hashable {
     public var name: String
     /// Member contact ids.
     public var members: [String]
+
+    /// Creates a value from its parts.
+    public init(id: String, name: String, members: [String]) {
+        self.id = id
+        self.name = name
+        self.members = members
+    }
 }
 
 /// A channel instance: everything the executor needs to build its plugin, so it never reads the YAML again.
@@ -103,6 +134,13 @@ public struct CompiledTemplate: Codable, Sendable, Hashable {
     public var subject: String?
     /// Body.
     public var body: String
+
+    /// Creates a value from its parts.
+    public init(id: String, subject: String? = nil, body: String) {
+        self.id = id
+        self.subject = subject
+        self.body = body
+    }
 }
 
 /// One channel in an ordered list, used `afterSeconds` into the notification (or when the previous fails).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EscalationCore
+import EscalationAnalysis
 import EscalationGraph
 import Foundation
 

@@ -1,4 +1,5 @@
 import EscalationChannel
+import EscalationCompiler
 import EscalationCore
 import EscalationExecutor
 import EscalationGraph

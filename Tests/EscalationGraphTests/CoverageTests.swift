@@ -1,4 +1,6 @@
+import EscalationCompiler
 import EscalationCore
+import EscalationAnalysis
 import EscalationGraph
 import EscalationPolicy
 import Foundation

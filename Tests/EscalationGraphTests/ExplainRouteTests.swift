@@ -1,4 +1,5 @@
 import EscalationCore
+import EscalationAnalysis
 import EscalationGraph
 import EscalationPolicy
 import Foundation

@@ -1,3 +1,4 @@
+import EscalationCompiler
 import EscalationGraph
 import Foundation
 import Testing

@@ -1,3 +1,5 @@
+import EscalationCompiler
+import EscalationAnalysis
 import EscalationGraph
 import EscalationPolicy
 import Foundation

@@ -1,3 +1,4 @@
+import EscalationCompiler
 import EscalationCore
 import EscalationGraph
 import EscalationPolicy

@@ -1,3 +1,4 @@
+import EscalationAnalysis
 import EscalationGraph
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import EscalationCompiler
 import EscalationGraph
 import EscalationPolicy
 import Testing

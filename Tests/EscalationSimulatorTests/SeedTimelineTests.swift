@@ -1,3 +1,4 @@
+import EscalationCompiler
 import EscalationCore
 import EscalationEngine
 import EscalationGraph

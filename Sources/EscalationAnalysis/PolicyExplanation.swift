@@ -1,3 +1,4 @@
+import EscalationGraph
 import EscalationCore
 
 /// What a policy would do for an incident at an instant, layer by layer: whether each layer runs (its condition,

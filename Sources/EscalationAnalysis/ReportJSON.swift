@@ -1,3 +1,4 @@
+import EscalationGraph
 import Foundation
 
 /// The JSON form of reports (explanations, coverage, routing decisions): sorted keys, pretty-printed, slashes unescaped.

@@ -1,4 +1,5 @@
 import EscalationCore
+import EscalationGraph
 import EscalationPolicy
 import Foundation
 

@@ -1,3 +1,4 @@
+import EscalationGraph
 /// Draws policies as a Graphviz DOT digraph (`rankdir=TB`): the same boxes and labelled edges as the Mermaid
 /// drawing, shapes and colours by node kind, the ends of the ladder on one row, and a cluster per policy when
 /// there are several. The same graph always gives the same bytes.

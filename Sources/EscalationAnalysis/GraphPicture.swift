@@ -1,3 +1,4 @@
+import EscalationGraph
 import EscalationCore
 
 /// What the renderers draw for one policy: boxes with a title and lines of text, labelled arrows, and the

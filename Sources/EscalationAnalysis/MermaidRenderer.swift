@@ -1,3 +1,4 @@
+import EscalationGraph
 /// Draws policies as a Mermaid `flowchart TD` that GitHub renders: the ladder top to bottom, shapes by node kind,
 /// labelled edges (`after 15m`, `ack`, `signal: X`, `yes`/`no`, `resolve`), one subgraph per policy when there are
 /// several. The same graph always gives the same bytes.

@@ -1,3 +1,4 @@
+import EscalationGraph
 import Foundation
 
 /// Graphviz's `dot` program, found on `PATH`, turning DOT text into SVG or PNG.

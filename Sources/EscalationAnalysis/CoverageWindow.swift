@@ -1,3 +1,4 @@
+import EscalationGraph
 import EscalationCore
 import Foundation
 
