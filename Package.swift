@@ -126,6 +126,7 @@ let package = Package(
                 "EscalationPluginLoader", "EscalationPipeline", "EscalationAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -169,7 +170,8 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(
-            name: "EscalationGraphTests", dependencies: ["EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationAnalysis"],
+            name: "EscalationGraphTests",
+            dependencies: ["EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationAnalysis", "EscalationSimulator"],
             exclude: ["Golden"],
             swiftSettings: strict),
         .testTarget(

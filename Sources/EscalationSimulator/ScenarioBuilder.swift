@@ -20,18 +20,14 @@ public struct ScenarioBuilder: Sendable {
 
     /// Merges a scenario file (optional) with flags. `now` is the default start.
     public func build(
-        file: String?, policy: String?, fields: [String], start: String?, respond: [String], fail: [String], until: String?,
+        file: String?, policy: String?, fields: [String: String], start: String?, respond: [String], fail: [String], until: String?,
         now: Instant
     ) throws(BuildError) -> Scenario {
         var document = ScenarioFile(fields: [:], respond: [], fail: [])
         if let file {
             do { document = try ScenarioFile.read(path: file) } catch { throw BuildError(description: error.description) }
         }
-        for pair in fields {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw BuildError(description: "--field '\(pair)' must be KEY=VALUE") }
-            document.fields[parts[0]] = parts[1]
-        }
+        document.fields.merge(fields) { _, given in given }
         if let policy { document.policy = policy }
         if let start { document.start = start }
         if let until { document.until = until }

@@ -114,15 +114,6 @@ public struct ScenarioFile: Sendable {
 
     static func fieldMap(_ node: Node, file: String) throws(ReadError) -> [String: String] {
         guard case .mapping(let mapping) = node else { throw ReadError(description: "\(location(file, node)): 'fields' must be a map") }
-        var fields: [String: String] = [:]
-        for (key, value) in mapping {
-            guard let name = key.string else { continue }
-            switch value {
-            case .scalar(let scalar): fields[name] = scalar.string
-            case .sequence(let items): fields[name] = items.compactMap(\.string).joined(separator: ", ")
-            default: throw ReadError(description: "\(location(file, value)): field '\(name)' must be a value or a list of values")
-            }
-        }
-        return fields
+        return IncidentFieldsReader.flatten(mapping)
     }
 }

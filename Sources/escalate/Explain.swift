@@ -25,13 +25,13 @@ extension Escalate {
         var at: String?
 
         @Option(name: .customLong("field"), help: ArgumentHelp("An incident field, NAME=VALUE (repeat for more).", valueName: "k=v"))
-        var fields: [String] = []
+        var fields: [KeyValue] = []
 
         @Option(help: "Output format: text or json.")
         var format: ReportFormat = .text
 
         func run() throws {
-            let fields = try IncidentArguments.fields(self.fields)
+            let fields = self.fields.dictionary
             let graphs = try input.compile().map(\.graph).filter { $0.policy(policy) != nil }
             guard graphs.count == 1, let graph = graphs.first, let compiled = graph.policy(policy) else {
                 let which = graphs.map(\.organisation).joined(separator: ", ")

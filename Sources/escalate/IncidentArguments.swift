@@ -1,23 +1,10 @@
 import ArgumentParser
 import EscalationCore
 import EscalationGraph
-import EscalationPolicy
 import Foundation
 
-/// Shared parsing for the report commands (`explain`, `coverage`, `route`): `--field k=v`, instants, formats.
+/// Shared parsing for the report commands (`explain`, `coverage`, `route`): instants and formats.
 enum IncidentArguments {
-    /// `k=v` pairs as a map; a later pair wins. Throws a usage error for a pair without `=` or a name.
-    static func fields(_ pairs: [String]) throws -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in pairs {
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw ValidationError("--field takes NAME=VALUE, got '\(pair)'")
-            }
-            result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-        }
-        return result
-    }
-
     /// An instant from `--at`/`--from` (ISO 8601 with offset, or local in the organisation's zone), else now.
     static func instant(_ text: String?, zoneName: String, option: String) throws -> Instant {
         guard let text else { return now() }

@@ -2,7 +2,7 @@ import ArgumentParser
 import EscalationCore
 import EscalationAnalysis
 import EscalationGraph
-import EscalationPolicy
+import EscalationSimulator
 import Foundation
 
 extension Escalate {
@@ -22,7 +22,7 @@ extension Escalate {
         var incident: String?
 
         @Option(name: .customLong("field"), help: ArgumentHelp("An incident field, NAME=VALUE (repeat for more).", valueName: "k=v"))
-        var fields: [String] = []
+        var fields: [KeyValue] = []
 
         @Option(help: "Output format: text or json.")
         var format: ReportFormat = .text
@@ -41,7 +41,7 @@ extension Escalate {
                     throw ExitCode(ExitStatus.usage)
                 }
             }
-            values.merge(try IncidentArguments.fields(fields)) { _, given in given }
+            values.merge(fields.dictionary) { _, given in given }
             let decisions = try input.compile().map { PolicyRouter(graph: $0.graph).route(values) }
             switch format {
             case .text: print(decisions.map(\.text).joined(separator: "\n"), terminator: "")

@@ -8,6 +8,7 @@ import EscalationServer
 import EscalationStore
 import Foundation
 import Hummingbird
+import NIOCore
 
 extension Escalate {
     /// `escalate serve`: run escalations for real, with the HTTP API.
@@ -79,7 +80,18 @@ extension Escalate {
             let executor = Executor(store: store, policies: set, registry: registry, environment: environment, options: options)
             let recovered = try await executor.recover()
             if recovered > 0 { printError("escalate: \(recovered) delivery(ies) interrupted by the last stop were marked failed, not resent") }
-            let hashes = try tokenHashes(organisations: await executor.organisations)
+            let tokens: ServerConfiguration.Tokens
+            do {
+                tokens = try ServerConfiguration.tokens(
+                    file: self.tokens, environment: ProcessInfo.processInfo.environment, organisations: await executor.organisations)
+            } catch {
+                printError("error: \(error.description)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            for (organisation, token) in tokens.generated {
+                printError("escalate: token for \(organisation) (generated, shown once): \(token)")
+            }
+            let hashes = tokens.hashes
             let configuration = ServerConfiguration(tokenHashes: hashes, linkKey: SymmetricKey(size: .bits256), baseURL: base)
             let api = EscalationAPI(executor: executor, configuration: configuration) {
                 let refused = await executor.reload(paths: paths, channels: registry)
@@ -103,42 +115,10 @@ extension Escalate {
                 printError("escalate: stopped\(left > 0 ? "; \(left) delivery(ies) still in flight will be reported as interrupted at the next start" : "")")
             } catch {
                 worker.cancel()
-                let text = "\(error)"
-                let reason = text.contains("Address already in use") ? "the address is already in use" : text
+                let reason = (error as? IOError)?.errnoCode == EADDRINUSE ? "the address is already in use" : "\(error)"
                 printError("error: cannot serve on \(host):\(port): \(reason); choose another --port or --host, or stop the other server")
                 throw ExitCode(ExitStatus.usage)
             }
-        }
-
-        func tokenHashes(organisations: [String]) throws -> [String: String] {
-            if let tokens {
-                guard let text = try? String(contentsOfFile: tokens, encoding: .utf8) else {
-                    printError("error: cannot read the token file \(tokens)")
-                    throw ExitCode(ExitStatus.usage)
-                }
-                do { return try ServerConfiguration.parseTokenFile(text) } catch {
-                    printError("error: \(tokens): \(error)")
-                    throw ExitCode(ExitStatus.usage)
-                }
-            }
-            var hashes: [String: String] = [:]
-            if let pairs = ProcessInfo.processInfo.environment["ESCALATE_TOKENS"] {
-                for pair in pairs.split(separator: ",") {
-                    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2 else {
-                        printError("error: ESCALATE_TOKENS must be 'org=token,org2=token2'")
-                        throw ExitCode(ExitStatus.usage)
-                    }
-                    hashes[ServerConfiguration.hash(token: parts[1])] = parts[0]
-                }
-                return hashes
-            }
-            for organisation in organisations {
-                let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-                hashes[ServerConfiguration.hash(token: token)] = organisation
-                printError("escalate: token for \(organisation) (generated, shown once): \(token)")
-            }
-            return hashes
         }
     }
 }

@@ -23,8 +23,8 @@ extension Escalate {
         @Option(help: "A scenario file (YAML or JSON): fields, and optionally policy, start, respond, fail, until.")
         var incident: String?
 
-        @Option(name: .customLong("field"), help: "An incident field, KEY=VALUE (repeatable).")
-        var fields: [String] = []
+        @Option(name: .customLong("field"), help: ArgumentHelp("An incident field, NAME=VALUE (repeatable).", valueName: "k=v"))
+        var fields: [KeyValue] = []
 
         @Option(help: "When the incident triggers: ISO 8601, or local YYYY-MM-DDTHH:MM in the organisation's zone.")
         var start: String?
@@ -59,7 +59,7 @@ extension Escalate {
             let scenario: Scenario
             do {
                 scenario = try ScenarioBuilder(graph: graph).build(
-                    file: incident, policy: policy, fields: fields, start: start, respond: respond, fail: fail, until: until,
+                    file: incident, policy: policy, fields: fields.dictionary, start: start, respond: respond, fail: fail, until: until,
                     now: Instant(seconds: Int64(Date().timeIntervalSince1970)))
             } catch {
                 printError("error: \(error.description)")

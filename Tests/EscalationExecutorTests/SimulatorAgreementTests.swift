@@ -122,7 +122,7 @@ struct SimulatorAgreementTests {
     func examples(folder: String, scenarioFile: String, respond: [String]) async throws {
         let graph = GraphCompiler().compile(try Self.organisation(folder))
         let scenario = try ScenarioBuilder(graph: graph).build(
-            file: Self.root.appendingPathComponent(scenarioFile).path, policy: nil, fields: [], start: nil, respond: respond, fail: [],
+            file: Self.root.appendingPathComponent(scenarioFile).path, policy: nil, fields: [:], start: nil, respond: respond, fail: [],
             until: nil, now: Self.epoch)
         let (simulated, executed) = try await Self.compare(scenario, folder: folder)
         #expect(!simulated.isEmpty)

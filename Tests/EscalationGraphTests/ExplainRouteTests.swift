@@ -2,6 +2,7 @@ import EscalationCore
 import EscalationAnalysis
 import EscalationGraph
 import EscalationPolicy
+import EscalationSimulator
 import Foundation
 import Testing
 

@@ -40,7 +40,7 @@ enum SeedRepository {
     static func scenario(_ file: String, graph: RuleGraph) throws -> Scenario {
         try #require(enterRoot)
         return try ScenarioBuilder(graph: graph).build(
-            file: file, policy: nil, fields: [], start: nil, respond: [], fail: [], until: nil, now: Instant(seconds: 0))
+            file: file, policy: nil, fields: [:], start: nil, respond: [], fail: [], until: nil, now: Instant(seconds: 0))
     }
 }
 

@@ -38,6 +38,13 @@ public enum IncidentFieldsReader {
         return result
     }
 
+    /// A mapping of fields flattened (the one reading of incident fields, shared with scenario files).
+    static func flatten(_ mapping: Node.Mapping) -> [String: String] {
+        var result: [String: String] = [:]
+        flatten(mapping, prefix: "", into: &result)
+        return result
+    }
+
     private static func flatten(_ mapping: Node.Mapping, prefix: String, into result: inout [String: String]) {
         for (key, value) in mapping {
             let name = prefix + (key.scalar?.string ?? "")
