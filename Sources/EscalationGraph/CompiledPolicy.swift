@@ -44,7 +44,10 @@ public struct CompiledPolicy: Codable, Sendable {
     public var hooks: CompiledHooks
 
     /// Creates a value from its parts.
-    public init(id: String, name: String, version: String, source: SourceLocation? = nil, match: [String: [String]], priority: Int, threshold: CompiledThreshold? = nil, fields: [CompiledField], calendar: String? = nil, targetAckSeconds: Int? = nil, outcomes: [String], resolvePer: String? = nil, until: [String], entry: String, nodes: [GraphNode], edges: [GraphEdge], reminders: CompiledReminders? = nil, stages: [CompiledStage], actions: [CompiledAction], hooks: CompiledHooks) {
+    public init(
+        id: String, name: String, version: String, source: SourceLocation? = nil, match: [String: [String]], priority: Int, threshold: CompiledThreshold? = nil, fields: [CompiledField], calendar: String? = nil, targetAckSeconds: Int? = nil,
+        outcomes: [String], resolvePer: String? = nil, until: [String], entry: String, nodes: [GraphNode], edges: [GraphEdge], reminders: CompiledReminders? = nil, stages: [CompiledStage], actions: [CompiledAction], hooks: CompiledHooks
+    ) {
         self.id = id
         self.name = name
         self.version = version

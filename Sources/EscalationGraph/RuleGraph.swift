@@ -27,7 +27,10 @@ public struct RuleGraph: Codable, Sendable {
     public var policies: [CompiledPolicy]
 
     /// Creates a value from its parts.
-    public init(organisation: String, name: String, timezone: String, defaultCalendar: String? = nil, calendars: [CompiledCalendar], contacts: [CompiledContact], groups: [CompiledGroup], schedules: [CompiledSchedule], channels: [CompiledChannel], templates: [CompiledTemplate], policies: [CompiledPolicy]) {
+    public init(
+        organisation: String, name: String, timezone: String, defaultCalendar: String? = nil, calendars: [CompiledCalendar], contacts: [CompiledContact], groups: [CompiledGroup], schedules: [CompiledSchedule], channels: [CompiledChannel],
+        templates: [CompiledTemplate], policies: [CompiledPolicy]
+    ) {
         self.organisation = organisation
         self.name = name
         self.timezone = timezone

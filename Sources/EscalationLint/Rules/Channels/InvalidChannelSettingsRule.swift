@@ -11,7 +11,8 @@ public struct InvalidChannelSettingsRule: PolicyRule {
     public static let description = RuleDescription(
         kind: ChannelSettings.problem,
         name: "Invalid channel settings",
-        summary: "A channel's 'settings' are checked by its plugin: required settings, unknown keys, secrets as ${env:NAME}, and each plugin's own checks (e.g. a stream name, a timeout). Skipped for unknown plugins and when no plugins are known.",
+        summary: "A channel's 'settings' are checked by its plugin: required settings, unknown keys, secrets as ${env:NAME}, and each "
+            + "plugin's own checks (e.g. a stream name, a timeout). Skipped for unknown plugins and when no plugins are known.",
         nonTriggeringExamples: [
             RuleExample(
                 """

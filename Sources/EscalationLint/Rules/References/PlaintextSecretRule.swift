@@ -15,7 +15,8 @@ public struct PlaintextSecretRule: PolicyRule {
     public static let description = RuleDescription(
         kind: DiagnosticKind(id: "plaintext_secret", code: "E028", severity: .error),
         name: "Plaintext secret",
-        summary: "A channel setting whose name looks secret (token, secret, password, api_key, auth…, webhook_url, …_key) must be exactly an ${env:NAME} reference; env references anywhere in settings must be well formed (NAME in upper case).",
+        summary: "A channel setting whose name looks secret (token, secret, password, api_key, auth…, webhook_url, …_key) must be "
+            + "exactly an ${env:NAME} reference; env references anywhere in settings must be well formed (NAME in upper case).",
         nonTriggeringExamples: [
             RuleExample(
                 """

@@ -10,7 +10,8 @@ public struct BusinessTimeWithoutCalendarRule: PolicyRule {
     public static let description = RuleDescription(
         kind: DiagnosticKind(id: "business_time_without_calendar", code: "E031", severity: .error),
         name: "Business time without a calendar",
-        summary: "A business duration ('timeout', 'target_ack', 'reminders.every', 'repeat.after') counts a calendar's open hours, so a calendar must apply: the layer's 'calendar', else the policy's, else the organisation's 'default_calendar'.",
+        summary: "A business duration ('timeout', 'target_ack', 'reminders.every', 'repeat.after') counts a calendar's open hours, "
+            + "so a calendar must apply: the layer's 'calendar', else the policy's, else the organisation's 'default_calendar'.",
         nonTriggeringExamples: [
             RuleExample(
                 """

@@ -10,7 +10,8 @@ public struct MissingAddressRule: PolicyRule {
     public static let description = RuleDescription(
         kind: DiagnosticKind(id: "missing_address", code: "W002", severity: .warning),
         name: "Missing address",
-        summary: "A contact reached through a channel (a step's 'via', or the contact's own 'preferences') needs an address of the kind the channel reads ('address', default the channel id); otherwise that delivery fails. Group members and schedule members are checked; field targets are only known at run time.",
+        summary: "A contact reached through a channel (a step's 'via', or the contact's own 'preferences') needs an address of the kind the channel reads ('address', "
+            + "default the channel id); otherwise that delivery fails. Group members and schedule members are checked; field targets are only known at run time.",
         nonTriggeringExamples: [
             RuleExample(
                 """
