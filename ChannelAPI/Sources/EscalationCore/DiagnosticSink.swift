@@ -14,6 +14,9 @@ public final class DiagnosticSink {
     /// Everything recorded so far, sorted by location.
     public var diagnostics: [Diagnostic] { items.sorted() }
 
+    /// How many errors have been recorded (a reader compares counts to learn whether reading an item failed).
+    public var errorCount: Int { items.reduce(0) { $0 + ($1.severity == .error ? 1 : 0) } }
+
     /// Whether any error has been recorded.
     public var hasErrors: Bool { items.contains { $0.severity == .error } }
 }

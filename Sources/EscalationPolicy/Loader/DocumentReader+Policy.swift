@@ -20,7 +20,7 @@ extension DocumentReader {
             readThreshold($0, what: "the threshold of \(what)", owner: map.keyLocation("threshold"))
         }
         let fieldList = map["fields"].map { node in
-            entriesOfFields(node, policy: what)
+            tracking(ModelItem(.policyFields, id.value)) { entriesOfFields(node, policy: what) }
         } ?? []
         let calendar = map["calendar"].flatMap { identifier($0, what: "\(what): calendar") }
         let targetAck = map["target_ack"].flatMap { duration($0, what: "\(what): target_ack") }
@@ -92,43 +92,47 @@ extension DocumentReader {
         else { return [] }
         return pairs.compactMap { pair in
             let name = Located(pair.key, at: location(pair.keyNode))
-            guard FieldName.isValid(name.value) else {
-                sink.add(
-                    LoadProblem.invalidIdentifier(
-                        "field name '\(name.value)' in \(policy) is not valid", at: name.location,
-                        hint: "field names are lower-case words of letters, digits and '_', joined by dots (e.g. 'session.start')"))
-                return nil
-            }
-            let fieldWhat = "field '\(name.value)' of \(policy)"
-            guard
-                let map = fields(
-                    pair.value, what: fieldWhat, allowed: ["type", "required", "description", "values"], owner: name.location,
-                    hint: "declare the field as a map, e.g. '\(name.value): { type: string }'")
-            else {
-                return nil
-            }
-            let typeNames = FieldDeclaration.FieldType.allCases.map(\.rawValue).joined(separator: ", ")
-            let type = map.required("type", hint: "add 'type:' (one of \(typeNames))", example: "type: string")
-                .flatMap { choice($0, what: "\(fieldWhat): type", as: FieldDeclaration.FieldType.self) }
-            let required = map["required"].flatMap { bool($0, what: "\(fieldWhat): 'required'") } ?? false
-            let description = map["description"].flatMap { string($0, what: "\(fieldWhat): description") }
-            let values = map["values"].map {
-                list($0, what: "\(fieldWhat): values").compactMap { string($0, what: "\(fieldWhat): value") }
-            } ?? []
-            if type?.value == .enum, values.isEmpty {
-                sink.add(
-                    LoadProblem.missingKey(
-                        "enum \(fieldWhat) needs 'values:'", at: map.ownerLocation, hint: "list the allowed values, e.g. values: [low, high]"))
-            }
-            if let type, type.value != .enum, let node = map["values"] {
-                sink.add(
-                    LoadProblem.invalidValue(
-                        "'values' only applies to enum fields; \(fieldWhat) is \(type.value.rawValue)", at: location(node),
-                        hint: "remove 'values', or make the field 'type: enum'"))
-            }
-            guard let type else { return nil }
-            return FieldDeclaration(name: name, type: type, required: required, description: description?.value, values: values)
+            return tracking(ModelItem(.field, name.value)) { field(name: name, pair: pair, policy: policy) }
         }
+    }
+
+    private func field(name: Located<String>, pair: Pair, policy: String) -> FieldDeclaration? {
+        guard FieldName.isValid(name.value) else {
+            sink.add(
+                LoadProblem.invalidIdentifier(
+                    "field name '\(name.value)' in \(policy) is not valid", at: name.location,
+                    hint: "field names are lower-case words of letters, digits and '_', joined by dots (e.g. 'session.start')"))
+            return nil
+        }
+        let fieldWhat = "field '\(name.value)' of \(policy)"
+        guard
+            let map = fields(
+                pair.value, what: fieldWhat, allowed: ["type", "required", "description", "values"], owner: name.location,
+                hint: "declare the field as a map, e.g. '\(name.value): { type: string }'")
+        else {
+            return nil
+        }
+        let typeNames = FieldDeclaration.FieldType.allCases.map(\.rawValue).joined(separator: ", ")
+        let type = map.required("type", hint: "add 'type:' (one of \(typeNames))", example: "type: string")
+            .flatMap { choice($0, what: "\(fieldWhat): type", as: FieldDeclaration.FieldType.self) }
+        let required = map["required"].flatMap { bool($0, what: "\(fieldWhat): 'required'") } ?? false
+        let description = map["description"].flatMap { string($0, what: "\(fieldWhat): description") }
+        let values = map["values"].map {
+            list($0, what: "\(fieldWhat): values").compactMap { string($0, what: "\(fieldWhat): value") }
+        } ?? []
+        if type?.value == .enum, values.isEmpty {
+            sink.add(
+                LoadProblem.missingKey(
+                    "enum \(fieldWhat) needs 'values:'", at: map.ownerLocation, hint: "list the allowed values, e.g. values: [low, high]"))
+        }
+        if let type, type.value != .enum, let node = map["values"] {
+            sink.add(
+                LoadProblem.invalidValue(
+                    "'values' only applies to enum fields; \(fieldWhat) is \(type.value.rawValue)", at: location(node),
+                    hint: "remove 'values', or make the field 'type: enum'"))
+        }
+        guard let type else { return nil }
+        return FieldDeclaration(name: name, type: type, required: required, description: description?.value, values: values)
     }
 
     func matches(_ node: Node, what: String) -> [FieldMatch] {

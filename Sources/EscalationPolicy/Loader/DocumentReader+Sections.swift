@@ -23,7 +23,7 @@ extension DocumentReader {
         let defaultCalendar = map["default_calendar"].flatMap { identifier($0, what: "\(what): default_calendar") }
         let calendars = map["calendars"].map { node in
             entries(node, what: "the calendars of \(what)", hint: "key each calendar by its id, e.g. 'office-hours: { hours: [...] }'")
-                .compactMap { calendar(id: $0.id, node: $0.value) }
+                .compactMap { entry in tracking(ModelItem(.calendar, entry.id.value)) { calendar(id: entry.id, node: entry.value) } }
         } ?? []
         guard let id, let name, let timezone else { return nil }
         return OrganisationHeader(

@@ -12,6 +12,16 @@ struct DocumentReader {
     let sink: DiagnosticSink
     /// Unknown keys seen so far, reported once per key and location by `reportUnknownKeys()`.
     let unknownKeys = UnknownKeys()
+    /// Items whose reading reported an error.
+    let damaged = DamagedItems()
+
+    /// Reads an item; when reading it adds an error, the item is recorded as damaged.
+    func tracking<T>(_ item: ModelItem, _ read: () -> T) -> T {
+        let before = sink.errorCount
+        let result = read()
+        if sink.errorCount > before { damaged.items.insert(item) }
+        return result
+    }
 
     var file: String { source.file }
 
@@ -435,6 +445,11 @@ struct DocumentReader {
 
 /// Unknown keys found while reading one file, so that a key merged into several mappings with `<<` is
 /// reported once, at its own location.
+/// The items a reader found damaged (a reference type, shared by the reader's copies).
+final class DamagedItems {
+    var items: Set<ModelItem> = []
+}
+
 final class UnknownKeys {
     /// One unknown key at one location.
     struct Entry {

@@ -124,7 +124,10 @@ public struct PolicyLoader: Sendable {
             guard let root = compose(text, source: source, sink: sink) else { continue }
             if reader.isNull(root) { continue }
             let sections = ["version", "organisation", "contacts", "groups", "schedules", "channels", "templates", "policies"]
-            defer { reader.reportUnknownKeys() }
+            defer {
+                reader.reportUnknownKeys()
+                organisation.damaged.formUnion(reader.damaged.items)
+            }
             guard
                 let map = reader.fields(
                     root, what: "the top level of \((path as NSString).lastPathComponent)", allowed: sections,
@@ -145,27 +148,27 @@ public struct PolicyLoader: Sendable {
             }
             if let node = map["contacts"] {
                 for entry in reader.entries(node, what: "contacts") where unique("contacts", entry.id) {
-                    if let contact = reader.contact(id: entry.id, node: entry.value) { organisation.contacts.append(contact) }
+                    if let contact = reader.tracking(ModelItem(.contact, entry.id.value), { reader.contact(id: entry.id, node: entry.value) }) { organisation.contacts.append(contact) }
                 }
             }
             if let node = map["groups"] {
                 for entry in reader.entries(node, what: "groups") where unique("groups", entry.id) {
-                    if let group = reader.group(id: entry.id, node: entry.value) { organisation.groups.append(group) }
+                    if let group = reader.tracking(ModelItem(.group, entry.id.value), { reader.group(id: entry.id, node: entry.value) }) { organisation.groups.append(group) }
                 }
             }
             if let node = map["schedules"] {
                 for entry in reader.entries(node, what: "schedules") where unique("schedules", entry.id) {
-                    if let schedule = reader.schedule(id: entry.id, node: entry.value) { organisation.schedules.append(schedule) }
+                    if let schedule = reader.tracking(ModelItem(.schedule, entry.id.value), { reader.schedule(id: entry.id, node: entry.value) }) { organisation.schedules.append(schedule) }
                 }
             }
             if let node = map["channels"] {
                 for entry in reader.entries(node, what: "channels") where unique("channels", entry.id) {
-                    if let channel = reader.channel(id: entry.id, node: entry.value) { organisation.channels.append(channel) }
+                    if let channel = reader.tracking(ModelItem(.channel, entry.id.value), { reader.channel(id: entry.id, node: entry.value) }) { organisation.channels.append(channel) }
                 }
             }
             if let node = map["templates"] {
                 for entry in reader.entries(node, what: "templates") where unique("templates", entry.id) {
-                    if let template = reader.template(id: entry.id, node: entry.value) { organisation.templates.append(template) }
+                    if let template = reader.tracking(ModelItem(.template, entry.id.value), { reader.template(id: entry.id, node: entry.value) }) { organisation.templates.append(template) }
                 }
             }
             if let node = map["policies"] {

@@ -18,6 +18,9 @@ public struct Organisation: Sendable {
     public var templates: [MessageTemplate] = []
     /// Policies by declaration order.
     public var policies: [Policy] = []
+    /// Items whose declaration the loader reported an error in (dropped or read in part), so checks of the model skip
+    /// them instead of reporting follow-on problems.
+    public var damaged: Set<ModelItem> = []
 
     /// Creates an empty organisation.
     public init() {}

@@ -95,7 +95,7 @@ public struct UnknownCalendarRule: PolicyRule {
             }
         }
         let unknown = references.filter {
-            organisation.calendar($0.1.value) == nil && !context.loaderReported("calendar '\($0.1.value)'")
+            organisation.calendar($0.1.value) == nil && !context.loaderReported(.calendar, $0.1.value)
         }
         return unknown.map { label, reference in
             kind(

@@ -87,7 +87,7 @@ public struct UnknownChannelRule: PolicyRule {
             references += policy.actions.map { ("action '\($0.id.value)' of policy '\(policy.id.value)'", $0.channel) }
         }
         let unknown = references.filter {
-            organisation.channel($0.1.value) == nil && !context.loaderReported("channel '\($0.1.value)'")
+            organisation.channel($0.1.value) == nil && !context.loaderReported(.channel, $0.1.value)
         }
         return unknown.map { label, reference in
             kind(

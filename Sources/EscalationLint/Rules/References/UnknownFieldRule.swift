@@ -68,7 +68,7 @@ public struct UnknownFieldRule: PolicyRule {
     /// Reports each use of a field the policy does not declare.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         var result: [Diagnostic] = []
-        for policy in context.organisation.policies where !context.loaderReported("the fields of policy '\(policy.id.value)'") {
+        for policy in context.organisation.policies where !context.loaderReported(.policyFields, policy.id.value) {
             let declared = policy.fields.map(\.name.value)
             // (where, field, the type the use needs)
             var uses: [(String, Located<String>, FieldDeclaration.FieldType?)] = []
@@ -103,6 +103,6 @@ public struct UnknownFieldRule: PolicyRule {
 
     /// Whether the loader reported the declaration of this field as broken (bad name or type), so it was dropped.
     static func loaderDropped(_ field: String, _ context: LintContext) -> Bool {
-        context.loaderReported("field '\(field)'") || context.loaderReported("field name '\(field)'")
+        context.loaderReported(.field, field)
     }
 }

@@ -49,7 +49,7 @@ public struct UnknownGroupRule: PolicyRule {
         let known = organisation.groups.map(\.id.value)
         return organisation.policies.flatMap(\.labelledTargets)
             .filter { $0.target.kind == .group && organisation.group($0.target.reference.value) == nil }
-            .filter { !context.loaderReported("group '\($0.target.reference.value)'") }
+            .filter { !context.loaderReported(.group, $0.target.reference.value) }
             .map { label, target in
                 let reference = target.reference
                 return kind(

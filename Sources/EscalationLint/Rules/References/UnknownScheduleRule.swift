@@ -59,7 +59,7 @@ public struct UnknownScheduleRule: PolicyRule {
         let known = organisation.schedules.map(\.id.value)
         return organisation.policies.flatMap(\.labelledTargets)
             .filter { $0.target.kind == .schedule && organisation.schedule($0.target.reference.value) == nil }
-            .filter { !context.loaderReported("schedule '\($0.target.reference.value)'") }
+            .filter { !context.loaderReported(.schedule, $0.target.reference.value) }
             .map { label, target in
                 let reference = target.reference
                 return kind(

@@ -69,7 +69,7 @@ public struct UnknownTemplateRule: PolicyRule {
             references += policy.actions.map { ("action '\($0.id.value)' of policy '\(policy.id.value)'", $0.template) }
         }
         let unknown = references.filter {
-            organisation.template($0.1.value) == nil && !context.loaderReported("template '\($0.1.value)'")
+            organisation.template($0.1.value) == nil && !context.loaderReported(.template, $0.1.value)
         }
         return unknown.map { label, reference in
             kind(

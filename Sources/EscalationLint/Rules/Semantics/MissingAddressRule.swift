@@ -70,7 +70,7 @@ public struct MissingAddressRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
         var result: [Diagnostic] = []
-        for contact in organisation.contacts where !context.loaderReported("contact '\(contact.id.value)'") {
+        for contact in organisation.contacts where !context.loaderReported(.contact, contact.id.value) {
             for preference in contact.preferences {
                 guard let channel = organisation.channel(preference.channel.value), contact.address(channel.addressKind) == nil
                 else { continue }
@@ -89,7 +89,7 @@ public struct MissingAddressRule: PolicyRule {
                 for (via, channel) in channels {
                     var seen = Set<String>()
                     for (contact, through) in recipients
-                    where contact.address(channel.addressKind) == nil && !context.loaderReported("contact '\(contact.id.value)'") {
+                    where contact.address(channel.addressKind) == nil && !context.loaderReported(.contact, contact.id.value) {
                         guard seen.insert(contact.id.value).inserted else { continue }
                         result.append(
                             kind(
@@ -101,7 +101,7 @@ public struct MissingAddressRule: PolicyRule {
                 let kinds = channels.map { $0.1.addressKind }
                 for target in step.cc {
                     for (contact, through) in contacts(of: target, in: organisation)
-                    where !kinds.contains(where: { contact.address($0) != nil }) && !context.loaderReported("contact '\(contact.id.value)'") {
+                    where !kinds.contains(where: { contact.address($0) != nil }) && !context.loaderReported(.contact, contact.id.value) {
                         result.append(
                             kind(
                                 "cc of \(label) copies contact '\(contact.id.value)'\(through), who has no address for any of its channels (\(channels.map { "\($0.1.id.value) reads '\($0.1.addressKind)'" }.joined(separator: ", ")))",
