@@ -135,8 +135,20 @@ public struct EscalationAPI: Sendable {
             return .signal(name: name, data: (body.data ?? [:]).mapValues(\.text))
         default:
             let now = Instant(seconds: Int64(Date().timeIntervalSince1970))
-            if let minutes = body.minutes, minutes > 0 { return .snooze(until: now.adding(seconds: minutes * 60)) }
-            if let until = body.until, let instant = Instant.parse(until, zone: ZonedTime.utc) { return .snooze(until: instant) }
+            // At most 30 days (a longer snooze is almost certainly a mistake; resolve the incident instead).
+            let longest = 30 * 24 * 60
+            if let minutes = body.minutes {
+                guard (1...longest).contains(minutes) else {
+                    throw APIError(.badRequest, "snooze: minutes must be between 1 and \(longest) (30 days), got \(minutes)")
+                }
+                return .snooze(until: now.adding(seconds: minutes * 60))
+            }
+            if let until = body.until, let instant = Instant.parse(until, zone: ZonedTime.utc) {
+                guard instant.seconds(since: now) <= longest * 60 else {
+                    throw APIError(.badRequest, "snooze: until must be at most 30 days ahead, got \(until)")
+                }
+                return .snooze(until: instant)
+            }
             throw APIError(.badRequest, "snooze: send {\"minutes\": 30} or {\"until\": \"2026-11-22T10:00Z\"}")
         }
     }

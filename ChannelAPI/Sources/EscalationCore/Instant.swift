@@ -11,11 +11,19 @@ public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConv
     /// Orders chronologically.
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.seconds < rhs.seconds }
 
-    /// This instant moved by some seconds.
-    public func adding(seconds delta: Int) -> Instant { Instant(seconds: seconds + Int64(delta)) }
+    /// This instant moved by some seconds; saturates at the ends of time instead of trapping on overflow.
+    public func adding(seconds delta: Int) -> Instant {
+        let (sum, overflow) = seconds.addingReportingOverflow(Int64(delta))
+        guard overflow else { return Instant(seconds: sum) }
+        return Instant(seconds: delta > 0 ? .max : .min)
+    }
 
-    /// Seconds from `other` to this instant.
-    public func seconds(since other: Instant) -> Int { Int(seconds - other.seconds) }
+    /// Seconds from `other` to this instant; saturates instead of trapping on overflow.
+    public func seconds(since other: Instant) -> Int {
+        let (difference, overflow) = seconds.subtractingReportingOverflow(other.seconds)
+        guard overflow else { return Int(difference) }
+        return other.seconds < 0 ? .max : .min
+    }
 
     /// ISO 8601 in UTC, e.g. `2026-11-22T09:00:00Z`.
     public var description: String { ZonedTime.iso8601(self, in: ZonedTime.utc) }
