@@ -51,7 +51,9 @@ struct ExecChannelTests {
 
     /// A shell command writing the current time (seconds since 1970, with nanoseconds) to a file in the folder.
     static func stamp(_ name: String, in folder: URL) -> String {
-        "date +%s.%N > '\(folder.appendingPathComponent(name).path)'"
+        // Written aside and renamed, so a command killed mid-stamp leaves the previous stamp rather than an empty file.
+        let temporary = folder.appendingPathComponent(".tmp-\(name)").path
+        return "date +%s.%N > '\(temporary)' && mv -f '\(temporary)' '\(folder.appendingPathComponent(name).path)'"
     }
 
     /// The time a `stamp` command wrote.
