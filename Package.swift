@@ -106,7 +106,10 @@ let package = Package(
             resources: [.copy("openapi.yaml")],
             swiftSettings: strict),
         .target(name: "EscalationClient", swiftSettings: strict),
-        .target(name: "EscalationTesting", dependencies: ["EscalationCore", "EscalationChannel"], swiftSettings: strict),
+        .target(
+            name: "EscalationTesting",
+            dependencies: ["EscalationCore", "EscalationChannel", "EscalationEngine", "EscalationStore", "EscalationExecutor"],
+            swiftSettings: strict),
         .target(
             name: "EscalationSimulator",
             dependencies: ["EscalationCore", "EscalationGraph", "EscalationEngine", .product(name: "Yams", package: "Yams")],
@@ -150,6 +153,9 @@ let package = Package(
                 "EscalationTesting", "EscalationClient", "EscalationPipeline", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EscalationStoreTests", dependencies: ["EscalationCore", "EscalationEngine", "EscalationStore", "EscalationTesting"],
             swiftSettings: strict),
         .testTarget(name: "EscalationCoreTests", dependencies: ["EscalationCore"], swiftSettings: strict),
         .testTarget(

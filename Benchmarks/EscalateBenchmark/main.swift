@@ -94,7 +94,7 @@ let databasePath = FileManager.default.temporaryDirectory.appendingPathComponent
 defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databasePath + suffix) } }
 let executor = Executor(
     store: try SQLiteIncidentStore(path: databasePath), policies: PolicySet([organisationForExecutor]),
-    registry: try ChannelRegistry([RecordingChannel.self]), environment: ChannelEnvironment([:]), clock: ManualClock(start))
+    registry: try ChannelRegistry([RecordingChannel.self]), environment: RecordingChannel.Log().environment(), clock: ManualClock(start))
 var latencies: [Double] = []
 let executorIncidents = 500
 let executorTime = try await seconds {
@@ -138,22 +138,22 @@ func servedRun(_ label: String, count: Int, interval: Double) async throws {
     defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
     var options = Executor.Options()
     options.perContactPerMinute = Int.max
+    let log = RecordingChannel.Log()
     let served = Executor(
         store: try SQLiteIncidentStore(path: path), policies: PolicySet([PolicyLoader().load(files: [(path: "bench.yaml", text: servedYAML)]).organisation]),
-        registry: try ChannelRegistry([RecordingChannel.self]), environment: ChannelEnvironment([:]), options: options)
-    RecordingChannel.log = RecordingChannel.Log()
+        registry: try ChannelRegistry([RecordingChannel.self]), environment: log.environment(), options: options)
     let loop = Task { await served.run() }
     let time = try await seconds {
         for index in 0..<count {
             _ = try await served.trigger(organisation: "bench", policy: "outage", title: "served \(index)", fields: [:], dedupKey: nil)
             if interval > 0 { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) }
         }
-        while RecordingChannel.log.all.count < 2 * count { try await Task.sleep(nanoseconds: 10_000_000) }
+        while log.all.count < 2 * count { try await Task.sleep(nanoseconds: 10_000_000) }
     }
     loop.cancel()
     let metrics = await served.metrics
     print(String(format: "served loop (SQLite, wall clock), %@: %d incidents, %d deliveries in %.2f s; dispatch lag p50 %.2f ms, p99 %.2f ms; timers fired %.1f ms late on average; %d loop wake-ups",
-        label, count, RecordingChannel.log.all.count, time, (metrics.lagQuantile(0.5) ?? -1) * 1000, (metrics.lagQuantile(0.99) ?? -1) * 1000,
+        label, count, log.all.count, time, (metrics.lagQuantile(0.5) ?? -1) * 1000, (metrics.lagQuantile(0.99) ?? -1) * 1000,
         metrics.timerLagSum / Double(max(metrics.timersFired, 1)) * 1000, metrics.wakeups))
 }
 try await servedRun("steady 20 incidents/s", count: 100, interval: 0.05)

@@ -104,3 +104,13 @@ public struct PendingNotification: Codable, Sendable, Hashable {
     /// The layer (step id) it started in, so a later channel renders the same message (`layer.id`).
     public var layer: String?
 }
+
+extension IncidentState {
+    /// A new open incident that has not started its ladder (for stores' tests and tools that build records directly).
+    public init(id: String, policy: String, version: String, title: String, dedupKey: String? = nil, fields: [String: String] = [:], triggeredAt: Instant) {
+        self.init(
+            id: id, policy: policy, version: version, title: title, dedupKey: dedupKey, fields: fields, triggeredAt: triggeredAt, status: .open,
+            openScopes: [], resolvedScopes: [], cursor: nil, ladderEnd: nil, pass: 0, timers: [], pending: [], appliedActions: [], stage: nil,
+            acknowledgedBy: nil, resolvedBy: nil, outcome: nil, snoozedUntil: nil, sequence: 0)
+    }
+}

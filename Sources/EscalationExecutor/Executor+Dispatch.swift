@@ -71,11 +71,12 @@ extension Executor {
             if case .undoAction(let action, _) = effect { receipts[item.idempotencyKey] = try await receipt(incident: item.incident, action: action) }
         }
         let found = receipts
+        let clock = clock
         let deliveries = work.map { item, effect, plugin, setupError in
             let timeout = deliveryTimeout(organisation: item.organisation, channel: item.channel, plugin: plugin)
             return (item, { @Sendable () async -> DeliveryResult in
                 guard let plugin else { return .failed(DeliveryFailure(retryable: false, reason: setupError ?? "no plugin")) }
-                let result = await Self.withTimeout(timeout) {
+                let result = await Self.withTimeout(timeout, clock: clock) {
                     await Self.perform(effect, item: item, plugin: plugin, receipt: found[item.idempotencyKey])
                 }
                 return result
@@ -109,16 +110,18 @@ extension Executor {
         return deliveries.count
     }
 
-    /// Records the result of a delivery the served loop started, and wakes the loop for what it queued.
+    /// Records the result of a delivery the served loop started, and wakes the loop for what it queued (and `drain`).
     func finish(_ result: DeliveryResult, for item: OutboxItem) async {
-        inFlight -= 1
         do {
             try await record(result, for: item)
         } catch {
             // The item stays `sending`; the next start reports it as interrupted (not resent blindly).
             FileHandle.standardError.write(Data("escalate: recording delivery \(item.idempotencyKey) failed: \(error)\n".utf8))
         }
+        // Counted out only once recorded, so `drain` returns after the result is in the store.
+        inFlight -= 1
         wakeup.signal()
+        settled.signal()
     }
 
     static func describe(seconds: Double) -> String {
@@ -271,25 +274,28 @@ extension Executor {
         }
     }
 
-    /// Runs `work`, returning nil if it takes longer than `seconds`; the work is then cancelled (a plugin that
-    /// honours cancellation stops) and not awaited.
-    static func withTimeout(_ seconds: Double, _ work: @escaping @Sendable () async -> DeliveryResult) async -> DeliveryResult? {
+    /// Runs `work`, returning nil if it takes longer than `seconds` on `clock`; the work is then cancelled (a plugin
+    /// that honours cancellation stops) and not awaited. When the work wins, the timeout's sleep is cancelled.
+    static func withTimeout(
+        _ seconds: Double, clock: any ExecutorClock, _ work: @escaping @Sendable () async -> DeliveryResult
+    ) async -> DeliveryResult? {
         let race = TimeoutRace()
         return await withCheckedContinuation { continuation in
             race.set(continuation)
-            let running = Task { race.finish(await work()) }
-            Task {
-                try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-                if race.finish(nil) { running.cancel() }
+            let timer = Task {
+                await clock.sleep(seconds: seconds)
+                if !Task.isCancelled { race.finish(nil) }
             }
+            race.started(work: Task { race.finish(await work()) }, timer: timer)
         }
     }
 
     /// Runs the executor until cancelled: fires due timers and delivers due outbox items, then sleeps until the
     /// next timer or delivery is due, or until a commit wakes it (never longer than `idleSeconds`).
-    /// Only one loop runs per executor; a second call returns at once.
-    public func run(idleSeconds: Int = 30) async {
-        guard !running else { return }
+    /// Only one loop runs per executor; a second call returns false at once (true: this call ran the loop).
+    @discardableResult
+    public func run(idleSeconds: Int = 30) async -> Bool {
+        guard !running else { return false }
         running = true
         defer { running = false }
         while !Task.isCancelled {
@@ -306,18 +312,29 @@ extension Executor {
             metrics.wakeups += 1
             await wakeup.wait(until: wake, clock: clock)
         }
+        return true
     }
 
     /// Waits (up to `seconds`) for the deliveries the served loop started to finish and be recorded; call after
     /// stopping `run()` on shutdown, so a routine restart does not leave sends half-done (they would be reported as
     /// interrupted, and the fallback would page again). Returns how many were still running at the limit.
+    /// The limit is measured on the executor's clock; it returns as soon as the last result is recorded.
     @discardableResult
     public func drain(seconds: Double) async -> Int {
-        let deadline = clock.preciseNow() + seconds
-        while inFlight > 0, clock.preciseNow() < deadline {
-            try? await Task.sleep(nanoseconds: 20_000_000)
+        guard inFlight > 0 else { return 0 }
+        let clock = clock
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await clock.sleep(seconds: seconds) }
+            group.addTask { await self.settle() }
+            await group.next()
+            group.cancelAll()
         }
         return inFlight
+    }
+
+    /// Returns once no delivery started by the served loop is unrecorded, or when the task is cancelled.
+    func settle() async {
+        while inFlight > 0, !Task.isCancelled { await settled.wait() }
     }
 
     /// When the loop must next run: the earliest timer or pending delivery, else after `idleSeconds`.
@@ -335,21 +352,39 @@ extension Executor {
     }
 }
 
-/// Resumes a continuation once, with whichever result comes first.
+/// Resumes a continuation once, with whichever result comes first: the work's, or nil from the timeout, which
+/// then cancels the work (and the work's result cancels the timeout).
 final class TimeoutRace: @unchecked Sendable {
     private let lock = NSLock()
     private var continuation: CheckedContinuation<DeliveryResult?, Never>?
+    private var work: Task<Void, Never>?
+    private var timer: Task<Void, Never>?
+    private var done = false
 
     func set(_ continuation: CheckedContinuation<DeliveryResult?, Never>) { lock.withLock { self.continuation = continuation } }
 
-    /// Resumes with `result` unless already resumed; returns whether this call won.
+    /// Hands over the two racing tasks (both cancelled at once if the race is already over).
+    func started(work: Task<Void, Never>, timer: Task<Void, Never>) {
+        let over: Bool = lock.withLock {
+            if !done { (self.work, self.timer) = (work, timer) }
+            return done
+        }
+        if over {
+            work.cancel()
+            timer.cancel()
+        }
+    }
+
+    /// Resumes with `result` unless already resumed, cancelling the loser; returns whether this call won.
     @discardableResult
     func finish(_ result: DeliveryResult?) -> Bool {
-        let pending: CheckedContinuation<DeliveryResult?, Never>? = lock.withLock {
-            defer { continuation = nil }
-            return continuation
+        let (pending, work, timer) = lock.withLock {
+            defer { (continuation, self.work, self.timer, done) = (nil, nil, nil, true) }
+            return (continuation, self.work, self.timer)
         }
-        pending?.resume(returning: result)
-        return pending != nil
+        guard let pending else { return false }
+        if result == nil { work?.cancel() } else { timer?.cancel() }
+        pending.resume(returning: result)
+        return true
     }
 }

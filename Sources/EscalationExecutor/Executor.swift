@@ -44,6 +44,8 @@ public actor Executor {
     var timersArmed = false
     /// Wakes `run()` when a commit arms a timer or queues a delivery.
     let wakeup = Wakeup()
+    /// Wakes `drain` when a delivery the served loop started has been recorded.
+    let settled = Wakeup()
     /// When each queued delivery became due (precise wall time), for the dispatch lag metric.
     var dueSince: [String: Double] = [:]
     /// Policy versions known to be saved in the store.

@@ -1,11 +1,13 @@
 import EscalationCore
 import Foundation
 
-/// The executor's source of time: the wall clock in production, a manual clock in tests.
+/// The executor's source of time: the wall clock in production, a manual clock in tests (EscalationTesting's
+/// `ManualClock`). Every wait of the executor (the loop's sleep, delivery timeouts, the shutdown drain) goes through it.
 public protocol ExecutorClock: Sendable {
     /// The current instant.
     func now() -> Instant
-    /// Sleeps for up to `seconds` (a manual clock may return at once).
+    /// Sleeps for `seconds` on this clock, returning early when the task is cancelled (a manual clock returns once a
+    /// test has moved it past the deadline).
     func sleep(seconds: Double) async
     /// Sleeps until `instant` (returning early when the task is cancelled).
     func sleep(until instant: Instant) async
@@ -32,25 +34,4 @@ public struct SystemClock: ExecutorClock {
     public func sleep(until instant: Instant) async { await sleep(seconds: Double(instant.seconds) - Date().timeIntervalSince1970) }
     /// Now, to the microsecond.
     public func preciseNow() -> Double { Date().timeIntervalSince1970 }
-}
-
-/// A clock tests move by hand.
-public final class ManualClock: ExecutorClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Instant
-
-    /// A clock at an instant.
-    public init(_ start: Instant) { current = start }
-
-    /// Now.
-    public func now() -> Instant { lock.withLock { current } }
-
-    /// Moves the clock.
-    public func set(_ instant: Instant) { lock.withLock { current = instant } }
-
-    /// Moves the clock forward.
-    public func advance(seconds: Int) { lock.withLock { current = current.adding(seconds: seconds) } }
-
-    /// Returns at once (tests drive the executor step by step).
-    public func sleep(seconds: Double) async { await Task.yield() }
 }

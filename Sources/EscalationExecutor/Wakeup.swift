@@ -44,8 +44,14 @@ final class Wakeup: @unchecked Sendable {
         }
     }
 
-    /// Returns on a signal or at `deadline` on `clock`, whichever comes first.
+    /// Returns on a signal or at `deadline` on `clock`, whichever comes first (at once, without sleeping on the
+    /// clock, when a signal is pending).
     func wait(until deadline: Instant, clock: any ExecutorClock) async {
+        let signalled: Bool = lock.withLock {
+            defer { pending = false }
+            return pending
+        }
+        guard !signalled else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await clock.sleep(until: deadline) }
             group.addTask { await self.wait() }

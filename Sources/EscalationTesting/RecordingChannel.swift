@@ -3,6 +3,8 @@ import EscalationCore
 import Foundation
 
 /// A channel plugin that records every delivery in memory and fails on demand; for tests of the executor.
+/// Each test makes its own `Log` and hands it to the plugin through the executor's environment
+/// (`log.environment()`, or `ChannelEnvironment.adding(log)`), so tests running in parallel never share one.
 public struct RecordingChannel: NotificationChannel {
     /// One recorded call.
     public struct Call: Sendable, Hashable {
@@ -16,18 +18,34 @@ public struct RecordingChannel: NotificationChannel {
         public var message: ChannelMessage
     }
 
-    /// Shared log of calls (all instances write to the same log, so tests can read it).
+    /// A test's log of calls, and the failures it scripts (every instance created with it writes to it).
     public final class Log: @unchecked Sendable {
         private let lock = NSLock()
         private var calls: [Call] = []
         private var failures: [String: DeliveryFailure] = [:]
         private var contactFailures: [String: DeliveryFailure] = [:]
+        private var waiters: [(count: Int, waiter: CheckedContinuation<[Call], Never>)] = []
 
         /// A new log.
         public init() {}
 
         /// Everything recorded.
         public var all: [Call] { lock.withLock { calls } }
+
+        /// A channel environment handing this log to the recording plugin, with these environment variables.
+        public func environment(_ variables: [String: String] = [:]) -> ChannelEnvironment { ChannelEnvironment(variables).adding(self) }
+
+        /// Returns the calls once at least `count` have been recorded (at once if they have).
+        public func waitForCalls(_ count: Int) async -> [Call] {
+            await withCheckedContinuation { (waiter: CheckedContinuation<[Call], Never>) in
+                let ready: [Call]? = lock.withLock {
+                    if calls.count >= count { return calls }
+                    waiters.append((count, waiter))
+                    return nil
+                }
+                if let ready { waiter.resume(returning: ready) }
+            }
+        }
 
         /// Makes deliveries to an address fail with a failure.
         public func fail(address: String, with failure: DeliveryFailure) { lock.withLock { failures[address] = failure } }
@@ -38,17 +56,22 @@ public struct RecordingChannel: NotificationChannel {
         }
 
         func record(_ call: Call) -> DeliveryFailure? {
-            lock.withLock {
+            let (failure, woken): (DeliveryFailure?, [(CheckedContinuation<[Call], Never>, [Call])]) = lock.withLock {
                 calls.append(call)
-                if let failure = call.address.flatMap({ failures[$0] }) { return failure }
+                var woken: [(CheckedContinuation<[Call], Never>, [Call])] = []
+                waiters.removeAll { entry in
+                    guard calls.count >= entry.count else { return false }
+                    woken.append((entry.waiter, calls))
+                    return true
+                }
+                if let failure = call.address.flatMap({ failures[$0] }) { return (failure, woken) }
                 let contact = call.message.metadata["contact"] ?? ""
-                return contactFailures["\(call.channel)/\(contact)"] ?? contactFailures["\(call.channel)/*"]
+                return (contactFailures["\(call.channel)/\(contact)"] ?? contactFailures["\(call.channel)/*"], woken)
             }
+            for (waiter, calls) in woken { waiter.resume(returning: calls) }
+            return failure
         }
     }
-
-    /// The log every instance records to.
-    nonisolated(unsafe) public static var log = Log()
 
     /// The plugin id `recording`.
     public static let descriptor = ChannelDescriptor(
@@ -56,12 +79,20 @@ public struct RecordingChannel: NotificationChannel {
 
     /// The channel id this instance delivers for.
     public let channel: String
+    /// The log it records to (the environment's).
+    public let log: Log
 
-    /// Creates the plugin.
-    public init(settings: ChannelSettings, environment: ChannelEnvironment) throws(ChannelSetupError) { channel = settings.channel }
+    /// Creates the plugin; the environment must carry a `Log`.
+    public init(settings: ChannelSettings, environment: ChannelEnvironment) throws(ChannelSetupError) {
+        guard let log = environment.service(Log.self) else {
+            throw ChannelSetupError("the recording plugin needs a RecordingChannel.Log in its environment (log.environment())")
+        }
+        self.channel = settings.channel
+        self.log = log
+    }
 
     func record(_ action: String, _ message: ChannelMessage, _ address: String?) -> DeliveryResult {
-        if let failure = Self.log.record(Call(action: action, channel: channel, address: address, message: message)) { return .failed(failure) }
+        if let failure = log.record(Call(action: action, channel: channel, address: address, message: message)) { return .failed(failure) }
         return .delivered(DeliveryReceipt(externalID: "rec-\(message.idempotencyKey)"))
     }
 

@@ -64,14 +64,14 @@ struct SimulatorAgreementTests {
     /// Drives the executor through a scenario on a manual clock and a recording channel that fails where the scenario
     /// says: scripted actions first at an instant (in script order), then due timers, delivering after each step.
     static func execute(_ scenario: Scenario, organisation: Organisation, graph: RuleGraph) async throws -> [String] {
-        RecordingChannel.log = RecordingChannel.Log()
+        let log = RecordingChannel.Log()
         for rule in scenario.failures {
-            RecordingChannel.log.fail(channel: rule.channel, contact: rule.contact, with: DeliveryFailure(retryable: false, reason: "scripted failure"))
+            log.fail(channel: rule.channel, contact: rule.contact, with: DeliveryFailure(retryable: false, reason: "scripted failure"))
         }
         let clock = ManualClock(scenario.start)
         let executor = Executor(
             store: InMemoryIncidentStore(), policies: PolicySet([organisation]), registry: try ChannelRegistry([RecordingChannel.self]),
-            environment: ChannelEnvironment([:]), clock: clock)
+            environment: log.environment(), clock: clock)
         var (scripted, waiting) = try scenario.schedule(zone: ZonedTime.zone(graph.timezone) ?? ZonedTime.utc)
         let id = try await executor.trigger(
             organisation: graph.organisation, policy: scenario.policy, title: scenario.title, fields: scenario.fields, dedupKey: nil

@@ -3,13 +3,14 @@ import Foundation
 /// Runs an external command (e.g. `check-jsonschema`) and captures its output, for tests that use real validators.
 struct ExternalTool {
     /// Exit status and combined output.
-    struct Outcome {
+    struct Outcome: Sendable {
         var status: Int32
         var output: String
     }
 
-    /// Runs `arguments` through `/usr/bin/env`; nil when the program cannot be started.
-    static func run(_ arguments: [String]) -> Outcome? {
+    /// Runs `arguments` through `/usr/bin/env`; nil when the program cannot be started. It waits on a thread of its
+    /// own, so the concurrency pool (as wide as the machine has cores) stays free for tests running in parallel.
+    static func run(_ arguments: [String]) async -> Outcome? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -17,14 +18,19 @@ struct ExternalTool {
         process.standardOutput = pipe
         process.standardError = pipe
         do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let reader = pipe.fileHandleForReading
+        return await withCheckedContinuation { continuation in
+            Thread {
+                let data = reader.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self)))
+            }.start()
+        }
     }
 
     /// Whether a program is on PATH.
-    static func exists(_ name: String) -> Bool {
-        run(["sh", "-c", "command -v \(name)"])?.status == 0
+    static func exists(_ name: String) async -> Bool {
+        await run(["sh", "-c", "command -v \(name)"])?.status == 0
     }
 
     /// The repository root, found from this file's path.

@@ -17,8 +17,8 @@ struct SchemaValidationTests {
     }
 
     @Test("SARIF output validates against the SARIF 2.1.0 schema")
-    func sarifValidates() throws {
-        try #require(ExternalTool.exists("check-jsonschema"), Comment(rawValue: ExternalTool.missingValidator))
+    func sarifValidates() async throws {
+        try #require(await ExternalTool.exists("check-jsonschema"), Comment(rawValue: ExternalTool.missingValidator))
         let fixture = ExternalTool.fixtures.appendingPathComponent("three-mistakes.yaml")
         let report = try Linter().lint(paths: [fixture.path])
         #expect(report.diagnostics.count >= 3)
@@ -27,26 +27,26 @@ struct SchemaValidationTests {
         try sarif.write(to: output, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: output) }
         let schema = ExternalTool.fixtures.appendingPathComponent("sarif-schema-2.1.0.json").path
-        let result = try #require(ExternalTool.run(["check-jsonschema", "--schemafile", schema, output.path]))
+        let result = try #require(await ExternalTool.run(["check-jsonschema", "--schemafile", schema, output.path]))
         #expect(result.status == 0, "SARIF rejected: \(result.output)")
     }
 
     @Test("every policy file validates against schema/escalate-policy.schema.json")
-    func policiesValidate() throws {
-        try #require(ExternalTool.exists("check-jsonschema"), Comment(rawValue: ExternalTool.missingValidator))
+    func policiesValidate() async throws {
+        try #require(await ExternalTool.exists("check-jsonschema"), Comment(rawValue: ExternalTool.missingValidator))
         let files = Self.policyFiles()
         #expect(files.count >= 5)
         let schema = Self.root.appendingPathComponent("schema/escalate-policy.schema.json").path
-        let result = try #require(ExternalTool.run(["check-jsonschema", "--schemafile", schema] + files))
+        let result = try #require(await ExternalTool.run(["check-jsonschema", "--schemafile", schema] + files))
         #expect(result.status == 0, "schema rejected a policy file: \(result.output)")
     }
 
     @Test("the schema rejects a file with an unknown key and a bad duration")
-    func schemaRejectsBrokenFile() throws {
-        try #require(ExternalTool.exists("check-jsonschema"), Comment(rawValue: ExternalTool.missingValidator))
+    func schemaRejectsBrokenFile() async throws {
+        try #require(await ExternalTool.exists("check-jsonschema"), Comment(rawValue: ExternalTool.missingValidator))
         let broken = ExternalTool.fixtures.appendingPathComponent("three-mistakes.yaml").path
         let schema = Self.root.appendingPathComponent("schema/escalate-policy.schema.json").path
-        let result = try #require(ExternalTool.run(["check-jsonschema", "--schemafile", schema, broken]))
+        let result = try #require(await ExternalTool.run(["check-jsonschema", "--schemafile", schema, broken]))
         #expect(result.status != 0, "the schema accepted a broken file")
     }
 }

@@ -38,7 +38,7 @@ struct APITests {
         other.files = ["other.yaml"]
         let executor = Executor(
             store: InMemoryIncidentStore(), policies: PolicySet([acme, other]), registry: try ChannelRegistry([RecordingChannel.self]),
-            environment: ChannelEnvironment([:]), clock: ManualClock(Instant(seconds: 1_795_000_000)))
+            environment: RecordingChannel.Log().environment(), clock: ManualClock(Instant(seconds: 1_795_000_000)))
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme", ServerConfiguration.hash(token: "other-token"): "other"],
             linkKey: SymmetricKey(size: .bits256), maxBodyBytes: 4_096, baseURL: "http://test")
@@ -284,7 +284,7 @@ struct APITests {
         let registry = try ChannelRegistry([RecordingChannel.self])
         let executor = Executor(
             store: InMemoryIncidentStore(), policies: try PolicySet.load(paths: [folder.path], channels: registry), registry: registry,
-            environment: ChannelEnvironment([:]), clock: clock)
+            environment: RecordingChannel.Log().environment(), clock: clock)
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
         let app = Application(router: EscalationAPI(executor: executor, configuration: configuration) { await executor.reload(paths: [folder.path], channels: registry) }.router())

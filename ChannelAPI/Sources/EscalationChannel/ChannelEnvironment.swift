@@ -1,14 +1,28 @@
 import EscalationCore
 
 /// Where `${env:NAME}` references are resolved; the executor passes the process environment, tests a dictionary.
+/// It may also carry objects the host hands to plugins by type (`adding(_:)`, `service(_:)`), e.g. a test's log.
 public struct ChannelEnvironment: Sendable {
     private let lookup: @Sendable (String) -> String?
+    private var services: [ObjectIdentifier: any Sendable] = [:]
 
     /// An environment backed by a lookup function.
     public init(_ lookup: @escaping @Sendable (String) -> String?) { self.lookup = lookup }
 
     /// An environment backed by a dictionary.
     public init(_ values: [String: String]) { self.lookup = { values[$0] } }
+
+    /// A copy that also hands `service` to any plugin asking for its type (replacing one of the same type).
+    public func adding<Service: Sendable>(_ service: Service) -> ChannelEnvironment {
+        var copy = self
+        copy.services[ObjectIdentifier(Service.self)] = service
+        return copy
+    }
+
+    /// The object of this type the host handed to plugins, if any.
+    public func service<Service: Sendable>(_ type: Service.Type) -> Service? {
+        services[ObjectIdentifier(type)] as? Service
+    }
 
     /// Whether text is exactly one `${env:NAME}` reference.
     public static func isReference(_ text: String) -> Bool { referenceName(text) != nil }
