@@ -24,7 +24,7 @@ public struct IncidentStoreContract: Sendable, CustomStringConvertible {
     public func run(on store: any IncidentStore) async throws { try await body(store) }
 
     /// Every check.
-    public static let all: [IncidentStoreContract] = [commitAndReadBack, timers, outbox, dedup, snapshots]
+    public static let all: [IncidentStoreContract] = [commitAndReadBack, timers, outbox, dedup, snapshots, pendingEvents]
 
     // MARK: - The checks
 
@@ -140,6 +140,24 @@ public struct IncidentStoreContract: Sendable, CustomStringConvertible {
     }
 
     // MARK: - Helpers
+
+    /// Events counted towards a threshold are kept per policy, read back since an instant, and consumed by the
+    /// commit that opens an incident of that policy (in the same transaction).
+    public static let pendingEvents = IncidentStoreContract(name: "threshold events") { store in
+        let key = PendingEvent.Key(organisation: "acme", policy: "reports")
+        let other = PendingEvent.Key(organisation: "acme", policy: "outage")
+        try await store.addPendingEvent(PendingEvent(key: key, at: t0, title: "first", fields: ["source": "customer"], dedupKey: nil))
+        try await store.addPendingEvent(PendingEvent(key: key, at: t0.adding(seconds: 600), title: "second", fields: [:], dedupKey: "d-2"))
+        try await store.addPendingEvent(PendingEvent(key: other, at: t0, title: "elsewhere", fields: [:], dedupKey: nil))
+        try expect(try await store.pendingEvents(key, since: t0).map(\.title), ["first", "second"], "pendingEvents since the first")
+        try expect(try await store.pendingEvents(key, since: t0.adding(seconds: 1)).map(\.title), ["second"], "pendingEvents since later")
+        try expect(try await store.pendingEvents(key, since: t0).first?.fields, ["source": "customer"], "a pending event's fields")
+        var change = StoreChange(incident: record("inc-1", dedupKey: nil), log: [], addTimers: [], removeTimers: [], outbox: [])
+        change.consumePending = key
+        try await store.commit(change)
+        try expect(try await store.pendingEvents(key, since: t0).count, 0, "pendingEvents after the opening consumed them")
+        try expect(try await store.pendingEvents(other, since: t0).map(\.title), ["elsewhere"], "another policy's pending events are kept")
+    }
 
     static let t0 = Instant(seconds: 1_795_000_000)
 

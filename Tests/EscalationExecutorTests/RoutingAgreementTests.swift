@@ -99,7 +99,7 @@ struct RoutingAgreementTests {
         let clock = ManualClock(start)
         let executor = Executor(
             store: InMemoryIncidentStore(), policies: PolicySet(graphs: [graph]), registry: try ChannelRegistry([RecordingChannel.self]),
-            environment: ChannelEnvironment([:]), clock: clock)
+            environment: RecordingChannel.Log().environment(), clock: clock)
         var decision = Decision.refused
         for offset in [0] + test.reports {
             clock.set(start.adding(seconds: offset))

@@ -22,7 +22,7 @@ struct SnapshotRestartTests {
         let clock = ManualClock(Harness.start)
         let first = Executor(
             store: try SQLiteIncidentStore(path: path), policies: try PolicySet.load(paths: [folder.path], channels: registry), registry: registry,
-            environment: ChannelEnvironment([:]), clock: clock)
+            environment: RecordingChannel.Log().environment(), clock: clock)
         let id = try await first.trigger(organisation: "acme", policy: nil, title: "Disk full", fields: [:], dedupKey: nil).incident.id
         try await first.dispatchDue()
         try FileManager.default.removeItem(at: folder)
@@ -37,7 +37,7 @@ struct SnapshotRestartTests {
         #expect(!snapshot.document.contains("layers:"))
 
         // Restarted with no policies at all: the timeout still moves to layer 2, which pages bob through `email`.
-        let restarted = Executor(store: store, policies: PolicySet(graphs: []), registry: registry, environment: ChannelEnvironment([:]), clock: clock)
+        let restarted = Executor(store: store, policies: PolicySet(graphs: []), registry: registry, environment: RecordingChannel.Log().environment(), clock: clock)
         try await restarted.recover()
         clock.advance(seconds: 600)
         #expect(try await restarted.fireDueTimers() == 1)

@@ -36,7 +36,7 @@ struct ThresholdAPITests {
         let store = InMemoryIncidentStore()
         let executor = Executor(
             store: store, policies: PolicySet(graphs: [PolicyPipeline().run(files: [(path: "acme.yaml", text: Self.yaml)]).graph]),
-            registry: try ChannelRegistry([RecordingChannel.self]), environment: ChannelEnvironment([:]), clock: clock)
+            registry: try ChannelRegistry([RecordingChannel.self]), environment: RecordingChannel.Log().environment(), clock: clock)
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
         let app = Application(router: EscalationAPI(executor: executor, configuration: configuration) { nil }.router())

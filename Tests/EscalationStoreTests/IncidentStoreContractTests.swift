@@ -55,4 +55,6 @@ actor ForgetfulStore: IncidentStore {
     func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws { try await inner.updateDelivery(item, log: log) }
     func deliveries(incident: String?) async throws -> [OutboxItem] { try await inner.deliveries(incident: incident) }
     func append(_ entries: [EventLogEntry]) async throws { try await inner.append(entries) }
+    func addPendingEvent(_ event: PendingEvent) async throws { try await inner.addPendingEvent(event) }
+    func pendingEvents(_ key: PendingEvent.Key, since: Instant) async throws -> [PendingEvent] { try await inner.pendingEvents(key, since: since) }
 }
