@@ -69,6 +69,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -88,6 +89,7 @@ let package = Package(
             name: "EscalationExecutor",
             dependencies: [
                 "EscalationCore", "EscalationGraph", "EscalationEngine", "EscalationStore", "EscalationChannel",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(
@@ -102,13 +104,17 @@ let package = Package(
             dependencies: [
                 "EscalationCore", "EscalationEngine", "EscalationExecutor", "EscalationStore",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("openapi.yaml")],
             swiftSettings: strict),
         .target(name: "EscalationClient", swiftSettings: strict),
         .target(
             name: "EscalationTesting",
-            dependencies: ["EscalationCore", "EscalationChannel", "EscalationEngine", "EscalationStore", "EscalationExecutor"],
+            dependencies: [
+                "EscalationCore", "EscalationChannel", "EscalationEngine", "EscalationStore", "EscalationExecutor",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         .target(
             name: "EscalationSimulator",
@@ -129,7 +135,7 @@ let package = Package(
                 "EscalationPluginLoader", "EscalationPipeline", "EscalationAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(

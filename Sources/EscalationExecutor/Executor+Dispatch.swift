@@ -4,6 +4,7 @@ import EscalationEngine
 import EscalationGraph
 import EscalationStore
 import Foundation
+import Logging
 
 extension Executor {
     /// Handles deliveries a crash left in flight: they are not resent blindly. Each is marked failed and, for a
@@ -116,7 +117,7 @@ extension Executor {
             try await record(result, for: item)
         } catch {
             // The item stays `sending`; the next start reports it as interrupted (not resent blindly).
-            FileHandle.standardError.write(Data("escalate: recording delivery \(item.idempotencyKey) failed: \(error)\n".utf8))
+            logger.error("recording a delivery failed", metadata: ["delivery": "\(item.idempotencyKey)", "incident": "\(item.incident)", "error": "\(error)"])
         }
         // Counted out only once recorded, so `drain` returns after the result is in the store.
         inFlight -= 1
@@ -173,6 +174,15 @@ extension Executor {
             }
         }
         try await store.updateDelivery(item, log: [EventLogEntry(incident: item.incident, at: now, kind: "delivery", text: line)])
+        let metadata: Logger.Metadata = [
+            "incident": "\(item.incident)", "channel": "\(item.channel)", "delivery": "\(item.idempotencyKey)", "attempts": "\(item.attempts)",
+            "status": "\(item.status.rawValue)",
+        ]
+        switch item.status {
+        case .delivered: logger.info("delivered", metadata: metadata)
+        case .failed: logger.warning("delivery failed: \(item.detail ?? "")", metadata: metadata)
+        default: logger.notice("delivery will be retried: \(item.detail ?? "")", metadata: metadata)
+        }
         if item.status == .failed { try await reportFailure(item) }
     }
 
@@ -306,7 +316,7 @@ extension Executor {
                 wake = try await nextWake(idleSeconds: idleSeconds)
             } catch {
                 if Task.isCancelled || error is CancellationError { break }
-                FileHandle.standardError.write(Data("escalate: executor step failed: \(error)\n".utf8))
+                logger.error("executor step failed; trying again in 1s", metadata: ["error": "\(error)"])
                 wake = clock.now().adding(seconds: 1)
             }
             metrics.wakeups += 1

@@ -4,6 +4,7 @@ import EscalationEngine
 import EscalationGraph
 import EscalationStore
 import Foundation
+import Logging
 
 /// Runs real escalations: engine transitions committed with their effects, durable timers, and an outbox
 /// delivered through channel plugins with timeouts, retries and fallback. A crash at any point loses nothing.
@@ -36,6 +37,8 @@ public actor Executor {
     let environment: ChannelEnvironment
     let clock: any ExecutorClock
     let options: Options
+    /// Where the executor says what it did and what went wrong (injected; tests read it with an in-memory handler).
+    let logger: Logger
     var channelCache: [String: any NotificationChannel] = [:]
     var recentDeliveries: [String: [Instant]] = [:]
     var counter = 0
@@ -65,8 +68,9 @@ public actor Executor {
     /// Creates an executor; call `recover()` before serving.
     public init(
         store: any IncidentStore, policies: PolicySet, registry: ChannelRegistry, environment: ChannelEnvironment,
-        clock: any ExecutorClock = SystemClock(), options: Options = Options()
+        clock: any ExecutorClock = SystemClock(), options: Options = Options(), logger: Logger = Logger(label: "escalate.executor")
     ) {
+        self.logger = logger
         self.store = store
         self.policies = policies
         self.registry = registry
@@ -208,6 +212,7 @@ public actor Executor {
             let admission = PolicyRouter(graph: graph).admit(policy: policyID, fields: fields, earlier: earlier.map(\.at), now: now)
             guard admission.opens else {
                 try await store.addPendingEvent(PendingEvent(key: key, at: now, title: title, fields: fields, dedupKey: dedupKey))
+                logger.info("event counted towards a threshold", metadata: ["organisation": "\(organisation)", "policy": "\(policyID)", "state": "\(admission)"])
                 metrics.events += 1
                 return .counted(policy: policyID, admission: admission)
             }
@@ -224,6 +229,7 @@ public actor Executor {
         let snapshot = try await snapshot(of: graph, version: state.version)
         try await commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot, consumePending: consumed)
         if let snapshot { snapshotted.insert("\(snapshot.organisation)/\(snapshot.version)") }
+        logger.info("incident opened", metadata: ["incident": "\(id)", "organisation": "\(organisation)", "policy": "\(policyID)"])
         return .opened(Triggered(incident: incident, created: true))
     }
 
@@ -399,7 +405,9 @@ public actor Executor {
                 }
             } catch {
                 // It is still in the store; try again shortly rather than forget it until a restart.
-                FileHandle.standardError.write(Data("escalate: timer \(timer.id) of incident \(timer.incident) failed: \(error); retrying in 5s\n".utf8))
+                logger.error(
+                    "timer failed; retrying in 5s",
+                    metadata: ["timer": "\(timer.id)", "incident": "\(timer.incident)", "error": "\(error)"])
                 failed.append(StoredTimer(id: timer.id, incident: timer.incident, at: now.adding(seconds: 5)))
             }
         }

@@ -5,6 +5,7 @@ import EscalationStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 
 /// The HTTP API over an executor: events in (PagerDuty v2, Alertmanager), incidents out, actions, health, metrics.
@@ -15,9 +16,15 @@ public struct EscalationAPI: Sendable {
     public let configuration: ServerConfiguration
     /// Reloads the policies; returns diagnostics text on refusal (nil when reloaded).
     public let reload: @Sendable () async -> String?
+    /// Where refused requests are logged, so an event that pages nobody leaves a trace on our side.
+    public let logger: Logger
 
     /// Creates the API.
-    public init(executor: Executor, configuration: ServerConfiguration, reload: @escaping @Sendable () async -> String?) {
+    public init(
+        executor: Executor, configuration: ServerConfiguration, logger: Logger = Logger(label: "escalate.api"),
+        reload: @escaping @Sendable () async -> String?
+    ) {
+        self.logger = logger
         self.executor = executor
         self.configuration = configuration
         self.reload = reload
@@ -113,6 +120,7 @@ public struct EscalationAPI: Sendable {
         do {
             return try await body()
         } catch let error as ExecutorError {
+            logger.notice("request refused: \(error.description)", metadata: ["cause": "\(error.kind)"])
             switch error.kind {
             case .notFound: throw APIError(.notFound, error.description)
             case .invalid: throw APIError(.unprocessableContent, error.description)

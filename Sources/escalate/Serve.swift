@@ -8,6 +8,7 @@ import EscalationServer
 import EscalationStore
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 
 extension Escalate {
@@ -42,9 +43,18 @@ extension Escalate {
         @Option(help: "How long one delivery may take when neither its channel's 'timeout:' nor its plugin says (e.g. 10s, 1m).")
         var deliveryTimeout: String = "10s"
 
+        @Option(help: "Log lines as text or json (one object per line), on standard error.")
+        var logFormat: LineLogHandler.Format = .text
+
+        @Option(help: "The lowest level logged: trace, debug, info, notice, warning, error or critical.")
+        var logLevel: Logger.Level = .info
+
         @OptionGroup var plugins: PluginOptions
 
         func run() async throws {
+            let (format, level) = (logFormat, logLevel)
+            LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
+            let logger = Logger(label: "escalate.serve")
             let paths = policies.isEmpty ? ["policies"] : policies
             let registry = try plugins.registry()
             let set: PolicySet
@@ -77,9 +87,10 @@ extension Escalate {
                 throw ExitCode(ExitStatus.usage)
             }
             let environment = ChannelEnvironment { ProcessInfo.processInfo.environment[$0] }
-            let executor = Executor(store: store, policies: set, registry: registry, environment: environment, options: options)
+            let executor = Executor(
+                store: store, policies: set, registry: registry, environment: environment, options: options, logger: Logger(label: "escalate.executor"))
             let recovered = try await executor.recover()
-            if recovered > 0 { printError("escalate: \(recovered) delivery(ies) interrupted by the last stop were marked failed, not resent") }
+            if recovered > 0 { logger.warning("\(recovered) delivery(ies) interrupted by the last stop were marked failed, not resent") }
             let tokens: ServerConfiguration.Tokens
             do {
                 tokens = try ServerConfiguration.tokens(
@@ -93,26 +104,30 @@ extension Escalate {
             }
             let hashes = tokens.hashes
             let configuration = ServerConfiguration(tokenHashes: hashes, linkKey: SymmetricKey(size: .bits256), baseURL: base)
-            let api = EscalationAPI(executor: executor, configuration: configuration) {
+            @Sendable func reload(_ how: String) async -> String? {
                 let refused = await executor.reload(paths: paths, channels: registry)
-                printError(refused.map { "escalate: reload refused (POST /v1/reload); the running policies are kept:\n\($0)" } ?? "escalate: policies reloaded (POST /v1/reload)")
+                if let refused {
+                    logger.error("reload refused (\(how)); the running policies are kept:\n\(refused)")
+                } else {
+                    logger.notice("policies reloaded (\(how))")
+                }
                 return refused
             }
-            SignalReloader.install {
-                Task {
-                    let refused = await executor.reload(paths: paths, channels: registry)
-                    printError(refused.map { "escalate: reload refused (SIGHUP); the running policies are kept:\n\($0)" } ?? "escalate: policies reloaded (SIGHUP)")
-                }
+            let api = EscalationAPI(executor: executor, configuration: configuration, logger: Logger(label: "escalate.api")) {
+                await reload("POST /v1/reload")
             }
-            let app = Application(router: api.router(), configuration: .init(address: .hostname(host, port: port)))
-            printError("escalate: serving \(await executor.organisations.joined(separator: ", ")) on \(base) (database \(db))")
+            SignalReloader.install { Task { _ = await reload("SIGHUP") } }
+            let app = Application(
+                router: api.router(), configuration: .init(address: .hostname(host, port: port)), logger: Logger(label: "escalate.http"))
+            let served = await executor.organisations.joined(separator: ", ")
+            logger.notice("serving \(served) on \(base)", metadata: ["database": "\(db)"])
             let worker = Task { await executor.run() }
             do {
                 try await app.runService()
                 // Stopped (SIGTERM/SIGINT): start nothing new, and let deliveries in flight finish and be recorded.
                 worker.cancel()
                 let left = await executor.drain(seconds: 15)
-                printError("escalate: stopped\(left > 0 ? "; \(left) delivery(ies) still in flight will be reported as interrupted at the next start" : "")")
+                logger.notice("stopped\(left > 0 ? "; \(left) delivery(ies) still in flight will be reported as interrupted at the next start" : "")")
             } catch {
                 worker.cancel()
                 let reason = (error as? IOError)?.errnoCode == EADDRINUSE ? "the address is already in use" : "\(error)"
@@ -135,3 +150,7 @@ enum SignalReloader {
         Self.source = source
     }
 }
+
+extension LineLogHandler.Format: ExpressibleByArgument {}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
