@@ -125,6 +125,7 @@ public struct EscalationAPI: Sendable {
             case .notFound: throw APIError(.notFound, error.description)
             case .invalid: throw APIError(.unprocessableContent, error.description)
             case .conflict: throw APIError(.conflict, error.description)
+            default: throw APIError(.unprocessableContent, error.description)
             }
         }
     }
