@@ -49,7 +49,7 @@ extension Executor {
                 try await store.updateDelivery(item)
                 continue
             }
-            if case .notify(let notification) = effect, !allowThrottled(contact: notification.contact, now: now) {
+            if case .notify(let notification) = effect, !limiter.allow(contact: notification.contact, now: now) {
                 item.status = .pending
                 item.nextAttempt = now.adding(seconds: 60)
                 try await store.updateDelivery(item)
@@ -136,43 +136,11 @@ extension Executor {
         return plugin?.deliveryTimeout ?? options.deliveryTimeout
     }
 
-    func allowThrottled(contact: String, now: Instant) -> Bool {
-        let recent = (recentDeliveries[contact] ?? []).filter { now.seconds(since: $0) < 60 }
-        guard recent.count < options.perContactPerMinute else {
-            recentDeliveries[contact] = recent
-            return false
-        }
-        recentDeliveries[contact] = recent + [now]
-        return true
-    }
-
     func record(_ result: DeliveryResult, for original: OutboxItem) async throws {
-        var item = original
-        item.attempts += 1
         let now = clock.now()
-        var line: String
-        switch result {
-        case .delivered(let receipt):
-            item.status = .delivered
-            item.detail = receipt.externalID
-            metrics.deliveries["delivered", default: 0] += 1
-            line = "\(item.channel): delivered\(receipt.externalID.map { " (\($0))" } ?? "") [\(item.idempotencyKey)]"
-        case .failed(let failure):
-            let backoff = options.backoffSeconds * pow(2, Double(item.attempts - 1)) * Double.random(in: 0.8...1.2)
-            let next = now.adding(seconds: Int(backoff.rounded(.up)))
-            if failure.retryable, item.attempts < options.maxAttempts, next < item.deadline {
-                item.status = .pending
-                item.nextAttempt = next
-                item.detail = failure.reason
-                metrics.deliveries["retry", default: 0] += 1
-                line = "\(item.channel): attempt \(item.attempts) failed (\(failure.reason)); retrying at \(next) [\(item.idempotencyKey)]"
-            } else {
-                item.status = .failed
-                item.detail = failure.reason
-                metrics.deliveries["failed", default: 0] += 1
-                line = "\(item.channel): failed after \(item.attempts) attempt(s): \(failure.reason) [\(item.idempotencyKey)]"
-            }
-        }
+        let retry = RetryPolicy(maxAttempts: options.maxAttempts, backoffSeconds: options.backoffSeconds)
+        let (item, line) = retry.after(result, item: original, now: now, jitter: Double.random(in: 0.8...1.2))
+        metrics.deliveries[item.status == .pending ? "retry" : item.status.rawValue, default: 0] += 1
         try await store.updateDelivery(item, log: [EventLogEntry(incident: item.incident, at: now, kind: "delivery", text: line)])
         let metadata: Logger.Metadata = [
             "incident": "\(item.incident)", "channel": "\(item.channel)", "delivery": "\(item.idempotencyKey)", "attempts": "\(item.attempts)",
@@ -209,12 +177,8 @@ extension Executor {
         return nil
     }
 
-    /// A channel's compiled declaration: from the running policies, else from the newest replaced or snapshotted
-    /// graph that has it (an open incident on an older version may still use a channel a reload removed).
-    func channelConfig(organisation: String, id: String) -> CompiledChannel? {
-        if let channel = policies.graphs[organisation]?.channel(id) { return channel }
-        return retiredGraphs[organisation]?.lazy.compactMap { $0.channel(id) }.first
-    }
+    /// A channel's compiled declaration (see `PolicyVersions.channel`).
+    func channelConfig(organisation: String, id: String) -> CompiledChannel? { versions.channel(organisation: organisation, id: id) }
 
     /// The plugin instance for a channel of an organisation (cached).
     func channel(organisation: String, id: String) throws(ChannelSetupError) -> any NotificationChannel {

@@ -30,9 +30,8 @@ public actor Executor {
     }
 
     let store: any IncidentStore
-    var policies: PolicySet
-    /// Graphs of earlier policy versions, so open incidents keep the version they started with.
-    var retired: [String: RuleGraph] = [:]
+    /// The running policies and earlier versions open incidents still use.
+    var versions: PolicyVersions
     let registry: ChannelRegistry
     let environment: ChannelEnvironment
     let clock: any ExecutorClock
@@ -40,7 +39,8 @@ public actor Executor {
     /// Where the executor says what it did and what went wrong (injected; tests read it with an in-memory handler).
     let logger: Logger
     var channelCache: [String: any NotificationChannel] = [:]
-    var recentDeliveries: [String: [Instant]] = [:]
+    /// Deliveries per contact per minute.
+    var limiter: RateLimiter
     var counter = 0
     /// Pending timers in memory, mirroring the store's; filled from the store by `armTimers()`.
     var timerHeap = TimerHeap()
@@ -51,13 +51,8 @@ public actor Executor {
     let settled = Wakeup()
     /// When each queued delivery became due (precise wall time), for the dispatch lag metric.
     var dueSince: [String: Double] = [:]
-    /// Policy versions known to be saved in the store.
-    var snapshotted: Set<String> = []
-    /// Keys held by `exclusively`, and who waits for them.
-    var busy: Set<String> = []
-    var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
-    /// Graphs replaced by reloads or read from snapshots, newest first (for channels an open incident's version still uses).
-    var retiredGraphs: [String: [RuleGraph]] = [:]
+    /// One holder per key: an incident's events, a dedup key's triggers, a threshold's count.
+    let locks = KeyedLock()
     /// Whether `run()` is running (it may run once).
     var running = false
     /// Deliveries the served loop started and whose results are not recorded yet.
@@ -72,63 +67,48 @@ public actor Executor {
     ) {
         self.logger = logger
         self.store = store
-        self.policies = policies
+        self.versions = PolicyVersions(policies)
         self.registry = registry
         self.environment = environment
         self.clock = clock
         self.options = options
+        self.limiter = RateLimiter(perMinute: options.perContactPerMinute)
     }
 
     // MARK: - Policies
 
     /// Replaces the running policies; graphs of versions still used by open incidents stay available.
     public func reload(_ set: PolicySet) {
-        for graph in policies.graphs.values { retire(graph) }
-        policies = set
+        versions.reload(set)
         channelCache.removeAll()
     }
 
-    /// Keeps a replaced graph: by version for its open incidents, and among the newest few of its organisation for
-    /// the channels they still use.
-    func retire(_ graph: RuleGraph) {
-        for policy in graph.policies { retired["\(graph.organisation)/\(policy.version)"] = graph }
-        retiredGraphs[graph.organisation, default: []].insert(graph, at: 0)
-        retiredGraphs[graph.organisation] = Array(retiredGraphs[graph.organisation, default: []].prefix(20))
-    }
-
     /// The organisations served.
-    public var organisations: [String] { policies.graphs.keys.sorted() }
+    public var organisations: [String] { versions.organisations }
 
     /// The graph an incident runs on: its own version, from the running set, from earlier reloads, or from the
     /// snapshot saved with its trigger (after a restart). `note` says when none is left and the current one is used.
     func graph(organisation: String, version: String) async throws -> (graph: RuleGraph, note: String?)? {
-        if let current = policies.graphs[organisation], current.policies.contains(where: { $0.version == version }) {
-            return (current, nil)
-        }
-        let key = "\(organisation)/\(version)"
-        if let earlier = retired[key] { return (earlier, nil) }
+        if let known = versions.graph(organisation: organisation, version: version) { return (known, nil) }
         var missing = "no snapshot"
         if let snapshot = try await store.policySnapshot(organisation: organisation, version: version) {
             do {
                 let saved = try PolicySnapshot.graph(from: snapshot.document)
-                retired[key] = saved
-                // Its channels serve its deliveries when a later set no longer declares them.
-                retiredGraphs[organisation, default: []].append(saved)
+                versions.remember(snapshot: saved, version: version)
                 return (saved, nil)
             } catch {
                 missing = "its snapshot cannot be read: \(error)"
             }
         }
-        guard let current = policies.graphs[organisation] else { return nil }
+        guard let current = versions.current(organisation) else { return nil }
         return (current, "policy version \(version) is no longer available (\(missing)); continuing on the running policies")
     }
 
     /// The snapshot to save with a trigger (the compiled graph as JSON), unless this version was saved already.
     func snapshot(of graph: RuleGraph, version: String) async throws -> PolicySnapshot? {
-        let key = "\(graph.organisation)/\(version)"
-        guard !snapshotted.contains(key) else { return nil }
+        guard !versions.isSaved(organisation: graph.organisation, version: version) else { return nil }
         if try await store.policySnapshot(organisation: graph.organisation, version: version) != nil {
-            snapshotted.insert(key)
+            versions.markSaved(organisation: graph.organisation, version: version)
             return nil
         }
         return PolicySnapshot(organisation: graph.organisation, version: version, document: try PolicySnapshot.document(for: graph))
@@ -172,7 +152,7 @@ public actor Executor {
     public func receive(
         organisation: String, policy: String?, title: String?, fields: [String: String], dedupKey: String?
     ) async throws -> Reception {
-        guard let graph = policies.graphs[organisation] else {
+        guard let graph = versions.current(organisation) else {
             throw ExecutorError(.notFound, "no organisation '\(organisation)'; served: \(organisations.joined(separator: ", "))")
         }
         let router = PolicyRouter(graph: graph)
@@ -228,7 +208,7 @@ public actor Executor {
         let incident = StoredIncident(id: id, organisation: organisation, state: state, createdAt: now, updatedAt: now)
         let snapshot = try await snapshot(of: graph, version: state.version)
         try await commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot, consumePending: consumed)
-        if let snapshot { snapshotted.insert("\(snapshot.organisation)/\(snapshot.version)") }
+        if let snapshot { versions.markSaved(organisation: snapshot.organisation, version: snapshot.version) }
         logger.info("incident opened", metadata: ["incident": "\(id)", "organisation": "\(organisation)", "policy": "\(policyID)"])
         return .opened(Triggered(incident: incident, created: true))
     }
@@ -264,17 +244,8 @@ public actor Executor {
 
     /// Runs `body` while no other call holds `key` (callers wait their turn, in order).
     func exclusively<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T {
-        while busy.contains(key) {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in waiting[key, default: []].append(continuation) }
-        }
-        busy.insert(key)
-        defer {
-            busy.remove(key)
-            if var queue = waiting[key], !queue.isEmpty {
-                queue.removeFirst().resume()
-                waiting[key] = queue.isEmpty ? nil : queue
-            }
-        }
+        await locks.acquire(key)
+        defer { locks.release(key) }
         return try await body()
     }
 
@@ -297,82 +268,23 @@ public actor Executor {
 
     // MARK: - Commit
 
+    /// Commits a transition: the committer's store change, then the timer service and the loop are told.
     func commit(
         incident: StoredIncident, event: EngineEvent, effects: [Effect], now: Instant, firedTimer: StoredTimer? = nil, snapshot: PolicySnapshot? = nil,
         notes: [EventLogEntry] = [], consumePending: PendingEvent.Key? = nil
     ) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var log = [
-            EventLogEntry(
-                incident: incident.id, at: now, kind: "event", text: Self.describe(event),
-                payload: String(decoding: try encoder.encode(event), as: UTF8.self))
-        ] + notes
-        var add: [StoredTimer] = []
-        var remove: [String] = firedTimer.map { [$0.id] } ?? []
-        var outbox: [OutboxItem] = []
-        var tasks: [StoredTask] = []
-        let deadline = now.adding(seconds: options.sendDeadlineSeconds)
-        // An effect that cannot be encoded stops the commit (nothing is queued as an empty placeholder).
-        func queue(_ effect: Effect, key: String, channel: String) throws {
-            let json = String(decoding: try encoder.encode(effect), as: UTF8.self)
-            outbox.append(
-                OutboxItem(
-                    idempotencyKey: key, incident: incident.id, organisation: incident.organisation, effect: json, channel: channel,
-                    nextAttempt: now, deadline: deadline, createdAt: now))
-        }
-        for effect in effects {
-            switch effect {
-            case .scheduleTimer(let id, let at): add.append(StoredTimer(id: id, incident: incident.id, at: at))
-            case .cancelTimer(let id):
-                remove.append(id)
-                add.removeAll { $0.id == id }
-            case .notify(let notification): try queue(effect, key: notification.idempotencyKey, channel: notification.channel)
-            case .post(let post): try queue(effect, key: post.idempotencyKey, channel: post.channel)
-            case .postStage(let stage, let channel, _, _): try queue(effect, key: "\(incident.id)/stage/\(stage)/\(incident.state.sequence)", channel: channel)
-            case .applyAction(let id, let channel, _): try queue(effect, key: "\(incident.id)/action/\(id)", channel: channel)
-            case .undoAction(let id, let channel): try queue(effect, key: "\(incident.id)/undo/\(id)", channel: channel)
-            case .expireStage(let stage, let channel): try queue(effect, key: "\(incident.id)/expire/\(stage)/\(incident.state.sequence)", channel: channel)
-            case .createTask(let task):
-                tasks.append(
-                    StoredTask(
-                        incident: incident.id, title: task.title, assignees: task.assignees, description: task.description, origin: task.origin,
-                        createdAt: now))
-                log.append(
-                    EventLogEntry(
-                        incident: incident.id, at: now, kind: "task",
-                        text: "task '\(task.title)' for \(task.assignees.isEmpty ? "anyone" : task.assignees.joined(separator: ", ")) (\(task.origin))"))
-            case .record(let text): log.append(EventLogEntry(incident: incident.id, at: now, kind: "effect", text: text))
-            }
-        }
-        var change = StoreChange(incident: incident, log: log, addTimers: add, removeTimers: remove, outbox: outbox)
+        var change = try Committer(sendDeadlineSeconds: options.sendDeadlineSeconds).change(
+            incident: incident, event: event, effects: effects, now: now, firedTimer: firedTimer, notes: notes)
         change.snapshot = snapshot
-        change.tasks = tasks
         change.consumePending = consumePending
         try await store.commit(change)
         metrics.events += 1
-        for id in remove { timerHeap.disarm(id) }
-        for timer in add { timerHeap.arm(timer) }
+        for id in change.removeTimers { timerHeap.disarm(id) }
+        for timer in change.addTimers { timerHeap.arm(timer) }
         // A delivery queued by a fired timer has been due since the timer's instant, not since now.
         let due = firedTimer.map { Double($0.at.seconds) } ?? clock.preciseNow()
-        for item in outbox { dueSince[item.idempotencyKey] = due }
-        if !add.isEmpty || !outbox.isEmpty { wakeup.signal() }
-    }
-
-    static func describe(_ event: EngineEvent) -> String {
-        switch event {
-        case .trigger(_, let policy, let title, _, let dedupKey):
-            return "triggered '\(title)' (policy \(policy)\(dedupKey.map { ", dedup key \($0)" } ?? ""))"
-        case .acknowledge(let by): return "acknowledged by \(by)"
-        case .resolve(let by, let scope, let outcome):
-            return "resolved by \(by)\(scope.map { " (scope \($0))" } ?? "")\(outcome.map { " (outcome \($0))" } ?? "")"
-        case .signal(let name, _): return "signal \(name)"
-        case .updateFields(let fields): return "fields updated: \(fields.keys.sorted().joined(separator: ", "))"
-        case .snooze(let until): return "snoozed until \(until)"
-        case .escalateNow: return "escalated by hand"
-        case .timerFired(let id): return "timer \(id) fired"
-        case .deliveryFailed(let key, let channel): return "delivery \(key) on \(channel) failed"
-        }
+        for item in change.outbox { dueSince[item.idempotencyKey] = due }
+        if !change.addTimers.isEmpty || !change.outbox.isEmpty { wakeup.signal() }
     }
 
     // MARK: - Timers
