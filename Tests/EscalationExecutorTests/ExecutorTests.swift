@@ -87,6 +87,26 @@ struct ExecutorTests {
         #expect(log.all.map(\.address) == ["+1-555-0101", "alice@example.org"])
     }
 
+    @Test("a retryable failure is retried once its backoff has passed on the executor's clock")
+    func retryBackoff() async throws {
+        let log = RecordingChannel.Log()
+        log.fail(address: "+1-555-0101", with: DeliveryFailure(retryable: true, reason: "line busy"))
+        let clock = ManualClock(Harness.start)
+        let executor = try Harness.executor(store: InMemoryIncidentStore(), clock: clock, log: log)
+        let id = try await executor.trigger(organisation: "acme", policy: nil, title: "x", fields: [:], dedupKey: nil).incident.id
+        #expect(try await executor.dispatchDue() == 1)
+        let retry = try #require(try await executor.deliveries(id).first)
+        #expect(retry.status == .pending && retry.attempts == 1)
+        // The first backoff is 2 s with ±20 % jitter, rounded up to the second.
+        #expect((2...3).contains(retry.nextAttempt.seconds(since: Harness.start)), "retry at \(retry.nextAttempt)")
+        clock.advance(seconds: 1)
+        #expect(try await executor.dispatchDue() == 0)
+        clock.set(retry.nextAttempt)
+        #expect(try await executor.dispatchDue() == 1)
+        #expect(log.all.map(\.address) == ["+1-555-0101", "+1-555-0101"])
+        #expect(try await executor.deliveries(id).first?.attempts == 2)
+    }
+
     @Test("state, timers and outbox survive a restart; an interrupted send is not resent but reported as failed")
     func durability() async throws {
         let log = RecordingChannel.Log()

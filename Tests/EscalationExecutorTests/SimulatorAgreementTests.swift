@@ -14,7 +14,7 @@ import Testing
 
 /// The simulator and the executor drive the same engine: on the same scenario they must send the same notifications
 /// and posts at the same offsets. Every example scenario and every policy test case of the five seeds is checked.
-@Suite("Simulator agreement", .serialized)
+@Suite("Simulator agreement")
 struct SimulatorAgreementTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let seeds = ["policies/careportal-support", "policies/focus-it", "policies/hubbard-swim", "policies/idonate-incidents", "policies/mindgym-live"]

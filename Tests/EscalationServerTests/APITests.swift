@@ -15,7 +15,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-@Suite("HTTP API", .serialized)
+@Suite("HTTP API")
 struct APITests {
     static let yaml = """
         organisation: { id: acme, name: Acme, timezone: UTC }
