@@ -20,8 +20,8 @@ public struct PolicyExplainer: Sendable {
         let ladder = policy.ladder
         let layers = ladder.map { layer -> PolicyExplanation.Layer in
             let evaluation = layer.condition.map { evaluator.evaluate($0, at: instant, fields: fields) }
-            let resolved = resolver.resolve(layer.step, at: instant, fields: fields)
-            let assignees = layer.step.tasks.map { task in task.assignee.map { resolver.resolve($0, at: instant, fields: fields) } }
+            let resolved = resolver.resolve(layer.step, at: instant, fields: fields, policy: policy)
+            let assignees = layer.step.tasks.map { task in task.assignee.map { resolver.resolve($0, at: instant, fields: fields, policy: policy) } }
             return PolicyExplanation.Layer(
                 number: layer.number, id: layer.id, name: layer.name, runs: evaluation?.holds ?? true,
                 condition: layer.condition.map(Self.describe), verdict: evaluation?.verdict.rawValue,

@@ -71,7 +71,7 @@ public struct GraphCompiler: Sendable {
     }
 
     private func target(_ target: Target) -> CompiledTarget {
-        CompiledTarget(kind: target.kind.rawValue, ref: target.reference.value)
+        CompiledTarget(kind: target.kind.rawValue, ref: target.reference.value, also: target.also.isEmpty ? nil : target.also.map(\.value))
     }
 
     private func step(_ step: Step, includeCondition: Bool) -> CompiledStep {
@@ -175,7 +175,7 @@ public struct GraphCompiler: Sendable {
                 CompiledThreshold(count: $0.count.value, withinSeconds: $0.within.value.seconds, unless: matchMap($0.unless))
             },
             fields: policy.fields.map {
-                CompiledField(name: $0.name.value, type: $0.type.value.rawValue, required: $0.required, description: $0.description, values: $0.values.map(\.value))
+                CompiledField(name: $0.name.value, type: $0.type.value.rawValue, required: $0.required, description: $0.description, values: $0.values.map(\.value), addressKind: $0.addressKind?.value)
             },
             calendar: policyCalendar, targetAckSeconds: policy.targetAck.map { $0.value.seconds + $0.value.businessDays * 86_400 },
             outcomes: policy.outcomes.map(\.value), resolvePer: policy.resolvePer?.value, until: policy.until.map(\.value),

@@ -54,6 +54,13 @@ public struct Engine: Sendable {
                 problems.append("field '\(field.name)' must be one of \(field.values.joined(separator: ", ")), got '\(value)'")
             case "contact" where graph.contact(value) == nil:
                 problems.append("field '\(field.name)' must name a contact, got '\(value)'")
+            case "address", "address-list":
+                let entries = IncidentAddress.entries(value)
+                if field.type == "address", entries.count > 1 {
+                    problems.append("field '\(field.name)' takes one address, got \(entries.count); declare it 'type: address-list' for several")
+                }
+                let kind = field.addressKind ?? "address"
+                problems += entries.compactMap { $0.problem(kind: kind) }.map { "field '\(field.name)' (\(kind)): \($0)" }
             default: break
             }
         }

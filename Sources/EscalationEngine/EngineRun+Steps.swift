@@ -15,7 +15,9 @@ extension EngineRun {
         if !step.targets.isEmpty, recipients.isEmpty {
             record("\(origin) reaches nobody (\(step.targets.map(\.description).joined(separator: ", ")))")
         }
-        let ccContacts = contacts(for: step.cc).map(\.id)
+        let ccAll = contacts(for: step.cc)
+        let ccContacts = ccAll.filter { graph.contact($0.id) != nil }.map(\.id)
+        let ccPeople = ccAll.filter { graph.contact($0.id) == nil }
         for contact in recipients {
             let channels = channelsFor(contact: contact, step: step)
             guard !channels.isEmpty else {
@@ -25,7 +27,8 @@ extension EngineRun {
             let key = nextID("n")
             let pending = PendingNotification(
                 key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.template,
-                origin: origin, cc: ccContacts, layer: layer)
+                origin: origin, cc: ccContacts, layer: layer,
+                person: graph.contact(contact.id) == nil ? contact : nil, ccPeople: ccPeople.isEmpty ? nil : ccPeople)
             state.pending.append(pending)
             let first = channels[0]
             // Once resolved (resolve hooks) nothing is sent later: the first channel goes at once, without fallback.
@@ -69,9 +72,10 @@ extension EngineRun {
         state.pending[index] = pending
         let use = pending.channels[pending.index]
         let channel = graph.channel(use.channel)
-        let contact = graph.contact(pending.contact)
+        let contact = pending.person ?? graph.contact(pending.contact)
         let address = channel.flatMap { contact?.addresses[$0.addressKind] }
-        let cc = pending.cc.compactMap { id in channel.flatMap { graph.contact(id)?.addresses[$0.addressKind] } }
+        let ccReached = pending.cc.compactMap(graph.contact) + (pending.ccPeople ?? [])
+        let cc = ccReached.compactMap { person in channel.flatMap { person.addresses[$0.addressKind] } }
         effects.append(
             .notify(
                 Effect.Notification(
@@ -106,9 +110,11 @@ extension EngineRun {
         state.pending.removeAll()
     }
 
-    /// The contacts a list of targets reaches now, in order, without repeats.
+    /// The contacts a list of targets reaches now, in order, without repeats; people outside the organisation whose
+    /// addresses the incident carries come as contacts that cannot acknowledge.
     func contacts(for targets: [CompiledTarget]) -> [CompiledContact] {
         var ids: [String] = []
+        var people: [String: CompiledContact] = [:]
         for target in targets {
             switch target.kind {
             case "contact": ids.append(target.ref)
@@ -117,11 +123,16 @@ extension EngineRun {
                 if let who = graph.schedule(target.ref)?.onCall(at: now, calendars: graph.calendars)?.contact { ids.append(who) }
             case "field":
                 if let value = state.fields[target.ref] { ids += Engine.listItems(value) }
+            case "address":
+                for person in graph.addressRecipients(target, policy: policy, fields: state.fields) where graph.contact(person.id) == nil {
+                    people[person.id] = people[person.id] ?? person
+                    ids.append(person.id)
+                }
             default: break
             }
         }
         var seen = Set<String>()
-        return ids.filter { seen.insert($0).inserted }.compactMap(graph.contact)
+        return ids.filter { seen.insert($0).inserted }.compactMap { people[$0] ?? graph.contact($0) }
     }
 
     /// The channels to try for a contact: the step's, else the contact's preferences, else the first channel
@@ -141,6 +152,9 @@ extension EngineRun {
             let type = policy.field(name)?.type
             if type == "contact", let contact = graph.contact(value) {
                 values["incident.\(name)"] = contact.name
+            } else if type == "address" || type == "address-list" {
+                // The names people are addressed by (the address when no name is given).
+                values["incident.\(name)"] = IncidentAddress.entries(value).map { $0.name ?? $0.address }.joined(separator: ", ")
             } else {
                 values["incident.\(name)"] = value
             }

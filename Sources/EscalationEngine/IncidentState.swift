@@ -103,6 +103,10 @@ public struct PendingNotification: Codable, Sendable, Hashable {
     public var cc: [String]
     /// The layer (step id) it started in, so a later channel renders the same message (`layer.id`).
     public var layer: String?
+    /// The person outside the organisation it reaches, when the incident carried their addresses (nil: a contact).
+    public var person: CompiledContact?
+    /// Copied people outside the organisation (their addresses come from the incident).
+    public var ccPeople: [CompiledContact]?
 }
 
 extension IncidentState {

@@ -91,8 +91,12 @@ public struct CompiledField: Codable, Sendable, Hashable {
     /// Allowed values of an enum.
     public var values: [String]
 
+    /// The address kind an `address` / `address-list` field holds (nil for other types).
+    public var addressKind: String?
+
     /// Creates a value from its parts.
-    public init(name: String, type: String, required: Bool, description: String? = nil, values: [String]) {
+    public init(name: String, type: String, required: Bool, description: String? = nil, values: [String], addressKind: String? = nil) {
+        self.addressKind = addressKind
         self.name = name
         self.type = type
         self.required = required
@@ -253,14 +257,19 @@ public struct CompiledTarget: Codable, Sendable, Hashable, CustomStringConvertib
     public var kind: String
     /// Referenced id or field name.
     public var ref: String
+    /// Further address fields of the same person (`address` targets only; nil when none).
+    public var also: [String]?
 
     /// Creates a value from its parts.
-    public init(kind: String, ref: String) {
+    public init(kind: String, ref: String, also: [String]? = nil) {
         self.kind = kind
         self.ref = ref
+        self.also = also
     }
-    /// `group:leads`.
-    public var description: String { "\(kind):\(ref)" }
+    /// `group:leads`, `address:client_phone+client_email`.
+    public var description: String { "\(kind):\(([ref] + (also ?? [])).joined(separator: "+"))" }
+    /// The address fields an `address` target reads.
+    public var addressFields: [String] { kind == "address" ? [ref] + (also ?? []) : [] }
 }
 
 /// A task for a person.

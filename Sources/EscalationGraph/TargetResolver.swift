@@ -13,17 +13,18 @@ public struct TargetResolver: Sendable {
     public init(graph: RuleGraph) { self.graph = graph }
 
     /// Resolves every target of a step. `fields` nil means no incident yet: field targets are then pending.
-    public func resolve(_ step: CompiledStep, at instant: Instant, fields: [String: String]?) -> ResolvedStep {
+    /// `policy` is needed for `address` targets (their fields' declarations).
+    public func resolve(_ step: CompiledStep, at instant: Instant, fields: [String: String]?, policy: CompiledPolicy? = nil) -> ResolvedStep {
         ResolvedStep(
-            notify: step.targets.map { resolve($0, channels: step.channels, at: instant, fields: fields) },
-            cc: step.cc.map { resolve($0, channels: step.channels, at: instant, fields: fields) },
-            assignees: step.tasks.compactMap(\.assignee).map { resolve($0, channels: step.channels, at: instant, fields: fields) })
+            notify: step.targets.map { resolve($0, channels: step.channels, at: instant, fields: fields, policy: policy) },
+            cc: step.cc.map { resolve($0, channels: step.channels, at: instant, fields: fields, policy: policy) },
+            assignees: step.tasks.compactMap(\.assignee).map { resolve($0, channels: step.channels, at: instant, fields: fields, policy: policy) })
     }
 
     /// Resolves one target; `channels` is the step's `via` (empty: each contact's preferences).
-    public func resolve(_ target: CompiledTarget, channels: [ChannelUse] = [], at instant: Instant, fields: [String: String]?)
-        -> ResolvedTarget
-    {
+    public func resolve(
+        _ target: CompiledTarget, channels: [ChannelUse] = [], at instant: Instant, fields: [String: String]?, policy: CompiledPolicy? = nil
+    ) -> ResolvedTarget {
         var result = ResolvedTarget(target: target, recipients: [], pendingField: false, problem: nil)
         var missing: [String] = []
         func add(_ id: String, _ reason: Recipient.Reason) {
@@ -66,6 +67,20 @@ public struct TargetResolver: Sendable {
                 return result
             }
             Self.listItems(value).forEach { add($0, .field(name: target.ref)) }
+        case "address":
+            guard let fields else {
+                result.pendingField = true
+                return result
+            }
+            guard let policy else {
+                result.problem = "the policy of address target '\(target)' is not known"
+                return result
+            }
+            let people = graph.addressRecipients(target, policy: policy, fields: fields)
+            if people.isEmpty { result.problem = "incident field '\(target.ref)' gives no address" }
+            for person in people {
+                result.recipients.append(recipient(person, reason: .field(name: target.ref), channels: channels))
+            }
         default:
             result.problem = "unknown target kind '\(target.kind)'"
         }
@@ -88,7 +103,11 @@ public struct TargetResolver: Sendable {
 
     /// The recipient for a contact id, or nil when the contact is not declared.
     private func recipient(_ id: String, reason: Recipient.Reason, channels: [ChannelUse]) -> Recipient? {
-        guard let contact = graph.contact(id) else { return nil }
+        graph.contact(id).map { recipient($0, reason: reason, channels: channels) }
+    }
+
+    /// The recipient for a contact (declared, or a person whose addresses the incident carries).
+    private func recipient(_ contact: CompiledContact, reason: Recipient.Reason, channels: [ChannelUse]) -> Recipient {
         let source: Recipient.ChannelSource
         var candidates: [ChannelUse]
         if !channels.isEmpty {

@@ -37,6 +37,7 @@ public enum BuiltInRules {
         InvalidMatchValueRule.self,
         DuplicateStepIDRule.self,
         InvalidIntervalRule.self,
+        AddressWithoutChannelRule.self,
         // Warnings.
         LayerWithoutAcknowledgerRule.self,
         MissingAddressRule.self,

@@ -107,7 +107,7 @@ extension DocumentReader {
         let fieldWhat = "field '\(name.value)' of \(policy)"
         guard
             let map = fields(
-                pair.value, what: fieldWhat, allowed: ["type", "required", "description", "values"], owner: name.location,
+                pair.value, what: fieldWhat, allowed: ["type", "required", "description", "values", "kind"], owner: name.location,
                 hint: "declare the field as a map, e.g. '\(name.value): { type: string }'")
         else {
             return nil
@@ -131,8 +131,23 @@ extension DocumentReader {
                     "'values' only applies to enum fields; \(fieldWhat) is \(type.value.rawValue)", at: location(node),
                     hint: "remove 'values', or make the field 'type: enum'"))
         }
+        let addressKind = map["kind"].flatMap { identifier($0, what: "\(fieldWhat): kind") }
+        if let type, type.value.holdsAddresses, addressKind == nil, map["kind"] == nil {
+            sink.add(
+                LoadProblem.missingKey(
+                    "\(type.value.rawValue) \(fieldWhat) needs 'kind:', the address kind it holds", at: map.ownerLocation,
+                    hint: "name the kind of address a channel reads, e.g. 'kind: email' or 'kind: phone'"))
+        }
+        if let type, !type.value.holdsAddresses, let node = map["kind"] {
+            sink.add(
+                LoadProblem.invalidValue(
+                    "'kind' only applies to address fields; \(fieldWhat) is \(type.value.rawValue)", at: location(node),
+                    hint: "remove 'kind', or make the field 'type: address' or 'type: address-list'"))
+        }
         guard let type else { return nil }
-        return FieldDeclaration(name: name, type: type, required: required, description: description?.value, values: values)
+        var declaration = FieldDeclaration(name: name, type: type, required: required, description: description?.value, values: values)
+        declaration.addressKind = addressKind
+        return declaration
     }
 
     func matches(_ node: Node, what: String) -> [FieldMatch] {
@@ -255,7 +270,7 @@ extension DocumentReader {
                     if map.unknownKeys.isEmpty || present.count > 1 {
                         sink.add(
                             LoadProblem.invalidValue(
-                                "\(what) must name exactly one of contact, group, schedule or field"
+                                "\(what) must name exactly one of contact, group, schedule, field or address"
                                     + (present.count > 1 ? ", but names \(present.map(\.rawValue).joined(separator: " and "))" : ""),
                                 at: map.location,
                                 hint: present.count > 1
@@ -263,6 +278,25 @@ extension DocumentReader {
                                     : "write e.g. '- contact: jessie' or '- group: leads'"))
                     }
                     return nil
+                }
+                if kind == .address {
+                    // One address field, or several fields that are one person's addresses of different kinds.
+                    var names: [Located<String>] = []
+                    var malformed = isMapping(value)
+                    if case .sequence(let items) = value {
+                        names = list(value, what: "\(what): address").compactMap { fieldName($0, what: "\(what): address") }
+                        malformed = items.isEmpty
+                    } else if !malformed, let name = fieldName(value, what: "\(what): address") {
+                        names = [name]
+                    }
+                    if malformed {
+                        sink.add(
+                            LoadProblem.invalidValue(
+                                "\(what): 'address' must name an address field, or a list of them", at: location(value),
+                                hint: "write e.g. '{ address: client_email }' or '{ address: [client_phone, client_email] }'"))
+                    }
+                    guard let first = names.first else { return nil }
+                    return Target(kind: kind, reference: first, also: Array(names.dropFirst()))
                 }
                 let reference = kind == .field
                     ? fieldName(value, what: "\(what): field") : identifier(value, what: "\(what): \(kind.rawValue)")

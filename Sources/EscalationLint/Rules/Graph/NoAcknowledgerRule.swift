@@ -55,6 +55,8 @@ public struct NoAcknowledgerRule: PolicyRule {
                     case .group:
                         return organisation.group(target.reference.value)?.members.contains { organisation.contact($0.value)?.kind != .shared } ?? false
                     case .schedule, .field: return true
+                    // People outside the organisation, reached at an address the incident carries, cannot acknowledge.
+                    case .address: return false
                     }
                 }
             }

@@ -76,6 +76,9 @@ public struct UnknownFieldRule: PolicyRule {
             for (label, target) in policy.labelledTargets where target.kind == .field {
                 uses.append((label, target.reference, .contact))
             }
+            for (label, target) in policy.labelledTargets where target.kind == .address {
+                uses += target.addressFields.map { (label, $0, .address) }
+            }
             for (label, step) in policy.labelledSteps {
                 for match in step.when?.fields ?? [] { uses.append(("the condition of \(label)", match.field, nil)) }
                 for task in step.tasks {
@@ -90,7 +93,7 @@ public struct UnknownFieldRule: PolicyRule {
                 }
             }
             for (label, field, type) in uses where policy.field(field.value) == nil && !Self.loaderDropped(field.value, context) {
-                let example = "\(field.value): { type: \(type?.rawValue ?? "string") }"
+                let example = "\(field.value): { type: \(type?.rawValue ?? "string")\(type?.holdsAddresses == true ? ", kind: email" : "") }"
                 result.append(
                     kind(
                         "\(label) reads field '\(field.value)', which policy '\(policy.id.value)' does not declare\(field.value.didYouMean(declared))",

@@ -66,6 +66,20 @@ public struct FieldTypeMismatchRule: PolicyRule {
                     if let per = task.per { uses.append(("'per' of task '\(task.title.value)' of \(label)", per, .list)) }
                 }
             }
+            for (label, target) in policy.labelledTargets where target.kind == .address {
+                let several = target.addressFields.count > 1
+                for reference in target.addressFields {
+                    guard let field = policy.field(reference.value) else { continue }
+                    let fits = several ? field.type.value == .address : field.type.value.holdsAddresses
+                    guard !fits else { continue }
+                    let want = several ? "address (one person's addresses of different kinds, one per field)" : "address or address-list"
+                    result.append(
+                        kind(
+                            "the target in \(label) uses field '\(field.name.value)', which is declared as \(field.type.value.rawValue), but an address target needs type \(want)",
+                            at: reference.location,
+                            hint: "declare '\(field.name.value)' with 'type: \(several ? "address" : "address")' and 'kind:', or use '{ field: \(field.name.value) }' for a contact field"))
+                }
+            }
             for (label, reference, expected) in uses {
                 guard let field = policy.field(reference.value), field.type.value != expected else { continue }
                 let why = expected == .contact ? "a target must name a contact" : "it makes one item per element of a list"

@@ -68,12 +68,14 @@ public struct LayerWithoutAcknowledgerRule: PolicyRule {
             for layer in policy.layers {
                 let step = layer.step
                 guard let timeout = layer.timeout, !step.notify.isEmpty,
-                    step.notify.allSatisfy({ $0.kind == .contact && organisation.contact($0.reference.value)?.kind == .shared })
+                    step.notify.allSatisfy({
+                        $0.kind == .address || ($0.kind == .contact && organisation.contact($0.reference.value)?.kind == .shared)
+                    })
                 else { continue }
                 let names = step.notify.map { "'\($0.reference.value)'" }.joined(separator: ", ")
                 result.append(
                     kind(
-                        "layer '\(layer.id)' of policy '\(policy.id.value)' waits \(timeout.value) for an acknowledgement, but it notifies only shared contacts (\(names)), which cannot acknowledge",
+                        "layer '\(layer.id)' of policy '\(policy.id.value)' waits \(timeout.value) for an acknowledgement, but it notifies only shared contacts or addresses from the incident (\(names)), which cannot acknowledge",
                         at: step.id?.location ?? step.location,
                         hint: "add a person, group or schedule to its 'notify', or remove the timeout if the layer only announces"))
             }

@@ -128,7 +128,7 @@ public struct MissingAddressRule: PolicyRule {
             var seen = Set<String>()
             return ids.filter { seen.insert($0.value).inserted }.compactMap { organisation.contact($0.value) }
                 .map { ($0, " (on call in schedule '\(target.reference.value)')") }
-        case .field:
+        case .field, .address:
             return []
         }
     }
