@@ -110,7 +110,7 @@ struct SeedTimelineTests {
         ]
         for example in SeedExample.all where example.organisation == "policies/mindgym-live" {
             let timeline = try example.run()
-            let toClient = timeline.notifications.filter { $0.who == "client-site-contact-example" && $0.channel == "client-email" }
+            let toClient = timeline.notifications.filter { $0.who == "client-contact@example.com" && $0.channel == "client-email" }
             #expect(toClient.compactMap(\.template) == expected[example.name], "\(example.name)")
             for entry in toClient {
                 #expect(
@@ -232,8 +232,8 @@ struct SeedPolicyTests {
         #expect(!first.passed)
         let text = first.failures.joined(separator: "\n")
         #expect(text.contains("notifications differ"), "\(text)")
-        #expect(text.contains("- at +17m to client-site-contact-example via client-email [client-facilitator-no-show]"), "\(text)")
-        #expect(text.contains("+ at +22m to client-site-contact-example via client-email [client-facilitator-no-show]"), "\(text)")
+        #expect(text.contains("- at +17m to client-contact@example.com via client-email [client-facilitator-no-show]"), "\(text)")
+        #expect(text.contains("+ at +22m to client-contact@example.com via client-email [client-facilitator-no-show]"), "\(text)")
         // Cases where the facilitator joins or the owner answers before the deadline do not depend on it.
         #expect(results.filter { !$0.passed }.count >= 2)
         let somePassed = results.contains { $0.passed }
