@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "EscalationTesting",
             dependencies: [
-                "EscalationCore", "EscalationChannel", "EscalationEngine", "EscalationStore", "EscalationExecutor",
+                "EscalationCore", "EscalationChannel", "EscalationGraph", "EscalationEngine", "EscalationStore", "EscalationExecutor",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -171,7 +171,8 @@ let package = Package(
             name: "EscalationPolicyTests", dependencies: ["EscalationCore", "EscalationPolicy"],
             swiftSettings: strict),
         .testTarget(
-            name: "EscalationEngineTests", dependencies: ["EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine"],
+            name: "EscalationEngineTests",
+            dependencies: ["EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationTesting"],
             swiftSettings: strict),
         .testTarget(
             name: "EscalationLintTests",
