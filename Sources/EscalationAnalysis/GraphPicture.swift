@@ -274,6 +274,10 @@ struct GraphPicture: Sendable {
                 return Self.wrap(head, indent: "   ") + Self.wrap(Self.summary(step), indent: "   ").map { "   " + $0 }
             }
         }
+        if let trigger = hooks.trigger, !trigger.isEmpty {
+            boxes.append(Box(id: "hooks:trigger", role: .hook, title: "on trigger", lines: lines(trigger)))
+            add(Arrow(from: "start", to: "hooks:trigger", line: .side, labels: ["at once"]))
+        }
         if !hooks.acknowledge.isEmpty, boxes.contains(where: { $0.id == "end:acknowledged" }) {
             boxes.append(Box(id: "hooks:acknowledge", role: .hook, title: "on acknowledge", lines: lines(hooks.acknowledge)))
             add(Arrow(from: "end:acknowledged", to: "hooks:acknowledge", line: .side, labels: []))

@@ -196,7 +196,8 @@ public struct GraphCompiler: Sendable {
                 resolve: policy.hooks.resolve.map { step($0, includeCondition: true) },
                 signals: Dictionary(
                     policy.hooks.signals.map { ($0.name.value, $0.steps.map { step($0, includeCondition: true) }) },
-                    uniquingKeysWith: { first, _ in first })))
+                    uniquingKeysWith: { first, _ in first }),
+                trigger: policy.hooks.trigger.isEmpty ? nil : policy.hooks.trigger.map { step($0, includeCondition: true) }))
         compiled.version = Self.version(of: compiled)
         return compiled
     }

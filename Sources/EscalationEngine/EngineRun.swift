@@ -68,6 +68,9 @@ struct EngineRun {
             state.appliedActions.append(action.id)
         }
         postStages(on: "trigger", signal: nil)
+        for (index, step) in (policy.hooks.trigger ?? []).enumerated() {
+            run(step, origin: "on trigger #\(index + 1)", reason: "incident opened")
+        }
         if let reminders = policy.reminders, let at = fireTime(of: reminders.every), at > now {
             schedule(.reminder, at: at)
         }

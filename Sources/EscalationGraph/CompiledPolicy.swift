@@ -445,6 +445,8 @@ public struct CompiledAction: Codable, Sendable, Hashable {
 
 /// Hook steps.
 public struct CompiledHooks: Codable, Sendable, Hashable {
+    /// When the incident opens (nil when there are none, so older graphs and versions read the same).
+    public var trigger: [CompiledStep]?
     /// On acknowledge.
     public var acknowledge: [CompiledStep]
     /// On resolve.
@@ -453,7 +455,8 @@ public struct CompiledHooks: Codable, Sendable, Hashable {
     public var signals: [String: [CompiledStep]]
 
     /// Creates a value from its parts.
-    public init(acknowledge: [CompiledStep], resolve: [CompiledStep], signals: [String: [CompiledStep]]) {
+    public init(acknowledge: [CompiledStep], resolve: [CompiledStep], signals: [String: [CompiledStep]], trigger: [CompiledStep]? = nil) {
+        self.trigger = trigger
         self.acknowledge = acknowledge
         self.resolve = resolve
         self.signals = signals

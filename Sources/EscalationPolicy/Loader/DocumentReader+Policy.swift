@@ -382,7 +382,7 @@ extension DocumentReader {
         var hooks = Hooks()
         guard
             let map = fields(
-                node, what: "the hooks ('on') of \(policy)", allowed: ["acknowledge", "resolve", "signal"], owner: owner)
+                node, what: "the hooks ('on') of \(policy)", allowed: ["trigger", "acknowledge", "resolve", "signal"], owner: owner)
         else { return hooks }
         func steps(_ node: Node, _ label: String) -> [Step] {
             let owner = "\(label) in \(policy)"
@@ -391,6 +391,7 @@ extension DocumentReader {
                 return fields(item, what: what, allowed: Self.stepKeys).map { step(from: $0, what: what) }
             }
         }
+        hooks.trigger = map["trigger"].map { steps($0, "'on trigger'") } ?? []
         hooks.acknowledge = map["acknowledge"].map { steps($0, "'on acknowledge'") } ?? []
         hooks.resolve = map["resolve"].map { steps($0, "'on resolve'") } ?? []
         if let node = map["signal"] {

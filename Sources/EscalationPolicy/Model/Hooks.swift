@@ -1,7 +1,9 @@
 import EscalationCore
 
-/// Steps run when the incident is acknowledged, resolved, or receives a named signal.
+/// Steps run when the incident opens, is acknowledged, resolved, or receives a named signal.
 public struct Hooks: Sendable {
+    /// When the incident opens, beside the ladder: work that belongs to the incident, not to a layer.
+    public var trigger: [Step] = []
     /// On acknowledge.
     public var acknowledge: [Step] = []
     /// On resolve (steps may test the outcome).
@@ -10,5 +12,5 @@ public struct Hooks: Sendable {
     public var signals: [(name: Located<String>, steps: [Step])] = []
 
     /// Every step of every hook.
-    public var allSteps: [Step] { acknowledge + resolve + signals.flatMap(\.steps) }
+    public var allSteps: [Step] { trigger + acknowledge + resolve + signals.flatMap(\.steps) }
 }
