@@ -143,6 +143,7 @@ let package = Package(
             dependencies: [
                 "EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator", "EscalationStore",
                 "EscalationExecutor", "EscalationChannel", "EscalationTesting", "EscalationPipeline",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/EscalateBenchmark", swiftSettings: strict),
         .testTarget(

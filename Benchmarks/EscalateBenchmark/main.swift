@@ -12,6 +12,7 @@ import EscalationSimulator
 import EscalationStore
 import EscalationTesting
 import Foundation
+import Logging
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -25,6 +26,13 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+/// The executor's per-delivery lines would be most of the work measured; only errors are logged.
+let quiet: Logger = {
+    var logger = Logger(label: "escalate.benchmark")
+    logger.logLevel = .error
+    return logger
+}()
+
 let root = CommandLine.arguments.dropFirst().first ?? "policies"
 let loaded = try PolicyLoader().load(paths: [root + "/mindgym-live"])
 guard let organisation = loaded.first?.organisation else { fatalError("no organisation under \(root)") }
@@ -34,7 +42,7 @@ let zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
 guard let start = Instant.parse("2026-11-23T10:58-06:00", zone: zone) else { fatalError("bad start") }
 let fields = [
     "scenario": "participant-no-show", "session.start": "2026-11-23T11:00-06:00", "session_title": "Leading Essentials",
-    "session_time_label": "11AM CT", "client_name": "Dana Client", "client_contact": "client-site-contact-example",
+    "session_time_label": "11AM CT", "client_name": "Dana Client", "client_email": "Dana Client <client-contact@example.com>", "client_phone": "+1-555-0150",
     "facilitator_name": "Sam Coach", "booking_owner": "cdt-owner-a", "portfolio_team_lead": "portfolio-lead-a",
     "sender_name": "SSC agent A",
 ]
@@ -94,7 +102,8 @@ let databasePath = FileManager.default.temporaryDirectory.appendingPathComponent
 defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databasePath + suffix) } }
 let executor = Executor(
     store: try SQLiteIncidentStore(path: databasePath), policies: PolicySet([organisationForExecutor]),
-    registry: try ChannelRegistry([RecordingChannel.self]), environment: RecordingChannel.Log().environment(), clock: ManualClock(start))
+    registry: try ChannelRegistry([RecordingChannel.self]), environment: RecordingChannel.Log().environment(), clock: ManualClock(start),
+    logger: quiet)
 var latencies: [Double] = []
 let executorIncidents = 500
 let executorTime = try await seconds {
@@ -141,7 +150,7 @@ func servedRun(_ label: String, count: Int, interval: Double) async throws {
     let log = RecordingChannel.Log()
     let served = Executor(
         store: try SQLiteIncidentStore(path: path), policies: PolicySet([PolicyLoader().load(files: [(path: "bench.yaml", text: servedYAML)]).organisation]),
-        registry: try ChannelRegistry([RecordingChannel.self]), environment: log.environment(), options: options)
+        registry: try ChannelRegistry([RecordingChannel.self]), environment: log.environment(), options: options, logger: quiet)
     let loop = Task { await served.run() }
     let time = try await seconds {
         for index in 0..<count {
