@@ -207,6 +207,7 @@ struct GraphPicture: Sendable {
             guard let stage = policy.stages.first(where: { $0.id == id }) else { return Box(id: node.id, role: .stage, title: node.label, lines: []) }
             var lines = Self.wrap("post \(stage.template) → \(stage.channel)")
             if let expires = stage.expiresSeconds { lines.append("taken down after \(PolicyDuration.compact(expires) ?? "0s")") }
+            if let earlier = stage.ifPosted { lines.append("only if stage \(earlier) was posted") }
             return Box(id: node.id, role: .stage, title: "stage \(stage.id)", lines: lines)
         case .action:
             let id = String(node.id.dropFirst("action:".count))

@@ -346,6 +346,11 @@ struct EngineRun {
 
     mutating func postStages(on trigger: String, signal: String?) {
         for stage in policy.stages where stage.on == trigger && (trigger != "signal" || stage.signal == signal) {
+            if let earlier = stage.ifPosted, !(state.postedStages ?? []).contains(earlier) {
+                record("not posting stage '\(stage.id)': stage '\(earlier)' was never posted")
+                continue
+            }
+            state.postedStages = (state.postedStages ?? []) + [stage.id]
             let expires = stage.expiresSeconds.map { now.adding(seconds: $0) }
             effects.append(
                 .postStage(stage: stage.id, channel: stage.channel, message: render(stage.template, recipient: nil, layer: nil), expiresAt: expires))

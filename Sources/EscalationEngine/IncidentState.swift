@@ -42,6 +42,8 @@ public struct IncidentState: Codable, Sendable, Hashable {
     public var appliedActions: [String]
     /// The current stage.
     public var stage: String?
+    /// Every stage whose message was posted, in order (nil in states written before it was kept).
+    public var postedStages: [String]?
     /// Who acknowledged.
     public var acknowledgedBy: String?
     /// Who resolved, and the outcome.

@@ -411,9 +411,14 @@ public struct CompiledStage: Codable, Sendable, Hashable {
     public var template: String
     /// Taken down after this many seconds.
     public var expiresSeconds: Int?
+    /// Posted only if this stage was posted earlier in the incident (nil: always).
+    public var ifPosted: String?
 
     /// Creates a value from its parts.
-    public init(id: String, on: String, signal: String? = nil, channel: String, template: String, expiresSeconds: Int? = nil) {
+    public init(
+        id: String, on: String, signal: String? = nil, channel: String, template: String, expiresSeconds: Int? = nil, ifPosted: String? = nil
+    ) {
+        self.ifPosted = ifPosted
         self.id = id
         self.on = on
         self.signal = signal

@@ -25,6 +25,7 @@ public enum BuiltInRules {
         UnknownTemplateRule.self,
         UnknownCalendarRule.self,
         UnknownFieldRule.self,
+        UnknownStageRule.self,
         UndefinedTemplateVariableRule.self,
         PlaintextSecretRule.self,
         UnknownPluginRule.self,

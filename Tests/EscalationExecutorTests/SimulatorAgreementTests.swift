@@ -73,9 +73,16 @@ struct SimulatorAgreementTests {
             store: InMemoryIncidentStore(), policies: PolicySet([organisation]), registry: try ChannelRegistry([RecordingChannel.self]),
             environment: log.environment(), clock: clock)
         var (scripted, waiting) = try scenario.schedule(zone: ZonedTime.zone(graph.timezone) ?? ZonedTime.utc)
-        let id = try await executor.trigger(
-            organisation: graph.organisation, policy: scenario.policy, title: scenario.title, fields: scenario.fields, dedupKey: nil
-        ).incident.id
+        // The trigger and any further reports, each at its instant: a policy's threshold opens the incident at the
+        // report that reaches it, as the simulator does; while it waits, nothing is queued.
+        var opened: String?
+        for offset in [0] + scenario.reports where opened == nil && offset <= scenario.horizonSeconds {
+            clock.set(scenario.start.adding(seconds: offset))
+            let reception = try await executor.receive(
+                organisation: graph.organisation, policy: scenario.policy, title: scenario.title, fields: scenario.fields, dedupKey: nil)
+            if case .opened(let triggered) = reception { opened = triggered.incident.id }
+        }
+        guard let id = opened else { return [] }
         /// Delivers everything due now, including the fallbacks that failures cause at once; then starts the clocks of
         /// `after notified` actions for contacts notified so far.
         func settle() async throws {
@@ -139,7 +146,7 @@ struct SimulatorAgreementTests {
             for test in try PolicyTestFile.read(path: file).cases {
                 let scenario = try ScenarioBuilder(graph: graph).scenario(from: test.scenario, now: Self.epoch)
                 let (simulated, executed) = try await Self.compare(scenario, folder: folder)
-                #expect(!simulated.isEmpty, "\(test.name)")
+                #expect(!simulated.isEmpty || test.status == "waiting", "\(test.name)")
                 #expect(executed == simulated, "\((file as NSString).lastPathComponent): \(test.name)\n\(PolicyTestRunner.diff(simulated, executed))")
                 checked += 1
             }

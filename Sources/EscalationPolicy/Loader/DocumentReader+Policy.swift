@@ -347,7 +347,7 @@ extension DocumentReader {
     }
 
     private func stage(_ node: Node, what: String) -> Stage? {
-        guard let map = fields(node, what: what, allowed: ["id", "on", "signal", "channel", "template", "expires"]) else { return nil }
+        guard let map = fields(node, what: what, allowed: ["id", "on", "signal", "channel", "template", "expires", "if_posted"]) else { return nil }
         let id = map.required("id", example: "id: investigating").flatMap { identifier($0, what: "\(what): id") }
         let on = map.required("on", example: "on: trigger").flatMap { choice($0, what: "\(what): on", as: Stage.Trigger.self) }
         let signal = map["signal"].flatMap { identifier($0, what: "\(what): signal") }
@@ -364,8 +364,11 @@ extension DocumentReader {
                     "\(what): 'signal' only applies when 'on: signal' (this stage is entered on \(on.value.rawValue))",
                     at: location(node), hint: "remove 'signal', or write 'on: signal'"))
         }
+        let ifPosted = map["if_posted"].flatMap { identifier($0, what: "\(what): if_posted") }
         guard let id, let on, let channel, let template else { return nil }
-        return Stage(id: id, on: on, signal: signal, channel: channel, template: template, expires: expires)
+        var stage = Stage(id: id, on: on, signal: signal, channel: channel, template: template, expires: expires)
+        stage.ifPosted = ifPosted
+        return stage
     }
 
     private func action(_ node: Node, what: String) -> PolicyAction? {

@@ -19,4 +19,7 @@ public struct Stage: Sendable {
     public var template: Located<String>
     /// Take the message down after this long.
     public var expires: Located<PolicyDuration>?
+    /// Post only if this other stage's message was posted earlier in the incident (e.g. "resolved" on the status
+    /// page only if the issue was put there).
+    public var ifPosted: Located<String>? = nil
 }
