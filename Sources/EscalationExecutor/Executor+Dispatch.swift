@@ -42,7 +42,7 @@ extension Executor {
         let budget =
             wait
             ? DeliveryBudget(total: limit)
-            : DeliveryBudget(total: min(limit, options.maxInFlight - inFlight), perChannel: options.maxInFlightPerChannel, inFlight: inFlightByChannel)
+            : DeliveryBudget(total: min(limit, options.maxInFlight - inFlight), perChannel: max(1, options.maxInFlightPerChannel), inFlight: inFlightByChannel)
         guard budget.total > 0 else { return 0 }
         let items = try await store.claimDeliveries(now: now, budget: budget)
         var work: [(OutboxItem, Effect, (any NotificationChannel)?, String?)] = []
@@ -136,7 +136,7 @@ extension Executor {
 
     /// The channels whose slots in the served loop are all taken (their due items wait for one of their sends to end).
     var fullChannels: Set<DeliveryChannel> {
-        Set(inFlightByChannel.filter { $0.value >= options.maxInFlightPerChannel }.keys)
+        Set(inFlightByChannel.filter { $0.value >= max(1, options.maxInFlightPerChannel) }.keys)
     }
 
     static func describe(seconds: Double) -> String {
