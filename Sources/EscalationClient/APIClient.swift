@@ -61,4 +61,41 @@ public struct APIClient: Sendable {
             throw TransportError(description: "cannot reach \(server): \(error.localizedDescription); is `escalate serve` running there?")
         }
     }
+
+    /// What listing every incident gave: the incidents (as JSON objects, newest first), or the reply that refused a page.
+    public enum Listing {
+        /// Every page was read.
+        case incidents([[String: Any]])
+        /// The server refused a page (a 4xx or 5xx), with its reply.
+        case refused(Reply)
+    }
+
+    /// Lists every incident of the token's organisation (optionally of one status), following `next_cursor` from page
+    /// to page (`pageSize` per request, 1…500).
+    public func incidents(status: String? = nil, pageSize: Int = 500) async throws(TransportError) -> Listing {
+        var all: [[String: Any]] = []
+        var cursor: String?
+        var seen: Set<String> = []
+        let filter = status.flatMap { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) }.map { "&status=\($0)" } ?? ""
+        repeat {
+            let after = cursor.flatMap { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) }.map { "&cursor=\($0)" } ?? ""
+            let reply = try await send("GET", "/v1/incidents?limit=\(pageSize)\(filter)\(after)")
+            guard reply.ok else { return .refused(reply) }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any],
+                let page = object["incidents"] as? [[String: Any]]
+            else {
+                throw TransportError(description: "the server's incident listing is not the JSON expected: \(reply.body.prefix(200))")
+            }
+            all += page
+            cursor = object["next_cursor"] as? String
+            // A server that hands back a cursor twice would loop for ever.
+            if let cursor, !seen.insert(cursor).inserted { throw TransportError(description: "the server gave the cursor '\(cursor)' twice") }
+        } while cursor != nil
+        return .incidents(all)
+    }
+}
+
+extension CharacterSet {
+    /// What may stand unescaped in a query parameter's value.
+    static let urlQueryValueAllowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#?"))
 }

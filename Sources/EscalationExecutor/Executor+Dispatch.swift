@@ -33,13 +33,18 @@ extension Executor {
 
     /// Delivers every due outbox item once (concurrently); returns how many were attempted. With `wait` false (the
     /// served loop) it returns once the deliveries are started, and each records its own result when it ends, so a
-    /// slow plugin holds up neither timers nor other deliveries; at most `maxInFlight` run at once.
+    /// slow plugin holds up neither timers nor other deliveries; at most `maxInFlight` run at once, and at most
+    /// `maxInFlightPerChannel` per channel of an organisation: only what can start is claimed, and the items of a full
+    /// channel stay pending, so a channel whose sends hang holds its own slots only.
     @discardableResult
     public func dispatchDue(limit: Int = 50, wait: Bool = true) async throws -> Int {
         let now = clock.now()
-        let room = wait ? limit : min(limit, options.maxInFlight - inFlight)
-        guard room > 0 else { return 0 }
-        let items = try await store.claimDeliveries(now: now, limit: room)
+        let budget =
+            wait
+            ? DeliveryBudget(total: limit)
+            : DeliveryBudget(total: min(limit, options.maxInFlight - inFlight), perChannel: max(1, options.maxInFlightPerChannel), inFlight: inFlightByChannel)
+        guard budget.total > 0 else { return 0 }
+        let items = try await store.claimDeliveries(now: now, budget: budget)
         var work: [(OutboxItem, Effect, (any NotificationChannel)?, String?)] = []
         for var item in items {
             guard let effect = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)) else {
@@ -88,6 +93,7 @@ extension Executor {
         }
         guard wait else {
             inFlight += deliveries.count
+            for (item, _) in deliveries { inFlightByChannel[DeliveryChannel(item), default: 0] += 1 }
             for (item, deliver) in deliveries {
                 Task {
                     let result = await deliver()
@@ -121,8 +127,16 @@ extension Executor {
         }
         // Counted out only once recorded, so `drain` returns after the result is in the store.
         inFlight -= 1
+        let channel = DeliveryChannel(item)
+        let left = inFlightByChannel[channel, default: 1] - 1
+        inFlightByChannel[channel] = left > 0 ? left : nil
         wakeup.signal()
         settled.signal()
+    }
+
+    /// The channels whose slots in the served loop are all taken (their due items wait for one of their sends to end).
+    var fullChannels: Set<DeliveryChannel> {
+        Set(inFlightByChannel.filter { $0.value >= max(1, options.maxInFlightPerChannel) }.keys)
     }
 
     static func describe(seconds: Double) -> String {
@@ -314,8 +328,9 @@ extension Executor {
     /// When the loop must next run: the earliest timer or pending delivery, else after `idleSeconds`.
     func nextWake(idleSeconds: Int) async throws -> Instant {
         let idle = clock.now().adding(seconds: idleSeconds)
-        // With every delivery slot taken, a finishing delivery wakes the loop; due items wait for it.
-        let delivery = inFlight < options.maxInFlight ? try await store.nextDeliveryDue() : nil
+        // With every delivery slot taken, a finishing delivery wakes the loop; due items wait for it. So do the items
+        // of a channel whose own slots are all taken (they are not due for this loop until one of its sends ends).
+        let delivery = inFlight < options.maxInFlight ? try await store.nextDeliveryDue(excluding: fullChannels) : nil
         let candidates = [try await nextTimer(), delivery, idle]
         return candidates.compactMap { $0 }.min() ?? idle
     }

@@ -23,8 +23,11 @@ public actor Executor {
         public var perContactPerMinute: Int = 10
         /// Base URL for links in messages.
         public var baseURL: String?
-        /// Deliveries the served loop runs at once.
+        /// Deliveries the served loop runs at once, in all.
         public var maxInFlight: Int = 100
+        /// Deliveries the served loop runs at once per channel of an organisation, so that one channel whose sends hang
+        /// cannot take the slots of the others (its further items wait, pending, for one of its own to finish).
+        public var maxInFlightPerChannel: Int = 20
         /// Default options.
         public init() {}
     }
@@ -57,6 +60,8 @@ public actor Executor {
     var running = false
     /// Deliveries the served loop started and whose results are not recorded yet.
     var inFlight = 0
+    /// The same, per channel of an organisation (no entry: none).
+    var inFlightByChannel: [DeliveryChannel: Int] = [:]
     /// Counters for `/metrics`.
     public internal(set) var metrics = ExecutorMetrics()
 
@@ -251,6 +256,14 @@ public actor Executor {
 
     /// The incident with this id.
     public func incident(_ id: String) async throws -> StoredIncident? { try await store.incident(id: id) }
+
+    /// The open incident of an organisation with a dedup key, found through the store's index (however many are newer).
+    public func openIncident(organisation: String, dedupKey: String) async throws -> StoredIncident? {
+        try await store.openIncident(organisation: organisation, dedupKey: dedupKey)
+    }
+
+    /// One page of incidents, newest first, with the next page's cursor.
+    public func incidents(_ query: IncidentQuery) async throws -> IncidentPage { try await store.incidents(query) }
 
     /// Incidents of an organisation, newest first.
     public func incidents(organisation: String?, limit: Int = 100) async throws -> [StoredIncident] {

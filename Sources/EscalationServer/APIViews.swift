@@ -96,3 +96,20 @@ struct IncidentDetail: Encodable {
     var deliveries: [DeliveryLine]
     var tasks: [TaskLine]
 }
+
+/// One page of incidents and the cursor of the next (`null` on the last page).
+struct IncidentListing: Encodable {
+    var incidents: [IncidentSummary]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case incidents
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(incidents, forKey: .incidents)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}

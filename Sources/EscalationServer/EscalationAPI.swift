@@ -42,11 +42,7 @@ public struct EscalationAPI: Sendable {
         router.post("/v1/events") { request, _ in try await pagerDuty(request) }
         router.post("/v1/integrations/alertmanager") { request, _ in try await alertmanager(request) }
         router.post("/v1/incidents") { request, _ in try await create(request) }
-        router.get("/v1/incidents") { request, _ in
-            let organisation = try authorise(request)
-            let incidents = try await executor.incidents(organisation: organisation)
-            return JSONResponse.make(.ok, ["incidents": incidents.map(IncidentSummary.init)])
-        }
+        router.get("/v1/incidents") { request, _ in try await list(request) }
         router.get("/v1/incidents/:id") { request, context in
             let incident = try await owned(request, context)
             let timeline = try await executor.timeline(incident.id).map(TimelineLine.init)
@@ -180,6 +176,44 @@ public struct EscalationAPI: Sendable {
         return JSONResponse.make(triggered.created ? .created : .ok, IncidentSummary(triggered.incident))
     }
 
+    /// The most incidents one page of `GET /v1/incidents` may hold, and how many it holds without `limit`.
+    static let pageLimits = (most: 500, usual: 100)
+
+    /// `GET /v1/incidents?limit=1…500&cursor=…&status=open|acknowledged|resolved`: one page, newest first, with the
+    /// next page's cursor as `next_cursor` in the body (null on the last page) and in a `Link: <…>; rel="next"` header.
+    func list(_ request: Request) async throws -> Response {
+        let organisation = try authorise(request)
+        let parameters = request.uri.queryParameters
+        var limit = Self.pageLimits.usual
+        if let text = parameters["limit"].map(String.init) {
+            guard let value = Int(text), (1...Self.pageLimits.most).contains(value) else {
+                throw APIError(.badRequest, "limit must be a whole number from 1 to \(Self.pageLimits.most), got '\(text)'")
+            }
+            limit = value
+        }
+        var status: IncidentState.Status?
+        if let text = parameters["status"].map(String.init) {
+            guard let value = IncidentState.Status(rawValue: text) else {
+                throw APIError(.badRequest, "status must be open, acknowledged or resolved, got '\(text)'")
+            }
+            status = value
+        }
+        var after: IncidentCursor?
+        if let text = parameters["cursor"].map(String.init) {
+            guard let cursor = IncidentCursor(token: text) else {
+                throw APIError(.badRequest, "cursor '\(text)' is not a cursor this server gave; pass the next_cursor of the previous page unchanged")
+            }
+            after = cursor
+        }
+        let page = try await executor.incidents(IncidentQuery(organisation: organisation, status: status, after: after, limit: limit))
+        var response = JSONResponse.make(.ok, IncidentListing(incidents: page.incidents.map(IncidentSummary.init), nextCursor: page.next?.token))
+        if let next = page.next, let link = HTTPField.Name("Link") {
+            let filter = status.map { "&status=\($0.rawValue)" } ?? ""
+            response.headers[link] = "</v1/incidents?limit=\(limit)\(filter)&cursor=\(next.token)>; rel=\"next\""
+        }
+        return response
+    }
+
     /// 202 for an event that counted towards its policy's threshold and opened nothing yet
     /// (`"message": "waiting for 1 more within 30m"`).
     static func waiting(_ reception: Executor.Reception, dedupKey: String?) -> Response {
@@ -217,8 +251,7 @@ public struct EscalationAPI: Sendable {
             return JSONResponse.make(.accepted, ["status": "success", "message": triggered.created ? "Event processed" : "Event deduplicated", "dedup_key": dedupKey, "incident": triggered.incident.id])
         case "acknowledge", "resolve":
             guard let dedupKey = event.dedupKey else { throw APIError(.badRequest, "event: '\(event.eventAction)' needs 'dedup_key'") }
-            let incidents = try await executor.incidents(organisation: organisation, limit: 1_000)
-            guard let incident = incidents.first(where: { $0.state.dedupKey == dedupKey && $0.state.isOpen }) else {
+            guard let incident = try await executor.openIncident(organisation: organisation, dedupKey: dedupKey) else {
                 throw APIError(.notFound, "no open incident with dedup_key '\(dedupKey)'")
             }
             let engineEvent: EngineEvent = event.eventAction == "acknowledge" ? .acknowledge(by: "events-api") : .resolve(by: "events-api", scope: nil, outcome: nil)
@@ -249,8 +282,7 @@ public struct EscalationAPI: Sendable {
             guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: dedupKey) }
             return JSONResponse.make(.accepted, ["status": "success", "incident": triggered.incident.id, "dedup_key": dedupKey])
         }
-        let incidents = try await executor.incidents(organisation: organisation, limit: 1_000)
-        guard let incident = incidents.first(where: { $0.state.dedupKey == dedupKey && $0.state.isOpen }) else {
+        guard let incident = try await executor.openIncident(organisation: organisation, dedupKey: dedupKey) else {
             return JSONResponse.make(.accepted, ["status": "ignored", "message": "no open incident for this group", "dedup_key": dedupKey])
         }
         _ = try await run { try await executor.handle(incident: incident.id, event: .resolve(by: "alertmanager", scope: nil, outcome: nil)) }

@@ -12,6 +12,8 @@ public actor InMemoryIncidentStore: IncidentStore {
     private var taskList: [StoredTask] = []
     private var sequence: Int64 = 0
     private var pending: [PendingEvent] = []
+    /// Open incident ids per organisation and dedup key, oldest first (the dedup index: no scan of all incidents).
+    private var openByDedup: [String: [String]] = [:]
 
     /// An empty store.
     public init() {}
@@ -20,6 +22,7 @@ public actor InMemoryIncidentStore: IncidentStore {
     public func commit(_ change: StoreChange) async throws {
         if incidents[change.incident.id] == nil { order.append(change.incident.id) }
         incidents[change.incident.id] = change.incident
+        indexDedup(change.incident)
         if let key = change.consumePending { pending.removeAll { $0.key == key } }
         appendLogs(change.log)
         taskList += change.tasks
@@ -32,6 +35,20 @@ public actor InMemoryIncidentStore: IncidentStore {
             outbox[item.idempotencyKey] = item
             outboxOrder.append(item.idempotencyKey)
         }
+    }
+
+    private static func dedupSlot(organisation: String, dedupKey: String) -> String { "\(organisation)\u{0}\(dedupKey)" }
+
+    private func indexDedup(_ incident: StoredIncident) {
+        guard let dedupKey = incident.state.dedupKey else { return }
+        let slot = Self.dedupSlot(organisation: incident.organisation, dedupKey: dedupKey)
+        var ids = openByDedup[slot] ?? []
+        if incident.state.isOpen {
+            if !ids.contains(incident.id) { ids.append(incident.id) }
+        } else {
+            ids.removeAll { $0 == incident.id }
+        }
+        openByDedup[slot] = ids.isEmpty ? nil : ids
     }
 
     /// Records an event that counts towards a threshold.
@@ -64,14 +81,25 @@ public actor InMemoryIncidentStore: IncidentStore {
 
     /// The open incident with a dedup key.
     public func openIncident(organisation: String, dedupKey: String) async throws -> StoredIncident? {
-        order.reversed().compactMap { incidents[$0] }.first {
-            $0.organisation == organisation && $0.state.dedupKey == dedupKey && $0.state.isOpen
-        }
+        openByDedup[Self.dedupSlot(organisation: organisation, dedupKey: dedupKey)]?.last.flatMap { incidents[$0] }
     }
 
-    /// Incidents, newest first.
-    public func incidents(organisation: String?, limit: Int) async throws -> [StoredIncident] {
-        Array(order.reversed().compactMap { incidents[$0] }.filter { organisation == nil || $0.organisation == organisation }.prefix(limit))
+    /// A page of incidents, newest first; an incident's position is its place in the order they were opened (from 1).
+    public func incidents(_ query: IncidentQuery) async throws -> IncidentPage {
+        let end = query.after.map { Int(clamping: min($0.position - 1, Int64(order.count))) } ?? order.count
+        var found: [(position: Int, incident: StoredIncident)] = []
+        var index = end - 1
+        while index >= 0, found.count <= query.limit {
+            if let incident = incidents[order[index]], query.organisation == nil || incident.organisation == query.organisation,
+                query.status == nil || incident.state.status == query.status
+            {
+                found.append((index + 1, incident))
+            }
+            index -= 1
+        }
+        let page = found.prefix(query.limit)
+        let next = found.count > query.limit ? page.last.map { IncidentCursor(position: Int64($0.position)) } : nil
+        return IncidentPage(incidents: page.map(\.incident), next: next)
     }
 
     /// An incident's log.
@@ -83,11 +111,12 @@ public actor InMemoryIncidentStore: IncidentStore {
     /// Removes a timer.
     public func removeTimer(id: String) async throws { timerTable[id] = nil }
 
-    /// Claims due deliveries.
-    public func claimDeliveries(now: Instant, limit: Int) async throws -> [OutboxItem] {
+    /// Claims due deliveries within the budget, in the order they were queued.
+    public func claimDeliveries(now: Instant, budget: DeliveryBudget) async throws -> [OutboxItem] {
         var claimed: [OutboxItem] = []
-        for key in outboxOrder where claimed.count < limit {
-            guard var item = outbox[key], item.status == .pending, item.nextAttempt <= now else { continue }
+        var selection = budget.selection()
+        for key in outboxOrder where !selection.isFull {
+            guard var item = outbox[key], item.status == .pending, item.nextAttempt <= now, selection.take(DeliveryChannel(item)) else { continue }
             item.status = .sending
             outbox[key] = item
             claimed.append(item)
@@ -95,9 +124,9 @@ public actor InMemoryIncidentStore: IncidentStore {
         return claimed
     }
 
-    /// The earliest pending delivery's next attempt.
-    public func nextDeliveryDue() async throws -> Instant? {
-        outbox.values.filter { $0.status == .pending }.map(\.nextAttempt).min()
+    /// The earliest pending delivery's next attempt, among channels not full.
+    public func nextDeliveryDue(excluding full: Set<DeliveryChannel>) async throws -> Instant? {
+        outbox.values.filter { $0.status == .pending && !full.contains(DeliveryChannel($0)) }.map(\.nextAttempt).min()
     }
 
     /// Deliveries left sending.

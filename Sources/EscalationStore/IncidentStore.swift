@@ -13,8 +13,9 @@ public protocol IncidentStore: Sendable {
     func incident(id: String) async throws -> StoredIncident?
     /// The open incident of an organisation with this dedup key.
     func openIncident(organisation: String, dedupKey: String) async throws -> StoredIncident?
-    /// Incidents of an organisation (all when nil), newest first.
-    func incidents(organisation: String?, limit: Int) async throws -> [StoredIncident]
+    /// One page of incidents, newest first (by the order they were opened), and the cursor of the next page; served by
+    /// an index, so a page costs the same however many incidents came before it.
+    func incidents(_ query: IncidentQuery) async throws -> IncidentPage
     /// How many incidents are not resolved (for metrics).
     func openIncidentCount() async throws -> Int
     /// An incident's log, oldest first.
@@ -23,10 +24,11 @@ public protocol IncidentStore: Sendable {
     func timers() async throws -> [StoredTimer]
     /// Removes a timer once its event has been committed.
     func removeTimer(id: String) async throws
-    /// Claims up to `limit` pending deliveries due at `now`, marking them sending.
-    func claimDeliveries(now: Instant, limit: Int) async throws -> [OutboxItem]
-    /// When the earliest pending delivery is due, if any (the executor sleeps until then).
-    func nextDeliveryDue() async throws -> Instant?
+    /// Claims pending deliveries due at `now` within `budget` (in all, and per channel), marking them sending; items of
+    /// a channel without room stay pending.
+    func claimDeliveries(now: Instant, budget: DeliveryBudget) async throws -> [OutboxItem]
+    /// When the earliest pending delivery of a channel not in `full` is due, if any (the executor sleeps until then).
+    func nextDeliveryDue(excluding full: Set<DeliveryChannel>) async throws -> Instant?
     /// Deliveries left `sending` by a crash (found on start).
     func interruptedDeliveries() async throws -> [OutboxItem]
     /// Saves a delivery's new status, attempts, next attempt and detail, with its log lines, in one transaction.
@@ -42,6 +44,19 @@ public protocol IncidentStore: Sendable {
 }
 
 extension IncidentStore {
+    /// Incidents of an organisation (all when nil), newest first: the first page of at most `limit`.
+    public func incidents(organisation: String?, limit: Int) async throws -> [StoredIncident] {
+        try await incidents(IncidentQuery(organisation: organisation, limit: limit)).incidents
+    }
+
+    /// Claims up to `limit` pending deliveries due at `now`, marking them sending (no bound per channel).
+    public func claimDeliveries(now: Instant, limit: Int) async throws -> [OutboxItem] {
+        try await claimDeliveries(now: now, budget: DeliveryBudget(total: limit))
+    }
+
+    /// When the earliest pending delivery is due, if any.
+    public func nextDeliveryDue() async throws -> Instant? { try await nextDeliveryDue(excluding: []) }
+
     /// Saves a delivery's new status without a log line.
     public func updateDelivery(_ item: OutboxItem) async throws { try await updateDelivery(item, log: []) }
 }

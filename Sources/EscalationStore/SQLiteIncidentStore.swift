@@ -18,11 +18,25 @@ public final class SQLiteIncidentStore: IncidentStore {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
+            configuration.prepareDatabase { db in try db.execute(sql: Self.durabilityPragmas) }
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB switches the pool's writer to WAL with `synchronous = NORMAL` after `prepareDatabase` has run, so the
+            // pragmas are set on the writer again here: every commit is fsynced before `commit` returns.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: Self.durabilityPragmas) }
             try Self.migrator.migrate(pool)
         } catch {
             throw OpenError(description: "cannot open the database \(path): \(error); check the path is writable (use --db FILE)")
         }
+    }
+
+    /// Full durability: in WAL mode `synchronous = FULL` syncs the WAL on every commit (NORMAL only at checkpoints, so
+    /// a power loss could undo acknowledged commits); `fullfsync` asks macOS to flush the drive's cache too (no-op elsewhere).
+    static let durabilityPragmas = "PRAGMA synchronous = FULL; PRAGMA fullfsync = ON; PRAGMA checkpoint_fullfsync = ON"
+
+    /// A pragma's value as the writer connection (the one that commits) has it, e.g. `synchronous` (2 is FULL).
+    public func writerPragma(_ name: String) async throws -> String? {
+        guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return nil }
+        return try await pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 
     static var migrator: DatabaseMigrator {
@@ -70,6 +84,23 @@ public final class SQLiteIncidentStore: IncidentStore {
                       sequence INTEGER PRIMARY KEY AUTOINCREMENT, organisation TEXT NOT NULL, policy TEXT NOT NULL, at INTEGER NOT NULL,
                       event TEXT NOT NULL);
                     CREATE INDEX pending_events_key ON pending_events(organisation, policy, at);
+                    """)
+        }
+        migrator.registerMigration("v5: indexes for the hot path") { db in
+            // Every per-commit, per-claim and per-request query is served by an index, so its cost does not grow with the
+            // history (SQLiteHardeningTests checks the query plans).
+            try db.execute(
+                sql: """
+                    CREATE INDEX outbox_position ON outbox(position);
+                    CREATE INDEX outbox_incident ON outbox(incident, position);
+                    DROP INDEX outbox_due;
+                    CREATE INDEX outbox_due ON outbox(status, next_attempt, position, organisation, channel, idempotency_key);
+                    DROP INDEX incidents_dedup;
+                    CREATE INDEX incidents_open_dedup ON incidents(organisation, dedup_key, created_at) WHERE status != 'resolved';
+                    CREATE INDEX incidents_organisation ON incidents(organisation);
+                    CREATE INDEX incidents_organisation_status ON incidents(organisation, status);
+                    CREATE INDEX incidents_status ON incidents(status);
+                    CREATE INDEX timers_at ON timers(at);
                     """)
         }
         return migrator
@@ -126,7 +157,7 @@ public final class SQLiteIncidentStore: IncidentStore {
                 ])
             try Self.insertLog(change.log, into: db)
             if let key = change.consumePending {
-                try db.execute(sql: "DELETE FROM pending_events WHERE organisation = ? AND policy = ?", arguments: [key.organisation, key.policy])
+                try db.execute(sql: SQL.deletePending, arguments: [key.organisation, key.policy])
             }
             for task in change.tasks {
                 try db.execute(
@@ -138,12 +169,12 @@ public final class SQLiteIncidentStore: IncidentStore {
                     sql: "INSERT OR IGNORE INTO policy_versions (organisation, version, document) VALUES (?, ?, ?)",
                     arguments: [snapshot.organisation, snapshot.version, snapshot.document])
             }
-            for id in change.removeTimers { try db.execute(sql: "DELETE FROM timers WHERE id = ?", arguments: [id]) }
+            for id in change.removeTimers { try db.execute(sql: SQL.removeTimer, arguments: [id]) }
             for timer in change.addTimers {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO timers (id, incident, at) VALUES (?, ?, ?)", arguments: [timer.id, timer.incident, timer.at.seconds])
             }
-            let position = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) FROM outbox") ?? 0
+            let position = try Int64.fetchOne(db, sql: SQL.nextPosition) ?? 0
             for (offset, item) in change.outbox.enumerated() {
                 try db.execute(
                     sql: """
@@ -172,7 +203,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     public func pendingEvents(_ key: PendingEvent.Key, since: Instant) async throws -> [PendingEvent] {
         let rows = try await pool.read { db in
             try String.fetchAll(
-                db, sql: "SELECT event FROM pending_events WHERE organisation = ? AND policy = ? AND at >= ? ORDER BY sequence",
+                db, sql: SQL.pendingEvents,
                 arguments: [key.organisation, key.policy, since.seconds])
         }
         return try rows.map { try JSONDecoder().decode(PendingEvent.self, from: Data($0.utf8)) }
@@ -181,7 +212,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// The incident with this id.
     public func incident(id: String) async throws -> StoredIncident? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE id = ?", arguments: [id]).map(Self.incident)
+            try Row.fetchOne(db, sql: SQL.incident, arguments: [id]).map(Self.incident)
         }
     }
 
@@ -189,30 +220,45 @@ public final class SQLiteIncidentStore: IncidentStore {
     public func openIncident(organisation: String, dedupKey: String) async throws -> StoredIncident? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM incidents WHERE organisation = ? AND dedup_key = ? AND status != 'resolved' ORDER BY created_at DESC LIMIT 1",
+                db, sql: SQL.openIncident,
                 arguments: [organisation, dedupKey]
             ).map(Self.incident)
         }
     }
 
-    /// Incidents, newest first.
-    public func incidents(organisation: String?, limit: Int) async throws -> [StoredIncident] {
-        try await pool.read { db in
-            if let organisation {
-                return try Row.fetchAll(
-                    db, sql: "SELECT * FROM incidents WHERE organisation = ? ORDER BY created_at DESC, id DESC LIMIT ?",
-                    arguments: [organisation, limit]
-                ).map(Self.incident)
-            }
-            return try Row.fetchAll(db, sql: "SELECT * FROM incidents ORDER BY created_at DESC, id DESC LIMIT ?", arguments: [limit])
-                .map(Self.incident)
+    /// The SQL of a listing: newest first by rowid (the order incidents were opened; never reused, as incidents are
+    /// never deleted), through an index for every combination of filters.
+    static func listing(_ query: IncidentQuery) -> (sql: String, arguments: StatementArguments) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let organisation = query.organisation {
+            conditions.append("organisation = ?")
+            arguments += [organisation]
         }
+        if let status = query.status {
+            conditions.append("status = ?")
+            arguments += [status.rawValue]
+        }
+        // Bounded also on the first page, so that every shape of the listing is an index search (never a table scan).
+        conditions.append("rowid < ?")
+        arguments += [query.after?.position ?? Int64.max]
+        arguments += [query.limit + 1]
+        return ("SELECT rowid AS position, * FROM incidents WHERE \(conditions.joined(separator: " AND ")) ORDER BY rowid DESC LIMIT ?", arguments)
+    }
+
+    /// A page of incidents, newest first.
+    public func incidents(_ query: IncidentQuery) async throws -> IncidentPage {
+        let (sql, arguments) = Self.listing(query)
+        let rows = try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+        let page = rows.prefix(query.limit)
+        let next = rows.count > query.limit ? page.last.map { IncidentCursor(position: $0["position"]) } : nil
+        return IncidentPage(incidents: try page.map(Self.incident), next: next)
     }
 
     /// An incident's log.
     public func log(incident: String) async throws -> [EventLogEntry] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM event_log WHERE incident = ? ORDER BY sequence", arguments: [incident]).map { row in
+            try Row.fetchAll(db, sql: SQL.log, arguments: [incident]).map { row in
                 EventLogEntry(
                     sequence: row["sequence"], incident: row["incident"], at: Instant(seconds: row["at"]), kind: row["kind"], text: row["text"],
                     payload: row["payload"])
@@ -223,7 +269,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// All timers.
     public func timers() async throws -> [StoredTimer] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM timers ORDER BY at, rowid").map {
+            try Row.fetchAll(db, sql: SQL.timers).map {
                 StoredTimer(id: $0["id"], incident: $0["incident"], at: Instant(seconds: $0["at"]))
             }
         }
@@ -231,20 +277,28 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     /// Removes a timer.
     public func removeTimer(id: String) async throws {
-        try await pool.write { db in try db.execute(sql: "DELETE FROM timers WHERE id = ?", arguments: [id]) }
+        try await pool.write { db in try db.execute(sql: SQL.removeTimer, arguments: [id]) }
     }
 
-    /// Claims due deliveries.
-    public func claimDeliveries(now: Instant, limit: Int) async throws -> [OutboxItem] {
-        try await pool.write { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt <= ? ORDER BY next_attempt, position LIMIT ?",
-                arguments: [now.seconds, limit])
+    /// Claims due deliveries within the budget, earliest due first. The due pending items are read from the covering
+    /// index `outbox_due` alone; items of channels without room are passed over and stay pending.
+    public func claimDeliveries(now: Instant, budget: DeliveryBudget) async throws -> [OutboxItem] {
+        guard budget.total > 0 else { return [] }
+        return try await pool.write { db in
+            var selection = budget.selection()
+            var keys: [String] = []
+            let due = try Row.fetchCursor(
+                db, sql: SQL.dueItems,
+                arguments: [now.seconds])
+            while !selection.isFull, let row = try due.next() {
+                if selection.take(DeliveryChannel(organisation: row["organisation"], channel: row["channel"])) { keys.append(row["idempotency_key"]) }
+            }
             var items: [OutboxItem] = []
-            for row in rows {
+            for key in keys {
+                guard let row = try Row.fetchOne(db, sql: SQL.outboxItem, arguments: [key]) else { continue }
                 var item = Self.item(row)
                 item.status = .sending
-                try db.execute(sql: "UPDATE outbox SET status = 'sending' WHERE idempotency_key = ?", arguments: [item.idempotencyKey])
+                try db.execute(sql: SQL.markSending, arguments: [key])
                 items.append(item)
             }
             return items
@@ -253,13 +307,13 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     /// Incidents not resolved, counted by the database.
     public func openIncidentCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incidents WHERE status != 'resolved'") ?? 0 }
+        try await pool.read { db in try Int.fetchOne(db, sql: SQL.openCount) ?? 0 }
     }
 
     /// An incident's tasks.
     public func tasks(incident: String) async throws -> [StoredTask] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE incident = ? ORDER BY sequence", arguments: [incident]).map { row in
+            try Row.fetchAll(db, sql: SQL.tasks, arguments: [incident]).map { row in
                 let assignees: String = row["assignees"]
                 return StoredTask(
                     incident: row["incident"], title: row["title"], assignees: assignees.split(separator: ",").map(String.init),
@@ -272,15 +326,22 @@ public final class SQLiteIncidentStore: IncidentStore {
     public func policySnapshot(organisation: String, version: String) async throws -> PolicySnapshot? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT document FROM policy_versions WHERE organisation = ? AND version = ?", arguments: [organisation, version]
+                db, sql: SQL.snapshot, arguments: [organisation, version]
             ).map { PolicySnapshot(organisation: organisation, version: version, document: $0["document"]) }
         }
     }
 
-    /// The earliest pending delivery's next attempt.
-    public func nextDeliveryDue() async throws -> Instant? {
+    /// The earliest pending delivery's next attempt among channels not full (walking the `outbox_due` index in due
+    /// order, past the full channels' items only).
+    public func nextDeliveryDue(excluding full: Set<DeliveryChannel>) async throws -> Instant? {
         try await pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt) FROM outbox WHERE status = 'pending'").map(Instant.init(seconds:))
+            let due = try Row.fetchCursor(db, sql: SQL.pendingByDue)
+            while let row = try due.next() {
+                if !full.contains(DeliveryChannel(organisation: row["organisation"], channel: row["channel"])) {
+                    return Instant(seconds: row["next_attempt"])
+                }
+            }
+            return nil
         }
     }
 
@@ -291,11 +352,16 @@ public final class SQLiteIncidentStore: IncidentStore {
         }
     }
 
+    /// The query plan SQLite chooses for a statement (the `detail` column of `EXPLAIN QUERY PLAN`).
+    func queryPlan(_ sql: String, arguments: StatementArguments) async throws -> [String] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] } }
+    }
+
     /// Saves a delivery.
     public func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET status = ?, attempts = ?, next_attempt = ?, detail = ? WHERE idempotency_key = ?",
+                sql: SQL.updateDelivery,
                 arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
             try Self.insertLog(log, into: db)
         }
@@ -305,7 +371,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     public func deliveries(incident: String?) async throws -> [OutboxItem] {
         try await pool.read { db in
             if let incident {
-                return try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE incident = ? ORDER BY position", arguments: [incident]).map(Self.item)
+                return try Row.fetchAll(db, sql: SQL.deliveries, arguments: [incident]).map(Self.item)
             }
             return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY position").map(Self.item)
         }
@@ -314,5 +380,64 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// Appends log lines.
     public func append(_ entries: [EventLogEntry]) async throws {
         try await pool.write { db in try Self.insertLog(entries, into: db) }
+    }
+}
+
+/// The statements the store runs on its hot path, named so that `SQLiteHardeningTests` can check each one's query plan.
+enum SQL {
+    /// The last outbox position (every commit that queues a delivery).
+    static let nextPosition = "SELECT MAX(position) FROM outbox"
+    /// A threshold's pending events since an instant.
+    static let pendingEvents = "SELECT event FROM pending_events WHERE organisation = ? AND policy = ? AND at >= ? ORDER BY at, sequence"
+    /// Consumes a threshold's pending events.
+    static let deletePending = "DELETE FROM pending_events WHERE organisation = ? AND policy = ?"
+    /// An incident by id (every event).
+    static let incident = "SELECT * FROM incidents WHERE id = ?"
+    /// The open incident with a dedup key (every trigger with a key, acknowledge/resolve by key); served by the partial index.
+    static let openIncident = "SELECT * FROM incidents WHERE organisation = ? AND dedup_key = ? AND status != 'resolved' ORDER BY created_at DESC LIMIT 1"
+    /// An incident's log.
+    static let log = "SELECT * FROM event_log WHERE incident = ? ORDER BY sequence"
+    /// Every timer, earliest first (on start).
+    static let timers = "SELECT * FROM timers ORDER BY at, rowid"
+    /// Removes a fired timer.
+    static let removeTimer = "DELETE FROM timers WHERE id = ?"
+    /// The due pending deliveries, earliest first, from the covering index (every claim).
+    static let dueItems = "SELECT idempotency_key, organisation, channel FROM outbox WHERE status = 'pending' AND next_attempt <= ? ORDER BY next_attempt, position"
+    /// One outbox item by key.
+    static let outboxItem = "SELECT * FROM outbox WHERE idempotency_key = ?"
+    /// Marks a claimed item sending.
+    static let markSending = "UPDATE outbox SET status = 'sending' WHERE idempotency_key = ?"
+    /// How many incidents are open (metrics).
+    static let openCount = "SELECT COUNT(*) FROM incidents WHERE status IN ('open', 'acknowledged')"
+    /// An incident's tasks.
+    static let tasks = "SELECT * FROM tasks WHERE incident = ? ORDER BY sequence"
+    /// Pending deliveries in due order (when the loop sleeps).
+    static let pendingByDue = "SELECT organisation, channel, next_attempt FROM outbox WHERE status = 'pending' ORDER BY next_attempt, position"
+    /// Saves a delivery's result.
+    static let updateDelivery = "UPDATE outbox SET status = ?, attempts = ?, next_attempt = ?, detail = ? WHERE idempotency_key = ?"
+    /// An incident's outbox (receipts, the API's detail).
+    static let deliveries = "SELECT * FROM outbox WHERE incident = ? ORDER BY position"
+    /// A saved policy version.
+    static let snapshot = "SELECT document FROM policy_versions WHERE organisation = ? AND version = ?"
+
+    /// Every named read or update with sample arguments, and the listing in each of its shapes (for the plan check).
+    static var hotPath: [(name: String, sql: String, arguments: StatementArguments)] {
+        var statements: [(name: String, sql: String, arguments: StatementArguments)] = [
+            ("nextPosition", nextPosition, []), ("pendingEvents", pendingEvents, ["acme", "outage", 0]), ("deletePending", deletePending, ["acme", "outage"]),
+            ("incident", incident, ["i"]), ("openIncident", openIncident, ["acme", "disk"]), ("log", log, ["i"]), ("timers", timers, []),
+            ("removeTimer", removeTimer, ["t"]), ("dueItems", dueItems, [0]), ("outboxItem", outboxItem, ["k"]), ("markSending", markSending, ["k"]),
+            ("openCount", openCount, []), ("tasks", tasks, ["i"]), ("pendingByDue", pendingByDue, []),
+            ("updateDelivery", updateDelivery, ["failed", 1, 0, "x", "k"]), ("deliveries", deliveries, ["i"]), ("snapshot", snapshot, ["acme", "v1"]),
+        ]
+        for organisation in ["acme", nil] {
+            for status in [IncidentState.Status.open, nil] {
+                for after in [IncidentCursor(position: 10), nil] {
+                    let query = IncidentQuery(organisation: organisation, status: status, after: after, limit: 100)
+                    let (sql, arguments) = SQLiteIncidentStore.listing(query)
+                    statements.append(("listing \(organisation ?? "all") \(status?.rawValue ?? "any") \(after == nil ? "first" : "after")", sql, arguments))
+                }
+            }
+        }
+        return statements
     }
 }

@@ -24,7 +24,7 @@ public struct IncidentStoreContract: Sendable, CustomStringConvertible {
     public func run(on store: any IncidentStore) async throws { try await body(store) }
 
     /// Every check.
-    public static let all: [IncidentStoreContract] = [commitAndReadBack, timers, outbox, dedup, snapshots, pendingEvents]
+    public static let all: [IncidentStoreContract] = [commitAndReadBack, timers, outbox, dedup, snapshots, pendingEvents, paging, claimBudget]
 
     // MARK: - The checks
 
@@ -137,6 +137,71 @@ public struct IncidentStoreContract: Sendable, CustomStringConvertible {
         try expect(try await store.policySnapshot(organisation: "acme", version: "v1")?.document, "{\"first\":true}", "the snapshot of acme v1")
         try expect(try await store.policySnapshot(organisation: "acme", version: "v2"), nil, "an unknown version")
         try expect(try await store.policySnapshot(organisation: "other", version: "v1"), nil, "the version of another organisation")
+    }
+
+    /// Listings come newest first (in the order incidents were opened; a later commit does not move one) in pages that
+    /// follow their cursors to the end, filtered by organisation and status; the last page has no next cursor.
+    public static let paging = IncidentStoreContract(name: "paging") { store in
+        for number in 1...7 {
+            try await store.commit(StoreChange(incident: record("p\(number)", at: t0.adding(seconds: number)), log: [], addTimers: [], removeTimers: [], outbox: []))
+            if number % 3 == 0 {
+                try await store.commit(StoreChange(incident: record("o\(number)", organisation: "other"), log: [], addTimers: [], removeTimers: [], outbox: []))
+            }
+        }
+        for (id, status) in [("p2", IncidentState.Status.resolved), ("p5", .resolved), ("p3", .acknowledged), ("p1", .open)] {
+            var incident = record(id, at: t0.adding(seconds: Int(id.dropFirst()) ?? 0))
+            incident.state.status = status
+            incident.updatedAt = t0.adding(seconds: 3_600)
+            try await store.commit(StoreChange(incident: incident, log: [], addTimers: [], removeTimers: [], outbox: []))
+        }
+        func pages(_ query: IncidentQuery) async throws -> [[String]] {
+            var query = query
+            var result: [[String]] = []
+            while true {
+                let page = try await store.incidents(query)
+                result.append(page.incidents.map(\.id))
+                guard let next = page.next else { return result }
+                try expect(IncidentCursor(token: next.token), next, "a cursor read back from its token")
+                guard result.count < 20 else { throw Violation(description: "paging: more than 20 pages for 9 incidents (\(result))") }
+                query.after = next
+            }
+        }
+        try expect(try await pages(IncidentQuery(organisation: "acme", limit: 3)), [["p7", "p6", "p5"], ["p4", "p3", "p2"], ["p1"]], "acme in pages of 3")
+        try expect(try await pages(IncidentQuery(organisation: "acme", limit: 7)), [["p7", "p6", "p5", "p4", "p3", "p2", "p1"]], "a page exactly as long as the listing")
+        try expect(try await pages(IncidentQuery(organisation: "acme", status: .open, limit: 2)), [["p7", "p6"], ["p4", "p1"]], "open incidents in pages of 2")
+        try expect(try await pages(IncidentQuery(organisation: "acme", status: .resolved, limit: 5)), [["p5", "p2"]], "resolved incidents")
+        try expect(try await pages(IncidentQuery(organisation: "acme", status: .acknowledged, limit: 1)), [["p3"]], "acknowledged incidents")
+        try expect(try await pages(IncidentQuery(organisation: "other", limit: 1)), [["o6"], ["o3"]], "another organisation's")
+        try expect(
+            try await pages(IncidentQuery(organisation: nil, limit: 4)), [["p7", "o6", "p6", "p5"], ["p4", "o3", "p3", "p2"], ["p1"]], "every organisation's")
+        try expect(try await pages(IncidentQuery(organisation: "nobody", limit: 5)), [[]], "an organisation without incidents")
+        try expect(IncidentCursor(token: "not-a-cursor"), nil, "a token the store did not make")
+    }
+
+    /// A claim takes due items within its budget: at most the total, and per channel only the room its in-flight
+    /// deliveries leave; the rest stay pending, and `nextDeliveryDue` can pass over full channels.
+    public static let claimBudget = IncidentStoreContract(name: "claim budget per channel") { store in
+        let sms = DeliveryChannel(organisation: "acme", channel: "sms")
+        func queued(_ key: String, organisation: String = "acme", channel: String, due: Instant = t0) -> OutboxItem {
+            var item = item(key, due: due)
+            item.organisation = organisation
+            item.channel = channel
+            return item
+        }
+        let items = [
+            queued("inc-1/s1", channel: "sms"), queued("inc-1/s2", channel: "sms"), queued("inc-1/s3", channel: "sms"), queued("inc-1/e1", channel: "email"),
+            queued("inc-1/o1", organisation: "other", channel: "sms"), queued("inc-1/e2", channel: "email", due: t0.adding(seconds: 60)),
+        ]
+        try await store.commit(StoreChange(incident: record("inc-1"), log: [], addTimers: [], removeTimers: [], outbox: items))
+        let first = try await store.claimDeliveries(now: t0, budget: DeliveryBudget(total: 10, perChannel: 2, inFlight: [sms: 1]))
+        try expect(Set(first.map(\.idempotencyKey)), ["inc-1/s1", "inc-1/e1", "inc-1/o1"], "claim with room for one more on acme/sms")
+        try expect(try await store.nextDeliveryDue(excluding: [sms]), t0.adding(seconds: 60), "nextDeliveryDue passing over the full channel")
+        try expect(try await store.nextDeliveryDue(excluding: []), t0, "nextDeliveryDue with no channel full")
+        try expect(try await store.claimDeliveries(now: t0, budget: DeliveryBudget(total: 10, perChannel: 2, inFlight: [sms: 2])), [], "a claim with acme/sms full")
+        let one = try await store.claimDeliveries(now: t0, budget: DeliveryBudget(total: 1, perChannel: 2, inFlight: [:]))
+        try expect(one.map(\.idempotencyKey), ["inc-1/s2"], "a claim of at most one")
+        let pending = try await store.deliveries(incident: "inc-1").filter { $0.status == .pending }.map(\.idempotencyKey)
+        try expect(Set(pending), ["inc-1/s3", "inc-1/e2"], "items left pending")
     }
 
     // MARK: - Helpers

@@ -43,6 +43,12 @@ extension Escalate {
         @Option(help: "How long one delivery may take when neither its channel's 'timeout:' nor its plugin says (e.g. 10s, 1m).")
         var deliveryTimeout: String = "10s"
 
+        @Option(help: "Deliveries running at once, in all.")
+        var maxInFlight: Int = 100
+
+        @Option(help: "Deliveries running at once per channel of an organisation, so a channel whose sends hang holds no more (default 20, at most --max-in-flight).")
+        var maxInFlightPerChannel: Int?
+
         @Option(help: "Log lines as text or json (one object per line), on standard error.")
         var logFormat: LineLogHandler.Format = .text
 
@@ -50,6 +56,13 @@ extension Escalate {
         var logLevel: Logger.Level = .info
 
         @OptionGroup var plugins: PluginOptions
+
+        func validate() throws {
+            guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1, got \(maxInFlight)") }
+            if let perChannel = maxInFlightPerChannel, !(1...maxInFlight).contains(perChannel) {
+                throw ValidationError("--max-in-flight-per-channel must be from 1 to --max-in-flight (\(maxInFlight)), got \(perChannel)")
+            }
+        }
 
         func run() async throws {
             let (format, level) = (logFormat, logLevel)
@@ -76,6 +89,8 @@ extension Escalate {
             let base = baseURL ?? "http://\(host):\(port)"
             var options = Executor.Options()
             options.baseURL = base
+            options.maxInFlight = maxInFlight
+            options.maxInFlightPerChannel = maxInFlightPerChannel ?? min(options.maxInFlightPerChannel, maxInFlight)
             switch PolicyDuration.parse(deliveryTimeout) {
             case .success(let duration) where !duration.isBusiness && duration.seconds > 0:
                 options.deliveryTimeout = Double(duration.seconds)

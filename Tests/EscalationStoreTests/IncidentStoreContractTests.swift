@@ -44,13 +44,13 @@ actor ForgetfulStore: IncidentStore {
     func openIncident(organisation: String, dedupKey: String) async throws -> StoredIncident? {
         try await inner.openIncident(organisation: organisation, dedupKey: dedupKey)
     }
-    func incidents(organisation: String?, limit: Int) async throws -> [StoredIncident] { try await inner.incidents(organisation: organisation, limit: limit) }
+    func incidents(_ query: IncidentQuery) async throws -> IncidentPage { try await inner.incidents(query) }
     func openIncidentCount() async throws -> Int { try await inner.openIncidentCount() }
     func log(incident: String) async throws -> [EventLogEntry] { try await inner.log(incident: incident) }
     func timers() async throws -> [StoredTimer] { try await inner.timers() }
     func removeTimer(id: String) async throws { try await inner.removeTimer(id: id) }
-    func claimDeliveries(now: Instant, limit: Int) async throws -> [OutboxItem] { try await inner.claimDeliveries(now: now, limit: limit) }
-    func nextDeliveryDue() async throws -> Instant? { try await inner.nextDeliveryDue() }
+    func claimDeliveries(now: Instant, budget: DeliveryBudget) async throws -> [OutboxItem] { try await inner.claimDeliveries(now: now, budget: budget) }
+    func nextDeliveryDue(excluding full: Set<DeliveryChannel>) async throws -> Instant? { try await inner.nextDeliveryDue(excluding: full) }
     func interruptedDeliveries() async throws -> [OutboxItem] { try await inner.interruptedDeliveries() }
     func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws { try await inner.updateDelivery(item, log: log) }
     func deliveries(incident: String?) async throws -> [OutboxItem] { try await inner.deliveries(incident: incident) }

@@ -38,6 +38,17 @@ def request(port, method, path, body=None, timeout=5):
     with urllib.request.urlopen(req, timeout=timeout) as response:
         return json.loads(response.read() or b"{}")
 
+def all_incidents(port, page_size=25):
+    """Every incident, following next_cursor page by page (GET /v1/incidents holds at most 500 per page)."""
+    incidents, cursor, pages = [], None, 0
+    while True:
+        path = f"/v1/incidents?limit={page_size}" + (f"&cursor={cursor}" if cursor else "")
+        body = request(port, "GET", path)
+        incidents += body["incidents"]
+        cursor, pages = body.get("next_cursor"), pages + 1
+        if not cursor or pages > 10_000:
+            return incidents
+
 def start(binary, folder, port):
     env = dict(os.environ, ESCALATE_TOKENS="crash=crash-token")
     log = open(os.path.join(folder, "serve.log"), "a")
@@ -96,7 +107,7 @@ def main():
             time.sleep(rng.uniform(0, 1.5))   # timers may fall due while it is down
             server = start(args.binary, folder, port)
     # Let every incident reach its second layer (3 s timer) and the outbox drain.
-    incidents = request(port, "GET", "/v1/incidents")["incidents"]
+    incidents = all_incidents(port)
     expected = {incident["id"] for incident in incidents}
     settle = time.time() + 30
     while time.time() < settle:

@@ -8,7 +8,8 @@ import Foundation
 #endif
 
 /// Runs one command to completion off the Swift concurrency pool: writes its standard input, collects its output,
-/// and stops it at a deadline (SIGTERM to its process group, SIGKILL after a grace period).
+/// and stops it at a deadline or on cancellation (SIGTERM to its process group, SIGKILL after a grace period; once the
+/// command has exited, SIGKILL to what is left of its group, so no grandchild outlives an abandoned delivery).
 struct ProcessRunner: Sendable {
     /// How a run ended.
     struct Outcome: Sendable {
@@ -142,6 +143,10 @@ struct ProcessRunner: Sendable {
                     termination = .unknown
                     exitedAt = now
                 }
+                // A stopped command's own children go with it: whatever of its process group outlived it (a helper
+                // that ignores SIGTERM, a background send) is killed, so nothing of an abandoned delivery keeps
+                // running beside its retry or the fallback channel (which would page twice).
+                if termination != nil, termSentAt != nil { Self.killGroup(pid) }
             }
             let outputsOpen = outputs.contains { $0.fd != nil }
             if termination != nil, !outputsOpen || now >= exitedAt + UInt64(drainGrace * 1e9) { break }
@@ -168,6 +173,7 @@ struct ProcessRunner: Sendable {
         }
         if let fd = inputFD { close(fd) }
         for output in outputs { if let fd = output.fd { close(fd) } }
+        if termSentAt != nil { Self.killGroup(pid) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return .success(
             Outcome(
@@ -268,6 +274,12 @@ struct ProcessRunner: Sendable {
     private static func signal(_ pid: pid_t, _ signal: Int32) {
         kill(-pid, signal)
         kill(pid, signal)
+    }
+
+    /// Kills what is left of a process group whose leader has exited (the group id stays reserved while any member
+    /// lives, so this reaches only the command's own descendants that stayed in its group).
+    private static func killGroup(_ group: pid_t) {
+        kill(-group, SIGKILL)
     }
 
     /// Decodes a `waitpid` status.

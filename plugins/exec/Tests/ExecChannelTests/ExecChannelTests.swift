@@ -175,6 +175,57 @@ struct ExecChannelTests {
         #expect(Self.readStamp("terminated", in: folder) != nil, "the command was not sent SIGTERM")
     }
 
+    /// Whether a process is running (a zombie waiting for its reaper counts as gone).
+    static func running(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        // The state follows the command name in parentheses: "123 (sleep) S ...".
+        let state = stat.split(separator: ")").last?.split(separator: " ").first
+        return state != "Z" && state != "X"
+    }
+
+    /// A command that starts a grandchild ignoring SIGTERM (its pid in the file `grandchild`), then hangs until SIGTERM.
+    static func withGrandchild(in folder: URL, timeout: Double) throws -> ExecChannel {
+        try channel(
+            """
+            (trap '' TERM; exec sleep 300) &
+            echo $! > '\(folder.path)/grandchild'
+            \(stamp("started", in: folder))
+            trap "exit 143" TERM
+            while :; do sleep 0.1; done
+            """, timeout: timeout, killGrace: 30)
+    }
+
+    /// Waits (up to 10 s) for the grandchild to be gone; kills it if it is not, and says whether it was.
+    static func grandchildGone(in folder: URL) async throws -> Bool {
+        let text = try String(contentsOf: folder.appendingPathComponent("grandchild"), encoding: .utf8)
+        let pid = try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        for _ in 0..<200 where running(pid) { try await Task.sleep(nanoseconds: 50_000_000) }
+        let gone = !running(pid)
+        if !gone { kill(pid, SIGKILL) }
+        return gone
+    }
+
+    @Test("a command stopped at its timeout takes its process group with it: a grandchild that ignores SIGTERM is killed")
+    func timeoutKillsGrandchild() async throws {
+        let folder = try Self.folder()
+        let channel = try Self.withGrandchild(in: folder, timeout: 1)
+        let failure = Self.failure(await channel.deliver(Self.message, to: nil))
+        #expect(failure?.retryable == true)
+        #expect(try await Self.grandchildGone(in: folder), "the grandchild outlived the stopped command")
+    }
+
+    @Test("a cancelled delivery takes its command's whole process group with it, grandchildren included")
+    func cancelKillsGrandchild() async throws {
+        let folder = try Self.folder()
+        let channel = try Self.withGrandchild(in: folder, timeout: 60)
+        let delivery = Task { await channel.deliver(Self.message, to: nil) }
+        for _ in 0..<1_200 where Self.readStamp("started", in: folder) == nil { try await Task.sleep(nanoseconds: 50_000_000) }
+        delivery.cancel()
+        #expect(Self.failure(await delivery.value)?.retryable == true)
+        #expect(try await Self.grandchildGone(in: folder), "the grandchild outlived the cancelled delivery")
+    }
+
     @Test("a command that ignores SIGTERM is killed with SIGKILL after the grace period")
     func ignoresTerm() async throws {
         let folder = try Self.folder()

@@ -1,0 +1,72 @@
+import EscalationCore
+import EscalationEngine
+@testable import EscalationStore
+import Foundation
+import Testing
+
+/// The SQLite store's promises beyond the contract: commits are fsynced, and no hot-path query scans a table.
+@Suite("SQLite store: durability and query plans")
+struct SQLiteHardeningTests {
+    static func withStore<T>(_ body: (SQLiteIncidentStore, String) async throws -> T) async throws -> T {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-hardening-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        return try await body(try SQLiteIncidentStore(path: path), path)
+    }
+
+    @Test("the connection that commits runs with synchronous = FULL (each commit fsynced), also after reopening")
+    func fullSynchronous() async throws {
+        try await Self.withStore { store, path in
+            // 2 is FULL (0 OFF, 1 NORMAL, 3 EXTRA); GRDB's WAL default would be 1.
+            #expect(try await store.writerPragma("synchronous") == "2")
+            #expect(try await store.writerPragma("journal_mode") == "wal")
+            #expect(try await store.writerPragma("fullfsync") == "1")
+            let reopened = try SQLiteIncidentStore(path: path)
+            #expect(try await reopened.writerPragma("synchronous") == "2")
+        }
+    }
+
+    @Test("every hot-path statement is served by an index: no scan of outbox or incidents, timers read in index order")
+    func queryPlans() async throws {
+        try await Self.withStore { store, _ in
+            var scans: [String] = []
+            for (name, sql, arguments) in SQL.hotPath {
+                let plan = try await store.queryPlan(sql, arguments: arguments)
+                #expect(!plan.isEmpty, "\(name): no plan")
+                for step in plan {
+                    let scansTable = ["outbox", "incidents", "event_log", "tasks", "pending_events", "policy_versions"].contains {
+                        step.hasPrefix("SCAN \($0)")
+                    }
+                    if scansTable || step.contains("TEMP B-TREE FOR ORDER BY") { scans.append("\(name): \(step)") }
+                }
+                if name == "timers" { #expect(plan.contains { $0.contains("USING INDEX timers_at") }, "timers: \(plan)") }
+                if name == "nextPosition" { #expect(plan.contains { $0.contains("outbox_position") }, "nextPosition: \(plan)") }
+                if name == "openIncident" { #expect(plan.contains { $0.contains("incidents_open_dedup") }, "openIncident: \(plan)") }
+                if name == "dueItems" { #expect(plan.contains { $0.contains("COVERING INDEX outbox_due") }, "dueItems: \(plan)") }
+            }
+            #expect(scans.isEmpty, "\(scans.joined(separator: "\n"))")
+        }
+    }
+
+    @Test("the hot-path queries stay indexed on a database with history")
+    func plansWithHistory() async throws {
+        try await Self.withStore { store, _ in
+            let t0 = Instant(seconds: 1_795_000_000)
+            for index in 0..<120 {
+                let id = "inc-\(index)"
+                var state = IncidentState(id: id, policy: "outage", version: "v1", title: "x", dedupKey: "k-\(index % 7)", fields: [:], triggeredAt: t0)
+                state.status = index % 3 == 0 ? .open : .resolved
+                let item = OutboxItem(
+                    idempotencyKey: "\(id)/n", incident: id, organisation: index % 2 == 0 ? "acme" : "other", effect: "{}", channel: "email",
+                    status: index % 5 == 0 ? .pending : .delivered, nextAttempt: t0, deadline: t0.adding(seconds: 600), createdAt: t0)
+                try await store.commit(
+                    StoreChange(
+                        incident: StoredIncident(id: id, organisation: index % 2 == 0 ? "acme" : "other", state: state, createdAt: t0, updatedAt: t0),
+                        log: [], addTimers: [StoredTimer(id: "\(id)/t", incident: id, at: t0)], removeTimers: [], outbox: [item]))
+            }
+            for (name, sql, arguments) in SQL.hotPath {
+                let plan = try await store.queryPlan(sql, arguments: arguments)
+                #expect(!plan.contains { $0.hasPrefix("SCAN outbox") || $0.hasPrefix("SCAN incidents") }, "\(name): \(plan)")
+            }
+        }
+    }
+}
