@@ -186,7 +186,8 @@ public struct GraphCompiler: Sendable {
             stages: policy.stages.map {
                 CompiledStage(
                     id: $0.id.value, on: $0.on.value.rawValue, signal: $0.signal?.value, channel: $0.channel.value,
-                    template: $0.template.value, expiresSeconds: $0.expires?.value.seconds, ifPosted: $0.ifPosted?.value)
+                    template: $0.template.value, expiresSeconds: $0.expires?.value.seconds, ifPosted: $0.ifPosted?.value,
+                    requires: $0.requires.isEmpty ? nil : $0.requires.map(\.value))
             },
             actions: policy.actions.map {
                 CompiledAction(id: $0.id.value, channel: $0.channel.value, template: $0.template.value, undoOnResolve: $0.undo == .resolve)

@@ -69,6 +69,18 @@ public struct Engine: Sendable {
 
     var zone: TimeZone { ZonedTime.zone(graph.timezone) ?? ZonedTime.utc }
 
+    /// Why a signal would be refused: a stage it enters requires fields that neither the incident nor the signal's
+    /// data give. Empty when it may go ahead. The executor answers these before the step (422); the engine refuses too.
+    public func signalProblems(_ name: String, data: [String: String], state: IncidentState) -> [String] {
+        guard let policy = graph.policy(state.policy) else { return [] }
+        let fields = state.fields.merging(data) { _, new in new }
+        return policy.stages.filter { $0.on == "signal" && $0.signal == name }.flatMap { stage in
+            (stage.requires ?? []).filter { (fields[$0] ?? "").isEmpty }.map { field in
+                "signal '\(name)' needs field '\(field)' (stage '\(stage.id)' requires it); send it with the signal, e.g. \(field)=…"
+            }
+        }
+    }
+
     /// Applies one event at `now`.
     public func handle(_ event: EngineEvent, state: IncidentState?, now: Instant) -> Transition {
         if case .trigger(let id, let policyID, let title, let fields, let dedupKey) = event {

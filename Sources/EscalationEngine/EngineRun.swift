@@ -150,6 +150,8 @@ struct EngineRun {
 
     mutating func signal(_ name: String, data: [String: String]) {
         guard state.isOpen else { return record("signal '\(name)' ignored: the incident is resolved") }
+        let problems = engine.signalProblems(name, data: data, state: state)
+        guard problems.isEmpty else { return record("refused: \(problems.joined(separator: "; "))") }
         state.fields.merge(data) { _, new in new }
         record("signal '\(name)'")
         if policy.until.contains(name) {

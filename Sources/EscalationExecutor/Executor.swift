@@ -234,6 +234,10 @@ public actor Executor {
                 throw ExecutorError(.notFound, "the organisation '\(incident.organisation)' of incident '\(id)' is no longer served")
             }
             let now = clock.now()
+            if case .signal(let name, let data) = event {
+                let problems = engine(for: graph).signalProblems(name, data: data, state: incident.state)
+                if !problems.isEmpty { throw ExecutorError(.invalid, problems.joined(separator: "; ")) }
+            }
             let transition = engine(for: graph).handle(event, state: incident.state, now: now)
             guard let state = transition.state else {
                 if let firedTimer { try await store.removeTimer(id: firedTimer.id) }

@@ -413,11 +413,15 @@ public struct CompiledStage: Codable, Sendable, Hashable {
     public var expiresSeconds: Int?
     /// Posted only if this stage was posted earlier in the incident (nil: always).
     public var ifPosted: String?
+    /// Fields that must have a value when the stage is entered (nil: none).
+    public var requires: [String]?
 
     /// Creates a value from its parts.
     public init(
-        id: String, on: String, signal: String? = nil, channel: String, template: String, expiresSeconds: Int? = nil, ifPosted: String? = nil
+        id: String, on: String, signal: String? = nil, channel: String, template: String, expiresSeconds: Int? = nil, ifPosted: String? = nil,
+        requires: [String]? = nil
     ) {
+        self.requires = requires
         self.ifPosted = ifPosted
         self.id = id
         self.on = on

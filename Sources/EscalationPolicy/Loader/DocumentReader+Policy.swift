@@ -347,7 +347,7 @@ extension DocumentReader {
     }
 
     private func stage(_ node: Node, what: String) -> Stage? {
-        guard let map = fields(node, what: what, allowed: ["id", "on", "signal", "channel", "template", "expires", "if_posted"]) else { return nil }
+        guard let map = fields(node, what: what, allowed: ["id", "on", "signal", "channel", "template", "expires", "if_posted", "requires"]) else { return nil }
         let id = map.required("id", example: "id: investigating").flatMap { identifier($0, what: "\(what): id") }
         let on = map.required("on", example: "on: trigger").flatMap { choice($0, what: "\(what): on", as: Stage.Trigger.self) }
         let signal = map["signal"].flatMap { identifier($0, what: "\(what): signal") }
@@ -368,6 +368,7 @@ extension DocumentReader {
         guard let id, let on, let channel, let template else { return nil }
         var stage = Stage(id: id, on: on, signal: signal, channel: channel, template: template, expires: expires)
         stage.ifPosted = ifPosted
+        stage.requires = map["requires"].map { list($0, what: "\(what): requires").compactMap { fieldName($0, what: "\(what): requires") } } ?? []
         return stage
     }
 

@@ -22,4 +22,6 @@ public struct Stage: Sendable {
     /// Post only if this other stage's message was posted earlier in the incident (e.g. "resolved" on the status
     /// page only if the issue was put there).
     public var ifPosted: Located<String>? = nil
+    /// Fields that must have a value when the stage is entered; a signal entering it without them is refused.
+    public var requires: [Located<String>] = []
 }

@@ -76,6 +76,9 @@ public struct UnknownFieldRule: PolicyRule {
             for (label, target) in policy.labelledTargets where target.kind == .field {
                 uses.append((label, target.reference, .contact))
             }
+            for stage in policy.stages {
+                uses += stage.requires.map { ("'requires' of stage '\(stage.id.value)' of policy '\(policy.id.value)'", $0, nil) }
+            }
             for (label, target) in policy.labelledTargets where target.kind == .address {
                 uses += target.addressFields.map { (label, $0, .address) }
             }
