@@ -30,6 +30,7 @@ public enum BuiltInRules {
         PlaintextSecretRule.self,
         UnknownPluginRule.self,
         InvalidChannelSettingsRule.self,
+        ChannelCannotPostRule.self,
         // Semantics.
         AnchorNotTimeRule.self,
         FieldTypeMismatchRule.self,

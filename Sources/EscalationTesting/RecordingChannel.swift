@@ -75,7 +75,7 @@ public struct RecordingChannel: NotificationChannel {
 
     /// The plugin id `recording`.
     public static let descriptor = ChannelDescriptor(
-        id: "recording", summary: "Records deliveries in memory (tests only).", capabilities: [.undo, .expiry, .update])
+        id: "recording", summary: "Records deliveries in memory (tests only).", capabilities: [.undo, .expiry, .update, .posts])
 
     /// The channel id this instance delivers for.
     public let channel: String

@@ -57,10 +57,10 @@ struct StandInSMS: StandInChannel {
 
 /// Stand-in for the slack plugin.
 struct StandInSlack: StandInChannel {
-    static let descriptor = ChannelDescriptor(id: "slack", summary: "stand-in")
+    static let descriptor = ChannelDescriptor(id: "slack", summary: "stand-in", capabilities: [.posts])
 }
 
 /// Stand-in for the webhook plugin.
 struct StandInWebhook: StandInChannel {
-    static let descriptor = ChannelDescriptor(id: "webhook", summary: "stand-in")
+    static let descriptor = ChannelDescriptor(id: "webhook", summary: "stand-in", capabilities: [.posts])
 }

@@ -14,6 +14,9 @@ public struct ChannelDescriptor: Sendable {
         case expiry
         /// Actions can be undone.
         case undo
+        /// Delivers without a recipient's address (to a room, page, queue or command its settings name), so it can
+        /// take `post`, stage and action messages; plugins without it (SMS, voice, e-mail) need a person's address.
+        case posts
     }
 
     /// One setting the plugin reads.

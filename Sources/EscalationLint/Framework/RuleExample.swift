@@ -72,6 +72,8 @@ public struct RuleExample: Sendable, CustomStringConvertible {
             settings: { smtp_host: smtp.example.org, from: escalate@example.org, password: "${env:SMTP_PASSWORD}" }
           sms:
             plugin: sms
+          room:
+            plugin: webhook
         templates:
           page:
             subject: "{{ incident.title }}"

@@ -28,15 +28,15 @@ public struct UnknownChannelRule: PolicyRule {
                         via: [sms, { channel: email, after: 2m }]
                         template: page
                         post:
-                          - { channel: email, template: page }
+                          - { channel: room, template: page }
                     stages:
                       - id: open
                         on: trigger
-                        channel: email
+                        channel: room
                         template: page
                     actions:
                       - id: away
-                        channel: email
+                        channel: room
                         template: page
                 """)
         ],

@@ -22,8 +22,8 @@ public struct UnknownStageRule: PolicyRule {
                         notify: [{ group: team }]
                         template: page
                     stages:
-                      - { id: posted, on: signal, signal: confirmed, channel: email, template: page }
-                      - { id: resolved, on: resolve, channel: email, template: page, if_posted: posted }
+                      - { id: posted, on: signal, signal: confirmed, channel: room, template: page }
+                      - { id: resolved, on: resolve, channel: room, template: page, if_posted: posted }
                 """)
         ],
         triggeringExamples: [
@@ -37,9 +37,9 @@ public struct UnknownStageRule: PolicyRule {
                         notify: [{ group: team }]
                         template: page
                     stages:
-                      - { id: posted, on: signal, signal: confirmed, channel: email, template: page }
-                      - { id: resolved, on: resolve, channel: email, template: page, if_posted: ↓postd }
-                      - { id: again, on: resolve, channel: email, template: page, if_posted: ↓again }
+                      - { id: posted, on: signal, signal: confirmed, channel: room, template: page }
+                      - { id: resolved, on: resolve, channel: room, template: page, if_posted: ↓postd }
+                      - { id: again, on: resolve, channel: room, template: page, if_posted: ↓again }
                 """)
         ])
 

@@ -28,7 +28,7 @@ public struct UnknownTemplateRule: PolicyRule {
                     on:
                       resolve:
                         - post:
-                            - { channel: email, template: page }
+                            - { channel: room, template: page }
                 """)
         ],
         triggeringExamples: [
@@ -42,11 +42,11 @@ public struct UnknownTemplateRule: PolicyRule {
                         notify: [{ contact: alice }]
                         template: ↓pgae
                         post:
-                          - { channel: email, template: ↓status-update }
+                          - { channel: room, template: ↓status-update }
                     stages:
                       - id: open
                         on: trigger
-                        channel: email
+                        channel: room
                         template: ↓investigating
                     on:
                       acknowledge:

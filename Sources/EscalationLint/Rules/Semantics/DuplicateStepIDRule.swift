@@ -28,7 +28,7 @@ public struct DuplicateStepIDRule: PolicyRule {
                     stages:
                       - id: investigating
                         on: trigger
-                        channel: email
+                        channel: room
                         template: page
                 """)
         ],
@@ -49,7 +49,7 @@ public struct DuplicateStepIDRule: PolicyRule {
                     stages:
                       - id: ↓first
                         on: trigger
-                        channel: email
+                        channel: room
                         template: page
                 """),
         ])

@@ -20,7 +20,7 @@ public struct LayerNotifiesNobodyRule: PolicyRule {
                     layers:
                       - id: status
                         post:
-                          - { channel: email, template: page }
+                          - { channel: room, template: page }
                       - id: checklist
                         tasks:
                           - title: Check the dashboard

@@ -27,7 +27,7 @@ public struct UnusedTemplateRule: PolicyRule {
                     stages:
                       - id: done
                         on: resolve
-                        channel: email
+                        channel: room
                         template: resolved
                 """)
         ],

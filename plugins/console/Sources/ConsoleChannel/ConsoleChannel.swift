@@ -22,7 +22,7 @@ public struct ConsoleChannel: NotificationChannel {
     public static let descriptor = ChannelDescriptor(
         id: "console",
         summary: "Prints one readable line per delivery to standard output or standard error.",
-        capabilities: [.cc, .update, .expiry, .undo],
+        capabilities: [.cc, .update, .expiry, .undo, .posts],
         settings: [ChannelDescriptor.Setting("stream", "stdout (default) or stderr")],
         validExamples: ["{}", "{ stream: stderr }", "stream: stdout"],
         invalidExamples: ["{ stream: stdrr }", "{ stream: [stdout] }", "{ colour: true }"])

@@ -8,7 +8,7 @@ public struct FileChannel: NotificationChannel {
     public static let descriptor = ChannelDescriptor(
         id: "file",
         summary: "Appends one JSON object per delivery to a file (JSON lines); the external id is the line number.",
-        capabilities: [.cc, .idempotency, .update, .expiry, .undo],
+        capabilities: [.cc, .idempotency, .update, .expiry, .undo, .posts],
         settings: [ChannelDescriptor.Setting("path", required: true, "the file to append to (created if missing; its folder must exist)")],
         validExamples: ["{ path: /var/log/escalate/deliveries.jsonl }", "path: ${env:DELIVERY_LOG}", "{ path: deliveries.jsonl }"],
         invalidExamples: ["{}", "{ path: \"\" }", "{ path: [a, b] }", "{ path: out.jsonl, mode: append }"])

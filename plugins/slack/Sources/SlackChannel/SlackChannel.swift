@@ -8,7 +8,7 @@ public struct SlackChannel: NotificationChannel {
     public static let descriptor = ChannelDescriptor(
         id: "slack",
         summary: "posts to Slack (incoming webhook or chat.postMessage), mentioning the recipient; updates reply in the thread",
-        capabilities: [.threading, .cc],
+        capabilities: [.threading, .cc, .posts],
         settings: [
             .init("webhook_url", secret: true, "an incoming-webhook URL (posts to the webhook's channel); or use token"),
             .init("token", secret: true, "a bot token (xoxb-…) for chat.postMessage; or use webhook_url"),

@@ -11,7 +11,7 @@ public struct StatuspageChannel: NotificationChannel {
     public static let descriptor = ChannelDescriptor(
         id: "statuspage",
         summary: "opens, updates and resolves incidents on a Statuspage-style status page",
-        capabilities: [.update, .expiry, .idempotency],
+        capabilities: [.update, .expiry, .idempotency, .posts],
         settings: [
             .init("page_id", required: true, "the status page's id"),
             .init("api_key", required: true, secret: true, "an API key (sent as Authorization: OAuth <key>)"),

@@ -10,7 +10,7 @@ public struct TicketChannel: NotificationChannel {
     public static let descriptor = ChannelDescriptor(
         id: "ticket",
         summary: "creates an issue per message in a Jira-style tracker (REST API v2), links it, and comments on updates",
-        capabilities: [.update],
+        capabilities: [.update, .posts],
         settings: [
             .init("api_url", required: true, "the tracker's base URL, e.g. https://example.atlassian.net (a trailing /rest/api/2 is ignored)"),
             .init("user", required: true, "the account the API token belongs to (plain or a ${env:NAME} reference)"),

@@ -9,7 +9,7 @@ public struct WebhookChannel: NotificationChannel {
     public static let descriptor = ChannelDescriptor(
         id: "webhook",
         summary: "POSTs each message as JSON to a URL, signed with HMAC-SHA256 when a secret is set",
-        capabilities: [.idempotency, .cc, .update, .expiry, .undo],
+        capabilities: [.idempotency, .cc, .update, .expiry, .undo, .posts],
         settings: [
             .init("url", required: true, "the http(s) URL messages are POSTed to (may be a ${env:NAME} reference)"),
             .init("secret", secret: true, "key for the X-Escalate-Signature header: sha256=<hex HMAC-SHA256 of the body>"),
