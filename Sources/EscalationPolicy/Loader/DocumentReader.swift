@@ -184,11 +184,17 @@ struct DocumentReader {
     func fields(_ node: Node, what: String, allowed: [String], owner: SourceLocation? = nil, hint: String? = nil) -> Fields? {
         guard let pairs = pairs(node, what: what, hint: hint) else { return nil }
         var unknown: [String] = []
-        for pair in pairs where !allowed.contains(pair.key) {
+        for (index, pair) in pairs.enumerated() where !allowed.contains(pair.key) {
             unknown.append(pair.key)
+            // `{ body: Hello, world }`: the comma ended the value and `world` became a key without a value.
+            let previous = index > 0 ? pairs[index - 1] : nil
+            let valueless = isNull(pair.value) || pair.value.scalar.map { $0.string.isEmpty && $0.style != .singleQuoted && $0.style != .doubleQuoted } == true
+            // Composed nodes do not keep their style; a valueless key on the line of the value before it is in a flow map.
+            let sameLine = previous.map { location($0.value).line == location(pair.keyNode).line && location($0.value).file == location(pair.keyNode).file } == true
+            let split = sameLine && pair.mergeKey == nil && valueless && previous.map { !isMapping($0.value) && $0.mergeKey == nil } == true
             unknownKeys.record(
                 key: pair.key, at: location(pair.keyNode), what: what, allowed: allowed,
-                mergedAt: pair.mergeKey.map { location($0).line })
+                mergedAt: pair.mergeKey.map { location($0).line }, splitFrom: split ? previous?.key : nil)
         }
         return Fields(
             reader: self, node: node, what: what, owner: owner, pairs: pairs.filter { allowed.contains($0.key) },
@@ -208,7 +214,9 @@ struct DocumentReader {
                 LoadProblem.unknownKey(
                     "unknown key '\(entry.key)' in \(entry.what)\(merges)\(entry.key.didYouMean(entry.allowed))",
                     at: entry.location,
-                    hint: "allowed keys here: \(entry.allowed.joined(separator: ", "))"))
+                    hint: entry.splitFrom.map {
+                        "if '\(entry.key)' belongs to the value of '\($0)', the comma before it ended that value: quote it, e.g. \($0): \"…, \(entry.key)\""
+                    } ?? "allowed keys here: \(entry.allowed.joined(separator: ", "))"))
         }
         unknownKeys.entries.removeAll()
     }
@@ -443,13 +451,13 @@ struct DocumentReader {
     }
 }
 
-/// Unknown keys found while reading one file, so that a key merged into several mappings with `<<` is
-/// reported once, at its own location.
 /// The items a reader found damaged (a reference type, shared by the reader's copies).
 final class DamagedItems {
     var items: Set<ModelItem> = []
 }
 
+/// Unknown keys found while reading one file, so that a key merged into several mappings with `<<` is
+/// reported once, at its own location.
 final class UnknownKeys {
     /// One unknown key at one location.
     struct Entry {
@@ -461,11 +469,14 @@ final class UnknownKeys {
         let firstMerged: Bool
         /// The lines of the `<<` keys that merged it in.
         var merges: [Int]
+        /// In a flow map, a key with no value right after `previous`: most likely an unquoted comma split
+        /// `previous`'s value (`{ body: Hello, world }`).
+        var splitFrom: String? = nil
     }
 
     var entries: [Entry] = []
 
-    func record(key: String, at location: SourceLocation, what: String, allowed: [String], mergedAt line: Int?) {
+    func record(key: String, at location: SourceLocation, what: String, allowed: [String], mergedAt line: Int?, splitFrom: String? = nil) {
         if let index = entries.firstIndex(where: { $0.key == key && $0.location == location }) {
             if let line, !entries[index].merges.contains(line) { entries[index].merges.append(line) }
             return
@@ -473,6 +484,6 @@ final class UnknownKeys {
         entries.append(
             Entry(
                 key: key, location: location, what: what, allowed: allowed, firstMerged: line != nil,
-                merges: line.map { [$0] } ?? []))
+                merges: line.map { [$0] } ?? [], splitFrom: splitFrom))
     }
 }
