@@ -258,6 +258,9 @@ public actor Executor {
         return try await body()
     }
 
+    /// Whether the store can write now (`/readyz`); throws its error when it cannot.
+    public func probeStore() async throws { try await store.probeWrite() }
+
     /// The incident with this id.
     public func incident(_ id: String) async throws -> StoredIncident? { try await store.incident(id: id) }
 

@@ -33,7 +33,26 @@ public struct EscalationAPI: Sendable {
     /// The router with every route.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("/healthz") { _, _ in JSONResponse.make(.ok, ["status": "ok"]) }
+        router.add(middleware: FaultMiddleware(logger: logger, retryAfterSeconds: 5))
+        // Liveness: the process answers; the store's state is reported, not a reason to restart.
+        router.get("/healthz") { _, _ in
+            do {
+                try await executor.probeStore()
+                return JSONResponse.make(.ok, ["status": "ok", "store": "ok"])
+            } catch {
+                return JSONResponse.make(.ok, ["status": "ok", "store": "failing: \(error)"])
+            }
+        }
+        // Readiness: not ready while the store cannot write (a load balancer sends events elsewhere).
+        router.get("/readyz") { _, _ in
+            do {
+                try await executor.probeStore()
+                return JSONResponse.make(.ok, ["status": "ready"])
+            } catch {
+                logger.error("not ready: the store cannot write", metadata: ["error": "\(error)"])
+                return JSONResponse.make(.serviceUnavailable, ["status": "unavailable", "error": "the store cannot write: \(error)"])
+            }
+        }
         router.get("/metrics") { _, _ in
             let open = try await executor.openIncidentCount()
             return JSONResponse.text(.ok, await executor.metrics.prometheus(openIncidents: open), type: "text/plain; version=0.0.4")

@@ -41,9 +41,14 @@ public protocol IncidentStore: Sendable {
     func addPendingEvent(_ event: PendingEvent) async throws
     /// The pending events of a threshold that arrived at or after `since`, oldest first.
     func pendingEvents(_ key: PendingEvent.Key, since: Instant) async throws -> [PendingEvent]
+    /// Proves the store can write now (for readiness checks); throws the store's error when it cannot.
+    func probeWrite() async throws
 }
 
 extension IncidentStore {
+    /// By default a store that can be read is taken to be writable.
+    public func probeWrite() async throws { _ = try await openIncidentCount() }
+
     /// Incidents of an organisation (all when nil), newest first: the first page of at most `limit`.
     public func incidents(organisation: String?, limit: Int) async throws -> [StoredIncident] {
         try await incidents(IncidentQuery(organisation: organisation, limit: limit)).incidents

@@ -189,6 +189,14 @@ public final class SQLiteIncidentStore: IncidentStore {
         }
     }
 
+    /// Writes one row in a transaction of its own: fails while the disk is full or the file is read-only.
+    public func probeWrite() async throws {
+        try await pool.write { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)")
+            try db.execute(sql: "INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)", arguments: [Int64(Date().timeIntervalSince1970)])
+        }
+    }
+
     /// Records an event that counts towards a threshold.
     public func addPendingEvent(_ event: PendingEvent) async throws {
         let json = String(decoding: try Self.encoder.encode(event), as: UTF8.self)

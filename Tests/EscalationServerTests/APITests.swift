@@ -179,7 +179,7 @@ struct APITests {
                 }
             }
             // Auth on every route that needs it: no token 401; another organisation's token 403 on an incident.
-            let open: Set<String> = ["/healthz", "/metrics", "/openapi.yaml", "/v1/ack/{id}"]
+            let open: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/v1/ack/{id}"]
             for (method, template) in documented where !open.contains(template) {
                 let uri = template.replacingOccurrences(of: "{id}", with: "no-such-incident")
                 try await client.execute(uri: uri, method: HTTPRequest.Method(rawValue: method) ?? .get, headers: Self.headers(nil), body: ByteBuffer(string: "{}")) {
@@ -235,6 +235,7 @@ struct APITests {
                 return try await send(method, uri, body, token: token)
             }
             _ = try await call(.get, "/healthz", "/healthz")
+            _ = try await call(.get, "/readyz", "/readyz")
             _ = try await call(.get, "/metrics", "/metrics")
             _ = try await call(.get, "/openapi.yaml", "/openapi.yaml")
             let event = #"{"routing_key":"acme","event_action":"trigger","dedup_key":"r-1","payload":{"summary":"Disk full","source":"db1","severity":"critical"}}"#
