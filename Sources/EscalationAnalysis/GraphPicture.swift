@@ -291,6 +291,12 @@ struct GraphPicture: Sendable {
             boxes.append(Box(id: "hooks:signal:\(signal)", role: .hook, title: "on signal \(signal)", lines: lines(steps)))
             add(Arrow(from: policy.entry, to: "hooks:signal:\(signal)", line: .signal, labels: ["signal: \(signal)"]))
         }
+        for deadline in policy.deadlines ?? [] {
+            var lines = Self.stepLines(deadline.step)
+            if let signal = deadline.signal { lines.append("raises signal \(signal)") }
+            boxes.append(Box(id: "deadline:\(deadline.id)", role: .reminders, title: "deadline \(deadline.id) at \(deadline.wait)", lines: lines))
+            add(Arrow(from: policy.entry, to: "deadline:\(deadline.id)", line: .side, labels: ["beside the ladder"]))
+        }
         if let reminders = policy.reminders {
             boxes.append(Box(id: "reminders", role: .reminders, title: "reminders every \(reminders.every)", lines: Self.stepLines(reminders.step)))
             add(Arrow(from: policy.entry, to: "reminders", line: .side, labels: ["while open"]))

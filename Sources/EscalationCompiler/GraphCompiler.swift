@@ -199,6 +199,14 @@ public struct GraphCompiler: Sendable {
                     policy.hooks.signals.map { ($0.name.value, $0.steps.map { step($0, includeCondition: true) }) },
                     uniquingKeysWith: { first, _ in first }),
                 trigger: policy.hooks.trigger.isEmpty ? nil : policy.hooks.trigger.map { step($0, includeCondition: true) }))
+        if !policy.deadlines.isEmpty {
+            compiled.deadlines = policy.deadlines.map { deadline in
+                let wait = deadline.at.map {
+                    CompiledWait(kind: .anchor, seconds: 0, businessDays: 0, calendar: nil, field: $0.value.field, offsetSeconds: $0.value.offsetSeconds)
+                } ?? CompiledWait(kind: .duration, seconds: deadline.after?.value.seconds ?? 0, businessDays: 0, calendar: nil, field: nil, offsetSeconds: 0)
+                return CompiledDeadline(id: deadline.id, wait: wait, step: step(deadline.step, includeCondition: true), signal: deadline.signal?.value)
+            }
+        }
         compiled.version = Self.version(of: compiled)
         return compiled
     }

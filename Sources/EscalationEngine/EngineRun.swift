@@ -74,7 +74,32 @@ struct EngineRun {
         if let reminders = policy.reminders, let at = fireTime(of: reminders.every), at > now {
             schedule(.reminder, at: at)
         }
+        var overdue: [CompiledDeadline] = []
+        for deadline in policy.deadlines ?? [] {
+            guard let at = fireTime(of: deadline.wait) else {
+                record("deadline '\(deadline.id)' (\(deadline.wait)): cannot compute the time (missing field); it will not fire")
+                continue
+            }
+            if at > now {
+                schedule(.deadline(id: deadline.id), at: at)
+            } else {
+                record("deadline '\(deadline.id)' (\(deadline.wait)) was already past at trigger; it runs now")
+                overdue.append(deadline)
+            }
+        }
         advance(from: policy.entry, along: .next)
+        for deadline in overdue { runDeadline(deadline) }
+    }
+
+    /// A deadline fires: its step runs, then its signal is raised (as if sent by hand).
+    mutating func runDeadline(_ deadline: CompiledDeadline) {
+        guard state.isOpen else { return }
+        record("deadline '\(deadline.id)' reached (\(deadline.wait))")
+        run(deadline.step, origin: "deadline \(deadline.id)", reason: "deadline '\(deadline.id)'")
+        if let signal = deadline.signal {
+            record("deadline '\(deadline.id)' raises signal '\(signal)'")
+            self.signal(signal, data: [:])
+        }
     }
 
     mutating func apply(_ event: EngineEvent) {
@@ -136,7 +161,12 @@ struct EngineRun {
         state.outcome = outcome
         stopLadder(reason: "resolved by \(who)")
         cancelFallbacks()
-        cancelTimers { if case .reminder = $0 { return true }; if case .snooze = $0 { return true }; return false }
+        cancelTimers {
+            switch $0 {
+            case .reminder, .snooze, .deadline: return true
+            default: return false
+            }
+        }
         record("resolved by \(who)\(outcome.map { " (outcome: \($0))" } ?? "")")
         for (index, step) in policy.hooks.resolve.enumerated() {
             run(step, origin: "on resolve #\(index + 1)", reason: "resolved by \(who)")
@@ -224,6 +254,9 @@ struct EngineRun {
                 effects.append(.expireStage(stage: stage, channel: channel))
                 record("stage '\(stage)' message expired")
             }
+        case .deadline(let id):
+            guard let deadline = policy.deadlines?.first(where: { $0.id == id }) else { return }
+            runDeadline(deadline)
         case .snooze:
             state.snoozedUntil = nil
             guard state.isOpen, let cursor = state.cursor else { return }

@@ -75,6 +75,8 @@ public struct PendingTimer: Codable, Sendable, Hashable {
         case stageExpiry(stage: String)
         /// The end of a snooze.
         case snooze
+        /// A deadline of the policy, beside the ladder.
+        case deadline(id: String)
     }
 
     /// Timer id (unique within the incident).

@@ -42,6 +42,8 @@ public struct CompiledPolicy: Codable, Sendable {
     public var actions: [CompiledAction]
     /// Steps on acknowledge, resolve and signals.
     public var hooks: CompiledHooks
+    /// Timers beside the ladder (nil when there are none, so older graphs and versions read the same).
+    public var deadlines: [CompiledDeadline]?
 
     /// Creates a value from its parts.
     public init(
@@ -469,5 +471,26 @@ public struct CompiledHooks: Codable, Sendable, Hashable {
         self.acknowledge = acknowledge
         self.resolve = resolve
         self.signals = signals
+    }
+}
+
+/// A timer beside the ladder: when `wait` comes (counted from the trigger, or anchored to a field) it runs `step`
+/// and/or raises `signal`. An acknowledgement does not cancel it; resolving does.
+public struct CompiledDeadline: Codable, Sendable, Hashable {
+    /// Id.
+    public var id: String
+    /// When it fires: a `duration` from the trigger or an `anchor`.
+    public var wait: CompiledWait
+    /// What it does (may notify nobody when it only raises a signal).
+    public var step: CompiledStep
+    /// The signal it raises.
+    public var signal: String?
+
+    /// A deadline.
+    public init(id: String, wait: CompiledWait, step: CompiledStep, signal: String?) {
+        self.id = id
+        self.wait = wait
+        self.step = step
+        self.signal = signal
     }
 }

@@ -9,7 +9,7 @@ extension DocumentReader {
         let what = "policy '\(id.value)'"
         let allowed = [
             "name", "description", "match", "priority", "threshold", "fields", "calendar", "target_ack", "outcomes",
-            "resolve_per", "until", "layers", "repeat", "reminders", "stages", "actions", "on",
+            "resolve_per", "until", "layers", "repeat", "reminders", "stages", "actions", "on", "deadlines",
         ]
         guard let map = fields(node, what: what, allowed: allowed, owner: id.location) else { return nil }
         let name = map.required("name", example: "name: Outage").flatMap { string($0, what: "\(what): name") }
@@ -79,12 +79,60 @@ extension DocumentReader {
             }
         } ?? []
         let hooks = map["on"].map { readHooks($0, policy: what, owner: map.keyLocation("on")) } ?? Hooks()
+        let deadlines = map["deadlines"].map { node in
+            list(node, what: "the deadlines of \(what)", hint: "list the deadlines, each starting with '- '").enumerated().compactMap { index, item in
+                deadline(item, what: itemName("deadline", item, index: index, of: what))
+            }
+        } ?? []
         guard let name else { return nil }
-        return Policy(
+        var policy = Policy(
             id: id, name: name, description: description?.value, match: match, priority: priority?.value ?? 0,
             threshold: threshold, fields: fieldList, calendar: calendar, targetAck: targetAck, outcomes: outcomes,
             resolvePer: resolvePer, until: until, layers: layers, repeatRule: repeatRule, reminders: reminders,
             stages: stages, actions: actions, hooks: hooks, location: map.location)
+        policy.deadlines = deadlines
+        return policy
+    }
+
+    /// One deadline: a step with `id`, exactly one of `at` (anchor) and `after` (wall duration), and an optional `signal`.
+    private func deadline(_ node: Node, what: String) -> Deadline? {
+        guard let map = fields(node, what: what, allowed: Self.stepKeys + ["at", "after", "signal"]) else { return nil }
+        let step = step(from: map, what: what, requireTemplate: false)
+        if map["id"] == nil {
+            _ = map.required("id", hint: "give each deadline an id, e.g. 'id: cancel-booking'", example: "id: cancel-booking")
+        }
+        var anchor: Located<Anchor>?
+        if let node = map["at"], let text = string(node, what: "\(what): at") {
+            switch Anchor.parse(text.value) {
+            case .success(let value): anchor = Located(value, at: text.location)
+            case .failure(let error):
+                sink.add(
+                    LoadProblem.invalidAnchor(
+                        "\(what): at '\(text.value)' is not an anchor: \(error.message)", at: text.location,
+                        hint: "write a time field plus or minus a wall-time offset, e.g. 'at: session.start - 45m'"))
+            }
+        }
+        let after = map["after"].flatMap { duration($0, what: "\(what): after", allowBusiness: false) }
+        if map["at"] == nil, map["after"] == nil {
+            _ = map.required(
+                "at", hint: "say when it fires: 'at: FIELD ± D' (an instant from the incident) or 'after: D' (from the trigger)",
+                example: "at: session.start - 45m")
+        } else if map["at"] != nil, let node = map["after"] {
+            sink.add(
+                LoadProblem.invalidValue(
+                    "\(what) has both 'at' and 'after'", at: location(node), hint: "keep one: 'at' is an instant from the incident, 'after' a delay from the trigger"))
+        }
+        let signal = map["signal"].flatMap { identifier($0, what: "\(what): signal") }
+        if !step.notify.isEmpty, map["template"] == nil {
+            _ = map.required("template", hint: "name the message the deadline sends, e.g. 'template: reminder'", example: "template: reminder")
+        }
+        if step.notify.isEmpty, step.tasks.isEmpty, step.posts.isEmpty, signal == nil {
+            sink.add(
+                LoadProblem.missingKey(
+                    "\(what) does nothing when it fires", at: map.ownerLocation,
+                    hint: "give it 'notify', 'tasks' or 'post', or a 'signal' to raise"))
+        }
+        return Deadline(step: step, at: anchor, after: after, signal: signal)
     }
 
     private func entriesOfFields(_ node: Node, policy: String) -> [FieldDeclaration] {

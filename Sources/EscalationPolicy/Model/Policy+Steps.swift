@@ -5,6 +5,7 @@ extension Policy {
             ("layer '\(layer.id.isEmpty ? "#\(index + 1)" : layer.id)' of policy '\(id.value)'", layer.step)
         }
         if let reminders { result.append(("the reminders of policy '\(id.value)'", reminders.step)) }
+        result += deadlines.map { ("deadline '\($0.id)' of policy '\(id.value)'", $0.step) }
         result += hooks.trigger.enumerated().map { ("step \($0.offset + 1) of 'on trigger' in policy '\(id.value)'", $0.element) }
         result += hooks.acknowledge.enumerated().map { ("step \($0.offset + 1) of 'on acknowledge' in policy '\(id.value)'", $0.element) }
         result += hooks.resolve.enumerated().map { ("step \($0.offset + 1) of 'on resolve' in policy '\(id.value)'", $0.element) }

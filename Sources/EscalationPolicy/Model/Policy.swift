@@ -38,6 +38,8 @@ public struct Policy: Sendable {
     public var actions: [PolicyAction]
     /// Steps on acknowledge, resolve and signals.
     public var hooks: Hooks
+    /// Timers beside the ladder.
+    public var deadlines: [Deadline] = []
     /// Where the policy is declared.
     public var location: SourceLocation
 

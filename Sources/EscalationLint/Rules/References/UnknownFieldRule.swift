@@ -95,6 +95,12 @@ public struct UnknownFieldRule: PolicyRule {
                          Located(anchor.value.field, at: anchor.location), .time))
                 }
             }
+            for deadline in policy.deadlines {
+                if let anchor = deadline.at {
+                    uses.append(
+                        ("the 'at' of deadline '\(deadline.id)' of policy '\(policy.id.value)'", Located(anchor.value.field, at: anchor.location), .time))
+                }
+            }
             for (label, field, type) in uses where policy.field(field.value) == nil && !Self.loaderDropped(field.value, context) {
                 let example = "\(field.value): { type: \(type?.rawValue ?? "string")\(type?.holdsAddresses == true ? ", kind: email" : "") }"
                 result.append(

@@ -58,14 +58,14 @@ public struct AnchorNotTimeRule: PolicyRule {
         var result: [Diagnostic] = []
         for policy in context.organisation.policies {
             let timeFields = policy.fields.filter { $0.type.value == .time }.map(\.name.value)
-            for layer in policy.layers {
-                guard let anchor = layer.at, let field = policy.field(anchor.value.field), field.type.value != .time else {
-                    continue
-                }
+            let anchored = policy.layers.compactMap { layer in layer.at.map { ("layer '\(layer.id)'", "moves on", $0) } }
+                + policy.deadlines.compactMap { deadline in deadline.at.map { ("deadline '\(deadline.id)'", "fires", $0) } }
+            for (owner, verb, anchor) in anchored {
+                guard let field = policy.field(anchor.value.field), field.type.value != .time else { continue }
                 let others = timeFields.isEmpty ? "" : " (time fields of this policy: \(timeFields.joined(separator: ", ")))"
                 result.append(
                     kind(
-                        "layer '\(layer.id)' of policy '\(policy.id.value)' moves on at '\(anchor.value)', but field '\(field.name.value)' is declared as \(field.type.value.rawValue), not time",
+                        "\(owner) of policy '\(policy.id.value)' \(verb) at '\(anchor.value)', but field '\(field.name.value)' is declared as \(field.type.value.rawValue), not time",
                         at: anchor.location,
                         hint: "declare '\(field.name.value)' with 'type: time', or anchor on a time field\(others)"))
             }
