@@ -386,6 +386,9 @@ struct EngineRun {
                 continue
             }
             state.postedStages = (state.postedStages ?? []) + [stage.id]
+            // Each posting advances the sequence, so the executor's key for it (stage, sequence) is new even when the
+            // same stage is entered again by a later signal with nothing else happening.
+            _ = nextID("s")
             let expires = stage.expiresSeconds.map { now.adding(seconds: $0) }
             effects.append(
                 .postStage(stage: stage.id, channel: stage.channel, message: render(stage.template, recipient: nil, layer: nil), expiresAt: expires))
