@@ -298,7 +298,8 @@ struct GraphPicture: Sendable {
             add(Arrow(from: policy.entry, to: "deadline:\(deadline.id)", line: .side, labels: ["beside the ladder"]))
         }
         if let reminders = policy.reminders {
-            boxes.append(Box(id: "reminders", role: .reminders, title: "reminders every \(reminders.every)", lines: Self.stepLines(reminders.step)))
+            let title = reminders.resetOn.map { "watchdog: \(reminders.every) without \($0.joined(separator: " or "))" } ?? "reminders every \(reminders.every)"
+            boxes.append(Box(id: "reminders", role: .reminders, title: title, lines: Self.stepLines(reminders.step)))
             add(Arrow(from: policy.entry, to: "reminders", line: .side, labels: ["while open"]))
         }
     }

@@ -181,7 +181,9 @@ public struct GraphCompiler: Sendable {
             outcomes: policy.outcomes.map(\.value), resolvePer: policy.resolvePer?.value, until: policy.until.map(\.value),
             entry: "start", nodes: nodes, edges: edges,
             reminders: policy.reminders.map {
-                CompiledReminders(every: wait($0.every.value, calendar: policyCalendar), step: step($0.step, includeCondition: true))
+                CompiledReminders(
+                    every: wait($0.every.value, calendar: policyCalendar), step: step($0.step, includeCondition: true),
+                    resetOn: $0.resetOn.isEmpty ? nil : $0.resetOn.map(\.value))
             },
             stages: policy.stages.map {
                 CompiledStage(

@@ -91,6 +91,13 @@ struct EngineRun {
         for deadline in overdue { runDeadline(deadline) }
     }
 
+    /// Restarts a watchdog's interval when `event` (`update` or a signal name) is one it listens for.
+    mutating func resetWatch(on event: String) {
+        guard state.isOpen, let reminders = policy.reminders, reminders.resetOn?.contains(event) == true else { return }
+        cancelTimers { if case .reminder = $0 { return true }; return false }
+        if let next = fireTime(of: reminders.every), next > now { schedule(.reminder, at: next) }
+    }
+
     /// A deadline fires: its step runs, then its signal is raised (as if sent by hand).
     mutating func runDeadline(_ deadline: CompiledDeadline) {
         guard state.isOpen else { return }
@@ -116,6 +123,7 @@ struct EngineRun {
             guard state.isOpen else { return record("field update ignored: the incident is resolved") }
             state.fields.merge(values) { _, new in new }
             record("fields updated: \(values.keys.sorted().joined(separator: ", "))")
+            resetWatch(on: "update")
         case .snooze(let until):
             snooze(until: until)
         case .escalateNow:
@@ -184,6 +192,7 @@ struct EngineRun {
         guard problems.isEmpty else { return record("refused: \(problems.joined(separator: "; "))") }
         state.fields.merge(data) { _, new in new }
         record("signal '\(name)'")
+        resetWatch(on: name)
         if policy.until.contains(name) {
             stopLadder(reason: "stopped by signal '\(name)'")
             cancelFallbacks()

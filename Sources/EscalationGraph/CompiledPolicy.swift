@@ -391,9 +391,12 @@ public struct CompiledReminders: Codable, Sendable, Hashable {
     public var every: CompiledWait
     /// What to send.
     public var step: CompiledStep
+    /// Events that restart the interval (`update` or signal names); nil: plain reminders on a clock.
+    public var resetOn: [String]?
 
     /// Creates a value from its parts.
-    public init(every: CompiledWait, step: CompiledStep) {
+    public init(every: CompiledWait, step: CompiledStep, resetOn: [String]? = nil) {
+        self.resetOn = resetOn
         self.every = every
         self.step = step
     }

@@ -7,7 +7,7 @@ import EscalationPolicy
 import EscalationSimulator
 import Testing
 
-/// The simulator and the executor agree on policies using the newer constructs — addresses from the incident,
+/// The simulator and the executor agree on policies using the newer constructs — a watchdog, addresses from the incident,
 /// `on: trigger`, deadlines (anchored and relative, raising signals), stages posted only if another was, stages
 /// requiring fields — over random sequences of acknowledgements, signals (with and without data), resolves and
 /// failed deliveries (a seeded generator, so a failure names the sequence that broke).
@@ -53,6 +53,12 @@ struct NewConstructsAgreementTests {
               - { id: posted, on: signal, signal: confirmed, channel: banner, template: page }
               - { id: identified, on: signal, signal: identified, requires: [eta], channel: banner, template: eta }
               - { id: resolved, on: resolve, if_posted: posted, channel: banner, template: page }
+            reminders:
+              every: 20m
+              reset_on: [update, confirmed]
+              notify: [{ contact: bob }]
+              via: [email]
+              template: page
             deadlines:
               - id: second-message
                 at: session.start - 30m
@@ -87,7 +93,7 @@ struct NewConstructsAgreementTests {
         var lines: [String] = []
         let candidates = [
             "alice acks", "bob acks", "signal confirmed", "signal identified", "signal identified eta=11:30", "alice resolves",
-            "signal cancelled",
+            "signal cancelled", "update note=x", "update note=y",
         ]
         for _ in 0..<random.next(4) {
             lines.append("\(candidates[random.next(candidates.count)]) at +\(1 + random.next(150))m")

@@ -54,7 +54,7 @@ extension DocumentReader {
         var reminders: Reminders?
         if let node = map["reminders"],
             let rem = fields(
-                node, what: "the reminders of \(what)", allowed: ["every", "notify", "via", "cc", "template"],
+                node, what: "the reminders of \(what)", allowed: ["every", "notify", "via", "cc", "template", "reset_on"],
                 owner: map.keyLocation("reminders"))
         {
             let every = rem.required("every", example: "every: 30m").flatMap { duration($0, what: "\(rem.what): every") }
@@ -66,7 +66,12 @@ extension DocumentReader {
                         hint: "use an interval longer than zero, e.g. 30m"))
             }
             let step = step(from: rem, what: rem.what, requireTemplate: false)
-            if let every { reminders = Reminders(every: every, step: step) }
+            let resetOn = rem["reset_on"].map { list($0, what: "\(rem.what): reset_on").compactMap { identifier($0, what: "\(rem.what): reset_on") } } ?? []
+            if let every {
+                var built = Reminders(every: every, step: step)
+                built.resetOn = resetOn
+                reminders = built
+            }
         }
         let stages = map["stages"].map {
             list($0, what: "\(what): stages").enumerated().compactMap {
