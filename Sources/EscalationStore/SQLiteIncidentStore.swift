@@ -7,10 +7,14 @@ import GRDB
 public final class SQLiteIncidentStore: IncidentStore {
     private let pool: DatabasePool
 
-    /// Why the store cannot be opened.
+    /// Why the store cannot be opened; `underlying` is the database's own error, for callers that need its code.
     public struct OpenError: Error, CustomStringConvertible, Sendable {
+        /// The path.
+        public var path: String
+        /// The database's error.
+        public var underlying: any Error
         /// What went wrong and how to fix it.
-        public var description: String
+        public var description: String { "cannot open the database \(path): \(underlying); check the path is writable (use --db FILE)" }
     }
 
     /// Opens (creating and migrating) the database file.
@@ -25,7 +29,7 @@ public final class SQLiteIncidentStore: IncidentStore {
             try pool.writeWithoutTransaction { db in try db.execute(sql: Self.durabilityPragmas) }
             try Self.migrator.migrate(pool)
         } catch {
-            throw OpenError(description: "cannot open the database \(path): \(error); check the path is writable (use --db FILE)")
+            throw OpenError(path: path, underlying: error)
         }
     }
 

@@ -4,10 +4,35 @@ import Yams
 
 /// Loads organisations from YAML files and folders, collecting every problem with its location.
 public struct PolicyLoader: Sendable {
-    /// A problem that stops loading altogether (a path that does not exist or cannot be read).
+    /// A problem that stops loading altogether (a path that does not exist or cannot be read). Callers compare
+    /// `cause`, never the text; the causes are a struct over a private enum, so adding one breaks no caller.
     public struct IOError: Error, CustomStringConvertible, Sendable {
-        /// What went wrong.
+        /// Why loading stopped.
+        public struct Cause: Sendable, Hashable {
+            private enum Value: Sendable, Hashable { case missing, empty, unreadable, notUTF8 }
+            private let value: Value
+            /// The path does not exist.
+            public static let missing = Cause(value: .missing)
+            /// A folder holds no policy files.
+            public static let empty = Cause(value: .empty)
+            /// A file or folder cannot be read.
+            public static let unreadable = Cause(value: .unreadable)
+            /// A file is not UTF-8 text.
+            public static let notUTF8 = Cause(value: .notUTF8)
+        }
+
+        /// Why.
+        public var cause: Cause
+        /// The path involved.
+        public var path: String
+        /// What went wrong, with the path.
         public var description: String
+
+        init(_ cause: Cause, path: String, _ description: String) {
+            self.cause = cause
+            self.path = path
+            self.description = description
+        }
     }
 
     /// One organisation and what the loader found wrong with it.
@@ -31,7 +56,7 @@ public struct PolicyLoader: Sendable {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw IOError(description: "\(path): no such file or folder")
+                throw IOError(.missing, path: path, "\(path): no such file or folder")
             }
             if !isDirectory.boolValue {
                 groups.append([path])
@@ -54,7 +79,7 @@ public struct PolicyLoader: Sendable {
                     found = true
                 }
             }
-            if !found { throw IOError(description: "\(path): no policy files (*.yaml, *.yml) found in this folder or its sub-folders") }
+            if !found { throw IOError(.empty, path: path, "\(path): no policy files (*.yaml, *.yml) found in this folder or its sub-folders") }
         }
         return groups
     }
@@ -62,7 +87,7 @@ public struct PolicyLoader: Sendable {
     private func yamlFiles(in folder: String, recursive: Bool) throws(IOError) -> [String] {
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: folder) else {
-            throw IOError(description: "\(folder): cannot read this folder")
+            throw IOError(.unreadable, path: folder, "\(folder): cannot read this folder")
         }
         var files: [String] = []
         for name in names.sorted() where !name.hasPrefix(".") {
@@ -85,10 +110,10 @@ public struct PolicyLoader: Sendable {
             var texts: [(String, String)] = []
             for file in files {
                 guard let data = FileManager.default.contents(atPath: file) else {
-                    throw IOError(description: "\(file): cannot read this file")
+                    throw IOError(.unreadable, path: file, "\(file): cannot read this file")
                 }
                 guard let text = String(data: data, encoding: .utf8) else {
-                    throw IOError(description: "\(file): not UTF-8 text")
+                    throw IOError(.notUTF8, path: file, "\(file): not UTF-8 text")
                 }
                 texts.append((file, text))
             }
