@@ -42,7 +42,23 @@ public struct PolicyPipeline: Sendable {
 
     /// Runs the pipeline on policy files, organisation folders or folders of organisations.
     public func run(paths: [String]) throws(PolicyLoader.IOError) -> Output {
-        Output(organisations: try PolicyLoader().load(paths: paths).map(process))
+        var organisations = try PolicyLoader().load(paths: paths).map(process)
+        // Two folders declaring one organisation id would make `serve` run one of them silently.
+        var first: [String: Int] = [:]
+        for index in organisations.indices {
+            let id = organisations[index].graph.organisation
+            guard let earlier = first[id] else {
+                first[id] = index
+                continue
+            }
+            let there = organisations[earlier].organisation.header?.location.description ?? organisations[earlier].organisation.displayName
+            organisations[index].diagnostics.append(
+                LoadProblem.duplicateID(
+                    "organisation '\(id)' is already declared at \(there)",
+                    at: organisations[index].organisation.header?.location,
+                    hint: "give each organisation folder its own 'organisation: { id: … }'"))
+        }
+        return Output(organisations: organisations)
     }
 
     /// Runs the pipeline on one organisation given as file texts (tests, snapshots of sources).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EscalationCore
 import EscalationLint
+import EscalationPipeline
 import Foundation
 
 extension Escalate {
@@ -32,7 +33,9 @@ extension Escalate {
             let channels = try plugins.registry()
             let report: Linter.Report
             do {
-                report = try Linter(channels: channels).lint(paths: paths.isEmpty ? ["policies"] : paths)
+                // The same pipeline `serve`, reload, `compile` and `test` use: what lint accepts, they accept.
+                let output = try PolicyPipeline(channels: channels).run(paths: paths.isEmpty ? ["policies"] : paths)
+                report = Linter.Report(organisations: output.organisations.map(\.organisation), diagnostics: output.diagnostics)
             } catch {
                 printError("error: \(error.description)")
                 throw ExitCode(ExitStatus.usage)

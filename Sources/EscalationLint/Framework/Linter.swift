@@ -22,6 +22,12 @@ public struct Linter: Sendable {
         /// Every diagnostic, sorted by location.
         public var diagnostics: [Diagnostic]
 
+        /// A report.
+        public init(organisations: [Organisation], diagnostics: [Diagnostic]) {
+            self.organisations = organisations
+            self.diagnostics = diagnostics
+        }
+
         /// The number of diagnostics with this severity.
         public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
     }
