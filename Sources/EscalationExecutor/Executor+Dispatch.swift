@@ -13,7 +13,20 @@ extension Executor {
     public func recover() async throws -> Int {
         try await armTimers()
         let interrupted = try await store.interruptedDeliveries()
+        let now = clock.now()
         for var item in interrupted {
+            // A plugin that forwards the idempotency key lets the far side drop a duplicate: resend with the same key
+            // (before the send deadline) instead of handing over to the fallback, which would page a second time.
+            if now < item.deadline, try await isIdempotent(item) {
+                item.status = .pending
+                item.nextAttempt = now
+                item.detail = "interrupted by a restart while sending; resent with the same key (the plugin is idempotent)"
+                metrics.deliveries["resent", default: 0] += 1
+                try await store.updateDelivery(
+                    item, log: [EventLogEntry(incident: item.incident, at: now, kind: "delivery", text: "\(item.channel): \(item.detail ?? "")")])
+                wakeup.signal()
+                continue
+            }
             item.status = .failed
             item.detail = "interrupted by a restart while sending; not resent (the far side may or may not have it)"
             metrics.deliveries["interrupted", default: 0] += 1
@@ -22,6 +35,18 @@ extension Executor {
             try await reportFailure(item)
         }
         return interrupted.count
+    }
+
+    /// Whether a delivery's channel uses a plugin that forwards the idempotency key (looked up in the incident's own
+    /// policy version when the running set no longer declares the channel).
+    func isIdempotent(_ item: OutboxItem) async throws -> Bool {
+        if channelConfig(organisation: item.organisation, id: item.channel) == nil, let incident = try await store.incident(id: item.incident) {
+            _ = try await graph(organisation: incident.organisation, version: incident.state.version)
+        }
+        guard let config = channelConfig(organisation: item.organisation, id: item.channel), let plugin = registry.plugin(config.plugin) else {
+            return false
+        }
+        return plugin.descriptor.capabilities.contains(.idempotency)
     }
 
     func reportFailure(_ item: OutboxItem) async throws {
