@@ -98,6 +98,7 @@ struct ActionBody: Decodable {
     var name: String?
     var data: [String: JSONValue]?
     var until: String?
-    var minutes: Int?
+    /// Read as a number so that 1.5 is refused by name ("a whole number of minutes"), not as invalid JSON.
+    var minutes: Double?
     var fields: [String: JSONValue]?
 }

@@ -28,9 +28,14 @@ public struct APIError: HTTPResponseError, Sendable {
             case .keyNotFound(let key, let context):
                 return APIError(.badRequest, "\(what): missing field '\(path(context.codingPath + [key]))'")
             case .typeMismatch(let type, let context):
+                guard !context.codingPath.isEmpty else { return APIError(.badRequest, "\(what): the body must be a JSON object, e.g. {\"title\": \"Disk full\"}") }
                 return APIError(.badRequest, "\(what): field '\(path(context.codingPath))' must be \(describe(type))")
             case .valueNotFound(let type, let context):
+                guard !context.codingPath.isEmpty else { return APIError(.badRequest, "\(what): the body must be a JSON object, not null") }
                 return APIError(.badRequest, "\(what): field '\(path(context.codingPath))' must be \(describe(type)), not null")
+            case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+                // Valid JSON with a value of the wrong form, e.g. {"minutes": 1.5} where a whole number is needed.
+                return APIError(.badRequest, "\(what): field '\(path(context.codingPath))' has a value of the wrong form (\(context.debugDescription))")
             case .dataCorrupted(let context):
                 return APIError(.badRequest, "\(what): the body is not valid JSON (\(context.debugDescription))")
             @unknown default: break
@@ -46,7 +51,8 @@ public struct APIError: HTTPResponseError, Sendable {
     static func describe(_ type: Any.Type) -> String {
         switch type {
         case is String.Type: "text"
-        case is Int.Type, is Double.Type: "a number"
+        case is Int.Type: "a whole number"
+        case is Double.Type: "a number"
         case is Bool.Type: "true or false"
         default: "a \(type)".replacingOccurrences(of: "Dictionary<String, ", with: "map of ")
         }

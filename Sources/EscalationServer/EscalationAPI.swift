@@ -161,11 +161,12 @@ public struct EscalationAPI: Sendable {
             let now = Instant(seconds: Int64(Date().timeIntervalSince1970))
             // At most 30 days (a longer snooze is almost certainly a mistake; resolve the incident instead).
             let longest = 30 * 24 * 60
-            if let minutes = body.minutes {
-                guard (1...longest).contains(minutes) else {
-                    throw APIError(.badRequest, "snooze: minutes must be between 1 and \(longest) (30 days), got \(minutes)")
+            if let value = body.minutes {
+                guard value == value.rounded(), value >= 1, value <= Double(longest) else {
+                    let shown = value == value.rounded() && abs(value) < 1e15 ? "\(Int64(value))" : "\(value)"
+                    throw APIError(.badRequest, "snooze: minutes must be a whole number between 1 and \(longest) (30 days), got \(shown)")
                 }
-                return .snooze(until: now.adding(seconds: minutes * 60))
+                return .snooze(until: now.adding(seconds: Int(value) * 60))
             }
             if let until = body.until, let instant = Instant.parse(until, zone: ZonedTime.utc) {
                 guard instant.seconds(since: now) <= longest * 60 else {
