@@ -120,7 +120,7 @@ extension Executor {
             inFlight += deliveries.count
             for (item, _) in deliveries { inFlightByChannel[DeliveryChannel(item), default: 0] += 1 }
             for (item, deliver) in deliveries {
-                Task {
+                inFlightTasks[item.idempotencyKey] = Task {
                     let result = await deliver()
                     await self.finish(result, for: item)
                 }
@@ -142,8 +142,19 @@ extension Executor {
         return deliveries.count
     }
 
+    /// Cancels every delivery the served loop started that is still running (on shutdown, once `drain` has waited
+    /// long enough): each ends as an abandoned attempt, recorded for a retry, and a plugin that honours
+    /// cancellation stops its work. Returns how many were cancelled.
+    @discardableResult
+    public func cancelInFlight() -> Int {
+        let tasks = Array(inFlightTasks.values)
+        for task in tasks { task.cancel() }
+        return tasks.count
+    }
+
     /// Records the result of a delivery the served loop started, and wakes the loop for what it queued (and `drain`).
     func finish(_ result: DeliveryResult, for item: OutboxItem) async {
+        inFlightTasks[item.idempotencyKey] = nil
         do {
             try await record(result, for: item)
         } catch {
@@ -293,13 +304,19 @@ extension Executor {
         _ seconds: Double, clock: any ExecutorClock, _ work: @escaping @Sendable () async -> DeliveryResult
     ) async -> DeliveryResult? {
         let race = TimeoutRace()
-        return await withCheckedContinuation { continuation in
-            race.set(continuation)
-            let timer = Task {
-                await clock.sleep(seconds: seconds)
-                if !Task.isCancelled { race.finish(nil) }
+        // Cancelling the caller (shutdown) ends the race like a timeout: the work is cancelled, so a plugin that
+        // honours cancellation stops (the exec plugin kills its command's process group).
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                race.set(continuation)
+                let timer = Task {
+                    await clock.sleep(seconds: seconds)
+                    if !Task.isCancelled { race.finish(nil) }
+                }
+                race.started(work: Task { race.finish(await work()) }, timer: timer)
             }
-            race.started(work: Task { race.finish(await work()) }, timer: timer)
+        } onCancel: {
+            race.finish(nil)
         }
     }
 

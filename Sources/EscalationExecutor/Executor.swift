@@ -62,6 +62,8 @@ public actor Executor {
     var inFlight = 0
     /// The same, per channel of an organisation (no entry: none).
     var inFlightByChannel: [DeliveryChannel: Int] = [:]
+    /// The served loop's running deliveries by idempotency key (cancelled on shutdown).
+    var inFlightTasks: [String: Task<Void, Never>] = [:]
     /// Counters for `/metrics`.
     public internal(set) var metrics = ExecutorMetrics()
 

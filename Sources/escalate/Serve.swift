@@ -141,7 +141,14 @@ extension Escalate {
                 try await app.runService()
                 // Stopped (SIGTERM/SIGINT): start nothing new, and let deliveries in flight finish and be recorded.
                 worker.cancel()
-                let left = await executor.drain(seconds: 15)
+                var left = await executor.drain(seconds: 15)
+                if left > 0 {
+                    // Still running after 15 s: cancel them (the exec plugin kills its commands' process groups) so no
+                    // orphan finishes a page after we are gone; each is recorded as an abandoned attempt to retry.
+                    let cancelled = await executor.cancelInFlight()
+                    logger.warning("cancelled \(cancelled) delivery(ies) still running after 15 s")
+                    left = await executor.drain(seconds: 3)
+                }
                 logger.notice("stopped\(left > 0 ? "; \(left) delivery(ies) still in flight will be reported as interrupted at the next start" : "")")
             } catch {
                 worker.cancel()

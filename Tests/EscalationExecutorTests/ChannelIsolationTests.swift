@@ -100,3 +100,24 @@ struct ChannelIsolationTests {
         await Self.release(executor, clock: clock, hung: 4)
     }
 }
+
+/// On shutdown, deliveries still running after the drain are cancelled rather than left to finish a page after the
+/// server is gone; each is recorded as an abandoned attempt, kept for a retry.
+@Suite("Shutdown: in-flight deliveries")
+struct ShutdownCancelTests {
+    @Test("cancelInFlight ends the hung sends at once: recorded pending for a retry, nothing left in flight")
+    func cancel() async throws {
+        let log = RecordingChannel.Log()
+        let clock = ManualClock(Harness.start)
+        let executor = try ChannelIsolationTests.executor(clock: clock, log: log, perChannel: 4)
+        try await ChannelIsolationTests.trigger(executor, "hung", times: 2)
+        #expect(try await executor.dispatchDue(wait: false) == 2)
+        #expect(await executor.cancelInFlight() == 2)
+        // The cancelled sends record their results at once: drain returns without the clock moving.
+        #expect(await executor.drain(seconds: 100_000) == 0)
+        let items = try await executor.deliveries(nil)
+        #expect(items.map(\.status) == [.pending, .pending], "\(items.map(\.detail))")
+        #expect(items.allSatisfy { $0.attempts == 1 })
+        #expect(await executor.cancelInFlight() == 0)
+    }
+}
