@@ -10,6 +10,8 @@ extension PolicySet {
     public struct Refused: Error, CustomStringConvertible, Sendable {
         /// The diagnostics.
         public var diagnostics: [Diagnostic]
+        /// The errors by organisation id (so each organisation is shown only its own).
+        public var byOrganisation: [String: [Diagnostic]] = [:]
         /// One per line.
         public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
     }
@@ -17,7 +19,14 @@ extension PolicySet {
     /// Loads, lints and compiles through the pipeline; refuses the whole set when any error is found.
     public static func load(paths: [String], channels: ChannelRegistry = ChannelRegistry()) throws -> PolicySet {
         let output = try PolicyPipeline(channels: channels).run(paths: paths)
-        if !output.errors.isEmpty { throw Refused(diagnostics: output.errors) }
+        if !output.errors.isEmpty {
+            var refused = Refused(diagnostics: output.errors)
+            for organisation in output.organisations where !organisation.errors.isEmpty {
+                let id = organisation.organisation.header?.id.value ?? organisation.organisation.declaredID ?? organisation.graph.organisation
+                refused.byOrganisation[id, default: []] += organisation.errors
+            }
+            throw refused
+        }
         return PolicySet(graphs: output.graphs)
     }
 
@@ -32,12 +41,22 @@ extension Executor {
     /// diagnostics (file:line:col) come back. Open incidents keep the version they started with.
     /// Files are read and compiled off the actor, so incidents keep moving meanwhile.
     public nonisolated func reload(paths: [String], channels: ChannelRegistry) async -> String? {
+        await reloadRefusal(paths: paths, channels: channels).map(\.description)
+    }
+
+    /// Like `reload(paths:channels:)`, with the refusal's diagnostics by organisation (an I/O error is refused
+    /// for every organisation, with no diagnostics).
+    public nonisolated func reloadRefusal(paths: [String], channels: ChannelRegistry) async -> PolicySet.Refused? {
         do {
             let set = try PolicySet.load(paths: paths, channels: channels)
             await reload(set)
             return nil
+        } catch let refused as PolicySet.Refused {
+            return refused
         } catch {
-            return "\(error)"
+            return PolicySet.Refused(diagnostics: [
+                Diagnostic(severity: .error, rule: "io_error", code: "E000", message: "\(error)", location: nil)
+            ])
         }
     }
 }

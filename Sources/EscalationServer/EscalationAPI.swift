@@ -14,15 +14,16 @@ public struct EscalationAPI: Sendable {
     public let executor: Executor
     /// Tokens, link key, limits.
     public let configuration: ServerConfiguration
-    /// Reloads the policies; returns diagnostics text on refusal (nil when reloaded).
-    public let reload: @Sendable () async -> String?
+    /// Reloads the policies for a caller of `organisation`; on refusal returns the diagnostics that organisation may
+    /// see (its own, with paths relative to the policies folder), nil when reloaded.
+    public let reload: @Sendable (_ organisation: String) async -> String?
     /// Where refused requests are logged, so an event that pages nobody leaves a trace on our side.
     public let logger: Logger
 
     /// Creates the API.
     public init(
         executor: Executor, configuration: ServerConfiguration, logger: Logger = Logger(label: "escalate.api"),
-        reload: @escaping @Sendable () async -> String?
+        reload: @escaping @Sendable (_ organisation: String) async -> String?
     ) {
         self.logger = logger
         self.executor = executor
@@ -81,8 +82,8 @@ public struct EscalationAPI: Sendable {
         }
         router.get("/v1/ack/:id") { request, context in try await signedAcknowledge(request, context) }
         router.post("/v1/reload") { request, _ in
-            _ = try authorise(request)
-            if let problems = await reload() { return JSONResponse.make(.unprocessableContent, ["error": "reload refused; the running policies are kept", "diagnostics": problems]) }
+            let organisation = try authorise(request)
+            if let problems = await reload(organisation) { return JSONResponse.make(.unprocessableContent, ["error": "reload refused; the running policies are kept", "diagnostics": problems]) }
             return JSONResponse.make(.ok, ["status": "reloaded"])
         }
         return router

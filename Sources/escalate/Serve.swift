@@ -119,8 +119,8 @@ extension Escalate {
             }
             let hashes = tokens.hashes
             let configuration = ServerConfiguration(tokenHashes: hashes, linkKey: SymmetricKey(size: .bits256), baseURL: base)
-            @Sendable func reload(_ how: String) async -> String? {
-                let refused = await executor.reload(paths: paths, channels: registry)
+            @Sendable func reload(_ how: String) async -> PolicySet.Refused? {
+                let refused = await executor.reloadRefusal(paths: paths, channels: registry)
                 if let refused {
                     logger.error("reload refused (\(how)); the running policies are kept:\n\(refused)")
                 } else {
@@ -128,8 +128,12 @@ extension Escalate {
                 }
                 return refused
             }
-            let api = EscalationAPI(executor: executor, configuration: configuration, logger: Logger(label: "escalate.api")) {
-                await reload("POST /v1/reload")
+            let api = EscalationAPI(executor: executor, configuration: configuration, logger: Logger(label: "escalate.api")) { organisation in
+                // The caller sees only its own organisation's diagnostics, with paths relative to the policies folder.
+                guard let refused = await reload("POST /v1/reload") else { return nil }
+                let own = refused.byOrganisation[organisation] ?? []
+                if own.isEmpty { return "the policies of other organisations have errors; the server log has them" }
+                return own.map { ReloadText.relative($0.description, to: paths) }.joined(separator: "\n")
             }
             SignalReloader.install { Task { _ = await reload("SIGHUP") } }
             let app = Application(
@@ -176,3 +180,19 @@ enum SignalReloader {
 extension LineLogHandler.Format: ExpressibleByArgument {}
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Diagnostic text shown to API callers.
+enum ReloadText {
+    /// `text` with the policies folders' absolute prefixes removed, so a caller does not learn the server's layout.
+    static func relative(_ text: String, to roots: [String]) -> String {
+        var result = text
+        for root in roots {
+            let absolute = URL(fileURLWithPath: root).standardizedFileURL.path
+            for prefix in [absolute + "/", root.hasSuffix("/") ? root : root + "/"] where !prefix.isEmpty && prefix != "/" {
+                result = result.replacingOccurrences(of: prefix, with: "")
+            }
+        }
+        return result
+    }
+}
+

@@ -42,7 +42,7 @@ struct APITests {
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme", ServerConfiguration.hash(token: "other-token"): "other"],
             linkKey: SymmetricKey(size: .bits256), maxBodyBytes: 4_096, baseURL: "http://test")
-        return EscalationAPI(executor: executor, configuration: configuration) { nil }
+        return EscalationAPI(executor: executor, configuration: configuration) { _ in nil }
     }
 
     static func headers(_ token: String?) -> HTTPFields {
@@ -288,7 +288,7 @@ struct APITests {
             environment: RecordingChannel.Log().environment(), clock: clock)
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
-        let app = Application(router: EscalationAPI(executor: executor, configuration: configuration) { await executor.reload(paths: [folder.path], channels: registry) }.router())
+        let app = Application(router: EscalationAPI(executor: executor, configuration: configuration) { _ in await executor.reload(paths: [folder.path], channels: registry) }.router())
         try await app.test(.router) { client in
             func trigger() async throws -> (id: String, version: String) {
                 try await client.execute(uri: "/v1/incidents", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: #"{"title":"x"}"#)) {

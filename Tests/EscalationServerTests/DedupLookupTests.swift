@@ -26,7 +26,7 @@ struct DedupLookupTests {
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"], linkKey: SymmetricKey(size: .bits256), maxBodyBytes: 4_096,
             baseURL: "http://test")
-        return EscalationAPI(executor: executor, configuration: configuration) { nil }
+        return EscalationAPI(executor: executor, configuration: configuration) { _ in nil }
     }
 
     /// Commits `count` open incidents of acme straight into the store, each newer than everything before.

@@ -44,7 +44,7 @@ struct SignalRequiresAPITests {
             clock: ManualClock(Instant(seconds: 1_795_000_000)))
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
-        let app = Application(router: EscalationAPI(executor: executor, configuration: configuration) { nil }.router())
+        let app = Application(router: EscalationAPI(executor: executor, configuration: configuration) { _ in nil }.router())
         try await app.test(.router) { client in
             let id = try await client.execute(
                 uri: "/v1/incidents", method: .post, headers: APITests.headers("acme-token"), body: ByteBuffer(string: #"{"title":"x"}"#)

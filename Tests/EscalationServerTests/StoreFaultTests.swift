@@ -78,7 +78,7 @@ struct StoreFaultTests {
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
         let lines = InMemoryLogHandler.Lines()
-        let app = Application(router: EscalationAPI(executor: executor, configuration: configuration, logger: lines.logger()) { nil }.router())
+        let app = Application(router: EscalationAPI(executor: executor, configuration: configuration, logger: lines.logger()) { _ in nil }.router())
         try await app.test(.router) { client in
             await store.set(broken: true)
             try await client.execute(

@@ -39,7 +39,7 @@ struct ThresholdAPITests {
             registry: try ChannelRegistry([RecordingChannel.self]), environment: RecordingChannel.Log().environment(), clock: clock)
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
-        let app = Application(router: EscalationAPI(executor: executor, configuration: configuration) { nil }.router())
+        let app = Application(router: EscalationAPI(executor: executor, configuration: configuration) { _ in nil }.router())
         let customer = #"{"title": "Donation form fails", "fields": {"source": "customer"}}"#
         try await app.test(.router) { client in
             func post(_ body: String) async throws -> (HTTPResponse.Status, [String: Any]) {

@@ -170,6 +170,7 @@ public struct PolicyLoader: Sendable {
                 let owner = map.keyLocation("organisation")
                 headerLocations.append(owner ?? reader.location(node))
                 if organisation.header == nil { organisation.header = reader.organisationHeader(node, owner: owner) }
+                if organisation.declaredID == nil { organisation.declaredID = node["id"]?.string }
             }
             if let node = map["contacts"] {
                 for entry in reader.entries(node, what: "contacts") where unique("contacts", entry.id) {

@@ -21,6 +21,9 @@ public struct Organisation: Sendable {
     /// Items whose declaration the loader reported an error in (dropped or read in part), so checks of the model skip
     /// them instead of reporting follow-on problems.
     public var damaged: Set<ModelItem> = []
+    /// The id written under `organisation:`, even when the rest of that section is broken (so problems can be
+    /// attributed to the organisation they belong to).
+    public var declaredID: String?
 
     /// Creates an empty organisation.
     public init() {}
