@@ -85,7 +85,16 @@ public struct PolicyLoader: Sendable {
     }
 
     private func yamlFiles(in folder: String, recursive: Bool) throws(IOError) -> [String] {
+        var visited = Set<String>()
+        return try yamlFiles(in: folder, recursive: recursive, visited: &visited)
+    }
+
+    /// The YAML files of a folder; `visited` holds the real paths of folders already read, so a symbolic link
+    /// that loops back (or reaches a folder twice) is read once.
+    private func yamlFiles(in folder: String, recursive: Bool, visited: inout Set<String>) throws(IOError) -> [String] {
         let manager = FileManager.default
+        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        guard visited.insert(real).inserted else { return [] }
         guard let names = try? manager.contentsOfDirectory(atPath: folder) else {
             throw IOError(.unreadable, path: folder, "\(folder): cannot read this folder")
         }
@@ -95,7 +104,7 @@ public struct PolicyLoader: Sendable {
             var isDirectory: ObjCBool = false
             _ = manager.fileExists(atPath: path, isDirectory: &isDirectory)
             if isDirectory.boolValue {
-                if recursive, name != "tests" { files += try yamlFiles(in: path, recursive: true) }
+                if recursive, name != "tests" { files += try yamlFiles(in: path, recursive: true, visited: &visited) }
             } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                 files.append(path)
             }
@@ -112,14 +121,46 @@ public struct PolicyLoader: Sendable {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw IOError(.unreadable, path: file, "\(file): cannot read this file")
                 }
-                guard let text = String(data: data, encoding: .utf8) else {
-                    throw IOError(.notUTF8, path: file, "\(file): not UTF-8 text")
+                guard let text = Self.decode(data) else {
+                    throw IOError(.notUTF8, path: file, "\(file):\(Self.firstInvalidUTF8(data)): not UTF-8 text (nor UTF-16/32 with a byte order mark); save the file as UTF-8")
                 }
                 texts.append((file, text))
             }
             organisations.append(load(files: texts))
         }
         return organisations
+    }
+
+    /// A YAML file's text: UTF-8 (a BOM is dropped), or UTF-16/UTF-32 with a byte order mark, as YAML 1.2 allows.
+    static func decode(_ data: Data) -> String? {
+        let bytes = [UInt8](data.prefix(4))
+        if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return String(data: data, encoding: .utf32BigEndian).map { String($0.drop { $0 == "\u{FEFF}" }) } }
+        if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return String(data: data, encoding: .utf32LittleEndian).map { String($0.drop { $0 == "\u{FEFF}" }) } }
+        if bytes.starts(with: [0xFE, 0xFF]) { return String(data: data.dropFirst(2), encoding: .utf16BigEndian) }
+        if bytes.starts(with: [0xFF, 0xFE]) { return String(data: data.dropFirst(2), encoding: .utf16LittleEndian) }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return String(data: data.dropFirst(3), encoding: .utf8) }
+        return String(data: data, encoding: .utf8)
+    }
+
+    /// `line:column` of the first byte that is not valid UTF-8 (1-based, counting characters before it).
+    static func firstInvalidUTF8(_ data: Data) -> String {
+        let bytes = [UInt8](data)
+        var index = 0
+        var line = 1
+        var column = 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
+            guard length > 0, index + length <= bytes.count, String(bytes: bytes[index..<index + length], encoding: .utf8) != nil else { break }
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            index += length
+        }
+        return "\(line):\(column)"
     }
 
     /// Loads one organisation from in-memory files `(path, text)`.
