@@ -99,6 +99,20 @@ extension DocumentReader {
         return policy
     }
 
+    /// An `at:` anchor (`FIELD`, `FIELD + D`, `FIELD - D`), reported where it is malformed.
+    func anchor(_ node: Node, what: String, example: String) -> Located<Anchor>? {
+        guard let text = string(node, what: "\(what): at") else { return nil }
+        switch Anchor.parse(text.value) {
+        case .success(let value): return Located(value, at: text.location)
+        case .failure(let error):
+            sink.add(
+                LoadProblem.invalidAnchor(
+                    "\(what): at '\(text.value)' is not an anchor: \(error.message)", at: text.location,
+                    hint: "write a time field plus or minus a wall-time offset, e.g. 'at: \(example)'"))
+            return nil
+        }
+    }
+
     /// One deadline: a step with `id`, exactly one of `at` (anchor) and `after` (wall duration), and an optional `signal`.
     private func deadline(_ node: Node, what: String) -> Deadline? {
         guard let map = fields(node, what: what, allowed: Self.stepKeys + ["at", "after", "signal"]) else { return nil }
@@ -106,17 +120,7 @@ extension DocumentReader {
         if map["id"] == nil {
             _ = map.required("id", hint: "give each deadline an id, e.g. 'id: cancel-booking'", example: "id: cancel-booking")
         }
-        var anchor: Located<Anchor>?
-        if let node = map["at"], let text = string(node, what: "\(what): at") {
-            switch Anchor.parse(text.value) {
-            case .success(let value): anchor = Located(value, at: text.location)
-            case .failure(let error):
-                sink.add(
-                    LoadProblem.invalidAnchor(
-                        "\(what): at '\(text.value)' is not an anchor: \(error.message)", at: text.location,
-                        hint: "write a time field plus or minus a wall-time offset, e.g. 'at: session.start - 45m'"))
-            }
-        }
+        let anchor = map["at"].flatMap { self.anchor($0, what: what, example: "session.start - 45m") }
         let after = map["after"].flatMap { duration($0, what: "\(what): after", allowBusiness: false) }
         if map["at"] == nil, map["after"] == nil {
             _ = map.required(
@@ -247,17 +251,7 @@ extension DocumentReader {
             _ = map.required("id", hint: "give each layer an id, e.g. 'id: first-responder'", example: "id: first-responder")
         }
         let timeout = map["timeout"].flatMap { duration($0, what: "\(what): timeout") }
-        var anchor: Located<Anchor>?
-        if let node = map["at"], let text = string(node, what: "\(what): at") {
-            switch Anchor.parse(text.value) {
-            case .success(let value): anchor = Located(value, at: text.location)
-            case .failure(let error):
-                sink.add(
-                    LoadProblem.invalidAnchor(
-                        "\(what): at '\(text.value)' is not an anchor: \(error.message)", at: text.location,
-                        hint: "write a time field plus or minus a wall-time offset, e.g. 'at: session.start + 15m'"))
-            }
-        }
+        let anchor = map["at"].flatMap { self.anchor($0, what: what, example: "session.start + 15m") }
         if let timeout, let anchorNode = map["at"] {
             sink.add(
                 LoadProblem.invalidValue(
