@@ -39,7 +39,14 @@ public struct Simulator: Sendable {
         var timerCounter = 0
         var immediate: [(EngineEvent, String)] = []
         var firstNotified: [String: Instant] = [:]
-        var (scripted, waiting) = try scenario.schedule(zone: zone)
+        var (unsorted, waiting) = try scenario.schedule(zone: zone)
+        // Kept sorted latest first, so the next action is the last element (one pass, not a scan per step).
+        var scripted = unsorted.sorted { ($0.at, $0.order) > ($1.at, $1.order) }
+        unsorted = []
+        func insert(_ entry: (at: Instant, order: Int, action: ScriptedAction)) {
+            let index = scripted.firstIndex { ($0.at, $0.order) < (entry.at, entry.order) } ?? scripted.endIndex
+            scripted.insert(entry, at: index)
+        }
         var state: IncidentState?
         func absorb(_ transition: Engine.Transition, at now: Instant) {
             state = transition.state
@@ -56,12 +63,12 @@ public struct Simulator: Sendable {
                     if firstNotified[notification.contact] == nil {
                         firstNotified[notification.contact] = now
                         for (index, entry) in waiting.enumerated().reversed() where entry.action.actor == notification.contact {
-                            scripted.append((now.adding(seconds: entry.delay), entry.order, entry.action))
+                            insert((now.adding(seconds: entry.delay), entry.order, entry.action))
                             waiting.remove(at: index)
                         }
                         if let action = respond?(notification, now) {
                             if case .offset(let delay) = action.time {
-                                scripted.append((now.adding(seconds: delay), scenario.script.count + scripted.count, action))
+                                insert((now.adding(seconds: delay), scenario.script.count + scripted.count, action))
                             }
                         }
                     }
@@ -103,14 +110,15 @@ public struct Simulator: Sendable {
                 absorb(engine.handle(event, state: state, now: now), at: now)
                 continue
             }
-            let nextScript = scripted.filter { $0.at >= now }.min { ($0.at, $0.order) < ($1.at, $1.order) }
+            while let last = scripted.last, last.at < now { scripted.removeLast() }
+            let nextScript = scripted.last
             let nextTimer = timers.min { ($0.value, timerOrder[$0.key] ?? 0) < ($1.value, timerOrder[$1.key] ?? 0) }
             let scriptAt = nextScript?.at
             let timerAt = nextTimer?.value
             guard let at = [scriptAt, timerAt].compactMap({ $0 }).min(), at <= end else { break }
             now = at
             if let nextScript, nextScript.at == at {
-                scripted.removeAll { $0.order == nextScript.order && $0.at == nextScript.at }
+                scripted.removeLast()
                 let action = nextScript.action
                 recorder.script(action, at: at)
                 absorb(engine.handle(action.event(at: at), state: state, now: at), at: at)
