@@ -168,16 +168,14 @@ public actor Executor {
         case .success(let id): policyID = id
         case .failure(let failure): throw ExecutorError(failure.cause == .unknownPolicy ? .notFound : .invalid, failure.description)
         }
-        // Two triggers with one dedup key must not both open an incident; events counting towards one threshold
-        // are counted one at a time.
-        let keys = [dedupKey.map { "dedup/\(organisation)/\($0)" }, "threshold/\(organisation)/\(policyID)"].compactMap { $0 }
-        return try await exclusively(keys[0]) {
-            if keys.count == 1 {
-                return try await openIncident(graph: graph, policy: policyID, title: title, fields: fields, dedupKey: dedupKey)
-            }
-            return try await exclusively(keys[1]) {
-                try await openIncident(graph: graph, policy: policyID, title: title, fields: fields, dedupKey: dedupKey)
-            }
+        // Two triggers with one dedup key must not both open an incident; events counting towards one threshold are
+        // counted one at a time. Triggers with neither run without waiting for each other.
+        let keys = [
+            dedupKey.map { "dedup/\(organisation)/\($0)" },
+            graph.policy(policyID)?.threshold == nil ? nil : "threshold/\(organisation)/\(policyID)",
+        ].compactMap { $0 }
+        return try await exclusively(keys) {
+            try await openIncident(graph: graph, policy: policyID, title: title, fields: fields, dedupKey: dedupKey)
         }
     }
 
@@ -255,8 +253,13 @@ public actor Executor {
 
     /// Runs `body` while no other call holds `key` (callers wait their turn, in order).
     func exclusively<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T {
-        await locks.acquire(key)
-        defer { locks.release(key) }
+        try await exclusively([key], body)
+    }
+
+    /// Runs `body` holding every key, taken in the order given (callers use one order, so none deadlock).
+    func exclusively<T: Sendable>(_ keys: [String], _ body: () async throws -> T) async throws -> T {
+        for key in keys { await locks.acquire(key) }
+        defer { for key in keys.reversed() { locks.release(key) } }
         return try await body()
     }
 

@@ -40,7 +40,7 @@ public struct LineLogHandler: LogHandler {
     /// Writes one line.
     public func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, call in call }.mapValues { "\($0)" }
-        let at = ISO8601DateFormatter().string(from: Date())
+        let at = Date().formatted(.iso8601)
         write(Self.line(format: format, at: at, level: event.level, label: label, message: "\(event.message)", metadata: merged))
     }
 

@@ -39,10 +39,10 @@ public struct Simulator: Sendable {
         var timerCounter = 0
         var immediate: [(EngineEvent, String)] = []
         var firstNotified: [String: Instant] = [:]
-        var (unsorted, waiting) = try scenario.schedule(zone: zone)
+        let schedule = try scenario.schedule(zone: zone)
+        var waiting = schedule.1
         // Kept sorted latest first, so the next action is the last element (one pass, not a scan per step).
-        var scripted = unsorted.sorted { ($0.at, $0.order) > ($1.at, $1.order) }
-        unsorted = []
+        var scripted = schedule.0.sorted { ($0.at, $0.order) > ($1.at, $1.order) }
         func insert(_ entry: (at: Instant, order: Int, action: ScriptedAction)) {
             let index = scripted.firstIndex { ($0.at, $0.order) < (entry.at, entry.order) } ?? scripted.endIndex
             scripted.insert(entry, at: index)

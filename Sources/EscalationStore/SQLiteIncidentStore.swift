@@ -107,6 +107,9 @@ public final class SQLiteIncidentStore: IncidentStore {
                     CREATE INDEX timers_at ON timers(at);
                     """)
         }
+        migrator.registerMigration("v6: store probe") { db in
+            try db.execute(sql: "CREATE TABLE store_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)")
+        }
         return migrator
     }
 
@@ -196,7 +199,6 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// Writes one row in a transaction of its own: fails while the disk is full or the file is read-only.
     public func probeWrite() async throws {
         try await pool.write { db in
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)")
             try db.execute(sql: "INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)", arguments: [Int64(Date().timeIntervalSince1970)])
         }
     }
