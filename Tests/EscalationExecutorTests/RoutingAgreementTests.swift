@@ -157,3 +157,14 @@ struct RoutingAgreementTests {
         #expect(checked > 20)
     }
 }
+
+extension RoutingAgreementTests {
+    @Test("the router's fast choice equals the explained decision's winner on every edge case")
+    func fastPathAgrees() {
+        let router = PolicyRouter(graph: Self.graph())
+        for test in Self.cases {
+            let chosen = try? router.choose(policy: nil, fields: test.fields).get()
+            #expect(chosen == router.route(test.fields).winner, "\(test.name)")
+        }
+    }
+}
