@@ -107,7 +107,7 @@ struct GraphPicture: Sendable {
             graph.policies.map { policy in
                 let prefix = total == 1 ? "" : graphs.count == 1 ? "\(policy.id)/" : "\(graph.organisation)/\(policy.id)/"
                 let title = (graphs.count == 1 ? "" : "\(graph.name): ") + "\(policy.name) (\(policy.id))"
-                return Part(prefix: prefix, title: title, picture: GraphPicture(policy))
+                return Part(prefix: prefix, title: title, picture: GraphPicture(policy, routes: graph.routes ?? []))
             }
         }
     }
@@ -157,7 +157,7 @@ struct GraphPicture: Sendable {
     }
 
     /// Builds the picture of a policy.
-    init(_ policy: CompiledPolicy) {
+    init(_ policy: CompiledPolicy, routes: [CompiledRoute] = []) {
         self.policy = policy
         let used = Set(policy.edges.flatMap { [$0.from, $0.to] })
         for node in policy.nodes where node.kind != .end || used.contains(node.id) {
@@ -167,6 +167,7 @@ struct GraphPicture: Sendable {
             add(arrow(for: edge))
         }
         addHooks()
+        addRoutes(routes)
         let known = Set(boxes.map(\.id))
         arrows = arrows.filter { known.contains($0.from) && known.contains($0.to) }
         ranks = Self.ranks(boxes: boxes, arrows: arrows, entry: policy.entry)
@@ -338,6 +339,30 @@ struct GraphPicture: Sendable {
         case .exhausted:
             let label = source?.repeatRule.map { "after \($0.times) more \($0.times == 1 ? "pass" : "passes")" } ?? edge.detail ?? "exhausted"
             return Arrow(from: edge.from, to: edge.to, line: .exhausted, labels: [label])
+        }
+    }
+
+    /// A side box per route table the policy's steps use: the field, and each row with whom it reaches.
+    private mutating func addRoutes(_ routes: [CompiledRoute]) {
+        var steps: [CompiledStep] = policy.nodes.compactMap(\.step)
+        steps += policy.reminders.map { [$0.step] } ?? []
+        steps += policy.hooks.trigger ?? []
+        steps += policy.hooks.acknowledge
+        steps += policy.hooks.resolve
+        steps += policy.hooks.signals.values.flatMap { $0 }
+        steps += (policy.deadlines ?? []).map(\.step)
+        var used = Set<String>()
+        for step in steps {
+            for target in step.targets + step.cc + step.tasks.compactMap(\.assignee) where target.kind == "route" { used.insert(target.ref) }
+        }
+        for route in routes where used.contains(route.id) {
+            let lines: [String] = route.branches.map { branch in
+                let value: String = branch.value ?? "any other"
+                let targets: String = branch.targets.map(\.description).joined(separator: ", ")
+                return value + " → " + targets
+            }
+            boxes.append(Box(id: "route:\(route.id)", role: .stage, title: "route \(route.id) by \(route.field)", lines: lines))
+            add(Arrow(from: policy.entry, to: "route:\(route.id)", line: .side, labels: ["\(route.field) picks"]))
         }
     }
 

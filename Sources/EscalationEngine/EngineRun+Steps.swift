@@ -28,7 +28,7 @@ extension EngineRun {
             let pending = PendingNotification(
                 key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.template,
                 origin: origin, cc: ccContacts, layer: layer,
-                person: graph.contact(contact.id) == nil ? contact : nil, ccPeople: ccPeople.isEmpty ? nil : ccPeople)
+                person: graph.contact(contact.id) == nil ? contact : nil, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.alternative)
             state.pending.append(pending)
             let first = channels[0]
             // Once resolved (resolve hooks) nothing is sent later: the first channel goes at once, without fallback.
@@ -54,7 +54,7 @@ extension EngineRun {
             effects.append(
                 .post(
                     Effect.Post(
-                        channel: post.channel, message: render(post.template, recipient: nil, layer: layer), idempotencyKey: nextID("p"),
+                        channel: post.channel, message: render(post.template, recipient: nil, layer: layer, alternative: step.alternative), idempotencyKey: nextID("p"),
                         origin: origin)))
         }
     }
@@ -80,7 +80,7 @@ extension EngineRun {
             .notify(
                 Effect.Notification(
                     contact: pending.contact, name: contact?.name ?? pending.contact, channel: use.channel, address: address,
-                    cc: cc, message: render(pending.template, recipient: contact, layer: pending.layer),
+                    cc: cc, message: render(pending.template, recipient: contact, layer: pending.layer, alternative: pending.alternative),
                     idempotencyKey: "\(key)/\(pending.index)", notificationKey: key, origin: pending.origin, reason: reason)))
         guard state.isOpen else {
             state.pending.remove(at: index)
@@ -123,6 +123,10 @@ extension EngineRun {
                 if let who = graph.schedule(target.ref)?.onCall(at: now, calendars: graph.calendars)?.contact { ids.append(who) }
             case "field":
                 if let value = state.fields[target.ref] { ids += Engine.listItems(value) }
+            case "route":
+                // A route row names contacts, groups and schedules (never another route), resolved like any target.
+                let picked = graph.routeTargets(target, fields: state.fields) ?? []
+                ids += contacts(for: picked.filter { $0.kind != "route" }).map(\.id)
             case "address":
                 for person in graph.addressRecipients(target, policy: policy, fields: state.fields) where graph.contact(person.id) == nil {
                     people[person.id] = people[person.id] ?? person
@@ -146,7 +150,7 @@ extension EngineRun {
     }
 
     /// The variables a template may use, filled from the incident.
-    func variables(recipient: CompiledContact?, layer: String?) -> [String: String] {
+    func variables(recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> [String: String] {
         var values: [String: String] = [:]
         for (name, value) in state.fields {
             let type = policy.field(name)?.type
@@ -175,7 +179,7 @@ extension EngineRun {
         values["policy.id"] = policy.id
         values["policy.name"] = policy.name
         values["layer.id"] = layer ?? "none"
-        values["layer.name"] = layer.flatMap { policy.node("layer:\($0)")?.label } ?? "none"
+        values["layer.name"] = alternative ?? layer.flatMap { policy.node("layer:\($0)")?.step?.name ?? policy.node("layer:\($0)")?.label } ?? "none"
         values["recipient.id"] = recipient?.id ?? "all"
         values["recipient.name"] = recipient?.name ?? "all"
         values["now"] = ZonedTime.display(now, in: zone)
@@ -183,11 +187,11 @@ extension EngineRun {
     }
 
     /// A template rendered for a recipient.
-    func render(_ template: String?, recipient: CompiledContact?, layer: String?) -> RenderedMessage {
+    func render(_ template: String?, recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> RenderedMessage {
         guard let id = template, let compiled = graph.template(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
         }
-        let values = variables(recipient: recipient, layer: layer)
+        let values = variables(recipient: recipient, layer: layer, alternative: alternative)
         return RenderedMessage(
             template: id, subject: compiled.subject.map { TemplateRenderer.render($0, variables: values) },
             body: TemplateRenderer.render(compiled.body, variables: values))

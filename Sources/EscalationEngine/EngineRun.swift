@@ -319,11 +319,20 @@ struct EngineRun {
                 current = policy.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
             case .branch:
                 let holds = node.condition.map { ConditionEvaluator(graph: graph, looksAhead: false).holds($0, at: now, fields: state.fields) } ?? true
-                if !holds { record("layer '\(node.layer ?? current)' skipped: \(node.label) does not hold") }
-                current = policy.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
+                let taken = policy.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
+                if !holds {
+                    // A false edge inside the layer leads to its next alternative; otherwise the layer is skipped.
+                    let layer = node.layer ?? current
+                    record(
+                        policy.node(taken)?.layer == node.layer
+                            ? "layer '\(layer)': \(node.label) does not hold; trying the next alternative"
+                            : "layer '\(layer)' skipped: \(node.label) does not hold")
+                }
+                current = taken
             case .notify, .task:
                 if let step = node.step {
-                    let reason = state.pass > 0 ? "repeat pass \(state.pass)" : "layer '\(node.layer ?? current)' started"
+                    let chosen = step.alternative.map { ": \($0)" } ?? ""
+                    let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.layer ?? current)' started\(chosen)"
                     run(step, origin: "layer \(node.layer ?? current)", reason: reason)
                 }
                 current = policy.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
@@ -378,7 +387,9 @@ struct EngineRun {
     /// Re-runs a node after a snooze: a wait node re-runs its layer and restarts the wait.
     mutating func rerun(_ cursor: String) {
         if let node = policy.node(cursor), node.kind == .wait, let layer = node.layer {
-            enter("layer:\(layer)")
+            // A layer that chooses between alternatives chooses again, as it would start now.
+            let choosing = policy.node("layer:\(layer)/alt-2") != nil && policy.node("layer:\(layer)/when") != nil
+            enter(choosing ? "layer:\(layer)/when" : "layer:\(layer)")
         } else if cursor == "repeat" {
             startRepeatPass()
         } else {

@@ -111,6 +111,8 @@ public struct PendingNotification: Codable, Sendable, Hashable {
     public var person: CompiledContact?
     /// Copied people outside the organisation (their addresses come from the incident).
     public var ccPeople: [CompiledContact]?
+    /// The name of the alternative of a `choose` layer it started in (`layer.name`; nil: the layer's name).
+    public var alternative: String?
 }
 
 extension IncidentState {

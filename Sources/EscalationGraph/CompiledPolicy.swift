@@ -238,6 +238,8 @@ public struct CompiledStep: Codable, Sendable, Hashable {
     public var tasks: [CompiledTask]
     /// Messages to channels that are not people's addresses.
     public var posts: [CompiledPost]
+    /// The name of this alternative of a `choose` layer (nil for other steps; `name` is then the layer's).
+    public var alternative: String?
 
     /// Creates a value from its parts.
     public init(id: String? = nil, name: String? = nil, condition: CompiledCondition? = nil, targets: [CompiledTarget], channels: [ChannelUse], cc: [CompiledTarget], template: String? = nil, tasks: [CompiledTask], posts: [CompiledPost]) {

@@ -31,6 +31,8 @@ public enum BuiltInRules {
         UnknownPluginRule.self,
         InvalidChannelSettingsRule.self,
         ChannelCannotPostRule.self,
+        UnknownRouteRule.self,
+        IncompleteRouteRule.self,
         // Semantics.
         AnchorNotTimeRule.self,
         FieldTypeMismatchRule.self,
@@ -47,5 +49,7 @@ public enum BuiltInRules {
         ShadowedPolicyRule.self,
         LayerNotifiesNobodyRule.self,
         CalendarWithoutHoursRule.self,
+        RouteRowNeverPickedRule.self,
+        AlternativeNeverChosenRule.self,
     ]
 }

@@ -3,7 +3,7 @@ import Yams
 
 extension DocumentReader {
     static let stepKeys = ["id", "name", "when", "notify", "via", "cc", "template", "tasks", "post"]
-    static let layerKeys = stepKeys + ["timeout", "at", "calendar"]
+    static let layerKeys = stepKeys + ["timeout", "at", "calendar", "choose"]
 
     func policy(id: Located<String>, node: Node) -> Policy? {
         let what = "policy '\(id.value)'"
@@ -259,7 +259,17 @@ extension DocumentReader {
                     hint: "keep one: 'timeout' counts from the layer's start, 'at' is an instant from the incident"))
         }
         let calendar = map["calendar"].flatMap { identifier($0, what: "\(what): calendar") }
-        return Layer(step: layerStep, timeout: timeout, at: anchor, calendar: calendar)
+        var choices: [Step] = []
+        if let chooseNode = map["choose"] {
+            choices = self.choices(chooseNode, what: what)
+            for key in ["when", "notify", "via", "cc", "template"] where map.has(key) {
+                sink.add(
+                    LoadProblem.invalidValue(
+                        "\(what) has both 'choose' and '\(key)'", at: map.keyLocation(key) ?? map.location,
+                        hint: "move '\(key)' into each alternative under 'choose'; the layer keeps id, name, timeout, tasks and post"))
+            }
+        }
+        return Layer(step: layerStep, timeout: timeout, at: anchor, calendar: calendar, choices: choices)
     }
 
     /// The step keys of any mapping (layer, hook step, reminders). `requireTemplate: false` when the caller
@@ -317,7 +327,7 @@ extension DocumentReader {
                     if map.unknownKeys.isEmpty || present.count > 1 {
                         sink.add(
                             LoadProblem.invalidValue(
-                                "\(what) must name exactly one of contact, group, schedule, field or address"
+                                "\(what) must name exactly one of contact, group, schedule, field, address or route"
                                     + (present.count > 1 ? ", but names \(present.map(\.rawValue).joined(separator: " and "))" : ""),
                                 at: map.location,
                                 hint: present.count > 1

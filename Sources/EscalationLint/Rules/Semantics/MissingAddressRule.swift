@@ -128,6 +128,11 @@ public struct MissingAddressRule: PolicyRule {
             var seen = Set<String>()
             return ids.filter { seen.insert($0.value).inserted }.compactMap { organisation.contact($0.value) }
                 .map { ($0, " (on call in schedule '\(target.reference.value)')") }
+        case .route:
+            let rows = organisation.route(target.reference.value)?.labelledTargets ?? []
+            return rows.flatMap { row, inner in
+                contacts(of: inner, in: organisation).map { ($0.0, "\($0.1) (row \(row) of route '\(target.reference.value)')") }
+            }
         case .field, .address:
             return []
         }

@@ -1,0 +1,128 @@
+import EscalationCore
+import EscalationEngine
+import EscalationGraph
+import Testing
+
+/// `choose` (one layer, the first alternative whose `when` holds) and `route` targets (a field's value picks whom).
+@Suite("Engine: choose and routes")
+struct ChooseRouteTests {
+    static let policies = """
+        routes:
+          by-region:
+            by: region
+            to:
+              us: { contact: ann }
+              eu: [{ contact: bob }, { contact: cat }]
+            default: { contact: dan }
+          strict:
+            by: region
+            to:
+              us: { contact: ann }
+        policies:
+          outage:
+            name: Outage
+            fields:
+              region: { type: string }
+            layers:
+              - id: first
+                timeout: 10m
+                tasks: [{ title: Open a ticket, assignee: { contact: cat } }]
+                choose:
+                  - name: desk in office hours
+                    when: { during: office, fields: { region: us } }
+                    notify: [{ contact: ann }]
+                    via: [email]
+                    template: page
+                  - name: office hours elsewhere
+                    when: { during: office }
+                    notify: [{ route: by-region }]
+                    via: [email]
+                    template: page
+                  - name: night
+                    notify: [{ contact: eve }]
+                    via: [email]
+                    template: page
+              - id: second
+                notify: [{ route: strict }]
+                via: [email]
+                template: page
+          optional:
+            name: Optional
+            layers:
+              - id: only-office
+                timeout: 5m
+                choose:
+                  - when: { during: office }
+                    notify: [{ contact: ann }]
+                    via: [email]
+                    template: page
+              - id: after
+                notify: [{ contact: bob }]
+                via: [email]
+                template: page
+        """
+
+    @Test("the first alternative that holds runs, with the layer's shared task, once per layer")
+    func firstThatHolds() throws {
+        let graph = try Org.graph(Self.policies)
+        var us = Driver(graph, start: instant("2026-03-09T10:00"))
+        let desk = us.trigger("outage", fields: ["region": "us"])
+        #expect(desk.sent == ["ann@email"])
+        #expect(desk.tasks.map(\.title) == ["Open a ticket"])
+        #expect(desk.notifications.first?.reason == "layer 'first' started: desk in office hours")
+        var eu = Driver(graph, start: instant("2026-03-09T10:00"))
+        let elsewhere = eu.trigger("outage", fields: ["region": "eu"])
+        #expect(elsewhere.sent == ["bob@email", "cat@email"])
+        #expect(elsewhere.records.contains { $0.contains("does not hold; trying the next alternative") })
+        #expect(elsewhere.tasks.count == 1)
+        var night = Driver(graph, start: instant("2026-03-09T22:00"))
+        #expect(night.trigger("outage", fields: ["region": "us"]).sent == ["eve@email"])
+        // One timer for the layer, whichever alternative ran: the second layer 10 minutes later.
+        #expect(night.run(until: instant("2026-03-09T22:10")).effects.sent == ["ann@email"])
+    }
+
+    @Test("layer.name renders the alternative that ran")
+    func layerName() throws {
+        let yaml = Self.policies.replacingOccurrences(of: "template: page", with: "template: named")
+            .replacingOccurrences(of: "routes:", with: "templates:\n  named: { body: \"{{ layer.name }}\" }\nroutes:")
+        var driver = Driver(try Org.graph(yaml), start: instant("2026-03-09T22:00"))
+        #expect(driver.trigger("outage", fields: ["region": "us"]).notifications.first?.message.body == "night")
+    }
+
+    @Test("a route picks its row by the field, else the default; without a default a value without a row reaches nobody")
+    func routeRows() throws {
+        let graph = try Org.graph(Self.policies)
+        var other = Driver(graph, start: instant("2026-03-09T10:00"))
+        #expect(other.trigger("outage", fields: ["region": "apac"]).sent == ["dan@email"])
+        let second = other.run(until: instant("2026-03-09T10:10")).effects
+        #expect(second.sent.isEmpty)
+        #expect(second.records.contains { $0.contains("reaches nobody (route:strict)") }, "\(second.records)")
+        var missing = Driver(graph, start: instant("2026-03-09T10:00"))
+        #expect(missing.trigger("outage").sent == ["dan@email"], "no value: the default row")
+    }
+
+    @Test("a field update changes the row for later layers")
+    func updateChangesRow() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T22:00"))
+        _ = driver.trigger("outage", fields: ["region": "eu"])
+        _ = driver.send(.updateFields(["region": "us"]), at: instant("2026-03-09T22:05"))
+        #expect(driver.run(until: instant("2026-03-09T22:10")).effects.sent == ["ann@email"])
+    }
+
+    @Test("when no alternative holds, the layer is skipped and the next starts at once")
+    func noneHolds() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T22:00"))
+        let effects = driver.trigger("optional")
+        #expect(effects.sent == ["bob@email"])
+        #expect(effects.records.contains("layer 'only-office' skipped: during office does not hold"), "\(effects.records)")
+    }
+
+    @Test("after a snooze a layer that chooses chooses again, as it would start then")
+    func snoozeChoosesAgain() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T16:55"))
+        #expect(driver.trigger("outage", fields: ["region": "us"]).sent == ["ann@email"])
+        _ = driver.send(.snooze(until: instant("2026-03-09T17:30")), at: instant("2026-03-09T16:58"))
+        let wake = driver.run(until: instant("2026-03-09T17:30")).effects
+        #expect(wake.sent == ["eve@email"], "outside office hours now: the night alternative")
+    }
+}
