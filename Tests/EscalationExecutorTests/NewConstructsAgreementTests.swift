@@ -9,7 +9,7 @@ import Testing
 
 /// The simulator and the executor agree on policies using the newer constructs — a watchdog, addresses from the incident,
 /// `on: trigger`, deadlines (anchored and relative, raising signals), stages posted only if another was, stages
-/// requiring fields — over random sequences of acknowledgements, signals (with and without data), resolves and
+/// requiring fields, a layer that chooses and route targets whose row a field update changes — over random sequences of acknowledgements, signals (with and without data), resolves and
 /// failed deliveries (a seeded generator, so a failure names the sequence that broke).
 @Suite("Simulator agreement: newer constructs")
 struct NewConstructsAgreementTests {
@@ -25,6 +25,12 @@ struct NewConstructsAgreementTests {
         templates:
           page: { subject: "Page {{ recipient.name }}", body: "{{ incident.title }}" }
           eta: { body: "Fixed by {{ incident.eta }}" }
+        routes:
+          by-tier:
+            by: tier
+            to:
+              gold: { contact: alice }
+            default: { contact: bob }
         policies:
           session:
             name: Session
@@ -33,6 +39,7 @@ struct NewConstructsAgreementTests {
               client_email: { type: address, kind: email, required: true }
               client_sms: { type: address, kind: sms }
               eta: { type: string }
+              tier: { type: enum, values: [gold, basic] }
             until: [cancelled]
             layers:
               - id: owner
@@ -46,9 +53,14 @@ struct NewConstructsAgreementTests {
                 template: page
                 timeout: 20m
               - id: last
-                notify: [{ contact: bob }]
-                via: [email]
-                template: page
+                choose:
+                  - when: { fields: { tier: gold } }
+                    notify: [{ route: by-tier }]
+                    via: [email]
+                    template: page
+                  - notify: [{ route: by-tier }, { contact: alice }]
+                    via: [sms, email]
+                    template: page
             stages:
               - { id: posted, on: signal, signal: confirmed, channel: banner, template: page }
               - { id: identified, on: signal, signal: identified, requires: [eta], channel: banner, template: eta }
@@ -56,7 +68,7 @@ struct NewConstructsAgreementTests {
             reminders:
               every: 20m
               reset_on: [update, confirmed]
-              notify: [{ contact: bob }]
+              notify: [{ route: by-tier }]
               via: [email]
               template: page
             deadlines:
@@ -93,7 +105,7 @@ struct NewConstructsAgreementTests {
         var lines: [String] = []
         let candidates = [
             "alice acks", "bob acks", "signal confirmed", "signal identified", "signal identified eta=11:30", "alice resolves",
-            "signal cancelled", "update note=x", "update note=y",
+            "signal cancelled", "update note=x", "update tier=gold", "update tier=basic",
         ]
         for _ in 0..<random.next(4) {
             lines.append("\(candidates[random.next(candidates.count)]) at +\(1 + random.next(150))m")
@@ -105,6 +117,7 @@ struct NewConstructsAgreementTests {
         if random.next(2) == 0 { failures.append(try ScriptParser.failure("sms to +1-555-0150")) }
         var fields = ["session.start": ZonedTime.iso8601(sessionStart, in: zone), "client_email": "Dana <dana@example.org>"]
         if random.next(3) > 0 { fields["client_sms"] = "+1-555-0150" }
+        if random.next(3) > 0 { fields["tier"] = random.next(2) == 0 ? "gold" : "basic" }
         return Scenario(
             policy: "session", title: "Seed \(seed)", fields: fields, start: start,
             script: try lines.map { try ScriptParser.action($0, zone: zone) }, failures: failures, horizonSeconds: 4 * 3_600)
