@@ -288,6 +288,10 @@ struct GraphPicture: Sendable {
             boxes.append(Box(id: "hooks:resolve", role: .hook, title: "on resolve", lines: lines(hooks.resolve)))
             add(Arrow(from: "end:resolved", to: "hooks:resolve", line: .side, labels: []))
         }
+        if let scoped = hooks.scopeResolved, !scoped.isEmpty {
+            boxes.append(Box(id: "hooks:scope_resolved", role: .hook, title: "on scope_resolved (each item but the last)", lines: lines(scoped)))
+            add(Arrow(from: policy.entry, to: "hooks:scope_resolved", line: .side, labels: ["an item resolves"]))
+        }
         for (signal, steps) in hooks.signals.sorted(by: { $0.key < $1.key }) where !steps.isEmpty {
             boxes.append(Box(id: "hooks:signal:\(signal)", role: .hook, title: "on signal \(signal)", lines: lines(steps)))
             add(Arrow(from: policy.entry, to: "hooks:signal:\(signal)", line: .signal, labels: ["signal: \(signal)"]))
@@ -349,6 +353,7 @@ struct GraphPicture: Sendable {
         steps += policy.hooks.trigger ?? []
         steps += policy.hooks.acknowledge
         steps += policy.hooks.resolve
+        steps += policy.hooks.scopeResolved ?? []
         steps += policy.hooks.signals.values.flatMap { $0 }
         steps += (policy.deadlines ?? []).map(\.step)
         var used = Set<String>()

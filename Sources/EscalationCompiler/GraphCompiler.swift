@@ -218,6 +218,9 @@ public struct GraphCompiler: Sendable {
                     policy.hooks.signals.map { ($0.name.value, $0.steps.map { step($0, includeCondition: true) }) },
                     uniquingKeysWith: { first, _ in first }),
                 trigger: policy.hooks.trigger.isEmpty ? nil : policy.hooks.trigger.map { step($0, includeCondition: true) }))
+        if !policy.hooks.scopeResolved.isEmpty {
+            compiled.hooks.scopeResolved = policy.hooks.scopeResolved.map { step($0, includeCondition: true) }
+        }
         if !policy.deadlines.isEmpty {
             compiled.deadlines = policy.deadlines.map { deadline in
                 let wait = deadline.at.map {

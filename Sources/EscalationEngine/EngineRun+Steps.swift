@@ -174,6 +174,8 @@ extension EngineRun {
         values["incident.stage"] = state.stage ?? "none"
         values["incident.outcome"] = state.outcome ?? "none"
         values["incident.scope"] = (state.openScopes + state.resolvedScopes).joined(separator: ", ")
+        values["incident.resolved_scope"] = state.resolvedScopes.last ?? "none"
+        values["incident.open_scopes"] = state.openScopes.isEmpty ? "none" : state.openScopes.joined(separator: ", ")
         values["organisation.id"] = graph.organisation
         values["organisation.name"] = graph.name
         values["policy.id"] = policy.id

@@ -159,7 +159,13 @@ struct EngineRun {
             state.openScopes.removeAll { $0 == scope }
             state.resolvedScopes.append(scope)
             record("scope '\(scope)' resolved by \(who)")
-            guard state.openScopes.isEmpty else { return }
+            guard state.openScopes.isEmpty else {
+                // The parties of a resolved item may share the fix with the others, and are no longer engaged.
+                for (index, step) in (policy.hooks.scopeResolved ?? []).enumerated() {
+                    run(step, origin: "on scope_resolved #\(index + 1)", reason: "scope '\(scope)' resolved by \(who)")
+                }
+                return
+            }
         } else if !state.openScopes.isEmpty {
             state.resolvedScopes += state.openScopes
             state.openScopes = []

@@ -469,6 +469,8 @@ public struct CompiledHooks: Codable, Sendable, Hashable {
     public var resolve: [CompiledStep]
     /// On each named signal.
     public var signals: [String: [CompiledStep]]
+    /// Each time one `resolve_per` item resolves while others stay open (nil when there are none).
+    public var scopeResolved: [CompiledStep]?
 
     /// Creates a value from its parts.
     public init(acknowledge: [CompiledStep], resolve: [CompiledStep], signals: [String: [CompiledStep]], trigger: [CompiledStep]? = nil) {

@@ -42,6 +42,7 @@ public enum BuiltInRules {
         DuplicateStepIDRule.self,
         InvalidIntervalRule.self,
         AddressWithoutChannelRule.self,
+        ScopeHookWithoutResolvePerRule.self,
         // Warnings.
         LayerWithoutAcknowledgerRule.self,
         MissingAddressRule.self,

@@ -126,3 +126,43 @@ struct ChooseRouteTests {
         #expect(wake.sent == ["eve@email"], "outside office hours now: the night alternative")
     }
 }
+
+/// `on: scope_resolved` runs when one `resolve_per` item resolves while others stay open, never for the last.
+@Suite("Engine: per-scope hooks")
+struct ScopeHookTests {
+    static let policies = """
+        templates:
+          scoped: { body: "{{ incident.resolved_scope }} done; open: {{ incident.open_scopes }}" }
+        policies:
+          outage:
+            name: Outage
+            fields:
+              sites: { type: list, required: true }
+            resolve_per: sites
+            layers:
+              - { id: first, notify: [{ contact: ann }], via: [email], template: page, timeout: 10m }
+              - { id: second, notify: [{ contact: bob }], via: [email], template: page }
+            on:
+              scope_resolved:
+                - notify: [{ contact: cat }]
+                  via: [email]
+                  template: scoped
+              resolve:
+                - notify: [{ contact: dan }]
+                  via: [email]
+                  template: page
+        """
+
+    @Test("each item but the last runs the hook, with the item and those still open; the last runs on resolve")
+    func scopes() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T10:00"))
+        _ = driver.trigger("outage", fields: ["sites": "Roy, Ogden, Provo"])
+        let roy = driver.send(.resolve(by: "ann", scope: "Roy", outcome: nil), at: instant("2026-03-09T10:02"))
+        #expect(roy.sent == ["cat@email"])
+        #expect(roy.notifications.first?.message.body == "Roy done; open: Ogden, Provo")
+        #expect(driver.run(until: instant("2026-03-09T10:10")).effects.sent == ["bob@email"], "the ladder goes on")
+        #expect(driver.send(.resolve(by: "ann", scope: "Ogden", outcome: nil), at: instant("2026-03-09T10:11")).sent == ["cat@email"])
+        let last = driver.send(.resolve(by: "ann", scope: "Provo", outcome: nil), at: instant("2026-03-09T10:12"))
+        #expect(last.sent == ["dan@email"], "the last item resolves the incident: on resolve, not scope_resolved")
+    }
+}

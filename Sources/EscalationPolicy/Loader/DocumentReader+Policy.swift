@@ -443,7 +443,7 @@ extension DocumentReader {
         var hooks = Hooks()
         guard
             let map = fields(
-                node, what: "the hooks ('on') of \(policy)", allowed: ["trigger", "acknowledge", "resolve", "signal"], owner: owner)
+                node, what: "the hooks ('on') of \(policy)", allowed: ["trigger", "acknowledge", "resolve", "scope_resolved", "signal"], owner: owner)
         else { return hooks }
         func steps(_ node: Node, _ label: String) -> [Step] {
             let owner = "\(label) in \(policy)"
@@ -455,6 +455,8 @@ extension DocumentReader {
         hooks.trigger = map["trigger"].map { steps($0, "'on trigger'") } ?? []
         hooks.acknowledge = map["acknowledge"].map { steps($0, "'on acknowledge'") } ?? []
         hooks.resolve = map["resolve"].map { steps($0, "'on resolve'") } ?? []
+        hooks.scopeResolved = map["scope_resolved"].map { steps($0, "'on scope_resolved'") } ?? []
+        hooks.scopeResolvedLocation = map.keyLocation("scope_resolved")
         if let node = map["signal"] {
             let hint = "key each signal by its name, with its steps as a list, e.g. 'signal: { customer-replied: [{ notify: [{ contact: alice }], template: reply }] }'"
             for entry in entries(node, what: "the signal hooks of \(policy)", hint: hint) {

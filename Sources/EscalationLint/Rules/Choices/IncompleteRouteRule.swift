@@ -9,7 +9,7 @@ public struct IncompleteRouteRule: PolicyRule {
 
     /// The rule's id, code, description and examples.
     public static let description = RuleDescription(
-        kind: DiagnosticKind(id: "incomplete_route", code: "E046", severity: .error),
+        kind: DiagnosticKind(id: "incomplete_route", code: "E049", severity: .error),
         name: "Incomplete route",
         summary: "A route used by a policy must read a field that policy declares, with a row for every value an enum field can take (or a 'default'); a route by any other field type needs a 'default'.",
         nonTriggeringExamples: [

@@ -8,7 +8,7 @@ public struct UnknownRouteRule: PolicyRule {
 
     /// The rule's id, code, description and examples.
     public static let description = RuleDescription(
-        kind: DiagnosticKind(id: "unknown_route", code: "E045", severity: .error),
+        kind: DiagnosticKind(id: "unknown_route", code: "E048", severity: .error),
         name: "Unknown route",
         summary: "A route named in a notify, cc or task assignee target must be declared under 'routes'.",
         nonTriggeringExamples: [
