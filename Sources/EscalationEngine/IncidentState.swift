@@ -111,6 +111,12 @@ public struct PendingNotification: Codable, Sendable, Hashable {
     public var person: CompiledContact?
     /// Copied people outside the organisation (their addresses come from the incident).
     public var ccPeople: [CompiledContact]?
+    /// Channels of the item used last whose delivery failed (nil: none).
+    public var failed: [String]?
+    /// Channels of the item used last reported as not answered (nil: none).
+    public var unanswered: [String]?
+    /// Whether a channel of the item used last was reported answered (nil: not yet).
+    public var answered: Bool?
 }
 
 extension IncidentState {

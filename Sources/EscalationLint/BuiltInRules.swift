@@ -31,6 +31,8 @@ public enum BuiltInRules {
         UnknownPluginRule.self,
         InvalidChannelSettingsRule.self,
         ChannelCannotPostRule.self,
+        ChannelCannotAnswerRule.self,
+        UnansweredFirstChannelRule.self,
         // Semantics.
         AnchorNotTimeRule.self,
         FieldTypeMismatchRule.self,
