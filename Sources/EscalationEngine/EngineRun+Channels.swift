@@ -33,7 +33,7 @@ extension EngineRun {
         if answered {
             pending.answered = true
             update(pending)
-            record("\(pending.contact) answered on \(channel)")
+            record("delivery to \(pending.contact) on \(channel) answered")
             let nextIndex = pending.index + 1
             // An item with `after` follows whatever happened; anything else after an answered item is never used.
             guard nextIndex >= pending.channels.count || pending.channels[nextIndex].unansweredSeconds != nil || pending.channels[nextIndex].afterSeconds == 0
@@ -48,7 +48,7 @@ extension EngineRun {
         guard !(pending.unanswered ?? []).contains(channel) else { return record("no-answer report on \(channel) for \(key) ignored: already reported") }
         pending.unanswered = (pending.unanswered ?? []) + [channel]
         update(pending)
-        record("\(pending.contact) did not answer on \(channel)")
+        record("delivery to \(pending.contact) on \(channel) not answered")
         guard state.isOpen, nextWaitsOnAnswer(pending), settledUnanswered(pending) else { return }
         nextChannel(key: key, reason: use.isGroup ? "fallback: nobody answered on \(use.written)" : "fallback: \(channel) not answered")
     }

@@ -111,7 +111,7 @@ struct ChannelGroupTests {
         let report = driver.send(.deliveryAnswered(key: key, channel: "phone", answered: false), at: Self.t0.adding(seconds: 40))
         #expect(report.sent == ["ann@email"])
         #expect(report.cancelled.contains(timer))
-        #expect(report.records.contains("ann did not answer on phone"))
+        #expect(report.records.contains("delivery to ann on phone not answered"))
         #expect(report.notifications.first?.reason == "fallback: phone not answered")
     }
 
@@ -130,7 +130,7 @@ struct ChannelGroupTests {
         let answered = driver.send(.deliveryAnswered(key: key, channel: "phone", answered: true), at: Self.t0.plus(1))
         #expect(answered.notifications.isEmpty)
         #expect(answered.cancelled == [timer])
-        #expect(answered.records.contains("ann answered on phone"))
+        #expect(answered.records.contains("delivery to ann on phone answered"))
         #expect(driver.state?.pending.isEmpty == true)
         driver.run(until: Self.t0.plus(20))
         #expect(Self.times(driver) == ["phone+0s"])

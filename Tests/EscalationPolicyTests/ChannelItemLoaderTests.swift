@@ -35,7 +35,7 @@ struct ChannelItemLoaderTests {
         #expect(via.map { $0.channels.map(\.value) } == [["phone", "email"], ["email"], ["phone"]])
         #expect(via.map { $0.all != nil } == [true, false, true])
         #expect(via[1].unanswered?.value.seconds == 120)
-        #expect(via[1].unanswered?.location == SourceLocation(file: "acme.yaml", line: 15, column: 82))
+        #expect(via[1].unanswered?.location == SourceLocation(file: "acme.yaml", line: 16, column: 70))
         #expect(via[2].after?.value.seconds == 600)
     }
 
@@ -57,7 +57,7 @@ struct ChannelItemLoaderTests {
         let diagnostic = try #require(loaded.diagnostics.first, "\(via) loads clean")
         #expect(diagnostic.message.contains(message), "\(diagnostic)")
         #expect(diagnostic.rule == rule)
-        #expect(diagnostic.location?.line == 15)
+        #expect(diagnostic.location?.line == 16)
         #expect(diagnostic.hint?.isEmpty == false)
     }
 }

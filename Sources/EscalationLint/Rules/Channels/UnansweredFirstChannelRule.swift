@@ -15,11 +15,13 @@ public struct UnansweredFirstChannelRule: PolicyRule {
         nonTriggeringExamples: [
             RuleExample(
                 """
+                channels:
+                  call: { plugin: exec, address: sms, settings: { command: place-call } }
                 contacts:
                   cat:
                     name: Cat
                     addresses: { sms: "+1-555-0103", email: cat@example.org }
-                    preferences: [sms, { channel: email, unanswered: 5m }]
+                    preferences: [call, { channel: email, unanswered: 5m }]
                 """)
         ],
         triggeringExamples: [
