@@ -78,7 +78,9 @@ public struct ChannelCannotAnswerRule: PolicyRule {
                 let names = previous.channels.map(\.value).joined(separator: ", ")
                 result.append(
                     kind(
-                        "\(what): '\(item.channels.map(\.value).joined(separator: ", "))' waits \(wait.value) for an unanswered delivery, but the plugin of \(names) never reports whether anyone answered",
+                        "\(what): '\(item.channels.map(\.value).joined(separator: ", "))' waits \(wait.value) for an unanswered delivery, but "
+                            + (previous.channels.count > 1 ? "the plugins of \(names) never report" : "the plugin of \(names) never reports")
+                            + " whether anyone answered",
                         at: wait.location,
                         hint: "write 'after: \(wait.value)' to use it \(wait.value) after the start whatever happened, drop the wait to use it only when \(names) fails, or put a channel whose plugin reports answers (e.g. voice) before it"))
             }
