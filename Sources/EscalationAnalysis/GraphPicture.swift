@@ -239,7 +239,11 @@ struct GraphPicture: Sendable {
         if !step.targets.isEmpty { lines += wrap("notify " + step.targets.map(\.description).joined(separator: ", ")) }
         if !step.cc.isEmpty { lines += wrap("cc " + step.cc.map(\.description).joined(separator: ", ")) }
         if !step.channels.isEmpty {
-            let channels = step.channels.map { $0.afterSeconds > 0 ? "\($0.channel) +\(PolicyDuration.compact($0.afterSeconds) ?? "0s")" : $0.channel }
+            let channels = step.channels.map { use in
+                let names = use.isGroup ? "(\(use.channels.joined(separator: " + ")))" : use.channel
+                if let wait = use.unansweredSeconds { return "\(names) if unanswered \(PolicyDuration.compact(wait) ?? "0s")" }
+                return use.afterSeconds > 0 ? "\(names) +\(PolicyDuration.compact(use.afterSeconds) ?? "0s")" : names
+            }
             lines += wrap("via " + channels.joined(separator: " → "))
         } else if !step.targets.isEmpty {
             lines.append("via contact preferences")
@@ -260,7 +264,7 @@ struct GraphPicture: Sendable {
         var parts: [String] = []
         if !step.targets.isEmpty { parts.append("notify " + step.targets.map(\.description).joined(separator: ", ")) }
         if !step.cc.isEmpty { parts.append("cc " + step.cc.map(\.description).joined(separator: ", ")) }
-        if !step.channels.isEmpty { parts.append("via " + step.channels.map(\.channel).joined(separator: " → ")) }
+        if !step.channels.isEmpty { parts.append("via " + step.channels.map { $0.isGroup ? "(\($0.channels.joined(separator: " + ")))" : $0.channel }.joined(separator: " → ")) }
         if let template = step.template { parts.append("template \(template)") }
         for task in step.tasks { parts.append("task: \(task.title)" + (task.per.map { " (one per item of \($0))" } ?? "")) }
         for post in step.posts { parts.append("post \(post.template) → \(post.channel)") }

@@ -93,7 +93,8 @@ public struct PolicyExplainer: Sendable {
             id: recipient.contact, name: recipient.name, canAcknowledge: recipient.canAcknowledge, reasonKind: "contact",
             reason: recipient.reason.describe(in: zone),
             channels: recipient.channels.map { use in
-                use.afterSeconds > 0 ? "\(use.channel) after \(PolicyDuration.compact(use.afterSeconds) ?? "0s")" : use.channel
+                if let wait = use.unansweredSeconds { return "\(use.written) if unanswered within \(PolicyDuration.compact(wait) ?? "0s")" }
+                return use.afterSeconds > 0 ? "\(use.written) after \(PolicyDuration.compact(use.afterSeconds) ?? "0s")" : use.written
             },
             channelSource: recipient.channelSource.rawValue, droppedChannels: recipient.droppedChannels)
         switch recipient.reason {

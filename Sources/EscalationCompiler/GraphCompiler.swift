@@ -64,7 +64,9 @@ public struct GraphCompiler: Sendable {
     }
 
     private func channelUse(_ step: ChannelStep) -> ChannelUse {
-        ChannelUse(channel: step.channel.value, afterSeconds: step.after?.value.seconds ?? 0)
+        ChannelUse(
+            channel: step.channel.value, afterSeconds: step.after?.value.seconds ?? 0, all: step.all?.map(\.value),
+            unansweredSeconds: step.unanswered?.value.seconds)
     }
 
     private func matchMap(_ matches: [FieldMatch]) -> [String: [String]] {

@@ -20,4 +20,6 @@ public enum EngineEvent: Codable, Sendable, Hashable {
     case timerFired(id: String)
     /// A delivery failed (the notification key and the channel).
     case deliveryFailed(key: String, channel: String)
+    /// A delivery reached the far side and the plugin says whether it was answered (the notification key and the channel).
+    case deliveryAnswered(key: String, channel: String, answered: Bool)
 }

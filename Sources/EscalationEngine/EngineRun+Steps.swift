@@ -59,41 +59,52 @@ extension EngineRun {
         }
     }
 
-    /// Sends a pending notification on its next channel and arms the timer for the one after. Every delivery of a
-    /// notification renders the same message (the layer it started in). After resolution there is no fallback.
+    /// Sends a pending notification on its next item (each channel of a group at once) and arms the timer for the one
+    /// after: at `start + after`, or `unanswered` after now. Every delivery of a notification renders the same message
+    /// (the layer it started in). After resolution there is no fallback.
     mutating func deliver(key: String, reason: String) {
         guard let index = state.pending.firstIndex(where: { $0.key == key }) else { return }
         var pending = state.pending[index]
         pending.index += 1
+        pending.failed = nil
+        pending.unanswered = nil
+        pending.answered = nil
         guard pending.index < pending.channels.count else {
             state.pending.remove(at: index)
             return record("no channel left for \(pending.contact) (\(pending.origin))")
         }
         state.pending[index] = pending
         let use = pending.channels[pending.index]
-        let channel = graph.channel(use.channel)
         let contact = pending.person ?? graph.contact(pending.contact)
-        let address = channel.flatMap { contact?.addresses[$0.addressKind] }
         let ccReached = pending.cc.compactMap(graph.contact) + (pending.ccPeople ?? [])
-        let cc = ccReached.compactMap { person in channel.flatMap { person.addresses[$0.addressKind] } }
-        effects.append(
-            .notify(
-                Effect.Notification(
-                    contact: pending.contact, name: contact?.name ?? pending.contact, channel: use.channel, address: address,
-                    cc: cc, message: render(pending.template, recipient: contact, layer: pending.layer, alternative: pending.alternative),
-                    idempotencyKey: "\(key)/\(pending.index)", notificationKey: key, origin: pending.origin, reason: reason)))
+        let message = render(pending.template, recipient: contact, layer: pending.layer, alternative: pending.alternative)
+        for (member, id) in use.channels.enumerated() {
+            let channel = graph.channel(id)
+            let address = channel.flatMap { contact?.addresses[$0.addressKind] }
+            let cc = ccReached.compactMap { person in channel.flatMap { person.addresses[$0.addressKind] } }
+            effects.append(
+                .notify(
+                    Effect.Notification(
+                        contact: pending.contact, name: contact?.name ?? pending.contact, channel: id, address: address, cc: cc, message: message,
+                        idempotencyKey: use.isGroup ? "\(key)/\(pending.index).\(member)" : "\(key)/\(pending.index)", notificationKey: key,
+                        origin: pending.origin, reason: reason)))
+        }
         guard state.isOpen else {
             state.pending.remove(at: index)
             return
         }
         let nextIndex = pending.index + 1
-        if nextIndex < pending.channels.count, pending.channels[nextIndex].afterSeconds > 0 {
-            let at = pending.startedAt.adding(seconds: pending.channels[nextIndex].afterSeconds)
+        guard nextIndex < pending.channels.count else { return }
+        let next = pending.channels[nextIndex]
+        if let wait = next.unansweredSeconds, wait > 0 {
+            schedule(.fallback(key: key), at: now.adding(seconds: wait))
+        } else if next.afterSeconds > 0 {
+            let at = pending.startedAt.adding(seconds: next.afterSeconds)
             if at > now { schedule(.fallback(key: key), at: at) }
         }
     }
 
-    /// Moves a notification to its next channel now (after a failure or its delay).
+    /// Moves a notification to its next item now (after a failure, no answer, or its delay).
     mutating func nextChannel(key: String, reason: String) {
         cancelTimers { if case .fallback(let timerKey) = $0 { return timerKey == key }; return false }
         guard let pending = state.pending.first(where: { $0.key == key }) else { return }
@@ -146,7 +157,7 @@ extension EngineRun {
         if candidates.isEmpty {
             return graph.channels.first { contact.addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
         }
-        return candidates.filter { use in graph.channel(use.channel).map { contact.addresses[$0.addressKind] != nil } ?? false }
+        return candidates.compactMap { use in use.keeping { graph.channel($0).map { contact.addresses[$0.addressKind] != nil } ?? false } }
     }
 
     /// The variables a template may use, filled from the incident.

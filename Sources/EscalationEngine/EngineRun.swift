@@ -132,6 +132,8 @@ struct EngineRun {
             timerFired(id)
         case .deliveryFailed(let key, let channel):
             deliveryFailed(key: key, channel: channel)
+        case .deliveryAnswered(let key, let channel, let answered):
+            deliveryAnswered(key: key, channel: channel, answered: answered)
         }
     }
 
@@ -263,7 +265,7 @@ struct EngineRun {
         case .fallback(let key):
             // Layer notifications are dropped on acknowledge; hook and reminder ones go on while the incident is open.
             guard state.isOpen else { return }
-            nextChannel(key: key, reason: "no acknowledgement yet")
+            nextChannel(key: key, reason: fallbackReason(key: key))
         case .stageExpiry(let stage):
             if let channel = policy.stages.first(where: { $0.id == stage })?.channel {
                 effects.append(.expireStage(stage: stage, channel: channel))
@@ -279,20 +281,6 @@ struct EngineRun {
             state.status = .open
             rerun(cursor)
         }
-    }
-
-    mutating func deliveryFailed(key: String, channel: String) {
-        guard let pending = state.pending.first(where: { $0.key == key }) else {
-            return record("delivery failure on \(channel) for \(key) ignored: nothing pending")
-        }
-        // Only a failure of the channel used last moves on; a late report about an earlier channel is ignored.
-        let current = pending.channels.indices.contains(pending.index) ? pending.channels[pending.index].channel : nil
-        guard current == channel else {
-            return record("delivery failure on \(channel) for \(key) ignored: the current channel is \(current ?? "none yet")")
-        }
-        record("delivery to \(pending.contact) on \(channel) failed")
-        guard state.isOpen else { return }
-        nextChannel(key: key, reason: "fallback after failed \(channel)")
     }
 
     // MARK: - The ladder

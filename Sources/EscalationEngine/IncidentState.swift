@@ -113,6 +113,12 @@ public struct PendingNotification: Codable, Sendable, Hashable {
     public var ccPeople: [CompiledContact]?
     /// The name of the alternative of a `choose` layer it started in (`layer.name`; nil: the layer's name).
     public var alternative: String?
+    /// Channels of the item used last whose delivery failed (nil: none).
+    public var failed: [String]?
+    /// Channels of the item used last reported as not answered (nil: none).
+    public var unanswered: [String]?
+    /// Whether a channel of the item used last was reported answered (nil: not yet).
+    public var answered: Bool?
 }
 
 extension IncidentState {

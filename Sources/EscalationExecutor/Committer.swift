@@ -85,6 +85,7 @@ public struct Committer: Sendable {
         case .escalateNow: return "escalated by hand"
         case .timerFired(let id): return "timer \(id) fired"
         case .deliveryFailed(let key, let channel): return "delivery \(key) on \(channel) failed"
+        case .deliveryAnswered(let key, let channel, let answered): return "delivery \(key) on \(channel) \(answered ? "answered" : "not answered")"
         }
     }
 }

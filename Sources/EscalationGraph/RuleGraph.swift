@@ -156,16 +156,24 @@ public struct CompiledTemplate: Codable, Sendable, Hashable {
     }
 }
 
-/// One channel in an ordered list, used `afterSeconds` into the notification (or when the previous fails).
+/// One item in an ordered list of channels, used `afterSeconds` into the notification, or when the previous item fails,
+/// or (with `unansweredSeconds`) when the previous item fails or is not answered within that long. A group (`all`)
+/// sends on each of its channels at once.
 public struct ChannelUse: Codable, Sendable, Hashable {
-    /// Channel id.
+    /// Channel id (a group's first channel).
     public var channel: String
     /// Delay from the start of the notification, in seconds.
     public var afterSeconds: Int
+    /// A group's channels, all used at once; nil for one channel.
+    public var all: [String]?
+    /// Used when the previous item is not answered within this many seconds of being sent (or fails); nil: no such wait.
+    public var unansweredSeconds: Int?
 
-    /// A channel used after a delay.
-    public init(channel: String, afterSeconds: Int) {
+    /// A channel used after a delay; a group with `all`; waiting on an answer with `unansweredSeconds`.
+    public init(channel: String, afterSeconds: Int, all: [String]? = nil, unansweredSeconds: Int? = nil) {
         self.channel = channel
         self.afterSeconds = afterSeconds
+        self.all = all
+        self.unansweredSeconds = unansweredSeconds
     }
 }

@@ -148,11 +148,9 @@ public struct TargetResolver: Sendable {
         var kept: [ChannelUse] = []
         var dropped: [String] = []
         for use in candidates {
-            if let channel = graph.channel(use.channel), contact.addresses[channel.addressKind] != nil {
-                kept.append(use)
-            } else {
-                dropped.append(use.channel)
-            }
+            let reaches = { (id: String) in graph.channel(id).map { contact.addresses[$0.addressKind] != nil } ?? false }
+            if let reaching = use.keeping(reaches) { kept.append(reaching) }
+            dropped += use.channels.filter { !reaches($0) }
         }
         return Recipient(
             contact: contact.id, name: contact.name, canAcknowledge: contact.canAcknowledge, reason: reason, channels: kept,

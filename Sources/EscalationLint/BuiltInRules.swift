@@ -31,6 +31,8 @@ public enum BuiltInRules {
         UnknownPluginRule.self,
         InvalidChannelSettingsRule.self,
         ChannelCannotPostRule.self,
+        ChannelCannotAnswerRule.self,
+        UnansweredFirstChannelRule.self,
         UnknownRouteRule.self,
         IncompleteRouteRule.self,
         // Semantics.

@@ -16,6 +16,10 @@ public struct ScenarioFile: Sendable {
     public var respond: [String]
     /// Failure lines.
     public var fail: [String]
+    /// Deliveries answered (`phone`, `phone to pat`).
+    public var answered: [String] = []
+    /// Deliveries not answered (`phone`, `phone to pat`).
+    public var unanswered: [String] = []
     /// Horizon as written (`6h`).
     public var until: String?
     /// Further trigger events with the same fields, as offsets from the start (`+10m`), for policies with a
@@ -38,7 +42,7 @@ public struct ScenarioFile: Sendable {
     }
 
     /// Keys a scenario may have.
-    public static let keys = ["policy", "title", "start", "fields", "respond", "fail", "until", "reports"]
+    public static let keys = ["policy", "title", "start", "fields", "respond", "fail", "answered", "unanswered", "until", "reports"]
 
     /// Why a scenario file cannot be read: `file:line:col: message`.
     public struct ReadError: Error, CustomStringConvertible, Sendable {
@@ -88,6 +92,8 @@ public struct ScenarioFile: Sendable {
             case "fields": scenario.fields = try fieldMap(value, file: file)
             case "respond": scenario.respond = try lines(value, file: file, key: name)
             case "fail": scenario.fail = try lines(value, file: file, key: name)
+            case "answered": scenario.answered = try lines(value, file: file, key: name)
+            case "unanswered": scenario.unanswered = try lines(value, file: file, key: name)
             case "reports": scenario.reports = try lines(value, file: file, key: name)
             default:
                 guard extraKeys.contains(name) else {

@@ -18,7 +18,7 @@ public struct Simulator: Sendable {
     }
 
     /// Runs a scenario. Same scenario → the same timeline, byte for byte.
-    /// At one instant, scripted actions happen before timers, in script order; failures at once.
+    /// At one instant, scripted actions happen before timers, in script order; failures and answers at once.
     public func run(_ scenario: Scenario, respond: (@Sendable (Effect.Notification, Instant) -> ScriptedAction?)? = nil) throws(ScenarioError)
         -> Timeline
     {
@@ -37,7 +37,7 @@ public struct Simulator: Sendable {
         var timers: [String: Instant] = [:]
         var timerOrder: [String: Int] = [:]
         var timerCounter = 0
-        var immediate: [(EngineEvent, String)] = []
+        var immediate: [(EngineEvent, String, Timeline.Entry.Kind)] = []
         var firstNotified: [String: Instant] = [:]
         let schedule = try scenario.schedule(zone: zone)
         var waiting = schedule.1
@@ -73,7 +73,16 @@ public struct Simulator: Sendable {
                         }
                     }
                     if scenario.failures.contains(where: { $0.matches(notification) }) {
-                        immediate.append((.deliveryFailed(key: notification.notificationKey, channel: notification.channel), "\(notification.channel) to \(notification.contact) failed"))
+                        immediate.append(
+                            (.deliveryFailed(key: notification.notificationKey, channel: notification.channel), "\(notification.channel) to \(notification.contact) failed", .failure))
+                    } else if scenario.unanswered.contains(where: { $0.matches(notification) }) {
+                        immediate.append(
+                            (.deliveryAnswered(key: notification.notificationKey, channel: notification.channel, answered: false),
+                             "\(notification.channel) to \(notification.contact) not answered", .note))
+                    } else if scenario.answered.contains(where: { $0.matches(notification) }) {
+                        immediate.append(
+                            (.deliveryAnswered(key: notification.notificationKey, channel: notification.channel, answered: true),
+                             "\(notification.channel) to \(notification.contact) answered", .note))
                     }
                 default: break
                 }
@@ -105,8 +114,8 @@ public struct Simulator: Sendable {
         var now = opensAt
         for _ in 0..<100_000 {
             if !immediate.isEmpty {
-                let (event, text) = immediate.removeFirst()
-                recorder.note(.failure, text, at: now)
+                let (event, text, kind) = immediate.removeFirst()
+                recorder.note(kind, text, at: now)
                 absorb(engine.handle(event, state: state, now: now), at: now)
                 continue
             }

@@ -9,8 +9,10 @@ import Testing
 
 /// The simulator and the executor agree on policies using the newer constructs — a watchdog, addresses from the incident,
 /// `on: trigger`, deadlines (anchored and relative, raising signals), stages posted only if another was, stages
-/// requiring fields, a layer that chooses and route targets whose row a field update changes — over random sequences of acknowledgements, signals (with and without data), resolves and
-/// failed deliveries (a seeded generator, so a failure names the sequence that broke).
+/// requiring fields, a layer that chooses, route targets whose row a field update changes, channel groups (`all:`) and
+/// channels used when the one before goes unanswered — over random sequences of acknowledgements, signals (with and
+/// without data), resolves, failed deliveries and deliveries reported answered or not (a seeded generator, so a failure
+/// names the sequence that broke).
 @Suite("Simulator agreement: newer constructs")
 struct NewConstructsAgreementTests {
     static let yaml = """
@@ -49,17 +51,17 @@ struct NewConstructsAgreementTests {
                 timeout: 15m
               - id: client
                 notify: [{ address: [client_sms, client_email] }, { contact: bob }]
-                via: [sms, email]
+                via: [sms, { channel: email, unanswered: 3m }]
                 template: page
                 timeout: 20m
               - id: last
                 choose:
                   - when: { fields: { tier: gold } }
                     notify: [{ route: by-tier }]
-                    via: [email]
+                    via: [{ all: [sms, email] }, { channel: email, unanswered: 2m }, { channel: sms, after: 10m }]
                     template: page
                   - notify: [{ route: by-tier }, { contact: alice }]
-                    via: [sms, email]
+                    via: [{ all: [sms, email] }, { channel: email, unanswered: 2m }, { channel: sms, after: 10m }]
                     template: page
             stages:
               - { id: posted, on: signal, signal: confirmed, channel: banner, template: page }
@@ -115,12 +117,20 @@ struct NewConstructsAgreementTests {
         var failures: [FailureRule] = []
         if random.next(2) == 0 { failures.append(try ScriptParser.failure("sms to alice")) }
         if random.next(2) == 0 { failures.append(try ScriptParser.failure("sms to +1-555-0150")) }
+        // Answers, each for its own channel and recipient (so no two rules compete for one delivery).
+        var scenarioAnswers: [(rule: String, answered: Bool)] = []
+        for rule in ["sms to +1-555-0150", "sms to alice", "email to alice", "email to bob", "email to dana@example.org"] where random.next(3) == 0 {
+            scenarioAnswers.append((rule, random.next(2) == 0))
+        }
         var fields = ["session.start": ZonedTime.iso8601(sessionStart, in: zone), "client_email": "Dana <dana@example.org>"]
         if random.next(3) > 0 { fields["client_sms"] = "+1-555-0150" }
         if random.next(3) > 0 { fields["tier"] = random.next(2) == 0 ? "gold" : "basic" }
-        return Scenario(
+        var scenario = Scenario(
             policy: "session", title: "Seed \(seed)", fields: fields, start: start,
             script: try lines.map { try ScriptParser.action($0, zone: zone) }, failures: failures, horizonSeconds: 4 * 3_600)
+        scenario.answered = try scenarioAnswers.filter(\.answered).map { try ScriptParser.delivery($0.rule, what: "answered") }
+        scenario.unanswered = try scenarioAnswers.filter { !$0.answered }.map { try ScriptParser.delivery($0.rule, what: "unanswered") }
+        return scenario
     }
 
     @Test("40 random event sequences: the executor queues exactly what the simulator predicts", arguments: Array(UInt64(1)...40))
@@ -131,6 +141,6 @@ struct NewConstructsAgreementTests {
         let simulated = try SimulatorAgreementTests.simulate(scenario, graph: graph)
         let executed = try await SimulatorAgreementTests.execute(scenario, organisation: organisation, graph: graph)
         #expect(!simulated.isEmpty)
-        #expect(executed == simulated, "seed \(seed): \(scenario.script.map(\.text))\n\(PolicyTestRunner.diff(simulated, executed))")
+        #expect(executed == simulated, "seed \(seed): \(scenario.script.map(\.text)) answered \(scenario.answered) unanswered \(scenario.unanswered)\n\(PolicyTestRunner.diff(simulated, executed))")
     }
 }

@@ -68,6 +68,11 @@ struct SimulatorAgreementTests {
         for rule in scenario.failures {
             log.fail(channel: rule.channel, contact: rule.contact, with: DeliveryFailure(retryable: false, reason: "scripted failure"))
         }
+        // As in the simulator, a failure wins over an answer, and `unanswered` over `answered`: the log looks up its
+        // answers per channel and contact, so the lists are applied least important first.
+        for (rules, answer) in [(scenario.answered, DeliveryAnswer.answered), (scenario.unanswered, .unanswered)] {
+            for rule in rules { log.answer(channel: rule.channel, contact: rule.contact, with: answer) }
+        }
         let clock = ManualClock(scenario.start)
         let executor = Executor(
             store: InMemoryIncidentStore(), policies: PolicySet([organisation]), registry: try ChannelRegistry([RecordingChannel.self]),
