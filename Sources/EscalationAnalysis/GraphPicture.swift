@@ -292,6 +292,11 @@ struct GraphPicture: Sendable {
             boxes.append(Box(id: "hooks:resolve", role: .hook, title: "on resolve", lines: lines(hooks.resolve)))
             add(Arrow(from: "end:resolved", to: "hooks:resolve", line: .side, labels: []))
         }
+        if let reports = hooks.report, !reports.isEmpty {
+            let appended = policy.correlate.map { $0.append.isEmpty ? "" : " (appends \($0.append.joined(separator: ", ")))" } ?? ""
+            boxes.append(Box(id: "hooks:report", role: .hook, title: "on report\(appended)", lines: lines(reports)))
+            add(Arrow(from: policy.entry, to: "hooks:report", line: .side, labels: ["a later event joins"]))
+        }
         if let scoped = hooks.scopeResolved, !scoped.isEmpty {
             boxes.append(Box(id: "hooks:scope_resolved", role: .hook, title: "on scope_resolved (each item but the last)", lines: lines(scoped)))
             add(Arrow(from: policy.entry, to: "hooks:scope_resolved", line: .side, labels: ["an item resolves"]))
@@ -358,6 +363,7 @@ struct GraphPicture: Sendable {
         steps += policy.hooks.acknowledge
         steps += policy.hooks.resolve
         steps += policy.hooks.scopeResolved ?? []
+        steps += policy.hooks.report ?? []
         steps += policy.hooks.signals.values.flatMap { $0 }
         steps += (policy.deadlines ?? []).map(\.step)
         var used = Set<String>()

@@ -220,6 +220,12 @@ public struct GraphCompiler: Sendable {
                     policy.hooks.signals.map { ($0.name.value, $0.steps.map { step($0, includeCondition: true) }) },
                     uniquingKeysWith: { first, _ in first }),
                 trigger: policy.hooks.trigger.isEmpty ? nil : policy.hooks.trigger.map { step($0, includeCondition: true) }))
+        if !policy.hooks.report.isEmpty {
+            compiled.hooks.report = policy.hooks.report.map { step($0, includeCondition: true) }
+        }
+        if let correlate = policy.correlate {
+            compiled.correlate = CompiledCorrelation(key: correlate.key?.value, append: correlate.append.map(\.value))
+        }
         if !policy.hooks.scopeResolved.isEmpty {
             compiled.hooks.scopeResolved = policy.hooks.scopeResolved.map { step($0, includeCondition: true) }
         }

@@ -4,7 +4,7 @@ import Foundation
 
 extension EngineRun {
     /// Runs a step: notifications with channel fallback, tasks and posts (a hook step may have a condition).
-    mutating func run(_ step: CompiledStep, origin: String, reason: String) {
+    mutating func run(_ step: CompiledStep, origin: String, reason: String, perItems: [String: [String]] = [:]) {
         if let condition = step.condition,
             !ConditionEvaluator(graph: graph, looksAhead: false).holds(condition, at: now, fields: state.fields, outcome: state.outcome)
         {
@@ -41,7 +41,7 @@ extension EngineRun {
         for task in step.tasks {
             let assignees = task.assignee.map { contacts(for: [$0]).map(\.id) } ?? []
             // `per: FIELD` makes one task per item; an absent or empty list makes none.
-            let items = task.per.map { Engine.listItems(state.fields[$0] ?? "") } ?? [""]
+            let items = task.per.map { perItems[$0] ?? Engine.listItems(state.fields[$0] ?? "") } ?? [""]
             for item in items {
                 effects.append(
                     .createTask(
@@ -185,6 +185,7 @@ extension EngineRun {
         values["incident.stage"] = state.stage ?? "none"
         values["incident.outcome"] = state.outcome ?? "none"
         values["incident.scope"] = (state.openScopes + state.resolvedScopes).joined(separator: ", ")
+        values["incident.reports"] = String(state.reports ?? 1)
         values["incident.resolved_scope"] = state.resolvedScopes.last ?? "none"
         values["incident.open_scopes"] = state.openScopes.isEmpty ? "none" : state.openScopes.joined(separator: ", ")
         values["organisation.id"] = graph.organisation

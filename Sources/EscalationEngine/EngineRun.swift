@@ -119,6 +119,8 @@ struct EngineRun {
             resolve(by: who, scope: scope, outcome: outcome)
         case .signal(let name, let data):
             signal(name, data: data)
+        case .report(let fields):
+            report(fields)
         case .updateFields(let values):
             guard state.isOpen else { return record("field update ignored: the incident is resolved") }
             state.fields.merge(values) { _, new in new }

@@ -80,6 +80,7 @@ public struct Committer: Sendable {
         case .resolve(let by, let scope, let outcome):
             return "resolved by \(by)\(scope.map { " (scope \($0))" } ?? "")\(outcome.map { " (outcome \($0))" } ?? "")"
         case .signal(let name, _): return "signal \(name)"
+        case .report(let fields): return "report with \(fields.keys.sorted().joined(separator: ", "))"
         case .updateFields(let fields): return "fields updated: \(fields.keys.sorted().joined(separator: ", "))"
         case .snooze(let until): return "snoozed until \(until)"
         case .escalateNow: return "escalated by hand"

@@ -45,6 +45,7 @@ public enum BuiltInRules {
         InvalidIntervalRule.self,
         AddressWithoutChannelRule.self,
         ScopeHookWithoutResolvePerRule.self,
+        InvalidCorrelationRule.self,
         // Warnings.
         LayerWithoutAcknowledgerRule.self,
         MissingAddressRule.self,

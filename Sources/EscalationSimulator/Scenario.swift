@@ -26,6 +26,9 @@ public struct Scenario: Sendable {
     /// Offsets (seconds from the start) of further trigger events with the same fields; they matter for a policy
     /// with a `threshold`, which opens at the event that reaches its count.
     public var reports: [Int] = []
+    /// Fields each report brings beyond the incident's (aligned with `reports`; empty: the same fields). After the
+    /// incident opened, a policy that correlates appends them; one that does not takes the report as a duplicate.
+    public var reportFields: [[String: String]] = []
 
     /// Creates a scenario.
     public init(

@@ -72,18 +72,20 @@ public struct ScenarioBuilder: Sendable {
                 throw BuildError(description: "\(what) '\(rule.channel)': no such channel\(rule.channel.didYouMean(graph.channels.map(\.id)))")
             }
         }
-        var reports: [Int] = []
-        for text in document.reports {
+        var reports: [(seconds: Int, fields: [String: String])] = []
+        for (index, text) in document.reports.enumerated() {
             let written = text.hasPrefix("+") ? String(text.dropFirst()) : text
             guard case .success(let duration) = PolicyDuration.parse(written), !duration.isBusiness, duration.seconds >= 0 else {
                 throw BuildError(description: "report '\(text)' is not an offset from the start; write e.g. +10m")
             }
-            reports.append(duration.seconds)
+            reports.append((duration.seconds, index < document.reportFields.count ? document.reportFields[index] : [:]))
         }
+        reports.sort { $0.seconds < $1.seconds }
         var scenario = Scenario(
             policy: policy, title: document.title, fields: document.fields, start: startInstant, script: script, failures: failures,
             horizonSeconds: horizon)
-        scenario.reports = reports.sorted()
+        scenario.reports = reports.map(\.seconds)
+        scenario.reportFields = reports.map(\.fields)
         scenario.answered = answered
         scenario.unanswered = unanswered
         return scenario

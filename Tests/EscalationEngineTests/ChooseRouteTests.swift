@@ -166,3 +166,57 @@ struct ScopeHookTests {
         #expect(last.sent == ["dan@email"], "the last item resolves the incident: on resolve, not scope_resolved")
     }
 }
+
+/// Reports (`correlate`): list fields grow by the new items only; `on: report` tasks per new item; resolved takes none.
+@Suite("Engine: reports")
+struct ReportTests {
+    static let policies = """
+        templates:
+          linked: { body: "{{ incident.tickets }} ({{ incident.reports }})" }
+        policies:
+          correlated:
+            name: Correlated
+            fields:
+              tickets: { type: list }
+            correlate: { append: [tickets] }
+            layers:
+              - { id: first, notify: [{ contact: ann }], via: [email], template: page, timeout: 10m }
+              - { id: second, notify: [{ contact: bob }], via: [email], template: page }
+            on:
+              report:
+                - notify: [{ contact: cat }]
+                  via: [email]
+                  template: linked
+                  tasks: [{ title: Link, assignee: { contact: cat }, per: tickets }]
+          plain:
+            name: Plain
+            layers:
+              - { id: first, notify: [{ contact: ann }], via: [email], template: page }
+        """
+
+    @Test("a report appends new items, makes tasks for them only, runs on-report steps and leaves the ladder alone")
+    func appends() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T10:00"))
+        _ = driver.trigger("correlated", fields: ["tickets": "T-1"])
+        let report = driver.send(.report(fields: ["tickets": "T-2, T-1, T-3"]), at: instant("2026-03-09T10:03"))
+        #expect(driver.state?.fields["tickets"] == "T-1, T-2, T-3")
+        #expect(report.tasks.map(\.title) == ["Link (T-2)", "Link (T-3)"])
+        #expect(report.notifications.map(\.message.body) == ["T-1, T-2, T-3 (2)"])
+        #expect(report.records.contains("report 2: tickets + T-2, T-3"))
+        let again = driver.send(.report(fields: ["tickets": "T-3"]), at: instant("2026-03-09T10:04"))
+        #expect(again.tasks.isEmpty, "nothing new: no task")
+        #expect(again.records.contains("report 3 (nothing new)"))
+        #expect(driver.run(until: instant("2026-03-09T10:10")).effects.sent == ["bob@email"], "the ladder's timer is untouched")
+        _ = driver.send(.resolve(by: "ann", scope: nil, outcome: nil), at: instant("2026-03-09T10:11"))
+        #expect(driver.send(.report(fields: ["tickets": "T-9"]), at: instant("2026-03-09T10:12")).records == ["report ignored: the incident is resolved"])
+    }
+
+    @Test("a policy that does not correlate takes a report as a duplicate")
+    func duplicate() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T10:00"))
+        _ = driver.trigger("plain")
+        let report = driver.send(.report(fields: [:]), at: instant("2026-03-09T10:01"))
+        #expect(report.notifications.isEmpty && report.tasks.isEmpty)
+        #expect(report.records == ["report 2 deduplicated: the policy does not correlate"])
+    }
+}

@@ -42,6 +42,9 @@ struct NewConstructsAgreementTests {
               client_sms: { type: address, kind: sms }
               eta: { type: string }
               tier: { type: enum, values: [gold, basic] }
+              tickets: { type: list }
+            correlate:
+              append: [tickets]
             until: [cancelled]
             layers:
               - id: owner
@@ -88,6 +91,11 @@ struct NewConstructsAgreementTests {
             on:
               trigger:
                 - post: [{ channel: banner, template: page }]
+              report:
+                - notify: [{ route: by-tier }]
+                  via: [email]
+                  template: page
+                  tasks: [{ title: Link, assignee: { contact: alice }, per: tickets }]
         """
 
     /// A small deterministic generator (xorshift), so each case is reproducible from its seed.
@@ -125,9 +133,17 @@ struct NewConstructsAgreementTests {
         var fields = ["session.start": ZonedTime.iso8601(sessionStart, in: zone), "client_email": "Dana <dana@example.org>"]
         if random.next(3) > 0 { fields["client_sms"] = "+1-555-0150" }
         if random.next(3) > 0 { fields["tier"] = random.next(2) == 0 ? "gold" : "basic" }
+        if random.next(2) == 0 { fields["tickets"] = "T-1" }
+        var reportOffsets: [(Int, [String: String])] = []
+        for _ in 0..<random.next(3) {
+            reportOffsets.append((60 * (1 + random.next(150)), random.next(2) == 0 ? [:] : ["tickets": "T-\(2 + random.next(3))"]))
+        }
+        reportOffsets.sort { $0.0 < $1.0 }
         var scenario = Scenario(
             policy: "session", title: "Seed \(seed)", fields: fields, start: start,
             script: try lines.map { try ScriptParser.action($0, zone: zone) }, failures: failures, horizonSeconds: 4 * 3_600)
+        scenario.reports = reportOffsets.map(\.0)
+        scenario.reportFields = reportOffsets.map(\.1)
         scenario.answered = try scenarioAnswers.filter(\.answered).map { try ScriptParser.delivery($0.rule, what: "answered") }
         scenario.unanswered = try scenarioAnswers.filter { !$0.answered }.map { try ScriptParser.delivery($0.rule, what: "unanswered") }
         return scenario

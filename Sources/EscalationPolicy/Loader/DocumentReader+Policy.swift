@@ -9,7 +9,7 @@ extension DocumentReader {
         let what = "policy '\(id.value)'"
         let allowed = [
             "name", "description", "match", "priority", "threshold", "fields", "calendar", "target_ack", "outcomes",
-            "resolve_per", "until", "layers", "repeat", "reminders", "stages", "actions", "on", "deadlines",
+            "resolve_per", "until", "layers", "repeat", "reminders", "stages", "actions", "on", "deadlines", "correlate",
         ]
         guard let map = fields(node, what: what, allowed: allowed, owner: id.location) else { return nil }
         let name = map.required("name", example: "name: Outage").flatMap { string($0, what: "\(what): name") }
@@ -96,6 +96,17 @@ extension DocumentReader {
             resolvePer: resolvePer, until: until, layers: layers, repeatRule: repeatRule, reminders: reminders,
             stages: stages, actions: actions, hooks: hooks, location: map.location)
         policy.deadlines = deadlines
+        if let node = map["correlate"],
+            let correlate = fields(
+                node, what: "the correlate of \(what)", allowed: ["key", "append"], owner: map.keyLocation("correlate"),
+                hint: "write e.g. 'correlate: { key: product, append: [customer_tickets] }'")
+        {
+            let key = correlate["key"].flatMap { fieldName($0, what: "\(correlate.what): key") }
+            let append = correlate["append"].map { node in
+                list(node, what: "\(correlate.what): append").compactMap { fieldName($0, what: "\(correlate.what): append") }
+            } ?? []
+            policy.correlate = Correlation(key: key, append: append, location: correlate.location)
+        }
         return policy
     }
 
@@ -443,7 +454,7 @@ extension DocumentReader {
         var hooks = Hooks()
         guard
             let map = fields(
-                node, what: "the hooks ('on') of \(policy)", allowed: ["trigger", "acknowledge", "resolve", "scope_resolved", "signal"], owner: owner)
+                node, what: "the hooks ('on') of \(policy)", allowed: ["trigger", "acknowledge", "resolve", "scope_resolved", "report", "signal"], owner: owner)
         else { return hooks }
         func steps(_ node: Node, _ label: String) -> [Step] {
             let owner = "\(label) in \(policy)"
@@ -457,6 +468,8 @@ extension DocumentReader {
         hooks.resolve = map["resolve"].map { steps($0, "'on resolve'") } ?? []
         hooks.scopeResolved = map["scope_resolved"].map { steps($0, "'on scope_resolved'") } ?? []
         hooks.scopeResolvedLocation = map.keyLocation("scope_resolved")
+        hooks.report = map["report"].map { steps($0, "'on report'") } ?? []
+        hooks.reportLocation = map.keyLocation("report")
         if let node = map["signal"] {
             let hint = "key each signal by its name, with its steps as a list, e.g. 'signal: { customer-replied: [{ notify: [{ contact: alice }], template: reply }] }'"
             for entry in entries(node, what: "the signal hooks of \(policy)", hint: hint) {

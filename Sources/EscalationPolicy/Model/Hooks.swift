@@ -12,9 +12,13 @@ public struct Hooks: Sendable {
     public var scopeResolved: [Step] = []
     /// Where `scope_resolved:` is written.
     public var scopeResolvedLocation: SourceLocation?
+    /// Each time a later event joins the open incident as a report (`correlate`).
+    public var report: [Step] = []
+    /// Where `report:` is written.
+    public var reportLocation: SourceLocation?
     /// On a named signal.
     public var signals: [(name: Located<String>, steps: [Step])] = []
 
     /// Every step of every hook.
-    public var allSteps: [Step] { trigger + acknowledge + resolve + scopeResolved + signals.flatMap(\.steps) }
+    public var allSteps: [Step] { trigger + acknowledge + resolve + scopeResolved + report + signals.flatMap(\.steps) }
 }

@@ -11,6 +11,7 @@ extension Policy {
         result += hooks.trigger.enumerated().map { ("step \($0.offset + 1) of 'on trigger' in policy '\(id.value)'", $0.element) }
         result += hooks.acknowledge.enumerated().map { ("step \($0.offset + 1) of 'on acknowledge' in policy '\(id.value)'", $0.element) }
         result += hooks.resolve.enumerated().map { ("step \($0.offset + 1) of 'on resolve' in policy '\(id.value)'", $0.element) }
+        result += hooks.report.enumerated().map { ("step \($0.offset + 1) of 'on report' in policy '\(id.value)'", $0.element) }
         result += hooks.scopeResolved.enumerated().map { ("step \($0.offset + 1) of 'on scope_resolved' in policy '\(id.value)'", $0.element) }
         for signal in hooks.signals {
             result += signal.steps.enumerated().map {
