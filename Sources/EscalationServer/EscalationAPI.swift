@@ -269,7 +269,8 @@ public struct EscalationAPI: Sendable {
                 try await executor.receive(organisation: organisation, policy: policy, title: payload.summary, fields: fields, dedupKey: dedupKey)
             }
             guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: dedupKey) }
-            return JSONResponse.make(.accepted, ["status": "success", "message": triggered.created ? "Event processed" : triggered.appended ? "Report appended" : "Event deduplicated", "dedup_key": dedupKey, "incident": triggered.incident.id])
+            let message = triggered.created ? "Event processed" : triggered.appended ? "Report appended" : "Event deduplicated"
+            return JSONResponse.make(.accepted, ["status": "success", "message": message, "dedup_key": dedupKey, "incident": triggered.incident.id])
         case "acknowledge", "resolve":
             guard let dedupKey = event.dedupKey else { throw APIError(.badRequest, "event: '\(event.eventAction)' needs 'dedup_key'") }
             guard let incident = try await executor.openIncident(organisation: organisation, dedupKey: dedupKey) else {
