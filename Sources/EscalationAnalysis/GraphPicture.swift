@@ -311,6 +311,12 @@ struct GraphPicture: Sendable {
             boxes.append(Box(id: "deadline:\(deadline.id)", role: .reminders, title: "deadline \(deadline.id) at \(deadline.wait)", lines: lines))
             add(Arrow(from: policy.entry, to: "deadline:\(deadline.id)", line: .side, labels: ["beside the ladder"]))
         }
+        for watchdog in policy.watchdogs ?? [] {
+            let id = watchdog.id ?? "watchdog"
+            let title = "watchdog \(id): \(watchdog.every) without \((watchdog.resetOn ?? []).joined(separator: " or "))"
+            boxes.append(Box(id: "watchdog:\(id)", role: .reminders, title: title, lines: Self.stepLines(watchdog.step)))
+            add(Arrow(from: policy.entry, to: "watchdog:\(id)", line: .side, labels: ["while open"]))
+        }
         if let reminders = policy.reminders {
             let title = reminders.resetOn.map { "watchdog: \(reminders.every) without \($0.joined(separator: " or "))" } ?? "reminders every \(reminders.every)"
             boxes.append(Box(id: "reminders", role: .reminders, title: title, lines: Self.stepLines(reminders.step)))
@@ -359,6 +365,7 @@ struct GraphPicture: Sendable {
     private mutating func addRoutes(_ routes: [CompiledRoute]) {
         var steps: [CompiledStep] = policy.nodes.compactMap(\.step)
         steps += policy.reminders.map { [$0.step] } ?? []
+        steps += (policy.watchdogs ?? []).map(\.step)
         steps += policy.hooks.trigger ?? []
         steps += policy.hooks.acknowledge
         steps += policy.hooks.resolve

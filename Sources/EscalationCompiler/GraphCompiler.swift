@@ -220,6 +220,15 @@ public struct GraphCompiler: Sendable {
                     policy.hooks.signals.map { ($0.name.value, $0.steps.map { step($0, includeCondition: true) }) },
                     uniquingKeysWith: { first, _ in first }),
                 trigger: policy.hooks.trigger.isEmpty ? nil : policy.hooks.trigger.map { step($0, includeCondition: true) }))
+        if !policy.watchdogs.isEmpty {
+            compiled.watchdogs = policy.watchdogs.map {
+                var watchdog = CompiledReminders(
+                    every: wait($0.every.value, calendar: policyCalendar), step: step($0.step, includeCondition: true),
+                    resetOn: $0.resetOn.map(\.value))
+                watchdog.id = $0.id?.value
+                return watchdog
+            }
+        }
         if !policy.hooks.report.isEmpty {
             compiled.hooks.report = policy.hooks.report.map { step($0, includeCondition: true) }
         }

@@ -74,6 +74,9 @@ struct EngineRun {
         if let reminders = policy.reminders, let at = fireTime(of: reminders.every), at > now {
             schedule(.reminder, at: at)
         }
+        for watchdog in policy.watchdogs ?? [] {
+            if let id = watchdog.id, let at = fireTime(of: watchdog.every), at > now { schedule(.watchdog(id: id), at: at) }
+        }
         var overdue: [CompiledDeadline] = []
         for deadline in policy.deadlines ?? [] {
             guard let at = fireTime(of: deadline.wait) else {
@@ -93,7 +96,13 @@ struct EngineRun {
 
     /// Restarts a watchdog's interval when `event` (`update` or a signal name) is one it listens for.
     mutating func resetWatch(on event: String) {
-        guard state.isOpen, let reminders = policy.reminders, reminders.resetOn?.contains(event) == true else { return }
+        guard state.isOpen else { return }
+        for watchdog in policy.watchdogs ?? [] where watchdog.resetOn?.contains(event) == true {
+            guard let id = watchdog.id else { continue }
+            cancelTimers { if case .watchdog(let timer) = $0 { return timer == id }; return false }
+            if let next = fireTime(of: watchdog.every), next > now { schedule(.watchdog(id: id), at: next) }
+        }
+        guard let reminders = policy.reminders, reminders.resetOn?.contains(event) == true else { return }
         cancelTimers { if case .reminder = $0 { return true }; return false }
         if let next = fireTime(of: reminders.every), next > now { schedule(.reminder, at: next) }
     }
@@ -181,7 +190,7 @@ struct EngineRun {
         cancelFallbacks()
         cancelTimers {
             switch $0 {
-            case .reminder, .snooze, .deadline: return true
+            case .reminder, .snooze, .deadline, .watchdog: return true
             default: return false
             }
         }
@@ -273,6 +282,10 @@ struct EngineRun {
                 effects.append(.expireStage(stage: stage, channel: channel))
                 record("stage '\(stage)' message expired")
             }
+        case .watchdog(let id):
+            guard state.isOpen, let watchdog = policy.watchdogs?.first(where: { $0.id == id }) else { return }
+            run(watchdog.step, origin: "watchdog \(id)", reason: "no \((watchdog.resetOn ?? []).joined(separator: " or ")) for \(watchdog.every)")
+            if let next = fireTime(of: watchdog.every), next > now { schedule(.watchdog(id: id), at: next) }
         case .deadline(let id):
             guard let deadline = policy.deadlines?.first(where: { $0.id == id }) else { return }
             runDeadline(deadline)

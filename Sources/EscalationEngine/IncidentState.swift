@@ -79,6 +79,8 @@ public struct PendingTimer: Codable, Sendable, Hashable {
         case snooze
         /// A deadline of the policy, beside the ladder.
         case deadline(id: String)
+        /// The next bark of a named watchdog.
+        case watchdog(id: String)
     }
 
     /// Timer id (unique within the incident).

@@ -46,6 +46,8 @@ public struct CompiledPolicy: Codable, Sendable {
     public var deadlines: [CompiledDeadline]?
     /// How later events join an open incident as reports (nil: they are duplicates).
     public var correlate: CompiledCorrelation?
+    /// Named watchdogs (nil when there are none).
+    public var watchdogs: [CompiledReminders]?
 
     /// Creates a value from its parts.
     public init(
@@ -397,6 +399,8 @@ public struct CompiledReminders: Codable, Sendable, Hashable {
     public var step: CompiledStep
     /// Events that restart the interval (`update` or signal names); nil: plain reminders on a clock.
     public var resetOn: [String]?
+    /// The watchdog's id (nil for the policy's `reminders`).
+    public var id: String?
 
     /// Creates a value from its parts.
     public init(every: CompiledWait, step: CompiledStep, resetOn: [String]? = nil) {

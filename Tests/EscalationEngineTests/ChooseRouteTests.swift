@@ -220,3 +220,34 @@ struct ReportTests {
         #expect(report.records == ["report 2 deduplicated: the policy does not correlate"])
     }
 }
+
+/// Named watchdogs: each restarted only by its own events, cancelled by resolve, not by acknowledge.
+@Suite("Engine: watchdogs")
+struct WatchdogTests {
+    static let policies = """
+        policies:
+          watched:
+            name: Watched
+            layers:
+              - { id: first, notify: [{ contact: ann }], via: [email], template: page }
+            watchdogs:
+              - { id: it, every: 15m, reset_on: [it-update], notify: [{ contact: bob }], via: [email], template: page }
+              - { id: reporter, every: 15m, reset_on: [reporter-update, update], notify: [{ contact: cat }], via: [email], template: page }
+        """
+
+    @Test("each party's events quiet only its own watchdog; acknowledge leaves them; resolve stops them")
+    func parties() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T10:00"))
+        _ = driver.trigger("watched")
+        _ = driver.send(.acknowledge(by: "ann"), at: instant("2026-03-09T10:01"))
+        _ = driver.send(.signal(name: "it-update", data: [:]), at: instant("2026-03-09T10:10"))
+        let first = driver.run(until: instant("2026-03-09T10:15")).effects
+        #expect(first.sent == ["cat@email"], "the reporter said nothing for 15m; IT spoke at 10:10")
+        #expect(first.notifications.first?.origin == "watchdog reporter")
+        _ = driver.send(.updateFields(["note": "x"]), at: instant("2026-03-09T10:20"))
+        #expect(driver.run(until: instant("2026-03-09T10:25")).effects.sent == ["bob@email"])
+        #expect(driver.run(until: instant("2026-03-09T10:35")).effects.sent == ["cat@email"], "the update at 10:20 restarted the reporter's")
+        _ = driver.send(.resolve(by: "ann", scope: nil, outcome: nil), at: instant("2026-03-09T10:36"))
+        #expect(driver.run(until: instant("2026-03-09T12:00")).effects.notifications.isEmpty)
+    }
+}

@@ -76,6 +76,8 @@ struct NewConstructsAgreementTests {
               notify: [{ route: by-tier }]
               via: [email]
               template: page
+            watchdogs:
+              - { id: quiet, every: 25m, reset_on: [ping], notify: [{ contact: alice }], via: [email], template: page }
             deadlines:
               - id: second-message
                 at: session.start - 30m
@@ -115,7 +117,7 @@ struct NewConstructsAgreementTests {
         var lines: [String] = []
         let candidates = [
             "alice acks", "bob acks", "signal confirmed", "signal identified", "signal identified eta=11:30", "alice resolves",
-            "signal cancelled", "update note=x", "update tier=gold", "update tier=basic",
+            "signal cancelled", "update note=x", "update tier=gold", "update tier=basic", "signal ping",
         ]
         for _ in 0..<random.next(4) {
             lines.append("\(candidates[random.next(candidates.count)]) at +\(1 + random.next(150))m")

@@ -9,7 +9,7 @@ extension DocumentReader {
         let what = "policy '\(id.value)'"
         let allowed = [
             "name", "description", "match", "priority", "threshold", "fields", "calendar", "target_ack", "outcomes",
-            "resolve_per", "until", "layers", "repeat", "reminders", "stages", "actions", "on", "deadlines", "correlate",
+            "resolve_per", "until", "layers", "repeat", "reminders", "watchdogs", "stages", "actions", "on", "deadlines", "correlate",
         ]
         guard let map = fields(node, what: what, allowed: allowed, owner: id.location) else { return nil }
         let name = map.required("name", example: "name: Outage").flatMap { string($0, what: "\(what): name") }
@@ -51,28 +51,16 @@ extension DocumentReader {
             let after = rep["after"].flatMap { duration($0, what: "\(rep.what): after") }
             if let times { repeatRule = RepeatRule(times: times, after: after) }
         }
-        var reminders: Reminders?
-        if let node = map["reminders"],
-            let rem = fields(
-                node, what: "the reminders of \(what)", allowed: ["every", "notify", "via", "cc", "template", "reset_on"],
-                owner: map.keyLocation("reminders"))
-        {
-            let every = rem.required("every", example: "every: 30m").flatMap { duration($0, what: "\(rem.what): every") }
-            _ = rem.required("template", hint: "name the message to send, e.g. 'template: reminder'", example: "template: reminder")
-            if let every, every.value.seconds <= 0, !every.value.isBusiness || every.value.businessDays == 0 {
-                sink.add(
-                    LoadProblem.invalidValue(
-                        "\(rem.what): every \(every.value) would never stop firing", at: every.location,
-                        hint: "use an interval longer than zero, e.g. 30m"))
+        let reminders = map["reminders"].flatMap { readReminders($0, what: "the reminders of \(what)", owner: map.keyLocation("reminders")) }
+        let watchdogs = map["watchdogs"].map { node in
+            list(node, what: "the watchdogs of \(what)", hint: "list the watchdogs, each starting with '- id: …'").enumerated().compactMap {
+                index, item -> Reminders? in
+                let label = itemName("watchdog", item, index: index, of: what)
+                guard let watchdog = readReminders(item, what: label, owner: nil, watchdog: true) else { return nil }
+                if watchdog.id == nil || watchdog.resetOn.isEmpty { return nil }
+                return watchdog
             }
-            let step = step(from: rem, what: rem.what, requireTemplate: false)
-            let resetOn = rem["reset_on"].map { list($0, what: "\(rem.what): reset_on").compactMap { identifier($0, what: "\(rem.what): reset_on") } } ?? []
-            if let every {
-                var built = Reminders(every: every, step: step)
-                built.resetOn = resetOn
-                reminders = built
-            }
-        }
+        } ?? []
         let stages = map["stages"].map {
             list($0, what: "\(what): stages").enumerated().compactMap {
                 stage($0.element, what: itemName("stage", $0.element, index: $0.offset, of: what))
@@ -96,6 +84,7 @@ extension DocumentReader {
             resolvePer: resolvePer, until: until, layers: layers, repeatRule: repeatRule, reminders: reminders,
             stages: stages, actions: actions, hooks: hooks, location: map.location)
         policy.deadlines = deadlines
+        policy.watchdogs = watchdogs
         if let node = map["correlate"],
             let correlate = fields(
                 node, what: "the correlate of \(what)", allowed: ["key", "append"], owner: map.keyLocation("correlate"),

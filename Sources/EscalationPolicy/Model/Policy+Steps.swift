@@ -7,6 +7,7 @@ extension Policy {
             return [(label, layer.step)] + layer.choices.enumerated().map { ("alternative \($0.offset + 1) of \(label)", $0.element) }
         }
         if let reminders { result.append(("the reminders of policy '\(id.value)'", reminders.step)) }
+        result += watchdogs.map { ("watchdog '\($0.id?.value ?? "?")' of policy '\(id.value)'", $0.step) }
         result += deadlines.map { ("deadline '\($0.id)' of policy '\(id.value)'", $0.step) }
         result += hooks.trigger.enumerated().map { ("step \($0.offset + 1) of 'on trigger' in policy '\(id.value)'", $0.element) }
         result += hooks.acknowledge.enumerated().map { ("step \($0.offset + 1) of 'on acknowledge' in policy '\(id.value)'", $0.element) }

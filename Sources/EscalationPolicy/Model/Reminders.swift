@@ -9,4 +9,6 @@ public struct Reminders: Sendable {
     /// Events that restart the interval (`update`, or a signal name): with any, the reminders are a watchdog that
     /// speaks only after `every` has passed without one of them.
     public var resetOn: [Located<String>] = []
+    /// The watchdog's id (items of `watchdogs:`; nil for `reminders:`).
+    public var id: Located<String>?
 }

@@ -61,6 +61,7 @@ public struct DuplicateStepIDRule: PolicyRule {
             var ids: [(String, Located<String>)] = policy.layers.compactMap { layer in layer.step.id.map { ("layer", $0) } }
             ids += policy.stages.map { ("stage", $0.id) }
             ids += policy.actions.map { ("action", $0.id) }
+            ids += policy.watchdogs.compactMap { watchdog in watchdog.id.map { ("watchdog", $0) } }
             ids += policy.hooks.allSteps.compactMap { step in step.id.map { ("hook step", $0) } }
             var first: [String: (String, SourceLocation)] = [:]
             for (what, id) in ids {
