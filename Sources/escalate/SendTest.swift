@@ -61,7 +61,7 @@ extension Escalate {
                 throw ExitCode(ExitStatus.usage)
             }
             let settings = ChannelSettings(channel: channel, value: config.settings, location: config.id.location)
-            let problems = plugin.validate(settings).filter { $0.severity == .error }
+            let problems = settings.problems(for: plugin).filter { $0.severity == .error }
             if !problems.isEmpty {
                 problems.sorted().forEach { printError($0.description) }
                 throw ExitCode(ExitStatus.failed)

@@ -24,8 +24,31 @@ public struct ChannelDescriptor: Sendable {
 
     /// One setting the plugin reads.
     public struct Setting: Sendable {
+        /// The type of value a setting takes; lint checks it where it is written (an `${env:NAME}` reference stands
+        /// for any scalar, checked when it is resolved).
+        public enum Kind: String, Sendable, CaseIterable {
+            /// One scalar value as text.
+            case text
+            /// A whole number.
+            case integer
+            /// A TCP port, 1 to 65535.
+            case port
+            /// An `http://` or `https://` URL.
+            case url
+            /// `true` or `false`.
+            case boolean
+            /// A duration such as `10s` or `2m`.
+            case duration
+            /// A list of scalars.
+            case list
+            /// A map of names to values.
+            case map
+        }
+
         /// Key in `settings:`.
         public var name: String
+        /// The type of value it takes.
+        public var kind: Kind
         /// Whether it must be present.
         public var required: Bool
         /// Whether it is a secret (must be a `${env:NAME}` reference).
@@ -34,8 +57,9 @@ public struct ChannelDescriptor: Sendable {
         public var summary: String
 
         /// Describes a setting.
-        public init(_ name: String, required: Bool = false, secret: Bool = false, _ summary: String) {
+        public init(_ name: String, required: Bool = false, secret: Bool = false, kind: Kind = .text, _ summary: String) {
             self.name = name
+            self.kind = kind
             self.required = required
             self.secret = secret
             self.summary = summary

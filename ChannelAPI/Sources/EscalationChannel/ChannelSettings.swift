@@ -42,7 +42,52 @@ public struct ChannelSettings: Sendable {
         Self.problem("channel '\(channel)': \(message)", at: location(of: key), hint: hint)
     }
 
-    /// Missing required settings, and secret settings written in plain text, per the descriptor.
+    /// Why a written value is not of its setting's kind (nil when it is, or when it is a reference or null).
+    func typeProblem(_ setting: ChannelDescriptor.Setting, _ written: SettingValue) -> Diagnostic? {
+        let name = setting.name
+        func wrong(_ expected: String, _ hint: String) -> Diagnostic {
+            Self.problem("channel '\(channel)': '\(name)' must be \(expected): \(setting.summary)", at: written.location, hint: hint)
+        }
+        switch (setting.kind, written) {
+        case (_, .null): return nil
+        case (.list, .list), (.map, .map): return nil
+        case (.list, _): return wrong("a list", "write '\(name): [a, b]'")
+        case (.map, _): return wrong("a map", "write '\(name): { NAME: value }'")
+        case (_, .list), (_, .map):
+            return wrong("a single value", "write '\(name): value' (one value, not a list or a map)")
+        case (_, .scalar(let text, _)):
+            if ChannelEnvironment.isReference(text) { return nil }
+            switch setting.kind {
+            case .integer where Int(text) == nil: return wrong("a whole number", "write e.g. '\(name): 3'")
+            case .port where !(Int(text).map { (1...65_535).contains($0) } ?? false):
+                return wrong("a port from 1 to 65535", "write e.g. '\(name): 587'")
+            case .url where !(text.hasPrefix("http://") || text.hasPrefix("https://")):
+                return wrong("an http:// or https:// URL", "write e.g. '\(name): https://example.org'")
+            case .boolean where text != "true" && text != "false": return wrong("true or false", "write '\(name): true' or '\(name): false'")
+            case .duration:
+                guard case .success(let duration) = PolicyDuration.parse(text), !duration.isBusiness, duration.seconds > 0 else {
+                    return wrong("a duration longer than zero", "write e.g. '\(name): 10s'")
+                }
+                return nil
+            default: return nil
+            }
+        }
+    }
+
+    /// Values of the wrong type for their declared kind (a list where one value goes, a port out of range, …).
+    public func checkTypes(_ descriptor: ChannelDescriptor) -> [Diagnostic] {
+        descriptor.settings.compactMap { setting in value?[setting.name].flatMap { typeProblem(setting, $0) } }
+    }
+
+    /// Everything wrong with these settings for a plugin: its own checks, then the typed-settings check for the values
+    /// its own checks said nothing about (so one value is reported once).
+    public func problems(for plugin: any NotificationChannel.Type) -> [Diagnostic] {
+        let own = plugin.validate(self)
+        let places = Set(own.compactMap { $0.location.map { "\($0)" } })
+        return own + checkTypes(plugin.descriptor).filter { problem in problem.location.map { !places.contains("\($0)") } ?? true }
+    }
+
+    /// Missing required settings and secret settings written in plain text, per the descriptor.
     public func checkRequired(_ descriptor: ChannelDescriptor) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         let known = descriptor.settings.map(\.name)

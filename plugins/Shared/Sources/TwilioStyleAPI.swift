@@ -15,8 +15,8 @@ struct TwilioStyleAPI: Sendable {
         .init("account", required: true, "the account SID (plain or a ${env:NAME} reference)"),
         .init("auth_token", required: true, secret: true, "the account's auth token"),
         .init("from", required: true, "the number messages come from, in E.164 form (+15550100)"),
-        .init("api_url", "the API base URL (default \(defaultURL))"),
-        .init("timeout", "how long one request may take, e.g. 10s (default 10s)"),
+        .init("api_url", kind: .url, "the API base URL (default \(defaultURL))"),
+        .init("timeout", kind: .duration, "how long one request may take, e.g. 10s (default 10s)"),
     ]
 
     /// Checks the shared settings on top of required keys and secret references.

@@ -50,7 +50,7 @@ public struct InvalidChannelSettingsRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         context.organisation.channels.flatMap { channel -> [Diagnostic] in
             guard let plugin = context.channels.plugin(channel.plugin.value) else { return [] }
-            return plugin.validate(ChannelSettings(channel: channel.id.value, value: channel.settings, location: channel.id.location))
+            return ChannelSettings(channel: channel.id.value, value: channel.settings, location: channel.id.location).problems(for: plugin)
         }
     }
 }

@@ -18,15 +18,15 @@ public struct EmailChannel: NotificationChannel {
         capabilities: [.threading, .cc, .idempotency],
         settings: [
             .init("host", required: true, "the SMTP server's host name or address"),
-            .init("port", "the SMTP port (default 587 with starttls, else 25)"),
+            .init("port", kind: .port, "the SMTP port (default 587 with starttls, else 25)"),
             .init("from", required: true, "the sender, 'ops@example.org' or 'Ops <ops@example.org>'"),
             .init("username", "the SMTP login (plain or a ${env:NAME} reference); needs password"),
             .init("password", secret: true, "the SMTP password; needs username"),
-            .init("starttls", "true to upgrade the connection with STARTTLS before anything else (default false)"),
+            .init("starttls", kind: .boolean, "true to upgrade the connection with STARTTLS before anything else (default false)"),
             .init("ca_file", "a PEM file of certificate authorities to trust instead of the system's (with starttls)"),
             .init("domain", "the domain of Message-IDs (default: the sender's domain)"),
             .init("helo", "the name given in EHLO (default: the domain)"),
-            .init("timeout", "how long sending one message may take, e.g. 30s (default 30s)"),
+            .init("timeout", kind: .duration, "how long sending one message may take, e.g. 30s (default 30s)"),
         ],
         validExamples: [
             """
@@ -52,6 +52,22 @@ public struct EmailChannel: NotificationChannel {
         ],
         invalidExamples: [
             "from: ops@example.org",
+            // A port that is a list (at send time it used to fall back to port 25 silently).
+            """
+            host: smtp.example.org
+            from: ops@example.org
+            port: [1]
+            """,
+            """
+            host: smtp.example.org
+            from: ops@example.org
+            port: 70000
+            """,
+            """
+            host: smtp.example.org
+            from: ops@example.org
+            starttls: yes please
+            """,
             """
             host: smtp.example.org
             from: ops

@@ -28,10 +28,10 @@ struct EmailChannelTests {
 
     @Test func settingsExamples() {
         for example in EmailChannel.descriptor.validExamples {
-            #expect(EmailChannel.validate(SettingsYAML.settings(example)) == [], "\(example)")
+            #expect(SettingsYAML.settings(example).problems(for: EmailChannel.self) == [], "\(example)")
         }
         for example in EmailChannel.descriptor.invalidExamples {
-            #expect(!EmailChannel.validate(SettingsYAML.settings(example)).isEmpty, "\(example)")
+            #expect(!SettingsYAML.settings(example).problems(for: EmailChannel.self).isEmpty, "\(example)")
         }
     }
 

@@ -13,9 +13,9 @@ public struct ExecChannel: NotificationChannel {
             ChannelDescriptor.Setting(
                 "command", required: true,
                 "the program: a name looked up in PATH, or a path (relative paths are relative to the policy file's folder)"),
-            ChannelDescriptor.Setting("args", "a list of arguments; each may be an ${env:NAME} reference"),
-            ChannelDescriptor.Setting("timeout", "how long one run may take (default 10s); then SIGTERM, and SIGKILL 2s later"),
-            ChannelDescriptor.Setting("env", "environment variables for the command (NAME: value or ${env:NAME}); nothing else is inherited but PATH, HOME, LANG, LC_ALL, TZ, TMPDIR, USER"),
+            ChannelDescriptor.Setting("args", kind: .list, "a list of arguments; each may be an ${env:NAME} reference"),
+            ChannelDescriptor.Setting("timeout", kind: .duration, "how long one run may take (default 10s); then SIGTERM, and SIGKILL 2s later"),
+            ChannelDescriptor.Setting("env", kind: .map, "environment variables for the command (NAME: value or ${env:NAME}); nothing else is inherited but PATH, HOME, LANG, LC_ALL, TZ, TMPDIR, USER"),
         ],
         validExamples: [
             "{ command: notify-ops }",

@@ -13,8 +13,8 @@ public struct SlackChannel: NotificationChannel {
             .init("webhook_url", secret: true, "an incoming-webhook URL (posts to the webhook's channel); or use token"),
             .init("token", secret: true, "a bot token (xoxb-…) for chat.postMessage; or use webhook_url"),
             .init("channel", "with token: the channel id or #name to post in (default: the address when it is a channel or user)"),
-            .init("api_url", "the Web API base URL (default https://slack.com/api)"),
-            .init("timeout", "how long one request may take, e.g. 10s (default 10s)"),
+            .init("api_url", kind: .url, "the Web API base URL (default https://slack.com/api)"),
+            .init("timeout", kind: .duration, "how long one request may take, e.g. 10s (default 10s)"),
         ],
         validExamples: [
             "webhook_url: ${env:SLACK_WEBHOOK_URL}",
@@ -31,6 +31,11 @@ public struct SlackChannel: NotificationChannel {
         ],
         invalidExamples: [
             "channel: C0123456789",
+            // A channel that is a list (at send time Slack refused it without retry).
+            """
+            token: ${env:SLACK_BOT_TOKEN}
+            channel: [1, 2, 3]
+            """,
             "webhook_url: https://hooks.slack.com/services/T000/B000/XXXX",
             """
             webhook_url: ${env:SLACK_WEBHOOK_URL}

@@ -21,10 +21,10 @@ struct SlackChannelTests {
 
     @Test func settingsExamples() {
         for example in SlackChannel.descriptor.validExamples {
-            #expect(SlackChannel.validate(SettingsYAML.settings(example)) == [], "\(example)")
+            #expect(SettingsYAML.settings(example).problems(for: SlackChannel.self) == [], "\(example)")
         }
         for example in SlackChannel.descriptor.invalidExamples {
-            #expect(!SlackChannel.validate(SettingsYAML.settings(example)).isEmpty, "\(example)")
+            #expect(!SettingsYAML.settings(example).problems(for: SlackChannel.self).isEmpty, "\(example)")
         }
     }
 

@@ -24,10 +24,10 @@ struct SMSChannelTests {
 
     @Test func settingsExamples() {
         for example in SMSChannel.descriptor.validExamples {
-            #expect(SMSChannel.validate(SettingsYAML.settings(example)) == [], "\(example)")
+            #expect(SettingsYAML.settings(example).problems(for: SMSChannel.self) == [], "\(example)")
         }
         for example in SMSChannel.descriptor.invalidExamples {
-            #expect(!SMSChannel.validate(SettingsYAML.settings(example)).isEmpty, "\(example)")
+            #expect(!SettingsYAML.settings(example).problems(for: SMSChannel.self).isEmpty, "\(example)")
         }
     }
 

@@ -15,10 +15,10 @@ public struct StatuspageChannel: NotificationChannel {
         settings: [
             .init("page_id", required: true, "the status page's id"),
             .init("api_key", required: true, secret: true, "an API key (sent as Authorization: OAuth <key>)"),
-            .init("api_url", "the API base URL (default \(defaultURL))"),
+            .init("api_url", kind: .url, "the API base URL (default \(defaultURL))"),
             .init("status", "the status a new incident opens with: investigating (default), identified or monitoring"),
             .init("impact", "the impact shown: none, minor, major or critical (default: the page's own rule)"),
-            .init("timeout", "how long one request may take, e.g. 10s (default 10s)"),
+            .init("timeout", kind: .duration, "how long one request may take, e.g. 10s (default 10s)"),
         ],
         validExamples: [
             """

@@ -25,10 +25,10 @@ struct StatuspageChannelTests {
 
     @Test func settingsExamples() {
         for example in StatuspageChannel.descriptor.validExamples {
-            #expect(StatuspageChannel.validate(SettingsYAML.settings(example)) == [], "\(example)")
+            #expect(SettingsYAML.settings(example).problems(for: StatuspageChannel.self) == [], "\(example)")
         }
         for example in StatuspageChannel.descriptor.invalidExamples {
-            #expect(!StatuspageChannel.validate(SettingsYAML.settings(example)).isEmpty, "\(example)")
+            #expect(!SettingsYAML.settings(example).problems(for: StatuspageChannel.self).isEmpty, "\(example)")
         }
     }
 

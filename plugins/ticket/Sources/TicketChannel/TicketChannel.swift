@@ -12,14 +12,14 @@ public struct TicketChannel: NotificationChannel {
         summary: "creates an issue per message in a Jira-style tracker (REST API v2), links it, and comments on updates",
         capabilities: [.update, .posts],
         settings: [
-            .init("api_url", required: true, "the tracker's base URL, e.g. https://example.atlassian.net (a trailing /rest/api/2 is ignored)"),
+            .init("api_url", required: true, kind: .url, "the tracker's base URL, e.g. https://example.atlassian.net (a trailing /rest/api/2 is ignored)"),
             .init("user", required: true, "the account the API token belongs to (plain or a ${env:NAME} reference)"),
             .init("api_token", required: true, secret: true, "the API token (HTTP basic auth with user)"),
             .init("project", "the project key issues go to when the address is not one, e.g. OPS"),
             .init("issue_type", "the issue type name (default Task)"),
-            .init("fields", "extra issue fields, name: value (values are sent as text; lists and maps as JSON)"),
+            .init("fields", kind: .map, "extra issue fields, name: value (values are sent as text; lists and maps as JSON)"),
             .init("link_type", "the link type used for link_to (default Relates)"),
-            .init("timeout", "how long one request may take, e.g. 10s (default 10s)"),
+            .init("timeout", kind: .duration, "how long one request may take, e.g. 10s (default 10s)"),
         ],
         validExamples: [
             """

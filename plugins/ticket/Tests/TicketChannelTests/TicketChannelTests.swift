@@ -33,10 +33,10 @@ struct TicketChannelTests {
 
     @Test func settingsExamples() {
         for example in TicketChannel.descriptor.validExamples {
-            #expect(TicketChannel.validate(SettingsYAML.settings(example)) == [], "\(example)")
+            #expect(SettingsYAML.settings(example).problems(for: TicketChannel.self) == [], "\(example)")
         }
         for example in TicketChannel.descriptor.invalidExamples {
-            #expect(!TicketChannel.validate(SettingsYAML.settings(example)).isEmpty, "\(example)")
+            #expect(!SettingsYAML.settings(example).problems(for: TicketChannel.self).isEmpty, "\(example)")
         }
     }
 

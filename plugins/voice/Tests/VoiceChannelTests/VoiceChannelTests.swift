@@ -25,10 +25,10 @@ struct VoiceChannelTests {
 
     @Test func settingsExamples() {
         for example in VoiceChannel.descriptor.validExamples {
-            #expect(VoiceChannel.validate(SettingsYAML.settings(example)) == [], "\(example)")
+            #expect(SettingsYAML.settings(example).problems(for: VoiceChannel.self) == [], "\(example)")
         }
         for example in VoiceChannel.descriptor.invalidExamples {
-            #expect(!VoiceChannel.validate(SettingsYAML.settings(example)).isEmpty, "\(example)")
+            #expect(!SettingsYAML.settings(example).problems(for: VoiceChannel.self).isEmpty, "\(example)")
         }
     }
 

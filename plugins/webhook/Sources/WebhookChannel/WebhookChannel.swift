@@ -11,10 +11,10 @@ public struct WebhookChannel: NotificationChannel {
         summary: "POSTs each message as JSON to a URL, signed with HMAC-SHA256 when a secret is set",
         capabilities: [.idempotency, .cc, .update, .expiry, .undo, .posts],
         settings: [
-            .init("url", required: true, "the http(s) URL messages are POSTed to (may be a ${env:NAME} reference)"),
+            .init("url", required: true, kind: .url, "the http(s) URL messages are POSTed to (may be a ${env:NAME} reference)"),
             .init("secret", secret: true, "key for the X-Escalate-Signature header: sha256=<hex HMAC-SHA256 of the body>"),
-            .init("timeout", "how long one POST may take, e.g. 10s (default 10s, at most 10m)"),
-            .init("headers", "extra request headers, name: value (a value may be a ${env:NAME} reference)"),
+            .init("timeout", kind: .duration, "how long one POST may take, e.g. 10s (default 10s, at most 10m)"),
+            .init("headers", kind: .map, "extra request headers, name: value (a value may be a ${env:NAME} reference)"),
         ],
         validExamples: [
             "url: https://hooks.example.org/escalate",

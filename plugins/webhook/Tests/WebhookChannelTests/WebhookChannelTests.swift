@@ -28,10 +28,10 @@ struct WebhookChannelTests {
 
     @Test func settingsExamples() {
         for example in WebhookChannel.descriptor.validExamples {
-            #expect(WebhookChannel.validate(SettingsYAML.settings(example)) == [], "\(example)")
+            #expect(SettingsYAML.settings(example).problems(for: WebhookChannel.self) == [], "\(example)")
         }
         for example in WebhookChannel.descriptor.invalidExamples {
-            #expect(!WebhookChannel.validate(SettingsYAML.settings(example)).isEmpty, "\(example)")
+            #expect(!SettingsYAML.settings(example).problems(for: WebhookChannel.self).isEmpty, "\(example)")
         }
     }
 
