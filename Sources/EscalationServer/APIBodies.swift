@@ -30,6 +30,35 @@ struct PagerDutyEvent: Decodable {
     }
 }
 
+/// A PagerDuty change event (`POST /v2/change/enqueue`) body.
+struct PagerDutyChangeEvent: Decodable {
+    struct Payload: Decodable {
+        var summary: String
+        var source: String?
+        var timestamp: String?
+        var customDetails: [String: JSONValue]?
+
+        enum CodingKeys: String, CodingKey {
+            case summary, source, timestamp
+            case customDetails = "custom_details"
+        }
+    }
+
+    struct Link: Decodable {
+        var href: String?
+        var text: String?
+    }
+
+    var routingKey: String
+    var payload: Payload
+    var links: [Link]?
+
+    enum CodingKeys: String, CodingKey {
+        case routingKey = "routing_key"
+        case payload, links
+    }
+}
+
 /// An Alertmanager webhook (version 4) body.
 struct AlertmanagerWebhook: Decodable {
     struct Alert: Decodable {

@@ -8,7 +8,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// The HTTP API over an executor: events in (PagerDuty v2, Alertmanager), incidents out, actions, health, metrics.
+/// The HTTP API over an executor: events in (PagerDuty Events v2 and change events, Alertmanager), incidents out, actions, health, metrics.
 public struct EscalationAPI: Sendable {
     /// The executor.
     public let executor: Executor
@@ -19,6 +19,8 @@ public struct EscalationAPI: Sendable {
     public let reload: @Sendable (_ organisation: String) async -> String?
     /// Where refused requests are logged, so an event that pages nobody leaves a trace on our side.
     public let logger: Logger
+    /// Refused ingest requests by reason, for `/metrics`.
+    let refusals = IngestRefusals()
 
     /// Creates the API.
     public init(
@@ -56,12 +58,15 @@ public struct EscalationAPI: Sendable {
         }
         router.get("/metrics") { _, _ in
             let open = try await executor.openIncidentCount()
-            return JSONResponse.text(.ok, await executor.metrics.prometheus(openIncidents: open), type: "text/plain; version=0.0.4")
+            let text = await executor.metrics.prometheus(openIncidents: open) + (await refusals.prometheus())
+            return JSONResponse.text(.ok, text, type: "text/plain; version=0.0.4")
         }
         router.get("/openapi.yaml") { _, _ in JSONResponse.text(.ok, OpenAPIDocument.yaml, type: "application/yaml") }
+        router.post("/v2/enqueue") { request, _ in try await pagerDuty(request) }
         router.post("/v1/events") { request, _ in try await pagerDuty(request) }
-        router.post("/v1/integrations/alertmanager") { request, _ in try await alertmanager(request) }
-        router.post("/v1/incidents") { request, _ in try await create(request) }
+        router.post("/v2/change/enqueue") { request, _ in try await pagerDutyChange(request) }
+        router.post("/v1/integrations/alertmanager") { request, _ in try await ingest("alertmanager", request) { try await alertmanager(request, organisation: &$0) } }
+        router.post("/v1/incidents") { request, _ in try await ingest("trigger", request) { try await create(request, organisation: &$0) } }
         router.get("/v1/incidents") { request, _ in try await list(request) }
         router.get("/v1/incidents/:id") { request, context in
             let incident = try await owned(request, context)
@@ -80,7 +85,8 @@ public struct EscalationAPI: Sendable {
                 return JSONResponse.make(.ok, IncidentSummary(updated))
             }
         }
-        router.get("/v1/ack/:id") { request, context in try await signedAcknowledge(request, context) }
+        router.get("/v1/ack/:token") { _, context in try await confirmLink(context) }
+        router.post("/v1/ack/:token") { _, context in try await followLink(context) }
         router.post("/v1/reload") { request, _ in
             let organisation = try authorise(request)
             if let problems = await reload(organisation) { return JSONResponse.make(.unprocessableContent, ["error": "reload refused; the running policies are kept", "diagnostics": problems]) }
@@ -181,9 +187,10 @@ public struct EscalationAPI: Sendable {
 
     // MARK: - Routes
 
-    func create(_ request: Request) async throws -> Response {
+    func create(_ request: Request, organisation known: inout String?) async throws -> Response {
         var request = request
         let organisation = try authorise(request)
+        known = organisation
         guard let body: TriggerBody = try await decode(&request, what: "trigger") else { throw APIError(.badRequest, "trigger: empty body") }
         if let named = body.organisation, named != organisation {
             throw APIError(.forbidden, "this token belongs to '\(organisation)', not '\(named)'")
@@ -247,45 +254,10 @@ public struct EscalationAPI: Sendable {
         return JSONResponse.make(.accepted, body)
     }
 
-    func pagerDuty(_ request: Request) async throws -> Response {
+    func alertmanager(_ request: Request, organisation known: inout String?) async throws -> Response {
         var request = request
         let organisation = try authorise(request)
-        guard let event: PagerDutyEvent = try await decode(&request, what: "event") else { throw APIError(.badRequest, "event: empty body") }
-        let routing = event.routingKey.split(separator: "/", maxSplits: 1).map(String.init)
-        guard routing.first == organisation else {
-            throw APIError(.forbidden, "routing_key '\(event.routingKey)' names another organisation than this token's ('\(organisation)'); use '\(organisation)' or '\(organisation)/POLICY'")
-        }
-        let policy = routing.count > 1 ? routing[1] : nil
-        switch event.eventAction {
-        case "trigger":
-            guard let payload = event.payload else { throw APIError(.badRequest, "event: a trigger needs 'payload' with at least 'summary'") }
-            var fields = (payload.customDetails ?? [:]).mapValues(\.text)
-            fields["summary"] = fields["summary"] ?? payload.summary
-            for (key, value) in [("source", payload.source), ("severity", payload.severity), ("component", payload.component), ("group", payload.group), ("class", payload.class)] {
-                if let value, fields[key] == nil { fields[key] = value }
-            }
-            let dedupKey = event.dedupKey ?? UUID().uuidString.lowercased()
-            let reception = try await run {
-                try await executor.receive(organisation: organisation, policy: policy, title: payload.summary, fields: fields, dedupKey: dedupKey)
-            }
-            guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: dedupKey) }
-            return JSONResponse.make(.accepted, ["status": "success", "message": triggered.created ? "Event processed" : "Event deduplicated", "dedup_key": dedupKey, "incident": triggered.incident.id])
-        case "acknowledge", "resolve":
-            guard let dedupKey = event.dedupKey else { throw APIError(.badRequest, "event: '\(event.eventAction)' needs 'dedup_key'") }
-            guard let incident = try await executor.openIncident(organisation: organisation, dedupKey: dedupKey) else {
-                throw APIError(.notFound, "no open incident with dedup_key '\(dedupKey)'")
-            }
-            let engineEvent: EngineEvent = event.eventAction == "acknowledge" ? .acknowledge(by: "events-api") : .resolve(by: "events-api", scope: nil, outcome: nil)
-            _ = try await run { try await executor.handle(incident: incident.id, event: engineEvent) }
-            return JSONResponse.make(.accepted, ["status": "success", "message": "Event processed", "dedup_key": dedupKey, "incident": incident.id])
-        default:
-            throw APIError(.badRequest, "event: event_action must be trigger, acknowledge or resolve, not '\(event.eventAction)'")
-        }
-    }
-
-    func alertmanager(_ request: Request) async throws -> Response {
-        var request = request
-        let organisation = try authorise(request)
+        known = organisation
         let policy = request.uri.queryParameters["policy"].map(String.init)
         guard let hook: AlertmanagerWebhook = try await decode(&request, what: "alertmanager webhook") else {
             throw APIError(.badRequest, "alertmanager webhook: empty body")
@@ -308,28 +280,5 @@ public struct EscalationAPI: Sendable {
         }
         _ = try await run { try await executor.handle(incident: incident.id, event: .resolve(by: "alertmanager", scope: nil, outcome: nil)) }
         return JSONResponse.make(.accepted, ["status": "success", "incident": incident.id, "dedup_key": dedupKey])
-    }
-
-    func signedAcknowledge(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let query = request.uri.queryParameters
-        guard let by = query["by"].map(String.init), let expiresText = query["expires"], let expires = Int64(expiresText),
-            let signature = query["sig"].map(String.init)
-        else {
-            throw APIError(.badRequest, "an acknowledge link needs by, expires and sig query parameters")
-        }
-        guard configuration.verify(incident: id, by: by, expires: expires, signature: signature) else {
-            throw APIError(.forbidden, "the link signature is not valid")
-        }
-        guard expires > Int64(Date().timeIntervalSince1970) else { throw APIError(.gone, "this acknowledge link has expired") }
-        let incident = try await run { try await executor.handle(incident: id, event: .acknowledge(by: by)) }
-        return JSONResponse.text(.ok, "Incident \(id) is \(incident.state.status.rawValue). Thank you, \(by).\n")
-    }
-
-    /// A signed one-click acknowledge link valid for `seconds`.
-    public func acknowledgeLink(incident: String, by: String, validFor seconds: Int = 3_600, now: Instant) -> String {
-        let expires = now.seconds + Int64(seconds)
-        let signature = configuration.signature(incident: incident, by: by, expires: expires)
-        return "\(configuration.baseURL)/v1/ack/\(incident)?by=\(by)&expires=\(expires)&sig=\(signature)"
     }
 }

@@ -220,7 +220,7 @@ def alertmanager_part(checks, args, root, processes):
     status, body = call(am_port, "POST", "/api/v2/alerts", [alert], token=None)
     checks.require(status == 200, f"alertmanager refused the alert: {status} {body}")
 
-    is_ours = lambda incident: (incident.get("dedupKey") or "").startswith("alertmanager:")
+    is_ours = lambda incident: (incident.get("dedup_key") or "").startswith("alertmanager:")
     incident = wait_for(lambda: find_incident(serve_port, lambda i: is_ours(i) and i["status"] == "open"), 30)
     checks.require(incident is not None, "no open incident from alertmanager's webhook within 30 s "
                    f"(see {root}/alertmanager.log and {root}/serve.log){notify_error(root)}")
@@ -247,7 +247,7 @@ def alertmanager_part(checks, args, root, processes):
     detail = wait_for(resolved, 30)
     checks.require(detail is not None, f"incident {incident_id} was not resolved within 30 s of resolving the alert "
                    f"(see {root}/alertmanager.log and {root}/serve.log){notify_error(root)}")
-    checks.check(detail["incident"].get("resolvedBy") == "alertmanager",
+    checks.check(detail["incident"].get("resolved_by") == "alertmanager",
                  f"the incident was resolved by '{detail['incident'].get('resolvedBy')}', not alertmanager")
     texts = [entry["text"] for entry in detail["timeline"]]
     checks.check(any("alertmanager" in text for text in texts), f"the timeline does not mention alertmanager: {texts}")

@@ -1,0 +1,145 @@
+import Crypto
+import EscalationChannel
+import EscalationCore
+import EscalationEngine
+import EscalationExecutor
+import EscalationPolicy
+import EscalationServer
+import EscalationStore
+import EscalationTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("PagerDuty Events v2 by integration key, and refused events")
+struct PagerDutyIngestTests {
+    static let key = "3f1c0aa8b1d24b3a9e6f0c2d7b5a4e91"
+
+    static func api(lines: InMemoryLogHandler.Lines = .init()) throws -> EscalationAPI {
+        let acme = PolicyLoader().load(files: [(path: "acme.yaml", text: APITests.yaml)]).organisation
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet([acme]), registry: try ChannelRegistry([RecordingChannel.self]),
+            environment: RecordingChannel.Log().environment(), clock: ManualClock(Instant(seconds: 1_795_000_000)))
+        let configuration = ServerConfiguration(
+            tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"],
+            integrationKeys: [ServerConfiguration.hash(token: key): IntegrationRoute(organisation: "acme", policy: "outage")],
+            linkKey: SymmetricKey(size: .bits256), maxBodyBytes: 4_096, baseURL: "http://test")
+        return EscalationAPI(executor: executor, configuration: configuration, logger: lines.logger(label: "escalate.api")) { _ in nil }
+    }
+
+    static func event(_ action: String, key: String = key, dedup: String = "disk-1", payload: String = #"{"summary":"Disk full","source":"db1","severity":"critical"}"#) -> ByteBuffer {
+        ByteBuffer(string: #"{"routing_key":"\#(key)","event_action":"\#(action)","dedup_key":"\#(dedup)","payload":\#(payload)}"#)
+    }
+
+    @Test("trigger, acknowledge and resolve by integration key with no Authorization header, answered as PagerDuty does")
+    func lifecycle() async throws {
+        let lines = InMemoryLogHandler.Lines()
+        let api = try Self.api(lines: lines)
+        try await Application(router: api.router()).test(.router) { client in
+            let id = try await client.execute(uri: "/v2/enqueue", method: .post, headers: APITests.headers(nil), body: Self.event("trigger")) { response -> String in
+                #expect(response.status == .accepted)
+                let body = APITests.json(response)
+                #expect(body["status"] as? String == "success" && body["message"] as? String == "Event processed" && body["dedup_key"] as? String == "disk-1")
+                return body["incident"] as? String ?? ""
+            }
+            #expect(try await api.executor.incident(id)?.state.policy == "outage")
+            for (action, status) in [("acknowledge", IncidentState.Status.acknowledged), ("resolve", .resolved)] {
+                try await client.execute(uri: "/v2/enqueue", method: .post, headers: APITests.headers(nil), body: Self.event(action)) {
+                    #expect($0.status == .accepted)
+                }
+                #expect(try await api.executor.incident(id)?.state.status == status)
+            }
+            // Already resolved, and never seen: 202, and the log says so.
+            for dedup in ["disk-1", "never-seen"] {
+                try await client.execute(uri: "/v1/events", method: .post, headers: APITests.headers(nil), body: Self.event("resolve", dedup: dedup)) {
+                    #expect($0.status == .accepted)
+                    #expect(APITests.json($0)["dedup_key"] as? String == dedup)
+                }
+            }
+            let stale = lines.all.filter { $0.message.contains("no open incident") }
+            #expect(stale.count == 2 && stale.allSatisfy { $0.metadata["organisation"] == "acme" })
+        }
+    }
+
+    @Test("change events are accepted with 202 and logged; they open nothing")
+    func changeEvents() async throws {
+        let lines = InMemoryLogHandler.Lines()
+        let api = try Self.api(lines: lines)
+        try await Application(router: api.router()).test(.router) { client in
+            let change = #"{"routing_key":"\#(Self.key)","payload":{"summary":"Deployed v2.3.1","source":"ci"},"links":[{"href":"https://ci.example.org/1","text":"build"}]}"#
+            try await client.execute(uri: "/v2/change/enqueue", method: .post, headers: APITests.headers(nil), body: ByteBuffer(string: change)) {
+                #expect($0.status == .accepted)
+                #expect(APITests.json($0)["status"] as? String == "success")
+            }
+            #expect(lines.all.contains { $0.message == "change event: Deployed v2.3.1" && $0.metadata["source"] == "ci" })
+            #expect(try await api.executor.openIncidentCount() == 0)
+        }
+    }
+
+    @Test("refused events answer PagerDuty's 400 body, are logged at warning without the key or body, and counted in /metrics")
+    func refusals() async throws {
+        let lines = InMemoryLogHandler.Lines()
+        let api = try Self.api(lines: lines)
+        let wrong = "wrong-5d2a7f0e9c1b4d3a"
+        try await Application(router: api.router()).test(.router) { client in
+            try await client.execute(uri: "/v2/enqueue", method: .post, headers: APITests.headers(nil), body: Self.event("trigger", key: wrong)) { response in
+                #expect(response.status == .badRequest)
+                let body = APITests.json(response)
+                #expect(body["status"] as? String == "invalid event")
+                #expect(body["message"] as? String == "Event object is invalid")
+                #expect((body["errors"] as? [String])?.first?.contains("routing key") == true)
+            }
+            try await client.execute(uri: "/v2/enqueue", method: .post, headers: APITests.headers(nil), body: Self.event("trigger", payload: #"{"summary":"x","severity":"dire"}"#)) {
+                #expect($0.status == .badRequest)
+                #expect((APITests.json($0)["errors"] as? [String])?.first?.contains("severity") == true)
+            }
+            // An Alertmanager webhook missing a required field.
+            try await client.execute(
+                uri: "/v1/integrations/alertmanager", method: .post, headers: APITests.headers("acme-token"), body: ByteBuffer(string: #"{"version":"4","status":"firing","alerts":[]}"#)
+            ) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/v1/incidents", method: .post, headers: APITests.headers("wrong-token"), body: ByteBuffer(string: #"{"title":"x"}"#)) {
+                #expect($0.status == .unauthorized)
+            }
+            let warnings = lines.all.filter { $0.level == .warning && $0.message.hasPrefix("ingest refused") }
+            #expect(warnings.count == 4)
+            #expect(warnings.map { $0.metadata["source"] ?? "" } == ["pagerduty", "pagerduty", "alertmanager", "trigger"])
+            #expect(warnings[2].metadata["organisation"] == "acme" && warnings[2].message.contains("groupKey"))
+            #expect(!lines.all.contains { $0.message.contains(wrong) || $0.metadata.values.contains { $0.contains(wrong) } }, "the routing key is never logged")
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"escalate_ingest_refused_total{reason="invalid"} 3"#))
+                #expect(text.contains(#"escalate_ingest_refused_total{reason="unauthorized"} 1"#))
+            }
+        }
+    }
+
+    @Test("integration key files: hashes and ${env:NAME}; a malformed line names the place, never the key")
+    func keyFiles() throws {
+        let text = """
+            # keys
+            acme/outage ${env:PD_KEY}
+            acme \(ServerConfiguration.hash(token: "org-key"))
+            """
+        let keys = try ServerConfiguration.parseIntegrationKeyFile(text, name: "keys", environment: ["PD_KEY": "from-env"])
+        #expect(keys[ServerConfiguration.hash(token: "from-env")] == IntegrationRoute(organisation: "acme", policy: "outage"))
+        #expect(keys[ServerConfiguration.hash(token: "org-key")] == IntegrationRoute(organisation: "acme"))
+        #expect(throws: ServerConfiguration.IntegrationKeyError.self) {
+            try ServerConfiguration.parseIntegrationKeyFile("acme in-clear-secret", name: "keys", environment: [:])
+        }
+        do {
+            _ = try ServerConfiguration.parseIntegrationKeyFile("acme/outage in-clear-secret", name: "keys", environment: [:])
+        } catch {
+            #expect(error.cause == .malformedFile && error.description.hasPrefix("keys:1:") && !error.description.contains("in-clear-secret"))
+        }
+        do {
+            _ = try ServerConfiguration.parseIntegrationKeyFile("acme ${env:MISSING}", name: "keys", environment: [:])
+        } catch {
+            #expect(error.cause == .missingVariable)
+        }
+        let both = try ServerConfiguration.integrationKeys(file: nil, environment: ["ESCALATE_INTEGRATION_KEYS": "acme/outage=k1,acme=k2"])
+        #expect(both.count == 2 && both[ServerConfiguration.hash(token: "k2")] == IntegrationRoute(organisation: "acme"))
+    }
+}
