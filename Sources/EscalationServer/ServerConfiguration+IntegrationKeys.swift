@@ -1,18 +1,25 @@
 import Foundation
 
 extension ServerConfiguration {
-    /// Why integration keys could not be read; `cause` says which source was wrong. Never holds a key.
+    /// Why integration keys could not be read; `cause` says which source was wrong (compare it, never the text).
+    /// Never holds a key.
     public struct IntegrationKeyError: Error, CustomStringConvertible, Sendable {
-        /// The source that was wrong.
-        public enum Cause: Sendable, Hashable {
+        /// The source that was wrong (a struct over a private enum, so new causes break no caller).
+        public struct Cause: Sendable, Hashable {
+            private enum Value: Sendable, Hashable {
+                case unreadableFile, malformedFile, missingVariable, malformedEnvironment
+            }
+
+            private let value: Value
+
             /// The key file cannot be read.
-            case unreadableFile
+            public static let unreadableFile = Cause(value: .unreadableFile)
             /// The key file has a malformed line.
-            case malformedFile
+            public static let malformedFile = Cause(value: .malformedFile)
             /// A `${env:NAME}` the key file names is not set.
-            case missingVariable
+            public static let missingVariable = Cause(value: .missingVariable)
             /// `ESCALATE_INTEGRATION_KEYS` is malformed.
-            case malformedEnvironment
+            public static let malformedEnvironment = Cause(value: .malformedEnvironment)
         }
 
         /// The cause.
