@@ -15,7 +15,7 @@ extension EscalationAPI {
             try await ingest("pagerduty", request) { organisation in
                 var request = request
                 guard let event: PagerDutyEvent = try await decode(&request, what: "event") else { throw APIError(.badRequest, "event: empty body") }
-                let route = try pagerDutyRoute(request, routingKey: event.routingKey)
+                let route = try await pagerDutyRoute(request, routingKey: event.routingKey)
                 organisation = route.organisation
                 return try await pagerDuty(event, route: route)
             }
@@ -31,7 +31,7 @@ extension EscalationAPI {
                 guard let event: PagerDutyChangeEvent = try await decode(&request, what: "change event") else {
                     throw APIError(.badRequest, "change event: empty body")
                 }
-                let route = try pagerDutyRoute(request, routingKey: event.routingKey)
+                let route = try await pagerDutyRoute(request, routingKey: event.routingKey)
                 organisation = route.organisation
                 guard !event.payload.summary.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw APIError(.badRequest, "'payload.summary' is missing or blank")
@@ -49,8 +49,8 @@ extension EscalationAPI {
 
     /// Where an event goes: the integration key's route, else (an older form) the bearer token's organisation with
     /// `routing_key` `ORG[/POLICY]`. Neither message nor log ever holds the routing key (it may be a secret).
-    func pagerDutyRoute(_ request: Request, routingKey: String) throws -> IntegrationRoute {
-        if let route = configuration.route(forIntegrationKey: routingKey) { return route }
+    func pagerDutyRoute(_ request: Request, routingKey: String) async throws -> IntegrationRoute {
+        if let route = await integrationKeys.route(forKey: routingKey) { return route }
         guard request.headers[.authorization] != nil else {
             throw APIError(.badRequest, "Invalid routing key: it is not an integration key of this server (ask its operator for one)")
         }

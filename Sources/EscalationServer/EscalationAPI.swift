@@ -21,15 +21,18 @@ public struct EscalationAPI: Sendable {
     public let logger: Logger
     /// Refused ingest requests by reason, for `/metrics`.
     let refusals = IngestRefusals()
+    /// The integration keys in force (the configuration's at start; replaced on reload by whoever owns the file).
+    public let integrationKeys: IntegrationKeyring
 
-    /// Creates the API.
+    /// Creates the API; `integrationKeys` defaults to a keyring with the configuration's keys.
     public init(
-        executor: Executor, configuration: ServerConfiguration, logger: Logger = Logger(label: "escalate.api"),
+        executor: Executor, configuration: ServerConfiguration, integrationKeys: IntegrationKeyring? = nil, logger: Logger = Logger(label: "escalate.api"),
         reload: @escaping @Sendable (_ organisation: String) async -> String?
     ) {
         self.logger = logger
         self.executor = executor
         self.configuration = configuration
+        self.integrationKeys = integrationKeys ?? IntegrationKeyring(configuration.integrationKeys)
         self.reload = reload
     }
 

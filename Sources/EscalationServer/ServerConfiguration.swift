@@ -6,7 +6,8 @@ import Foundation
 public struct ServerConfiguration: Sendable {
     /// SHA-256 hex of a token → the organisation it belongs to.
     public var tokenHashes: [String: String]
-    /// SHA-256 hex of an integration key (the `routing_key` of PagerDuty events) → where its events go.
+    /// SHA-256 hex of an integration key (the `routing_key` of PagerDuty events) → where its events go, at start
+    /// (the API's `IntegrationKeyring` holds the keys in force).
     public var integrationKeys: [String: IntegrationRoute]
     /// Key that signs action links (HMAC-SHA256).
     public var linkKey: SymmetricKey
@@ -39,9 +40,6 @@ public struct ServerConfiguration: Sendable {
 
     /// The organisation a bearer token belongs to.
     public func organisation(forToken token: String) -> String? { tokenHashes[Self.hash(token: token)] }
-
-    /// Where the events of an integration key go (nil for a key that is not configured).
-    public func route(forIntegrationKey key: String) -> IntegrationRoute? { integrationKeys[Self.hash(token: key)] }
 
     /// Reads `tokens` from a YAML-free format: lines of `organisation sha256hex` (comments with #).
     public static func parseTokenFile(_ text: String) throws -> [String: String] {

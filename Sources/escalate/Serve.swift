@@ -21,7 +21,7 @@ extension Escalate {
                 Without either, a random token per organisation is generated and printed once at start. \
                 Integration keys (the routing_key of PagerDuty Events v2 senders): --integration-keys FILE with lines \
                 'ORGANISATION[/POLICY] SHA256-OF-KEY' or 'ORGANISATION[/POLICY] ${env:NAME}', and/or \
-                ESCALATE_INTEGRATION_KEYS='org/policy=KEY,…'; they are never printed. \
+                ESCALATE_INTEGRATION_KEYS='org/policy=KEY,…'; they are never printed. The key file is read again on reload. \
                 SIGHUP or POST /v1/reload reloads the policies; a set with lint errors is refused and the running set kept.
                 """)
 
@@ -163,7 +163,19 @@ extension Escalate {
                 printError("escalate: token for \(organisation) (generated, shown once): \(token)")
             }
             configuration.tokenHashes = tokens.hashes
+            let keyring = IntegrationKeyring(integrationKeys)
+            let keyFile = self.integrationKeys
             @Sendable func reload(_ how: String) async -> PolicySet.Refused? {
+                // The integration key file too: keys added or removed there take effect now (revoked at once).
+                if let keyFile {
+                    do {
+                        let keys = try ServerConfiguration.integrationKeys(file: keyFile, environment: ProcessInfo.processInfo.environment)
+                        await keyring.replace(with: keys)
+                        logger.notice("integration keys reloaded (\(how))", metadata: ["integration_keys": "\(keys.count)"])
+                    } catch {
+                        logger.error("integration keys not reloaded (\(how)); the keys in force are kept: \(error.description)")
+                    }
+                }
                 let refused = await executor.reloadRefusal(paths: paths, channels: registry)
                 if let refused {
                     logger.error("reload refused (\(how)); the running policies are kept:\n\(refused)")
@@ -172,7 +184,8 @@ extension Escalate {
                 }
                 return refused
             }
-            let api = EscalationAPI(executor: executor, configuration: configuration, logger: Logger(label: "escalate.api")) { organisation in
+            let api = EscalationAPI(executor: executor, configuration: configuration, integrationKeys: keyring, logger: Logger(label: "escalate.api")) {
+                organisation in
                 // The caller sees only its own organisation's diagnostics, with paths relative to the policies folder.
                 guard let refused = await reload("POST /v1/reload") else { return nil }
                 let own = refused.byOrganisation[organisation] ?? []

@@ -116,6 +116,20 @@ struct PagerDutyIngestTests {
         }
     }
 
+    @Test("keys replaced while serving: a removed key is refused at once, an added one works")
+    func keyringReplace() async throws {
+        let api = try Self.api()
+        try await Application(router: api.router()).test(.router) { client in
+            await api.integrationKeys.replace(with: [ServerConfiguration.hash(token: "new-key"): IntegrationRoute(organisation: "acme")])
+            try await client.execute(uri: "/v2/enqueue", method: .post, headers: APITests.headers(nil), body: Self.event("trigger")) {
+                #expect($0.status == .badRequest)
+            }
+            try await client.execute(uri: "/v2/enqueue", method: .post, headers: APITests.headers(nil), body: Self.event("trigger", key: "new-key")) {
+                #expect($0.status == .accepted)
+            }
+        }
+    }
+
     @Test("integration key files: hashes and ${env:NAME}; a malformed line names the place, never the key")
     func keyFiles() throws {
         let text = """

@@ -5,7 +5,8 @@ except for their base URL (and, over HTTPS, the CA bundle). Loopback only; bound
 1. HTTP, `pdpyras` (EventsAPISession, ChangeEventsAPISession): trigger -> acknowledge -> resolve by integration
    key (the routing_key; no Authorization header); acknowledge/resolve of an unknown or resolved dedup key is a 202
    the client accepts; a change event is accepted; an unknown routing key is refused with PagerDuty's 400 body,
-   logged as a warning (without the key) and counted in /metrics.
+   logged as a warning (without the key) and counted in /metrics; a key removed from the key file is refused and
+   one added works after a SIGHUP, without a restart.
 2. HTTPS, `pagerduty` (EventsApiV2Client, which refuses any base URL but https://): a self-signed CA and server
    certificate made with openssl; `serve --tls-cert --tls-key`; the client verifies the server with that CA;
    trigger -> acknowledge -> resolve and a change event.
@@ -217,6 +218,17 @@ def http_part(checks, args, root):
         status, metrics = server.call("GET", "/metrics", raw=True)
         counted = re.search(r'escalate_ingest_refused_total\{reason="invalid"\} (\d+)', metrics)
         checks.check(counted and int(counted.group(1)) >= 2, f"refusals counted in /metrics: {counted and counted.group(0)}")
+        # Keys are added and revoked by editing the key file and reloading (SIGHUP), without a restart.
+        added = secrets.token_hex(16)
+        with open(os.path.join(folder, "integration-keys"), "w") as handle:
+            handle.write(f"stock/alerts {hashlib.sha256(added.encode()).hexdigest()}\n")
+        server.process.send_signal(signal.SIGHUP)
+        checks.check(wait_for(lambda: "integration keys reloaded" in server.log_text(), 10), "SIGHUP reloads the integration keys")
+        event = {"event_action": "trigger", "dedup_key": "after-reload", "payload": {"summary": "x", "source": "y", "severity": "info"}}
+        status, _ = server.call("POST", "/v2/enqueue", dict(event, routing_key=key), token=None)
+        checks.check(status == 400, f"a key removed from the file is revoked at once: {status}")
+        status, _ = server.call("POST", "/v2/enqueue", dict(event, routing_key=added), token=None)
+        checks.check(status == 202, f"a key added to the file works at once: {status}")
     finally:
         server.stop()
 
