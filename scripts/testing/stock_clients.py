@@ -13,6 +13,7 @@ except for their base URL (and, over HTTPS, the CA bundle). Loopback only; bound
 3. Acknowledge links: the link delivered in a message (`{{ incident.ack_url }}`) shows a confirmation page on GET
    (the incident stays open), survives a restart of the server (the link key is kept next to the database), and
    acknowledges on POST; an altered link is refused with a page that says why.
+Every status the server answers to this script's own requests is one `/openapi.yaml` lists for that operation.
 
 Usage: scripts/testing/stock_clients.py .build/debug/escalate
 """
@@ -22,6 +23,7 @@ import warnings
 warnings.filterwarnings("ignore", message=".*pdpyras.*deprecated.*")
 import pdpyras  # noqa: E402  (a stock client: https://pypi.org/project/pdpyras/)
 import pagerduty  # noqa: E402  (a stock client: https://pypi.org/project/pagerduty/)
+import yaml  # noqa: E402  (PyYAML, which openapi-spec-validator installs)
 
 TOKEN = "stock-token"
 POLICY = """
@@ -86,6 +88,7 @@ class Server:
         self.env = dict(os.environ, ESCALATE_TOKENS=f"stock={TOKEN}", STOCK_PD_KEY=integration_key)
         self.context = ssl.create_default_context(cafile=tls["ca"]) if tls else None
         self.process = None
+        self.answers = set()  # (method, path, status) of every call, checked against /openapi.yaml
 
     def start(self, checks):
         argv = [self.binary, "serve", "--policies", os.path.join(self.folder, "policy.yaml"), "--db", os.path.join(self.folder, "db.sqlite"),
@@ -126,6 +129,7 @@ class Server:
                 status, text = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, text = error.code, error.read()
+        self.answers.add((method, url[len(self.base):].split("?")[0], status))
         if raw:
             return status, text.decode(errors="replace")
         try:
@@ -148,6 +152,17 @@ class Server:
     def log_text(self):
         with open(self.log, errors="replace") as handle:
             return handle.read()
+
+
+def check_documented(checks, server):
+    """Every status the server answered in this part is one /openapi.yaml lists for that operation."""
+    status, text = server.call("GET", "/openapi.yaml", raw=True)
+    paths = yaml.safe_load(text)["paths"]
+    for method, path, answered in sorted(server.answers):
+        template = next((t for t in paths if re.fullmatch(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(t)), path)), None)
+        operation = (paths.get(template) or {}).get(method.lower())
+        documented = operation and str(answered) in {str(code) for code in operation["responses"]}
+        checks.check(documented, f"{method} {path} answered {answered}, which /openapi.yaml does not list for {template}")
 
 
 def wait_for(predicate, seconds, interval=0.05):
@@ -229,6 +244,7 @@ def http_part(checks, args, root):
         checks.check(status == 400, f"a key removed from the file is revoked at once: {status}")
         status, _ = server.call("POST", "/v2/enqueue", dict(event, routing_key=added), token=None)
         checks.check(status == 202, f"a key added to the file works at once: {status}")
+        check_documented(checks, server)
     finally:
         server.stop()
 
@@ -283,6 +299,7 @@ def https_part(checks, args, root):
         except ssl.SSLCertVerificationError:
             checks.check(True, "the certificate is verified")
         ack_links_part(checks, server)
+        check_documented(checks, server)
     finally:
         server.stop()
 
