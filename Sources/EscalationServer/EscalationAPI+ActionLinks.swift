@@ -56,6 +56,11 @@ extension EscalationAPI {
         do {
             let updated = try await executor.handle(incident: id, event: .acknowledge(by: signed.actor))
             logger.notice("acknowledged via link", metadata: ["incident": "\(id)", "by": "\(signed.actor)", "organisation": "\(incident.organisation)"])
+            do {
+                try await executor.note(incident: id, text: "acknowledged by \(signed.actor) via link")
+            } catch {
+                logger.error("the link's note could not be put on the timeline", metadata: ["incident": "\(id)", "error": "\(error)"])
+            }
             return LinkPage.response(
                 .ok, title: "Acknowledged", text: "\(updated.state.title) (\(id)) is \(updated.state.status.rawValue). Thank you, \(signed.actor).")
         } catch let error as ExecutorError {

@@ -1,3 +1,4 @@
+import EscalationExecutor
 import Hummingbird
 import Logging
 
@@ -19,6 +20,21 @@ extension EscalationAPI {
                     "path": "\(request.uri.path)",
                 ])
             throw error
+        }
+    }
+
+    /// Puts the organisation's change events of the last hour on the timeline of an incident that just opened.
+    func noteRecentChanges(_ triggered: Executor.Triggered) async {
+        guard triggered.created else { return }
+        let now = Self.wallClock()
+        for change in await changes.recent(organisation: triggered.incident.organisation, now: now) {
+            let minutes = now.seconds(since: change.at) / 60
+            let text = "recent change \(minutes) min before: \(change.summary)\(change.source.map { " (from \($0))" } ?? "")"
+            do {
+                try await executor.note(incident: triggered.incident.id, kind: "change", text: text)
+            } catch {
+                logger.error("a recent change could not be put on the timeline", metadata: ["incident": "\(triggered.incident.id)", "error": "\(error)"])
+            }
         }
     }
 }

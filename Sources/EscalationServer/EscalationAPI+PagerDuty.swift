@@ -23,7 +23,8 @@ extension EscalationAPI {
     }
 
     /// `POST /v2/change/enqueue`: a PagerDuty change event (a deploy, a config change). It pages nobody; it is
-    /// logged with its organisation, source and summary, and answered 202 as PagerDuty does.
+    /// logged with its organisation, source and summary, shown on the timeline of the organisation's incidents that
+    /// open within the next hour, and answered 202 as PagerDuty does.
     func pagerDutyChange(_ request: Request) async throws -> Response {
         try await pagerDutyAnswers {
             try await ingest("pagerduty-change", request) { organisation in
@@ -36,6 +37,7 @@ extension EscalationAPI {
                 guard !event.payload.summary.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw APIError(.badRequest, "'payload.summary' is missing or blank")
                 }
+                await changes.add(.init(at: Self.wallClock(), summary: event.payload.summary, source: event.payload.source), organisation: route.organisation)
                 logger.notice(
                     "change event: \(event.payload.summary)",
                     metadata: [
@@ -91,6 +93,7 @@ extension EscalationAPI {
             }
             switch reception {
             case .opened(let triggered):
+                await noteRecentChanges(triggered)
                 return JSONResponse.make(
                     .accepted,
                     ["status": "success", "message": triggered.created ? "Event processed" : "Event deduplicated", "dedup_key": dedupKey, "incident": triggered.incident.id])

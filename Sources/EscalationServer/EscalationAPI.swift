@@ -21,6 +21,8 @@ public struct EscalationAPI: Sendable {
     public let logger: Logger
     /// Refused ingest requests by reason, for `/metrics`.
     let refusals = IngestRefusals()
+    /// Change events of the last hour, shown on incidents that open after them.
+    let changes = RecentChanges()
     /// The integration keys in force (the configuration's at start; replaced on reload by whoever owns the file).
     public let integrationKeys: IntegrationKeyring
 
@@ -204,6 +206,7 @@ public struct EscalationAPI: Sendable {
                 dedupKey: body.dedupKey)
         }
         guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: body.dedupKey) }
+        await noteRecentChanges(triggered)
         return JSONResponse.make(triggered.created ? .created : .ok, IncidentSummary(triggered.incident))
     }
 
@@ -276,6 +279,7 @@ public struct EscalationAPI: Sendable {
                 try await executor.receive(organisation: organisation, policy: policy, title: title, fields: fields, dedupKey: dedupKey)
             }
             guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: dedupKey) }
+            await noteRecentChanges(triggered)
             return JSONResponse.make(.accepted, ["status": "success", "incident": triggered.incident.id, "dedup_key": dedupKey])
         }
         guard let incident = try await executor.openIncident(organisation: organisation, dedupKey: dedupKey) else {

@@ -58,6 +58,7 @@ struct ActionLinkTests {
             try await client.execute(uri: path, method: .post) { #expect($0.status == .ok) }
             let acknowledged = try await api.executor.incident(triggered.incident.id)
             #expect(acknowledged?.state.status == .acknowledged && acknowledged?.state.acknowledgedBy == "alice")
+            #expect(try await api.executor.timeline(triggered.incident.id).contains { $0.text == "acknowledged by alice via link" })
             try await client.execute(uri: path, method: .post) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("already acknowledged by alice"))

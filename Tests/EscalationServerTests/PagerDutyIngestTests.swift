@@ -64,7 +64,7 @@ struct PagerDutyIngestTests {
         }
     }
 
-    @Test("change events are accepted with 202 and logged; they open nothing")
+    @Test("change events are accepted with 202 and logged; they open nothing, and show on incidents opening within the hour")
     func changeEvents() async throws {
         let lines = InMemoryLogHandler.Lines()
         let api = try Self.api(lines: lines)
@@ -76,6 +76,12 @@ struct PagerDutyIngestTests {
             }
             #expect(lines.all.contains { $0.message == "change event: Deployed v2.3.1" && $0.metadata["source"] == "ci" })
             #expect(try await api.executor.openIncidentCount() == 0)
+            // An incident opening within the hour shows the change on its timeline.
+            let id = try await client.execute(uri: "/v2/enqueue", method: .post, headers: APITests.headers(nil), body: Self.event("trigger")) {
+                APITests.json($0)["incident"] as? String ?? ""
+            }
+            let timeline = try await api.executor.timeline(id).map(\.text)
+            #expect(timeline.contains("recent change 0 min before: Deployed v2.3.1 (from ci)"), "\(timeline)")
         }
     }
 

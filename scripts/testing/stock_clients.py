@@ -9,7 +9,7 @@ except for their base URL (and, over HTTPS, the CA bundle). Loopback only; bound
    one added works after a SIGHUP, without a restart.
 2. HTTPS, `pagerduty` (EventsApiV2Client, which refuses any base URL but https://): a self-signed CA and server
    certificate made with openssl; `serve --tls-cert --tls-key`; the client verifies the server with that CA;
-   trigger -> acknowledge -> resolve and a change event.
+   trigger -> acknowledge -> resolve and a change event (shown on the timeline of incidents opened after it).
 3. Acknowledge links: the link delivered in a message (`{{ incident.ack_url }}`) shows a confirmation page on GET
    (the incident stays open), survives a restart of the server (the link key is kept next to the database), and
    acknowledges on POST; an altered link is refused with a page that says why.
@@ -334,6 +334,10 @@ def ack_links_part(checks, server):
     status, page = server.call("POST", second, token=None, raw=True)
     checks.check(status == 200 and "Acknowledged" in page, f"a link from before the restart works: {status} {page[:300]}")
     checks.check((server.incident(dedups[1]) or {}).get("status") == "acknowledged", "the second incident is acknowledged")
+    status, detail = server.call("GET", f"/v1/incidents/{ids[dedups[1]]}")
+    lines = [line["text"] for line in detail.get("timeline", [])] if status == 200 else []
+    checks.check("acknowledged by jessie via link" in lines, f"the timeline says how: {lines}")
+    checks.check(any(line.startswith("recent change") and "Config change" in line for line in lines), f"the change event sent before is on the timeline: {lines}")
     token = second.rsplit("/", 1)[1]
     altered = server.base + "/v1/ack/" + token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     status, page = server.call("GET", altered, token=None, raw=True)
