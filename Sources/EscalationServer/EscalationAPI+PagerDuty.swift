@@ -51,15 +51,29 @@ extension EscalationAPI {
 
     /// Where an event goes: the integration key's route, else (an older form) the bearer token's organisation with
     /// `routing_key` `ORG[/POLICY]`. Neither message nor log ever holds the routing key (it may be a secret).
+    /// Each sender (an integration key, by its hash; or a bearer token's organisation) may send
+    /// `configuration.eventsPerMinute` events a minute; more are a 429 with `Retry-After`.
     func pagerDutyRoute(_ request: Request, routingKey: String) async throws -> IntegrationRoute {
-        if let route = await integrationKeys.route(forKey: routingKey) { return route }
-        guard request.headers[.authorization] != nil else {
-            throw APIError(.badRequest, "Invalid routing key: it is not an integration key of this server (ask its operator for one)")
+        let route: IntegrationRoute
+        let sender: String
+        if let keyed = await integrationKeys.route(forKey: routingKey) {
+            route = keyed
+            sender = "key:" + ServerConfiguration.hash(token: routingKey)
+        } else {
+            guard request.headers[.authorization] != nil else {
+                throw APIError(.badRequest, "Invalid routing key: it is not an integration key of this server (ask its operator for one)")
+            }
+            let organisation = try authorise(request)
+            guard let named = IntegrationRoute(parsing: routingKey), named.organisation == organisation else {
+                throw APIError(
+                    .forbidden, "with a bearer token, routing_key must be '\(organisation)' or '\(organisation)/POLICY' (this token's organisation); or send an integration key")
+            }
+            route = named
+            sender = "organisation:" + organisation
         }
-        let organisation = try authorise(request)
-        guard let route = IntegrationRoute(parsing: routingKey), route.organisation == organisation else {
+        if let wait = await eventLimiter.admit(sender, now: Self.wallClock(), limit: configuration.eventsPerMinute) {
             throw APIError(
-                .forbidden, "with a bearer token, routing_key must be '\(organisation)' or '\(organisation)/POLICY' (this token's organisation); or send an integration key")
+                .tooManyRequests, "more than \(configuration.eventsPerMinute) events a minute from this sender; send again in \(wait) s", retryAfter: wait)
         }
         return route
     }

@@ -23,6 +23,8 @@ public struct EscalationAPI: Sendable {
     let refusals = IngestRefusals()
     /// Change events of the last hour, shown on incidents that open after them.
     let changes = RecentChanges()
+    /// PagerDuty events per sender and minute.
+    let eventLimiter = EventRateLimiter()
     /// The integration keys in force (the configuration's at start; replaced on reload by whoever owns the file).
     public let integrationKeys: IntegrationKeyring
 

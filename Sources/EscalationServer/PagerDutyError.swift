@@ -18,7 +18,9 @@ struct PagerDutyError: HTTPResponseError, Sendable {
             case 429: ("throttle event", "Requests for this routing key are being throttled")
             default: ("error", "The event was not processed")
             }
-        return JSONResponse.make(status, PagerDutyRefusalBody(status: word, message: message, errors: [refusal.message], error: refusal.message))
+        var response = JSONResponse.make(status, PagerDutyRefusalBody(status: word, message: message, errors: [refusal.message], error: refusal.message))
+        if let retryAfter = refusal.retryAfter { response.headers[.retryAfter] = "\(retryAfter)" }
+        return response
     }
 }
 

@@ -19,6 +19,9 @@ public struct ServerConfiguration: Sendable {
     public var baseURL: String
     /// How long an action link works after it is sent, in seconds.
     public var linkValiditySeconds: Int = 86_400
+    /// Events a minute one integration key (or, in the bearer form, one organisation) may send; more are answered
+    /// 429 with `Retry-After`, as PagerDuty does (its default is 120).
+    public var eventsPerMinute: Int = 120
 
     /// Creates a configuration.
     public init(

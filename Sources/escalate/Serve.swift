@@ -49,6 +49,9 @@ extension Escalate {
         @Option(help: "How long an acknowledge link works after it is sent (e.g. 24h, 30m).")
         var linkValidity: String = "24h"
 
+        @Option(help: "PagerDuty events a minute one integration key may send; more are answered 429 with Retry-After.")
+        var eventsPerMinute: Int = 120
+
         @Option(help: "Serve HTTPS with this PEM certificate (chain); needs --tls-key.")
         var tlsCert: String?
 
@@ -76,6 +79,7 @@ extension Escalate {
         @OptionGroup var plugins: PluginOptions
 
         func validate() throws {
+            guard eventsPerMinute >= 1 else { throw ValidationError("--events-per-minute must be at least 1, got \(eventsPerMinute)") }
             guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1, got \(maxInFlight)") }
             if let perChannel = maxInFlightPerChannel, !(1...maxInFlight).contains(perChannel) {
                 throw ValidationError("--max-in-flight-per-channel must be from 1 to --max-in-flight (\(maxInFlight)), got \(perChannel)")
@@ -130,6 +134,7 @@ extension Escalate {
                 printError("error: --link-validity '\(linkValidity)' must be a wall-clock duration longer than zero, e.g. 24h or 30m")
                 throw ExitCode(ExitStatus.usage)
             }
+            configuration.eventsPerMinute = eventsPerMinute
             var options = Executor.Options()
             options.baseURL = base
             let signer = ActionLinkSigner(configuration: configuration)

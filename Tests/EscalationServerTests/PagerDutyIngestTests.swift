@@ -18,7 +18,7 @@ import Testing
 struct PagerDutyIngestTests {
     static let key = "3f1c0aa8b1d24b3a9e6f0c2d7b5a4e91"
 
-    static func api(lines: InMemoryLogHandler.Lines = .init()) throws -> EscalationAPI {
+    static func api(lines: InMemoryLogHandler.Lines = .init(), eventsPerMinute: Int = 120) throws -> EscalationAPI {
         let acme = PolicyLoader().load(files: [(path: "acme.yaml", text: APITests.yaml)]).organisation
         let executor = Executor(
             store: InMemoryIncidentStore(), policies: PolicySet([acme]), registry: try ChannelRegistry([RecordingChannel.self]),
@@ -27,7 +27,9 @@ struct PagerDutyIngestTests {
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"],
             integrationKeys: [ServerConfiguration.hash(token: key): IntegrationRoute(organisation: "acme", policy: "outage")],
             linkKey: SymmetricKey(size: .bits256), maxBodyBytes: 4_096, baseURL: "http://test")
-        return EscalationAPI(executor: executor, configuration: configuration, logger: lines.logger(label: "escalate.api")) { _ in nil }
+        var limited = configuration
+        limited.eventsPerMinute = eventsPerMinute
+        return EscalationAPI(executor: executor, configuration: limited, logger: lines.logger(label: "escalate.api")) { _ in nil }
     }
 
     static func event(_ action: String, key: String = key, dedup: String = "disk-1", payload: String = #"{"summary":"Disk full","source":"db1","severity":"critical"}"#) -> ByteBuffer {
@@ -118,6 +120,30 @@ struct PagerDutyIngestTests {
                 let text = String(buffer: response.body)
                 #expect(text.contains(#"escalate_ingest_refused_total{reason="invalid"} 3"#))
                 #expect(text.contains(#"escalate_ingest_refused_total{reason="unauthorized"} 1"#))
+            }
+        }
+    }
+
+    @Test("a sender over its events a minute gets PagerDuty's 429 with Retry-After; counted as rate_limited")
+    func rateLimit() async throws {
+        let api = try Self.api(eventsPerMinute: 2)
+        try await Application(router: api.router()).test(.router) { client in
+            // Five events within milliseconds span at most two minute windows, so at least one is over a limit of 2.
+            var throttled = 0
+            for index in 0..<5 {
+                try await client.execute(uri: "/v2/enqueue", method: .post, headers: APITests.headers(nil), body: Self.event("trigger", dedup: "burst-\(index)")) { response in
+                    guard response.status == .tooManyRequests else {
+                        #expect(response.status == .accepted)
+                        return
+                    }
+                    throttled += 1
+                    #expect(APITests.json(response)["status"] as? String == "throttle event")
+                    #expect(Int(response.headers[.retryAfter] ?? "").map { (1...60).contains($0) } == true)
+                }
+            }
+            #expect((1...3).contains(throttled))
+            try await client.execute(uri: "/metrics", method: .get) {
+                #expect(String(buffer: $0.body).contains(#"escalate_ingest_refused_total{reason="rate_limited"} \#(throttled)"#))
             }
         }
     }
