@@ -12,7 +12,8 @@ extension EscalationAPI {
             return try await body(&organisation)
         } catch let error as APIError where (400..<500).contains(error.status.code) {
             let reason = IngestRefusals.reason(for: error.status.code)
-            await refusals.count(reason)
+            await refusals.count(
+                reason, organisation: organisation, source: source, status: Int(error.status.code), message: error.message, at: Self.wallClock())
             logger.warning(
                 "ingest refused: \(error.message)",
                 metadata: [

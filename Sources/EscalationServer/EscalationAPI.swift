@@ -72,6 +72,10 @@ public struct EscalationAPI: Sendable {
         router.post("/v2/enqueue") { request, _ in try await pagerDuty(request) }
         router.post("/v1/events") { request, _ in try await pagerDuty(request) }
         router.post("/v2/change/enqueue") { request, _ in try await pagerDutyChange(request) }
+        router.get("/v1/events/refused") { request, _ in
+            let organisation = try authorise(request)
+            return JSONResponse.make(.ok, ["refused": await refusals.recent(organisation: organisation)])
+        }
         router.post("/v1/integrations/alertmanager") { request, _ in try await ingest("alertmanager", request) { try await alertmanager(request, organisation: &$0) } }
         router.post("/v1/incidents") { request, _ in try await ingest("trigger", request) { try await create(request, organisation: &$0) } }
         router.get("/v1/incidents") { request, _ in try await list(request) }

@@ -1,6 +1,22 @@
-/// Counts of refused ingest requests (events, webhooks and triggers answered 4xx) by reason, for `/metrics`.
+import EscalationCore
+
+/// Refused ingest requests (events, webhooks and triggers answered 4xx): counts by reason, for `/metrics`, and the
+/// recent ones of each organisation, for `GET /v1/events/refused`.
 actor IngestRefusals {
+    /// One refusal as `GET /v1/events/refused` lists it.
+    struct Refusal: Encodable, Sendable {
+        var at: String
+        var source: String
+        var reason: String
+        var status: Int
+        var message: String
+    }
+
+    /// The most refusals kept per organisation.
+    static let kept = 100
+
     private var counts: [String: Int] = [:]
+    private var recent: [String: [Refusal]] = [:]
 
     /// The reasons counted, in the order `/metrics` lists them.
     static let reasons = ["invalid", "unauthorized", "forbidden", "not_found", "too_large", "unprocessable", "conflict", "rate_limited", "other"]
@@ -20,8 +36,16 @@ actor IngestRefusals {
         }
     }
 
-    /// Counts one refusal.
-    func count(_ reason: String) { counts[reason, default: 0] += 1 }
+    /// Counts one refusal, and keeps it for its organisation when known.
+    func count(_ reason: String, organisation: String? = nil, source: String = "", status: Int = 0, message: String = "", at: Instant? = nil) {
+        counts[reason, default: 0] += 1
+        guard let organisation else { return }
+        let refusal = Refusal(at: at?.description ?? "", source: source, reason: reason, status: status, message: message)
+        recent[organisation] = Array((recent[organisation, default: []] + [refusal]).suffix(Self.kept))
+    }
+
+    /// The organisation's recent refusals, newest first.
+    func recent(organisation: String) -> [Refusal] { recent[organisation, default: []].reversed() }
 
     /// How many were refused for a reason.
     func count(of reason: String) -> Int { counts[reason, default: 0] }

@@ -264,6 +264,7 @@ struct APITests {
             _ = try await call(.post, "/v1/integrations/alertmanager", "/v1/integrations/alertmanager", hook)
             let id = try await call(.post, "/v1/incidents", "/v1/incidents", #"{"title":"x"}"#)["id"] as? String ?? ""
             _ = try await call(.get, "/v1/incidents", "/v1/incidents")
+            _ = try await call(.get, "/v1/events/refused", "/v1/events/refused")
             let detail = try await call(.get, "/v1/incidents/\(id)", "/v1/incidents/{id}")
             #expect((detail["tasks"] as? [[String: Any]])?.first?["title"] as? String == "Check the disk")
             // `escalate incidents ID` shows the same reply for people.

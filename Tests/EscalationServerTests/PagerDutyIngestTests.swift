@@ -116,6 +116,14 @@ struct PagerDutyIngestTests {
             #expect(warnings.map { $0.metadata["source"] ?? "" } == ["pagerduty", "pagerduty", "alertmanager", "trigger"])
             #expect(warnings[2].metadata["organisation"] == "acme" && warnings[2].message.contains("groupKey"))
             #expect(!lines.all.contains { $0.message.contains(wrong) || $0.metadata.values.contains { $0.contains(wrong) } }, "the routing key is never logged")
+            // The organisation sees its own refusals (the unknown key's cannot be tied to it: log and metric only).
+            try await client.execute(uri: "/v1/events/refused", method: .get, headers: APITests.headers("acme-token")) { response in
+                #expect(response.status == .ok)
+                let refused = APITests.json(response)["refused"] as? [[String: Any]] ?? []
+                #expect(refused.map { $0["source"] as? String ?? "" } == ["alertmanager", "pagerduty"], "newest first: \(refused)")
+                #expect(refused.first?["reason"] as? String == "invalid" && refused.first?["status"] as? Int == 400)
+                #expect((refused.first?["message"] as? String)?.contains("groupKey") == true)
+            }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(buffer: response.body)
                 #expect(text.contains(#"escalate_ingest_refused_total{reason="invalid"} 3"#))
