@@ -6,7 +6,7 @@ except for their base URL (and, over HTTPS, the CA bundle). Loopback only; bound
    key (the routing_key; no Authorization header); acknowledge/resolve of an unknown or resolved dedup key is a 202
    the client accepts; a change event is accepted; an unknown routing key is refused with PagerDuty's 400 body,
    logged as a warning (without the key) and counted in /metrics; a key removed from the key file is refused and
-   one added works after a SIGHUP, without a restart.
+   one added (`escalate integration-key ORG/POLICY --file FILE`) works after a SIGHUP, without a restart.
 2. HTTPS, `pagerduty` (EventsApiV2Client, which refuses any base URL but https://): a self-signed CA and server
    certificate made with openssl; `serve --tls-cert --tls-key`; the client verifies the server with that CA;
    trigger -> acknowledge -> resolve and a change event (shown on the timeline of incidents opened after it).
@@ -234,9 +234,14 @@ def http_part(checks, args, root):
         counted = re.search(r'escalate_ingest_refused_total\{reason="invalid"\} (\d+)', metrics)
         checks.check(counted and int(counted.group(1)) >= 2, f"refusals counted in /metrics: {counted and counted.group(0)}")
         # Keys are added and revoked by editing the key file and reloading (SIGHUP), without a restart.
-        added = secrets.token_hex(16)
-        with open(os.path.join(folder, "integration-keys"), "w") as handle:
-            handle.write(f"stock/alerts {hashlib.sha256(added.encode()).hexdigest()}\n")
+        key_file = os.path.join(folder, "integration-keys")
+        made = subprocess.run([args.binary, "integration-key", "stock/alerts", "--file", key_file], capture_output=True, text=True, timeout=30)
+        added = made.stdout.strip()
+        checks.check(made.returncode == 0 and re.fullmatch(r"[0-9a-f]{32}", added), f"escalate integration-key made a key: {made.stderr}")
+        with open(key_file) as handle:
+            kept = [line for line in handle if "${env:STOCK_PD_KEY}" not in line]  # revoke the first key
+        with open(key_file, "w") as handle:
+            handle.writelines(kept)
         server.process.send_signal(signal.SIGHUP)
         checks.check(wait_for(lambda: "integration keys reloaded" in server.log_text(), 10), "SIGHUP reloads the integration keys")
         event = {"event_action": "trigger", "dedup_key": "after-reload", "payload": {"summary": "x", "source": "y", "severity": "info"}}
