@@ -18,41 +18,24 @@ extension EscalationAPI {
     /// `GET /v1/ack/TOKEN`: a page that says what the link does, with a button that POSTs it. A GET never acts, so a
     /// chat app's link preview or a mail scanner cannot acknowledge.
     func confirmLink(_ context: BasicRequestContext) async throws -> Response {
-        let token = try context.parameters.require("token")
-        let signed: SignedAction
-        switch linkSigner.verify(token, now: Self.wallClock()) {
-        case .success(let verified): signed = verified
-        case .failure(let refusal): return refused(refusal)
-        }
-        guard let incident = try await executor.incident(signed.link.incident) else {
-            return LinkPage.response(.notFound, title: "Incident not found", text: "There is no incident \(signed.link.incident) on this server.")
-        }
-        if incident.state.status == .resolved {
-            return LinkPage.response(.ok, title: "Already resolved", text: "\(incident.state.title) (\(incident.id)) was resolved\(incident.state.resolvedBy.map { " by \($0)" } ?? "").")
+        let (signed, incident): (SignedAction, StoredIncident)
+        switch try await linkTarget(context) {
+        case .answered(let page): return page
+        case .open(let link, let found): (signed, incident) = (link, found)
         }
         return LinkPage.response(
             .ok, title: "Acknowledge \(incident.state.title)?",
-            text: "Incident \(incident.id) is \(incident.state.status.rawValue). Acknowledging it as \(signed.actor) stops its escalation.",
-            button: "Acknowledge")
+            text: "Incident \(incident.id) is open. Acknowledging it as \(signed.actor) stops its escalation.", button: "Acknowledge")
     }
 
     /// `POST /v1/ack/TOKEN` (the button of the confirmation page): acknowledges as the link's recipient.
     func followLink(_ context: BasicRequestContext) async throws -> Response {
-        let token = try context.parameters.require("token")
-        let signed: SignedAction
-        switch linkSigner.verify(token, now: Self.wallClock()) {
-        case .success(let verified): signed = verified
-        case .failure(let refusal): return refused(refusal)
+        let (signed, incident): (SignedAction, StoredIncident)
+        switch try await linkTarget(context) {
+        case .answered(let page): return page
+        case .open(let link, let found): (signed, incident) = (link, found)
         }
-        let id = signed.link.incident
-        guard let incident = try await executor.incident(id) else {
-            return LinkPage.response(.notFound, title: "Incident not found", text: "There is no incident \(id) on this server.")
-        }
-        if incident.state.status != .open {
-            let how = incident.state.status == .resolved ? "resolved" : "acknowledged"
-            let who = (incident.state.status == .resolved ? incident.state.resolvedBy : incident.state.acknowledgedBy).map { " by \($0)" } ?? ""
-            return LinkPage.response(.ok, title: "Already \(how)", text: "\(incident.state.title) (\(id)) was already \(how)\(who); nothing changed.")
-        }
+        let id = incident.id
         do {
             let updated = try await executor.handle(incident: id, event: .acknowledge(by: signed.actor))
             logger.notice("acknowledged via link", metadata: ["incident": "\(id)", "by": "\(signed.actor)", "organisation": "\(incident.organisation)"])
@@ -66,6 +49,33 @@ extension EscalationAPI {
         } catch let error as ExecutorError {
             return LinkPage.response(.conflict, title: "Not acknowledged", text: "The incident could not be acknowledged: \(error.description)")
         }
+    }
+
+    /// What a link leads to: an open incident to act on, or a page that says why there is nothing to do.
+    enum LinkTarget {
+        /// Refused, not found, or no longer open: the page to answer with.
+        case answered(Response)
+        /// A genuine link to an open incident.
+        case open(SignedAction, StoredIncident)
+    }
+
+    func linkTarget(_ context: BasicRequestContext) async throws -> LinkTarget {
+        let token = try context.parameters.require("token")
+        let signed: SignedAction
+        switch linkSigner.verify(token, now: Self.wallClock()) {
+        case .success(let verified): signed = verified
+        case .failure(let refusal): return .answered(refused(refusal))
+        }
+        let id = signed.link.incident
+        guard let incident = try await executor.incident(id) else {
+            return .answered(LinkPage.response(.notFound, title: "Incident not found", text: "There is no incident \(id) on this server."))
+        }
+        guard incident.state.status == .open else {
+            let how = incident.state.status == .resolved ? "resolved" : "acknowledged"
+            let who = (incident.state.status == .resolved ? incident.state.resolvedBy : incident.state.acknowledgedBy).map { " by \($0)" } ?? ""
+            return .answered(LinkPage.response(.ok, title: "Already \(how)", text: "\(incident.state.title) (\(id)) was already \(how)\(who); nothing changed."))
+        }
+        return .open(signed, incident)
     }
 
     func refused(_ refusal: LinkRefusal) -> Response {

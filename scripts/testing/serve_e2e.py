@@ -15,6 +15,8 @@ Usage: scripts/testing/serve_e2e.py .build/debug/escalate [--alertmanager promet
 """
 import argparse, datetime, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request, urllib.error
 
+from e2e_checks import Checks, Failure, free_port  # shared with the other end-to-end scripts
+
 ORGANISATION, TOKEN = "e2e", "e2e-token"
 
 POLICY = """
@@ -52,33 +54,6 @@ receivers:
         http_config:
           authorization: {{ type: Bearer, credentials: "{token}" }}
 """
-
-
-class Failure(Exception):
-    """A check failed that the rest of its part depends on."""
-
-
-class Checks:
-    def __init__(self):
-        self.passed, self.failed = 0, 0
-
-    def check(self, condition, message):
-        if condition:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print(f"serve e2e: FAILED: {message}", flush=True)
-        return condition
-
-    def require(self, condition, message):
-        if not self.check(condition, message):
-            raise Failure(message)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(port, method, path, body=None, token=TOKEN, timeout=5):
@@ -384,7 +359,7 @@ def main():
         sys.exit(f"serve e2e: {args.alertmanager} is not installed (apt-get install prometheus-alertmanager, or run scripts/test.sh)")
     args.alertmanager = manager
     root = tempfile.mkdtemp(prefix="escalate-serve-e2e-")
-    checks = Checks()
+    checks = Checks("serve e2e")
     began = time.time()
     # Stopped from outside (CI timeout, ^C): still stop the servers, so no port stays taken.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("serve e2e: stopped by SIGTERM"))

@@ -18,7 +18,10 @@ Every status the server answers to this script's own requests is one `/openapi.y
 Usage: scripts/testing/stock_clients.py .build/debug/escalate
 """
 import argparse, hashlib, json, os, re, secrets, shutil, signal, socket, ssl, subprocess, sys, tempfile, time, urllib.request, urllib.error
+
 import warnings
+
+from e2e_checks import Checks, Failure, free_port  # shared with the other end-to-end scripts
 
 warnings.filterwarnings("ignore", message=".*pdpyras.*deprecated.*")
 import pdpyras  # noqa: E402  (a stock client: https://pypi.org/project/pdpyras/)
@@ -40,33 +43,6 @@ policies:
     layers:
       - {{ id: first, notify: [{{ contact: jessie }}], via: [sink], template: page, timeout: 10m }}
 """
-
-
-class Failure(Exception):
-    """A check failed that the rest of its part depends on."""
-
-
-class Checks:
-    def __init__(self):
-        self.passed, self.failed = 0, 0
-
-    def check(self, condition, message):
-        if condition:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print(f"stock clients: FAILED: {message}", flush=True)
-        return condition
-
-    def require(self, condition, message):
-        if not self.check(condition, message):
-            raise Failure(message)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -361,7 +337,7 @@ def main():
     if not shutil.which("openssl"):
         sys.exit("stock clients: openssl is needed to make the test certificates")
     root = tempfile.mkdtemp(prefix="escalate-stock-clients-")
-    checks = Checks()
+    checks = Checks("stock clients")
     began = time.time()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stock clients: stopped by SIGTERM"))
     for part in (http_part, https_part):
