@@ -110,6 +110,20 @@ struct ActionLinkTests {
         #expect(throws: LinkKeyFile.Problem.self) { try LinkKeyFile.load(path: path) }
     }
 
+    @Test("an executor without a link signer writes the plain acknowledge URL (as before signed links)")
+    func unsignedFallback() async throws {
+        let log = RecordingChannel.Log()
+        let acme = PolicyLoader().load(files: [(path: "acme.yaml", text: Self.yaml)]).organisation
+        var options = Executor.Options()
+        options.baseURL = "http://test"
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet([acme]), registry: try ChannelRegistry([RecordingChannel.self]),
+            environment: log.environment(), clock: ManualClock(Instant(seconds: 1_795_000_000)), options: options)
+        let id = try await executor.trigger(organisation: "acme", policy: nil, title: "Disk full", fields: [:], dedupKey: nil).incident.id
+        try await executor.dispatchDue()
+        #expect(log.all.first?.message.body == "Disk full: http://test/v1/incidents/\(id)/acknowledge.")
+    }
+
     @Test("placeholders: replaced in text, odd ids survive, look-alikes are kept")
     func placeholders() {
         let link = ActionLink(action: .acknowledge, incident: "acme-x:1!", recipient: "jo é")
