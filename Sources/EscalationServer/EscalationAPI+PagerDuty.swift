@@ -34,7 +34,7 @@ extension EscalationAPI {
                 }
                 let route = try await pagerDutyRoute(request, routingKey: event.routingKey)
                 organisation = route.organisation
-                guard !event.payload.summary.trimmingCharacters(in: .whitespaces).isEmpty else {
+                guard !event.payload.summary.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw APIError(.badRequest, "'payload.summary' is missing or blank")
                 }
                 await changes.add(.init(at: Self.wallClock(), summary: event.payload.summary, source: event.payload.source), organisation: route.organisation)
@@ -92,7 +92,7 @@ extension EscalationAPI {
         switch event.eventAction {
         case "trigger":
             guard let payload = event.payload else { throw APIError(.badRequest, "'payload' is missing; a trigger needs at least 'payload.summary'") }
-            guard !payload.summary.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError(.badRequest, "'payload.summary' is missing or blank") }
+            guard !payload.summary.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw APIError(.badRequest, "'payload.summary' is missing or blank") }
             if let severity = payload.severity, !["critical", "error", "warning", "info"].contains(severity) {
                 throw APIError(.badRequest, "'payload.severity' must be critical, error, warning or info, got '\(severity)'")
             }

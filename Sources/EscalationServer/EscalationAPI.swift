@@ -275,6 +275,10 @@ public struct EscalationAPI: Sendable {
             throw APIError(.badRequest, "alertmanager webhook: empty body")
         }
         guard hook.version == "4" else { throw APIError(.badRequest, "alertmanager webhook: version must be \"4\", got \"\(hook.version)\"") }
+        // Anything but firing or resolved is refused, not taken for resolved (which would stop an escalation).
+        guard hook.status == "firing" || hook.status == "resolved" else {
+            throw APIError(.badRequest, "alertmanager webhook: status must be \"firing\" or \"resolved\", got \"\(hook.status)\"")
+        }
         let dedupKey = "alertmanager:\(hook.groupKey)"
         if hook.status == "firing" {
             var fields = hook.commonLabels ?? [:]

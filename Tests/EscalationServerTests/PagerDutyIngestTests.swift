@@ -170,6 +170,24 @@ struct PagerDutyIngestTests {
         }
     }
 
+    @Test("an Alertmanager status other than firing or resolved is refused, not taken for resolved")
+    func alertmanagerStatus() async throws {
+        let api = try Self.api()
+        try await Application(router: api.router()).test(.router) { client in
+            func hook(_ status: String) -> ByteBuffer {
+                ByteBuffer(string: #"{"version":"4","groupKey":"g","status":"\#(status)","alerts":[{"status":"\#(status)","labels":{"alertname":"A"}}]}"#)
+            }
+            let id = try await client.execute(uri: "/v1/integrations/alertmanager", method: .post, headers: APITests.headers("acme-token"), body: hook("firing")) {
+                APITests.json($0)["incident"] as? String ?? ""
+            }
+            try await client.execute(uri: "/v1/integrations/alertmanager", method: .post, headers: APITests.headers("acme-token"), body: hook("pending")) {
+                #expect($0.status == .badRequest)
+                #expect((APITests.json($0)["error"] as? String)?.contains("firing") == true)
+            }
+            #expect(try await api.executor.incident(id)?.state.status == .open)
+        }
+    }
+
     @Test("integration key files: hashes and ${env:NAME}; a malformed line names the place, never the key")
     func keyFiles() throws {
         let text = """
