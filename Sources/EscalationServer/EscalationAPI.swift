@@ -103,6 +103,7 @@ public struct EscalationAPI: Sendable {
             if let problems = await reload(organisation) { return JSONResponse.make(.unprocessableContent, ["error": "reload refused; the running policies are kept", "diagnostics": problems]) }
             return JSONResponse.make(.ok, ["status": "reloaded"])
         }
+        Self.answerOtherMethods(on: router)
         return router
     }
 
@@ -297,5 +298,24 @@ public struct EscalationAPI: Sendable {
         }
         _ = try await run { try await executor.handle(incident: incident.id, event: .resolve(by: "alertmanager", scope: nil, outcome: nil)) }
         return JSONResponse.make(.accepted, ["status": "success", "incident": incident.id, "dedup_key": dedupKey])
+    }
+
+    /// On every served path, the methods it does not serve answer 405 with `Allow` (not a bare 404, which says the
+    /// path does not exist).
+    static func answerOtherMethods(on router: Router<BasicRequestContext>) {
+        let served = Dictionary(grouping: router.routes, by: { $0.path.description })
+        let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .options, .trace, .connect] + [HTTPRequest.Method("QUERY")].compactMap { $0 }
+        for (_, routes) in served {
+            guard let path = routes.first?.path else { continue }
+            let allowed = Set(routes.map(\.method))
+            let allow = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+            for method in methods where !allowed.contains(method) {
+                router.on(path, method: method) { request, _ -> Response in
+                    var response = JSONResponse.make(.methodNotAllowed, ["error": "\(request.method) is not served on \(request.uri.path); use \(allow)"])
+                    response.headers[.allow] = allow
+                    return response
+                }
+            }
+        }
     }
 }

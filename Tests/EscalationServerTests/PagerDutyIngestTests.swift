@@ -188,6 +188,18 @@ struct PagerDutyIngestTests {
         }
     }
 
+    @Test("a method a served path does not serve is a 405 with Allow, not a 404")
+    func methodNotAllowed() async throws {
+        try await Application(router: try Self.api().router()).test(.router) { client in
+            try await client.execute(uri: "/v1/incidents", method: .delete, headers: APITests.headers("acme-token")) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, POST")
+            }
+            try await client.execute(uri: "/v2/enqueue", method: .get) { #expect($0.status == .methodNotAllowed) }
+            try await client.execute(uri: "/v1/no-such-path", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
+
     @Test("integration key files: hashes and ${env:NAME}; a malformed line names the place, never the key")
     func keyFiles() throws {
         let text = """
