@@ -131,3 +131,24 @@ struct ActionBody: Decodable {
     var minutes: Double?
     var fields: [String: JSONValue]?
 }
+
+/// An Opsgenie Alert API v2 create body (`POST /v2/alerts`), the part Escalate reads.
+struct OpsgenieAlert: Decodable {
+    var message: String
+    var alias: String?
+    var description: String?
+    var tags: [String]?
+    var details: [String: JSONValue]?
+    var entity: String?
+    var source: String?
+    var priority: String?
+    var user: String?
+    var note: String?
+}
+
+/// An Opsgenie acknowledge or close body (all optional).
+struct OpsgenieAction: Decodable {
+    var user: String?
+    var source: String?
+    var note: String?
+}

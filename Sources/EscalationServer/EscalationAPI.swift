@@ -8,7 +8,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// The HTTP API over an executor: events in (PagerDuty Events v2 and change events, Alertmanager), incidents out, actions, health, metrics.
+/// The HTTP API over an executor: events in (PagerDuty Events v2 and change events, Opsgenie alerts, Alertmanager), incidents out, actions, health, metrics.
 public struct EscalationAPI: Sendable {
     /// The executor.
     public let executor: Executor
@@ -72,6 +72,9 @@ public struct EscalationAPI: Sendable {
         router.post("/v2/enqueue") { request, _ in try await pagerDuty(request) }
         router.post("/v1/events") { request, _ in try await pagerDuty(request) }
         router.post("/v2/change/enqueue") { request, _ in try await pagerDutyChange(request) }
+        router.post("/v2/alerts") { request, _ in try await opsgenieCreate(request) }
+        router.post("/v2/alerts/:identifier/acknowledge") { request, context in try await opsgenieAction(request, context, close: false) }
+        router.post("/v2/alerts/:identifier/close") { request, context in try await opsgenieAction(request, context, close: true) }
         router.get("/v1/events/refused") { request, _ in
             let organisation = try authorise(request)
             return JSONResponse.make(.ok, ["refused": await refusals.recent(organisation: organisation)])

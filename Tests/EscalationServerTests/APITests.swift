@@ -260,6 +260,16 @@ struct APITests {
             let keyed = #"{"routing_key":"acme-integration-key","event_action":"trigger","dedup_key":"r-2","payload":{"summary":"Disk full"}}"#
             _ = try await call(.post, "/v2/enqueue", "/v2/enqueue", keyed, token: nil)
             _ = try await call(.post, "/v2/change/enqueue", "/v2/change/enqueue", #"{"routing_key":"acme-integration-key","payload":{"summary":"deployed"}}"#, token: nil)
+            // Opsgenie's routes take the integration key as `Authorization: GenieKey KEY`.
+            let genie = PagerDutyIngestTests.genie("acme-integration-key")
+            for (uri, template, body) in [
+                ("/v2/alerts", "/v2/alerts", #"{"message":"Disk full","alias":"og-1"}"#),
+                ("/v2/alerts/og-1/acknowledge?identifierType=alias", "/v2/alerts/{identifier}/acknowledge", "{}"),
+                ("/v2/alerts/og-1/close?identifierType=alias", "/v2/alerts/{identifier}/close", "{}"),
+            ] {
+                served.insert("POST \(template)")
+                try await client.execute(uri: uri, method: .post, headers: genie, body: ByteBuffer(string: body)) { #expect($0.status == .accepted, "POST \(uri)") }
+            }
             let hook = #"{"version":"4","groupKey":"{}:{alertname=\"A\"}","status":"firing","receiver":"escalate","alerts":[{"status":"firing","labels":{"alertname":"A"}}],"commonLabels":{"alertname":"A"}}"#
             _ = try await call(.post, "/v1/integrations/alertmanager", "/v1/integrations/alertmanager", hook)
             let id = try await call(.post, "/v1/incidents", "/v1/incidents", #"{"title":"x"}"#)["id"] as? String ?? ""

@@ -32,6 +32,12 @@ struct PagerDutyIngestTests {
         return EscalationAPI(executor: executor, configuration: limited, logger: lines.logger(label: "escalate.api")) { _ in nil }
     }
 
+    static func genie(_ key: String) -> HTTPFields {
+        var fields = APITests.headers(nil)
+        fields[.authorization] = "GenieKey \(key)"
+        return fields
+    }
+
     static func event(_ action: String, key: String = key, dedup: String = "disk-1", payload: String = #"{"summary":"Disk full","source":"db1","severity":"critical"}"#) -> ByteBuffer {
         ByteBuffer(string: #"{"routing_key":"\#(key)","event_action":"\#(action)","dedup_key":"\#(dedup)","payload":\#(payload)}"#)
     }
@@ -197,6 +203,44 @@ struct PagerDutyIngestTests {
             }
             try await client.execute(uri: "/v2/enqueue", method: .get) { #expect($0.status == .methodNotAllowed) }
             try await client.execute(uri: "/v1/no-such-path", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
+
+    @Test("Opsgenie alerts by GenieKey: create, acknowledge by alias, close by id; unknown alerts 202; refusals in Opsgenie's form")
+    func opsgenie() async throws {
+        let lines = InMemoryLogHandler.Lines()
+        let api = try Self.api(lines: lines)
+        let genie = Self.genie(Self.key)
+        try await Application(router: api.router()).test(.router) { client in
+            let alert = #"{"message":"Replication lag","alias":"og-lag","priority":"P1","details":{"replica":"db3"},"tags":["db","lag"]}"#
+            try await client.execute(uri: "/v2/alerts", method: .post, headers: genie, body: ByteBuffer(string: alert)) { response in
+                #expect(response.status == .accepted)
+                #expect(APITests.json(response)["result"] as? String == "Request will be processed")
+                #expect(APITests.json(response)["requestId"] is String)
+            }
+            let incident = try #require(try await api.executor.openIncident(organisation: "acme", dedupKey: "og-lag"))
+            #expect(incident.state.policy == "outage" && incident.state.title == "Replication lag")
+            #expect(incident.state.fields["priority"] == "P1" && incident.state.fields["replica"] == "db3" && incident.state.fields["tags"] == "db, lag")
+            let ack = #"{"user":"jessie","note":"looking"}"#
+            try await client.execute(uri: "/v2/alerts/og-lag/acknowledge?identifierType=alias", method: .post, headers: genie, body: ByteBuffer(string: ack)) {
+                #expect($0.status == .accepted)
+            }
+            #expect(try await api.executor.incident(incident.id)?.state.acknowledgedBy == "jessie")
+            #expect(try await api.executor.timeline(incident.id).contains { $0.text == "note from jessie: looking" })
+            try await client.execute(uri: "/v2/alerts/\(incident.id)/close", method: .post, headers: genie, body: ByteBuffer(string: "")) {
+                #expect($0.status == .accepted)
+            }
+            #expect(try await api.executor.incident(incident.id)?.state.status == .resolved)
+            try await client.execute(uri: "/v2/alerts/og-lag/close?identifierType=alias", method: .post, headers: genie) { #expect($0.status == .accepted) }
+            #expect(lines.all.contains { $0.message.contains("no open incident") && $0.metadata["identifier"] == "og-lag" })
+            try await client.execute(uri: "/v2/alerts", method: .post, headers: genie, body: ByteBuffer(string: #"{"message":"x","priority":"P9"}"#)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect((APITests.json(response)["message"] as? String)?.contains("P1") == true)
+            }
+            try await client.execute(uri: "/v2/alerts", method: .post, headers: Self.genie("not-a-key"), body: ByteBuffer(string: alert)) { response in
+                #expect(response.status == .unauthorized)
+                #expect(APITests.json(response)["requestId"] is String)
+            }
         }
     }
 

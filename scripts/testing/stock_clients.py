@@ -7,6 +7,8 @@ except for their base URL (and, over HTTPS, the CA bundle). Loopback only; bound
    the client accepts; a change event is accepted; an unknown routing key is refused with PagerDuty's 400 body,
    logged as a warning (without the key) and counted in /metrics; a key removed from the key file is refused and
    one added (`escalate integration-key ORG/POLICY --file FILE`) works after a SIGHUP, without a restart.
+   The stock Opsgenie SDK (`opsgenie-sdk`, AlertApi) with an integration key as its GenieKey: create -> acknowledge
+   (by alias) -> close (by id); closing a closed alert is a 202; an unknown key is a 401.
 2. HTTPS, `pagerduty` (EventsApiV2Client, which refuses any base URL but https://): a self-signed CA and server
    certificate made with openssl; `serve --tls-cert --tls-key`; the client verifies the server with that CA;
    trigger -> acknowledge -> resolve and a change event (shown on the timeline of incidents opened after it).
@@ -26,6 +28,7 @@ from e2e_checks import Checks, Failure, free_port  # shared with the other end-t
 warnings.filterwarnings("ignore", message=".*pdpyras.*deprecated.*")
 import pdpyras  # noqa: E402  (a stock client: https://pypi.org/project/pdpyras/)
 import pagerduty  # noqa: E402  (a stock client: https://pypi.org/project/pagerduty/)
+import opsgenie_sdk  # noqa: E402  (a stock client: https://pypi.org/project/opsgenie-sdk/)
 import yaml  # noqa: E402  (PyYAML, which openapi-spec-validator installs)
 
 TOKEN = "stock-token"
@@ -225,9 +228,45 @@ def http_part(checks, args, root):
         checks.check(status == 400, f"a key removed from the file is revoked at once: {status}")
         status, _ = server.call("POST", "/v2/enqueue", dict(event, routing_key=added), token=None)
         checks.check(status == 202, f"a key added to the file works at once: {status}")
+        opsgenie_part(checks, server, added)
         check_documented(checks, server)
     finally:
         server.stop()
+
+
+def opsgenie_client(server, key):
+    """The stock Opsgenie SDK, unchanged but for its host (and, over HTTPS, the CA)."""
+    configuration = opsgenie_sdk.configuration.Configuration()
+    configuration.host = server.base
+    configuration.api_key["Authorization"] = key
+    configuration.retry_enabled = False
+    if server.tls:
+        configuration.ssl_ca_cert = server.tls["ca"]
+    return opsgenie_sdk.AlertApi(opsgenie_sdk.ApiClient(configuration))
+
+
+def opsgenie_part(checks, server, key):
+    """Create -> acknowledge -> close by alias through the Opsgenie SDK with an integration key as its GenieKey."""
+    alerts = opsgenie_client(server, key)
+    created = alerts.create_alert(opsgenie_sdk.CreateAlertPayload(
+        message="Replication lag", alias="og-lag", priority="P1", details={"replica": "db3"}, tags=["db", "lag"], entity="db3"))
+    checks.check(created.result == "Request will be processed" and created.request_id, f"opsgenie create answered {created}")
+    incident = server.incident("og-lag")
+    checks.require(incident is not None, "opsgenie create opened no incident with the alias as dedup key")
+    checks.check(incident["fields"].get("priority") == "P1" and incident["fields"].get("replica") == "db3" and incident["fields"].get("tags") == "db, lag",
+                 f"opsgenie priority, details and tags became fields: {incident['fields']}")
+    alerts.acknowledge_alert(identifier="og-lag", identifier_type="alias",
+                             acknowledge_alert_payload=opsgenie_sdk.AcknowledgeAlertPayload(user="jessie", note="looking"))
+    checks.check((server.incident("og-lag") or {}).get("acknowledged_by") == "jessie", "opsgenie acknowledge by alias")
+    alerts.close_alert(identifier=incident["id"], identifier_type="id", close_alert_payload=opsgenie_sdk.CloseAlertPayload(user="jessie"))
+    checks.check((server.incident("og-lag") or {}).get("status") == "resolved", "opsgenie close by id")
+    alerts.close_alert(identifier="og-lag", identifier_type="alias", close_alert_payload=opsgenie_sdk.CloseAlertPayload(user="jessie"))
+    checks.check(True, "closing a closed alert is accepted, as Opsgenie does")
+    try:
+        opsgenie_client(server, "not-a-key").create_alert(opsgenie_sdk.CreateAlertPayload(message="x"))
+        checks.check(False, "the Opsgenie SDK was accepted with a GenieKey that is no integration key")
+    except Exception as error:  # the SDK raises its AuthenticationException (an ApiException) for 401
+        checks.check(getattr(error, "status", None) == 401, f"unknown GenieKey refused: {error!r}")
 
 
 def make_certificates(folder):
