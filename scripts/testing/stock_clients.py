@@ -11,7 +11,8 @@ except for their base URL (and, over HTTPS, the CA bundle). Loopback only; bound
    (by alias) -> close (by id); closing a closed alert is a 202; an unknown key is a 401.
 2. HTTPS, `pagerduty` (EventsApiV2Client, which refuses any base URL but https://): a self-signed CA and server
    certificate made with openssl; `serve --tls-cert --tls-key`; the client verifies the server with that CA;
-   trigger -> acknowledge -> resolve and a change event (shown on the timeline of incidents opened after it).
+   trigger -> acknowledge -> resolve and a change event (shown on the timeline of incidents opened after it);
+   the Opsgenie SDK as in 1, with the CA.
 3. Acknowledge links: the link delivered in a message (`{{ incident.ack_url }}`) shows a confirmation page on GET
    (the incident stays open), survives a restart of the server (the link key is kept next to the database), and
    acknowledges on POST; an altered link is refused with a page that says why.
@@ -318,6 +319,7 @@ def https_part(checks, args, root):
                     checks.check(False, "a handshake without the CA succeeded")
         except ssl.SSLCertVerificationError:
             checks.check(True, "the certificate is verified")
+        opsgenie_part(checks, server, key)
         ack_links_part(checks, server)
         check_documented(checks, server)
     finally:
