@@ -13,12 +13,7 @@ public enum LinkKeyFile {
 
     /// The keys in `path`, creating the file with a new random key when it is missing.
     public static func load(path: String) throws(Problem) -> (signing: SymmetricKey, previous: [SymmetricKey]) {
-        if !FileManager.default.fileExists(atPath: path) {
-            let key = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-            let created = FileManager.default.createFile(
-                atPath: path, contents: Data("\(key)\n".utf8), attributes: [.posixPermissions: 0o600])
-            guard created else { throw Problem(description: "cannot create the link key file \(path); give a writable place with --link-key") }
-        }
+        if !FileManager.default.fileExists(atPath: path) { try create(path: path) }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw Problem(description: "cannot read the link key file \(path)")
         }
@@ -33,6 +28,21 @@ public enum LinkKeyFile {
         }
         guard let signing = keys.first else { throw Problem(description: "\(path) holds no key; delete it to have a new one made, or add one (openssl rand -hex 32)") }
         return (signing, Array(keys.dropFirst()))
+    }
+
+    /// Writes a new random key to `path`, readable by its owner only from the start; when another process made the
+    /// file first (both found it missing), its key is kept.
+    static func create(path: String) throws(Problem) {
+        let key = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined() + "\n"
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { return }
+            throw Problem(description: "cannot create the link key file \(path); give a writable place with --link-key")
+        }
+        defer { close(descriptor) }
+        let bytes = Array(key.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(descriptor) == 0 else { throw Problem(description: "cannot write the link key file \(path)") }
     }
 
     static func bytes(hex: String) -> [UInt8]? {
