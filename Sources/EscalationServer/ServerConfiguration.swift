@@ -20,7 +20,7 @@ public struct ServerConfiguration: Sendable {
     /// How long an action link works after it is sent, in seconds.
     public var linkValiditySeconds: Int = 86_400
     /// Events a minute one integration key (or, in the bearer form, one organisation) may send; more are answered
-    /// 429 with `Retry-After`, as PagerDuty does (its default is 120).
+    /// 429 with `Retry-After`, as PagerDuty throttles.
     public var eventsPerMinute: Int = 120
 
     /// Creates a configuration.
