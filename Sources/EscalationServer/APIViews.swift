@@ -147,3 +147,10 @@ struct IncidentListing: Encodable {
         try container.encode(nextCursor, forKey: .nextCursor)
     }
 }
+
+/// Opsgenie's 202 body.
+struct OpsgenieAccepted: Encodable {
+    var result: String
+    var took: Double
+    var requestId: String
+}

@@ -67,23 +67,3 @@ public struct ActionLinkSigner: Sendable {
         return Data(base64Encoded: base64)
     }
 }
-
-/// A verified link: what it does and until when.
-struct SignedAction: Sendable, Hashable {
-    /// The action, incident and recipient.
-    var link: ActionLink
-    /// Epoch seconds after which the link no longer works.
-    var expires: Int64
-    /// Who acts: the recipient, or "link" for a message to a channel.
-    var actor: String { link.recipient.isEmpty ? "link" : link.recipient }
-}
-
-/// Why a link is refused.
-enum LinkRefusal: Error, Hashable {
-    /// Not a token this server makes (cut short, or altered beyond its form).
-    case malformed
-    /// Altered, or signed with a key this server no longer has.
-    case badSignature
-    /// Genuine but past its expiry.
-    case expired(SignedAction)
-}

@@ -96,14 +96,3 @@ extension EscalationAPI {
 
     static func wallClock() -> Instant { Instant(seconds: Int64(Date().timeIntervalSince1970)) }
 }
-
-extension LinkRefusal {
-    /// The reason in one word, for the log.
-    var reason: String {
-        switch self {
-        case .malformed: "malformed"
-        case .badSignature: "signature"
-        case .expired: "expired"
-        }
-    }
-}

@@ -108,10 +108,3 @@ extension EscalationAPI {
         JSONResponse.make(.accepted, OpsgenieAccepted(result: "Request will be processed", took: 0.0, requestId: UUID().uuidString.lowercased()))
     }
 }
-
-/// Opsgenie's 202 body.
-struct OpsgenieAccepted: Encodable {
-    var result: String
-    var took: Double
-    var requestId: String
-}
