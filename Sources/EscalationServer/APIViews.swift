@@ -154,3 +154,19 @@ struct OpsgenieAccepted: Encodable {
     var took: Double
     var requestId: String
 }
+
+/// The body of a refused PagerDuty event.
+struct PagerDutyRefusalBody: Encodable {
+    var status: String
+    var message: String
+    var errors: [String]
+    var error: String
+}
+
+/// The body of a refused Opsgenie request.
+struct OpsgenieRefusalBody: Encodable {
+    var message: String
+    var took: Double
+    var requestId: String
+    var error: String
+}

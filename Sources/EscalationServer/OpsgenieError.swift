@@ -17,11 +17,3 @@ struct OpsgenieError: HTTPResponseError, Sendable {
         return response
     }
 }
-
-/// The body of a refused Opsgenie request.
-struct OpsgenieRefusalBody: Encodable {
-    var message: String
-    var took: Double
-    var requestId: String
-    var error: String
-}

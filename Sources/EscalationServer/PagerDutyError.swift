@@ -23,11 +23,3 @@ struct PagerDutyError: HTTPResponseError, Sendable {
         return response
     }
 }
-
-/// The body of a refused PagerDuty event.
-struct PagerDutyRefusalBody: Encodable {
-    var status: String
-    var message: String
-    var errors: [String]
-    var error: String
-}
