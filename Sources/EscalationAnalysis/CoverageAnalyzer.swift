@@ -71,19 +71,44 @@ public struct CoverageAnalyzer: Sendable {
         }
     }
 
-    /// Why a layer reaches nobody if it starts at `instant`, or nil when it reaches someone.
+    /// Why a layer reaches nobody if it starts at `instant`, or nil when it reaches someone. Of a layer's alternatives,
+    /// those whose condition fails are passed over; one that holds is taken; one whose condition reads incident fields
+    /// may be taken, so it is analysed and the search goes on. Each row a route may pick is analysed on its own.
     func state(of layer: LadderLayer, at instant: Instant) -> String? {
         let label = "layer \(layer.number) '\(layer.id)'"
-        if let condition = layer.condition {
-            let evaluation = ConditionEvaluator(graph: graph, looksAhead: false).evaluate(condition, at: instant, fields: nil)
-            if evaluation.verdict == .fails { return "\(label) is skipped (\(evaluation.failures))" }
+        let evaluator = ConditionEvaluator(graph: graph, looksAhead: false)
+        var possible: [(number: Int, choice: LadderLayer.Choice)] = []
+        var failures: [String] = []
+        for (number, choice) in layer.choices.enumerated() {
+            guard let condition = choice.condition else {
+                possible.append((number, choice))
+                break
+            }
+            let evaluation = evaluator.evaluate(condition, at: instant, fields: nil)
+            if evaluation.verdict == .fails {
+                failures.append(evaluation.failures)
+                continue
+            }
+            possible.append((number, choice))
+            if evaluation.verdict == .holds { break }
         }
-        let resolved = TargetResolver(graph: graph).resolve(layer.step, at: instant, fields: nil)
-        guard !resolved.reachesAnyone else { return nil }
-        let all = resolved.notify + resolved.cc + resolved.assignees
-        if all.isEmpty { return "\(label) has no one to notify" }
-        let problems = all.compactMap(\.problem)
-        return "\(label) reaches nobody (\(problems.isEmpty ? "its targets resolve to nobody" : problems.joined(separator: "; ")))"
+        guard !possible.isEmpty else {
+            return "\(label) is skipped (\(failures.joined(separator: "; ")))"
+        }
+        let resolver = TargetResolver(graph: graph)
+        for (number, choice) in possible {
+            let which = layer.isChoice ? " (alternative \(number + 1))" : ""
+            for (assumption, step) in graph.routeVariants(of: choice.step) {
+                let resolved = resolver.resolve(step, at: instant, fields: nil)
+                guard !resolved.reachesAnyone else { continue }
+                let when = assumption.map { " when \($0)" } ?? ""
+                let all = resolved.notify + resolved.cc + resolved.assignees
+                if all.isEmpty { return "\(label)\(which) has no one to notify\(when)" }
+                let problems = all.compactMap(\.problem)
+                return "\(label)\(which) reaches nobody\(when) (\(problems.isEmpty ? "its targets resolve to nobody" : problems.joined(separator: "; ")))"
+            }
+        }
+        return nil
     }
 
     /// Every instant in `span` at which what a layer of the ladder reads may change, with `span.start`, sorted.
@@ -92,9 +117,14 @@ public struct CoverageAnalyzer: Sendable {
         var calendars = Set<String>()
         var schedules = Set<String>()
         for layer in ladder {
-            for id in [layer.condition?.during, layer.condition?.outside].compactMap({ $0 }) { calendars.insert(id) }
-            let targets = layer.step.targets + layer.step.cc + layer.step.tasks.compactMap(\.assignee)
-            for target in targets where target.kind == "schedule" { schedules.insert(target.ref) }
+            for choice in layer.choices {
+                for id in [choice.condition?.during, choice.condition?.outside].compactMap({ $0 }) { calendars.insert(id) }
+                let targets = choice.step.targets + choice.step.cc + choice.step.tasks.compactMap(\.assignee)
+                let expanded = targets.flatMap { target in
+                    target.kind == "route" ? (graph.route(target.ref)?.branches.flatMap(\.targets) ?? []) : [target]
+                }
+                for target in expanded where target.kind == "schedule" { schedules.insert(target.ref) }
+            }
         }
         var points: Set<Instant> = [span.start]
         func add(_ instant: Instant) { if span.contains(instant) { points.insert(instant) } }
@@ -127,7 +157,8 @@ public struct CoverageAnalyzer: Sendable {
         var notes: [String] = []
         for layer in ladder {
             let label = layer.number == 1 ? "first layer '\(layer.id)'" : "layer \(layer.number) '\(layer.id)'"
-            let targets = layer.step.targets + layer.step.cc + layer.step.tasks.compactMap(\.assignee)
+            let steps = layer.choices.map(\.step)
+            let targets = steps.flatMap { $0.targets + $0.cc + $0.tasks.compactMap(\.assignee) }
             let fields = targets.filter { $0.kind == "field" }.map(\.ref)
             if !fields.isEmpty {
                 var seen = Set<String>()
@@ -135,9 +166,15 @@ public struct CoverageAnalyzer: Sendable {
                 let only = targets.allSatisfy { $0.kind == "field" } ? " only" : ""
                 notes.append("\(label) reaches\(only) incident field \(names), unknown until an incident: counted as reached")
             }
-            if let condition = layer.condition, !condition.fields.isEmpty || !condition.outcome.isEmpty {
-                let names = condition.fields.keys.sorted() + (condition.outcome.isEmpty ? [] : ["outcome"])
-                notes.append("\(label)'s condition reads \(names.joined(separator: ", ")), unknown until an incident: assumed to hold")
+            let routes = Set(targets.filter { $0.kind == "route" }.compactMap { graph.route($0.ref)?.field })
+            if !routes.isEmpty {
+                notes.append("\(label) routes by \(routes.sorted().joined(separator: ", ")): each row is analysed as if the incident picked it")
+            }
+            let conditions = layer.choices.compactMap(\.condition).filter { !$0.fields.isEmpty || !$0.outcome.isEmpty }
+            if !conditions.isEmpty {
+                let names = Set(conditions.flatMap { $0.fields.keys.sorted() + ($0.outcome.isEmpty ? [] : ["outcome"]) }).sorted()
+                let assumption = layer.isChoice ? "an alternative that reads them may be taken or not: each is analysed" : "assumed to hold"
+                notes.append("\(label)'s condition reads \(names.joined(separator: ", ")), unknown until an incident: \(assumption)")
             }
         }
         return notes

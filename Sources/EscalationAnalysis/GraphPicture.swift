@@ -107,7 +107,7 @@ struct GraphPicture: Sendable {
             graph.policies.map { policy in
                 let prefix = total == 1 ? "" : graphs.count == 1 ? "\(policy.id)/" : "\(graph.organisation)/\(policy.id)/"
                 let title = (graphs.count == 1 ? "" : "\(graph.name): ") + "\(policy.name) (\(policy.id))"
-                return Part(prefix: prefix, title: title, picture: GraphPicture(policy))
+                return Part(prefix: prefix, title: title, picture: GraphPicture(policy, routes: graph.routes ?? []))
             }
         }
     }
@@ -157,7 +157,7 @@ struct GraphPicture: Sendable {
     }
 
     /// Builds the picture of a policy.
-    init(_ policy: CompiledPolicy) {
+    init(_ policy: CompiledPolicy, routes: [CompiledRoute] = []) {
         self.policy = policy
         let used = Set(policy.edges.flatMap { [$0.from, $0.to] })
         for node in policy.nodes where node.kind != .end || used.contains(node.id) {
@@ -167,6 +167,7 @@ struct GraphPicture: Sendable {
             add(arrow(for: edge))
         }
         addHooks()
+        addRoutes(routes)
         let known = Set(boxes.map(\.id))
         arrows = arrows.filter { known.contains($0.from) && known.contains($0.to) }
         ranks = Self.ranks(boxes: boxes, arrows: arrows, entry: policy.entry)
@@ -238,7 +239,11 @@ struct GraphPicture: Sendable {
         if !step.targets.isEmpty { lines += wrap("notify " + step.targets.map(\.description).joined(separator: ", ")) }
         if !step.cc.isEmpty { lines += wrap("cc " + step.cc.map(\.description).joined(separator: ", ")) }
         if !step.channels.isEmpty {
-            let channels = step.channels.map { $0.afterSeconds > 0 ? "\($0.channel) +\(PolicyDuration.compact($0.afterSeconds) ?? "0s")" : $0.channel }
+            let channels = step.channels.map { use in
+                let names = use.isGroup ? "(\(use.channels.joined(separator: " + ")))" : use.channel
+                if let wait = use.unansweredSeconds { return "\(names) if unanswered \(PolicyDuration.compact(wait) ?? "0s")" }
+                return use.afterSeconds > 0 ? "\(names) +\(PolicyDuration.compact(use.afterSeconds) ?? "0s")" : names
+            }
             lines += wrap("via " + channels.joined(separator: " → "))
         } else if !step.targets.isEmpty {
             lines.append("via contact preferences")
@@ -259,7 +264,7 @@ struct GraphPicture: Sendable {
         var parts: [String] = []
         if !step.targets.isEmpty { parts.append("notify " + step.targets.map(\.description).joined(separator: ", ")) }
         if !step.cc.isEmpty { parts.append("cc " + step.cc.map(\.description).joined(separator: ", ")) }
-        if !step.channels.isEmpty { parts.append("via " + step.channels.map(\.channel).joined(separator: " → ")) }
+        if !step.channels.isEmpty { parts.append("via " + step.channels.map { $0.isGroup ? "(\($0.channels.joined(separator: " + ")))" : $0.channel }.joined(separator: " → ")) }
         if let template = step.template { parts.append("template \(template)") }
         for task in step.tasks { parts.append("task: \(task.title)" + (task.per.map { " (one per item of \($0))" } ?? "")) }
         for post in step.posts { parts.append("post \(post.template) → \(post.channel)") }
@@ -286,6 +291,15 @@ struct GraphPicture: Sendable {
         if !hooks.resolve.isEmpty, boxes.contains(where: { $0.id == "end:resolved" }) {
             boxes.append(Box(id: "hooks:resolve", role: .hook, title: "on resolve", lines: lines(hooks.resolve)))
             add(Arrow(from: "end:resolved", to: "hooks:resolve", line: .side, labels: []))
+        }
+        if let reports = hooks.report, !reports.isEmpty {
+            let appended = policy.correlate.map { $0.append.isEmpty ? "" : " (appends \($0.append.joined(separator: ", ")))" } ?? ""
+            boxes.append(Box(id: "hooks:report", role: .hook, title: "on report\(appended)", lines: lines(reports)))
+            add(Arrow(from: policy.entry, to: "hooks:report", line: .side, labels: ["a later event joins"]))
+        }
+        if let scoped = hooks.scopeResolved, !scoped.isEmpty {
+            boxes.append(Box(id: "hooks:scope_resolved", role: .hook, title: "on scope_resolved (each item but the last)", lines: lines(scoped)))
+            add(Arrow(from: policy.entry, to: "hooks:scope_resolved", line: .side, labels: ["an item resolves"]))
         }
         for (signal, steps) in hooks.signals.sorted(by: { $0.key < $1.key }) where !steps.isEmpty {
             boxes.append(Box(id: "hooks:signal:\(signal)", role: .hook, title: "on signal \(signal)", lines: lines(steps)))
@@ -338,6 +352,32 @@ struct GraphPicture: Sendable {
         case .exhausted:
             let label = source?.repeatRule.map { "after \($0.times) more \($0.times == 1 ? "pass" : "passes")" } ?? edge.detail ?? "exhausted"
             return Arrow(from: edge.from, to: edge.to, line: .exhausted, labels: [label])
+        }
+    }
+
+    /// A side box per route table the policy's steps use: the field, and each row with whom it reaches.
+    private mutating func addRoutes(_ routes: [CompiledRoute]) {
+        var steps: [CompiledStep] = policy.nodes.compactMap(\.step)
+        steps += policy.reminders.map { [$0.step] } ?? []
+        steps += policy.hooks.trigger ?? []
+        steps += policy.hooks.acknowledge
+        steps += policy.hooks.resolve
+        steps += policy.hooks.scopeResolved ?? []
+        steps += policy.hooks.report ?? []
+        steps += policy.hooks.signals.values.flatMap { $0 }
+        steps += (policy.deadlines ?? []).map(\.step)
+        var used = Set<String>()
+        for step in steps {
+            for target in step.targets + step.cc + step.tasks.compactMap(\.assignee) where target.kind == "route" { used.insert(target.ref) }
+        }
+        for route in routes where used.contains(route.id) {
+            let lines: [String] = route.branches.map { branch in
+                let value: String = branch.value ?? "any other"
+                let targets: String = branch.targets.map(\.description).joined(separator: ", ")
+                return value + " → " + targets
+            }
+            boxes.append(Box(id: "route:\(route.id)", role: .stage, title: "route \(route.id) by \(route.field)", lines: lines))
+            add(Arrow(from: policy.entry, to: "route:\(route.id)", line: .side, labels: ["\(route.field) picks"]))
         }
     }
 

@@ -19,18 +19,32 @@ public struct PolicyExplainer: Sendable {
         let resolver = TargetResolver(graph: graph)
         let ladder = policy.ladder
         let layers = ladder.map { layer -> PolicyExplanation.Layer in
-            let evaluation = layer.condition.map { evaluator.evaluate($0, at: instant, fields: fields) }
-            let resolved = resolver.resolve(layer.step, at: instant, fields: fields, policy: policy)
-            let assignees = layer.step.tasks.map { task in task.assignee.map { resolver.resolve($0, at: instant, fields: fields, policy: policy) } }
+            // The first alternative whose condition holds runs (a layer without `choose` has one alternative).
+            let evaluations = layer.choices.map { choice in choice.condition.map { evaluator.evaluate($0, at: instant, fields: fields) } }
+            let chosenIndex = evaluations.firstIndex { $0?.holds ?? true }
+            let shown = chosenIndex ?? 0
+            let choice = layer.choices[shown]
+            let step = choice.step
+            let evaluation = evaluations[shown]
+            let resolved = resolver.resolve(step, at: instant, fields: fields, policy: policy)
+            let assignees = step.tasks.map { task in task.assignee.map { resolver.resolve($0, at: instant, fields: fields, policy: policy) } }
+            let alternatives = layer.isChoice
+                ? zip(layer.choices, evaluations).enumerated().map { number, pair -> String in
+                    let (choice, evaluation) = pair
+                    let mark = number == chosenIndex ? " ← chosen" : ""
+                    let condition = choice.condition.map { "when \(Self.describe($0)): \(evaluation?.verdict.rawValue ?? "holds")" } ?? "otherwise"
+                    return "\(number + 1). \(choice.step.alternative ?? choice.node): \(condition)\(mark)"
+                } : nil
             return PolicyExplanation.Layer(
-                number: layer.number, id: layer.id, name: layer.name, runs: evaluation?.holds ?? true,
-                condition: layer.condition.map(Self.describe), verdict: evaluation?.verdict.rawValue,
+                number: layer.number, id: layer.id, name: layer.name, runs: chosenIndex != nil,
+                condition: choice.condition.map(Self.describe), verdict: evaluation?.verdict.rawValue,
                 checks: evaluation?.checks.map(check) ?? [], notify: resolved.notify.map(target), cc: resolved.cc.map(target),
-                tasks: zip(layer.step.tasks, assignees).map { task, assignee in
+                tasks: zip(step.tasks, assignees).map { task, assignee in
                     PolicyExplanation.Task(title: task.title, per: task.per, assignee: assignee.map(target))
                 },
-                posts: layer.step.posts.map { "\($0.channel) (\($0.template))" }, template: layer.step.template,
-                next: next(after: layer, in: policy, last: layer.number == ladder.count), reachesAnyone: resolved.reachesAnyone)
+                posts: step.posts.map { "\($0.channel) (\($0.template))" }, template: step.template,
+                next: next(after: layer, in: policy, last: layer.number == ladder.count), reachesAnyone: resolved.reachesAnyone,
+                alternatives: alternatives)
         }
         var notes: [String] = []
         let missing = policy.fields.filter { $0.required && (fields[$0.name] ?? "").isEmpty }.map(\.name)
@@ -71,7 +85,7 @@ public struct PolicyExplainer: Sendable {
     private func target(_ resolved: ResolvedTarget) -> PolicyExplanation.Target {
         PolicyExplanation.Target(
             target: resolved.target.description, contacts: resolved.recipients.map(contact), pending: resolved.pendingField,
-            problem: resolved.problem)
+            problem: resolved.problem, route: resolved.route)
     }
 
     private func contact(_ recipient: Recipient) -> PolicyExplanation.Contact {
@@ -79,7 +93,8 @@ public struct PolicyExplainer: Sendable {
             id: recipient.contact, name: recipient.name, canAcknowledge: recipient.canAcknowledge, reasonKind: "contact",
             reason: recipient.reason.describe(in: zone),
             channels: recipient.channels.map { use in
-                use.afterSeconds > 0 ? "\(use.channel) after \(PolicyDuration.compact(use.afterSeconds) ?? "0s")" : use.channel
+                if let wait = use.unansweredSeconds { return "\(use.written) if unanswered within \(PolicyDuration.compact(wait) ?? "0s")" }
+                return use.afterSeconds > 0 ? "\(use.written) after \(PolicyDuration.compact(use.afterSeconds) ?? "0s")" : use.written
             },
             channelSource: recipient.channelSource.rawValue, droppedChannels: recipient.droppedChannels)
         switch recipient.reason {

@@ -21,6 +21,7 @@ extension PolicyExplanation {
                 status = "runs, reaches nobody"
             }
             lines.append("\(title): \(status)")
+            for alternative in layer.alternatives ?? [] { lines.append("   alternative \(alternative)") }
             if let condition = layer.condition {
                 lines.append("   when \(condition): \(layer.verdict ?? "holds")")
                 for check in layer.checks { lines.append("     \(check.detail)") }
@@ -48,7 +49,7 @@ extension PolicyExplanation {
     }
 
     static func lines(_ target: Target, label: String) -> [String] {
-        var lines = ["   \(label) \(target.target)"]
+        var lines = ["   \(label) \(target.target)\(target.route.map { " (\($0))" } ?? "")"]
         for contact in target.contacts {
             let shared = contact.canAcknowledge ? "" : "; shared, cannot acknowledge"
             let via: String

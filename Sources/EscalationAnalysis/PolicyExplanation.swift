@@ -46,6 +46,8 @@ public struct PolicyExplanation: Codable, Sendable, Hashable {
         public var pending: Bool
         /// Why it reaches nobody (or fewer than asked).
         public var problem: String?
+        /// For a route target: the row the incident picks (`region = us → group:us-local-it`).
+        public var route: String?
     }
 
     /// One part of a condition.
@@ -104,6 +106,8 @@ public struct PolicyExplanation: Codable, Sendable, Hashable {
         public var next: String
         /// Whether it reaches anyone when it runs.
         public var reachesAnyone: Bool
+        /// For a layer that chooses: each alternative's condition and verdict, the chosen one marked (nil otherwise).
+        public var alternatives: [String]?
     }
 
     /// Organisation id.

@@ -52,11 +52,21 @@ public struct GraphCompiler: Sendable {
                     timeoutSeconds: $0.timeout?.value.seconds, source: $0.id.location)
             },
             templates: organisation.templates.map { CompiledTemplate(id: $0.id.value, subject: $0.subject?.value, body: $0.body.value) },
-            policies: organisation.policies.map { compile($0, defaultCalendar: defaultCalendar) })
+            policies: organisation.policies.map { compile($0, defaultCalendar: defaultCalendar) },
+            routes: organisation.routes.isEmpty
+                ? nil
+                : organisation.routes.map { route in
+                    CompiledRoute(
+                        id: route.id.value, field: route.by.value,
+                        rows: Dictionary(route.entries.map { ($0.value.value, $0.targets.map(target)) }, uniquingKeysWith: { first, _ in first }),
+                        fallback: route.fallback.map { $0.map(target) })
+                })
     }
 
     private func channelUse(_ step: ChannelStep) -> ChannelUse {
-        ChannelUse(channel: step.channel.value, afterSeconds: step.after?.value.seconds ?? 0)
+        ChannelUse(
+            channel: step.channel.value, afterSeconds: step.after?.value.seconds ?? 0, all: step.all?.map(\.value),
+            unansweredSeconds: step.unanswered?.value.seconds)
     }
 
     private func matchMap(_ matches: [FieldMatch]) -> [String: [String]] {
@@ -101,40 +111,49 @@ public struct GraphCompiler: Sendable {
         let layerIDs = policy.layers.enumerated().map { $0.element.id.isEmpty ? "layer-\($0.offset + 1)" : $0.element.id }
         func entry(_ index: Int) -> String {
             guard index < policy.layers.count else { return policy.repeatRule == nil ? "end:exhausted" : "repeat" }
-            return policy.layers[index].step.when == nil ? "layer:\(layerIDs[index])" : "layer:\(layerIDs[index])/when"
+            let first = policy.layers[index].alternatives.first
+            return first?.when == nil ? "layer:\(layerIDs[index])" : "layer:\(layerIDs[index])/when"
         }
         edges.append(GraphEdge(from: "start", to: entry(0), kind: .next))
         for (index, layer) in policy.layers.enumerated() {
             let id = "layer:\(layerIDs[index])"
             let next = entry(index + 1)
-            if let when = layer.step.when {
-                nodes.append(
-                    GraphNode(id: "\(id)/when", kind: .branch, layer: layerIDs[index], source: when.location, condition: condition(when)))
-                edges.append(GraphEdge(from: "\(id)/when", to: id, kind: .conditionTrue))
-                edges.append(GraphEdge(from: "\(id)/when", to: next, kind: .conditionFalse))
-            }
-            let compiled = step(layer.step, includeCondition: false)
-            let kind: GraphNode.Kind = compiled.targets.isEmpty && compiled.posts.isEmpty && !compiled.tasks.isEmpty ? .task : .notify
-            nodes.append(
-                GraphNode(id: id, kind: kind, layer: layerIDs[index], source: layer.step.location, step: compiled))
             var timer: CompiledWait?
             if let timeout = layer.timeout {
                 timer = wait(timeout.value, calendar: layer.calendar?.value ?? policyCalendar)
             } else if let at = layer.at {
                 timer = CompiledWait(kind: .anchor, seconds: 0, businessDays: 0, calendar: nil, field: at.value.field, offsetSeconds: at.value.offsetSeconds)
             }
+            let after = timer == nil ? next : "\(id)/wait"
+            // One notify node per alternative (a layer without `choose` has one); each is entered through a branch
+            // node when it has a `when`, whose false edge leads to the next alternative, or past the layer.
+            let alternatives = layer.alternatives
+            let nodeIDs = alternatives.indices.map { $0 == 0 ? id : "\(id)/alt-\($0 + 1)" }
+            for (number, alternative) in alternatives.enumerated() {
+                let nodeID = nodeIDs[number]
+                let otherwise = number + 1 < alternatives.count
+                    ? (alternatives[number + 1].when == nil ? nodeIDs[number + 1] : "\(nodeIDs[number + 1])/when") : next
+                if let when = alternative.when {
+                    nodes.append(
+                        GraphNode(id: "\(nodeID)/when", kind: .branch, layer: layerIDs[index], source: when.location, condition: condition(when)))
+                    edges.append(GraphEdge(from: "\(nodeID)/when", to: nodeID, kind: .conditionTrue))
+                    edges.append(GraphEdge(from: "\(nodeID)/when", to: otherwise, kind: .conditionFalse))
+                }
+                var compiled = step(alternative, includeCondition: false)
+                if !layer.choices.isEmpty { compiled.alternative = layer.choices[number].name ?? "alternative \(number + 1)" }
+                let kind: GraphNode.Kind = compiled.targets.isEmpty && compiled.posts.isEmpty && !compiled.tasks.isEmpty ? .task : .notify
+                nodes.append(GraphNode(id: nodeID, kind: kind, layer: layerIDs[index], source: alternative.location, step: compiled))
+                edges.append(GraphEdge(from: nodeID, to: after, kind: .next))
+            }
             if let timer {
                 let waitID = "\(id)/wait"
                 nodes.append(
                     GraphNode(id: waitID, kind: .wait, layer: layerIDs[index], source: (layer.timeout?.location ?? layer.at?.location), wait: timer))
-                edges.append(GraphEdge(from: id, to: waitID, kind: .next))
                 edges.append(GraphEdge(from: waitID, to: next, kind: .timer, detail: timer.description))
                 edges.append(GraphEdge(from: waitID, to: acknowledged, kind: .acknowledge))
                 for signal in policy.until {
                     edges.append(GraphEdge(from: waitID, to: "end:stopped", kind: .signal, detail: signal.value))
                 }
-            } else {
-                edges.append(GraphEdge(from: id, to: next, kind: .next))
             }
         }
         if let repeatRule = policy.repeatRule {
@@ -201,6 +220,15 @@ public struct GraphCompiler: Sendable {
                     policy.hooks.signals.map { ($0.name.value, $0.steps.map { step($0, includeCondition: true) }) },
                     uniquingKeysWith: { first, _ in first }),
                 trigger: policy.hooks.trigger.isEmpty ? nil : policy.hooks.trigger.map { step($0, includeCondition: true) }))
+        if !policy.hooks.report.isEmpty {
+            compiled.hooks.report = policy.hooks.report.map { step($0, includeCondition: true) }
+        }
+        if let correlate = policy.correlate {
+            compiled.correlate = CompiledCorrelation(key: correlate.key?.value, append: correlate.append.map(\.value))
+        }
+        if !policy.hooks.scopeResolved.isEmpty {
+            compiled.hooks.scopeResolved = policy.hooks.scopeResolved.map { step($0, includeCondition: true) }
+        }
         if !policy.deadlines.isEmpty {
             compiled.deadlines = policy.deadlines.map { deadline in
                 let wait = deadline.at.map {

@@ -10,6 +10,8 @@ public enum EngineEvent: Codable, Sendable, Hashable {
     case resolve(by: String, scope: String?, outcome: String?)
     /// A named signal with data.
     case signal(name: String, data: [String: String])
+    /// A later event joined the open incident (`correlate`): its fields; the policy's `append` list fields gain its items.
+    case report(fields: [String: String])
     /// New or changed field values.
     case updateFields([String: String])
     /// Hold the ladder until an instant.
@@ -20,4 +22,6 @@ public enum EngineEvent: Codable, Sendable, Hashable {
     case timerFired(id: String)
     /// A delivery failed (the notification key and the channel).
     case deliveryFailed(key: String, channel: String)
+    /// A delivery reached the far side and the plugin says whether it was answered (the notification key and the channel).
+    case deliveryAnswered(key: String, channel: String, answered: Bool)
 }

@@ -4,7 +4,7 @@ import Foundation
 
 extension EngineRun {
     /// Runs a step: notifications with channel fallback, tasks and posts (a hook step may have a condition).
-    mutating func run(_ step: CompiledStep, origin: String, reason: String) {
+    mutating func run(_ step: CompiledStep, origin: String, reason: String, perItems: [String: [String]] = [:]) {
         if let condition = step.condition,
             !ConditionEvaluator(graph: graph, looksAhead: false).holds(condition, at: now, fields: state.fields, outcome: state.outcome)
         {
@@ -28,7 +28,7 @@ extension EngineRun {
             let pending = PendingNotification(
                 key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.template,
                 origin: origin, cc: ccContacts, layer: layer,
-                person: graph.contact(contact.id) == nil ? contact : nil, ccPeople: ccPeople.isEmpty ? nil : ccPeople)
+                person: graph.contact(contact.id) == nil ? contact : nil, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.alternative)
             state.pending.append(pending)
             let first = channels[0]
             // Once resolved (resolve hooks) nothing is sent later: the first channel goes at once, without fallback.
@@ -41,7 +41,7 @@ extension EngineRun {
         for task in step.tasks {
             let assignees = task.assignee.map { contacts(for: [$0]).map(\.id) } ?? []
             // `per: FIELD` makes one task per item; an absent or empty list makes none.
-            let items = task.per.map { Engine.listItems(state.fields[$0] ?? "") } ?? [""]
+            let items = task.per.map { perItems[$0] ?? Engine.listItems(state.fields[$0] ?? "") } ?? [""]
             for item in items {
                 effects.append(
                     .createTask(
@@ -54,46 +54,57 @@ extension EngineRun {
             effects.append(
                 .post(
                     Effect.Post(
-                        channel: post.channel, message: render(post.template, recipient: nil, layer: layer), idempotencyKey: nextID("p"),
+                        channel: post.channel, message: render(post.template, recipient: nil, layer: layer, alternative: step.alternative), idempotencyKey: nextID("p"),
                         origin: origin)))
         }
     }
 
-    /// Sends a pending notification on its next channel and arms the timer for the one after. Every delivery of a
-    /// notification renders the same message (the layer it started in). After resolution there is no fallback.
+    /// Sends a pending notification on its next item (each channel of a group at once) and arms the timer for the one
+    /// after: at `start + after`, or `unanswered` after now. Every delivery of a notification renders the same message
+    /// (the layer it started in). After resolution there is no fallback.
     mutating func deliver(key: String, reason: String) {
         guard let index = state.pending.firstIndex(where: { $0.key == key }) else { return }
         var pending = state.pending[index]
         pending.index += 1
+        pending.failed = nil
+        pending.unanswered = nil
+        pending.answered = nil
         guard pending.index < pending.channels.count else {
             state.pending.remove(at: index)
             return record("no channel left for \(pending.contact) (\(pending.origin))")
         }
         state.pending[index] = pending
         let use = pending.channels[pending.index]
-        let channel = graph.channel(use.channel)
         let contact = pending.person ?? graph.contact(pending.contact)
-        let address = channel.flatMap { contact?.addresses[$0.addressKind] }
         let ccReached = pending.cc.compactMap(graph.contact) + (pending.ccPeople ?? [])
-        let cc = ccReached.compactMap { person in channel.flatMap { person.addresses[$0.addressKind] } }
-        effects.append(
-            .notify(
-                Effect.Notification(
-                    contact: pending.contact, name: contact?.name ?? pending.contact, channel: use.channel, address: address,
-                    cc: cc, message: render(pending.template, recipient: contact, layer: pending.layer),
-                    idempotencyKey: "\(key)/\(pending.index)", notificationKey: key, origin: pending.origin, reason: reason)))
+        let message = render(pending.template, recipient: contact, layer: pending.layer, alternative: pending.alternative)
+        for (member, id) in use.channels.enumerated() {
+            let channel = graph.channel(id)
+            let address = channel.flatMap { contact?.addresses[$0.addressKind] }
+            let cc = ccReached.compactMap { person in channel.flatMap { person.addresses[$0.addressKind] } }
+            effects.append(
+                .notify(
+                    Effect.Notification(
+                        contact: pending.contact, name: contact?.name ?? pending.contact, channel: id, address: address, cc: cc, message: message,
+                        idempotencyKey: use.isGroup ? "\(key)/\(pending.index).\(member)" : "\(key)/\(pending.index)", notificationKey: key,
+                        origin: pending.origin, reason: reason)))
+        }
         guard state.isOpen else {
             state.pending.remove(at: index)
             return
         }
         let nextIndex = pending.index + 1
-        if nextIndex < pending.channels.count, pending.channels[nextIndex].afterSeconds > 0 {
-            let at = pending.startedAt.adding(seconds: pending.channels[nextIndex].afterSeconds)
+        guard nextIndex < pending.channels.count else { return }
+        let next = pending.channels[nextIndex]
+        if let wait = next.unansweredSeconds, wait > 0 {
+            schedule(.fallback(key: key), at: now.adding(seconds: wait))
+        } else if next.afterSeconds > 0 {
+            let at = pending.startedAt.adding(seconds: next.afterSeconds)
             if at > now { schedule(.fallback(key: key), at: at) }
         }
     }
 
-    /// Moves a notification to its next channel now (after a failure or its delay).
+    /// Moves a notification to its next item now (after a failure, no answer, or its delay).
     mutating func nextChannel(key: String, reason: String) {
         cancelTimers { if case .fallback(let timerKey) = $0 { return timerKey == key }; return false }
         guard let pending = state.pending.first(where: { $0.key == key }) else { return }
@@ -123,6 +134,10 @@ extension EngineRun {
                 if let who = graph.schedule(target.ref)?.onCall(at: now, calendars: graph.calendars)?.contact { ids.append(who) }
             case "field":
                 if let value = state.fields[target.ref] { ids += Engine.listItems(value) }
+            case "route":
+                // A route row names contacts, groups and schedules (never another route), resolved like any target.
+                let picked = graph.routeTargets(target, fields: state.fields) ?? []
+                ids += contacts(for: picked.filter { $0.kind != "route" }).map(\.id)
             case "address":
                 for person in graph.addressRecipients(target, policy: policy, fields: state.fields) where graph.contact(person.id) == nil {
                     people[person.id] = people[person.id] ?? person
@@ -142,11 +157,11 @@ extension EngineRun {
         if candidates.isEmpty {
             return graph.channels.first { contact.addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
         }
-        return candidates.filter { use in graph.channel(use.channel).map { contact.addresses[$0.addressKind] != nil } ?? false }
+        return candidates.compactMap { use in use.keeping { graph.channel($0).map { contact.addresses[$0.addressKind] != nil } ?? false } }
     }
 
     /// The variables a template may use, filled from the incident.
-    func variables(recipient: CompiledContact?, layer: String?) -> [String: String] {
+    func variables(recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> [String: String] {
         var values: [String: String] = [:]
         for (name, value) in state.fields {
             let type = policy.field(name)?.type
@@ -171,12 +186,15 @@ extension EngineRun {
         values["incident.stage"] = state.stage ?? "none"
         values["incident.outcome"] = state.outcome ?? "none"
         values["incident.scope"] = (state.openScopes + state.resolvedScopes).joined(separator: ", ")
+        values["incident.reports"] = String(state.reports ?? 1)
+        values["incident.resolved_scope"] = state.resolvedScopes.last ?? "none"
+        values["incident.open_scopes"] = state.openScopes.isEmpty ? "none" : state.openScopes.joined(separator: ", ")
         values["organisation.id"] = graph.organisation
         values["organisation.name"] = graph.name
         values["policy.id"] = policy.id
         values["policy.name"] = policy.name
         values["layer.id"] = layer ?? "none"
-        values["layer.name"] = layer.flatMap { policy.node("layer:\($0)")?.label } ?? "none"
+        values["layer.name"] = alternative ?? layer.flatMap { policy.node("layer:\($0)")?.step?.name ?? policy.node("layer:\($0)")?.label } ?? "none"
         values["recipient.id"] = recipient?.id ?? "all"
         values["recipient.name"] = recipient?.name ?? "all"
         values["now"] = ZonedTime.display(now, in: zone)
@@ -184,11 +202,11 @@ extension EngineRun {
     }
 
     /// A template rendered for a recipient.
-    func render(_ template: String?, recipient: CompiledContact?, layer: String?) -> RenderedMessage {
+    func render(_ template: String?, recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> RenderedMessage {
         guard let id = template, let compiled = graph.template(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
         }
-        let values = variables(recipient: recipient, layer: layer)
+        let values = variables(recipient: recipient, layer: layer, alternative: alternative)
         return RenderedMessage(
             template: id, subject: compiled.subject.map { TemplateRenderer.render($0, variables: values) },
             body: TemplateRenderer.render(compiled.body, variables: values))

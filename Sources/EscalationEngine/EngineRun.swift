@@ -119,6 +119,8 @@ struct EngineRun {
             resolve(by: who, scope: scope, outcome: outcome)
         case .signal(let name, let data):
             signal(name, data: data)
+        case .report(let fields):
+            report(fields)
         case .updateFields(let values):
             guard state.isOpen else { return record("field update ignored: the incident is resolved") }
             state.fields.merge(values) { _, new in new }
@@ -132,6 +134,8 @@ struct EngineRun {
             timerFired(id)
         case .deliveryFailed(let key, let channel):
             deliveryFailed(key: key, channel: channel)
+        case .deliveryAnswered(let key, let channel, let answered):
+            deliveryAnswered(key: key, channel: channel, answered: answered)
         }
     }
 
@@ -159,7 +163,13 @@ struct EngineRun {
             state.openScopes.removeAll { $0 == scope }
             state.resolvedScopes.append(scope)
             record("scope '\(scope)' resolved by \(who)")
-            guard state.openScopes.isEmpty else { return }
+            guard state.openScopes.isEmpty else {
+                // The parties of a resolved item may share the fix with the others, and are no longer engaged.
+                for (index, step) in (policy.hooks.scopeResolved ?? []).enumerated() {
+                    run(step, origin: "on scope_resolved #\(index + 1)", reason: "scope '\(scope)' resolved by \(who)")
+                }
+                return
+            }
         } else if !state.openScopes.isEmpty {
             state.resolvedScopes += state.openScopes
             state.openScopes = []
@@ -257,7 +267,7 @@ struct EngineRun {
         case .fallback(let key):
             // Layer notifications are dropped on acknowledge; hook and reminder ones go on while the incident is open.
             guard state.isOpen else { return }
-            nextChannel(key: key, reason: "no acknowledgement yet")
+            nextChannel(key: key, reason: fallbackReason(key: key))
         case .stageExpiry(let stage):
             if let channel = policy.stages.first(where: { $0.id == stage })?.channel {
                 effects.append(.expireStage(stage: stage, channel: channel))
@@ -273,20 +283,6 @@ struct EngineRun {
             state.status = .open
             rerun(cursor)
         }
-    }
-
-    mutating func deliveryFailed(key: String, channel: String) {
-        guard let pending = state.pending.first(where: { $0.key == key }) else {
-            return record("delivery failure on \(channel) for \(key) ignored: nothing pending")
-        }
-        // Only a failure of the channel used last moves on; a late report about an earlier channel is ignored.
-        let current = pending.channels.indices.contains(pending.index) ? pending.channels[pending.index].channel : nil
-        guard current == channel else {
-            return record("delivery failure on \(channel) for \(key) ignored: the current channel is \(current ?? "none yet")")
-        }
-        record("delivery to \(pending.contact) on \(channel) failed")
-        guard state.isOpen else { return }
-        nextChannel(key: key, reason: "fallback after failed \(channel)")
     }
 
     // MARK: - The ladder
@@ -319,11 +315,20 @@ struct EngineRun {
                 current = policy.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
             case .branch:
                 let holds = node.condition.map { ConditionEvaluator(graph: graph, looksAhead: false).holds($0, at: now, fields: state.fields) } ?? true
-                if !holds { record("layer '\(node.layer ?? current)' skipped: \(node.label) does not hold") }
-                current = policy.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
+                let taken = policy.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
+                if !holds {
+                    // A false edge inside the layer leads to its next alternative; otherwise the layer is skipped.
+                    let layer = node.layer ?? current
+                    record(
+                        policy.node(taken)?.layer == node.layer
+                            ? "layer '\(layer)': \(node.label) does not hold; trying the next alternative"
+                            : "layer '\(layer)' skipped: \(node.label) does not hold")
+                }
+                current = taken
             case .notify, .task:
                 if let step = node.step {
-                    let reason = state.pass > 0 ? "repeat pass \(state.pass)" : "layer '\(node.layer ?? current)' started"
+                    let chosen = step.alternative.map { ": \($0)" } ?? ""
+                    let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.layer ?? current)' started\(chosen)"
                     run(step, origin: "layer \(node.layer ?? current)", reason: reason)
                 }
                 current = policy.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
@@ -378,7 +383,9 @@ struct EngineRun {
     /// Re-runs a node after a snooze: a wait node re-runs its layer and restarts the wait.
     mutating func rerun(_ cursor: String) {
         if let node = policy.node(cursor), node.kind == .wait, let layer = node.layer {
-            enter("layer:\(layer)")
+            // A layer that chooses between alternatives chooses again, as it would start now.
+            let choosing = policy.node("layer:\(layer)/alt-2") != nil && policy.node("layer:\(layer)/when") != nil
+            enter(choosing ? "layer:\(layer)/when" : "layer:\(layer)")
         } else if cursor == "repeat" {
             startRepeatPass()
         } else {

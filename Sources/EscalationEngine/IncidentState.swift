@@ -52,6 +52,8 @@ public struct IncidentState: Codable, Sendable, Hashable {
     public var outcome: String?
     /// Snoozed until this instant.
     public var snoozedUntil: Instant?
+    /// Events the incident took: the trigger and every later report (nil: the trigger only).
+    public var reports: Int?
     /// A counter for deterministic timer ids and idempotency keys.
     public var sequence: Int
 
@@ -111,6 +113,14 @@ public struct PendingNotification: Codable, Sendable, Hashable {
     public var person: CompiledContact?
     /// Copied people outside the organisation (their addresses come from the incident).
     public var ccPeople: [CompiledContact]?
+    /// The name of the alternative of a `choose` layer it started in (`layer.name`; nil: the layer's name).
+    public var alternative: String?
+    /// Channels of the item used last whose delivery failed (nil: none).
+    public var failed: [String]?
+    /// Channels of the item used last reported as not answered (nil: none).
+    public var unanswered: [String]?
+    /// Whether a channel of the item used last was reported answered (nil: not yet).
+    public var answered: Bool?
 }
 
 extension IncidentState {

@@ -80,11 +80,13 @@ public struct Committer: Sendable {
         case .resolve(let by, let scope, let outcome):
             return "resolved by \(by)\(scope.map { " (scope \($0))" } ?? "")\(outcome.map { " (outcome \($0))" } ?? "")"
         case .signal(let name, _): return "signal \(name)"
+        case .report(let fields): return "report with \(fields.keys.sorted().joined(separator: ", "))"
         case .updateFields(let fields): return "fields updated: \(fields.keys.sorted().joined(separator: ", "))"
         case .snooze(let until): return "snoozed until \(until)"
         case .escalateNow: return "escalated by hand"
         case .timerFired(let id): return "timer \(id) fired"
         case .deliveryFailed(let key, let channel): return "delivery \(key) on \(channel) failed"
+        case .deliveryAnswered(let key, let channel, let answered): return "delivery \(key) on \(channel) \(answered ? "answered" : "not answered")"
         }
     }
 }

@@ -204,6 +204,17 @@ extension Executor {
         default: logger.notice("delivery will be retried: \(item.detail ?? "")", metadata: metadata)
         }
         if item.status == .failed { try await reportFailure(item) }
+        if item.status == .delivered, case .delivered(let receipt) = result, let answer = receipt.answer { try await reportAnswer(answer, item) }
+    }
+
+    /// Hands a plugin's report that a notification was answered, or not, to the engine (posts and stages have none).
+    func reportAnswer(_ answer: DeliveryAnswer, _ item: OutboxItem) async throws {
+        guard let effect = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)), case .notify(let notification) = effect else {
+            return
+        }
+        try await handle(
+            incident: item.incident,
+            event: .deliveryAnswered(key: notification.notificationKey, channel: notification.channel, answered: answer == .answered))
     }
 
     func receipt(incident: String, stage: String) async throws -> DeliveryReceipt? {

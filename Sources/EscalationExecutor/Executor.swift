@@ -134,6 +134,8 @@ public actor Executor {
         public var incident: StoredIncident
         /// False when an open incident with the same dedup key took the event.
         public var created: Bool
+        /// True when the open incident took the event as a report appended to it (its policy correlates).
+        public var appended: Bool = false
     }
 
     /// What became of a trigger event: an incident opened or joined, or a count towards the policy's threshold.
@@ -171,6 +173,8 @@ public actor Executor {
         case .success(let id): policyID = id
         case .failure(let failure): throw ExecutorError(failure.cause == .unknownPolicy ? .notFound : .invalid, failure.description)
         }
+        // A policy that correlates on a field joins events by its value: that is their dedup key.
+        let dedupKey = graph.policy(policyID)?.correlate?.derivedKey(policy: policyID, fields: fields) ?? dedupKey
         // Two triggers with one dedup key must not both open an incident; events counting towards one threshold are
         // counted one at a time. Triggers with neither run without waiting for each other.
         let keys = [
@@ -185,6 +189,13 @@ public actor Executor {
     func openIncident(graph: RuleGraph, policy policyID: String, title: String?, fields: [String: String], dedupKey: String?) async throws -> Reception {
         let organisation = graph.organisation
         if let dedupKey, let open = try await store.openIncident(organisation: organisation, dedupKey: dedupKey) {
+            if graph.policy(open.state.policy)?.correlate != nil {
+                // The engine appends the report (list fields grow, `on: report` runs) over the incident's own snapshot.
+                let updated = try await handle(incident: open.id, event: .report(fields: fields))
+                metrics.events += 1
+                logger.info("report appended", metadata: ["incident": "\(open.id)", "organisation": "\(organisation)"])
+                return .opened(Triggered(incident: updated, created: false, appended: true))
+            }
             try await store.append([EventLogEntry(incident: open.id, at: clock.now(), kind: "event", text: "trigger deduplicated (dedup key \(dedupKey))")])
             metrics.events += 1
             return .opened(Triggered(incident: open, created: false))

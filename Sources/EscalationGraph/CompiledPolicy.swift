@@ -44,6 +44,8 @@ public struct CompiledPolicy: Codable, Sendable {
     public var hooks: CompiledHooks
     /// Timers beside the ladder (nil when there are none, so older graphs and versions read the same).
     public var deadlines: [CompiledDeadline]?
+    /// How later events join an open incident as reports (nil: they are duplicates).
+    public var correlate: CompiledCorrelation?
 
     /// Creates a value from its parts.
     public init(
@@ -238,6 +240,8 @@ public struct CompiledStep: Codable, Sendable, Hashable {
     public var tasks: [CompiledTask]
     /// Messages to channels that are not people's addresses.
     public var posts: [CompiledPost]
+    /// The name of this alternative of a `choose` layer (nil for other steps; `name` is then the layer's).
+    public var alternative: String?
 
     /// Creates a value from its parts.
     public init(id: String? = nil, name: String? = nil, condition: CompiledCondition? = nil, targets: [CompiledTarget], channels: [ChannelUse], cc: [CompiledTarget], template: String? = nil, tasks: [CompiledTask], posts: [CompiledPost]) {
@@ -467,6 +471,10 @@ public struct CompiledHooks: Codable, Sendable, Hashable {
     public var resolve: [CompiledStep]
     /// On each named signal.
     public var signals: [String: [CompiledStep]]
+    /// Each time one `resolve_per` item resolves while others stay open (nil when there are none).
+    public var scopeResolved: [CompiledStep]?
+    /// Each time a later event joins the incident as a report (nil when there are none).
+    public var report: [CompiledStep]?
 
     /// Creates a value from its parts.
     public init(acknowledge: [CompiledStep], resolve: [CompiledStep], signals: [String: [CompiledStep]], trigger: [CompiledStep]? = nil) {

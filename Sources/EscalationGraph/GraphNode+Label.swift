@@ -5,7 +5,7 @@ extension GraphNode {
         switch kind {
         case .start: return "triggered"
         case .branch: return condition?.words(empty: "when") ?? "when"
-        case .notify, .task: return step?.name ?? layer ?? id
+        case .notify, .task: return step?.alternative ?? step?.name ?? layer ?? id
         case .wait: return wait.map { "wait \($0)" } ?? "wait"
         case .repeat: return repeatRule.map { "repeat ×\($0.times)" } ?? "repeat"
         case .end: return id.hasPrefix("end:") ? String(id.dropFirst(4)) : id

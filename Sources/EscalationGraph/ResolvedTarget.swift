@@ -10,6 +10,8 @@ public struct ResolvedTarget: Sendable, Hashable {
     public var pendingField: Bool
     /// Why it reaches nobody, or somebody less than asked (an undeclared id, nobody on call, a field not given).
     public var problem: String?
+    /// For a `route` target: the row picked, e.g. `region = us → group:us-local-it` (nil for other targets).
+    public var route: String?
 
     /// Whether it reaches someone, or will once an incident names them.
     public var reaches: Bool { !recipients.isEmpty || pendingField }

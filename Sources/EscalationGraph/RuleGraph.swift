@@ -25,12 +25,15 @@ public struct RuleGraph: Codable, Sendable {
     public var templates: [CompiledTemplate]
     /// Policies, each a graph of nodes and edges.
     public var policies: [CompiledPolicy]
+    /// Route tables (nil when there are none, so older graphs read the same).
+    public var routes: [CompiledRoute]?
 
     /// Creates a value from its parts.
     public init(
         organisation: String, name: String, timezone: String, defaultCalendar: String? = nil, calendars: [CompiledCalendar], contacts: [CompiledContact], groups: [CompiledGroup], schedules: [CompiledSchedule], channels: [CompiledChannel],
-        templates: [CompiledTemplate], policies: [CompiledPolicy]
+        templates: [CompiledTemplate], policies: [CompiledPolicy], routes: [CompiledRoute]? = nil
     ) {
+        self.routes = routes
         self.organisation = organisation
         self.name = name
         self.timezone = timezone
@@ -58,6 +61,13 @@ public struct RuleGraph: Codable, Sendable {
     public func channel(_ id: String) -> CompiledChannel? { channels.first { $0.id == id } }
     /// The template with this id.
     public func template(_ id: String) -> CompiledTemplate? { templates.first { $0.id == id } }
+    /// The route table with this id.
+    public func route(_ id: String) -> CompiledRoute? { routes?.first { $0.id == id } }
+
+    /// The targets a `route` target picks for an incident's fields (nil when the route is unknown or has no row).
+    public func routeTargets(_ target: CompiledTarget, fields: [String: String]) -> [CompiledTarget]? {
+        route(target.ref)?.targets(fields: fields)
+    }
 }
 
 /// A contact as the engine sees it.
@@ -146,16 +156,24 @@ public struct CompiledTemplate: Codable, Sendable, Hashable {
     }
 }
 
-/// One channel in an ordered list, used `afterSeconds` into the notification (or when the previous fails).
+/// One item in an ordered list of channels, used `afterSeconds` into the notification, or when the previous item fails,
+/// or (with `unansweredSeconds`) when the previous item fails or is not answered within that long. A group (`all`)
+/// sends on each of its channels at once.
 public struct ChannelUse: Codable, Sendable, Hashable {
-    /// Channel id.
+    /// Channel id (a group's first channel).
     public var channel: String
     /// Delay from the start of the notification, in seconds.
     public var afterSeconds: Int
+    /// A group's channels, all used at once; nil for one channel.
+    public var all: [String]?
+    /// Used when the previous item is not answered within this many seconds of being sent (or fails); nil: no such wait.
+    public var unansweredSeconds: Int?
 
-    /// A channel used after a delay.
-    public init(channel: String, afterSeconds: Int) {
+    /// A channel used after a delay; a group with `all`; waiting on an answer with `unansweredSeconds`.
+    public init(channel: String, afterSeconds: Int, all: [String]? = nil, unansweredSeconds: Int? = nil) {
         self.channel = channel
         self.afterSeconds = afterSeconds
+        self.all = all
+        self.unansweredSeconds = unansweredSeconds
     }
 }

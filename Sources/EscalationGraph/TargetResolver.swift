@@ -81,6 +81,31 @@ public struct TargetResolver: Sendable {
             for person in people {
                 result.recipients.append(recipient(person, reason: .field(name: target.ref), channels: channels))
             }
+        case "route":
+            guard let route = graph.route(target.ref) else {
+                result.problem = "route '\(target.ref)' is not declared"
+                return result
+            }
+            guard let fields else {
+                // No incident yet: every row may be picked (coverage analyses each row on its own).
+                result.pendingField = true
+                result.route = "by \(route.field): one row per value, unknown until an incident"
+                return result
+            }
+            let value = fields[route.field]
+            guard let picked = route.targets(fields: fields) else {
+                result.problem = "route '\(route.id)' has no row for \(route.field) = \(value.map { "'\($0)'" } ?? "(not given)") and no default"
+                return result
+            }
+            let row = value.flatMap { route.rows[$0] == nil ? nil : $0 } ?? "default"
+            result.route = "\(route.field) = \(value ?? "(not given)") → \(row == "default" ? "default: " : "")\(picked.map(\.description).joined(separator: ", "))"
+            var problems: [String] = []
+            for inner in picked where inner.kind != "route" {
+                let resolved = resolve(inner, channels: channels, at: instant, fields: fields, policy: policy)
+                result.recipients += resolved.recipients
+                if let problem = resolved.problem { problems.append(problem) }
+            }
+            if !problems.isEmpty { result.problem = problems.joined(separator: "; ") }
         default:
             result.problem = "unknown target kind '\(target.kind)'"
         }
@@ -123,11 +148,9 @@ public struct TargetResolver: Sendable {
         var kept: [ChannelUse] = []
         var dropped: [String] = []
         for use in candidates {
-            if let channel = graph.channel(use.channel), contact.addresses[channel.addressKind] != nil {
-                kept.append(use)
-            } else {
-                dropped.append(use.channel)
-            }
+            let reaches = { (id: String) in graph.channel(id).map { contact.addresses[$0.addressKind] != nil } ?? false }
+            if let reaching = use.keeping(reaches) { kept.append(reaching) }
+            dropped += use.channels.filter { !reaches($0) }
         }
         return Recipient(
             contact: contact.id, name: contact.name, canAcknowledge: contact.canAcknowledge, reason: reason, channels: kept,

@@ -31,6 +31,10 @@ public enum BuiltInRules {
         UnknownPluginRule.self,
         InvalidChannelSettingsRule.self,
         ChannelCannotPostRule.self,
+        ChannelCannotAnswerRule.self,
+        UnansweredFirstChannelRule.self,
+        UnknownRouteRule.self,
+        IncompleteRouteRule.self,
         // Semantics.
         AnchorNotTimeRule.self,
         FieldTypeMismatchRule.self,
@@ -40,6 +44,8 @@ public enum BuiltInRules {
         DuplicateStepIDRule.self,
         InvalidIntervalRule.self,
         AddressWithoutChannelRule.self,
+        ScopeHookWithoutResolvePerRule.self,
+        InvalidCorrelationRule.self,
         // Warnings.
         LayerWithoutAcknowledgerRule.self,
         MissingAddressRule.self,
@@ -47,5 +53,7 @@ public enum BuiltInRules {
         ShadowedPolicyRule.self,
         LayerNotifiesNobodyRule.self,
         CalendarWithoutHoursRule.self,
+        RouteRowNeverPickedRule.self,
+        AlternativeNeverChosenRule.self,
     ]
 }

@@ -108,9 +108,8 @@ extension EscalationAPI {
             switch reception {
             case .opened(let triggered):
                 await noteRecentChanges(triggered)
-                return JSONResponse.make(
-                    .accepted,
-                    ["status": "success", "message": triggered.created ? "Event processed" : "Event deduplicated", "dedup_key": dedupKey, "incident": triggered.incident.id])
+                let message = triggered.created ? "Event processed" : triggered.appended ? "Report appended" : "Event deduplicated"
+                return JSONResponse.make(.accepted, ["status": "success", "message": message, "dedup_key": dedupKey, "incident": triggered.incident.id])
             case .counted(let policy, let admission):
                 return JSONResponse.make(.accepted, ["status": "success", "message": "Event processed; \(admission)", "dedup_key": dedupKey, "policy": policy])
             }

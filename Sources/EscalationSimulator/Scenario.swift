@@ -17,11 +17,18 @@ public struct Scenario: Sendable {
     public var script: [ScriptedAction]
     /// Deliveries that fail.
     public var failures: [FailureRule]
+    /// Deliveries reported answered at once (a call picked up).
+    public var answered: [FailureRule] = []
+    /// Deliveries reported not answered at once (a call that rang out). A delivery in neither list reports nothing.
+    public var unanswered: [FailureRule] = []
     /// How long to simulate after the start, in seconds.
     public var horizonSeconds: Int
     /// Offsets (seconds from the start) of further trigger events with the same fields; they matter for a policy
     /// with a `threshold`, which opens at the event that reaches its count.
     public var reports: [Int] = []
+    /// Fields each report brings beyond the incident's (aligned with `reports`; empty: the same fields). After the
+    /// incident opened, a policy that correlates appends them; one that does not takes the report as a duplicate.
+    public var reportFields: [[String: String]] = []
 
     /// Creates a scenario.
     public init(
@@ -90,7 +97,8 @@ public struct ScriptedAction: Sendable, Hashable {
     }
 }
 
-/// A delivery that fails: a channel, optionally only to one contact (`sms to pat`, `email`).
+/// Deliveries a rule applies to (one that fails, or is answered or not): a channel, optionally only to one contact
+/// (`sms to pat`, `email`).
 public struct FailureRule: Sendable, Hashable {
     /// Channel id.
     public var channel: String

@@ -21,7 +21,7 @@ public struct ScenarioBuilder: Sendable {
     /// Merges a scenario file (optional) with flags. `now` is the default start.
     public func build(
         file: String?, policy: String?, fields: [String: String], start: String?, respond: [String], fail: [String], until: String?,
-        now: Instant
+        answered: [String] = [], unanswered: [String] = [], now: Instant
     ) throws(BuildError) -> Scenario {
         var document = ScenarioFile(fields: [:], respond: [], fail: [])
         if let file {
@@ -33,6 +33,8 @@ public struct ScenarioBuilder: Sendable {
         if let until { document.until = until }
         document.respond += respond
         document.fail += fail
+        document.answered += answered
+        document.unanswered += unanswered
         return try scenario(from: document, now: now)
     }
 
@@ -55,27 +57,37 @@ public struct ScenarioBuilder: Sendable {
         }
         var script: [ScriptedAction] = []
         var failures: [FailureRule] = []
+        var answered: [FailureRule] = []
+        var unanswered: [FailureRule] = []
         do {
             for line in document.respond { script.append(try ScriptParser.action(line, zone: zone)) }
             for line in document.fail { failures.append(try ScriptParser.failure(line)) }
+            for line in document.answered { answered.append(try ScriptParser.delivery(line, what: "answered line")) }
+            for line in document.unanswered { unanswered.append(try ScriptParser.delivery(line, what: "unanswered line")) }
         } catch {
             throw BuildError(description: error.description)
         }
-        for rule in failures where graph.channel(rule.channel) == nil {
-            throw BuildError(description: "failure '\(rule.channel)': no such channel\(rule.channel.didYouMean(graph.channels.map(\.id)))")
+        for (what, rules) in [("failure", failures), ("answered", answered), ("unanswered", unanswered)] {
+            for rule in rules where graph.channel(rule.channel) == nil {
+                throw BuildError(description: "\(what) '\(rule.channel)': no such channel\(rule.channel.didYouMean(graph.channels.map(\.id)))")
+            }
         }
-        var reports: [Int] = []
-        for text in document.reports {
+        var reports: [(seconds: Int, fields: [String: String])] = []
+        for (index, text) in document.reports.enumerated() {
             let written = text.hasPrefix("+") ? String(text.dropFirst()) : text
             guard case .success(let duration) = PolicyDuration.parse(written), !duration.isBusiness, duration.seconds >= 0 else {
                 throw BuildError(description: "report '\(text)' is not an offset from the start; write e.g. +10m")
             }
-            reports.append(duration.seconds)
+            reports.append((duration.seconds, index < document.reportFields.count ? document.reportFields[index] : [:]))
         }
+        reports.sort { $0.seconds < $1.seconds }
         var scenario = Scenario(
             policy: policy, title: document.title, fields: document.fields, start: startInstant, script: script, failures: failures,
             horizonSeconds: horizon)
-        scenario.reports = reports.sorted()
+        scenario.reports = reports.map(\.seconds)
+        scenario.reportFields = reports.map(\.fields)
+        scenario.answered = answered
+        scenario.unanswered = unanswered
         return scenario
     }
 

@@ -16,11 +16,17 @@ public struct ScenarioFile: Sendable {
     public var respond: [String]
     /// Failure lines.
     public var fail: [String]
+    /// Deliveries answered (`phone`, `phone to pat`).
+    public var answered: [String] = []
+    /// Deliveries not answered (`phone`, `phone to pat`).
+    public var unanswered: [String] = []
     /// Horizon as written (`6h`).
     public var until: String?
     /// Further trigger events with the same fields, as offsets from the start (`+10m`), for policies with a
     /// `threshold`: the incident opens at the event that reaches the count, as `serve` does.
     public var reports: [String] = []
+    /// Fields each report brings (aligned with `reports`; empty for a report written as an offset only).
+    public var reportFields: [[String: String]] = []
 
     /// A scenario document.
     public init(
@@ -38,7 +44,7 @@ public struct ScenarioFile: Sendable {
     }
 
     /// Keys a scenario may have.
-    public static let keys = ["policy", "title", "start", "fields", "respond", "fail", "until", "reports"]
+    public static let keys = ["policy", "title", "start", "fields", "respond", "fail", "answered", "unanswered", "until", "reports"]
 
     /// Why a scenario file cannot be read: `file:line:col: message`.
     public struct ReadError: Error, CustomStringConvertible, Sendable {
@@ -88,7 +94,31 @@ public struct ScenarioFile: Sendable {
             case "fields": scenario.fields = try fieldMap(value, file: file)
             case "respond": scenario.respond = try lines(value, file: file, key: name)
             case "fail": scenario.fail = try lines(value, file: file, key: name)
-            case "reports": scenario.reports = try lines(value, file: file, key: name)
+            case "answered": scenario.answered = try lines(value, file: file, key: name)
+            case "unanswered": scenario.unanswered = try lines(value, file: file, key: name)
+            case "reports":
+                let items: [Node]
+                if case .sequence(let sequence) = value { items = Array(sequence) } else { items = [value] }
+                for item in items {
+                    if case .mapping(let report) = item {
+                        guard let atNode = report["at"] else {
+                            throw ReadError(description: "\(location(file, item)): a report needs 'at', e.g. '{ at: +40m, fields: { customer_tickets: [CS-3] } }'")
+                        }
+                        let at = try scalar(atNode, file: file, key: "at")
+                        for (reportKey, _) in report where !["at", "fields"].contains(reportKey.string ?? "") {
+                            throw ReadError(description: "\(location(file, reportKey)): unknown key '\(reportKey.string ?? "?")' in a report; allowed: at, fields")
+                        }
+                        scenario.reports.append(at)
+                        if let fieldsNode = report["fields"] {
+                            scenario.reportFields.append(try fieldMap(fieldsNode, file: file))
+                        } else {
+                            scenario.reportFields.append([:])
+                        }
+                    } else {
+                        scenario.reports.append(try scalar(item, file: file, key: name))
+                        scenario.reportFields.append([:])
+                    }
+                }
             default:
                 guard extraKeys.contains(name) else {
                     throw ReadError(

@@ -112,11 +112,16 @@ public enum ScriptParser {
 
     /// Parses a failure line: `sms to pat` or `sms`.
     public static func failure(_ line: String) throws(ParseError) -> FailureRule {
+        try delivery(line, what: "failure")
+    }
+
+    /// Parses an `answered` or `unanswered` line: `phone to pat` or `phone` (`what` names it in the error).
+    public static func delivery(_ line: String, what: String) throws(ParseError) -> FailureRule {
         let words = line.split(separator: " ").map(String.init)
         switch words.count {
         case 1: return FailureRule(channel: words[0], contact: nil)
         case 3 where words[1] == "to": return FailureRule(channel: words[0], contact: words[2])
-        default: throw ParseError(description: "cannot read the failure '\(line)': write 'CHANNEL' or 'CHANNEL to CONTACT' (e.g. 'sms to pat')")
+        default: throw ParseError(description: "cannot read the \(what) '\(line)': write 'CHANNEL' or 'CHANNEL to CONTACT' (e.g. 'sms to pat')")
         }
     }
 }

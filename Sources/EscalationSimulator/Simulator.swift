@@ -18,7 +18,7 @@ public struct Simulator: Sendable {
     }
 
     /// Runs a scenario. Same scenario → the same timeline, byte for byte.
-    /// At one instant, scripted actions happen before timers, in script order; failures at once.
+    /// At one instant, scripted actions happen before timers, in script order; failures and answers at once.
     public func run(_ scenario: Scenario, respond: (@Sendable (Effect.Notification, Instant) -> ScriptedAction?)? = nil) throws(ScenarioError)
         -> Timeline
     {
@@ -37,7 +37,7 @@ public struct Simulator: Sendable {
         var timers: [String: Instant] = [:]
         var timerOrder: [String: Int] = [:]
         var timerCounter = 0
-        var immediate: [(EngineEvent, String)] = []
+        var immediate: [(EngineEvent, String, Timeline.Entry.Kind)] = []
         var firstNotified: [String: Instant] = [:]
         let schedule = try scenario.schedule(zone: zone)
         var waiting = schedule.1
@@ -73,7 +73,16 @@ public struct Simulator: Sendable {
                         }
                     }
                     if scenario.failures.contains(where: { $0.matches(notification) }) {
-                        immediate.append((.deliveryFailed(key: notification.notificationKey, channel: notification.channel), "\(notification.channel) to \(notification.contact) failed"))
+                        immediate.append(
+                            (.deliveryFailed(key: notification.notificationKey, channel: notification.channel), "\(notification.channel) to \(notification.contact) failed", .failure))
+                    } else if scenario.unanswered.contains(where: { $0.matches(notification) }) {
+                        immediate.append(
+                            (.deliveryAnswered(key: notification.notificationKey, channel: notification.channel, answered: false),
+                             "\(notification.channel) to \(notification.contact) not answered", .note))
+                    } else if scenario.answered.contains(where: { $0.matches(notification) }) {
+                        immediate.append(
+                            (.deliveryAnswered(key: notification.notificationKey, channel: notification.channel, answered: true),
+                             "\(notification.channel) to \(notification.contact) answered", .note))
                     }
                 default: break
                 }
@@ -83,10 +92,12 @@ public struct Simulator: Sendable {
         let router = PolicyRouter(graph: graph)
         var counted: [Instant] = []
         var opensAt: Instant?
-        for at in ([0] + scenario.reports).map({ scenario.start.adding(seconds: $0) }) where at <= end {
+        var opening = 0
+        for (index, at) in ([0] + scenario.reports).map({ scenario.start.adding(seconds: $0) }).enumerated() where at <= end {
             let admission = router.admit(policy: scenario.policy, fields: scenario.fields, earlier: counted, now: at)
             if admission.opens {
                 opensAt = at
+                opening = index
                 break
             }
             recorder.note(.note, "event \(counted.count + 1) counted towards the threshold; \(admission)", at: at)
@@ -97,16 +108,24 @@ public struct Simulator: Sendable {
                 policy: policy.id, policyName: policy.name, organisation: graph.name, version: policy.version, timezone: graph.timezone,
                 start: scenario.start, entries: recorder.entries, status: "waiting", ladderEnd: nil, acknowledgedAfter: nil, acknowledgedBy: nil)
         }
+        // The event that opens the incident brings its own fields (a report's, when a threshold opened at it).
+        let openingFields = opening > 0 && opening - 1 < scenario.reportFields.count
+            ? scenario.fields.merging(scenario.reportFields[opening - 1]) { _, new in new } : scenario.fields
         absorb(
             engine.handle(
-                .trigger(id: scenario.incidentID, policy: scenario.policy, title: scenario.title, fields: scenario.fields, dedupKey: nil),
+                .trigger(id: scenario.incidentID, policy: scenario.policy, title: scenario.title, fields: openingFields, dedupKey: nil),
                 state: nil, now: opensAt),
             at: opensAt)
+        // Reports after the one that opened the incident join it, as `serve` joins events with its dedup key.
+        var reports: [(at: Instant, fields: [String: String])] = scenario.reports.indices.filter { $0 + 1 > opening }.map { index in
+            let extra = index < scenario.reportFields.count ? scenario.reportFields[index] : [:]
+            return (scenario.start.adding(seconds: scenario.reports[index]), scenario.fields.merging(extra) { _, new in new })
+        }
         var now = opensAt
         for _ in 0..<100_000 {
             if !immediate.isEmpty {
-                let (event, text) = immediate.removeFirst()
-                recorder.note(.failure, text, at: now)
+                let (event, text, kind) = immediate.removeFirst()
+                recorder.note(kind, text, at: now)
                 absorb(engine.handle(event, state: state, now: now), at: now)
                 continue
             }
@@ -115,9 +134,20 @@ public struct Simulator: Sendable {
             let nextTimer = timers.min { ($0.value, timerOrder[$0.key] ?? 0) < ($1.value, timerOrder[$1.key] ?? 0) }
             let scriptAt = nextScript?.at
             let timerAt = nextTimer?.value
-            guard let at = [scriptAt, timerAt].compactMap({ $0 }).min(), at <= end else { break }
+            guard let at = [scriptAt, timerAt, reports.first?.at].compactMap({ $0 }).min(), at <= end else { break }
             now = at
-            if let nextScript, nextScript.at == at {
+            if let report = reports.first, report.at == at {
+                // A report arriving at the same instant as a scripted action or a timer comes first.
+                reports.removeFirst()
+                if state?.isOpen != true {
+                    recorder.note(.note, "report after the incident resolved: serve opens a new incident for it (this rehearsal follows one)", at: at)
+                } else if policy.correlate == nil {
+                    recorder.note(.note, "report deduplicated (dedup key): the policy does not correlate", at: at)
+                } else {
+                    recorder.note(.note, "report arrives", at: at)
+                    absorb(engine.handle(.report(fields: report.fields), state: state, now: at), at: at)
+                }
+            } else if let nextScript, nextScript.at == at {
                 scripted.removeLast()
                 let action = nextScript.action
                 recorder.script(action, at: at)

@@ -24,6 +24,7 @@ public struct RecordingChannel: NotificationChannel {
         private var calls: [Call] = []
         private var failures: [String: DeliveryFailure] = [:]
         private var contactFailures: [String: DeliveryFailure] = [:]
+        private var answers: [String: DeliveryAnswer] = [:]
         private var waiters: [(count: Int, waiter: CheckedContinuation<[Call], Never>)] = []
 
         /// A new log.
@@ -55,6 +56,17 @@ public struct RecordingChannel: NotificationChannel {
             lock.withLock { contactFailures["\(channel)/\(contact ?? "*")"] = failure }
         }
 
+        /// Makes deliveries on a channel report an answer, to one contact or (nil) to everyone.
+        public func answer(channel: String, contact: String?, with answer: DeliveryAnswer) {
+            lock.withLock { answers["\(channel)/\(contact ?? "*")"] = answer }
+        }
+
+        /// The answer scripted for a call, if any.
+        func answer(for call: Call) -> DeliveryAnswer? {
+            let contact = call.message.metadata["contact"] ?? ""
+            return lock.withLock { answers["\(call.channel)/\(contact)"] ?? answers["\(call.channel)/*"] }
+        }
+
         func record(_ call: Call) -> DeliveryFailure? {
             let (failure, woken): (DeliveryFailure?, [(CheckedContinuation<[Call], Never>, [Call])]) = lock.withLock {
                 calls.append(call)
@@ -75,7 +87,7 @@ public struct RecordingChannel: NotificationChannel {
 
     /// The plugin id `recording`.
     public static let descriptor = ChannelDescriptor(
-        id: "recording", summary: "Records deliveries in memory (tests only).", capabilities: [.undo, .expiry, .update, .posts])
+        id: "recording", summary: "Records deliveries in memory (tests only).", capabilities: [.undo, .expiry, .update, .posts, .answers])
 
     /// The channel id this instance delivers for.
     public let channel: String
@@ -92,8 +104,9 @@ public struct RecordingChannel: NotificationChannel {
     }
 
     func record(_ action: String, _ message: ChannelMessage, _ address: String?) -> DeliveryResult {
-        if let failure = log.record(Call(action: action, channel: channel, address: address, message: message)) { return .failed(failure) }
-        return .delivered(DeliveryReceipt(externalID: "rec-\(message.idempotencyKey)"))
+        let call = Call(action: action, channel: channel, address: address, message: message)
+        if let failure = log.record(call) { return .failed(failure) }
+        return .delivered(DeliveryReceipt(externalID: "rec-\(message.idempotencyKey)", answer: action == "deliver" ? log.answer(for: call) : nil))
     }
 
     /// Records a delivery.

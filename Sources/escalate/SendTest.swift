@@ -83,7 +83,8 @@ extension Escalate {
             print("sending a test notification through '\(channel)' (plugin \(plugin.descriptor.id)) to \(to) <\(address)>…")
             switch await instance.deliver(message, to: address) {
             case .delivered(let receipt):
-                print("delivered (idempotency key \(message.idempotencyKey); external id \(receipt.externalID ?? "none"))")
+                let answer = receipt.answer.map { "; \($0.rawValue)" } ?? ""
+                print("delivered (idempotency key \(message.idempotencyKey); external id \(receipt.externalID ?? "none")\(answer))")
             case .failed(let failure):
                 printError("failed (\(failure.retryable ? "retryable" : "not retryable")): \(failure.reason)")
                 throw ExitCode(ExitStatus.failed)

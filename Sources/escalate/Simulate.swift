@@ -12,7 +12,8 @@ extension Escalate {
             discussion: """
                 Responder lines: "jessie acks at +20m", "pat resolves outcome ran at +1h", "signal facilitator-joined at \
                 session.start + 10m", "escalate at +5m", "update eta=15:00 at +30m", "jessie snoozes for 30m at +5m", \
-                "matt acks 5m after notified". Failures: "sms to pat" or "sms". Same input, same output.
+                "matt acks 5m after notified". Failures, and calls answered or not (--answered, --unanswered): "sms to pat" or \
+                "sms"; a delivery neither answered nor unanswered reports nothing. Same input, same output.
                 """)
 
         @OptionGroup var input: PolicyInput
@@ -20,7 +21,7 @@ extension Escalate {
         @Option(help: "The policy to run (default: the only policy, or the one the scenario file names).")
         var policy: String?
 
-        @Option(help: "A scenario file (YAML or JSON): fields, and optionally policy, start, respond, fail, until.")
+        @Option(help: "A scenario file (YAML or JSON): fields, and optionally policy, start, respond, fail, answered, unanswered, until.")
         var incident: String?
 
         @Option(name: .customLong("field"), help: ArgumentHelp("An incident field, NAME=VALUE (repeatable).", valueName: "k=v"))
@@ -34,6 +35,12 @@ extension Escalate {
 
         @Option(help: "A delivery that fails: CHANNEL or 'CHANNEL to CONTACT' (repeatable).")
         var fail: [String] = []
+
+        @Option(help: "A delivery reported answered (a call picked up): CHANNEL or 'CHANNEL to CONTACT' (repeatable).")
+        var answered: [String] = []
+
+        @Option(help: "A delivery reported not answered (a call that rang out): CHANNEL or 'CHANNEL to CONTACT' (repeatable).")
+        var unanswered: [String] = []
 
         @Option(help: "How long to simulate (default 6h).")
         var until: String?
@@ -60,7 +67,7 @@ extension Escalate {
             do {
                 scenario = try ScenarioBuilder(graph: graph).build(
                     file: incident, policy: policy, fields: fields.dictionary, start: start, respond: respond, fail: fail, until: until,
-                    now: Instant(seconds: Int64(Date().timeIntervalSince1970)))
+                    answered: answered, unanswered: unanswered, now: Instant(seconds: Int64(Date().timeIntervalSince1970)))
             } catch {
                 printError("error: \(error.description)")
                 throw ExitCode(ExitStatus.usage)

@@ -36,7 +36,7 @@ struct PropertyTests {
     static let sequencesPerPolicy = 500
 
     /// A generated policy: 1–4 layers with 1–30m timeouts (or an anchor), optional repeat, reminders, `until`,
-    /// scopes, conditions, channel orders, hooks, stages and actions.
+    /// scopes, conditions, channel orders (with groups and `unanswered` items), hooks, stages and actions.
     static func policyYAML(seed: UInt64) -> String {
         var rng = SplitMix64(seed: seed)
         var lines = [
@@ -65,7 +65,13 @@ struct PropertyTests {
             if rng.chance(40) { targets.append("{ contact: \(rng.pick(people.filter { $0 != first })) }") }
             lines += ["      - id: l\(index)", "        notify: [\(targets.joined(separator: ", "))]", "        template: page"]
             if rng.chance(30) {
-                lines.append("        via: [\(rng.pick(["slack", "email", "phone"])), { channel: email, after: \(rng.int(1...5))m }]")
+                switch rng.int(0...2) {
+                case 0: lines.append("        via: [\(rng.pick(["slack", "email", "phone"])), { channel: email, after: \(rng.int(1...5))m }]")
+                case 1: lines.append("        via: [{ all: [slack, sms] }, { channel: email, unanswered: \(rng.int(1...5))m }]")
+                default:
+                    lines.append(
+                        "        via: [phone, { channel: email, unanswered: \(rng.int(1...5))m }, { channel: slack, after: \(rng.int(1...10))m }]")
+                }
             }
             if rng.chance(15) { lines.append("        when: { fields: { severity: high } }") }
             if rng.chance(10) { lines.append("        when: { during: office }") }
@@ -141,7 +147,7 @@ struct PropertyTests {
                 guard !keys.isEmpty else { continue }
                 let key = rng.pick(keys.keys.sorted())
                 let channel = rng.chance(80) ? keys[key] ?? "slack" : rng.pick(["slack", "sms", "email", "phone"])
-                event = .deliveryFailed(key: key, channel: channel)
+                event = rng.chance(50) ? .deliveryFailed(key: key, channel: channel) : .deliveryAnswered(key: key, channel: channel, answered: rng.chance(50))
             }
             driver.send(event, at: at)
             collect(driver)

@@ -68,6 +68,11 @@ struct SimulatorAgreementTests {
         for rule in scenario.failures {
             log.fail(channel: rule.channel, contact: rule.contact, with: DeliveryFailure(retryable: false, reason: "scripted failure"))
         }
+        // As in the simulator, a failure wins over an answer, and `unanswered` over `answered`: the log looks up its
+        // answers per channel and contact, so the lists are applied least important first.
+        for (rules, answer) in [(scenario.answered, DeliveryAnswer.answered), (scenario.unanswered, .unanswered)] {
+            for rule in rules { log.answer(channel: rule.channel, contact: rule.contact, with: answer) }
+        }
         let clock = ManualClock(scenario.start)
         let executor = Executor(
             store: InMemoryIncidentStore(), policies: PolicySet([organisation]), registry: try ChannelRegistry([RecordingChannel.self]),
@@ -75,11 +80,18 @@ struct SimulatorAgreementTests {
         var (scripted, waiting) = try scenario.schedule(zone: ZonedTime.zone(graph.timezone) ?? ZonedTime.utc)
         // The trigger and any further reports, each at its instant: a policy's threshold opens the incident at the
         // report that reaches it, as the simulator does; while it waits, nothing is queued.
+        // All events share one dedup key, so reports after the opening join the open incident, as in the simulator.
         var opened: String?
-        for offset in [0] + scenario.reports where opened == nil && offset <= scenario.horizonSeconds {
-            clock.set(scenario.start.adding(seconds: offset))
+        var events: [(at: Instant, fields: [String: String])] = ([0] + scenario.reports).enumerated().map { index, offset in
+            let extra = index > 0 && index - 1 < scenario.reportFields.count ? scenario.reportFields[index - 1] : [:]
+            return (scenario.start.adding(seconds: offset), scenario.fields.merging(extra) { _, new in new })
+        }
+        let end = scenario.start.adding(seconds: scenario.horizonSeconds)
+        while opened == nil, let event = events.first, event.at <= end {
+            events.removeFirst()
+            clock.set(event.at)
             let reception = try await executor.receive(
-                organisation: graph.organisation, policy: scenario.policy, title: scenario.title, fields: scenario.fields, dedupKey: nil)
+                organisation: graph.organisation, policy: scenario.policy, title: scenario.title, fields: event.fields, dedupKey: "agreement")
             if case .opened(let triggered) = reception { opened = triggered.incident.id }
         }
         guard let id = opened else { return [] }
@@ -96,13 +108,21 @@ struct SimulatorAgreementTests {
             }
         }
         try await settle()
-        let end = scenario.start.adding(seconds: scenario.horizonSeconds)
         for _ in 0..<10_000 {
             let now = clock.now()
             let nextScript = scripted.filter { $0.at >= now }.min { ($0.at, $0.order) < ($1.at, $1.order) }
-            guard let next = [try await executor.nextTimer(), nextScript?.at].compactMap({ $0 }).min(), next <= end else { break }
+            guard let next = [try await executor.nextTimer(), nextScript?.at, events.first?.at].compactMap({ $0 }).min(), next <= end else { break }
             clock.set(next)
-            if let nextScript, nextScript.at == next {
+            if let report = events.first, report.at == next {
+                // A report comes before a scripted action or a timer at the same instant, as in the simulator; one after
+                // the resolution opens another incident, whose deliveries are not this incident's.
+                events.removeFirst()
+                if try await executor.incident(id)?.state.isOpen == true {
+                    _ = try await executor.receive(
+                        organisation: graph.organisation, policy: scenario.policy, title: scenario.title, fields: report.fields,
+                        dedupKey: "agreement")
+                }
+            } else if let nextScript, nextScript.at == next {
                 scripted.removeAll { $0.order == nextScript.order && $0.at == nextScript.at }
                 do {
                     try await executor.handle(incident: id, event: nextScript.action.event(at: next))

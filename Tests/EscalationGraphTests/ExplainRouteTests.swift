@@ -13,23 +13,21 @@ struct ExplainRouteTests {
 
     static func explain(at text: String, fields: [String: String] = [:]) throws -> PolicyExplanation {
         let graph = try SeedPolicies.graph("focus-it")
-        let policy = try #require(graph.policy("urgent-need-us"))
+        let policy = try #require(graph.policy("urgent-need"))
         let instant = try #require(Instant.parse(text, zone: denver))
         return PolicyExplainer(graph: graph).explain(policy, at: instant, fields: fields)
     }
 
-    @Test("after hours the onsite layer is skipped and the hotline rotation is reached, with its shift")
+    @Test("after hours every onsite alternative fails and the hotline (the otherwise) is chosen, with its shift")
     func explainAfterHours() throws {
-        let explanation = try Self.explain(at: "2026-03-07T22:00", fields: ["reporter": "roy-floor1-supervisor"])
+        let explanation = try Self.explain(at: "2026-03-07T22:00", fields: ["reporter": "roy-floor1-supervisor", "region": "us"])
         #expect(explanation.atDisplay == "Sat 2026-03-07 22:00 MST")
-        let local = try #require(explanation.layers.first { $0.id == "us-local-tech" })
-        #expect(!local.runs)
-        #expect(local.verdict == "fails")
-        #expect(local.checks.map(\.calendarOpen) == [false])
-        #expect(local.checks.first?.nextChange == "2026-03-09T07:00:00-06:00")
-        let hotline = try #require(explanation.layers.first { $0.id == "us-hotline" })
-        #expect(hotline.runs)
-        let onCall = try #require(hotline.notify.first?.contacts.first)
+        let first = try #require(explanation.layers.first { $0.id == "first-response" })
+        #expect(first.runs)
+        #expect(first.alternatives?.count == 4)
+        #expect(first.alternatives?.last == "4. IT Desktop Support hotline: otherwise ← chosen")
+        #expect(first.alternatives?.first?.hasSuffix("region = us: fails") == true)
+        let onCall = try #require(first.notify.first?.contacts.first)
         #expect(onCall.reasonKind == "rotation")
         #expect(onCall.schedule == "it-hotline")
         #expect(onCall.from == "2026-03-02T08:00:00-07:00")
@@ -39,23 +37,31 @@ struct ExplainRouteTests {
         let post = try #require(explanation.layers.first)
         #expect(post.tasks.first?.assignee?.contacts.map(\.reasonKind) == ["field"])
         #expect(post.tasks.first?.assignee?.contacts.map(\.id) == ["roy-floor1-supervisor"])
+        #expect(post.notify.first?.route == "region = us → contact:it-event-united-states")
         let text = explanation.text
-        #expect(text.contains("2. us-local-tech (Local IT Desktop Support staff (onsite hours)): skipped\n"))
-        #expect(text.contains("     during us-it-onsite: us-it-onsite is closed (opens Mon 2026-03-09 07:00 MDT)\n"))
+        #expect(text.contains("2. first-response (Local IT staff while onsite, else the hotline): runs\n"))
+        #expect(text.contains("   notify route:it-event-group (region = us → contact:it-event-united-states)\n"))
     }
 
-    @Test("in onsite hours the local staff are reached as group members and the hotline layer is skipped")
+    @Test("in onsite hours the region's local staff alternative is chosen; the region picks the routes' rows")
     func explainOnsite() throws {
-        let explanation = try Self.explain(at: "2026-03-09T10:00-06:00")
-        let local = try #require(explanation.layers.first { $0.id == "us-local-tech" })
-        #expect(local.runs)
-        #expect(local.checks.first?.nextChange == "2026-03-09T18:00:00-06:00")
-        #expect(local.notify.first?.contacts.allSatisfy { $0.reasonKind == "group" && $0.group == "us-local-it" } == true)
-        #expect(local.notify.first?.contacts.isEmpty == false)
-        #expect(explanation.layers.first { $0.id == "us-hotline" }?.runs == false)
+        let explanation = try Self.explain(at: "2026-03-09T10:00-06:00", fields: ["region": "us"])
+        let first = try #require(explanation.layers.first { $0.id == "first-response" })
+        #expect(first.runs)
+        #expect(first.checks.first?.nextChange == "2026-03-09T18:00:00-06:00")
+        #expect(first.notify.first?.contacts.allSatisfy { $0.reasonKind == "group" && $0.group == "us-local-it" } == true)
+        #expect(first.notify.first?.contacts.isEmpty == false)
+        #expect(first.alternatives?.first?.hasSuffix("← chosen") == true)
+        let philippines = try Self.explain(at: "2026-03-09T10:00-06:00", fields: ["region": "philippines"])
+        let hotline = try #require(philippines.layers.first { $0.id == "first-response" })
+        #expect(hotline.notify.first?.target == "schedule:it-hotline", "01:00 in Manila: nobody onsite")
+        let admin = try #require(philippines.layers.first { $0.id == "to-regional-admin" })
+        #expect(admin.notify.first?.contacts.map(\.id) == ["ph-regional-admin"])
         // No reporter given: the task assignee is named as missing, and so are the required fields.
         #expect(explanation.layers.first?.tasks.first?.assignee?.problem == "incident field 'reporter' is not given")
         #expect(explanation.notes.contains { $0.hasPrefix("required fields not given") })
+        let unknown = try Self.explain(at: "2026-03-09T10:00-06:00", fields: ["region": "mars"])
+        #expect(unknown.layers.first?.notify.first?.problem == "route 'it-event-group' has no row for region = 'mars' and no default")
     }
 
     @Test("route: the higher priority wins among matches; a policy with no match takes everything")
@@ -74,20 +80,22 @@ struct ExplainRouteTests {
         #expect(ticket.text.contains("   ✗ impact = one of large-group, system-wide: 'one-user'\n"))
     }
 
-    @Test("route: no policy matches an unknown region, and file order breaks a tie")
+    @Test("route: no policy matches a non-urgent request, and file order breaks a tie")
     func routeFocus() throws {
         let graph = try SeedPolicies.graph("focus-it")
-        let none = PolicyRouter(graph: graph).route(["region": "mars", "urgency": "urgent"])
+        let none = PolicyRouter(graph: graph).route(["region": "us", "urgency": "normal"])
         #expect(none.winner == nil)
         #expect(none.text.hasSuffix("→ no policy takes the incident: no policy's match holds for these fields\n"))
-        var tied = graph
-        tied.policies = graph.policies.map { policy in
+        let two = try SeedPolicies.graph("careportal-support")
+        var tied = two
+        tied.policies = two.policies.map { policy in
             var policy = policy
-            policy.match = ["urgency": ["urgent"]]
+            policy.match = ["impact": ["one-user"]]
+            policy.priority = 0
             return policy
         }
-        let decision = PolicyRouter(graph: tied).route(["urgency": "urgent"])
-        #expect(decision.winner == graph.policies.first?.id)
+        let decision = PolicyRouter(graph: tied).route(["impact": "one-user"])
+        #expect(decision.winner == two.policies.first?.id)
         #expect(decision.reason.contains("comes first in file order"))
     }
 

@@ -258,12 +258,12 @@ struct SeedEngineFindingTests {
             "symptoms": "Page cannot be displayed", "reporter": "roy-floor1-supervisor",
         ]
         let triggered = engine.handle(
-            .trigger(id: "SEED-2", policy: "urgent-need-us", title: "CRM down", fields: fields, dedupKey: nil), state: nil, now: start)
+            .trigger(id: "SEED-2", policy: "urgent-need", title: "CRM down", fields: fields, dedupKey: nil), state: nil, now: start)
         let call = try #require(triggered.effects.compactMap { effect -> Effect.Notification? in
             if case .notify(let n) = effect, n.channel == "phone-call" { return n }
             return nil
         }.first)
-        #expect(call.message.body.contains("needs you (IT Desktop Support hotline (after hours))"))
+        #expect(call.message.body.contains("needs you (IT Desktop Support hotline)"))
         let timer = try #require(triggered.effects.compactMap { effect -> (String, Instant)? in
             if case .scheduleTimer(let id, let at) = effect, at == start.adding(seconds: 120) { return (id, at) }
             return nil
@@ -273,6 +273,6 @@ struct SeedEngineFindingTests {
             if case .notify(let n) = effect, n.channel == "text-message" { return n }
             return nil
         }.first)
-        #expect(text.message.body.contains("needs you (IT Desktop Support hotline (after hours))"), "\(text.message.body)")
+        #expect(text.message.body.contains("needs you (IT Desktop Support hotline)"), "\(text.message.body)")
     }
 }

@@ -17,6 +17,9 @@ public struct ChannelDescriptor: Sendable {
         /// Delivers without a recipient's address (to a room, page, queue or command its settings name), so it can
         /// take `post`, stage and action messages; plugins without it (SMS, voice, e-mail) need a person's address.
         case posts
+        /// Reports whether the recipient answered (`DeliveryReceipt.answer`: a call picked up or not), so a policy's
+        /// `unanswered:` channel can follow an unanswered delivery.
+        case answers
     }
 
     /// One setting the plugin reads.

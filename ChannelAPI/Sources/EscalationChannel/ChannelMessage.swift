@@ -54,8 +54,13 @@ public struct ChannelMessage: Sendable, Hashable, Codable {
 public struct DeliveryReceipt: Sendable, Hashable, Codable {
     /// Its id for the message (message id, incident id, ticket key…), to update or undo it later.
     public var externalID: String?
+    /// Whether the recipient answered, when the plugin can tell (`answers` capability); nil when not known.
+    public var answer: DeliveryAnswer?
     /// Creates a receipt.
-    public init(externalID: String?) { self.externalID = externalID }
+    public init(externalID: String?, answer: DeliveryAnswer? = nil) {
+        self.externalID = externalID
+        self.answer = answer
+    }
 }
 
 /// Why a delivery failed, and whether trying again may help.

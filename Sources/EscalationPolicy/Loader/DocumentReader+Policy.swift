@@ -3,13 +3,13 @@ import Yams
 
 extension DocumentReader {
     static let stepKeys = ["id", "name", "when", "notify", "via", "cc", "template", "tasks", "post"]
-    static let layerKeys = stepKeys + ["timeout", "at", "calendar"]
+    static let layerKeys = stepKeys + ["timeout", "at", "calendar", "choose"]
 
     func policy(id: Located<String>, node: Node) -> Policy? {
         let what = "policy '\(id.value)'"
         let allowed = [
             "name", "description", "match", "priority", "threshold", "fields", "calendar", "target_ack", "outcomes",
-            "resolve_per", "until", "layers", "repeat", "reminders", "stages", "actions", "on", "deadlines",
+            "resolve_per", "until", "layers", "repeat", "reminders", "stages", "actions", "on", "deadlines", "correlate",
         ]
         guard let map = fields(node, what: what, allowed: allowed, owner: id.location) else { return nil }
         let name = map.required("name", example: "name: Outage").flatMap { string($0, what: "\(what): name") }
@@ -96,6 +96,17 @@ extension DocumentReader {
             resolvePer: resolvePer, until: until, layers: layers, repeatRule: repeatRule, reminders: reminders,
             stages: stages, actions: actions, hooks: hooks, location: map.location)
         policy.deadlines = deadlines
+        if let node = map["correlate"],
+            let correlate = fields(
+                node, what: "the correlate of \(what)", allowed: ["key", "append"], owner: map.keyLocation("correlate"),
+                hint: "write e.g. 'correlate: { key: product, append: [customer_tickets] }'")
+        {
+            let key = correlate["key"].flatMap { fieldName($0, what: "\(correlate.what): key") }
+            let append = correlate["append"].map { node in
+                list(node, what: "\(correlate.what): append").compactMap { fieldName($0, what: "\(correlate.what): append") }
+            } ?? []
+            policy.correlate = Correlation(key: key, append: append, location: correlate.location)
+        }
         return policy
     }
 
@@ -259,7 +270,17 @@ extension DocumentReader {
                     hint: "keep one: 'timeout' counts from the layer's start, 'at' is an instant from the incident"))
         }
         let calendar = map["calendar"].flatMap { identifier($0, what: "\(what): calendar") }
-        return Layer(step: layerStep, timeout: timeout, at: anchor, calendar: calendar)
+        var choices: [Step] = []
+        if let chooseNode = map["choose"] {
+            choices = self.choices(chooseNode, what: what)
+            for key in ["when", "notify", "via", "cc", "template"] where map.has(key) {
+                sink.add(
+                    LoadProblem.invalidValue(
+                        "\(what) has both 'choose' and '\(key)'", at: map.keyLocation(key) ?? map.location,
+                        hint: "move '\(key)' into each alternative under 'choose'; the layer keeps id, name, timeout, tasks and post"))
+            }
+        }
+        return Layer(step: layerStep, timeout: timeout, at: anchor, calendar: calendar, choices: choices)
     }
 
     /// The step keys of any mapping (layer, hook step, reminders). `requireTemplate: false` when the caller
@@ -317,7 +338,7 @@ extension DocumentReader {
                     if map.unknownKeys.isEmpty || present.count > 1 {
                         sink.add(
                             LoadProblem.invalidValue(
-                                "\(what) must name exactly one of contact, group, schedule, field or address"
+                                "\(what) must name exactly one of contact, group, schedule, field, address or route"
                                     + (present.count > 1 ? ", but names \(present.map(\.rawValue).joined(separator: " and "))" : ""),
                                 at: map.location,
                                 hint: present.count > 1
@@ -433,7 +454,7 @@ extension DocumentReader {
         var hooks = Hooks()
         guard
             let map = fields(
-                node, what: "the hooks ('on') of \(policy)", allowed: ["trigger", "acknowledge", "resolve", "signal"], owner: owner)
+                node, what: "the hooks ('on') of \(policy)", allowed: ["trigger", "acknowledge", "resolve", "scope_resolved", "report", "signal"], owner: owner)
         else { return hooks }
         func steps(_ node: Node, _ label: String) -> [Step] {
             let owner = "\(label) in \(policy)"
@@ -445,6 +466,10 @@ extension DocumentReader {
         hooks.trigger = map["trigger"].map { steps($0, "'on trigger'") } ?? []
         hooks.acknowledge = map["acknowledge"].map { steps($0, "'on acknowledge'") } ?? []
         hooks.resolve = map["resolve"].map { steps($0, "'on resolve'") } ?? []
+        hooks.scopeResolved = map["scope_resolved"].map { steps($0, "'on scope_resolved'") } ?? []
+        hooks.scopeResolvedLocation = map.keyLocation("scope_resolved")
+        hooks.report = map["report"].map { steps($0, "'on report'") } ?? []
+        hooks.reportLocation = map.keyLocation("report")
         if let node = map["signal"] {
             let hint = "key each signal by its name, with its steps as a list, e.g. 'signal: { customer-replied: [{ notify: [{ contact: alice }], template: reply }] }'"
             for entry in entries(node, what: "the signal hooks of \(policy)", hint: hint) {

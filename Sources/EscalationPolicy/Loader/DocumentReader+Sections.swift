@@ -249,18 +249,76 @@ extension DocumentReader {
         return MessageTemplate(id: id, subject: subject, body: body, variables: variables)
     }
 
-    /// The channel steps under `key` (`via`, `preferences`) of `owner`: `[sms, {channel: email, after: 5m}]`.
+    /// The channel steps under `key` (`via`, `preferences`) of `owner`: `[sms, {channel: email, after: 5m}]`, with groups
+    /// `{all: [sms, email]}` and waits for an answer `{channel: email, unanswered: 2m}`.
     func channelSteps(_ node: Node, key: String, of owner: String) -> [ChannelStep] {
         list(node, what: "\(owner): \(key)").compactMap { item in
-            if case .mapping = item {
-                let what = "a channel in the \(key) of \(owner)"
-                guard let map = fields(item, what: what, allowed: ["channel", "after"]) else { return nil }
-                let after = map["after"].flatMap { duration($0, what: "\(what): after", allowBusiness: false) }
-                guard let channel = map.required("channel", example: "channel: email").flatMap({ identifier($0, what: "\(what): channel") })
-                else { return nil }
-                return ChannelStep(channel: channel, after: after)
+            if case .mapping = item { return channelStep(item, key: key, of: owner) }
+            if case .sequence = item {
+                wrongType(
+                    item, expected: "a channel id or a map", what: "\(owner): \(key) item",
+                    hint: "to use several channels at once write '{ all: [sms, email] }'")
+                return nil
             }
-            return identifier(item, what: "\(owner): \(key) channel").map { ChannelStep(channel: $0, after: nil) }
+            return identifier(item, what: "\(owner): \(key) channel").map { ChannelStep(channel: $0) }
+        }
+    }
+
+    /// One map item of a channel list: exactly one of `channel` and `all`, at most one of `after` and `unanswered`.
+    private func channelStep(_ item: Node, key: String, of owner: String) -> ChannelStep? {
+        let what = "a channel in the \(key) of \(owner)"
+        guard let map = fields(item, what: what, allowed: ["channel", "all", "after", "unanswered"]) else { return nil }
+        let after = map["after"].flatMap { duration($0, what: "\(what): after", allowBusiness: false) }
+        var unanswered = map["unanswered"].flatMap { duration($0, what: "\(what): unanswered", allowBusiness: false) }
+        if let wait = unanswered, wait.value.seconds <= 0 {
+            sink.add(
+                LoadProblem.invalidValue(
+                    "\(what): unanswered must be longer than 0s, found '\(wait.value)'", at: wait.location,
+                    hint: "give the time to wait for an answer, e.g. 'unanswered: 2m'; for a channel used only when the one before fails, drop 'unanswered'"))
+            unanswered = nil
+        }
+        if map.has("after"), map.has("unanswered"), let location = map.keyLocation("unanswered") {
+            sink.add(
+                LoadProblem.invalidValue(
+                    "\(what) has both 'after' and 'unanswered'; an item is used at a fixed delay or when the one before goes unanswered, not both",
+                    at: location,
+                    hint: "keep 'unanswered: D' to follow an unanswered (or failed) delivery, or 'after: D' to follow D after the start whatever happened"))
+            return nil
+        }
+        switch (map["channel"], map["all"]) {
+        case (let channelNode?, nil):
+            guard let channel = identifier(channelNode, what: "\(what): channel") else { return nil }
+            return ChannelStep(channel: channel, after: after, unanswered: unanswered)
+        case (nil, let allNode?):
+            let members = list(allNode, what: "\(what): all", hint: "list the channels to use at once, e.g. 'all: [sms, email]'")
+                .compactMap { identifier($0, what: "\(what): all channel") }
+            var seen = Set<String>()
+            for member in members where !seen.insert(member.value).inserted {
+                sink.add(
+                    LoadProblem.invalidValue(
+                        "\(what): channel '\(member.value)' appears twice in 'all'", at: member.location,
+                        hint: "name each channel of the group once"))
+                return nil
+            }
+            guard let first = members.first else {
+                if case .sequence = allNode {
+                    sink.add(
+                        LoadProblem.invalidValue(
+                            "\(what): 'all' names no channel", at: location(allNode),
+                            hint: "list the channels to use at once, e.g. 'all: [sms, email]', or drop the item"))
+                }
+                return nil
+            }
+            return ChannelStep(channel: first, after: after, all: members, unanswered: unanswered)
+        case (_?, _?):
+            sink.add(
+                LoadProblem.invalidValue(
+                    "\(what) has both 'channel' and 'all'", at: map.keyLocation("all") ?? map.location,
+                    hint: "write '{ channel: sms }' for one channel or '{ all: [sms, email] }' for several at once"))
+            return nil
+        case (nil, nil):
+            _ = map.required("channel", hint: "name the channel ('channel: email') or the channels to use at once ('all: [sms, email]')", example: "channel: email")
+            return nil
         }
     }
 }

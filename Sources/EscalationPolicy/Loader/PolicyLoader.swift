@@ -189,7 +189,7 @@ public struct PolicyLoader: Sendable {
             let reader = DocumentReader(source: source, sink: sink)
             guard let root = compose(text, source: source, sink: sink) else { continue }
             if reader.isNull(root) { continue }
-            let sections = ["version", "organisation", "contacts", "groups", "schedules", "channels", "templates", "policies"]
+            let sections = ["version", "organisation", "contacts", "groups", "schedules", "channels", "templates", "routes", "policies"]
             defer {
                 reader.reportUnknownKeys()
                 organisation.damaged.formUnion(reader.damaged.items)
@@ -197,7 +197,7 @@ public struct PolicyLoader: Sendable {
             guard
                 let map = reader.fields(
                     root, what: "the top level of \((path as NSString).lastPathComponent)", allowed: sections,
-                    hint: "a policy file is a map of sections: organisation, contacts, groups, schedules, channels, templates, policies")
+                    hint: "a policy file is a map of sections: organisation, contacts, groups, schedules, channels, templates, routes, policies")
             else {
                 continue
             }
@@ -236,6 +236,11 @@ public struct PolicyLoader: Sendable {
             if let node = map["templates"] {
                 for entry in reader.entries(node, what: "templates") where unique("templates", entry.id) {
                     if let template = reader.tracking(ModelItem(.template, entry.id.value), { reader.template(id: entry.id, node: entry.value) }) { organisation.templates.append(template) }
+                }
+            }
+            if let node = map["routes"] {
+                for entry in reader.entries(node, what: "routes") where unique("routes", entry.id) {
+                    if let route = reader.tracking(ModelItem(.route, entry.id.value), { reader.route(id: entry.id, node: entry.value) }) { organisation.routes.append(route) }
                 }
             }
             if let node = map["policies"] {

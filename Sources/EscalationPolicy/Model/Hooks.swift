@@ -8,9 +8,17 @@ public struct Hooks: Sendable {
     public var acknowledge: [Step] = []
     /// On resolve (steps may test the outcome).
     public var resolve: [Step] = []
+    /// Each time one item of the `resolve_per` list resolves while others stay open.
+    public var scopeResolved: [Step] = []
+    /// Where `scope_resolved:` is written.
+    public var scopeResolvedLocation: SourceLocation?
+    /// Each time a later event joins the open incident as a report (`correlate`).
+    public var report: [Step] = []
+    /// Where `report:` is written.
+    public var reportLocation: SourceLocation?
     /// On a named signal.
     public var signals: [(name: Located<String>, steps: [Step])] = []
 
     /// Every step of every hook.
-    public var allSteps: [Step] { trigger + acknowledge + resolve + signals.flatMap(\.steps) }
+    public var allSteps: [Step] { trigger + acknowledge + resolve + scopeResolved + report + signals.flatMap(\.steps) }
 }

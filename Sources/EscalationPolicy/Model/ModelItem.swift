@@ -12,6 +12,8 @@ public struct ModelItem: Hashable, Sendable {
         case channel
         /// A message template.
         case template
+        /// A route table.
+        case route
         /// A business-hours calendar.
         case calendar
         /// The `fields:` map of a policy (the id is the policy's).

@@ -18,6 +18,8 @@ public struct Organisation: Sendable {
     public var templates: [MessageTemplate] = []
     /// Policies by declaration order.
     public var policies: [Policy] = []
+    /// Route tables by declaration order.
+    public var routes: [RouteTable] = []
     /// Items whose declaration the loader reported an error in (dropped or read in part), so checks of the model skip
     /// them instead of reporting follow-on problems.
     public var damaged: Set<ModelItem> = []
@@ -40,6 +42,8 @@ public struct Organisation: Sendable {
     public func template(_ id: String) -> MessageTemplate? { templates.first { $0.id.value == id } }
     /// The policy with this id.
     public func policy(_ id: String) -> Policy? { policies.first { $0.id.value == id } }
+    /// The route table with this id.
+    public func route(_ id: String) -> RouteTable? { routes.first { $0.id.value == id } }
     /// The calendar with this id.
     public func calendar(_ id: String) -> BusinessCalendar? { header?.calendars.first { $0.id.value == id } }
 

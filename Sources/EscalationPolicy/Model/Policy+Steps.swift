@@ -1,14 +1,18 @@
 extension Policy {
     /// Every step of the policy with a label for messages: layers, reminders and hook steps.
     public var labelledSteps: [(label: String, step: Step)] {
-        var result: [(String, Step)] = layers.enumerated().map { index, layer in
-            ("layer '\(layer.id.isEmpty ? "#\(index + 1)" : layer.id)' of policy '\(id.value)'", layer.step)
+        var result: [(String, Step)] = layers.enumerated().flatMap { index, layer in
+            let label = "layer '\(layer.id.isEmpty ? "#\(index + 1)" : layer.id)' of policy '\(id.value)'"
+            // The layer's own step (for `choose:` its shared tasks and posts), then each alternative as written.
+            return [(label, layer.step)] + layer.choices.enumerated().map { ("alternative \($0.offset + 1) of \(label)", $0.element) }
         }
         if let reminders { result.append(("the reminders of policy '\(id.value)'", reminders.step)) }
         result += deadlines.map { ("deadline '\($0.id)' of policy '\(id.value)'", $0.step) }
         result += hooks.trigger.enumerated().map { ("step \($0.offset + 1) of 'on trigger' in policy '\(id.value)'", $0.element) }
         result += hooks.acknowledge.enumerated().map { ("step \($0.offset + 1) of 'on acknowledge' in policy '\(id.value)'", $0.element) }
         result += hooks.resolve.enumerated().map { ("step \($0.offset + 1) of 'on resolve' in policy '\(id.value)'", $0.element) }
+        result += hooks.report.enumerated().map { ("step \($0.offset + 1) of 'on report' in policy '\(id.value)'", $0.element) }
+        result += hooks.scopeResolved.enumerated().map { ("step \($0.offset + 1) of 'on scope_resolved' in policy '\(id.value)'", $0.element) }
         for signal in hooks.signals {
             result += signal.steps.enumerated().map {
                 ("step \($0.offset + 1) of 'on signal \(signal.name.value)' in policy '\(id.value)'", $0.element)
@@ -23,5 +27,13 @@ extension Policy {
             step.notify.map { (label, $0) } + step.cc.map { ("cc of \(label)", $0) }
                 + step.tasks.compactMap { task in task.assignee.map { ("task '\(task.title.value)' of \(label)", $0) } }
         }
+    }
+}
+
+extension Organisation {
+    /// Every target the policies and route tables name, with a label for messages.
+    public var labelledTargets: [(label: String, target: Target)] {
+        policies.flatMap(\.labelledTargets)
+            + routes.flatMap { route in route.labelledTargets.map { ("row \($0.row) of route '\(route.id.value)'", $0.target) } }
     }
 }

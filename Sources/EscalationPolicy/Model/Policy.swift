@@ -40,6 +40,8 @@ public struct Policy: Sendable {
     public var hooks: Hooks
     /// Timers beside the ladder.
     public var deadlines: [Deadline] = []
+    /// How later events join the open incident as reports (nil: they are duplicates).
+    public var correlate: Correlation?
     /// Where the policy is declared.
     public var location: SourceLocation
 

@@ -1,11 +1,12 @@
 import EscalationCore
 
 /// Who a step reaches: a contact, a group, whoever is on call in a schedule, a contact named by an incident field, or
-/// people outside the organisation whose addresses an incident carries (`{ address: FIELD }`).
+/// people outside the organisation whose addresses an incident carries (`{ address: FIELD }`), or the row of a route
+/// table picked by a field's value (`{ route: ID }`).
 public struct Target: Sendable {
     /// The kind of target.
     public enum Kind: String, Sendable, CaseIterable {
-        case contact, group, schedule, field, address
+        case contact, group, schedule, field, address, route
     }
 
     /// The kind.

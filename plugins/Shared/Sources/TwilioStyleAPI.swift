@@ -49,8 +49,9 @@ struct TwilioStyleAPI: Sendable {
         exchange = HTTPExchange(service: service, timeout: try settings.timeout(), secrets: [token, credentials])
     }
 
-    /// Creates a resource (`Messages.json`, `Calls.json`) from form fields; the receipt carries its `sid`.
-    func create(_ resource: String, _ fields: [(String, String)], idempotencyKey: String) async -> DeliveryResult {
+    /// Creates a resource (`Messages.json`, `Calls.json`) from form fields; the receipt carries its `sid`, and, with
+    /// `readsAnswer`, whether the call was answered as far as the response's `status` already says (`answer(status:)`).
+    func create(_ resource: String, _ fields: [(String, String)], idempotencyKey: String, readsAnswer: Bool = false) async -> DeliveryResult {
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
         let form = fields.map { name, value in
             "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
@@ -61,8 +62,20 @@ struct TwilioStyleAPI: Sendable {
             ("Idempotency-Key", idempotencyKey),
         ]
         switch await exchange.send(.POST, "\(base)/Accounts/\(path)/\(resource)", headers: headers, body: Array(form.utf8)) {
-        case .success(let response): return .delivered(DeliveryReceipt(externalID: response.field("sid")))
+        case .success(let response):
+            let answer = readsAnswer ? Self.answer(status: response.field("status")) : nil
+            return .delivered(DeliveryReceipt(externalID: response.field("sid"), answer: answer))
         case .failure(let failure): return .failed(failure)
+        }
+    }
+
+    /// What a call's `status` says about answering: `in-progress` and `completed` were answered, `no-answer` and `busy`
+    /// were not; anything else (`queued`, `ringing`, none) is not known yet.
+    static func answer(status: String?) -> DeliveryAnswer? {
+        switch status {
+        case "in-progress", "completed": .answered
+        case "no-answer", "busy": .unanswered
+        default: nil
         }
     }
 

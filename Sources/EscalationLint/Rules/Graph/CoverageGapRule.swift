@@ -131,9 +131,10 @@ public struct CoverageGapRule: PolicyRule {
 
     /// Whether the ladder names something undeclared (other rules report it; coverage would only repeat it).
     private func dangling(_ policy: CompiledPolicy, in graph: RuleGraph) -> Bool {
-        for layer in policy.ladder {
-            for id in [layer.condition?.during, layer.condition?.outside].compactMap({ $0 }) where graph.calendar(id) == nil { return true }
-            for target in layer.step.targets + layer.step.cc + layer.step.tasks.compactMap(\.assignee) {
+        for choice in policy.ladder.flatMap(\.choices) {
+            for id in [choice.condition?.during, choice.condition?.outside].compactMap({ $0 }) where graph.calendar(id) == nil { return true }
+            let targets = choice.step.targets + choice.step.cc + choice.step.tasks.compactMap(\.assignee)
+            for target in targets.flatMap({ $0.kind == "route" ? (graph.route($0.ref).map { $0.branches.flatMap(\.targets) } ?? [$0]) : [$0] }) {
                 switch target.kind {
                 case "contact": if graph.contact(target.ref) == nil { return true }
                 case "group":
@@ -143,6 +144,7 @@ public struct CoverageGapRule: PolicyRule {
                     guard let schedule = graph.schedule(target.ref) else { return true }
                     if let during = schedule.during, graph.calendar(during) == nil { return true }
                     if (schedule.members + schedule.overrides.map(\.contact)).contains(where: { graph.contact($0) == nil }) { return true }
+                case "route": return true
                 default: break
                 }
             }

@@ -48,17 +48,20 @@ public struct NoAcknowledgerRule: PolicyRule {
         guard !context.hasLoadErrors else { return [] }
         let organisation = context.organisation
         return organisation.policies.compactMap { policy in
-            let reachesPerson = policy.layers.contains { layer in
-                (layer.step.notify + layer.step.tasks.compactMap(\.assignee)).contains { target in
-                    switch target.kind {
-                    case .contact: return organisation.contact(target.reference.value)?.kind != .shared
-                    case .group:
-                        return organisation.group(target.reference.value)?.members.contains { organisation.contact($0.value)?.kind != .shared } ?? false
-                    case .schedule, .field: return true
-                    // People outside the organisation, reached at an address the incident carries, cannot acknowledge.
-                    case .address: return false
-                    }
+            func person(_ target: Target) -> Bool {
+                switch target.kind {
+                case .contact: return organisation.contact(target.reference.value)?.kind != .shared
+                case .group:
+                    return organisation.group(target.reference.value)?.members.contains { organisation.contact($0.value)?.kind != .shared } ?? false
+                case .schedule, .field: return true
+                // People outside the organisation, reached at an address the incident carries, cannot acknowledge.
+                case .address: return false
+                // A route reaches a person when one of its rows does.
+                case .route: return organisation.route(target.reference.value)?.labelledTargets.contains { person($0.target) } ?? false
                 }
+            }
+            let reachesPerson = policy.layers.contains { layer in
+                layer.alternatives.contains { step in (step.notify + step.tasks.compactMap(\.assignee)).contains(where: person) }
             }
             guard !reachesPerson, !policy.layers.isEmpty else { return nil }
             return kind(

@@ -70,11 +70,15 @@ public struct UnreachableLayerRule: PolicyRule {
         var result: [Diagnostic] = []
         for policy in context.organisation.policies {
             for layer in policy.layers {
-                guard let when = layer.step.when, let reason = impossibility(when, policy: policy, context: context) else { continue }
-                result.append(
-                    kind(
-                        "layer '\(layer.id)' of policy '\(policy.id.value)' never runs: \(reason)", at: when.location,
-                        hint: "fix the condition or remove the layer"))
+                let alternatives = layer.alternatives
+                for (number, step) in alternatives.enumerated() {
+                    guard let when = step.when, let reason = impossibility(when, policy: policy, context: context) else { continue }
+                    let what = alternatives.count > 1 ? "alternative \(number + 1) of layer '\(layer.id)'" : "layer '\(layer.id)'"
+                    result.append(
+                        kind(
+                            "\(what) of policy '\(policy.id.value)' never runs: \(reason)", at: when.location,
+                            hint: alternatives.count > 1 ? "fix the condition or remove the alternative" : "fix the condition or remove the layer"))
+                }
             }
         }
         return result

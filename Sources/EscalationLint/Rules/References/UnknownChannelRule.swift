@@ -76,11 +76,11 @@ public struct UnknownChannelRule: PolicyRule {
         let known = organisation.channels.map(\.id.value)
         var references: [(String, Located<String>)] = []
         for contact in organisation.contacts {
-            references += contact.preferences.map { ("a preference of contact '\(contact.id.value)'", $0.channel) }
+            references += contact.preferences.flatMap(\.channels).map { ("a preference of contact '\(contact.id.value)'", $0) }
         }
         for policy in organisation.policies {
             for (label, step) in policy.labelledSteps {
-                references += step.via.map { ("the 'via' of \(label)", $0.channel) }
+                references += step.via.flatMap(\.channels).map { ("the 'via' of \(label)", $0) }
                 references += step.posts.map { ("a post of \(label)", $0.channel) }
             }
             references += policy.stages.map { ("stage '\($0.id.value)' of policy '\(policy.id.value)'", $0.channel) }

@@ -63,7 +63,7 @@ public struct AddressWithoutChannelRule: PolicyRule {
                         hint: "declare a channel with 'address: \(kind.value)', or use a kind a channel reads (\(known.isEmpty ? "none declared" : known))"))
             }
             for (label, step) in policy.labelledSteps where !step.via.isEmpty {
-                let viaKinds = Set(step.via.compactMap { organisation.channel($0.channel.value)?.addressKind })
+                let viaKinds = Set(step.via.flatMap(\.channels).compactMap { organisation.channel($0.value)?.addressKind })
                 for target in step.notify + step.cc where target.kind == .address {
                     let fields = target.addressFields.compactMap { policy.field($0.value) }
                     let fieldKinds = fields.compactMap { $0.addressKind?.value }

@@ -50,7 +50,9 @@ public struct LayerNotifiesNobodyRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         guard !context.hasLoadErrors else { return [] }
         return context.organisation.policies.flatMap { policy in
-            policy.layers.filter { $0.step.notify.isEmpty && $0.step.tasks.isEmpty && $0.step.posts.isEmpty }.map { layer in
+            policy.layers.filter { layer in
+                layer.alternatives.allSatisfy { $0.notify.isEmpty && $0.tasks.isEmpty && $0.posts.isEmpty }
+            }.map { layer in
                 kind(
                     "layer '\(layer.id)' of policy '\(policy.id.value)' notifies nobody: it has no 'notify', 'tasks' or 'post'",
                     at: layer.step.id?.location ?? layer.step.location,

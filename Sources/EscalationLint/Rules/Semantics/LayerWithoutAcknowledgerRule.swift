@@ -66,7 +66,16 @@ public struct LayerWithoutAcknowledgerRule: PolicyRule {
         var result: [Diagnostic] = []
         for policy in organisation.policies {
             for layer in policy.layers {
-                let step = layer.step
+                // A layer that chooses is reported only when every alternative reaches no one who can acknowledge.
+                let alternatives = layer.alternatives
+                guard let step = alternatives.first,
+                    alternatives.allSatisfy({ alternative in
+                        !alternative.notify.isEmpty
+                            && alternative.notify.allSatisfy({
+                                $0.kind == .address || ($0.kind == .contact && organisation.contact($0.reference.value)?.kind == .shared)
+                            })
+                    })
+                else { continue }
                 guard let timeout = layer.timeout, !step.notify.isEmpty,
                     step.notify.allSatisfy({
                         $0.kind == .address || ($0.kind == .contact && organisation.contact($0.reference.value)?.kind == .shared)

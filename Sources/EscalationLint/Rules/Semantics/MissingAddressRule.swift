@@ -71,19 +71,19 @@ public struct MissingAddressRule: PolicyRule {
         let organisation = context.organisation
         var result: [Diagnostic] = []
         for contact in organisation.contacts where !context.loaderReported(.contact, contact.id.value) {
-            for preference in contact.preferences {
-                guard let channel = organisation.channel(preference.channel.value), contact.address(channel.addressKind) == nil
+            for preference in contact.preferences.flatMap(\.channels) {
+                guard let channel = organisation.channel(preference.value), contact.address(channel.addressKind) == nil
                 else { continue }
                 result.append(
                     kind(
                         "contact '\(contact.id.value)' prefers channel '\(channel.id.value)', which reads the '\(channel.addressKind)' address, but the contact has none",
-                        at: preference.channel.location,
+                        at: preference.location,
                         hint: "add '\(channel.addressKind): …' to the addresses of contact '\(contact.id.value)', or remove the preference"))
             }
         }
         for policy in organisation.policies {
             for (label, step) in policy.labelledSteps {
-                let channels = step.via.compactMap { via in organisation.channel(via.channel.value).map { (via, $0) } }
+                let channels = step.via.flatMap(\.channels).compactMap { via in organisation.channel(via.value).map { (via, $0) } }
                 guard !channels.isEmpty else { continue }
                 let recipients = step.notify.flatMap { contacts(of: $0, in: organisation) }
                 for (via, channel) in channels {
@@ -94,7 +94,7 @@ public struct MissingAddressRule: PolicyRule {
                         result.append(
                             kind(
                                 "\(label) reaches contact '\(contact.id.value)'\(through) via channel '\(channel.id.value)', which reads the '\(channel.addressKind)' address, but the contact has none",
-                                at: via.channel.location,
+                                at: via.location,
                                 hint: "add '\(channel.addressKind): …' to the addresses of contact '\(contact.id.value)', or reach them through another channel"))
                     }
                 }
@@ -128,6 +128,11 @@ public struct MissingAddressRule: PolicyRule {
             var seen = Set<String>()
             return ids.filter { seen.insert($0.value).inserted }.compactMap { organisation.contact($0.value) }
                 .map { ($0, " (on call in schedule '\(target.reference.value)')") }
+        case .route:
+            let rows = organisation.route(target.reference.value)?.labelledTargets ?? []
+            return rows.flatMap { row, inner in
+                contacts(of: inner, in: organisation).map { ($0.0, "\($0.1) (row \(row) of route '\(target.reference.value)')") }
+            }
         case .field, .address:
             return []
         }

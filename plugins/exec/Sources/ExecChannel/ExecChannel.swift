@@ -8,7 +8,7 @@ public struct ExecChannel: NotificationChannel {
     public static let descriptor = ChannelDescriptor(
         id: "exec",
         summary: "Runs a command per delivery: one JSON request on stdin, one JSON result on stdout.",
-        capabilities: [.idempotency, .update, .expiry, .undo, .posts],
+        capabilities: [.idempotency, .update, .expiry, .undo, .posts, .answers],
         settings: [
             ChannelDescriptor.Setting(
                 "command", required: true,

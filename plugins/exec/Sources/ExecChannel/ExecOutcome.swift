@@ -3,7 +3,7 @@ import Foundation
 
 /// Turns how a command ended, and what it printed, into a delivery result.
 ///
-/// - Exit 0 with `{"ok":true,"external_id":…}` on stdout: delivered.
+/// - Exit 0 with `{"ok":true,"external_id":…}` on stdout: delivered (with `"answered": true|false`, answered or not).
 /// - Exit 0 with `{"ok":false,"retryable":…,"reason":…}`: failed as the command says (`retryable` defaults to false).
 /// - Exit 0 with nothing, or anything that is not such an object: a non-retryable failure (a broken command).
 /// - A non-zero exit: failed. A `{"ok":false,…}` result on stdout still decides `retryable`; otherwise exit codes
@@ -58,7 +58,10 @@ enum ExecOutcome {
         guard let ok = object["ok"] as? Bool else {
             return .failure(Problem(text: "printed a JSON object without a true/false 'ok': \(excerpt(text)) \(expected)"))
         }
-        if ok { return .success(.delivered(DeliveryReceipt(externalID: scalarText(object["external_id"])))) }
+        if ok {
+            let answer = (object["answered"] as? Bool).map { $0 ? DeliveryAnswer.answered : .unanswered }
+            return .success(.delivered(DeliveryReceipt(externalID: scalarText(object["external_id"]), answer: answer)))
+        }
         let retryable = object["retryable"] as? Bool ?? false
         let reason = scalarText(object["reason"]) ?? "the command reported a failure without a reason"
         return .success(.failed(DeliveryFailure(retryable: retryable, reason: reason)))

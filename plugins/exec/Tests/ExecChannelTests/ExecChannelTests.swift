@@ -287,6 +287,15 @@ struct ExecChannelTests {
         #expect(failure?.reason == "cannot run '/nonexistent/escalate-hook': No such file or directory")
     }
 
+    @Test("a command may say whether the person answered")
+    func answered() async throws {
+        let yes = try Self.channel(#"cat >/dev/null; echo '{"ok":true,"external_id":"c1","answered":true}'"#)
+        #expect(await yes.deliver(Self.message, to: nil) == .delivered(DeliveryReceipt(externalID: "c1", answer: .answered)))
+        let no = try Self.channel(#"cat >/dev/null; echo '{"ok":true,"answered":false}'"#)
+        #expect(await no.deliver(Self.message, to: nil) == .delivered(DeliveryReceipt(externalID: nil, answer: .unanswered)))
+        #expect(ExecChannel.descriptor.capabilities.contains(.answers))
+    }
+
     @Test("a command that does not read its (large) request, or leaves a background child, still finishes")
     func unreadInputAndBackgroundChild() async throws {
         let big = ChannelMessage(idempotencyKey: "k", incidentID: "i", body: String(repeating: "x", count: 2_000_000))

@@ -7,7 +7,7 @@ public struct VoiceChannel: NotificationChannel {
     public static let descriptor = ChannelDescriptor(
         id: "voice",
         summary: "calls the address and reads the subject and body aloud (TwiML <Say>) through a Twilio-style Calls API",
-        capabilities: [],
+        capabilities: [.answers],
         settings: TwilioStyleAPI.settings + [
             .init("voice", "the text-to-speech voice, e.g. alice or Polly.Joanna (default: the service's)"),
             .init("loop", "how many times the message is read, 1 to 5 (default 2)"),
@@ -71,10 +71,12 @@ public struct VoiceChannel: NotificationChannel {
         loop = settings.raw("loop").flatMap(Int.init).map { min(max($0, 1), 5) } ?? 2
     }
 
-    /// Sends `To`, `From` and `Twiml` to `Calls.json`; the receipt is the call sid.
+    /// Sends `To`, `From` and `Twiml` to `Calls.json`; the receipt is the call sid, answered or unanswered when the
+    /// response's call `status` already says so (`completed`/`in-progress`, `no-answer`/`busy`), else not known.
     public func deliver(_ message: ChannelMessage, to address: String?) async -> DeliveryResult {
         guard let to = address.flatMap(TwilioStyleAPI.phoneNumber) else { return api.notAPhoneNumber(address) }
-        return await api.create("Calls.json", [("To", to), ("From", api.from), ("Twiml", twiml(message))], idempotencyKey: message.idempotencyKey)
+        return await api.create(
+            "Calls.json", [("To", to), ("From", api.from), ("Twiml", twiml(message))], idempotencyKey: message.idempotencyKey, readsAnswer: true)
     }
 
     /// `<Response><Say voice="…" loop="N">subject. body</Say></Response>` with the text escaped.

@@ -47,6 +47,19 @@ struct VoiceChannelTests {
                 == #"<Response><Say voice="Polly.Joanna" loop="3">Outage. Pumps &lt;1&gt; &amp; &lt;2&gt; are down</Say></Response>"#)
     }
 
+    @Test(arguments: [
+        ("completed", DeliveryAnswer.answered), ("in-progress", .answered), ("no-answer", .unanswered), ("busy", .unanswered),
+        ("queued", nil), ("", nil),
+    ])
+    func theCallStatusSaysWhetherItWasAnswered(status: String, answer: DeliveryAnswer?) async throws {
+        let body = status.isEmpty ? #"{"sid": "CA7"}"# : #"{"sid": "CA7", "status": "\#(status)"}"#
+        let server = try await RecordingServer.start(status: 201, body: body)
+        defer { server.stop() }
+        let result = try await channel(server.url).deliver(message, to: "+15550101")
+        #expect(result == .delivered(DeliveryReceipt(externalID: "CA7", answer: answer)))
+        #expect(VoiceChannel.descriptor.capabilities.contains(.answers))
+    }
+
     @Test(arguments: [(429, true), (503, true), (400, false), (404, false)])
     func statusMapsToTypedFailure(status: Int, retryable: Bool) async throws {
         let server = try await RecordingServer.start(status: status, body: "call refused \(status)")

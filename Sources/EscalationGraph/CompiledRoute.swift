@@ -1,0 +1,31 @@
+import EscalationCore
+
+/// A route table: the value of one incident field picks whom a `{ route: ID }` target reaches.
+public struct CompiledRoute: Codable, Sendable, Hashable {
+    /// Route id.
+    public var id: String
+    /// The incident field whose value picks the row.
+    public var field: String
+    /// Field value → targets (contacts, groups, schedules).
+    public var rows: [String: [CompiledTarget]]
+    /// The targets for a value without a row (nil: nobody).
+    public var fallback: [CompiledTarget]?
+
+    /// Creates a value from its parts.
+    public init(id: String, field: String, rows: [String: [CompiledTarget]], fallback: [CompiledTarget]? = nil) {
+        self.id = id
+        self.field = field
+        self.rows = rows
+        self.fallback = fallback
+    }
+
+    /// The targets an incident with these fields reaches (nil: no row and no default).
+    public func targets(fields: [String: String]) -> [CompiledTarget]? {
+        fields[field].flatMap { rows[$0] } ?? fallback
+    }
+
+    /// Each row in value order, then the default as `(nil, targets)`.
+    public var branches: [(value: String?, targets: [CompiledTarget])] {
+        rows.keys.sorted().compactMap { key in rows[key].map { (key, $0) } } + (fallback.map { [(nil, $0)] } ?? [])
+    }
+}

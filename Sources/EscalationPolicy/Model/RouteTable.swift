@@ -1,0 +1,35 @@
+import EscalationCore
+
+/// A table that picks whom to reach by the value of an incident field (`routes:`), used as `{ route: ID }` in a target.
+public struct RouteTable: Sendable {
+    /// One row: a field value and the targets it picks.
+    public struct Entry: Sendable {
+        /// The field value.
+        public var value: Located<String>
+        /// Whom it reaches (contacts, groups, schedules).
+        public var targets: [Target]
+    }
+
+    /// The route id.
+    public var id: Located<String>
+    /// The incident field whose value picks the row.
+    public var by: Located<String>
+    /// The rows, in declaration order.
+    public var entries: [Entry]
+    /// Whom to reach when the value has no row (nil: nobody, which lint reports for enum values).
+    public var fallback: [Target]?
+    /// Where `default:` is written.
+    public var fallbackLocation: SourceLocation?
+    /// Where `to:` is written.
+    public var toLocation: SourceLocation?
+
+    /// The targets picked for a value: its row, else the default.
+    public func targets(for value: String?) -> [Target]? {
+        value.flatMap { value in entries.first { $0.value.value == value }?.targets } ?? fallback
+    }
+
+    /// Every target the table names, with the row it is in.
+    public var labelledTargets: [(row: String, target: Target)] {
+        entries.flatMap { entry in entry.targets.map { ("'\(entry.value.value)'", $0) } } + (fallback ?? []).map { ("default", $0) }
+    }
+}

@@ -1,0 +1,222 @@
+import EscalationCore
+import EscalationEngine
+import EscalationGraph
+import Testing
+
+/// `choose` (one layer, the first alternative whose `when` holds) and `route` targets (a field's value picks whom).
+@Suite("Engine: choose and routes")
+struct ChooseRouteTests {
+    static let policies = """
+        routes:
+          by-region:
+            by: region
+            to:
+              us: { contact: ann }
+              eu: [{ contact: bob }, { contact: cat }]
+            default: { contact: dan }
+          strict:
+            by: region
+            to:
+              us: { contact: ann }
+        policies:
+          outage:
+            name: Outage
+            fields:
+              region: { type: string }
+            layers:
+              - id: first
+                timeout: 10m
+                tasks: [{ title: Open a ticket, assignee: { contact: cat } }]
+                choose:
+                  - name: desk in office hours
+                    when: { during: office, fields: { region: us } }
+                    notify: [{ contact: ann }]
+                    via: [email]
+                    template: page
+                  - name: office hours elsewhere
+                    when: { during: office }
+                    notify: [{ route: by-region }]
+                    via: [email]
+                    template: page
+                  - name: night
+                    notify: [{ contact: eve }]
+                    via: [email]
+                    template: page
+              - id: second
+                notify: [{ route: strict }]
+                via: [email]
+                template: page
+          optional:
+            name: Optional
+            layers:
+              - id: only-office
+                timeout: 5m
+                choose:
+                  - when: { during: office }
+                    notify: [{ contact: ann }]
+                    via: [email]
+                    template: page
+              - id: after
+                notify: [{ contact: bob }]
+                via: [email]
+                template: page
+        """
+
+    @Test("the first alternative that holds runs, with the layer's shared task, once per layer")
+    func firstThatHolds() throws {
+        let graph = try Org.graph(Self.policies)
+        var us = Driver(graph, start: instant("2026-03-09T10:00"))
+        let desk = us.trigger("outage", fields: ["region": "us"])
+        #expect(desk.sent == ["ann@email"])
+        #expect(desk.tasks.map(\.title) == ["Open a ticket"])
+        #expect(desk.notifications.first?.reason == "layer 'first' started: desk in office hours")
+        var eu = Driver(graph, start: instant("2026-03-09T10:00"))
+        let elsewhere = eu.trigger("outage", fields: ["region": "eu"])
+        #expect(elsewhere.sent == ["bob@email", "cat@email"])
+        #expect(elsewhere.records.contains { $0.contains("does not hold; trying the next alternative") })
+        #expect(elsewhere.tasks.count == 1)
+        var night = Driver(graph, start: instant("2026-03-09T22:00"))
+        #expect(night.trigger("outage", fields: ["region": "us"]).sent == ["eve@email"])
+        // One timer for the layer, whichever alternative ran: the second layer 10 minutes later.
+        #expect(night.run(until: instant("2026-03-09T22:10")).effects.sent == ["ann@email"])
+    }
+
+    @Test("layer.name renders the alternative that ran")
+    func layerName() throws {
+        let yaml = Self.policies.replacingOccurrences(of: "template: page", with: "template: named")
+            .replacingOccurrences(of: "routes:", with: "templates:\n  named: { body: \"{{ layer.name }}\" }\nroutes:")
+        var driver = Driver(try Org.graph(yaml), start: instant("2026-03-09T22:00"))
+        #expect(driver.trigger("outage", fields: ["region": "us"]).notifications.first?.message.body == "night")
+    }
+
+    @Test("a route picks its row by the field, else the default; without a default a value without a row reaches nobody")
+    func routeRows() throws {
+        let graph = try Org.graph(Self.policies)
+        var other = Driver(graph, start: instant("2026-03-09T10:00"))
+        #expect(other.trigger("outage", fields: ["region": "apac"]).sent == ["dan@email"])
+        let second = other.run(until: instant("2026-03-09T10:10")).effects
+        #expect(second.sent.isEmpty)
+        #expect(second.records.contains { $0.contains("reaches nobody (route:strict)") }, "\(second.records)")
+        var missing = Driver(graph, start: instant("2026-03-09T10:00"))
+        #expect(missing.trigger("outage").sent == ["dan@email"], "no value: the default row")
+    }
+
+    @Test("a field update changes the row for later layers")
+    func updateChangesRow() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T22:00"))
+        _ = driver.trigger("outage", fields: ["region": "eu"])
+        _ = driver.send(.updateFields(["region": "us"]), at: instant("2026-03-09T22:05"))
+        #expect(driver.run(until: instant("2026-03-09T22:10")).effects.sent == ["ann@email"])
+    }
+
+    @Test("when no alternative holds, the layer is skipped and the next starts at once")
+    func noneHolds() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T22:00"))
+        let effects = driver.trigger("optional")
+        #expect(effects.sent == ["bob@email"])
+        #expect(effects.records.contains("layer 'only-office' skipped: during office does not hold"), "\(effects.records)")
+    }
+
+    @Test("after a snooze a layer that chooses chooses again, as it would start then")
+    func snoozeChoosesAgain() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T16:55"))
+        #expect(driver.trigger("outage", fields: ["region": "us"]).sent == ["ann@email"])
+        _ = driver.send(.snooze(until: instant("2026-03-09T17:30")), at: instant("2026-03-09T16:58"))
+        let wake = driver.run(until: instant("2026-03-09T17:30")).effects
+        #expect(wake.sent == ["eve@email"], "outside office hours now: the night alternative")
+    }
+}
+
+/// `on: scope_resolved` runs when one `resolve_per` item resolves while others stay open, never for the last.
+@Suite("Engine: per-scope hooks")
+struct ScopeHookTests {
+    static let policies = """
+        templates:
+          scoped: { body: "{{ incident.resolved_scope }} done; open: {{ incident.open_scopes }}" }
+        policies:
+          outage:
+            name: Outage
+            fields:
+              sites: { type: list, required: true }
+            resolve_per: sites
+            layers:
+              - { id: first, notify: [{ contact: ann }], via: [email], template: page, timeout: 10m }
+              - { id: second, notify: [{ contact: bob }], via: [email], template: page }
+            on:
+              scope_resolved:
+                - notify: [{ contact: cat }]
+                  via: [email]
+                  template: scoped
+              resolve:
+                - notify: [{ contact: dan }]
+                  via: [email]
+                  template: page
+        """
+
+    @Test("each item but the last runs the hook, with the item and those still open; the last runs on resolve")
+    func scopes() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T10:00"))
+        _ = driver.trigger("outage", fields: ["sites": "Roy, Ogden, Provo"])
+        let roy = driver.send(.resolve(by: "ann", scope: "Roy", outcome: nil), at: instant("2026-03-09T10:02"))
+        #expect(roy.sent == ["cat@email"])
+        #expect(roy.notifications.first?.message.body == "Roy done; open: Ogden, Provo")
+        #expect(driver.run(until: instant("2026-03-09T10:10")).effects.sent == ["bob@email"], "the ladder goes on")
+        #expect(driver.send(.resolve(by: "ann", scope: "Ogden", outcome: nil), at: instant("2026-03-09T10:11")).sent == ["cat@email"])
+        let last = driver.send(.resolve(by: "ann", scope: "Provo", outcome: nil), at: instant("2026-03-09T10:12"))
+        #expect(last.sent == ["dan@email"], "the last item resolves the incident: on resolve, not scope_resolved")
+    }
+}
+
+/// Reports (`correlate`): list fields grow by the new items only; `on: report` tasks per new item; resolved takes none.
+@Suite("Engine: reports")
+struct ReportTests {
+    static let policies = """
+        templates:
+          linked: { body: "{{ incident.tickets }} ({{ incident.reports }})" }
+        policies:
+          correlated:
+            name: Correlated
+            fields:
+              tickets: { type: list }
+            correlate: { append: [tickets] }
+            layers:
+              - { id: first, notify: [{ contact: ann }], via: [email], template: page, timeout: 10m }
+              - { id: second, notify: [{ contact: bob }], via: [email], template: page }
+            on:
+              report:
+                - notify: [{ contact: cat }]
+                  via: [email]
+                  template: linked
+                  tasks: [{ title: Link, assignee: { contact: cat }, per: tickets }]
+          plain:
+            name: Plain
+            layers:
+              - { id: first, notify: [{ contact: ann }], via: [email], template: page }
+        """
+
+    @Test("a report appends new items, makes tasks for them only, runs on-report steps and leaves the ladder alone")
+    func appends() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T10:00"))
+        _ = driver.trigger("correlated", fields: ["tickets": "T-1"])
+        let report = driver.send(.report(fields: ["tickets": "T-2, T-1, T-3"]), at: instant("2026-03-09T10:03"))
+        #expect(driver.state?.fields["tickets"] == "T-1, T-2, T-3")
+        #expect(report.tasks.map(\.title) == ["Link (T-2)", "Link (T-3)"])
+        #expect(report.notifications.map(\.message.body) == ["T-1, T-2, T-3 (2)"])
+        #expect(report.records.contains("report 2: tickets + T-2, T-3"))
+        let again = driver.send(.report(fields: ["tickets": "T-3"]), at: instant("2026-03-09T10:04"))
+        #expect(again.tasks.isEmpty, "nothing new: no task")
+        #expect(again.records.contains("report 3 (nothing new)"))
+        #expect(driver.run(until: instant("2026-03-09T10:10")).effects.sent == ["bob@email"], "the ladder's timer is untouched")
+        _ = driver.send(.resolve(by: "ann", scope: nil, outcome: nil), at: instant("2026-03-09T10:11"))
+        #expect(driver.send(.report(fields: ["tickets": "T-9"]), at: instant("2026-03-09T10:12")).records == ["report ignored: the incident is resolved"])
+    }
+
+    @Test("a policy that does not correlate takes a report as a duplicate")
+    func duplicate() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T10:00"))
+        _ = driver.trigger("plain")
+        let report = driver.send(.report(fields: [:]), at: instant("2026-03-09T10:01"))
+        #expect(report.notifications.isEmpty && report.tasks.isEmpty)
+        #expect(report.records == ["report 2 deduplicated: the policy does not correlate"])
+    }
+}
