@@ -134,7 +134,9 @@ let package = Package(
                 "EscalationChannel", "EscalationStore", "EscalationExecutor", "EscalationServer", "EscalationClient",
                 "EscalationPluginLoader", "EscalationPipeline", "EscalationAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -156,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "EscalationServerTests",
             dependencies: [
-                "EscalationCore", "EscalationPolicy", "EscalationExecutor", "EscalationServer", "EscalationStore", "EscalationChannel",
+                "EscalationCore", "EscalationPolicy", "EscalationEngine", "EscalationExecutor", "EscalationServer", "EscalationStore", "EscalationChannel",
                 "EscalationTesting", "EscalationClient", "EscalationPipeline", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

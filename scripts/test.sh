@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need first (check-jsonschema from PyPI for schema
-# validation, aiosmtpd from PyPI for the e-mail plugin's SMTP server, Graphviz's dot from Debian for the graph
+# validation, aiosmtpd from PyPI for the e-mail plugin's SMTP server, openapi-spec-validator from PyPI for
+# Sources/EscalationServer/openapi.yaml, the stock clients pdpyras, pagerduty and opsgenie-sdk and schemathesis
+# from PyPI for scripts/testing/stock_clients.py and api_contract.py, Graphviz's dot from Debian for the graph
 # tests, Prometheus Alertmanager from Debian for scripts/testing/serve_e2e.py, which CI runs after the suite),
 # so it works on a fresh machine. Extra arguments go to `swift test` (e.g. --filter Loader).
 set -euo pipefail
@@ -9,6 +11,11 @@ cd "$(dirname "$0")/.."
 need_pip=()
 command -v check-jsonschema >/dev/null 2>&1 || need_pip+=("check-jsonschema")
 python3 -c "import aiosmtpd" >/dev/null 2>&1 || need_pip+=("aiosmtpd")
+command -v openapi-spec-validator >/dev/null 2>&1 || need_pip+=("openapi-spec-validator")
+python3 -c "import pdpyras" >/dev/null 2>&1 || need_pip+=("pdpyras")
+python3 -c "import pagerduty" >/dev/null 2>&1 || need_pip+=("pagerduty")
+python3 -c "import opsgenie_sdk" >/dev/null 2>&1 || need_pip+=("opsgenie-sdk")
+command -v schemathesis >/dev/null 2>&1 || need_pip+=("schemathesis")
 if [ ${#need_pip[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need_pip[*]} from PyPI" >&2
   python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"
@@ -18,6 +25,7 @@ fi
 need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=("graphviz")
 command -v prometheus-alertmanager >/dev/null 2>&1 || need_apt+=("prometheus-alertmanager")
+command -v openssl >/dev/null 2>&1 || need_apt+=("openssl")
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "scripts/test.sh: installing ${need_apt[*]} with apt-get" >&2
@@ -29,6 +37,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
+# The API contract must be a valid OpenAPI document (the server serves it at /openapi.yaml).
+openapi-spec-validator Sources/EscalationServer/openapi.yaml
 swift build --build-tests
 # In parallel (swift test's default): tests share no global state (each has its own RecordingChannel.Log), executor
 # tests wait on a ManualClock rather than real time, and tests against real servers and processes use loose bounds.

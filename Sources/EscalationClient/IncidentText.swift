@@ -11,7 +11,7 @@ public enum IncidentText {
         var lines = [
             "\(text(incident, "id"))  \(text(incident, "status"))  \(text(incident, "title"))",
             "policy \(text(incident, "policy")) (version \(text(incident, "version"))), \(text(incident, "ladder"))"
-                + (incident["acknowledgedBy"].map { ", acknowledged by \($0)" } ?? "") + (incident["resolvedBy"].map { ", resolved by \($0)" } ?? ""),
+                + ((incident["acknowledged_by"] as? String).map { ", acknowledged by \($0)" } ?? "") + ((incident["resolved_by"] as? String).map { ", resolved by \($0)" } ?? ""),
         ]
         let timeline = object["timeline"] as? [[String: Any]] ?? []
         if !timeline.isEmpty {

@@ -7,7 +7,8 @@ import Foundation
 public struct Engine: Sendable {
     /// The compiled organisation.
     public let graph: RuleGraph
-    /// Values for `incident.url` / `incident.ack_url` (the executor sets a base URL; the simulator leaves placeholders).
+    /// Values for `incident.url` / `incident.ack_url` (the executor sets a base URL, and signs the `ActionLink`
+    /// placeholders written for `incident.ack_url` when it sends; the simulator shows "(acknowledge link)").
     public var links: Links
 
     /// How links in messages are built.

@@ -72,13 +72,15 @@ extension Executor {
         let items = try await store.claimDeliveries(now: now, budget: budget)
         var work: [(OutboxItem, Effect, (any NotificationChannel)?, String?)] = []
         for var item in items {
-            guard let effect = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)) else {
+            guard let queued = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)) else {
                 dueSince[item.idempotencyKey] = nil
                 item.status = .failed
                 item.detail = "the queued effect cannot be read"
                 try await store.updateDelivery(item)
                 continue
             }
+            // Links are made at each attempt (the queued effect holds placeholders, never a signed link).
+            let effect = Self.withLinks(queued, now: now, options: options)
             if case .notify(let notification) = effect, !limiter.allow(contact: notification.contact, now: now) {
                 item.status = .pending
                 item.nextAttempt = now.adding(seconds: 60)

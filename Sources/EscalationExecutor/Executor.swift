@@ -23,6 +23,9 @@ public actor Executor {
         public var perContactPerMinute: Int = 10
         /// Base URL for links in messages.
         public var baseURL: String?
+        /// Turns an action link the engine wrote (`{{ incident.ack_url }}`) into a URL when a message is sent, at the
+        /// send's instant (e.g. a signed, expiring link). Without it the link is `BASE/v1/incidents/ID/acknowledge`.
+        public var actionLinks: (@Sendable (_ link: ActionLink, _ now: Instant) -> String)?
         /// Deliveries the served loop runs at once, in all.
         public var maxInFlight: Int = 100
         /// Deliveries the served loop runs at once per channel of an organisation, so that one channel whose sends hang

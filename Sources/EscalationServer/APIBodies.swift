@@ -30,6 +30,35 @@ struct PagerDutyEvent: Decodable {
     }
 }
 
+/// A PagerDuty change event (`POST /v2/change/enqueue`) body.
+struct PagerDutyChangeEvent: Decodable {
+    struct Payload: Decodable {
+        var summary: String
+        var source: String?
+        var timestamp: String?
+        var customDetails: [String: JSONValue]?
+
+        enum CodingKeys: String, CodingKey {
+            case summary, source, timestamp
+            case customDetails = "custom_details"
+        }
+    }
+
+    struct Link: Decodable {
+        var href: String?
+        var text: String?
+    }
+
+    var routingKey: String
+    var payload: Payload
+    var links: [Link]?
+
+    enum CodingKeys: String, CodingKey {
+        case routingKey = "routing_key"
+        case payload, links
+    }
+}
+
 /// An Alertmanager webhook (version 4) body.
 struct AlertmanagerWebhook: Decodable {
     struct Alert: Decodable {
@@ -101,4 +130,25 @@ struct ActionBody: Decodable {
     /// Read as a number so that 1.5 is refused by name ("a whole number of minutes"), not as invalid JSON.
     var minutes: Double?
     var fields: [String: JSONValue]?
+}
+
+/// An Opsgenie Alert API v2 create body (`POST /v2/alerts`), the part Escalate reads.
+struct OpsgenieAlert: Decodable {
+    var message: String
+    var alias: String?
+    var description: String?
+    var tags: [String]?
+    var details: [String: JSONValue]?
+    var entity: String?
+    var source: String?
+    var priority: String?
+    var user: String?
+    var note: String?
+}
+
+/// An Opsgenie acknowledge or close body (all optional).
+struct OpsgenieAction: Decodable {
+    var user: String?
+    var source: String?
+    var note: String?
 }

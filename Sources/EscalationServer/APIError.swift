@@ -9,16 +9,21 @@ public struct APIError: HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     /// What is wrong.
     public var message: String
+    /// Seconds the client should wait before sending again (a `Retry-After` header), for 429 and 503.
+    public var retryAfter: Int?
 
     /// Creates an error.
-    public init(_ status: HTTPResponse.Status, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int? = nil) {
         self.status = status
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     /// The JSON response.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONResponse.make(status, ["error": message])
+        var response = JSONResponse.make(status, ["error": message])
+        if let retryAfter { response.headers[.retryAfter] = "\(retryAfter)" }
+        return response
     }
 
     /// A decoding error turned into a 400 that names the field.

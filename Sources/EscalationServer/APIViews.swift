@@ -21,6 +21,35 @@ struct IncidentSummary: Encodable {
     var createdAt: String
     var updatedAt: String
 
+    /// snake_case, as in requests.
+    enum CodingKeys: String, CodingKey {
+        case id, organisation, policy, version, title, status, fields, stage, outcome, ladder
+        case dedupKey = "dedup_key", openScopes = "open_scopes", resolvedScopes = "resolved_scopes", acknowledgedBy = "acknowledged_by"
+        case resolvedBy = "resolved_by", createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    /// Every key, null when there is no value (the schema lists them all as required).
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(organisation, forKey: .organisation)
+        try container.encode(policy, forKey: .policy)
+        try container.encode(version, forKey: .version)
+        try container.encode(title, forKey: .title)
+        try container.encode(status, forKey: .status)
+        try container.encode(dedupKey, forKey: .dedupKey)
+        try container.encode(fields, forKey: .fields)
+        try container.encode(openScopes, forKey: .openScopes)
+        try container.encode(resolvedScopes, forKey: .resolvedScopes)
+        try container.encode(stage, forKey: .stage)
+        try container.encode(acknowledgedBy, forKey: .acknowledgedBy)
+        try container.encode(resolvedBy, forKey: .resolvedBy)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(ladder, forKey: .ladder)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+
     init(_ incident: StoredIncident) {
         id = incident.id
         organisation = incident.organisation
@@ -80,6 +109,11 @@ struct TaskLine: Encodable {
     var origin: String
     var createdAt: String
 
+    enum CodingKeys: String, CodingKey {
+        case title, assignees, description, origin
+        case createdAt = "created_at"
+    }
+
     init(_ task: StoredTask) {
         title = task.title
         assignees = task.assignees
@@ -112,4 +146,27 @@ struct IncidentListing: Encodable {
         try container.encode(incidents, forKey: .incidents)
         try container.encode(nextCursor, forKey: .nextCursor)
     }
+}
+
+/// Opsgenie's 202 body.
+struct OpsgenieAccepted: Encodable {
+    var result: String
+    var took: Double
+    var requestId: String
+}
+
+/// The body of a refused PagerDuty event.
+struct PagerDutyRefusalBody: Encodable {
+    var status: String
+    var message: String
+    var errors: [String]
+    var error: String
+}
+
+/// The body of a refused Opsgenie request.
+struct OpsgenieRefusalBody: Encodable {
+    var message: String
+    var took: Double
+    var requestId: String
+    var error: String
 }

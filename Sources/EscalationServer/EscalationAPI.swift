@@ -8,7 +8,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// The HTTP API over an executor: events in (PagerDuty v2, Alertmanager), incidents out, actions, health, metrics.
+/// The HTTP API over an executor: events in (PagerDuty Events v2 and change events, Opsgenie alerts, Alertmanager), incidents out, actions, health, metrics.
 public struct EscalationAPI: Sendable {
     /// The executor.
     public let executor: Executor
@@ -19,15 +19,24 @@ public struct EscalationAPI: Sendable {
     public let reload: @Sendable (_ organisation: String) async -> String?
     /// Where refused requests are logged, so an event that pages nobody leaves a trace on our side.
     public let logger: Logger
+    /// Refused ingest requests by reason, for `/metrics`.
+    let refusals = IngestRefusals()
+    /// Change events of the last hour, shown on incidents that open after them.
+    let changes = RecentChanges()
+    /// PagerDuty events per sender and minute.
+    let eventLimiter = EventRateLimiter()
+    /// The integration keys in force (the configuration's at start; replaced on reload by whoever owns the file).
+    public let integrationKeys: IntegrationKeyring
 
-    /// Creates the API.
+    /// Creates the API; `integrationKeys` defaults to a keyring with the configuration's keys.
     public init(
-        executor: Executor, configuration: ServerConfiguration, logger: Logger = Logger(label: "escalate.api"),
+        executor: Executor, configuration: ServerConfiguration, integrationKeys: IntegrationKeyring? = nil, logger: Logger = Logger(label: "escalate.api"),
         reload: @escaping @Sendable (_ organisation: String) async -> String?
     ) {
         self.logger = logger
         self.executor = executor
         self.configuration = configuration
+        self.integrationKeys = integrationKeys ?? IntegrationKeyring(configuration.integrationKeys)
         self.reload = reload
     }
 
@@ -56,12 +65,22 @@ public struct EscalationAPI: Sendable {
         }
         router.get("/metrics") { _, _ in
             let open = try await executor.openIncidentCount()
-            return JSONResponse.text(.ok, await executor.metrics.prometheus(openIncidents: open), type: "text/plain; version=0.0.4")
+            let text = await executor.metrics.prometheus(openIncidents: open) + (await refusals.prometheus())
+            return JSONResponse.text(.ok, text, type: "text/plain; version=0.0.4")
         }
         router.get("/openapi.yaml") { _, _ in JSONResponse.text(.ok, OpenAPIDocument.yaml, type: "application/yaml") }
+        router.post("/v2/enqueue") { request, _ in try await pagerDuty(request) }
         router.post("/v1/events") { request, _ in try await pagerDuty(request) }
-        router.post("/v1/integrations/alertmanager") { request, _ in try await alertmanager(request) }
-        router.post("/v1/incidents") { request, _ in try await create(request) }
+        router.post("/v2/change/enqueue") { request, _ in try await pagerDutyChange(request) }
+        router.post("/v2/alerts") { request, _ in try await opsgenieCreate(request) }
+        router.post("/v2/alerts/:identifier/acknowledge") { request, context in try await opsgenieAction(request, context, close: false) }
+        router.post("/v2/alerts/:identifier/close") { request, context in try await opsgenieAction(request, context, close: true) }
+        router.get("/v1/events/refused") { request, _ in
+            let organisation = try authorise(request)
+            return JSONResponse.make(.ok, ["refused": await refusals.recent(organisation: organisation)])
+        }
+        router.post("/v1/integrations/alertmanager") { request, _ in try await ingest("alertmanager", request) { try await alertmanager(request, organisation: &$0) } }
+        router.post("/v1/incidents") { request, _ in try await ingest("trigger", request) { try await create(request, organisation: &$0) } }
         router.get("/v1/incidents") { request, _ in try await list(request) }
         router.get("/v1/incidents/:id") { request, context in
             let incident = try await owned(request, context)
@@ -80,12 +99,14 @@ public struct EscalationAPI: Sendable {
                 return JSONResponse.make(.ok, IncidentSummary(updated))
             }
         }
-        router.get("/v1/ack/:id") { request, context in try await signedAcknowledge(request, context) }
+        router.get("/v1/ack/:token") { _, context in try await confirmLink(context) }
+        router.post("/v1/ack/:token") { _, context in try await followLink(context) }
         router.post("/v1/reload") { request, _ in
             let organisation = try authorise(request)
             if let problems = await reload(organisation) { return JSONResponse.make(.unprocessableContent, ["error": "reload refused; the running policies are kept", "diagnostics": problems]) }
             return JSONResponse.make(.ok, ["status": "reloaded"])
         }
+        Self.answerOtherMethods(on: router)
         return router
     }
 
@@ -181,9 +202,10 @@ public struct EscalationAPI: Sendable {
 
     // MARK: - Routes
 
-    func create(_ request: Request) async throws -> Response {
+    func create(_ request: Request, organisation known: inout String?) async throws -> Response {
         var request = request
         let organisation = try authorise(request)
+        known = organisation
         guard let body: TriggerBody = try await decode(&request, what: "trigger") else { throw APIError(.badRequest, "trigger: empty body") }
         if let named = body.organisation, named != organisation {
             throw APIError(.forbidden, "this token belongs to '\(organisation)', not '\(named)'")
@@ -194,6 +216,7 @@ public struct EscalationAPI: Sendable {
                 dedupKey: body.dedupKey)
         }
         guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: body.dedupKey) }
+        await noteRecentChanges(triggered)
         return JSONResponse.make(triggered.created ? .created : .ok, IncidentSummary(triggered.incident))
     }
 
@@ -247,51 +270,19 @@ public struct EscalationAPI: Sendable {
         return JSONResponse.make(.accepted, body)
     }
 
-    func pagerDuty(_ request: Request) async throws -> Response {
+    func alertmanager(_ request: Request, organisation known: inout String?) async throws -> Response {
         var request = request
         let organisation = try authorise(request)
-        guard let event: PagerDutyEvent = try await decode(&request, what: "event") else { throw APIError(.badRequest, "event: empty body") }
-        let routing = event.routingKey.split(separator: "/", maxSplits: 1).map(String.init)
-        guard routing.first == organisation else {
-            throw APIError(.forbidden, "routing_key '\(event.routingKey)' names another organisation than this token's ('\(organisation)'); use '\(organisation)' or '\(organisation)/POLICY'")
-        }
-        let policy = routing.count > 1 ? routing[1] : nil
-        switch event.eventAction {
-        case "trigger":
-            guard let payload = event.payload else { throw APIError(.badRequest, "event: a trigger needs 'payload' with at least 'summary'") }
-            var fields = (payload.customDetails ?? [:]).mapValues(\.text)
-            fields["summary"] = fields["summary"] ?? payload.summary
-            for (key, value) in [("source", payload.source), ("severity", payload.severity), ("component", payload.component), ("group", payload.group), ("class", payload.class)] {
-                if let value, fields[key] == nil { fields[key] = value }
-            }
-            let dedupKey = event.dedupKey ?? UUID().uuidString.lowercased()
-            let reception = try await run {
-                try await executor.receive(organisation: organisation, policy: policy, title: payload.summary, fields: fields, dedupKey: dedupKey)
-            }
-            guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: dedupKey) }
-            let message = triggered.created ? "Event processed" : triggered.appended ? "Report appended" : "Event deduplicated"
-            return JSONResponse.make(.accepted, ["status": "success", "message": message, "dedup_key": dedupKey, "incident": triggered.incident.id])
-        case "acknowledge", "resolve":
-            guard let dedupKey = event.dedupKey else { throw APIError(.badRequest, "event: '\(event.eventAction)' needs 'dedup_key'") }
-            guard let incident = try await executor.openIncident(organisation: organisation, dedupKey: dedupKey) else {
-                throw APIError(.notFound, "no open incident with dedup_key '\(dedupKey)'")
-            }
-            let engineEvent: EngineEvent = event.eventAction == "acknowledge" ? .acknowledge(by: "events-api") : .resolve(by: "events-api", scope: nil, outcome: nil)
-            _ = try await run { try await executor.handle(incident: incident.id, event: engineEvent) }
-            return JSONResponse.make(.accepted, ["status": "success", "message": "Event processed", "dedup_key": dedupKey, "incident": incident.id])
-        default:
-            throw APIError(.badRequest, "event: event_action must be trigger, acknowledge or resolve, not '\(event.eventAction)'")
-        }
-    }
-
-    func alertmanager(_ request: Request) async throws -> Response {
-        var request = request
-        let organisation = try authorise(request)
+        known = organisation
         let policy = request.uri.queryParameters["policy"].map(String.init)
         guard let hook: AlertmanagerWebhook = try await decode(&request, what: "alertmanager webhook") else {
             throw APIError(.badRequest, "alertmanager webhook: empty body")
         }
         guard hook.version == "4" else { throw APIError(.badRequest, "alertmanager webhook: version must be \"4\", got \"\(hook.version)\"") }
+        // Anything but firing or resolved is refused, not taken for resolved (which would stop an escalation).
+        guard hook.status == "firing" || hook.status == "resolved" else {
+            throw APIError(.badRequest, "alertmanager webhook: status must be \"firing\" or \"resolved\", got \"\(hook.status)\"")
+        }
         let dedupKey = "alertmanager:\(hook.groupKey)"
         if hook.status == "firing" {
             var fields = hook.commonLabels ?? [:]
@@ -302,6 +293,7 @@ public struct EscalationAPI: Sendable {
                 try await executor.receive(organisation: organisation, policy: policy, title: title, fields: fields, dedupKey: dedupKey)
             }
             guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: dedupKey) }
+            await noteRecentChanges(triggered)
             return JSONResponse.make(.accepted, ["status": "success", "incident": triggered.incident.id, "dedup_key": dedupKey])
         }
         guard let incident = try await executor.openIncident(organisation: organisation, dedupKey: dedupKey) else {
@@ -311,26 +303,22 @@ public struct EscalationAPI: Sendable {
         return JSONResponse.make(.accepted, ["status": "success", "incident": incident.id, "dedup_key": dedupKey])
     }
 
-    func signedAcknowledge(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let query = request.uri.queryParameters
-        guard let by = query["by"].map(String.init), let expiresText = query["expires"], let expires = Int64(expiresText),
-            let signature = query["sig"].map(String.init)
-        else {
-            throw APIError(.badRequest, "an acknowledge link needs by, expires and sig query parameters")
+    /// On every served path, the methods it does not serve answer 405 with `Allow` (not a bare 404, which says the
+    /// path does not exist).
+    static func answerOtherMethods(on router: Router<BasicRequestContext>) {
+        let served = Dictionary(grouping: router.routes, by: { $0.path.description })
+        let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .options, .trace, .connect] + [HTTPRequest.Method("QUERY")].compactMap { $0 }
+        for (_, routes) in served {
+            guard let path = routes.first?.path else { continue }
+            let allowed = Set(routes.map(\.method))
+            let allow = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+            for method in methods where !allowed.contains(method) {
+                router.on(path, method: method) { request, _ -> Response in
+                    var response = JSONResponse.make(.methodNotAllowed, ["error": "\(request.method) is not served on \(request.uri.path); use \(allow)"])
+                    response.headers[.allow] = allow
+                    return response
+                }
+            }
         }
-        guard configuration.verify(incident: id, by: by, expires: expires, signature: signature) else {
-            throw APIError(.forbidden, "the link signature is not valid")
-        }
-        guard expires > Int64(Date().timeIntervalSince1970) else { throw APIError(.gone, "this acknowledge link has expired") }
-        let incident = try await run { try await executor.handle(incident: id, event: .acknowledge(by: by)) }
-        return JSONResponse.text(.ok, "Incident \(id) is \(incident.state.status.rawValue). Thank you, \(by).\n")
-    }
-
-    /// A signed one-click acknowledge link valid for `seconds`.
-    public func acknowledgeLink(incident: String, by: String, validFor seconds: Int = 3_600, now: Instant) -> String {
-        let expires = now.seconds + Int64(seconds)
-        let signature = configuration.signature(incident: incident, by: by, expires: expires)
-        return "\(configuration.baseURL)/v1/ack/\(incident)?by=\(by)&expires=\(expires)&sig=\(signature)"
     }
 }

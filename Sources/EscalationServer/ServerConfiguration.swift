@@ -1,21 +1,37 @@
 import Crypto
 import Foundation
 
-/// Who may call the API: bearer tokens per organisation (stored as SHA-256 hashes), and the key for signed links.
+/// Who may call the API: bearer tokens per organisation and integration keys for event senders (both stored as
+/// SHA-256 hashes), and the keys for signed links.
 public struct ServerConfiguration: Sendable {
     /// SHA-256 hex of a token → the organisation it belongs to.
     public var tokenHashes: [String: String]
-    /// Key for one-click acknowledge links (HMAC-SHA256).
+    /// SHA-256 hex of an integration key (the `routing_key` of PagerDuty events) → where its events go, at start
+    /// (the API's `IntegrationKeyring` holds the keys in force).
+    public var integrationKeys: [String: IntegrationRoute]
+    /// Key that signs action links (HMAC-SHA256).
     public var linkKey: SymmetricKey
+    /// Earlier link keys, still accepted when checking a link (rotation with a grace period); never used to sign.
+    public var previousLinkKeys: [SymmetricKey]
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes: Int
     /// Base URL written into links.
     public var baseURL: String
+    /// How long an action link works after it is sent, in seconds.
+    public var linkValiditySeconds: Int = 86_400
+    /// Events a minute one integration key (or, in the bearer form, one organisation) may send; more are answered
+    /// 429 with `Retry-After`, as PagerDuty throttles.
+    public var eventsPerMinute: Int = 120
 
     /// Creates a configuration.
-    public init(tokenHashes: [String: String], linkKey: SymmetricKey, maxBodyBytes: Int = 256 * 1024, baseURL: String) {
+    public init(
+        tokenHashes: [String: String], integrationKeys: [String: IntegrationRoute] = [:], linkKey: SymmetricKey,
+        previousLinkKeys: [SymmetricKey] = [], maxBodyBytes: Int = 256 * 1024, baseURL: String
+    ) {
         self.tokenHashes = tokenHashes
+        self.integrationKeys = integrationKeys
         self.linkKey = linkKey
+        self.previousLinkKeys = previousLinkKeys
         self.maxBodyBytes = maxBodyBytes
         self.baseURL = baseURL
     }
@@ -27,20 +43,6 @@ public struct ServerConfiguration: Sendable {
 
     /// The organisation a bearer token belongs to.
     public func organisation(forToken token: String) -> String? { tokenHashes[Self.hash(token: token)] }
-
-    /// The signature of an acknowledge link for an incident that expires at `expires` (epoch seconds).
-    public func signature(incident: String, by: String, expires: Int64) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(incident)|\(by)|\(expires)".utf8), using: linkKey)
-        return Data(mac).map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// Whether a link signature is valid (constant-time comparison).
-    public func verify(incident: String, by: String, expires: Int64, signature: String) -> Bool {
-        let expected = Array(self.signature(incident: incident, by: by, expires: expires).utf8)
-        let given = Array(signature.utf8)
-        guard expected.count == given.count else { return false }
-        return zip(expected, given).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 
     /// Reads `tokens` from a YAML-free format: lines of `organisation sha256hex` (comments with #).
     public static func parseTokenFile(_ text: String) throws -> [String: String] {

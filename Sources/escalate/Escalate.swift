@@ -11,7 +11,8 @@ struct Escalate: AsyncParsableCommand {
         abstract: "Escalation policies as code: lint, picture, rehearse and run them.",
         version: version,
         subcommands: [
-            Lint.self, Compile.self, Graph.self, Simulate.self, Test.self, Explain.self, Route.self, Coverage.self, Plugins.self, SendTest.self, Serve.self, Trigger.self, Ack.self, Resolve.self, Signal.self, Incidents.self,
+            Lint.self, Compile.self, Graph.self, Simulate.self, Test.self, Explain.self, Route.self, Coverage.self, Plugins.self, SendTest.self,
+            Serve.self, IntegrationKey.self, Trigger.self, Ack.self, Resolve.self, Signal.self, Incidents.self,
         ])
 
     /// Runs the command; usage errors exit 2 (not ArgumentParser's 64), as the README promises.

@@ -19,6 +19,9 @@ extension Escalate {
             discussion: """
                 Tokens: --tokens FILE with lines 'ORGANISATION SHA256-OF-TOKEN', or ESCALATE_TOKENS='org=token,…'. \
                 Without either, a random token per organisation is generated and printed once at start. \
+                Integration keys (the routing_key of PagerDuty Events v2 senders): --integration-keys FILE with lines \
+                'ORGANISATION[/POLICY] SHA256-OF-KEY' or 'ORGANISATION[/POLICY] ${env:NAME}', and/or \
+                ESCALATE_INTEGRATION_KEYS='org/policy=KEY,…'; they are never printed. The key file is read again on reload. \
                 SIGHUP or POST /v1/reload reloads the policies; a set with lint errors is refused and the running set kept.
                 """)
 
@@ -37,7 +40,25 @@ extension Escalate {
         @Option(help: "Token file: lines 'ORGANISATION SHA256HEX'.")
         var tokens: String?
 
-        @Option(help: "Base URL written into links (default http://HOST:PORT).")
+        @Option(help: "Integration key file: lines 'ORGANISATION[/POLICY] SHA256HEX' or 'ORGANISATION[/POLICY] ${env:NAME}'.")
+        var integrationKeys: String?
+
+        @Option(help: "File of the keys that sign acknowledge links (default: the database's path + .link-key; created once).")
+        var linkKey: String?
+
+        @Option(help: "How long an acknowledge link works after it is sent (e.g. 24h, 30m).")
+        var linkValidity: String = "24h"
+
+        @Option(help: "PagerDuty events a minute one integration key may send; more are answered 429 with Retry-After.")
+        var eventsPerMinute: Int = 120
+
+        @Option(help: "Serve HTTPS with this PEM certificate (chain); needs --tls-key.")
+        var tlsCert: String?
+
+        @Option(help: "The PEM private key of --tls-cert.")
+        var tlsKey: String?
+
+        @Option(help: "Base URL written into links (default http://HOST:PORT, https:// with --tls-cert).")
         var baseURL: String?
 
         @Option(help: "How long one delivery may take when neither its channel's 'timeout:' nor its plugin says (e.g. 10s, 1m).")
@@ -58,6 +79,7 @@ extension Escalate {
         @OptionGroup var plugins: PluginOptions
 
         func validate() throws {
+            guard eventsPerMinute >= 1 else { throw ValidationError("--events-per-minute must be at least 1, got \(eventsPerMinute)") }
             guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1, got \(maxInFlight)") }
             if let perChannel = maxInFlightPerChannel, !(1...maxInFlight).contains(perChannel) {
                 throw ValidationError("--max-in-flight-per-channel must be from 1 to --max-in-flight (\(maxInFlight)), got \(perChannel)")
@@ -86,9 +108,37 @@ extension Escalate {
                 printError("error: \(error.description)")
                 throw ExitCode(ExitStatus.usage)
             }
-            let base = baseURL ?? "http://\(host):\(port)"
+            let server: ServeTLS.Builder
+            do { server = try ServeTLS.server(certificate: tlsCert, key: tlsKey) } catch {
+                printError("error: \(error.description)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            let base = baseURL ?? "\(tlsCert == nil ? "http" : "https")://\(host):\(port)"
+            let integrationKeys: [String: IntegrationRoute]
+            do {
+                integrationKeys = try ServerConfiguration.integrationKeys(file: self.integrationKeys, environment: ProcessInfo.processInfo.environment)
+            } catch {
+                printError("error: \(error.description)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            let linkKeys: (signing: SymmetricKey, previous: [SymmetricKey])
+            do { linkKeys = try LinkKeyFile.load(path: linkKey ?? db + ".link-key") } catch {
+                printError("error: \(error.description)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            var configuration = ServerConfiguration(
+                tokenHashes: [:], integrationKeys: integrationKeys, linkKey: linkKeys.signing, previousLinkKeys: linkKeys.previous, baseURL: base)
+            switch PolicyDuration.parse(linkValidity) {
+            case .success(let duration) where !duration.isBusiness && duration.seconds > 0: configuration.linkValiditySeconds = duration.seconds
+            default:
+                printError("error: --link-validity '\(linkValidity)' must be a wall-clock duration longer than zero, e.g. 24h or 30m")
+                throw ExitCode(ExitStatus.usage)
+            }
+            configuration.eventsPerMinute = eventsPerMinute
             var options = Executor.Options()
             options.baseURL = base
+            let signer = ActionLinkSigner(configuration: configuration)
+            options.actionLinks = { link, now in signer.url(for: link, now: now) }
             options.maxInFlight = maxInFlight
             options.maxInFlightPerChannel = maxInFlightPerChannel ?? min(options.maxInFlightPerChannel, maxInFlight)
             switch PolicyDuration.parse(deliveryTimeout) {
@@ -117,9 +167,20 @@ extension Escalate {
             for (organisation, token) in tokens.generated {
                 printError("escalate: token for \(organisation) (generated, shown once): \(token)")
             }
-            let hashes = tokens.hashes
-            let configuration = ServerConfiguration(tokenHashes: hashes, linkKey: SymmetricKey(size: .bits256), baseURL: base)
+            configuration.tokenHashes = tokens.hashes
+            let keyring = IntegrationKeyring(integrationKeys)
+            let keyFile = self.integrationKeys
             @Sendable func reload(_ how: String) async -> PolicySet.Refused? {
+                // The integration key file too: keys added or removed there take effect now (revoked at once).
+                if let keyFile {
+                    do {
+                        let keys = try ServerConfiguration.integrationKeys(file: keyFile, environment: ProcessInfo.processInfo.environment)
+                        await keyring.replace(with: keys)
+                        logger.notice("integration keys reloaded (\(how))", metadata: ["integration_keys": "\(keys.count)"])
+                    } catch {
+                        logger.error("integration keys not reloaded (\(how)); the keys in force are kept: \(error.description)")
+                    }
+                }
                 let refused = await executor.reloadRefusal(paths: paths, channels: registry)
                 if let refused {
                     logger.error("reload refused (\(how)); the running policies are kept:\n\(refused)")
@@ -128,7 +189,8 @@ extension Escalate {
                 }
                 return refused
             }
-            let api = EscalationAPI(executor: executor, configuration: configuration, logger: Logger(label: "escalate.api")) { organisation in
+            let api = EscalationAPI(executor: executor, configuration: configuration, integrationKeys: keyring, logger: Logger(label: "escalate.api")) {
+                organisation in
                 // The caller sees only its own organisation's diagnostics, with paths relative to the policies folder.
                 guard let refused = await reload("POST /v1/reload") else { return nil }
                 let own = refused.byOrganisation[organisation] ?? []
@@ -137,9 +199,9 @@ extension Escalate {
             }
             SignalReloader.install { Task { _ = await reload("SIGHUP") } }
             let app = Application(
-                router: api.router(), configuration: .init(address: .hostname(host, port: port)), logger: Logger(label: "escalate.http"))
+                router: api.router(), server: server, configuration: .init(address: .hostname(host, port: port)), logger: Logger(label: "escalate.http"))
             let served = await executor.organisations.joined(separator: ", ")
-            logger.notice("serving \(served) on \(base)", metadata: ["database": "\(db)"])
+            logger.notice("serving \(served) on \(base)", metadata: ["database": "\(db)", "integration_keys": "\(integrationKeys.count)"])
             let worker = Task { await executor.run() }
             do {
                 try await app.runService()

@@ -41,6 +41,7 @@ struct APITests {
             environment: RecordingChannel.Log().environment(), clock: ManualClock(Instant(seconds: 1_795_000_000)))
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme", ServerConfiguration.hash(token: "other-token"): "other"],
+            integrationKeys: [ServerConfiguration.hash(token: "acme-integration-key"): IntegrationRoute(organisation: "acme", policy: "outage")],
             linkKey: SymmetricKey(size: .bits256), maxBodyBytes: 4_096, baseURL: "http://test")
         return EscalationAPI(executor: executor, configuration: configuration) { _ in nil }
     }
@@ -62,8 +63,10 @@ struct APITests {
         let app = Application(router: api.router())
         try await app.test(.router) { client in
             let trigger = #"{"routing_key":"acme","event_action":"trigger","dedup_key":"disk-1","payload":{"summary":"Disk full","source":"db1","severity":"critical"}}"#
+            // Without a bearer token, 'acme' is not an integration key: PagerDuty's 400.
             try await client.execute(uri: "/v1/events", method: .post, headers: Self.headers(nil), body: ByteBuffer(string: trigger)) {
-                #expect($0.status == .unauthorized)
+                #expect($0.status == .badRequest)
+                #expect(Self.json($0)["status"] as? String == "invalid event")
             }
             let id = try await client.execute(uri: "/v1/events", method: .post, headers: Self.headers("acme-token"), body: ByteBuffer(string: trigger)) {
                 response -> String in
@@ -136,7 +139,7 @@ struct APITests {
         }
     }
 
-    @Test("signed acknowledge links work once signed and are refused when tampered with")
+    @Test("signed acknowledge links: GET confirms without acting, POST acknowledges, tampered links are refused")
     func signedLinks() async throws {
         let api = try Self.api()
         let app = Application(router: api.router())
@@ -146,8 +149,15 @@ struct APITests {
             }
             let link = api.acknowledgeLink(incident: id, by: "alice", now: Instant(seconds: Int64(Date().timeIntervalSince1970)))
             let path = String(link.dropFirst("http://test".count))
-            try await client.execute(uri: path.replacingOccurrences(of: "sig=", with: "sig=0"), method: .get) { #expect($0.status == .forbidden) }
-            try await client.execute(uri: path, method: .get) { #expect($0.status == .ok) }
+            let tampered = String(path.dropLast(2)) + (path.hasSuffix("AA") ? "BB" : "AA")
+            try await client.execute(uri: tampered, method: .get) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: path, method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains(#"<form method="post""#))
+            }
+            #expect(try await api.executor.incident(id)?.state.status == .open, "a GET acts on nothing")
+            try await client.execute(uri: path, method: .post) { #expect($0.status == .ok) }
+            #expect(try await api.executor.incident(id)?.state.acknowledgedBy == "alice")
         }
     }
 
@@ -179,8 +189,15 @@ struct APITests {
                 }
             }
             // Auth on every route that needs it: no token 401; another organisation's token 403 on an incident.
-            let open: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/v1/ack/{id}"]
-            for (method, template) in documented where !open.contains(template) {
+            let open: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/v1/ack/{token}"]
+            // PagerDuty events carry their key in the body: without one, PagerDuty's 400, not a 401.
+            let keyed: Set<String> = ["/v2/enqueue", "/v1/events", "/v2/change/enqueue"]
+            for (method, template) in documented where keyed.contains(template) {
+                try await client.execute(uri: template, method: HTTPRequest.Method(rawValue: method) ?? .get, headers: Self.headers(nil), body: ByteBuffer(string: "{}")) {
+                    #expect($0.status == .badRequest && Self.json($0)["status"] as? String == "invalid event", "\(method) \(template) without a key")
+                }
+            }
+            for (method, template) in documented where !open.contains(template) && !keyed.contains(template) {
                 let uri = template.replacingOccurrences(of: "{id}", with: "no-such-incident")
                 try await client.execute(uri: uri, method: HTTPRequest.Method(rawValue: method) ?? .get, headers: Self.headers(nil), body: ByteBuffer(string: "{}")) {
                     #expect($0.status == .unauthorized, "\(method) \(uri) without a token")
@@ -240,10 +257,24 @@ struct APITests {
             _ = try await call(.get, "/openapi.yaml", "/openapi.yaml")
             let event = #"{"routing_key":"acme","event_action":"trigger","dedup_key":"r-1","payload":{"summary":"Disk full","source":"db1","severity":"critical"}}"#
             _ = try await call(.post, "/v1/events", "/v1/events", event)
+            let keyed = #"{"routing_key":"acme-integration-key","event_action":"trigger","dedup_key":"r-2","payload":{"summary":"Disk full"}}"#
+            _ = try await call(.post, "/v2/enqueue", "/v2/enqueue", keyed, token: nil)
+            _ = try await call(.post, "/v2/change/enqueue", "/v2/change/enqueue", #"{"routing_key":"acme-integration-key","payload":{"summary":"deployed"}}"#, token: nil)
+            // Opsgenie's routes take the integration key as `Authorization: GenieKey KEY`.
+            let genie = PagerDutyIngestTests.genie("acme-integration-key")
+            for (uri, template, body) in [
+                ("/v2/alerts", "/v2/alerts", #"{"message":"Disk full","alias":"og-1"}"#),
+                ("/v2/alerts/og-1/acknowledge?identifierType=alias", "/v2/alerts/{identifier}/acknowledge", "{}"),
+                ("/v2/alerts/og-1/close?identifierType=alias", "/v2/alerts/{identifier}/close", "{}"),
+            ] {
+                served.insert("POST \(template)")
+                try await client.execute(uri: uri, method: .post, headers: genie, body: ByteBuffer(string: body)) { #expect($0.status == .accepted, "POST \(uri)") }
+            }
             let hook = #"{"version":"4","groupKey":"{}:{alertname=\"A\"}","status":"firing","receiver":"escalate","alerts":[{"status":"firing","labels":{"alertname":"A"}}],"commonLabels":{"alertname":"A"}}"#
             _ = try await call(.post, "/v1/integrations/alertmanager", "/v1/integrations/alertmanager", hook)
             let id = try await call(.post, "/v1/incidents", "/v1/incidents", #"{"title":"x"}"#)["id"] as? String ?? ""
             _ = try await call(.get, "/v1/incidents", "/v1/incidents")
+            _ = try await call(.get, "/v1/events/refused", "/v1/events/refused")
             let detail = try await call(.get, "/v1/incidents/\(id)", "/v1/incidents/{id}")
             #expect((detail["tasks"] as? [[String: Any]])?.first?["title"] as? String == "Check the disk")
             // `escalate incidents ID` shows the same reply for people.
@@ -262,7 +293,7 @@ struct APITests {
             }
             let second = try await call(.post, "/v1/incidents", "/v1/incidents", #"{"title":"y"}"#)["id"] as? String ?? ""
             let link = api.acknowledgeLink(incident: second, by: "alice", now: Instant(seconds: Int64(Date().timeIntervalSince1970)))
-            _ = try await call(.get, String(link.dropFirst("http://test".count)), "/v1/ack/{id}", token: nil)
+            _ = try await call(.get, String(link.dropFirst("http://test".count)), "/v1/ack/{token}", token: nil)
             _ = try await call(.post, "/v1/reload", "/v1/reload")
             let documented = OpenAPIDocument.yaml.split(separator: "\n").compactMap { line -> String? in
                 line.hasPrefix("  /") ? String(line.dropFirst(2).prefix { $0 != ":" }) : nil

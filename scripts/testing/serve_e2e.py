@@ -15,6 +15,8 @@ Usage: scripts/testing/serve_e2e.py .build/debug/escalate [--alertmanager promet
 """
 import argparse, datetime, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request, urllib.error
 
+from e2e_checks import Checks, Failure, free_port  # shared with the other end-to-end scripts
+
 ORGANISATION, TOKEN = "e2e", "e2e-token"
 
 POLICY = """
@@ -52,33 +54,6 @@ receivers:
         http_config:
           authorization: {{ type: Bearer, credentials: "{token}" }}
 """
-
-
-class Failure(Exception):
-    """A check failed that the rest of its part depends on."""
-
-
-class Checks:
-    def __init__(self):
-        self.passed, self.failed = 0, 0
-
-    def check(self, condition, message):
-        if condition:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print(f"serve e2e: FAILED: {message}", flush=True)
-        return condition
-
-    def require(self, condition, message):
-        if not self.check(condition, message):
-            raise Failure(message)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(port, method, path, body=None, token=TOKEN, timeout=5):
@@ -220,7 +195,7 @@ def alertmanager_part(checks, args, root, processes):
     status, body = call(am_port, "POST", "/api/v2/alerts", [alert], token=None)
     checks.require(status == 200, f"alertmanager refused the alert: {status} {body}")
 
-    is_ours = lambda incident: (incident.get("dedupKey") or "").startswith("alertmanager:")
+    is_ours = lambda incident: (incident.get("dedup_key") or "").startswith("alertmanager:")
     incident = wait_for(lambda: find_incident(serve_port, lambda i: is_ours(i) and i["status"] == "open"), 30)
     checks.require(incident is not None, "no open incident from alertmanager's webhook within 30 s "
                    f"(see {root}/alertmanager.log and {root}/serve.log){notify_error(root)}")
@@ -247,7 +222,7 @@ def alertmanager_part(checks, args, root, processes):
     detail = wait_for(resolved, 30)
     checks.require(detail is not None, f"incident {incident_id} was not resolved within 30 s of resolving the alert "
                    f"(see {root}/alertmanager.log and {root}/serve.log){notify_error(root)}")
-    checks.check(detail["incident"].get("resolvedBy") == "alertmanager",
+    checks.check(detail["incident"].get("resolved_by") == "alertmanager",
                  f"the incident was resolved by '{detail['incident'].get('resolvedBy')}', not alertmanager")
     texts = [entry["text"] for entry in detail["timeline"]]
     checks.check(any("alertmanager" in text for text in texts), f"the timeline does not mention alertmanager: {texts}")
@@ -384,7 +359,7 @@ def main():
         sys.exit(f"serve e2e: {args.alertmanager} is not installed (apt-get install prometheus-alertmanager, or run scripts/test.sh)")
     args.alertmanager = manager
     root = tempfile.mkdtemp(prefix="escalate-serve-e2e-")
-    checks = Checks()
+    checks = Checks("serve e2e")
     began = time.time()
     # Stopped from outside (CI timeout, ^C): still stop the servers, so no port stays taken.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("serve e2e: stopped by SIGTERM"))

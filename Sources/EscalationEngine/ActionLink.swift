@@ -1,0 +1,96 @@
+/// A link in a message that acts on an incident for one recipient (`{{ incident.ack_url }}`). The engine is pure, so
+/// it writes a placeholder (`escalate-link:acknowledge:INCIDENT:RECIPIENT!`); whoever sends the message turns it
+/// into a URL: the executor into a signed, expiring link when it delivers, the simulator never sees one.
+public struct ActionLink: Sendable, Hashable {
+    /// What following the link does.
+    public enum Action: String, Sendable, Hashable, CaseIterable {
+        /// Acknowledge the incident.
+        case acknowledge
+    }
+
+    /// What following the link does.
+    public var action: Action
+    /// The incident.
+    public var incident: String
+    /// The contact the message goes to (empty for a message to a channel, which has no one recipient).
+    public var recipient: String
+
+    /// Creates a link.
+    public init(action: Action, incident: String, recipient: String) {
+        self.action = action
+        self.incident = incident
+        self.recipient = recipient
+    }
+
+    static let prefix = "escalate-link:"
+
+    /// The text the engine renders in place of the URL.
+    public var placeholder: String { "\(Self.prefix)\(action.rawValue):\(Self.escape(incident)):\(Self.escape(recipient))!" }
+
+    /// `text` with every placeholder replaced by `url(link)`; text that merely looks like one is kept.
+    public static func substitute(in text: String, _ url: (ActionLink) -> String) -> String {
+        guard text.contains(prefix) else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: prefix) {
+            result += rest[..<start.lowerBound]
+            let after = rest[start.upperBound...]
+            guard let end = after.firstIndex(of: "!"), let link = parse(after[..<end]) else {
+                result += prefix
+                rest = after
+                continue
+            }
+            result += url(link)
+            rest = after[after.index(after: end)...]
+        }
+        return result + rest
+    }
+
+    static func parse(_ body: Substring) -> ActionLink? {
+        let parts = body.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, let action = Action(rawValue: String(parts[0])), let incident = unescape(parts[1]), !incident.isEmpty,
+            let recipient = unescape(parts[2])
+        else { return nil }
+        return ActionLink(action: action, incident: incident, recipient: recipient)
+    }
+
+    static func isPlain(_ byte: UInt8) -> Bool {
+        (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 45 || byte == 95
+    }
+
+    /// Letters, digits, `-` and `_` as they are; every other byte as `%XX`, so `:` and `!` never occur.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            if isPlain(byte) {
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
+    }
+
+    static func unescape(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var index = text.utf8.startIndex
+        let utf8 = text.utf8
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == 37 {
+                let high = utf8.index(after: index)
+                guard high != utf8.endIndex else { return nil }
+                let low = utf8.index(after: high)
+                guard low != utf8.endIndex, let value = UInt8(String(decoding: [utf8[high], utf8[low]], as: UTF8.self), radix: 16) else { return nil }
+                bytes.append(value)
+                index = utf8.index(after: low)
+            } else {
+                guard isPlain(byte) else { return nil }
+                bytes.append(byte)
+                index = utf8.index(after: index)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
