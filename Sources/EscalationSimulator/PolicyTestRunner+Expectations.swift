@@ -26,7 +26,7 @@ extension PolicyTestRunner {
             problems.append("\(at("text"))\(label): text differs (- expected, + actual body):\n\(diff)")
         }
         for fragment in expected.contains ?? [] where !body.contains(fragment) {
-            let shown = body.components(separatedBy: "\n").map { "    | \($0)" }.joined(separator: "\n")
+            let shown = Self.trimmed(body).components(separatedBy: "\n").map { "    | \($0)" }.joined(separator: "\n")
             problems.append("\(at("contains"))\(label): the body does not contain \"\(fragment)\"; it is:\n\(shown)")
         }
         return problems
