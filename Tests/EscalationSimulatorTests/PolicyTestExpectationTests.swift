@@ -216,3 +216,39 @@ struct PolicyTestExpectationTests {
         #expect(result.failures.joined().hasPrefix("acme/tests/outage.yaml:10:11: tasks: cannot read the expected time 'soon'"), "\(result.failures)")
     }
 }
+
+/// What a case cannot script: events for a second incident.
+@Suite("Policy tests: one incident per case")
+struct OneIncidentPerCaseTests {
+    @Test("a second trigger in respond is refused with a pointer to another case")
+    func secondTrigger() throws {
+        for line in ["trigger at +1h", "monitoring triggers at +1h"] {
+            #expect(throws: ScriptParser.ParseError.self) { try ScriptParser.action(line, zone: ZonedTime.utc) }
+            do {
+                _ = try ScriptParser.action(line, zone: ZonedTime.utc)
+            } catch {
+                #expect(error.description.contains("a second trigger cannot be scripted; write it as another case"), "\(error)")
+            }
+        }
+    }
+
+    @Test("acks, updates, signals, snoozes, escalate and resolves at given instants mix in one case")
+    func severalEvents() throws {
+        let result = try PolicyTestExpectationTests.run(
+            expect: """
+                      tasks:
+                        - { at: +0m, title: Check the site (Sandy) }
+                        - { at: +0m, title: Check the site (Draper) }
+                      refusals:
+                        - { at: +5m, contains: eta }
+                      posts:
+                        - { at: +20m, channel: board, template: identified, text: "Identified; ETA 12:00" }
+                      status: resolved
+                """,
+            respond: [
+                "signal identified at +5m", "update eta=11:00 at +10m", "pat snoozes for 5m at +12m", "escalate at +15m",
+                "signal identified eta=12:00 at +20m", "pat acks at +25m", "pat resolves at 2026-03-04T10:40",
+            ])
+        #expect(result.passed, "\(result.failures)")
+    }
+}
