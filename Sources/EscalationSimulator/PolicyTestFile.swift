@@ -4,7 +4,8 @@ import Yams
 
 /// A policy test file (`policies/<org>/tests/*.yaml`): cases with an incident, a script and the expected result.
 public struct PolicyTestFile: Sendable {
-    /// One expected delivery: when (offset or anchored), to whom or to which channel, and which template.
+    /// One expected delivery: when (offset or anchored), to whom or to which channel, which template, and optionally
+    /// who is copied and what the message says.
     public struct Expected: Sendable, Hashable {
         /// When, as written (`+15m`, `session.start + 15m`, an instant).
         public var at: String
@@ -14,8 +15,21 @@ public struct PolicyTestFile: Sendable {
         public var channel: String?
         /// Template id.
         public var template: String?
+        /// Copied contacts (ids or addresses), compared in any order; nil: not checked.
+        public var cc: [String]? = nil
+        /// The exact subject line (for a template without one: the first line of the body); nil: not checked.
+        public var subject: String? = nil
+        /// The exact rendered body (trailing white space ignored on both sides); nil: not checked.
+        public var text: String? = nil
+        /// Fragments the rendered body must contain; nil: not checked.
+        public var contains: [String]? = nil
         /// Where it is written.
         public var location: SourceLocation
+        /// Where each key of the item is written (to locate a mismatch of `cc`, `text`, …).
+        public var keyLocations: [String: SourceLocation] = [:]
+
+        /// Whether the item checks more than when, to whom, where and which template.
+        public var checksMessage: Bool { cc != nil || subject != nil || text != nil || contains != nil }
     }
 
     /// One test case.
@@ -28,12 +42,18 @@ public struct PolicyTestFile: Sendable {
         public var notifications: [Expected]?
         /// Expected posts, stage messages, actions and expiries on channels (exactly these).
         public var posts: [Expected]?
+        /// Expected tasks, in time order (exactly these).
+        public var tasks: [ExpectedTask]?
+        /// Expected refused signals, in time order (exactly these); nil: refusals are not checked.
+        public var refusals: [ExpectedRefusal]?
         /// Expected final status (`open`, `acknowledged`, `resolved`).
         public var status: String?
         /// Expected ladder end text (e.g. `ladder exhausted`).
         public var ladder: String?
         /// Where the case is written.
         public var location: SourceLocation
+        /// Where each key of `expect` is written (`notifications`, `tasks`, …).
+        public var expectLocations: [String: SourceLocation] = [:]
     }
 
     /// The file path.
@@ -43,14 +63,18 @@ public struct PolicyTestFile: Sendable {
 
     /// Keys of a case beyond the scenario keys.
     static let caseKeys = ["name", "expect"]
-    static let expectKeys = ["notifications", "posts", "status", "ladder"]
-    static let itemKeys = ["at", "to", "channel", "template"]
+    static let expectKeys = ["notifications", "posts", "tasks", "refusals", "status", "ladder"]
 
     /// Reads a test file.
     public static func read(path: String) throws(ScenarioFile.ReadError) -> PolicyTestFile {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ScenarioFile.ReadError(description: "\(path): cannot read this file")
         }
+        return try parse(text: text, path: path)
+    }
+
+    /// Reads a test file's text; `path` names it in locations.
+    public static func parse(text: String, path: String) throws(ScenarioFile.ReadError) -> PolicyTestFile {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else { throw ScenarioFile.ReadError(description: "\(path): the file is empty") }
@@ -60,62 +84,46 @@ public struct PolicyTestFile: Sendable {
         } catch {
             throw ScenarioFile.ReadError(description: "\(path): not valid YAML: \(error)")
         }
-        func location(_ node: Node) -> SourceLocation {
-            SourceLocation(file: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
-        }
+        let reader = PolicyTestExpectationReader(path: path)
         guard case .mapping(let top) = root, let testsNode = top["tests"], case .sequence(let items) = testsNode else {
             throw ScenarioFile.ReadError(description: "\(path):1:1: a test file has a 'tests:' list of cases")
+        }
+        for key in top.keys where key.string != "tests" {
+            let name = key.string ?? ""
+            throw ScenarioFile.ReadError(description: "\(reader.location(key)): unknown key '\(name)'\(name.didYouMean(["tests"])); a test file has only 'tests:'")
         }
         var cases: [Case] = []
         for item in items {
             guard case .mapping(let mapping) = item else {
-                throw ScenarioFile.ReadError(description: "\(location(item)): each test is a map with name, fields, respond and expect")
+                throw ScenarioFile.ReadError(description: "\(reader.location(item)): each test is a map with name, fields, respond and expect")
             }
             let scenario = try ScenarioFile.parse(mapping: mapping, file: path, extraKeys: caseKeys)
             guard let name = mapping["name"]?.string else {
-                throw ScenarioFile.ReadError(description: "\(location(item)): a test needs a 'name'")
+                throw ScenarioFile.ReadError(description: "\(reader.location(item)): a test needs a 'name'")
             }
-            var test = Case(name: name, scenario: scenario, location: location(item))
+            var test = Case(name: name, scenario: scenario, location: reader.location(item))
             if let expect = mapping["expect"] {
                 guard case .mapping(let expectMap) = expect else {
-                    throw ScenarioFile.ReadError(description: "\(location(expect)): 'expect' must be a map")
+                    throw ScenarioFile.ReadError(description: "\(reader.location(expect)): 'expect' must be a map")
                 }
                 for (key, value) in expectMap {
                     let name = key.string ?? ""
+                    test.expectLocations[name] = reader.location(key)
                     switch name {
-                    case "notifications": test.notifications = try expectedList(value, path: path, location: location)
-                    case "posts": test.posts = try expectedList(value, path: path, location: location)
-                    case "status": test.status = value.string
-                    case "ladder": test.ladder = value.string
+                    case "notifications": test.notifications = try reader.deliveries(value, keys: PolicyTestExpectationReader.notificationKeys)
+                    case "posts": test.posts = try reader.deliveries(value, keys: PolicyTestExpectationReader.postKeys)
+                    case "tasks": test.tasks = try reader.tasks(value)
+                    case "refusals": test.refusals = try reader.refusals(value)
+                    case "status": test.status = try reader.text(value, key: name)
+                    case "ladder": test.ladder = try reader.text(value, key: name)
                     default:
                         throw ScenarioFile.ReadError(
-                            description: "\(location(key)): unknown key '\(name)' in expect\(name.didYouMean(expectKeys)); allowed: \(expectKeys.joined(separator: ", "))")
+                            description: "\(reader.location(key)): unknown key '\(name)' in expect\(name.didYouMean(expectKeys)); allowed: \(expectKeys.joined(separator: ", "))")
                     }
                 }
             }
             cases.append(test)
         }
         return PolicyTestFile(path: path, cases: cases)
-    }
-
-    static func expectedList(_ node: Node, path: String, location: (Node) -> SourceLocation) throws(ScenarioFile.ReadError) -> [Expected] {
-        if case .sequence(let items) = node, items.isEmpty { return [] }
-        guard case .sequence(let items) = node else {
-            throw ScenarioFile.ReadError(description: "\(location(node)): expected a list of {at, to, channel, template}")
-        }
-        var result: [Expected] = []
-        for item in items {
-            guard case .mapping(let map) = item else {
-                throw ScenarioFile.ReadError(description: "\(location(item)): each expected item is {at, to, channel, template}")
-            }
-            for key in map.keys where !itemKeys.contains(key.string ?? "") {
-                let name = key.string ?? ""
-                throw ScenarioFile.ReadError(description: "\(location(key)): unknown key '\(name)'\(name.didYouMean(itemKeys)); allowed: \(itemKeys.joined(separator: ", "))")
-            }
-            guard let at = map["at"]?.string else { throw ScenarioFile.ReadError(description: "\(location(item)): each expected item needs 'at'") }
-            result.append(
-                Expected(at: at, to: map["to"]?.string, channel: map["channel"]?.string, template: map["template"]?.string, location: location(item)))
-        }
-        return result
     }
 }

@@ -21,17 +21,31 @@ public struct PolicyTestRunner: Sendable {
         public var location: SourceLocation
         /// Problems; empty when it passed.
         public var failures: [String]
-        /// Seconds the case took to run (for JUnit).
+        /// Seconds the case took to run, measured by the caller (the library reads no clock); nil: not measured.
+        public var seconds: Double? = nil
+        /// Whether the case passed.
         public var passed: Bool { failures.isEmpty }
+
+        /// A result (the runner makes them; JUnit and tests may too).
+        public init(file: String, name: String, location: SourceLocation, failures: [String], seconds: Double? = nil) {
+            self.file = file
+            self.name = name
+            self.location = location
+            self.failures = failures
+            self.seconds = seconds
+        }
     }
 
     var zone: TimeZone { ZonedTime.zone(graph.timezone) ?? ZonedTime.utc }
 
     /// Runs every case of a file. `now` is the start when a case gives none.
     public func run(_ file: PolicyTestFile, now: Instant) -> [Result] {
-        file.cases.map { test in
-            Result(file: file.path, name: test.name, location: test.location, failures: failures(of: test, now: now))
-        }
+        file.cases.map { run($0, in: file, now: now) }
+    }
+
+    /// Runs one case of a file (so that a caller can time each case). `now` is the start when the case gives none.
+    public func run(_ test: PolicyTestFile.Case, in file: PolicyTestFile, now: Instant) -> Result {
+        Result(file: file.path, name: test.name, location: test.location, failures: failures(of: test, now: now))
     }
 
     func failures(of test: PolicyTestFile.Case, now: Instant) -> [String] {
@@ -49,23 +63,39 @@ public struct PolicyTestRunner: Sendable {
         }
         var problems: [String] = []
         if let expected = test.notifications {
-            let actual = timeline.notifications.map { line(offset: $0.offset, to: $0.who, channel: $0.channel, template: $0.template) }
-            problems += compare("notifications", expected: expected, actual: actual, scenario: scenario)
+            problems += compare(
+                "notifications", expected: expected, actual: timeline.notifications, scenario: scenario, at: test.expectLocations["notifications"])
         }
         if let expected = test.posts {
             let kinds: Set<Timeline.Entry.Kind> = [.post, .stage, .action, .undo, .expire]
-            let actual = timeline.entries.filter { kinds.contains($0.kind) }.map {
-                line(offset: $0.offset, to: nil, channel: $0.channel, template: $0.template ?? "(\($0.kind.rawValue))")
-            }
-            problems += compare("posts", expected: expected, actual: actual, scenario: scenario)
+            problems += compare(
+                "posts", expected: expected, actual: timeline.entries.filter { kinds.contains($0.kind) }, scenario: scenario,
+                at: test.expectLocations["posts"])
+        }
+        if let expected = test.tasks {
+            problems += compareTasks(expected, actual: timeline.tasks, scenario: scenario, at: test.expectLocations["tasks"])
+        }
+        if let expected = test.refusals {
+            problems += compareRefusals(expected, actual: timeline.refusals, scenario: scenario, at: test.expectLocations["refusals"])
         }
         if let status = test.status, status != timeline.status {
-            problems.append("status: expected \(status), got \(timeline.status)")
+            problems.append("\(Self.prefix(test.expectLocations["status"]))status: expected \(status), got \(timeline.status)")
         }
         if let ladder = test.ladder, ladder != (timeline.ladderEnd ?? "running") {
-            problems.append("ladder: expected '\(ladder)', got '\(timeline.ladderEnd ?? "running")'")
+            problems.append("\(Self.prefix(test.expectLocations["ladder"]))ladder: expected '\(ladder)', got '\(timeline.ladderEnd ?? "running")'")
         }
         return problems
+    }
+
+    /// `file:line:col: ` or nothing.
+    static func prefix(_ location: SourceLocation?) -> String {
+        location.map { "\($0): " } ?? ""
+    }
+
+    /// A notification or post as one comparable line.
+    func line(_ entry: Timeline.Entry) -> String {
+        let template = entry.kind == .notify ? entry.template : entry.template ?? "(\(entry.kind.rawValue))"
+        return line(offset: entry.offset, to: entry.kind == .notify ? entry.who : nil, channel: entry.channel, template: template)
     }
 
     func line(offset: Int, to: String?, channel: String?, template: String?) -> String {
@@ -80,49 +110,63 @@ public struct PolicyTestRunner: Sendable {
         seconds < 0 ? "-\(PolicyDuration.compact(-seconds) ?? "0m")" : "+\(PolicyDuration.compact(seconds) ?? "0m")"
     }
 
-    /// Expected items as offsets; `at` may be `+15m`, `FIELD + 15m` or an instant.
-    func expectedLines(_ expected: [PolicyTestFile.Expected], scenario: Scenario) -> [String]? {
-        var lines: [String] = []
-        for item in expected {
-            guard let time = try? ScriptParser.time(item.at, zone: zone, line: item.at) else { return nil }
-            let offset: Int
-            switch time {
-            case .offset(let seconds): offset = seconds
-            case .instant(let instant): offset = instant.seconds(since: scenario.start)
-            case .field(let name, let delta):
-                guard let value = scenario.fields[name], let base = Instant.parse(value, zone: zone) else { return nil }
-                offset = base.adding(seconds: delta).seconds(since: scenario.start)
-            case .afterNotified: return nil
-            }
-            lines.append(line(offset: offset, to: item.to, channel: item.channel, template: item.template))
+    /// An expected `at` as seconds from the start; `at` may be `+15m`, `FIELD + 15m` or an instant.
+    func offset(of at: String, scenario: Scenario) -> Int? {
+        guard let time = try? ScriptParser.time(at, zone: zone, line: at) else { return nil }
+        switch time {
+        case .offset(let seconds): return seconds
+        case .instant(let instant): return instant.seconds(since: scenario.start)
+        case .field(let name, let delta):
+            guard let value = scenario.fields[name], let base = Instant.parse(value, zone: zone) else { return nil }
+            return base.adding(seconds: delta).seconds(since: scenario.start)
+        case .afterNotified: return nil
         }
-        return lines
     }
 
-    func compare(_ what: String, expected: [PolicyTestFile.Expected], actual: [String], scenario: Scenario) -> [String] {
-        guard let wanted = expectedLines(expected, scenario: scenario) else {
-            return ["\(what): an expected 'at' cannot be read; write +15m, FIELD + 15m or an instant"]
+    /// The message for an `at` that cannot be read.
+    static func unreadableTime(_ at: String, _ what: String, _ location: SourceLocation) -> String {
+        "\(location): \(what): cannot read the expected time '\(at)'; write +15m, FIELD + 15m (a time field of the incident) or an instant"
+    }
+
+    /// Compares notifications or posts: first when, to whom, where and which template (the whole list, in time
+    /// order); when those agree, the message checks of each item (cc, subject, text, contains).
+    func compare(_ what: String, expected: [PolicyTestFile.Expected], actual: [Timeline.Entry], scenario: Scenario, at: SourceLocation?)
+        -> [String]
+    {
+        var wanted: [String] = []
+        for item in expected {
+            guard let offset = offset(of: item.at, scenario: scenario) else { return [Self.unreadableTime(item.at, what, item.location)] }
+            wanted.append(line(offset: offset, to: item.to, channel: item.channel, template: item.template))
         }
-        guard wanted != actual else { return [] }
-        return ["\(what) differ (- expected, + actual):\n" + Self.diff(wanted, actual)]
+        let lines = actual.map(line)
+        guard wanted == lines else { return ["\(Self.prefix(at))\(what) differ (- expected, + actual):\n" + Self.diff(wanted, lines)] }
+        return zip(expected, actual).enumerated().flatMap { index, pair in
+            messageProblems(pair.0, pair.1, label: "\(what) #\(index + 1) (\(lines[index]))")
+        }
     }
 
     /// A line diff (longest common subsequence): `  same`, `- expected only`, `+ actual only`.
     public static func diff(_ expected: [String], _ actual: [String]) -> String {
+        diff(expected, actual) { expected[$0] == actual[$1] }
+    }
+
+    /// A diff of two lists where `matches(i, j)` says whether expected item i is met by actual item j; a matched
+    /// pair shows the actual line.
+    static func diff(_ expected: [String], _ actual: [String], matches: (Int, Int) -> Bool) -> String {
         let n = expected.count
         let m = actual.count
         var table = Array(repeating: Array(repeating: 0, count: m + 1), count: n + 1)
         for i in stride(from: n - 1, through: 0, by: -1) {
             for j in stride(from: m - 1, through: 0, by: -1) {
-                table[i][j] = expected[i] == actual[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+                table[i][j] = matches(i, j) ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
             }
         }
         var lines: [String] = []
         var i = 0
         var j = 0
         while i < n || j < m {
-            if i < n, j < m, expected[i] == actual[j] {
-                lines.append("    \(expected[i])")
+            if i < n, j < m, matches(i, j), table[i][j] == table[i + 1][j + 1] + 1 {
+                lines.append("    \(actual[j])")
                 i += 1
                 j += 1
             } else if j < m, i == n || table[i][j + 1] >= table[i + 1][j] {
@@ -134,31 +178,5 @@ public struct PolicyTestRunner: Sendable {
             }
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// JUnit XML for a set of results, one test suite per file.
-    public static func junit(_ results: [Result]) -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
-        let files = results.map(\.file).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"escalate test\" tests=\"\(results.count)\" failures=\"\(results.filter { !$0.passed }.count)\">\n"
-        for file in files {
-            let cases = results.filter { $0.file == file }
-            xml += "  <testsuite name=\"\(escape(file))\" tests=\"\(cases.count)\" failures=\"\(cases.filter { !$0.passed }.count)\">\n"
-            for result in cases {
-                xml += "    <testcase classname=\"\(escape(file))\" name=\"\(escape(result.name))\""
-                if result.passed {
-                    xml += "/>\n"
-                } else {
-                    let text = result.failures.joined(separator: "\n")
-                    xml += ">\n      <failure message=\"\(escape(result.failures.first?.components(separatedBy: "\n").first ?? "failed"))\">\(escape(text))</failure>\n    </testcase>\n"
-                }
-            }
-            xml += "  </testsuite>\n"
-        }
-        return xml + "</testsuites>\n"
     }
 }

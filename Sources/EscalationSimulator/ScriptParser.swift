@@ -35,6 +35,12 @@ public enum ScriptParser {
         }
         let time = try self.time(timeText, zone: zone, line: line)
         let words = head.split(separator: " ").map(String.init)
+        if words == ["escalate"] { return ScriptedAction(kind: .escalate, time: time, text: text) }
+        if words.first == "trigger" || (words.count == 2 && words[1] == "triggers") {
+            throw ParseError(
+                description: "cannot read '\(line)': a rehearsal runs one incident, so a second trigger cannot be scripted; "
+                    + "write it as another case (further events towards a threshold go in 'reports')")
+        }
         guard words.count >= 2 else { throw ParseError(description: "cannot read '\(line)': \(grammar)") }
         switch (words[0], words[1]) {
         case ("signal", let name):
@@ -55,7 +61,6 @@ public enum ScriptParser {
             return ScriptedAction(kind: .update(values), time: time, text: text)
         default: break
         }
-        if words == ["escalate"] { return ScriptedAction(kind: .escalate, time: time, text: text) }
         let who = words[0]
         switch words[1] {
         case "acks", "ack", "acknowledges":

@@ -173,12 +173,12 @@ struct TimelineRecorder {
     var entries: [Timeline.Entry] = []
 
     mutating func append(_ kind: Timeline.Entry.Kind, at: Instant, origin: String? = nil, who: String? = nil, channel: String? = nil,
-        template: String? = nil, subject: String? = nil, detail: String)
+        template: String? = nil, subject: String? = nil, detail: String, body: String? = nil, cc: [String]? = nil)
     {
         entries.append(
             Timeline.Entry(
                 offset: at.seconds(since: start), at: at, kind: kind, origin: origin, who: who, channel: channel, template: template,
-                subject: subject, detail: detail))
+                subject: subject, detail: detail, body: body, cc: cc))
     }
 
     mutating func note(_ kind: Timeline.Entry.Kind, _ detail: String, at: Instant) { append(kind, at: at, detail: detail) }
@@ -204,17 +204,21 @@ struct TimelineRecorder {
         switch effect {
         case .notify(let n):
             append(.notify, at: at, origin: n.origin, who: n.contact, channel: n.channel, template: n.message.template,
-                subject: Self.headline(n.message), detail: n.reason + (n.cc.isEmpty ? "" : "; cc \(n.cc.joined(separator: ", "))"))
+                subject: Self.headline(n.message), detail: n.reason + (n.cc.isEmpty ? "" : "; cc \(n.cc.joined(separator: ", "))"),
+                body: n.message.body, cc: n.cc.isEmpty ? nil : n.cc)
         case .post(let p):
-            append(.post, at: at, origin: p.origin, channel: p.channel, template: p.message.template, subject: Self.headline(p.message), detail: "post")
+            append(.post, at: at, origin: p.origin, channel: p.channel, template: p.message.template, subject: Self.headline(p.message), detail: "post",
+                body: p.message.body)
         case .createTask(let t):
             append(.task, at: at, origin: t.origin, who: t.assignees.joined(separator: ", "), subject: t.title, detail: "task")
         case .applyAction(let id, let channel, let message):
-            append(.action, at: at, channel: channel, template: message.template, subject: Self.headline(message), detail: "action '\(id)' applied")
+            append(.action, at: at, channel: channel, template: message.template, subject: Self.headline(message),
+                detail: "action '\(id)' applied", body: message.body)
         case .undoAction(let id, let channel):
             append(.undo, at: at, channel: channel, detail: "action '\(id)' undone")
         case .postStage(let stage, let channel, let message, _):
-            append(.stage, at: at, channel: channel, template: message.template, subject: Self.headline(message), detail: "stage '\(stage)'")
+            append(.stage, at: at, channel: channel, template: message.template, subject: Self.headline(message),
+                detail: "stage '\(stage)'", body: message.body)
         case .expireStage(let stage, let channel):
             append(.expire, at: at, channel: channel, detail: "stage '\(stage)' message expired")
         case .record(let text):

@@ -29,6 +29,10 @@ public struct Timeline: Codable, Sendable, Hashable {
         public var subject: String?
         /// Why.
         public var detail: String
+        /// The rendered body of a notification, post, action or stage message.
+        public var body: String? = nil
+        /// Copied addresses of a notification on its channel (none: nil).
+        public var cc: [String]? = nil
     }
 
     /// Policy id.
@@ -56,4 +60,13 @@ public struct Timeline: Codable, Sendable, Hashable {
 
     /// The notifications only.
     public var notifications: [Entry] { entries.filter { $0.kind == .notify } }
+
+    /// The tasks only.
+    public var tasks: [Entry] { entries.filter { $0.kind == .task } }
+
+    /// The refused signals: notes the engine recorded as `refused: …` (a signal lacking a required field).
+    public var refusals: [Entry] { entries.filter { $0.kind == .note && $0.detail.hasPrefix(Self.refusedPrefix) } }
+
+    /// How the engine's record of a refused signal begins.
+    public static let refusedPrefix = "refused: "
 }

@@ -41,6 +41,27 @@ struct SchemaValidationTests {
         #expect(result.status == 0, "schema rejected a policy file: \(result.output)")
     }
 
+    @Test("every policy test file validates against schema/escalate-policy-test.schema.json; a misspelt key is rejected")
+    func policyTestFilesValidate() async throws {
+        try #require(await ExternalTool.exists("check-jsonschema"), Comment(rawValue: ExternalTool.missingValidator))
+        let policies = Self.root.appendingPathComponent("policies")
+        let walker = FileManager.default.enumerator(atPath: policies.path)
+        let files = (walker?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".yaml") && $0.split(separator: "/").contains("tests") }
+            .map { policies.appendingPathComponent($0).path }.sorted()
+        #expect(files.count >= 5)
+        let schema = Self.root.appendingPathComponent("schema/escalate-policy-test.schema.json").path
+        let result = try #require(await ExternalTool.run(["check-jsonschema", "--schemafile", schema] + files))
+        #expect(result.status == 0, "schema rejected a policy test file: \(result.output)")
+
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-\(UUID().uuidString).yaml")
+        try "tests:\n  - name: x\n    fields: {}\n    expect:\n      tasks:\n        - { at: +0m, titel: y }\n"
+            .write(to: broken, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: broken) }
+        let rejected = try #require(await ExternalTool.run(["check-jsonschema", "--schemafile", schema, broken.path]))
+        #expect(rejected.status != 0, "the test-file schema accepted 'titel'")
+    }
+
     @Test("the schema rejects a file with an unknown key and a bad duration")
     func schemaRejectsBrokenFile() async throws {
         try #require(await ExternalTool.exists("check-jsonschema"), Comment(rawValue: ExternalTool.missingValidator))
