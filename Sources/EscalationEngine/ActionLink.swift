@@ -6,6 +6,21 @@ public struct ActionLink: Sendable, Hashable {
     public enum Action: String, Sendable, Hashable, CaseIterable {
         /// Acknowledge the incident.
         case acknowledge
+        /// Resolve the incident.
+        case resolve
+        /// Move the ladder to its next layer now.
+        case escalate
+
+        /// The verb on the confirmation page: `Acknowledge`, `Resolve`, `Escalate`.
+        public var verb: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+        /// The past tense for the timeline: `acknowledged`, `resolved`, `escalated`.
+        public var done: String {
+            switch self {
+            case .acknowledge: "acknowledged"
+            case .resolve: "resolved"
+            case .escalate: "escalated"
+            }
+        }
     }
 
     /// What following the link does.

@@ -181,7 +181,9 @@ extension EngineRun {
         values["incident.started_at"] = ZonedTime.display(state.triggeredAt, in: zone)
         values["incident.url"] = base.map { "\($0)/v1/incidents/\(state.id)" } ?? "(incident link)"
         // A placeholder the executor signs when it sends (the engine reads no clock and holds no key).
-        values["incident.ack_url"] = base == nil ? "(acknowledge link)" : ActionLink(action: .acknowledge, incident: state.id, recipient: recipient?.id ?? "").placeholder
+        for (name, action, plain) in [("ack_url", ActionLink.Action.acknowledge, "acknowledge"), ("resolve_url", .resolve, "resolve"), ("escalate_url", .escalate, "escalate")] {
+            values["incident.\(name)"] = base == nil ? "(\(plain) link)" : ActionLink(action: action, incident: state.id, recipient: recipient?.id ?? "").placeholder
+        }
         values["incident.status"] = state.status.rawValue
         values["incident.stage"] = state.stage ?? "none"
         values["incident.outcome"] = state.outcome ?? "none"

@@ -23,12 +23,19 @@ extension EscalationAPI {
         case .answered(let page): return page
         case .open(let link, let found): (signed, incident) = (link, found)
         }
+        let action = signed.link.action
+        let effect: String
+        switch action {
+        case .acknowledge: effect = "Acknowledging it as \(signed.actor) stops its escalation."
+        case .resolve: effect = "Resolving it as \(signed.actor) ends it: the escalation stops and resolve messages go out."
+        case .escalate: effect = "Escalating it as \(signed.actor) pages the next layer now."
+        }
         return LinkPage.response(
-            .ok, title: "Acknowledge \(incident.state.title)?",
-            text: "Incident \(incident.id) is open. Acknowledging it as \(signed.actor) stops its escalation.", button: "Acknowledge")
+            .ok, title: "\(action.verb) \(incident.state.title)?", text: "Incident \(incident.id) is \(incident.state.status.rawValue). \(effect)",
+            button: action.verb)
     }
 
-    /// `POST /v1/ack/TOKEN` (the button of the confirmation page): acknowledges as the link's recipient.
+    /// `POST /v1/ack/TOKEN` (the button of the confirmation page): acts (acknowledge, resolve or escalate) as the link's recipient.
     func followLink(_ context: BasicRequestContext) async throws -> Response {
         let (signed, incident): (SignedAction, StoredIncident)
         switch try await linkTarget(context) {
@@ -36,18 +43,26 @@ extension EscalationAPI {
         case .open(let link, let found): (signed, incident) = (link, found)
         }
         let id = incident.id
+        let action = signed.link.action
+        let event: EngineEvent
+        switch action {
+        case .acknowledge: event = .acknowledge(by: signed.actor)
+        case .resolve: event = .resolve(by: signed.actor, scope: nil, outcome: nil)
+        case .escalate: event = .escalateNow
+        }
         do {
-            let updated = try await executor.handle(incident: id, event: .acknowledge(by: signed.actor))
-            logger.notice("acknowledged via link", metadata: ["incident": "\(id)", "by": "\(signed.actor)", "organisation": "\(incident.organisation)"])
+            let updated = try await executor.handle(incident: id, event: event)
+            logger.notice("\(action.done) via link", metadata: ["incident": "\(id)", "by": "\(signed.actor)", "organisation": "\(incident.organisation)"])
             do {
-                try await executor.note(incident: id, text: "acknowledged by \(signed.actor) via link")
+                try await executor.note(incident: id, text: "\(action.done) by \(signed.actor) via link")
             } catch {
                 logger.error("the link's note could not be put on the timeline", metadata: ["incident": "\(id)", "error": "\(error)"])
             }
             return LinkPage.response(
-                .ok, title: "Acknowledged", text: "\(updated.state.title) (\(id)) is \(updated.state.status.rawValue). Thank you, \(signed.actor).")
+                .ok, title: action.done.prefix(1).uppercased() + action.done.dropFirst(),
+                text: "\(updated.state.title) (\(id)) is \(updated.state.status.rawValue). Thank you, \(signed.actor).")
         } catch let error as ExecutorError {
-            return LinkPage.response(.conflict, title: "Not acknowledged", text: "The incident could not be acknowledged: \(error.description)")
+            return LinkPage.response(.conflict, title: "Not \(action.done)", text: "The incident could not be \(action.done): \(error.description)")
         }
     }
 
@@ -70,7 +85,9 @@ extension EscalationAPI {
         guard let incident = try await executor.incident(id) else {
             return .answered(LinkPage.response(.notFound, title: "Incident not found", text: "There is no incident \(id) on this server."))
         }
-        guard incident.state.status == .open else {
+        // A resolve link still works on an acknowledged incident; acknowledge and escalate need an open one.
+        let acts = signed.link.action == .resolve ? incident.state.isOpen : incident.state.status == .open
+        guard acts else {
             let how = incident.state.status == .resolved ? "resolved" : "acknowledged"
             let who = (incident.state.status == .resolved ? incident.state.resolvedBy : incident.state.acknowledgedBy).map { " by \($0)" } ?? ""
             return .answered(LinkPage.response(.ok, title: "Already \(how)", text: "\(incident.state.title) (\(id)) was already \(how)\(who); nothing changed."))
@@ -90,7 +107,7 @@ extension EscalationAPI {
         case .expired(let signed):
             let when = Instant(seconds: signed.expires).description
             return LinkPage.response(
-                .gone, title: "This link has expired", text: "The link to acknowledge \(signed.link.incident) expired at \(when). Use the link in a newer message, or acknowledge in the app.")
+                .gone, title: "This link has expired", text: "The link to \(signed.link.action.rawValue) \(signed.link.incident) expired at \(when). Use the link in a newer message, or act in the app.")
         }
     }
 

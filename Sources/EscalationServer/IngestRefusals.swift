@@ -50,13 +50,13 @@ actor IngestRefusals {
     /// How many were refused for a reason.
     func count(of reason: String) -> Int { counts[reason, default: 0] }
 
-    /// Prometheus text: `escalate_ingest_refused_total{reason="…"} N` for every reason.
+    /// Prometheus text: `escalate_events_refused_total{reason="…"} N` for every reason.
     func prometheus() -> String {
         var lines = [
-            "# HELP escalate_ingest_refused_total Events, webhooks and triggers refused with a 4xx, by reason.",
-            "# TYPE escalate_ingest_refused_total counter",
+            "# HELP escalate_events_refused_total Events, webhooks and triggers refused with a 4xx, by reason.",
+            "# TYPE escalate_events_refused_total counter",
         ]
-        for reason in Self.reasons { lines.append("escalate_ingest_refused_total{reason=\"\(reason)\"} \(counts[reason, default: 0])") }
+        for reason in Self.reasons { lines.append("escalate_events_refused_total{reason=\"\(reason)\"} \(counts[reason, default: 0])") }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -133,3 +133,52 @@ struct ActionLinkTests {
         #expect(ActionLink.substitute(in: "no links") { _ in "x" } == "no links")
     }
 }
+
+/// `incident.resolve_url` and `incident.escalate_url` sign links the same way; a resolve link works on an acknowledged
+/// incident, and the timeline says who acted via a link.
+@Suite("Resolve and escalate links")
+struct ResolveEscalateLinkTests {
+    static let yaml = APITests.yaml.replacingOccurrences(
+        of: #"page: { body: "{{ incident.title }}" }"#,
+        with: #"page: { body: "{{ incident.title }} ack {{ incident.ack_url }} resolve {{ incident.resolve_url }} escalate {{ incident.escalate_url }} end" }"#
+    ).replacingOccurrences(
+        of: "tasks: [{ title: Check the disk }] }", with: "tasks: [{ title: Check the disk }] }\n      - { id: second, notify: [{ contact: alice }], template: page }")
+
+    @Test("the message holds three signed links; escalate pages the next layer; resolve works after an acknowledgement")
+    func links() async throws {
+        let log = RecordingChannel.Log()
+        let clock = ManualClock(Instant(seconds: Int64(Date().timeIntervalSince1970)))
+        let configuration = ActionLinkTests.configuration(key: SymmetricKey(size: .bits256))
+        let acme = PolicyLoader().load(files: [(path: "acme.yaml", text: Self.yaml)]).organisation
+        var options = Executor.Options()
+        options.baseURL = configuration.baseURL
+        let signer = ActionLinkSigner(configuration: configuration)
+        options.actionLinks = { link, now in signer.url(for: link, now: now) }
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet([acme]), registry: try ChannelRegistry([RecordingChannel.self]),
+            environment: log.environment(), clock: clock, options: options)
+        let api = EscalationAPI(executor: executor, configuration: configuration) { _ in nil }
+        let triggered = try await executor.trigger(organisation: "acme", policy: nil, title: "Disk full", fields: [:], dedupKey: nil)
+        try await executor.dispatchDue()
+        let words = try #require(log.all.first?.message.body).split(separator: " ").map(String.init)
+        func link(after word: String) throws -> String {
+            let index = try #require(words.firstIndex(of: word))
+            return String(words[index + 1].dropFirst("http://test".count))
+        }
+        let (ack, resolve, escalate) = (try link(after: "ack"), try link(after: "resolve"), try link(after: "escalate"))
+        #expect(Set([ack, resolve, escalate]).count == 3 && [ack, resolve, escalate].allSatisfy { $0.hasPrefix("/v1/ack/") })
+        try await Application(router: api.router()).test(.router) { client in
+            try await client.execute(uri: escalate, method: .get) { #expect(String(buffer: $0.body).contains("Escalate Disk full?")) }
+            try await client.execute(uri: escalate, method: .post) { #expect($0.status == .ok) }
+            try await executor.dispatchDue()
+            #expect(log.all.count == 2, "escalate now paged the next layer")
+            try await client.execute(uri: ack, method: .post) { #expect($0.status == .ok) }
+            try await client.execute(uri: resolve, method: .get) { #expect(String(buffer: $0.body).contains("Resolve Disk full?")) }
+            try await client.execute(uri: resolve, method: .post) { #expect($0.status == .ok) }
+        }
+        let incident = try await executor.incident(triggered.incident.id)
+        #expect(incident?.state.status == .resolved && incident?.state.resolvedBy == "alice")
+        let notes = try await executor.timeline(triggered.incident.id).map(\.text)
+        #expect(notes.contains("escalated by alice via link") && notes.contains("resolved by alice via link"), "\(notes)")
+    }
+}

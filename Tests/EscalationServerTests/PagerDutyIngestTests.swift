@@ -132,8 +132,8 @@ struct PagerDutyIngestTests {
             }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(buffer: response.body)
-                #expect(text.contains(#"escalate_ingest_refused_total{reason="invalid"} 3"#))
-                #expect(text.contains(#"escalate_ingest_refused_total{reason="unauthorized"} 1"#))
+                #expect(text.contains(#"escalate_events_refused_total{reason="invalid"} 3"#))
+                #expect(text.contains(#"escalate_events_refused_total{reason="unauthorized"} 1"#))
             }
         }
     }
@@ -157,7 +157,7 @@ struct PagerDutyIngestTests {
             }
             #expect((1...3).contains(throttled))
             try await client.execute(uri: "/metrics", method: .get) {
-                #expect(String(buffer: $0.body).contains(#"escalate_ingest_refused_total{reason="rate_limited"} \#(throttled)"#))
+                #expect(String(buffer: $0.body).contains(#"escalate_events_refused_total{reason="rate_limited"} \#(throttled)"#))
             }
         }
     }

@@ -211,7 +211,7 @@ def http_part(checks, args, root):
         checks.check("ingest refused" in log and "reason=invalid" in log, "the refusal is logged as a warning")
         checks.check(wrong not in log and key not in log, "no routing key appears in the log")
         status, metrics = server.call("GET", "/metrics", raw=True)
-        counted = re.search(r'escalate_ingest_refused_total\{reason="invalid"\} (\d+)', metrics)
+        counted = re.search(r'escalate_events_refused_total\{reason="invalid"\} (\d+)', metrics)
         checks.check(counted and int(counted.group(1)) >= 2, f"refusals counted in /metrics: {counted and counted.group(0)}")
         # Keys are added and revoked by editing the key file and reloading (SIGHUP), without a restart.
         key_file = os.path.join(folder, "integration-keys")
