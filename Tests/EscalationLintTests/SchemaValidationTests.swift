@@ -1,3 +1,4 @@
+import EscalationCore
 import EscalationLint
 import Foundation
 import Testing
@@ -29,6 +30,28 @@ struct SchemaValidationTests {
         let schema = ExternalTool.fixtures.appendingPathComponent("sarif-schema-2.1.0.json").path
         let result = try #require(await ExternalTool.run(["check-jsonschema", "--schemafile", schema, output.path]))
         #expect(result.status == 0, "SARIF rejected: \(result.output)")
+    }
+
+    @Test("SARIF locations are percent-encoded URIs: file:// when absolute, relative to %SRCROOT% otherwise")
+    func sarifURIs() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("escalate sarif #\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("ops & on-call.yaml")
+        try Data("organisation: { id: acme, name: Acme, timezone: UTC }\npolices: {}\n".utf8).write(to: file)
+        let absolute = DiagnosticReporter(format: .sarif, toolVersion: "test").render(try Linter().lint(paths: [file.path]))
+        #expect(absolute.contains(#""uri" : "file://"#), "\(absolute)")
+        #expect(absolute.contains("escalate%20sarif%20%23") && absolute.contains("ops%20%26%20on-call.yaml"), "\(absolute)")
+        #expect(!absolute.contains("uriBaseId"))
+        var report = try Linter().lint(paths: [file.path])
+        report.diagnostics = report.diagnostics.map { diagnostic in
+            var relative = diagnostic
+            relative.location = diagnostic.location.map { EscalationCore.SourceLocation(file: "policies/ops & on-call.yaml", line: $0.line, column: $0.column) }
+            return relative
+        }
+        let relative = DiagnosticReporter(format: .sarif, toolVersion: "test").render(report)
+        #expect(relative.contains(#""uri" : "policies/ops%20%26%20on-call.yaml""#), "\(relative)")
+        #expect(relative.contains(#""uriBaseId" : "%SRCROOT%""#))
     }
 
     @Test("every policy file validates against schema/escalate-policy.schema.json")

@@ -16,7 +16,37 @@ extension DiagnosticReporter {
         var rules: [ReportingDescriptor]
     }
     private struct Tool: Encodable { var driver: Driver }
-    private struct ArtifactLocation: Encodable { var uri: String }
+    private struct ArtifactLocation: Encodable {
+        var uri: String
+        var uriBaseId: String?
+
+        /// A file path as SARIF wants it: percent-encoded (RFC 3986), `file://` when absolute, else relative to
+        /// `%SRCROOT%` (the folder lint ran in).
+        init(path: String) {
+            let encoded = Self.percentEncoded(path)
+            if path.hasPrefix("/") {
+                uri = "file://" + encoded
+                uriBaseId = nil
+            } else {
+                uri = encoded
+                uriBaseId = "%SRCROOT%"
+            }
+        }
+
+        /// Every byte but the unreserved ones and `/` as `%XX`.
+        static func percentEncoded(_ path: String) -> String {
+            var result = ""
+            for byte in path.utf8 {
+                let unreserved = (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || [45, 46, 95, 126, 47].contains(byte)
+                if unreserved {
+                    result.unicodeScalars.append(Unicode.Scalar(byte))
+                } else {
+                    result += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                }
+            }
+            return result
+        }
+    }
     private struct Region: Encodable { var startLine: Int, startColumn: Int }
     private struct PhysicalLocation: Encodable { var artifactLocation: ArtifactLocation, region: Region }
     private struct Location: Encodable { var physicalLocation: PhysicalLocation }
@@ -66,7 +96,7 @@ extension DiagnosticReporter {
                     [
                         Location(
                             physicalLocation: PhysicalLocation(
-                                artifactLocation: ArtifactLocation(uri: location.file),
+                                artifactLocation: ArtifactLocation(path: location.file),
                                 region: Region(startLine: location.line, startColumn: location.column)))
                     ]
                 } ?? [])
@@ -86,4 +116,9 @@ extension DiagnosticReporter {
         guard let data = try? encoder.encode(log), let text = String(data: data, encoding: .utf8) else { return "{}" }
         return text + "\n"
     }
+}
+
+extension String {
+    /// The string with zeros before it up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
