@@ -96,6 +96,9 @@ public actor Executor {
     /// The organisations served.
     public var organisations: [String] { versions.organisations }
 
+    /// Whether a served organisation has a policy with this id (in its running version).
+    public func policyExists(organisation: String, policy: String) -> Bool { versions.current(organisation)?.policy(policy) != nil }
+
     /// The graph an incident runs on: its own version, from the running set, from earlier reloads, or from the
     /// snapshot saved with its trigger (after a restart). `note` says when none is left and the current one is used.
     func graph(organisation: String, version: String) async throws -> (graph: RuleGraph, note: String?)? {

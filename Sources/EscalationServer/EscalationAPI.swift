@@ -27,6 +27,8 @@ public struct EscalationAPI: Sendable {
     let eventLimiter = EventRateLimiter()
     /// The integration keys in force (the configuration's at start; replaced on reload by whoever owns the file).
     public let integrationKeys: IntegrationKeyring
+    /// The integration key file the API adds keys to and revokes them from (nil: keys are managed in the file by hand).
+    public var integrationKeyFile: IntegrationKeyFile?
 
     /// Creates the API; `integrationKeys` defaults to a keyring with the configuration's keys.
     public init(
@@ -101,6 +103,7 @@ public struct EscalationAPI: Sendable {
         }
         router.get("/v1/ack/:token") { _, context in try await confirmLink(context) }
         router.post("/v1/ack/:token") { _, context in try await followLink(context) }
+        addIntegrationKeyRoutes(to: router)
         router.post("/v1/reload") { request, _ in
             let organisation = try authorise(request)
             if let problems = await reload(organisation) { return JSONResponse.make(.unprocessableContent, ["error": "reload refused; the running policies are kept", "diagnostics": problems]) }

@@ -189,7 +189,7 @@ extension Escalate {
                 }
                 return refused
             }
-            let api = EscalationAPI(executor: executor, configuration: configuration, integrationKeys: keyring, logger: Logger(label: "escalate.api")) {
+            var api = EscalationAPI(executor: executor, configuration: configuration, integrationKeys: keyring, logger: Logger(label: "escalate.api")) {
                 organisation in
                 // The caller sees only its own organisation's diagnostics, with paths relative to the policies folder.
                 guard let refused = await reload("POST /v1/reload") else { return nil }
@@ -197,6 +197,7 @@ extension Escalate {
                 if own.isEmpty { return "the policies of other organisations have errors; the server log has them" }
                 return own.map { ReloadText.relative($0.description, to: paths) }.joined(separator: "\n")
             }
+            api.integrationKeyFile = keyFile.map { IntegrationKeyFile(path: $0) }
             SignalReloader.install { Task { _ = await reload("SIGHUP") } }
             let app = Application(
                 router: api.router(), server: server, configuration: .init(address: .hostname(host, port: port)), logger: Logger(label: "escalate.http"))
