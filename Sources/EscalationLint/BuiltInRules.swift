@@ -55,5 +55,6 @@ public enum BuiltInRules {
         CalendarWithoutHoursRule.self,
         RouteRowNeverPickedRule.self,
         AlternativeNeverChosenRule.self,
+        StageVariableMaybeUnsetRule.self,
     ]
 }
