@@ -75,8 +75,10 @@ public struct GraphCompiler: Sendable {
 
     private func condition(_ condition: Condition?) -> CompiledCondition? {
         condition.map {
-            CompiledCondition(
+            var compiled = CompiledCondition(
                 during: $0.during?.value, outside: $0.outside?.value, fields: matchMap($0.fields), outcome: $0.outcome.map(\.value))
+            compiled.seen = $0.seen.isEmpty ? nil : $0.seen.map(\.value)
+            return compiled
         }
     }
 

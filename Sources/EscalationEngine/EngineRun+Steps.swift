@@ -6,7 +6,7 @@ extension EngineRun {
     /// Runs a step: notifications with channel fallback, tasks and posts (a hook step may have a condition).
     mutating func run(_ step: CompiledStep, origin: String, reason: String, perItems: [String: [String]] = [:]) {
         if let condition = step.condition,
-            !ConditionEvaluator(graph: graph, looksAhead: false).holds(condition, at: now, fields: state.fields, outcome: state.outcome)
+            !ConditionEvaluator(graph: graph, looksAhead: false).holds(condition, at: now, fields: state.fields, outcome: state.outcome, seen: seen)
         {
             return record("\(origin) skipped: its condition does not hold")
         }
@@ -39,10 +39,17 @@ extension EngineRun {
             }
         }
         for task in step.tasks {
-            let assignees = task.assignee.map { contacts(for: [$0]).map(\.id) } ?? []
+            let shared = task.assignee.map { contacts(for: [$0]).map(\.id) } ?? []
             // `per: FIELD` makes one task per item; an absent or empty list makes none.
             let items = task.per.map { perItems[$0] ?? Engine.listItems(state.fields[$0] ?? "") } ?? [""]
             for item in items {
+                // An assignee routed by the `per` field is picked for this item (its row), not for the whole list.
+                var assignees = shared
+                if let per = task.per, let assignee = task.assignee, assignee.kind == "route", graph.route(assignee.ref)?.field == per {
+                    var fields = state.fields
+                    fields[per] = item
+                    assignees = contacts(for: [assignee], fields: fields).map(\.id)
+                }
                 effects.append(
                     .createTask(
                         Effect.TaskItem(
@@ -123,7 +130,8 @@ extension EngineRun {
 
     /// The contacts a list of targets reaches now, in order, without repeats; people outside the organisation whose
     /// addresses the incident carries come as contacts that cannot acknowledge.
-    func contacts(for targets: [CompiledTarget]) -> [CompiledContact] {
+    func contacts(for targets: [CompiledTarget], fields given: [String: String]? = nil) -> [CompiledContact] {
+        let fields = given ?? state.fields
         var ids: [String] = []
         var people: [String: CompiledContact] = [:]
         for target in targets {
@@ -133,13 +141,13 @@ extension EngineRun {
             case "schedule":
                 if let who = graph.schedule(target.ref)?.onCall(at: now, calendars: graph.calendars)?.contact { ids.append(who) }
             case "field":
-                if let value = state.fields[target.ref] { ids += Engine.listItems(value) }
+                if let value = fields[target.ref] { ids += Engine.listItems(value) }
             case "route":
                 // A route row names contacts, groups and schedules (never another route), resolved like any target.
-                let picked = graph.routeTargets(target, fields: state.fields) ?? []
-                ids += contacts(for: picked.filter { $0.kind != "route" }).map(\.id)
+                let picked = graph.routeTargets(target, fields: fields) ?? []
+                ids += contacts(for: picked.filter { $0.kind != "route" }, fields: fields).map(\.id)
             case "address":
-                for person in graph.addressRecipients(target, policy: policy, fields: state.fields) where graph.contact(person.id) == nil {
+                for person in graph.addressRecipients(target, policy: policy, fields: fields) where graph.contact(person.id) == nil {
                     people[person.id] = people[person.id] ?? person
                     ids.append(person.id)
                 }
@@ -213,4 +221,9 @@ extension EngineRun {
             template: id, subject: compiled.subject.map { TemplateRenderer.render($0, variables: values) },
             body: TemplateRenderer.render(compiled.body, variables: values))
     }
+}
+
+extension EngineRun {
+    /// What `when: { seen: … }` tests against: the signals received and the stages posted so far.
+    var seen: [String] { (state.signalsSeen ?? []) + (state.postedStages ?? []) }
 }

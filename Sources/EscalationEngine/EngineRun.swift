@@ -210,6 +210,7 @@ struct EngineRun {
         let problems = engine.signalProblems(name, data: data, state: state)
         guard problems.isEmpty else { return record("refused: \(problems.joined(separator: "; "))") }
         state.fields.merge(data) { _, new in new }
+        if !(state.signalsSeen ?? []).contains(name) { state.signalsSeen = (state.signalsSeen ?? []) + [name] }
         record("signal '\(name)'")
         resetWatch(on: name)
         if policy.until.contains(name) {
@@ -327,7 +328,7 @@ struct EngineRun {
             case .start:
                 current = policy.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
             case .branch:
-                let holds = node.condition.map { ConditionEvaluator(graph: graph, looksAhead: false).holds($0, at: now, fields: state.fields) } ?? true
+                let holds = node.condition.map { ConditionEvaluator(graph: graph, looksAhead: false).holds($0, at: now, fields: state.fields, seen: seen) } ?? true
                 let taken = policy.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
                 if !holds {
                     // A false edge inside the layer leads to its next alternative; otherwise the layer is skipped.

@@ -52,6 +52,8 @@ public struct IncidentState: Codable, Sendable, Hashable {
     public var outcome: String?
     /// Snoozed until this instant.
     public var snoozedUntil: Instant?
+    /// Signals received so far, in order, once each (nil: none).
+    public var signalsSeen: [String]?
     /// Events the incident took: the trigger and every later report (nil: the trigger only).
     public var reports: Int?
     /// A counter for deterministic timer ids and idempotency keys.

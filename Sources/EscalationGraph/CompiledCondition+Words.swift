@@ -10,6 +10,7 @@ extension CompiledCondition {
             parts.append("\(field) = \(values.joined(separator: or))")
         }
         if !outcome.isEmpty { parts.append("outcome = \(outcome.joined(separator: or))") }
+        if let seen, !seen.isEmpty { parts.append("after \(seen.joined(separator: " and "))") }
         return parts.isEmpty ? empty : parts.joined(separator: " and ")
     }
 }

@@ -324,6 +324,8 @@ public struct CompiledCondition: Codable, Sendable, Hashable {
     public var fields: [String: [String]]
     /// Resolution outcomes.
     public var outcome: [String]
+    /// Signals received or stages posted so far that must all have happened (nil: none asked).
+    public var seen: [String]?
 
     /// Creates a value from its parts.
     public init(during: String? = nil, outside: String? = nil, fields: [String: [String]], outcome: [String]) {

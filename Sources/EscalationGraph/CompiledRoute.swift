@@ -19,9 +19,24 @@ public struct CompiledRoute: Codable, Sendable, Hashable {
         self.fallback = fallback
     }
 
-    /// The targets an incident with these fields reaches (nil: no row and no default).
+    /// The targets an incident with these fields reaches (nil: no row and no default). A list value (`Roy, Ogden`)
+    /// reaches the rows of its items, in order and without repeats; items without a row add the default once.
     public func targets(fields: [String: String]) -> [CompiledTarget]? {
-        fields[field].flatMap { rows[$0] } ?? fallback
+        guard let value = fields[field] else { return fallback }
+        if let row = rows[value] { return row }
+        let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard items.count > 1 else { return fallback }
+        var picked: [CompiledTarget] = []
+        var usedFallback = false
+        for item in items {
+            if let row = rows[item] {
+                picked += row.filter { !picked.contains($0) }
+            } else if let fallback, !usedFallback {
+                usedFallback = true
+                picked += fallback.filter { !picked.contains($0) }
+            }
+        }
+        return picked.isEmpty ? nil : picked
     }
 
     /// Each row in value order, then the default as `(nil, targets)`.

@@ -24,6 +24,8 @@ public struct ConditionEvaluation: Codable, Sendable, Hashable {
             case field
             /// `outcome: …`.
             case outcome
+            /// `seen: …` (a signal received or a stage posted).
+            case seen
         }
 
         /// What the part tests.

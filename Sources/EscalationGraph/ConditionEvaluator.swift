@@ -17,7 +17,7 @@ public struct ConditionEvaluator: Sendable {
 
     /// Evaluates a condition at `instant`. `fields` nil means no incident yet: field parts are then `unknown`
     /// (and so is an outcome part); with fields, a field that is not given fails. `outcome` is the resolution's.
-    public func evaluate(_ condition: CompiledCondition, at instant: Instant, fields: [String: String]?, outcome: String? = nil)
+    public func evaluate(_ condition: CompiledCondition, at instant: Instant, fields: [String: String]?, outcome: String? = nil, seen: [String]? = nil)
         -> ConditionEvaluation
     {
         var checks: [ConditionEvaluation.Check] = []
@@ -29,6 +29,14 @@ public struct ConditionEvaluator: Sendable {
         if !condition.outcome.isEmpty {
             checks.append(valueCheck(.outcome, "outcome", accepted: condition.outcome, actual: outcome, known: fields != nil || outcome != nil))
         }
+        for name in condition.seen ?? [] {
+            let happened = seen?.contains(name)
+            checks.append(
+                .init(
+                    kind: .seen, subject: name, verdict: happened.map { $0 ? .holds : .fails } ?? .unknown, calendarOpen: nil, nextChange: nil,
+                    accepted: [name], actual: nil,
+                    detail: happened.map { $0 ? "\(name) has happened" : "\(name) has not happened" } ?? "\(name): unknown until an incident"))
+        }
         let verdict: ConditionEvaluation.Verdict =
             checks.contains { $0.verdict == .fails } ? .fails : checks.contains { $0.verdict == .unknown } ? .unknown : .holds
         return ConditionEvaluation(verdict: verdict, checks: checks)
@@ -36,7 +44,8 @@ public struct ConditionEvaluator: Sendable {
 
     /// Whether a condition holds for an incident at `instant`: the engine's fast path, with the verdict `evaluate`
     /// gives for the same incident but no explanation built. A field that is not given fails.
-    public func holds(_ condition: CompiledCondition, at instant: Instant, fields: [String: String], outcome: String? = nil) -> Bool {
+    public func holds(_ condition: CompiledCondition, at instant: Instant, fields: [String: String], outcome: String? = nil, seen: [String] = []) -> Bool {
+        if let wanted = condition.seen, !wanted.allSatisfy(seen.contains) { return false }
         if let during = condition.during, graph.calendar(during)?.isOpen(at: instant) != true { return false }
         if let outside = condition.outside, graph.calendar(outside)?.isOpen(at: instant) != false { return false }
         for (name, accepted) in condition.fields {

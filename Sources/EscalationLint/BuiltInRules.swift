@@ -56,5 +56,6 @@ public enum BuiltInRules {
         RouteRowNeverPickedRule.self,
         AlternativeNeverChosenRule.self,
         StageVariableMaybeUnsetRule.self,
+        SeenNeverHappensRule.self,
     ]
 }

@@ -251,3 +251,62 @@ struct WatchdogTests {
         #expect(driver.run(until: instant("2026-03-09T12:00")).effects.notifications.isEmpty)
     }
 }
+
+/// `when: { seen: … }`: steps that run only after a signal arrived or a stage was posted; per-item route assignees.
+@Suite("Engine: seen conditions and per-item assignees")
+struct SeenAndPerItemTests {
+    static let policies = """
+        routes:
+          site-lead:
+            by: sites
+            to:
+              Roy: { contact: ann }
+              Ogden: { contact: bob }
+            default: { contact: cat }
+        policies:
+          outage:
+            name: Outage
+            fields:
+              sites: { type: list, required: true }
+            layers:
+              - id: first
+                notify: [{ contact: ann }]
+                via: [email]
+                template: page
+                tasks: [{ title: Confirm, assignee: { route: site-lead }, per: sites }]
+            stages:
+              - { id: posted, on: signal, signal: confirmed, channel: banner, template: banner }
+            on:
+              resolve:
+                - when: { seen: [posted] }
+                  post: [{ channel: banner, template: banner }]
+                - when: { seen: [customer-replied] }
+                  notify: [{ contact: dan }]
+                  via: [email]
+                  template: page
+        """
+
+    @Test("a resolve step runs only when its stage was posted or its signal was seen")
+    func seen() throws {
+        let graph = try Org.graph(Self.policies)
+        var quiet = Driver(graph, start: instant("2026-03-09T10:00"))
+        _ = quiet.trigger("outage", fields: ["sites": "Roy"])
+        let nothing = quiet.send(.resolve(by: "ann", scope: nil, outcome: nil), at: instant("2026-03-09T10:05"))
+        #expect(nothing.posts.isEmpty && nothing.notifications.isEmpty)
+        var posted = Driver(graph, start: instant("2026-03-09T10:00"))
+        _ = posted.trigger("outage", fields: ["sites": "Roy"])
+        _ = posted.send(.signal(name: "confirmed", data: [:]), at: instant("2026-03-09T10:01"))
+        _ = posted.send(.signal(name: "customer-replied", data: [:]), at: instant("2026-03-09T10:02"))
+        let both = posted.send(.resolve(by: "ann", scope: nil, outcome: nil), at: instant("2026-03-09T10:05"))
+        #expect(both.posts.map(\.channel) == ["banner"])
+        #expect(both.sent == ["dan@email"])
+    }
+
+    @Test("a per task assigned through a route by its own list field goes to each item's row")
+    func perItem() throws {
+        var driver = Driver(try Org.graph(Self.policies), start: instant("2026-03-09T10:00"))
+        let tasks = driver.trigger("outage", fields: ["sites": "Roy, Ogden, Provo"]).tasks
+        #expect(tasks.map(\.title) == ["Confirm (Roy)", "Confirm (Ogden)", "Confirm (Provo)"])
+        #expect(tasks.map(\.assignees) == [["ann"], ["bob"], ["cat"]])
+    }
+}

@@ -237,7 +237,11 @@ struct APITests {
 
     @Test("the right organisation's token gets 2xx on every documented route")
     func rightOrganisationOnEveryRoute() async throws {
-        let api = try Self.api()
+        var keyed = try Self.api()
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: keys) }
+        keyed.integrationKeyFile = IntegrationKeyFile(path: keys)
+        let api = keyed
         let app = Application(router: api.router())
         try await app.test(.router) { client in
             var served: Set<String> = []
@@ -294,6 +298,10 @@ struct APITests {
             let second = try await call(.post, "/v1/incidents", "/v1/incidents", #"{"title":"y"}"#)["id"] as? String ?? ""
             let link = api.acknowledgeLink(incident: second, by: "alice", now: Instant(seconds: Int64(Date().timeIntervalSince1970)))
             _ = try await call(.get, String(link.dropFirst("http://test".count)), "/v1/ack/{token}", token: nil)
+            let made = try await call(.post, "/v1/integration-keys", "/v1/integration-keys")
+            _ = try await call(.get, "/v1/integration-keys", "/v1/integration-keys")
+            let keyID = made["id"] as? String ?? ""
+            _ = try await call(.delete, "/v1/integration-keys/\(keyID)", "/v1/integration-keys/{id}")
             _ = try await call(.post, "/v1/reload", "/v1/reload")
             let documented = OpenAPIDocument.yaml.split(separator: "\n").compactMap { line -> String? in
                 line.hasPrefix("  /") ? String(line.dropFirst(2).prefix { $0 != ":" }) : nil

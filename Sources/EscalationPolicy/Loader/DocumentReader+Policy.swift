@@ -364,7 +364,7 @@ extension DocumentReader {
     func condition(_ node: Node, what: String, owner: SourceLocation?) -> Condition? {
         guard
             let map = fields(
-                node, what: what, allowed: ["during", "outside", "fields", "outcome"], owner: owner,
+                node, what: what, allowed: ["during", "outside", "fields", "outcome", "seen"], owner: owner,
                 hint: "write the condition as a map, e.g. 'when: { during: office-hours }'")
         else { return nil }
         let during = map["during"].flatMap { identifier($0, what: "\(what): during") }
@@ -381,9 +381,19 @@ extension DocumentReader {
         if map.pairs.isEmpty, map.unknownKeys.isEmpty {
             sink.add(
                 LoadProblem.invalidValue(
-                    "\(what) is empty", at: map.location, hint: "remove 'when:' or add 'during', 'outside', 'fields' or 'outcome'"))
+                    "\(what) is empty", at: map.location, hint: "remove 'when:' or add 'during', 'outside', 'fields', 'outcome' or 'seen'"))
         }
-        return Condition(during: during, outside: outside, fields: fieldMatches, outcome: outcome, location: map.location)
+        var seen: [Located<String>] = []
+        if let node = map["seen"] {
+            if case .sequence = node {
+                seen = list(node, what: "\(what): seen").compactMap { identifier($0, what: "\(what): seen") }
+            } else if let value = identifier(node, what: "\(what): seen") {
+                seen = [value]
+            }
+        }
+        var condition = Condition(during: during, outside: outside, fields: fieldMatches, outcome: outcome, location: map.location)
+        condition.seen = seen
+        return condition
     }
 
     private func task(_ node: Node, what: String) -> TaskSpec? {

@@ -10,6 +10,8 @@ public struct Condition: Sendable {
     public var fields: [FieldMatch]
     /// Resolution outcomes (in `on.resolve` only).
     public var outcome: [Located<String>]
+    /// Signals received or stages posted so far, all of which must have happened.
+    public var seen: [Located<String>] = []
     /// Where the condition is written.
     public var location: SourceLocation
 }
