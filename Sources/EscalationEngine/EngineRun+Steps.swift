@@ -182,6 +182,7 @@ extension EngineRun {
         values["incident.url"] = base.map { "\($0)/v1/incidents/\(state.id)" } ?? "(incident link)"
         // A placeholder the executor signs when it sends (the engine reads no clock and holds no key).
         values["incident.ack_url"] = base == nil ? "(acknowledge link)" : ActionLink(action: .acknowledge, incident: state.id, recipient: recipient?.id ?? "").placeholder
+        values["incident.reply_code"] = state.replyCode ?? "(reply code)"
         values["incident.status"] = state.status.rawValue
         values["incident.stage"] = state.stage ?? "none"
         values["incident.outcome"] = state.outcome ?? "none"
