@@ -116,7 +116,7 @@ extension Executor {
         }
         do {
             let updated = try await handle(incident: incident.id, event: event)
-            let how = [reply.via, reply.text.isEmpty || reply.reference != nil ? nil : ReplyCommand.commandLine(of: reply.text).map { String($0.prefix(40)) }]
+            let how = [reply.via, reply.text.isEmpty || reply.reference != nil ? nil : ReplyCommand.commandLine(of: reply.text).map { String($0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”‘’`")).prefix(40)) }]
                 .compactMap { $0 }.joined(separator: " ")
             try await note(incident: incident.id, text: "\(done) by \(contact.id) via \(how)")
             return InboundAnswer(.acted, "\(done.prefix(1).uppercased() + done.dropFirst()) \(label), now \(updated.state.status.rawValue). Thank you, \(contact.name).", incident: incident.id)

@@ -89,13 +89,13 @@ struct InboundTests {
         let executor = fixture.api.executor
         let incident = try await executor.trigger(organisation: "acme", policy: nil, title: "Disk full", fields: [:], dedupKey: nil).incident
         try await Application(router: fixture.api.router()).test(.router) { client in
+            let (_, snoozed) = try await Self.post(client, "+15550102|snooze 1 30")
+            #expect(snoozed.contains("Snoozed for 30 minutes 1 (Disk full)"), "\(snoozed)")
+            #expect(try await executor.incident(incident.id)?.state.snoozedUntil == fixture.clock.now().adding(seconds: 1_800))
             let (status, text) = try await Self.post(client, "+1-555-0101|> old quote\n\n \"1A\"\n-- \nAlice's phone")
             #expect(status == .ok)
             #expect(text.hasPrefix("ANSWER: Acknowledged 1 (Disk full), now acknowledged. Thank you, Alice."), "\(text)")
             #expect(try await executor.incident(incident.id)?.state.acknowledgedBy == "alice")
-            let (_, snoozed) = try await Self.post(client, "+15550102|snooze 1 30")
-            #expect(snoozed.contains("Snoozed for 30 minutes 1 (Disk full)"), "\(snoozed)")
-            #expect(try await executor.incident(incident.id)?.state.snoozedUntil == fixture.clock.now().adding(seconds: 1_800))
             let (_, signalled) = try await Self.post(client, "+15550102|1 Deployed")
             #expect(signalled.contains("Signalled deployed"), "\(signalled)")
             let (_, badOutcome) = try await Self.post(client, "+15550102|1r maybe")

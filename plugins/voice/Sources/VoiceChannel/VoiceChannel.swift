@@ -91,9 +91,12 @@ public struct VoiceChannel: InboundChannel {
         guard let inboundURL else { return "<Response><Say\(attributes)>\(Self.escape(spoken))</Say></Response>" }
         // The keypress goes to serve, with the incident in the (signed) URL; no keypress ends the call.
         let separator = inboundURL.contains("?") ? "&" : "?"
-        let action = inboundURL + separator + "incident=" + (message.incidentID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        let action = inboundURL + separator + "incident=" + (message.incidentID.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "")
         return "<Response><Gather numDigits=\"1\" method=\"POST\" action=\"\(Self.escape(action))\"><Say\(attributes)>\(Self.escape(spoken)). \(Self.prompt)</Say></Gather></Response>"
     }
+
+    /// Characters a URL query value keeps as they are.
+    static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 
     /// What the call offers after the message.
     static let prompt = "Press 1 to acknowledge, 2 to escalate."
