@@ -28,7 +28,7 @@ contacts:
 channels:
   sink: {{ plugin: file, address: log, settings: {{ path: "{sink}" }} }}
   sms: {{ plugin: sms, settings: {{ account: AC0042, auth_token: "${{env:SMS_AUTH}}", from: "+15550100", api_url: "http://127.0.0.1:9/x" }} }}
-  slack: {{ plugin: slack, settings: {{ token: "${{env:SLACK_TOKEN}}", channel: C1, signing_secret: "${{env:SLACK_SECRET}}", api_url: "http://127.0.0.1:9/x" }} }}
+  slack: {{ plugin: slack, settings: {{ token: "${{env:SLACK_TOKEN}}", channel: "#ops", signing_secret: "${{env:SLACK_SECRET}}", api_url: "http://127.0.0.1:9/x" }} }}
 templates:
   page: {{ body: "{{{{ incident.title }}}}. Reply {{{{ incident.reply_code }}}}a to acknowledge, {{{{ incident.reply_code }}}}r to resolve." }}
 policies:
@@ -79,16 +79,21 @@ def main():
             return call("POST", "/v1/inbound/sms", urllib.parse.urlencode(params).encode(), headers, token=None)
 
         def incident(id):
-            return json.loads(call("GET", f"/v1/incidents/{id}")[1])
+            detail = json.loads(call("GET", f"/v1/incidents/{id}")[1])
+            return dict(detail["incident"], timeline=detail["timeline"])
 
         try:
-            deadline = time.time() + 10
-            while time.time() < deadline:
+            deadline, healthy = time.time() + 10, False
+            while time.time() < deadline and process.poll() is None and not healthy:
                 try:
-                    if call("GET", "/healthz", token=None)[0] == 200:
-                        break
+                    healthy = call("GET", "/healthz", token=None)[0] == 200
                 except (urllib.error.URLError, OSError):
                     time.sleep(0.05)
+            if not healthy:
+                log.flush()
+                with open(log_path) as handle:
+                    print(handle.read()[-2000:])
+            checks.require(healthy, "the server started within 10 s")
             status, body, _ = call("POST", "/v1/incidents", {"title": "Disk full", "fields": {}})
             checks.require(status in (200, 201, 202), f"trigger: {status} {body}")
             first = json.loads(body)["id"]
