@@ -2,14 +2,15 @@ import EscalationChannel
 import EscalationCore
 import EscalationPolicy
 
-/// A channel whose plugin takes answers (`InboundChannel`) but whose settings lack the secret that verifies them.
+/// A channel whose plugin takes answers (`InboundChannel`) but whose settings lack the secret that verifies them (a note:
+/// a chat channel nobody answers on needs none; a required secret, as SMS's auth token, is already an error).
 public struct InboundUnverifiableRule: PolicyRule {
     /// Creates the rule.
     public init() {}
 
     /// The rule's id, code, description and examples.
     public static let description = RuleDescription(
-        kind: DiagnosticKind(id: "inbound_unverifiable", code: "W010", severity: .warning),
+        kind: DiagnosticKind(id: "inbound_unverifiable", code: "N001", severity: .note),
         name: "Inbound answers cannot be verified",
         summary: "The channel's plugin takes answers on POST /v1/inbound/{channel} (replies, keypresses, buttons), but its settings lack the "
             + "secret that verifies the provider's requests, so every answer would be refused (and, for chat, messages carry no buttons).",
