@@ -116,6 +116,16 @@ extension Executor {
         }
         do {
             let updated = try await handle(incident: incident.id, event: event)
+            // The engine ignores an acknowledge of an acknowledged incident and a snooze without a running ladder.
+            let ignored: String? =
+                switch command.verb {
+                case .acknowledge where incident.state.status != .open: "it was already acknowledged"
+                case .snooze where updated.state.snoozedUntil == incident.state.snoozedUntil: "no escalation is running to hold"
+                default: nil
+                }
+            if let ignored {
+                return InboundAnswer(.refused, "Incident \(label) was not \(done): \(ignored); nothing changed.", incident: incident.id)
+            }
             let how = [reply.via, reply.text.isEmpty || reply.reference != nil ? nil : ReplyCommand.commandLine(of: reply.text).map { String($0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”‘’`")).prefix(40)) }]
                 .compactMap { $0 }.joined(separator: " ")
             try await note(incident: incident.id, text: "\(done) by \(contact.id) via \(how)")
