@@ -29,9 +29,9 @@ let httpPlugin: [Target.Dependency] = [
 /// Extra package products a plugin module needs (e.g. AsyncHTTPClient for HTTP plugins).
 let pluginDependencies: [String: [Target.Dependency]] = [
     "webhook": httpPlugin + [.product(name: "Crypto", package: "swift-crypto")],
-    "slack": httpPlugin,
-    "sms": httpPlugin,
-    "voice": httpPlugin,
+    "slack": httpPlugin + [.product(name: "Crypto", package: "swift-crypto")],
+    "sms": httpPlugin + [.product(name: "Crypto", package: "swift-crypto")],
+    "voice": httpPlugin + [.product(name: "Crypto", package: "swift-crypto")],
     "statuspage": httpPlugin,
     "ticket": httpPlugin,
     "email": [

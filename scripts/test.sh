@@ -2,7 +2,7 @@
 # Runs the whole test suite. Installs what the tests need first (check-jsonschema from PyPI for schema
 # validation, aiosmtpd from PyPI for the e-mail plugin's SMTP server, openapi-spec-validator from PyPI for
 # Sources/EscalationServer/openapi.yaml, the stock clients pdpyras, pagerduty and opsgenie-sdk and schemathesis
-# from PyPI for scripts/testing/stock_clients.py and api_contract.py, Graphviz's dot from Debian for the graph
+# from PyPI for scripts/testing/stock_clients.py and api_contract.py, twilio from PyPI for scripts/testing/inbound_replies.py, Graphviz's dot from Debian for the graph
 # tests, Prometheus Alertmanager from Debian for scripts/testing/serve_e2e.py, which CI runs after the suite),
 # so it works on a fresh machine. Extra arguments go to `swift test` (e.g. --filter Loader).
 set -euo pipefail
@@ -16,6 +16,7 @@ python3 -c "import pdpyras" >/dev/null 2>&1 || need_pip+=("pdpyras")
 python3 -c "import pagerduty" >/dev/null 2>&1 || need_pip+=("pagerduty")
 python3 -c "import opsgenie_sdk" >/dev/null 2>&1 || need_pip+=("opsgenie-sdk")
 command -v schemathesis >/dev/null 2>&1 || need_pip+=("schemathesis")
+python3 -c "import twilio" >/dev/null 2>&1 || need_pip+=("twilio")
 if [ ${#need_pip[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need_pip[*]} from PyPI" >&2
   python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"

@@ -99,6 +99,8 @@ public struct Engine: Sendable {
     private func trigger(id: String, policyID: String, title: String, fields: [String: String], dedupKey: String?, now: Instant)
         -> Transition
     {
+        var fields = fields
+        let replyCode = fields.removeValue(forKey: IncidentState.replyCodeField)
         let problems = validate(policy: policyID, fields: fields)
         guard problems.isEmpty, let policy = graph.policy(policyID) else {
             return Transition(state: nil, effects: [.record("trigger refused: \(problems.joined(separator: "; "))")])
@@ -108,7 +110,7 @@ public struct Engine: Sendable {
             id: id, policy: policyID, version: policy.version, title: title, dedupKey: dedupKey, fields: fields,
             triggeredAt: now, status: .open, openScopes: scopes, resolvedScopes: [], cursor: policy.entry, ladderEnd: nil,
             pass: 0, timers: [], pending: [], appliedActions: [], stage: nil, acknowledgedBy: nil, resolvedBy: nil,
-            outcome: nil, snoozedUntil: nil, sequence: 0)
+            outcome: nil, snoozedUntil: nil, sequence: 0, replyCode: replyCode)
         var run = EngineRun(engine: self, policy: policy, state: state, now: now)
         run.start()
         return Transition(state: run.state, effects: run.effects)

@@ -192,6 +192,7 @@ extension EngineRun {
         for (name, action, plain) in [("ack_url", ActionLink.Action.acknowledge, "acknowledge"), ("resolve_url", .resolve, "resolve"), ("escalate_url", .escalate, "escalate")] {
             values["incident.\(name)"] = base == nil ? "(\(plain) link)" : ActionLink(action: action, incident: state.id, recipient: recipient?.id ?? "").placeholder
         }
+        values["incident.reply_code"] = state.replyCode ?? "(reply code)"
         values["incident.status"] = state.status.rawValue
         values["incident.stage"] = state.stage ?? "none"
         values["incident.outcome"] = state.outcome ?? "none"

@@ -58,6 +58,12 @@ public struct IncidentState: Codable, Sendable, Hashable {
     public var reports: Int?
     /// A counter for deterministic timer ids and idempotency keys.
     public var sequence: Int
+    /// The short code responders quote to answer on a channel (`4a`), unique among the organisation's open incidents;
+    /// the executor allocates it and passes it in the trigger's fields under `replyCodeField` (nil in the simulator).
+    public var replyCode: String?
+
+    /// The reserved trigger field that carries the reply code into the engine (taken out of the fields).
+    public static let replyCodeField = "escalate.reply_code"
 
     /// Whether the incident is still open (acknowledged counts as open).
     public var isOpen: Bool { status != .resolved }

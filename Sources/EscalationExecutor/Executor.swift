@@ -222,15 +222,21 @@ public actor Executor {
         }
         counter += 1
         let id = "\(organisation)-\(String(now.seconds, radix: 36))-\(counter)-\(UInt16.random(in: 0...UInt16.max))"
-        let event = EngineEvent.trigger(id: id, policy: policyID, title: title ?? "Incident via \(policyID)", fields: fields, dedupKey: dedupKey)
-        let transition = engine.handle(event, state: nil, now: now)
-        guard let state = transition.state else {
-            throw ExecutorError(.invalid, transition.effects.description)
+        // The reply code is chosen and committed under one lock per organisation, so two incidents never share one.
+        let incident: StoredIncident = try await exclusively("reply-codes/\(organisation)") {
+            var fields = fields
+            fields[IncidentState.replyCodeField] = try await freeReplyCode(organisation: organisation)
+            let event = EngineEvent.trigger(id: id, policy: policyID, title: title ?? "Incident via \(policyID)", fields: fields, dedupKey: dedupKey)
+            let transition = engine.handle(event, state: nil, now: now)
+            guard let state = transition.state else {
+                throw ExecutorError(.invalid, transition.effects.description)
+            }
+            let incident = StoredIncident(id: id, organisation: organisation, state: state, createdAt: now, updatedAt: now)
+            let snapshot = try await snapshot(of: graph, version: state.version)
+            try await commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot, consumePending: consumed)
+            if let snapshot { versions.markSaved(organisation: snapshot.organisation, version: snapshot.version) }
+            return incident
         }
-        let incident = StoredIncident(id: id, organisation: organisation, state: state, createdAt: now, updatedAt: now)
-        let snapshot = try await snapshot(of: graph, version: state.version)
-        try await commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot, consumePending: consumed)
-        if let snapshot { versions.markSaved(organisation: snapshot.organisation, version: snapshot.version) }
         logger.info("incident opened", metadata: ["incident": "\(id)", "organisation": "\(organisation)", "policy": "\(policyID)"])
         return .opened(Triggered(incident: incident, created: true))
     }

@@ -18,6 +18,8 @@ public struct ExecutorMetrics: Sendable {
     public var timersFired = 0
     /// Times the executor loop woke up (a commit, a due timer or delivery, or the idle limit).
     public var wakeups = 0
+    /// Answers that came on channels, by `channel/outcome` (`acted`, `unknown_sender`, …).
+    public var inbound: [String: Int] = [:]
 
     /// How many recent lags are kept.
     public static let recentLimit = 10_000
@@ -73,7 +75,13 @@ public struct ExecutorMetrics: Sendable {
             "escalate_executor_wakeups_total \(wakeups)",
             "# HELP escalate_open_incidents Incidents not yet resolved.", "# TYPE escalate_open_incidents gauge",
             "escalate_open_incidents \(openIncidents)",
+            "# HELP escalate_inbound_total Answers that came on channels, by channel and outcome.", "# TYPE escalate_inbound_total counter",
         ]
+        for key in inbound.keys.sorted() {
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let count = inbound[key] else { continue }
+            lines.append("escalate_inbound_total{channel=\"\(parts[0])\",outcome=\"\(parts[1])\"} \(count)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -31,6 +31,7 @@ public enum BuiltInRules {
         UnknownPluginRule.self,
         InvalidChannelSettingsRule.self,
         ChannelCannotPostRule.self,
+        InboundUnverifiableRule.self,
         ChannelCannotAnswerRule.self,
         UnansweredFirstChannelRule.self,
         UnknownRouteRule.self,

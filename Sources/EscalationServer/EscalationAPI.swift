@@ -104,6 +104,7 @@ public struct EscalationAPI: Sendable {
         router.get("/v1/ack/:token") { _, context in try await confirmLink(context) }
         router.post("/v1/ack/:token") { _, context in try await followLink(context) }
         addIntegrationKeyRoutes(to: router)
+        router.post("/v1/inbound/:channel") { request, context in try await inbound(request, context) }
         router.post("/v1/reload") { request, _ in
             let organisation = try authorise(request)
             if let problems = await reload(organisation) { return JSONResponse.make(.unprocessableContent, ["error": "reload refused; the running policies are kept", "diagnostics": problems]) }

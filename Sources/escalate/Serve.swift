@@ -58,7 +58,7 @@ extension Escalate {
         @Option(help: "The PEM private key of --tls-cert.")
         var tlsKey: String?
 
-        @Option(help: "Base URL written into links (default http://HOST:PORT, https:// with --tls-cert).")
+        @Option(help: "Base URL written into links, and the URL providers sign their inbound callbacks against (default http://HOST:PORT, https:// with --tls-cert).")
         var baseURL: String?
 
         @Option(help: "How long one delivery may take when neither its channel's 'timeout:' nor its plugin says (e.g. 10s, 1m).")

@@ -55,9 +55,12 @@ struct StandInSMS: StandInChannel {
     static let descriptor = ChannelDescriptor(id: "sms", summary: "stand-in")
 }
 
-/// Stand-in for the slack plugin.
-struct StandInSlack: StandInChannel {
+/// Stand-in for the slack plugin; it takes answers, verified with `signing_secret`, as the real one.
+struct StandInSlack: StandInChannel, InboundChannel {
     static let descriptor = ChannelDescriptor(id: "slack", summary: "stand-in", capabilities: [.posts])
+    static let inboundSecretSetting = "signing_secret"
+
+    func receive(_ request: InboundRequest) -> InboundOutcome { .refused(status: 403, reason: "a stand-in") }
 }
 
 /// Stand-in for the webhook plugin.

@@ -55,8 +55,14 @@ struct DynamicChannelLoaderTests {
         let package = Self.root.appendingPathComponent("plugins/examples/hello-channel")
         // One build folder per checkout (reused by later runs, so only the first one takes a minute or two).
         let checkout = Self.root.path.map { $0.isLetter || $0.isNumber ? $0 : "-" }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-hello-channel\(String(checkout))")
-        let build = try await Self.run(["swift", "build", "--package-path", package.path, "--scratch-path", scratch.path])
+        // Per plugin API version too: a folder built for another version would keep its old, refused library.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-hello-channel-abi\(ChannelPluginABI.version)\(String(checkout))")
+        var build = try await Self.run(["swift", "build", "--package-path", package.path, "--scratch-path", scratch.path])
+        if build.status != 0 {
+            // A build folder left by an older plugin API (its sources changed since) can fail to build: start afresh once.
+            try? FileManager.default.removeItem(at: scratch)
+            build = try await Self.run(["swift", "build", "--package-path", package.path, "--scratch-path", scratch.path])
+        }
         try #require(build.status == 0, "swift build failed:\n\(build.output)")
         let library = scratch.appendingPathComponent("debug/libHelloChannel.so").path
 

@@ -1,5 +1,6 @@
 // Shared source: linked (symlink) into the sms and voice plugin modules, which talk to the same kind of API.
 
+import Crypto
 import EscalationChannel
 import EscalationCore
 import Foundation
@@ -32,6 +33,7 @@ struct TwilioStyleAPI: Sendable {
     private let base: String
     private let account: String
     private let credentials: String
+    private let token: String
     /// The sending number, normalised.
     let from: String
     private let exchange: HTTPExchange
@@ -41,6 +43,7 @@ struct TwilioStyleAPI: Sendable {
         base = try settings.url("api_url", default: Self.defaultURL, in: environment)
         account = try settings.required("account", in: environment)
         let token = try settings.required("auth_token", in: environment)
+        self.token = token
         credentials = Data("\(account):\(token)".utf8).base64EncodedString()
         guard let from = Self.phoneNumber(try settings.required("from", in: environment)) else {
             throw ChannelSetupError("\(settings.channel).from is not a phone number in E.164 form")
@@ -91,5 +94,41 @@ struct TwilioStyleAPI: Sendable {
         let digits = kept.dropFirst()
         guard (7...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return kept
+    }
+
+    /// The provider's request signature: base64 of HMAC-SHA1, keyed with the auth token, over the URL followed by
+    /// every form parameter's name and value, sorted by name (then value).
+    static func signature(url: String, form: [(name: String, value: String)], token: String) -> String {
+        let sorted = form.sorted { $0.name == $1.name ? $0.value < $1.value : $0.name < $1.name }
+        let text = url + sorted.map { $0.name + $0.value }.joined()
+        let code = HMAC<Insecure.SHA1>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(token.utf8)))
+        return Data(code).base64EncodedString()
+    }
+
+    /// Nil when the request carries a valid `X-Twilio-Signature` for its URL and form; else the refusal (403).
+    func verify(_ request: InboundRequest) -> InboundOutcome? {
+        guard let given = request.header("X-Twilio-Signature"), !given.isEmpty else {
+            return .refused(status: 403, reason: "no X-Twilio-Signature header")
+        }
+        let expected = Self.signature(url: request.url, form: request.form, token: token)
+        // Compared in constant time: the lengths are public, the bytes are not.
+        let a = Array(expected.utf8)
+        let b = Array(given.utf8)
+        guard a.count == b.count, zip(a, b).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else {
+            return .refused(status: 403, reason: "the X-Twilio-Signature does not match the request (wrong auth token, or a URL other than the one the provider called: check serve's --base-url)")
+        }
+        return nil
+    }
+
+    /// A TwiML answer: `<Response><Message>text</Message></Response>` (an empty `<Response/>` without text).
+    static func messageResponse(_ text: String?) -> InboundResponse {
+        let inner = text.map { "<Message>\(xmlEscaped($0))</Message>" } ?? ""
+        return InboundResponse(contentType: "text/xml; charset=utf-8", body: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>\(inner)</Response>")
+    }
+
+    /// XML text escaping.
+    static func xmlEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

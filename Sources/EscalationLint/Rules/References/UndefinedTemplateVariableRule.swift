@@ -8,7 +8,7 @@ public struct UndefinedTemplateVariableRule: PolicyRule {
 
     /// The variables every template may use.
     public static let builtInVariables = [
-        "incident.id", "incident.title", "incident.started_at", "incident.url", "incident.ack_url", "incident.status",
+        "incident.id", "incident.title", "incident.started_at", "incident.url", "incident.ack_url", "incident.reply_code", "incident.status",
         "incident.stage", "incident.outcome", "incident.scope", "incident.resolve_url", "incident.escalate_url", "incident.resolved_scope", "incident.open_scopes", "incident.reports", "organisation.id", "organisation.name", "policy.id",
         "policy.name", "layer.id", "layer.name", "recipient.id", "recipient.name", "now",
     ]

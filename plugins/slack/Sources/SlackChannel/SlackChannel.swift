@@ -1,9 +1,10 @@
+import Crypto
 import EscalationChannel
 import EscalationCore
 import Foundation
 
 /// Posts messages to Slack through an incoming webhook or the Web API's chat.postMessage (`plugin: slack`).
-public struct SlackChannel: NotificationChannel {
+public struct SlackChannel: InboundChannel {
     /// What the Slack plugin is and which settings it reads.
     public static let descriptor = ChannelDescriptor(
         id: "slack",
@@ -15,6 +16,7 @@ public struct SlackChannel: NotificationChannel {
             .init("channel", "with token: the channel id or #name to post in (default: the address when it is a channel or user)"),
             .init("api_url", kind: .url, "the Web API base URL (default https://slack.com/api)"),
             .init("timeout", kind: .duration, "how long one request may take, e.g. 10s (default 10s)"),
+            .init("signing_secret", secret: true, "the app's signing secret: messages get Acknowledge/Resolve buttons, and their presses are verified"),
         ],
         validExamples: [
             "webhook_url: ${env:SLACK_WEBHOOK_URL}",
@@ -89,10 +91,12 @@ public struct SlackChannel: NotificationChannel {
 
     private let mode: Mode
     private let exchange: HTTPExchange
+    private let signingSecret: String?
 
     /// Resolves the webhook URL or token; fails when a reference is unset or both or neither are set.
     public init(settings: ChannelSettings, environment: ChannelEnvironment) throws(ChannelSetupError) {
         let timeout = try settings.timeout()
+        signingSecret = try settings.resolved("signing_secret", in: environment)
         if settings.raw("webhook_url") != nil, settings.raw("token") != nil {
             throw ChannelSetupError("\(settings.channel): set either webhook_url or token, not both")
         }
@@ -150,6 +154,7 @@ public struct SlackChannel: NotificationChannel {
                     exchange.failure(retryable: false, "no Slack channel to post in: set 'channel' or give a channel or user address"))
             }
             var fields = ["channel": channel, "text": text, "unfurl_links": false] as [String: any Sendable]
+            if signingSecret != nil, thread == nil { fields["blocks"] = Self.blocks(text: text, incident: message.incidentID) }
             if let thread { fields["thread_ts"] = thread.ts }
             let headers = [("Content-Type", "application/json; charset=utf-8"), ("Authorization", "Bearer \(token)")]
             switch await exchange.send(.POST, "\(base)/chat.postMessage", headers: headers, body: Self.json(fields)) {
@@ -166,6 +171,19 @@ public struct SlackChannel: NotificationChannel {
         }
     }
 
+    /// The message as a section and Acknowledge / Resolve buttons (action ids `ack` and `resolve`, value the incident).
+    static func blocks(text: String, incident: String) -> [[String: any Sendable]] {
+        func button(_ label: String, _ id: String, style: String?) -> [String: any Sendable] {
+            var button: [String: any Sendable] = ["type": "button", "action_id": id, "value": incident, "text": ["type": "plain_text", "text": label]]
+            if let style { button["style"] = style }
+            return button
+        }
+        return [
+            ["type": "section", "text": ["type": "mrkdwn", "text": text]],
+            ["type": "actions", "block_id": "escalate", "elements": [button("Acknowledge", "ack", style: "primary"), button("Resolve", "resolve", style: nil)]],
+        ]
+    }
+
     /// Escapes `&`, `<` and `>` as Slack's message formatting requires.
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -175,4 +193,41 @@ public struct SlackChannel: NotificationChannel {
     private static func json(_ fields: [String: any Sendable]) -> [UInt8] {
         Array((try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8))
     }
+
+    /// The signing secret verifies button presses.
+    public static let inboundSecretSetting = "signing_secret"
+
+    /// How old a request's timestamp may be, in seconds, either way (Slack's replay window).
+    static let replayWindow: Int64 = 300
+
+    /// A button press (`payload` of `block_actions`): checks `X-Slack-Signature` (`v0=` hex HMAC-SHA256 of
+    /// `v0:TIMESTAMP:BODY` with the signing secret) and that `X-Slack-Request-Timestamp` is within five minutes.
+    public func receive(_ request: InboundRequest) -> InboundOutcome {
+        guard let signingSecret else { return .refused(status: 403, reason: "the channel has no signing_secret to verify requests with") }
+        guard let stamp = request.header("X-Slack-Request-Timestamp"), let seconds = Int64(stamp) else {
+            return .refused(status: 403, reason: "no X-Slack-Request-Timestamp header")
+        }
+        guard abs(request.receivedAt.seconds - seconds) <= Self.replayWindow else {
+            return .refused(status: 403, reason: "the request's timestamp is more than five minutes off (a replay?)")
+        }
+        guard let given = request.header("X-Slack-Signature") else { return .refused(status: 403, reason: "no X-Slack-Signature header") }
+        let base = Array("v0:\(stamp):".utf8) + request.body
+        let code = HMAC<SHA256>.authenticationCode(for: base, using: SymmetricKey(data: Data(signingSecret.utf8)))
+        let expected = Array(("v0=" + code.map { String(format: "%02x", $0) }.joined()).utf8)
+        let got = Array(given.utf8)
+        guard expected.count == got.count, zip(expected, got).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else {
+            return .refused(status: 403, reason: "the X-Slack-Signature does not match the request")
+        }
+        guard let payload = request.formValue("payload"), let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else {
+            return .refused(status: 400, reason: "no interaction payload")
+        }
+        guard object["type"] as? String == "block_actions", let user = (object["user"] as? [String: Any])?["id"] as? String,
+            let action = (object["actions"] as? [[String: Any]])?.first, let id = action["action_id"] as? String
+        else { return .answered(InboundResponse(body: "")) }
+        let text = id == "resolve" ? "resolve" : id == "ack" ? "ack" : id
+        return .reply(InboundReply(from: user, text: text, reference: action["value"] as? String, via: "slack button"))
+    }
+
+    /// Slack shows nothing from the response to a button press; the text is kept for logs and tests.
+    public func respond(_ text: String?) -> InboundResponse { InboundResponse(body: text ?? "") }
 }

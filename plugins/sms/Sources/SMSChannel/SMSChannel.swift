@@ -1,12 +1,12 @@
 import EscalationChannel
 import EscalationCore
 
-/// Sends text messages through a Twilio-style REST API (`plugin: sms`).
-public struct SMSChannel: NotificationChannel {
+/// Sends text messages through a Twilio-style REST API (`plugin: sms`), and takes replies on its inbound webhook.
+public struct SMSChannel: InboundChannel {
     /// What the SMS plugin is and which settings it reads.
     public static let descriptor = ChannelDescriptor(
         id: "sms",
-        summary: "sends an SMS (subject and body, at most 1600 characters) through a Twilio-style Messages API",
+        summary: "sends an SMS (subject and body, at most 1600 characters) through a Twilio-style Messages API; takes replies (4a, 4r)",
         capabilities: [],
         settings: TwilioStyleAPI.settings,
         validExamples: [
@@ -66,4 +66,17 @@ public struct SMSChannel: NotificationChannel {
         if text.count > Self.maximumLength { text = String(text.prefix(Self.maximumLength - 1)) + "…" }
         return await api.create("Messages.json", [("To", to), ("From", api.from), ("Body", text)], idempotencyKey: message.idempotencyKey)
     }
+
+    /// The auth token also verifies the provider's webhooks.
+    public static let inboundSecretSetting = "auth_token"
+
+    /// An incoming SMS webhook: checks `X-Twilio-Signature`, then reads `From` and `Body`.
+    public func receive(_ request: InboundRequest) -> InboundOutcome {
+        if let refusal = api.verify(request) { return refusal }
+        guard let from = request.formValue("From"), !from.isEmpty else { return .refused(status: 400, reason: "the webhook has no From") }
+        return .reply(InboundReply(from: from, text: request.formValue("Body") ?? "", via: "sms reply"))
+    }
+
+    /// A TwiML `<Message>` back to the sender.
+    public func respond(_ text: String?) -> InboundResponse { TwilioStyleAPI.messageResponse(text) }
 }

@@ -1,8 +1,9 @@
 import EscalationChannel
 import EscalationCore
+import Foundation
 
 /// Places phone calls that read the message aloud through a Twilio-style REST API (`plugin: voice`).
-public struct VoiceChannel: NotificationChannel {
+public struct VoiceChannel: InboundChannel {
     /// What the voice plugin is and which settings it reads.
     public static let descriptor = ChannelDescriptor(
         id: "voice",
@@ -11,6 +12,7 @@ public struct VoiceChannel: NotificationChannel {
         settings: TwilioStyleAPI.settings + [
             .init("voice", "the text-to-speech voice, e.g. alice or Polly.Joanna (default: the service's)"),
             .init("loop", "how many times the message is read, 1 to 5 (default 2)"),
+            .init("inbound_url", kind: .url, "serve's public URL of this channel's answers (https://HOST/v1/inbound/CHANNEL): the call then takes a keypress, 1 to acknowledge, 2 to escalate"),
         ],
         validExamples: [
             """
@@ -63,12 +65,14 @@ public struct VoiceChannel: NotificationChannel {
     private let api: TwilioStyleAPI
     private let voice: String?
     private let loop: Int
+    private let inboundURL: String?
 
     /// Resolves the account and token; fails when a reference is unset.
     public init(settings: ChannelSettings, environment: ChannelEnvironment) throws(ChannelSetupError) {
         api = try TwilioStyleAPI(settings: settings, environment: environment, service: "the voice API")
         voice = settings.raw("voice")
         loop = settings.raw("loop").flatMap(Int.init).map { min(max($0, 1), 5) } ?? 2
+        inboundURL = try settings.resolved("inbound_url", in: environment)
     }
 
     /// Sends `To`, `From` and `Twiml` to `Calls.json`; the receipt is the call sid, answered or unanswered when the
@@ -84,7 +88,42 @@ public struct VoiceChannel: NotificationChannel {
         let spoken = [message.subject, message.body].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ". ")
         var attributes = " loop=\"\(loop)\""
         if let voice { attributes = " voice=\"\(Self.escape(voice))\"" + attributes }
-        return "<Response><Say\(attributes)>\(Self.escape(spoken))</Say></Response>"
+        guard let inboundURL else { return "<Response><Say\(attributes)>\(Self.escape(spoken))</Say></Response>" }
+        // The keypress goes to serve, with the incident in the (signed) URL; no keypress ends the call.
+        let separator = inboundURL.contains("?") ? "&" : "?"
+        let action = inboundURL + separator + "incident=" + (message.incidentID.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "")
+        return "<Response><Gather numDigits=\"1\" method=\"POST\" action=\"\(Self.escape(action))\"><Say\(attributes)>\(Self.escape(spoken)). \(Self.prompt)</Say></Gather></Response>"
+    }
+
+    /// Characters a URL query value keeps as they are.
+    static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+
+    /// What the call offers after the message.
+    static let prompt = "Press 1 to acknowledge, 2 to escalate."
+
+    /// The setting whose auth token verifies the provider's callbacks.
+    public static let inboundSecretSetting = "auth_token"
+
+    /// The keypress callback (`Digits`, with the incident in the URL's query): checks `X-Twilio-Signature`; 1
+    /// acknowledges, 2 escalates; the answering person is the number called (`To`).
+    public func receive(_ request: InboundRequest) -> InboundOutcome {
+        if let refusal = api.verify(request) { return refusal }
+        let incident = request.url.split(separator: "?", maxSplits: 1).dropFirst().first.map { InboundRequest.formFields(String($0)) }?
+            .first { $0.name == "incident" }?.value
+        guard let digits = request.formValue("Digits"), !digits.isEmpty else { return .answered(respond(nil)) }
+        guard let to = request.formValue("To"), !to.isEmpty else { return .refused(status: 400, reason: "the callback has no To") }
+        let command = switch digits.prefix(1) {
+        case "1": "ack"
+        case "2": "escalate"
+        default: "key \(digits.prefix(4))"
+        }
+        return .reply(InboundReply(from: to, text: command, reference: incident, via: "voice keypress"))
+    }
+
+    /// The answer read to the caller (`<Say>`), then the call ends.
+    public func respond(_ text: String?) -> InboundResponse {
+        let say = text.map { "<Say>\(Self.escape($0))</Say>" } ?? ""
+        return InboundResponse(contentType: "text/xml; charset=utf-8", body: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>\(say)</Response>")
     }
 
     /// XML text escaping.
