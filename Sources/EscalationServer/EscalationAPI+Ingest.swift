@@ -1,3 +1,4 @@
+import EscalationCore
 import EscalationExecutor
 import Hummingbird
 import Logging
@@ -28,7 +29,14 @@ extension EscalationAPI {
     func noteRecentChanges(_ triggered: Executor.Triggered) async {
         guard triggered.created else { return }
         let now = Self.wallClock()
-        for change in await changes.recent(organisation: triggered.incident.organisation, now: now) {
+        let recent: [(at: Instant, summary: String, source: String?)]
+        do {
+            recent = try await executor.recentChanges(organisation: triggered.incident.organisation, now: now)
+        } catch {
+            logger.error("recent changes could not be read", metadata: ["incident": "\(triggered.incident.id)", "error": "\(error)"])
+            return
+        }
+        for change in recent {
             let minutes = now.seconds(since: change.at) / 60
             let text = "recent change \(minutes) min before: \(change.summary)\(change.source.map { " (from \($0))" } ?? "")"
             do {

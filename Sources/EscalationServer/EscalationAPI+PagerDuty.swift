@@ -37,7 +37,10 @@ extension EscalationAPI {
                 guard !event.payload.summary.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw APIError(.badRequest, "'payload.summary' is missing or blank")
                 }
-                await changes.add(.init(at: Self.wallClock(), summary: event.payload.summary, source: event.payload.source), organisation: route.organisation)
+                try await run {
+                    try await executor.recordChange(
+                        organisation: route.organisation, summary: event.payload.summary, source: event.payload.source, at: Self.wallClock())
+                }
                 logger.notice(
                     "change event: \(event.payload.summary)",
                     metadata: [

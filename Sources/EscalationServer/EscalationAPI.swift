@@ -22,7 +22,6 @@ public struct EscalationAPI: Sendable {
     /// Refused ingest requests by reason, for `/metrics`.
     let refusals = IngestRefusals()
     /// Change events of the last hour, shown on incidents that open after them.
-    let changes = RecentChanges()
     /// PagerDuty events per sender and minute.
     let eventLimiter = EventRateLimiter()
     /// The integration keys in force (the configuration's at start; replaced on reload by whoever owns the file).

@@ -18,10 +18,10 @@ import Testing
 struct PagerDutyIngestTests {
     static let key = "3f1c0aa8b1d24b3a9e6f0c2d7b5a4e91"
 
-    static func api(lines: InMemoryLogHandler.Lines = .init(), eventsPerMinute: Int = 120) throws -> EscalationAPI {
+    static func api(lines: InMemoryLogHandler.Lines = .init(), eventsPerMinute: Int = 120, store: InMemoryIncidentStore = InMemoryIncidentStore()) throws -> EscalationAPI {
         let acme = PolicyLoader().load(files: [(path: "acme.yaml", text: APITests.yaml)]).organisation
         let executor = Executor(
-            store: InMemoryIncidentStore(), policies: PolicySet([acme]), registry: try ChannelRegistry([RecordingChannel.self]),
+            store: store, policies: PolicySet([acme]), registry: try ChannelRegistry([RecordingChannel.self]),
             environment: RecordingChannel.Log().environment(), clock: ManualClock(Instant(seconds: 1_795_000_000)))
         let configuration = ServerConfiguration(
             tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"],
@@ -91,6 +91,27 @@ struct PagerDutyIngestTests {
             let timeline = try await api.executor.timeline(id).map(\.text)
             #expect(timeline.contains("recent change 0 min before: Deployed v2.3.1 (from ci)"), "\(timeline)")
         }
+    }
+
+    @Test("change events are kept in the store: an incident opening after a restart still shows them")
+    func changesSurviveRestart() async throws {
+        let store = InMemoryIncidentStore()
+        let before = try Self.api(store: store)
+        try await Application(router: before.router()).test(.router) { client in
+            let change = #"{"routing_key":"\#(Self.key)","payload":{"summary":"Rotated the DB password","source":"vault"}}"#
+            try await client.execute(uri: "/v2/change/enqueue", method: .post, headers: APITests.headers(nil), body: ByteBuffer(string: change)) {
+                #expect($0.status == .accepted)
+            }
+        }
+        let after = try Self.api(store: store)
+        try await Application(router: after.router()).test(.router) { client in
+            let id = try await client.execute(uri: "/v2/enqueue", method: .post, headers: APITests.headers(nil), body: Self.event("trigger")) {
+                APITests.json($0)["incident"] as? String ?? ""
+            }
+            let timeline = try await after.executor.timeline(id).map(\.text)
+            #expect(timeline.contains { $0.hasPrefix("recent change") && $0.contains("Rotated the DB password (from vault)") }, "\(timeline)")
+        }
+        #expect(try await store.pendingEvents(.init(organisation: "acme", policy: "outage"), since: Instant(seconds: 0)).isEmpty, "no threshold counts a change")
     }
 
     @Test("refused events answer PagerDuty's 400 body, are logged at warning without the key or body, and counted in /metrics")
