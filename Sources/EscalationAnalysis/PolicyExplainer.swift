@@ -42,7 +42,11 @@ public struct PolicyExplainer: Sendable {
                 tasks: zip(step.tasks, assignees).map { task, assignee in
                     PolicyExplanation.Task(title: task.title, per: task.per, assignee: assignee.map(target))
                 },
-                posts: step.posts.map { "\($0.channel) (\($0.template))" }, template: step.template,
+                posts: step.posts.map { post in
+                    guard let id = post.route, let route = graph.route(id) else { return "\(post.channel) (\(post.template))" }
+                    let picked = route.channel(fields: fields) ?? "no channel"
+                    return "route:\(id) (\(route.field) = \(fields[route.field] ?? "(not given)") → \(picked)) (\(post.template))"
+                }, template: step.template,
                 next: next(after: layer, in: policy, last: layer.number == ladder.count), reachesAnyone: resolved.reachesAnyone,
                 alternatives: alternatives)
         }

@@ -56,10 +56,17 @@ public struct GraphCompiler: Sendable {
             routes: organisation.routes.isEmpty
                 ? nil
                 : organisation.routes.map { route in
-                    CompiledRoute(
+                    var compiled = CompiledRoute(
                         id: route.id.value, field: route.by.value,
-                        rows: Dictionary(route.entries.map { ($0.value.value, $0.targets.map(target)) }, uniquingKeysWith: { first, _ in first }),
+                        rows: Dictionary(
+                            route.entries.filter { $0.channel == nil }.map { ($0.value.value, $0.targets.map(target)) }, uniquingKeysWith: { first, _ in first }),
                         fallback: route.fallback.map { $0.map(target) })
+                    if route.picksChannels {
+                        compiled.channels = Dictionary(
+                            route.entries.compactMap { entry in entry.channel.map { (entry.value.value, $0.value) } }, uniquingKeysWith: { first, _ in first })
+                        compiled.fallbackChannel = route.fallbackChannel?.value
+                    }
+                    return compiled
                 })
     }
 
@@ -94,7 +101,11 @@ public struct GraphCompiler: Sendable {
             tasks: step.tasks.map {
                 CompiledTask(title: $0.title.value, assignee: $0.assignee.map(target), description: $0.description, per: $0.per?.value)
             },
-            posts: step.posts.map { CompiledPost(channel: $0.channel.value, template: $0.template.value) })
+            posts: step.posts.map {
+                var post = CompiledPost(channel: $0.channel.value, template: $0.template.value)
+                post.route = $0.route?.value
+                return post
+            })
     }
 
     private func wait(_ duration: PolicyDuration, calendar: String?) -> CompiledWait {
@@ -207,10 +218,12 @@ public struct GraphCompiler: Sendable {
                     resetOn: $0.resetOn.isEmpty ? nil : $0.resetOn.map(\.value))
             },
             stages: policy.stages.map {
-                CompiledStage(
+                var stage = CompiledStage(
                     id: $0.id.value, on: $0.on.value.rawValue, signal: $0.signal?.value, channel: $0.channel.value,
                     template: $0.template.value, expiresSeconds: $0.expires?.value.seconds, ifPosted: $0.ifPosted?.value,
                     requires: $0.requires.isEmpty ? nil : $0.requires.map(\.value))
+                stage.route = $0.route?.value
+                return stage
             },
             actions: policy.actions.map {
                 CompiledAction(id: $0.id.value, channel: $0.channel.value, template: $0.template.value, undoOnResolve: $0.undo == .resolve)

@@ -58,10 +58,11 @@ extension EngineRun {
             }
         }
         for post in step.posts {
+            guard let channel = channel(post.channel, route: post.route, what: "post of \(origin)") else { continue }
             effects.append(
                 .post(
                     Effect.Post(
-                        channel: post.channel, message: render(post.template, recipient: nil, layer: layer, alternative: step.alternative), idempotencyKey: nextID("p"),
+                        channel: channel, message: render(post.template, recipient: nil, layer: layer, alternative: step.alternative), idempotencyKey: nextID("p"),
                         origin: origin)))
         }
     }
@@ -225,6 +226,21 @@ extension EngineRun {
 }
 
 extension EngineRun {
+    /// The channel of a post or stage: its own, or the one its channel route picks by the incident's fields (nil, with a
+    /// record, when the route has no row for the value and no default).
+    mutating func channel(_ channel: String, route: String?, what: String) -> String? {
+        guard let route else { return channel }
+        guard let table = graph.route(route) else {
+            record("\(what) skipped: route '\(route)' is not declared")
+            return nil
+        }
+        guard let picked = table.channel(fields: state.fields) else {
+            record("\(what) skipped: route '\(route)' has no channel for \(table.field) = \(state.fields[table.field].map { "'\($0)'" } ?? "(not given)")")
+            return nil
+        }
+        return picked
+    }
+
     /// What `when: { seen: … }` tests against: the signals received and the stages posted so far.
     var seen: [String] { (state.signalsSeen ?? []) + (state.postedStages ?? []) }
 }

@@ -279,7 +279,7 @@ struct EngineRun {
             guard state.isOpen else { return }
             nextChannel(key: key, reason: fallbackReason(key: key))
         case .stageExpiry(let stage):
-            if let channel = policy.stages.first(where: { $0.id == stage })?.channel {
+            if let found = policy.stages.first(where: { $0.id == stage }), let channel = channel(found.channel, route: found.route, what: "expiry of stage '\(stage)'") {
                 effects.append(.expireStage(stage: stage, channel: channel))
                 record("stage '\(stage)' message expired")
             }
@@ -415,13 +415,14 @@ struct EngineRun {
                 record("not posting stage '\(stage.id)': stage '\(earlier)' was never posted")
                 continue
             }
+            guard let channel = channel(stage.channel, route: stage.route, what: "stage '\(stage.id)'") else { continue }
             state.postedStages = (state.postedStages ?? []) + [stage.id]
             // Each posting advances the sequence, so the executor's key for it (stage, sequence) is new even when the
             // same stage is entered again by a later signal with nothing else happening.
             _ = nextID("s")
             let expires = stage.expiresSeconds.map { now.adding(seconds: $0) }
             effects.append(
-                .postStage(stage: stage.id, channel: stage.channel, message: render(stage.template, recipient: nil, layer: nil), expiresAt: expires))
+                .postStage(stage: stage.id, channel: channel, message: render(stage.template, recipient: nil, layer: nil), expiresAt: expires))
             state.stage = stage.id
             record("stage '\(stage.id)'\(expires.map { "; expires \(ZonedTime.display($0, in: engine.zone))" } ?? "")")
             if let expires { schedule(.stageExpiry(stage: stage.id), at: expires) }

@@ -306,6 +306,8 @@ public struct CompiledPost: Codable, Sendable, Hashable {
     public var channel: String
     /// Template id.
     public var template: String
+    /// A channel route picking the channel by a field's value (`channel` is then the route id).
+    public var route: String?
 
     /// Creates a value from its parts.
     public init(channel: String, template: String) {
@@ -430,6 +432,8 @@ public struct CompiledStage: Codable, Sendable, Hashable {
     public var ifPosted: String?
     /// Fields that must have a value when the stage is entered (nil: none).
     public var requires: [String]?
+    /// A channel route picking the channel by a field's value (`channel` is then the route id).
+    public var route: String?
 
     /// Creates a value from its parts.
     public init(

@@ -10,6 +10,15 @@ public struct CompiledRoute: Codable, Sendable, Hashable {
     public var rows: [String: [CompiledTarget]]
     /// The targets for a value without a row (nil: nobody).
     public var fallback: [CompiledTarget]?
+    /// Field value → channel, for a route that picks a post's or stage's channel (nil for routes of people).
+    public var channels: [String: String]?
+    /// The channel for a value without a row (channel routes).
+    public var fallbackChannel: String?
+
+    /// The channel a channel route picks for an incident's fields (nil: no row and no default).
+    public func channel(fields: [String: String]) -> String? {
+        fields[field].flatMap { channels?[$0] } ?? fallbackChannel
+    }
 
     /// Creates a value from its parts.
     public init(id: String, field: String, rows: [String: [CompiledTarget]], fallback: [CompiledTarget]? = nil) {

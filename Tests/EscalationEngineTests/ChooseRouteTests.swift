@@ -310,3 +310,45 @@ struct SeenAndPerItemTests {
         #expect(tasks.map(\.assignees) == [["ann"], ["bob"], ["cat"]])
     }
 }
+
+/// A post's or stage's channel picked by a field's value (`channel: { route: R }` with channel rows).
+@Suite("Engine: channels by route")
+struct ChannelRouteTests {
+    static let policies = """
+        channels:
+          banner-eu: { plugin: statuspage }
+        routes:
+          status-page:
+            by: region
+            to:
+              us: { channel: banner }
+              eu: { channel: banner-eu }
+        policies:
+          outage:
+            name: Outage
+            fields:
+              region: { type: enum, values: [us, eu, apac] }
+            layers:
+              - id: first
+                notify: [{ contact: ann }]
+                via: [email]
+                template: page
+                post: [{ channel: { route: status-page }, template: banner }]
+            stages:
+              - { id: resolved, on: resolve, channel: { route: status-page }, template: banner, expires: 1h }
+        """
+
+    @Test("the post and the stage go to the region's channel; a value without a row posts nothing and says why")
+    func picked() throws {
+        let graph = try Org.graph(Self.policies)
+        var eu = Driver(graph, start: instant("2026-03-09T10:00"))
+        #expect(eu.trigger("outage", fields: ["region": "eu"]).posts.map(\.channel) == ["banner-eu"])
+        let resolved = eu.send(.resolve(by: "ann", scope: nil, outcome: nil), at: instant("2026-03-09T10:05"))
+        #expect(resolved.stages.map(\.channel) == ["banner-eu"])
+        #expect(eu.run(until: instant("2026-03-09T11:05")).effects.expired == ["resolved"])
+        var apac = Driver(graph, start: instant("2026-03-09T10:00"))
+        let none = apac.trigger("outage", fields: ["region": "apac"])
+        #expect(none.posts.isEmpty)
+        #expect(none.records.contains { $0.contains("skipped: route 'status-page' has no channel for region = 'apac'") }, "\(none.records)")
+    }
+}

@@ -293,10 +293,10 @@ extension DocumentReader {
                         item, what: postWhat, allowed: ["channel", "template"],
                         hint: "write each post as '- { channel: status-page, template: banner }'")
                 else { return nil }
-                let channel = entry.required("channel", example: "channel: status-page").flatMap { identifier($0, what: "\(postWhat): channel") }
+                let channel = entry.required("channel", example: "channel: status-page").flatMap { channelOrRoute($0, what: "\(postWhat): channel") }
                 let template = entry.required("template", example: "template: banner").flatMap { identifier($0, what: "\(postWhat): template") }
                 guard let channel, let template else { return nil }
-                return Post(channel: channel, template: template)
+                return Post(channel: channel.channel, template: template, route: channel.route)
             }
         } ?? []
         if requireTemplate, !notify.isEmpty, template == nil, map.has("notify") {
@@ -418,7 +418,8 @@ extension DocumentReader {
         let id = map.required("id", example: "id: investigating").flatMap { identifier($0, what: "\(what): id") }
         let on = map.required("on", example: "on: trigger").flatMap { choice($0, what: "\(what): on", as: Stage.Trigger.self) }
         let signal = map["signal"].flatMap { identifier($0, what: "\(what): signal") }
-        let channel = map.required("channel", example: "channel: status-page").flatMap { identifier($0, what: "\(what): channel") }
+        let routed = map.required("channel", example: "channel: status-page").flatMap { channelOrRoute($0, what: "\(what): channel") }
+        let channel = routed?.channel
         let template = map.required("template", example: "template: banner").flatMap { identifier($0, what: "\(what): template") }
         let expires = map["expires"].flatMap { duration($0, what: "\(what): expires", allowBusiness: false) }
         if on?.value == .signal, signal == nil, map["signal"] == nil {
@@ -435,6 +436,7 @@ extension DocumentReader {
         guard let id, let on, let channel, let template else { return nil }
         var stage = Stage(id: id, on: on, signal: signal, channel: channel, template: template, expires: expires)
         stage.ifPosted = ifPosted
+        stage.route = routed?.route
         stage.requires = map["requires"].map { list($0, what: "\(what): requires").compactMap { fieldName($0, what: "\(what): requires") } } ?? []
         return stage
     }

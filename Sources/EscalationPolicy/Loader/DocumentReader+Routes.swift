@@ -24,12 +24,39 @@ extension DocumentReader {
             }
             for row in rows {
                 let value = Located(row.key, at: location(row.keyNode))
-                entries.append(RouteTable.Entry(value: value, targets: routeTargets(row.value, of: "row '\(row.key)' of \(what)")))
+                if let channel = channelRow(row.value, of: "row '\(row.key)' of \(what)") {
+                    entries.append(RouteTable.Entry(value: value, targets: [], channel: channel))
+                } else {
+                    entries.append(RouteTable.Entry(value: value, targets: routeTargets(row.value, of: "row '\(row.key)' of \(what)")))
+                }
             }
         }
-        let fallback = map["default"].map { routeTargets($0, of: "the default of \(what)") }
+        var fallback: [Target]?
+        var fallbackChannel: Located<String>?
+        if let node = map["default"] {
+            if let channel = channelRow(node, of: "the default of \(what)") {
+                fallbackChannel = channel
+            } else {
+                fallback = routeTargets(node, of: "the default of \(what)")
+            }
+        }
         guard let by else { return nil }
-        return RouteTable(id: id, by: by, entries: entries, fallback: fallback, fallbackLocation: map.keyLocation("default"), toLocation: map.keyLocation("to"))
+        var table = RouteTable(id: id, by: by, entries: entries, fallback: fallback, fallbackLocation: map.keyLocation("default"), toLocation: map.keyLocation("to"))
+        table.fallbackChannel = fallbackChannel
+        if table.picksChannels, table.entries.contains(where: { $0.channel == nil }) || fallback != nil {
+            sink.add(
+                LoadProblem.invalidValue(
+                    "\(what) mixes channel rows and rows of people", at: map.location,
+                    hint: "a route picks either channels ('{ channel: ID }', for posts and stages) or people; split it in two"))
+        }
+        return table
+    }
+
+    /// The channel of a row written `{ channel: ID }` (nil for any other row).
+    private func channelRow(_ node: Node, of owner: String) -> Located<String>? {
+        guard case .mapping(let mapping) = node, mapping.count == 1, mapping.first?.key.scalar?.string == "channel", let value = mapping.first?.value
+        else { return nil }
+        return identifier(value, what: "\(owner): channel")
     }
 
     /// One target map or a list of them; a route row reaches declared people only (no fields, addresses or routes).
@@ -74,5 +101,15 @@ extension DocumentReader {
             steps.append(step)
         }
         return steps
+    }
+
+    /// A post's or stage's `channel`: a channel id, or `{ route: R }` (a route whose rows pick the channel by a field's
+    /// value; the channel is then the route id and `route` is set).
+    func channelOrRoute(_ node: Node, what: String) -> (channel: Located<String>, route: Located<String>?)? {
+        guard isMapping(node) else { return identifier(node, what: what).map { ($0, nil) } }
+        guard let map = fields(node, what: what, allowed: ["route"], hint: "write a channel id, or '{ route: ROUTE }' to pick it by a field's value"),
+            let route = map.required("route", example: "channel: { route: status-page-by-region }").flatMap({ identifier($0, what: "\(what): route") })
+        else { return nil }
+        return (route, route)
     }
 }

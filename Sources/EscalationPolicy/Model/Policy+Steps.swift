@@ -1,3 +1,5 @@
+import EscalationCore
+
 extension Policy {
     /// Every step of the policy with a label for messages: layers, reminders and hook steps.
     public var labelledSteps: [(label: String, step: Step)] {
@@ -36,5 +38,17 @@ extension Organisation {
     public var labelledTargets: [(label: String, target: Target)] {
         policies.flatMap(\.labelledTargets)
             + routes.flatMap { route in route.labelledTargets.map { ("row \($0.row) of route '\(route.id.value)'", $0.target) } }
+    }
+}
+
+extension Policy {
+    /// Every use of a route in the policy, with a label, and whether it picks a channel (a post's or stage's) or people.
+    public var routeUses: [(label: String, route: Located<String>, picksChannel: Bool)] {
+        var uses = labelledTargets.filter { $0.target.kind == .route }.map { ($0.label, $0.target.reference, false) }
+        for (label, step) in labelledSteps {
+            uses += step.posts.compactMap { post in post.route.map { ("a post of \(label)", $0, true) } }
+        }
+        uses += stages.compactMap { stage in stage.route.map { ("stage '\(stage.id.value)' of policy '\(id.value)'", $0, true) } }
+        return uses
     }
 }

@@ -6,4 +6,7 @@ public struct Post: Sendable {
     public var channel: Located<String>
     /// The template id.
     public var template: Located<String>
+    /// The route whose channel rows pick the channel by a field's value (`channel: { route: R }`); `channel` then
+    /// holds the route id.
+    public var route: Located<String>? = nil
 }

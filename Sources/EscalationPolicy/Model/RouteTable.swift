@@ -6,8 +6,10 @@ public struct RouteTable: Sendable {
     public struct Entry: Sendable {
         /// The field value.
         public var value: Located<String>
-        /// Whom it reaches (contacts, groups, schedules).
+        /// Whom it reaches (contacts, groups, schedules); empty for a channel row.
         public var targets: [Target]
+        /// The channel it picks (`{ channel: ID }`), for routes used as a post's or stage's channel.
+        public var channel: Located<String>? = nil
     }
 
     /// The route id.
@@ -22,6 +24,15 @@ public struct RouteTable: Sendable {
     public var fallbackLocation: SourceLocation?
     /// Where `to:` is written.
     public var toLocation: SourceLocation?
+    /// The channel for a value without a row (channel routes).
+    public var fallbackChannel: Located<String>? = nil
+
+    /// Whether its rows pick channels (for posts and stages) rather than people.
+    public var picksChannels: Bool { entries.contains { $0.channel != nil } || fallbackChannel != nil }
+    /// Every channel the table names, with the row it is in.
+    public var labelledChannels: [(row: String, channel: Located<String>)] {
+        entries.compactMap { entry in entry.channel.map { ("'\(entry.value.value)'", $0) } } + (fallbackChannel.map { [("default", $0)] } ?? [])
+    }
 
     /// The targets picked for a value: its row, else the default.
     public func targets(for value: String?) -> [Target]? {

@@ -24,4 +24,6 @@ public struct Stage: Sendable {
     public var ifPosted: Located<String>? = nil
     /// Fields that must have a value when the stage is entered; a signal entering it without them is refused.
     public var requires: [Located<String>] = []
+    /// The route whose channel rows pick the channel (`channel: { route: R }`); `channel` then holds the route id.
+    public var route: Located<String>? = nil
 }

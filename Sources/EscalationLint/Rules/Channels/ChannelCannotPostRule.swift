@@ -65,10 +65,14 @@ public struct ChannelCannotPostRule: PolicyRule {
         }
         for policy in organisation.policies {
             for (label, step) in policy.labelledSteps {
-                for post in step.posts { check(post.channel, "a post of \(label)") }
+                for post in step.posts where post.route == nil { check(post.channel, "a post of \(label)") }
             }
-            for stage in policy.stages { check(stage.channel, "stage '\(stage.id.value)' of policy '\(policy.id.value)'") }
+            for stage in policy.stages where stage.route == nil { check(stage.channel, "stage '\(stage.id.value)' of policy '\(policy.id.value)'") }
             for action in policy.actions { check(action.channel, "action '\(action.id.value)' of policy '\(policy.id.value)'") }
+        }
+        // A channel route's rows are posted to: each must be able to post.
+        for route in organisation.routes {
+            for (row, channel) in route.labelledChannels { check(channel, "row \(row) of route '\(route.id.value)'") }
         }
         return result
     }

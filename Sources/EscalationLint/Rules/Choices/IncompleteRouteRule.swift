@@ -74,8 +74,21 @@ public struct IncompleteRouteRule: PolicyRule {
         var result: [Diagnostic] = []
         var reported = Set<String>()
         for policy in organisation.policies {
-            for (label, target) in policy.labelledTargets where target.kind == .route {
-                guard let route = organisation.route(target.reference.value) else { continue }
+            for (label, reference, picksChannel) in policy.routeUses {
+                guard let route = organisation.route(reference.value) else { continue }
+                if route.picksChannels != picksChannel {
+                    result.append(
+                        kind(
+                            picksChannel
+                                ? "\(label) takes its channel from route '\(route.id.value)', whose rows name people, not channels"
+                                : "\(label) reaches route '\(route.id.value)', whose rows name channels, not people",
+                            at: reference.location,
+                            hint: picksChannel
+                                ? "give the route channel rows ('us: { channel: status-us }'), or use another route"
+                                : "use the route as a post's or stage's 'channel: { route: … }', or give it rows of people"))
+                    continue
+                }
+                let target = (reference: reference, kind: Target.Kind.route)
                 let field = route.by.value
                 guard let declared = policy.field(field) else {
                     if !context.loaderReported(.policyFields, policy.id.value) {
@@ -87,7 +100,7 @@ public struct IncompleteRouteRule: PolicyRule {
                     }
                     continue
                 }
-                guard route.fallback == nil, reported.insert("\(route.id.value)/\(policy.id.value)").inserted else { continue }
+                guard route.fallback == nil, route.fallbackChannel == nil, reported.insert("\(route.id.value)/\(policy.id.value)").inserted else { continue }
                 let rows = Set(route.entries.map(\.value.value))
                 switch declared.type.value {
                 case .enum, .boolean:

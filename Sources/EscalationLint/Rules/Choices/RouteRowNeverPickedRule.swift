@@ -59,7 +59,7 @@ public struct RouteRowNeverPickedRule: PolicyRule {
         var result: [Diagnostic] = []
         for route in organisation.routes {
             let users = organisation.policies.filter { policy in
-                policy.labelledTargets.contains { $0.target.kind == .route && $0.target.reference.value == route.id.value }
+                policy.routeUses.contains { $0.route.value == route.id.value }
             }
             var possible = Set<String>()
             var closed = !users.isEmpty

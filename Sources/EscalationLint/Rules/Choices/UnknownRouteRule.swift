@@ -56,12 +56,10 @@ public struct UnknownRouteRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
         let known = organisation.routes.map(\.id.value)
-        return organisation.policies.flatMap(\.labelledTargets)
-            .filter { $0.target.kind == .route && organisation.route($0.target.reference.value) == nil }
-            .filter { !context.loaderReported(.route, $0.target.reference.value) }
-            .map { label, target in
-                let reference = target.reference
-                return kind(
+        return organisation.policies.flatMap(\.routeUses)
+            .filter { organisation.route($0.route.value) == nil && !context.loaderReported(.route, $0.route.value) }
+            .map { label, reference, _ in
+                kind(
                     "\(label) names route '\(reference.value)', which is not declared\(reference.value.didYouMean(known))",
                     at: reference.location,
                     hint: "declare it under 'routes:' with 'by: FIELD' and a row for each value under 'to:', or fix the id")

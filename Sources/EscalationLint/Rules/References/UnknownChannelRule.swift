@@ -81,10 +81,13 @@ public struct UnknownChannelRule: PolicyRule {
         for policy in organisation.policies {
             for (label, step) in policy.labelledSteps {
                 references += step.via.flatMap(\.channels).map { ("the 'via' of \(label)", $0) }
-                references += step.posts.map { ("a post of \(label)", $0.channel) }
+                references += step.posts.filter { $0.route == nil }.map { ("a post of \(label)", $0.channel) }
             }
-            references += policy.stages.map { ("stage '\($0.id.value)' of policy '\(policy.id.value)'", $0.channel) }
+            references += policy.stages.filter { $0.route == nil }.map { ("stage '\($0.id.value)' of policy '\(policy.id.value)'", $0.channel) }
             references += policy.actions.map { ("action '\($0.id.value)' of policy '\(policy.id.value)'", $0.channel) }
+        }
+        for route in organisation.routes {
+            references += route.labelledChannels.map { ("row \($0.row) of route '\(route.id.value)'", $0.channel) }
         }
         let unknown = references.filter {
             organisation.channel($0.1.value) == nil && !context.loaderReported(.channel, $0.1.value)
