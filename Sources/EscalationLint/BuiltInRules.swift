@@ -47,6 +47,7 @@ public enum BuiltInRules {
         AddressWithoutChannelRule.self,
         ScopeHookWithoutResolvePerRule.self,
         InvalidCorrelationRule.self,
+        StageVariableMaybeUnsetRule.self,
         // Warnings.
         LayerWithoutAcknowledgerRule.self,
         MissingAddressRule.self,
@@ -56,7 +57,6 @@ public enum BuiltInRules {
         CalendarWithoutHoursRule.self,
         RouteRowNeverPickedRule.self,
         AlternativeNeverChosenRule.self,
-        StageVariableMaybeUnsetRule.self,
         SeenNeverHappensRule.self,
     ]
 }

@@ -9,7 +9,7 @@ public struct StageVariableMaybeUnsetRule: PolicyRule {
 
     /// The rule's id, code, description and examples.
     public static let description = RuleDescription(
-        kind: DiagnosticKind(id: "stage_variable_maybe_unset", code: "W010", severity: .warning),
+        kind: DiagnosticKind(id: "stage_variable_maybe_unset", code: "E051", severity: .error),
         name: "Stage variable maybe unset",
         summary: "A stage's message uses '{{ incident.FIELD }}' for a field that is neither required at trigger nor in the stage's 'requires', so it can be posted reading '(no value: incident.FIELD)'.",
         nonTriggeringExamples: [
