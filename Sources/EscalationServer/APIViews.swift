@@ -18,6 +18,7 @@ struct IncidentSummary: Encodable {
     var resolvedBy: String?
     var outcome: String?
     var ladder: String
+    var replyCode: String?
     var createdAt: String
     var updatedAt: String
 
@@ -25,7 +26,7 @@ struct IncidentSummary: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, organisation, policy, version, title, status, fields, stage, outcome, ladder
         case dedupKey = "dedup_key", openScopes = "open_scopes", resolvedScopes = "resolved_scopes", acknowledgedBy = "acknowledged_by"
-        case resolvedBy = "resolved_by", createdAt = "created_at", updatedAt = "updated_at"
+        case resolvedBy = "resolved_by", createdAt = "created_at", updatedAt = "updated_at", replyCode = "reply_code"
     }
 
     /// Every key, null when there is no value (the schema lists them all as required).
@@ -46,6 +47,7 @@ struct IncidentSummary: Encodable {
         try container.encode(resolvedBy, forKey: .resolvedBy)
         try container.encode(outcome, forKey: .outcome)
         try container.encode(ladder, forKey: .ladder)
+        try container.encode(replyCode, forKey: .replyCode)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
     }
@@ -58,6 +60,7 @@ struct IncidentSummary: Encodable {
         title = incident.state.title
         status = incident.state.status.rawValue
         dedupKey = incident.state.dedupKey
+        replyCode = incident.state.replyCode
         fields = incident.state.fields
         openScopes = incident.state.openScopes
         resolvedScopes = incident.state.resolvedScopes

@@ -281,6 +281,7 @@ struct APITests {
             _ = try await call(.get, "/v1/events/refused", "/v1/events/refused")
             let detail = try await call(.get, "/v1/incidents/\(id)", "/v1/incidents/{id}")
             #expect((detail["tasks"] as? [[String: Any]])?.first?["title"] as? String == "Check the disk")
+            #expect(((detail["incident"] as? [String: Any])?["reply_code"] as? String).flatMap(Int.init) != nil, "the reply code responders answer with: \(detail)")
             // `escalate incidents ID` shows the same reply for people.
             let raw = try await client.execute(uri: "/v1/incidents/\(id)", method: .get, headers: Self.headers("acme-token")) { String(buffer: $0.body) }
             let text = try #require(IncidentText.render(detail: raw))
