@@ -49,7 +49,9 @@ struct TwilioStyleAPI: Sendable {
             throw ChannelSetupError("\(settings.channel).from is not a phone number in E.164 form")
         }
         self.from = from
-        exchange = HTTPExchange(service: service, timeout: try settings.timeout(), secrets: [token, credentials])
+        // The account SID is not a secret to the provider, but it identifies the account: masked in failure reasons
+        // (which the delivery details and the store keep) like the token.
+        exchange = HTTPExchange(service: service, timeout: try settings.timeout(), secrets: [token, credentials, account])
     }
 
     /// Creates a resource (`Messages.json`, `Calls.json`) from form fields; the receipt carries its `sid`, and, with

@@ -80,11 +80,12 @@ struct SMSChannelTests {
 
     @Test func secretsNeverAppearInResults() async throws {
         let credentials = Data("AC0042:\(Self.token)".utf8).base64EncodedString()
-        let server = try await RecordingServer.start(status: 401, body: "bad credentials \(Self.token) / Basic \(credentials)")
+        let server = try await RecordingServer.start(status: 401, body: "bad credentials \(Self.token) / Basic \(credentials) for account AC0042")
         defer { server.stop() }
         let result = try await channel(server.url).deliver(message, to: "+15550101")
         let text = "\(result)"
         #expect(!text.contains(Self.token) && !text.contains(credentials))
+        #expect(!text.contains("AC0042"), "the account SID is masked too: \(text)")
         #expect(text.contains("HTTP 401"))
     }
 }
