@@ -243,3 +243,41 @@ func isolationRun(perChannel: Int) async throws {
 }
 try await isolationRun(perChannel: 20)
 try await isolationRun(perChannel: 100)
+
+
+// 6. Restart with 10,000 overdue timers (SQLite): the server was down while every incident's first layer timed out.
+// The served loop fires the overdue timers in batches (Options.timerBatch) interleaved with dispatch, so the first
+// page goes out after one batch rather than after all of them (issue 13, item 15: it was 71.5 s).
+func restartRun(timers: Int) async throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-bench-restart-\(UUID().uuidString).sqlite").path
+    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+    var options = Executor.Options()
+    options.perContactPerMinute = Int.max
+    let organisation = PolicyLoader().load(files: [(path: "bench.yaml", text: servedYAML)]).organisation
+    // Before the stop: the incidents opened an hour ago and their first pages went out.
+    let before = Executor(
+        store: try SQLiteIncidentStore(path: path), policies: PolicySet([organisation]), registry: try ChannelRegistry([RecordingChannel.self]),
+        environment: RecordingChannel.Log().environment(), clock: ManualClock(Instant(seconds: Int64(Date().timeIntervalSince1970) - 3_600)),
+        options: options, logger: quiet)
+    for index in 0..<timers {
+        _ = try await before.trigger(organisation: "bench", policy: "outage", title: "restart \(index)", fields: [:], dedupKey: nil)
+        if index % 500 == 499 { try await before.dispatchDue(limit: 1_000) }
+    }
+    try await before.dispatchDue(limit: 1_000)
+    // The restart, on the wall clock: every timer is overdue.
+    let log = RecordingChannel.Log()
+    let begin = DispatchTime.now().uptimeNanoseconds
+    let restarted = Executor(
+        store: try SQLiteIncidentStore(path: path), policies: PolicySet([organisation]), registry: try ChannelRegistry([RecordingChannel.self]),
+        environment: log.environment(), options: options, logger: quiet)
+    try await restarted.recover()
+    let loop = Task { await restarted.run() }
+    while log.all.isEmpty { try await Task.sleep(nanoseconds: 1_000_000) }
+    let first = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+    while log.all.count < timers { try await Task.sleep(nanoseconds: 10_000_000) }
+    let all = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+    loop.cancel()
+    print(String(format: "restart (SQLite) with %d overdue timers, batches of %d: first page %.3f s after start; all %d second-layer pages %.2f s after start",
+        timers, options.timerBatch, first, timers, all))
+}
+try await restartRun(timers: 10_000)

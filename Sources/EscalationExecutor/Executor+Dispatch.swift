@@ -344,8 +344,13 @@ extension Executor {
         while !Task.isCancelled {
             var wake: Instant
             do {
-                try await fireDueTimers()
-                try await dispatchDue(wait: false)
+                let turn = try await serveTurn()
+                // Overdue timers left by the batch: the next turn starts at once, after new events got their turn.
+                if turn.timersLeft {
+                    metrics.wakeups += 1
+                    await Task.yield()
+                    continue
+                }
                 wake = try await nextWake(idleSeconds: idleSeconds)
             } catch {
                 if Task.isCancelled || error is CancellationError { break }
@@ -356,6 +361,26 @@ extension Executor {
             await wakeup.wait(until: wake, clock: clock)
         }
         return true
+    }
+
+    /// What one turn of the served loop did.
+    public struct Turn: Sendable {
+        /// Timers fired (at most `Options.timerBatch`).
+        public var fired: Int
+        /// Deliveries started.
+        public var dispatched: Int
+        /// Whether overdue timers are left for the next turn.
+        public var timersLeft: Bool
+    }
+
+    /// One turn of the served loop: fires at most `Options.timerBatch` due timers, then starts the due deliveries
+    /// (without waiting for them). Many overdue timers (a restart) are so worked through in batches interleaved with
+    /// dispatch and new events, each timer still leaving the store in the transaction of its transition.
+    @discardableResult
+    public func serveTurn() async throws -> Turn {
+        let fired = try await fireDueTimers(limit: max(1, options.timerBatch))
+        let dispatched = try await dispatchDue(wait: false)
+        return Turn(fired: fired, dispatched: dispatched, timersLeft: timerDue())
     }
 
     /// Waits (up to `seconds`) for the deliveries the served loop started to finish and be recorded; call after

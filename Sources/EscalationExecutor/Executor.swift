@@ -26,6 +26,9 @@ public actor Executor {
         /// Turns an action link the engine wrote (`{{ incident.ack_url }}`) into a URL when a message is sent, at the
         /// send's instant (e.g. a signed, expiring link). Without it the link is `BASE/v1/incidents/ID/acknowledge`.
         public var actionLinks: (@Sendable (_ link: ActionLink, _ now: Instant) -> String)?
+        /// Overdue timers the served loop fires in one turn before it dispatches due deliveries and lets new events in;
+        /// after a restart with thousands of timers overdue, the first pages go out after one batch, not after all.
+        public var timerBatch: Int = 50
         /// Deliveries the served loop runs at once, in all.
         public var maxInFlight: Int = 100
         /// Deliveries the served loop runs at once per channel of an organisation, so that one channel whose sends hang
@@ -347,14 +350,17 @@ public actor Executor {
         }
     }
 
-    /// Fires every timer due at the clock's now, earliest first (armed order within an instant); returns how many fired.
+    /// Fires the timers due at the clock's now, earliest first (armed order within an instant), at most `limit` of
+    /// them (the rest stay armed for the next call; a stale one, removed without firing, counts too); returns how many fired.
     @discardableResult
-    public func fireDueTimers() async throws -> Int {
+    public func fireDueTimers(limit: Int = .max) async throws -> Int {
         try await armTimers()
         let now = clock.now()
         var fired = 0
+        var taken = 0
         var failed: [StoredTimer] = []
-        while let timer = timerHeap.popDue(at: now) {
+        while taken < limit, let timer = timerHeap.popDue(at: now) {
+            taken += 1
             do {
                 if let incident = try await store.incident(id: timer.incident), incident.state.timers.contains(where: { $0.id == timer.id }) {
                     metrics.observeTimerLag(max(0, clock.preciseNow() - Double(timer.at.seconds)))
@@ -373,6 +379,12 @@ public actor Executor {
         }
         for timer in failed { timerHeap.arm(timer) }
         return fired
+    }
+
+    /// Whether a timer is due at the clock's now (overdue ones left by a batch).
+    func timerDue() -> Bool {
+        guard let next = timerHeap.peek() else { return false }
+        return next.at <= clock.now()
     }
 
     /// The next timer instant, if any.

@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// The HTTP API over an executor: events in (PagerDuty Events v2 and change events, Opsgenie alerts, Alertmanager), incidents out, actions, health, metrics.
 public struct EscalationAPI: Sendable {
@@ -138,22 +139,42 @@ public struct EscalationAPI: Sendable {
 
     // MARK: - Bodies
 
+    /// Reads and decodes a JSON body: 413 over the limit, 400 for a body that cannot be read (a malformed chunked
+    /// body), 411 for a required body sent without a length, 415 for a body whose Content-Type is not JSON. A body
+    /// without a Content-Type is taken as JSON (PagerDuty, Alertmanager and Opsgenie clients send application/json).
     func decode<T: Decodable>(_ request: inout Request, what: String, allowEmpty: Bool = false) async throws -> T? {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "\(what): the body is larger than \(configuration.maxBodyBytes) bytes")
+        } catch let error as HTTPParserError {
+            throw APIError(.badRequest, "\(what): \(HTTPEdgeHandler.describe(error).1)")
+        } catch {
+            throw APIError(.badRequest, "\(what): the body could not be read (\(error))")
         }
         if buffer.readableBytes == 0 {
             if allowEmpty { return nil }
+            if request.headers[.contentLength] == nil, request.headers[.transferEncoding] == nil {
+                throw APIError(.lengthRequired, "\(what): send a JSON object as the body, with a Content-Length")
+            }
             throw APIError(.badRequest, "\(what): the body is empty; send a JSON object")
+        }
+        if let type = request.headers[.contentType], !Self.isJSON(type) {
+            throw APIError(
+                .unsupportedMediaType, "\(what): the body must be JSON sent with 'Content-Type: application/json', not '\(type)'")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch {
             throw APIError.decoding(error, what: what)
         }
+    }
+
+    /// Whether a Content-Type names JSON: `application/json` or a `+json` type, parameters (charset) allowed.
+    static func isJSON(_ contentType: String) -> Bool {
+        let type = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
     }
 
     func run<T>(_ body: () async throws -> T) async throws -> T {

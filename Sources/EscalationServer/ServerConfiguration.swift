@@ -15,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     public var previousLinkKeys: [SymmetricKey]
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes: Int
+    /// The default largest request body: 256 KiB.
+    public static let defaultMaxBodyBytes = 256 * 1024
     /// Base URL written into links.
     public var baseURL: String
     /// How long an action link works after it is sent, in seconds.
@@ -26,7 +28,7 @@ public struct ServerConfiguration: Sendable {
     /// Creates a configuration.
     public init(
         tokenHashes: [String: String], integrationKeys: [String: IntegrationRoute] = [:], linkKey: SymmetricKey,
-        previousLinkKeys: [SymmetricKey] = [], maxBodyBytes: Int = 256 * 1024, baseURL: String
+        previousLinkKeys: [SymmetricKey] = [], maxBodyBytes: Int = ServerConfiguration.defaultMaxBodyBytes, baseURL: String
     ) {
         self.tokenHashes = tokenHashes
         self.integrationKeys = integrationKeys

@@ -70,6 +70,12 @@ extension Escalate {
         @Option(help: "Deliveries running at once per channel of an organisation, so a channel whose sends hang holds no more (default 20, at most --max-in-flight).")
         var maxInFlightPerChannel: Int?
 
+        @Option(help: "How long a connection may take to send a request head (slowloris); then it is answered 408 and closed (e.g. 30s).")
+        var headerTimeout: String = "30s"
+
+        @Option(help: "How long a request body may pause between bytes; then it is answered 408 and closed (e.g. 60s).")
+        var bodyTimeout: String = "60s"
+
         @Option(help: "Log lines as text or json (one object per line), on standard error.")
         var logFormat: LineLogHandler.Format = .text
 
@@ -108,8 +114,18 @@ extension Escalate {
                 printError("error: \(error.description)")
                 throw ExitCode(ExitStatus.usage)
             }
+            let limits: HTTPEdgeHandler.Limits
+            do throws(ServeTLS.Problem) {
+                limits = HTTPEdgeHandler.Limits(
+                    headerTimeout: try Self.timeAmount(headerTimeout, option: "--header-timeout"),
+                    bodyIdleTimeout: try Self.timeAmount(bodyTimeout, option: "--body-timeout"),
+                    maxBodyBytes: ServerConfiguration.defaultMaxBodyBytes)
+            } catch {
+                printError("error: \(error.description)")
+                throw ExitCode(ExitStatus.usage)
+            }
             let server: ServeTLS.Builder
-            do { server = try ServeTLS.server(certificate: tlsCert, key: tlsKey) } catch {
+            do { server = try ServeTLS.server(certificate: tlsCert, key: tlsKey, edges: limits) } catch {
                 printError("error: \(error.description)")
                 throw ExitCode(ExitStatus.usage)
             }
@@ -223,6 +239,20 @@ extension Escalate {
                 printError("error: cannot serve on \(host):\(port): \(reason); choose another --port or --host, or stop the other server")
                 throw ExitCode(ExitStatus.usage)
             }
+        }
+    }
+}
+
+extension Escalate.Serve {
+    /// A wall-clock duration option (`30s`, `500ms` is not a policy duration, so whole seconds or minutes) as a NIO time amount.
+    static func timeAmount(_ text: String, option: String) throws(ServeTLS.Problem) -> TimeAmount {
+        switch PolicyDuration.parse(text) {
+        case .success(let duration) where !duration.isBusiness && duration.seconds > 0 && duration.seconds <= 86_400:
+            return .seconds(Int64(duration.seconds))
+        case .success:
+            throw ServeTLS.Problem(description: "\(option) '\(text)' must be a wall-clock duration from 1s to 24h, e.g. 30s or 1m")
+        case .failure(let problem):
+            throw ServeTLS.Problem(description: "\(option) '\(text)' is not a duration: \(problem.message)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import EscalationServer
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -14,10 +15,12 @@ enum ServeTLS {
         var description: String
     }
 
-    /// The server builder: plain HTTP/1.1 without files, else HTTP/1.1 over TLS with the PEM certificate chain and key.
-    static func server(certificate: String?, key: String?) throws(Problem) -> HTTPServerBuilder {
+    /// The server builder: plain HTTP/1.1 without files, else HTTP/1.1 over TLS with the PEM certificate chain and key;
+    /// either way each connection gets an `HTTPEdgeHandler` with `edges` (timeouts, parse errors, 100-continue).
+    static func server(certificate: String?, key: String?, edges: HTTPEdgeHandler.Limits = .init()) throws(Problem) -> HTTPServerBuilder {
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [HTTPEdgeHandler(limits: edges)])
         switch (certificate, key) {
-        case (nil, nil): return .http1()
+        case (nil, nil): return .http1(configuration: http1)
         case (.some(let certificate), .some(let key)):
             let chain: [NIOSSLCertificate]
             do { chain = try NIOSSLCertificate.fromPEMFile(certificate) } catch {
@@ -29,7 +32,7 @@ enum ServeTLS {
                 throw Problem(description: "--tls-key \(key): cannot read a PEM private key (\(error))")
             }
             let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
-            do { return try .tls(.http1(), tlsConfiguration: configuration) } catch {
+            do { return try .tls(.http1(configuration: http1), tlsConfiguration: configuration) } catch {
                 throw Problem(description: "the certificate and key cannot serve TLS: \(error)")
             }
         default:

@@ -30,3 +30,41 @@ struct BodyErrorTests {
         }
     }
 }
+
+/// Content-Type and length: JSON is required where a body is; a missing Content-Type is taken as JSON.
+@Suite("HTTP API: media type and length")
+struct MediaTypeTests {
+    static func trigger(_ contentType: String?, body: String?) async throws -> (HTTPResponse.Status, String) {
+        let app = Application(router: try APITests.api().router())
+        var headers = APITests.headers("acme-token")
+        headers[.contentType] = contentType
+        let sent = headers
+        return try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/incidents", method: .post, headers: sent, body: body.map { ByteBuffer(string: $0) }) {
+                ($0.status, APITests.json($0)["error"] as? String ?? "")
+            }
+        }
+    }
+
+    @Test("a body sent as text/plain or a form is 415 naming application/json", arguments: ["text/plain", "application/x-www-form-urlencoded"])
+    func notJSON(type: String) async throws {
+        let (status, error) = try await Self.trigger(type, body: #"{"title": "x"}"#)
+        #expect(status == .unsupportedMediaType)
+        #expect(error.contains("Content-Type: application/json"), "\(error)")
+    }
+
+    @Test("application/json with a charset, a +json type, or no Content-Type at all are taken", arguments: [
+        "application/json; charset=utf-8", "application/vnd.api+json", nil,
+    ])
+    func json(type: String?) async throws {
+        let (status, error) = try await Self.trigger(type, body: #"{"title": "x"}"#)
+        #expect(status.code < 300, "\(error)")
+    }
+
+    @Test("a required body sent without any length is 411")
+    func lengthRequired() async throws {
+        let (status, error) = try await Self.trigger("application/json", body: nil)
+        #expect(status == .lengthRequired)
+        #expect(error.contains("Content-Length"))
+    }
+}
