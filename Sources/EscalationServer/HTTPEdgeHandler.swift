@@ -11,8 +11,10 @@ import NIOHTTPTypes
 ///   response ending) is answered 408 (slowloris); a body that stops arriving for `bodyIdleTimeout` is answered 408.
 /// - A head the parser refuses is 431 when its header fields are too large, else 400 naming the problem; a malformed
 ///   chunked body is 400 (not 413).
-/// - A `Content-Length` over `maxBodyBytes` is 413 at once, before the body is read; `Expect: 100-continue` is
-///   answered `100 Continue` when the body may come, 417 for any other expectation.
+/// - `Expect: 100-continue` is answered `100 Continue` when the body may come, 413 at once when its `Content-Length`
+///   is over `maxBodyBytes`; any other expectation is 417.
+/// - A connection kept alive after a response and then idle for `headerTimeout` is closed without an answer (a
+///   client reusing it would take a 408 for its next request's answer).
 public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// What arrives: request parts from Hummingbird's codec.
     public typealias InboundIn = HTTPRequestPart
@@ -58,6 +60,8 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var responding = false
     /// Whether the current response has ended (the route may answer before the body is read).
     private var responseEnded = false
+    /// Whether a response has been completed on this connection (it is then kept alive, idle).
+    private var servedOne = false
 
     /// Creates the handler for one connection.
     public init(limits: Limits) {
@@ -123,6 +127,7 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .head(let head) where head.status.code >= 200: responding = true
         case .end:
             responseEnded = true
+            servedOne = true
             if case .answering = state { awaitNextHead(context) }
         default: break
         }
@@ -160,11 +165,14 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Why a head is refused before its body is read: a body announced larger than the limit (413), an
     /// expectation other than 100-continue (417).
     func refusal(of head: HTTPRequest) -> (status: HTTPResponse.Status, message: String)? {
-        if let length = head.headerFields[.contentLength], let bytes = Int(length), bytes > limits.maxBodyBytes {
+        let expect = head.headerFields[.expect]?.lowercased()
+        // Without an expectation the client sends the body anyway: the route reads up to the limit and answers 413 in
+        // its own format (PagerDuty's, Opsgenie's).
+        if expect == "100-continue", let length = head.headerFields[.contentLength], let bytes = Int(length), bytes > limits.maxBodyBytes {
             return (.contentTooLarge, "the body is \(bytes) bytes, larger than the limit of \(limits.maxBodyBytes) bytes")
         }
-        if let expect = head.headerFields[.expect], expect.lowercased() != "100-continue" {
-            return (.expectationFailed, "only 'Expect: 100-continue' is supported, not '\(expect)'")
+        if let expect, expect != "100-continue" {
+            return (.expectationFailed, "only 'Expect: 100-continue' is supported, not '\(head.headerFields[.expect] ?? expect)'")
         }
         return nil
     }
@@ -194,6 +202,9 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func timedOut(_ context: ChannelHandlerContext, _ reason: Timeout) {
         timer = nil
         switch (reason, state) {
+        case (.header, .awaitingHead) where servedOne:
+            state = .closed
+            context.close(promise: nil)
         case (.header, .awaitingHead):
             answer(context, .requestTimeout, "no request head arrived within \(Self.seconds(limits.headerTimeout)); the connection is closed")
         case (.body, .readingBody) where !responding:

@@ -1,5 +1,6 @@
 import EscalationServer
 import Foundation
+import HTTPTypes
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
@@ -75,6 +76,29 @@ struct HTTPEdgeHandlerTests {
         let other = try Self.channel()
         Self.send(other, "POST /v1/incidents HTTP/1.1\r\nHost: x\r\nExpect: fancy\r\nContent-Length: 2\r\n\r\n")
         #expect(try Self.written(other).hasPrefix("HTTP/1.1 417"))
+    }
+
+    @Test("an announced body over the limit without Expect goes to the route, which answers 413 in its own format")
+    func oversizedWithoutExpect() throws {
+        let channel = try Self.channel(maxBodyBytes: 1024)
+        Self.send(channel, "POST /v2/enqueue HTTP/1.1\r\nHost: x\r\nContent-Length: 10485760\r\n\r\n")
+        #expect(try Self.written(channel).isEmpty)
+        #expect(try channel.readInbound(as: HTTPRequestPart.self) != nil)
+    }
+
+    @Test("a connection kept alive after a response and left idle is closed without a 408")
+    func idleKeepAlive() throws {
+        let channel = try Self.channel()
+        Self.send(channel, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        var fields = HTTPFields()
+        fields[.contentLength] = "0"
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok, headerFields: fields)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        let answer = try Self.written(channel)
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(31))
+        #expect(try Self.written(channel).isEmpty)
+        #expect(!channel.isActive)
     }
 
     @Test("a head trickled in slowly is answered 408 and closed after the header timeout, not before")

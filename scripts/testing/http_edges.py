@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """HTTP edges and abuse against a real `escalate serve`, over raw sockets (issue 13, items 9-11). Loopback only;
-bounded in time (about 15 s).
+bounded in time (about 20 s).
 
 Each case sends bytes a router test cannot (malformed chunks, a 1 MB header, Expect: 100-continue, a slowloris head, a
-stalled body, request smuggling shapes, hostile JSON) and checks the status and that the answer is JSON naming the
+stalled body, request smuggling shapes, hostile JSON, a flood of 100 slow heads, a broken reload) and checks the status and that the answer is JSON naming the
 problem. Timeouts are set short by flags (--header-timeout 2s --body-timeout 2s) so the slow cases are quick. At the
 end the server must still answer /healthz, must not have crashed, and no answer may have been a 5xx (503 is the only
 documented one, for a store that cannot write, and none is expected here).
@@ -187,6 +187,38 @@ def main():
         case("JSON nested 100,000 deep", request("POST", "/v1/incidents", deep, {"Content-Type": "application/json"}), 400)
         # A 200 KB title may be taken or refused; only that it is not a 5xx is checked below.
         statuses.append(parse(exchange(port, request("POST", "/v1/incidents", json.dumps({"title": "x" * 200_000}).encode(), {"Content-Type": "application/json"})))[0])
+        for name, data in [
+            ("a 100 KB request target", f"GET /v1/incidents?x={'a' * 100_000} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode()),
+            ("an unsupported method", request("PUT", "/v1/incidents", trigger, {"Content-Type": "application/json"})),
+            ("an unknown path", request("POST", "/v1/nothing-here", trigger, {"Content-Type": "application/json"})),
+        ]:
+            answer = exchange(port, data)
+            status = parse(answer)[0]
+            statuses.append(status)
+            checks.check(status is not None and 400 <= status < 500, f"{name}: expected a 4xx, got {answer[:200]!r}")
+        # A slowloris flood: 100 connections that never finish a head; the server keeps answering and cuts them all.
+        idle = []
+        for index in range(100):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=6)
+            sock.sendall(b"POST /v1/incidents HTTP/1.1\r\nHost: x\r\n")
+            idle.append(sock)
+        started = time.monotonic()
+        healthy = parse(exchange(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeout=2))[0]
+        checks.check(healthy == 200 and time.monotonic() - started < 1.5, f"/healthz during a flood of 100 slow heads: {healthy}")
+        cut = 0
+        for sock in idle:
+            answer = read_all(sock)
+            cut += answer.startswith(b"HTTP/1.1 408")
+            sock.close()
+        checks.check(cut == 100, f"slowloris flood: {cut} of 100 connections answered 408 and closed")
+        # Reload diagnostics are the caller's own, without the server's absolute paths (issue 13, item 10).
+        with open(os.path.join(folder, "policies", "edge.yaml"), "a") as file:
+            file.write("  broken: { name: [1, 2 }\n")
+        status, _, body = parse(exchange(port, request("POST", "/v1/reload", b"", {"Content-Type": "application/json"})))
+        statuses.append(status)
+        text = json.dumps(body)
+        checks.check(status == 422 and "diagnostics" in (body or {}), f"reload of a broken set: {status} {text[:300]}")
+        checks.check(os.path.realpath(folder) not in text and folder not in text, f"reload diagnostics show the server's paths: {text[:300]}")
         # Still serving; nothing crashed; no 5xx.
         checks.check(process.poll() is None, "serve exited during the run")
         checks.check(parse(exchange(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))[0] == 200, "/healthz after the run")
