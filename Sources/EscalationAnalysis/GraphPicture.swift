@@ -361,27 +361,19 @@ struct GraphPicture: Sendable {
         }
     }
 
-    /// A side box per route table the policy's steps use: the field, and each row with whom it reaches.
+    /// A side box per route table the policy uses: the field, and each row with whom (or which channel) it picks.
     private mutating func addRoutes(_ routes: [CompiledRoute]) {
-        var steps: [CompiledStep] = policy.nodes.compactMap(\.step)
-        steps += policy.reminders.map { [$0.step] } ?? []
-        steps += (policy.watchdogs ?? []).map(\.step)
-        steps += policy.hooks.trigger ?? []
-        steps += policy.hooks.acknowledge
-        steps += policy.hooks.resolve
-        steps += policy.hooks.scopeResolved ?? []
-        steps += policy.hooks.report ?? []
-        steps += policy.hooks.signals.values.flatMap { $0 }
-        steps += (policy.deadlines ?? []).map(\.step)
-        var used = Set<String>()
-        for step in steps {
-            for target in step.targets + step.cc + step.tasks.compactMap(\.assignee) where target.kind == "route" { used.insert(target.ref) }
-        }
+        let used = policy.routesUsed
         for route in routes where used.contains(route.id) {
-            let lines: [String] = route.branches.map { branch in
+            var lines: [String] = route.branches.map { branch in
                 let value: String = branch.value ?? "any other"
                 let targets: String = branch.targets.map(\.description).joined(separator: ", ")
                 return value + " → " + targets
+            }
+            if let channels = route.channels {
+                // A channel route: its rows name the channel a post or stage goes to.
+                lines = channels.keys.sorted().map { "\($0) → channel:\(channels[$0] ?? "")" }
+                if let fallback = route.fallbackChannel { lines.append("any other → channel:\(fallback)") }
             }
             boxes.append(Box(id: "route:\(route.id)", role: .stage, title: "route \(route.id) by \(route.field)", lines: lines))
             add(Arrow(from: policy.entry, to: "route:\(route.id)", line: .side, labels: ["\(route.field) picks"]))

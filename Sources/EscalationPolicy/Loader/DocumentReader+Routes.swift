@@ -41,7 +41,7 @@ extension DocumentReader {
             }
         }
         guard let by else { return nil }
-        var table = RouteTable(id: id, by: by, entries: entries, fallback: fallback, fallbackLocation: map.keyLocation("default"), toLocation: map.keyLocation("to"))
+        var table = RouteTable(id: id, by: by, entries: entries, fallback: fallback, toLocation: map.keyLocation("to"))
         table.fallbackChannel = fallbackChannel
         if table.picksChannels, table.entries.contains(where: { $0.channel == nil }) || fallback != nil {
             sink.add(

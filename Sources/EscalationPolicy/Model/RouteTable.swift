@@ -20,8 +20,6 @@ public struct RouteTable: Sendable {
     public var entries: [Entry]
     /// Whom to reach when the value has no row (nil: nobody, which lint reports for enum values).
     public var fallback: [Target]?
-    /// Where `default:` is written.
-    public var fallbackLocation: SourceLocation?
     /// Where `to:` is written.
     public var toLocation: SourceLocation?
     /// The channel for a value without a row (channel routes).
@@ -32,11 +30,6 @@ public struct RouteTable: Sendable {
     /// Every channel the table names, with the row it is in.
     public var labelledChannels: [(row: String, channel: Located<String>)] {
         entries.compactMap { entry in entry.channel.map { ("'\(entry.value.value)'", $0) } } + (fallbackChannel.map { [("default", $0)] } ?? [])
-    }
-
-    /// The targets picked for a value: its row, else the default.
-    public func targets(for value: String?) -> [Target]? {
-        value.flatMap { value in entries.first { $0.value.value == value }?.targets } ?? fallback
     }
 
     /// Every target the table names, with the row it is in.

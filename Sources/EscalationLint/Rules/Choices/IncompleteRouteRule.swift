@@ -88,14 +88,13 @@ public struct IncompleteRouteRule: PolicyRule {
                                 : "use the route as a post's or stage's 'channel: { route: … }', or give it rows of people"))
                     continue
                 }
-                let target = (reference: reference, kind: Target.Kind.route)
                 let field = route.by.value
                 guard let declared = policy.field(field) else {
                     if !context.loaderReported(.policyFields, policy.id.value) {
                         result.append(
                             kind(
                                 "\(label) uses route '\(route.id.value)', which picks by field '\(field)', but policy '\(policy.id.value)' does not declare it",
-                                at: target.reference.location,
+                                at: reference.location,
                                 hint: "declare '\(field)' under the policy's 'fields:' (an enum lists the values the route covers)"))
                     }
                     continue
@@ -117,7 +116,7 @@ public struct IncompleteRouteRule: PolicyRule {
                     result.append(
                         kind(
                             "route '\(route.id.value)' picks by field '\(field)', a \(declared.type.value.rawValue) that can take any value, and has no default",
-                            at: target.reference.location,
+                            at: reference.location,
                             hint: "add 'default:' to the route, or make '\(field)' an enum of the values it covers"))
                 }
             }
