@@ -6,9 +6,9 @@ struct PolicyTestExpectationReader {
     /// The test file, for locations.
     let path: String
 
-    static let notificationKeys = ["at", "to", "channel", "template", "cc", "subject", "text", "contains"]
-    static let postKeys = ["at", "channel", "template", "subject", "text", "contains"]
-    static let taskKeys = ["at", "title", "assignees"]
+    static let notificationKeys = ["at", "to", "channel", "template", "cc", "subject", "text", "contains", "incident"]
+    static let postKeys = ["at", "channel", "template", "subject", "text", "contains", "incident"]
+    static let taskKeys = ["at", "title", "assignees", "incident"]
     static let refusalKeys = ["at", "contains"]
 
     typealias ReadError = ScenarioFile.ReadError
@@ -21,6 +21,14 @@ struct PolicyTestExpectationReader {
     func text(_ node: Node, key: String) throws(ReadError) -> String {
         guard case .scalar(let value) = node else { throw ReadError(description: "\(location(node)): '\(key)' must be text") }
         return value.string
+    }
+
+    /// A whole number of at least 1 (an incident's number, a count of incidents).
+    func count(_ node: Node, key: String) throws(ReadError) -> Int {
+        guard case .scalar(let value) = node, let number = Int(value.string), number >= 1, number <= 1_000 else {
+            throw ReadError(description: "\(location(node)): '\(key)' must be a whole number from 1 to 1000, e.g. \(key): 2")
+        }
+        return number
     }
 
     /// One text or a list of texts.
@@ -67,6 +75,7 @@ struct PolicyTestExpectationReader {
             expected.text = try optional("text")
             if let value = map["cc"] { expected.cc = try texts(value, key: "cc") }
             if let value = map["contains"] { expected.contains = try texts(value, key: "contains") }
+            if let value = map["incident"] { expected.incident = try count(value, key: "incident") }
             for (key, _) in map { expected.keyLocations[key.string ?? ""] = location(key) }
             result.append(expected)
         }
@@ -81,6 +90,7 @@ struct PolicyTestExpectationReader {
             if let value = map["at"] { task.at = try text(value, key: "at") }
             if let value = map["title"] { task.title = try text(value, key: "title") }
             if let value = map["assignees"] { task.assignees = try texts(value, key: "assignees") }
+            if let value = map["incident"] { task.incident = try count(value, key: "incident") }
             result.append(task)
         }
         return result

@@ -9,6 +9,8 @@ extension PolicyTestFile {
         public var title: String?
         /// Assignee contact ids, in any order; nil: anyone.
         public var assignees: [String]?
+        /// Which incident of the case it belongs to; nil: the first.
+        public var incident: Int? = nil
         /// Where it is written.
         public var location: SourceLocation
     }

@@ -23,6 +23,8 @@ public struct PolicyTestFile: Sendable {
         public var text: String? = nil
         /// Fragments the rendered body must contain; nil: not checked.
         public var contains: [String]? = nil
+        /// Which incident of the case it belongs to (2, 3, …: one opened by a later event after a resolve); nil: the first.
+        public var incident: Int? = nil
         /// Where it is written.
         public var location: SourceLocation
         /// Where each key of the item is written (to locate a mismatch of `cc`, `text`, …).
@@ -50,6 +52,8 @@ public struct PolicyTestFile: Sendable {
         public var status: String?
         /// Expected ladder end text (e.g. `ladder exhausted`).
         public var ladder: String?
+        /// Expected number of incidents opened (a later event after a resolve opens another).
+        public var incidents: Int? = nil
         /// Where the case is written.
         public var location: SourceLocation
         /// Where each key of `expect` is written (`notifications`, `tasks`, …).
@@ -63,7 +67,7 @@ public struct PolicyTestFile: Sendable {
 
     /// Keys of a case beyond the scenario keys.
     static let caseKeys = ["name", "expect"]
-    static let expectKeys = ["notifications", "posts", "tasks", "refusals", "status", "ladder"]
+    static let expectKeys = ["notifications", "posts", "tasks", "refusals", "status", "ladder", "incidents"]
 
     /// Reads a test file.
     public static func read(path: String) throws(ScenarioFile.ReadError) -> PolicyTestFile {
@@ -116,6 +120,7 @@ public struct PolicyTestFile: Sendable {
                     case "refusals": test.refusals = try reader.refusals(value)
                     case "status": test.status = try reader.text(value, key: name)
                     case "ladder": test.ladder = try reader.text(value, key: name)
+                    case "incidents": test.incidents = try reader.count(value, key: name)
                     default:
                         throw ScenarioFile.ReadError(
                             description: "\(reader.location(key)): unknown key '\(name)' in expect\(name.didYouMean(expectKeys)); allowed: \(expectKeys.joined(separator: ", "))")

@@ -55,17 +55,17 @@ extension PolicyTestRunner {
             offsets.append(offset)
         }
         let assignees = actual.map { ($0.who ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        func taskLine(_ offset: Int, _ title: String?, _ people: [String]?) -> String {
-            var text = "at \(Self.offset(offset)) task"
+        func taskLine(_ offset: Int, _ title: String?, _ people: [String]?, _ incident: Int?) -> String {
+            var text = Self.incidentPrefix(incident) + "at \(Self.offset(offset)) task"
             text += title.map { " '\($0)'" } ?? " (any title)"
             if let people { text += " for \(people.isEmpty ? "nobody" : people.sorted().joined(separator: ", "))" }
             return text
         }
-        let wanted = expected.enumerated().map { taskLine(offsets[$0.offset], $0.element.title, $0.element.assignees) }
-        let lines = actual.enumerated().map { taskLine($0.element.offset, $0.element.subject ?? "", assignees[$0.offset]) }
+        let wanted = expected.enumerated().map { taskLine(offsets[$0.offset], $0.element.title, $0.element.assignees, $0.element.incident) }
+        let lines = actual.enumerated().map { taskLine($0.element.offset, $0.element.subject ?? "", assignees[$0.offset], $0.element.incident) }
         func matches(_ i: Int, _ j: Int) -> Bool {
             let item = expected[i]
-            return offsets[i] == actual[j].offset && (item.title == nil || item.title == actual[j].subject)
+            return offsets[i] == actual[j].offset && (item.incident ?? 1) == (actual[j].incident ?? 1) && (item.title == nil || item.title == actual[j].subject)
                 && (item.assignees == nil || item.assignees?.sorted() == assignees[j].sorted())
         }
         guard expected.count != actual.count || !expected.indices.allSatisfy({ matches($0, $0) }) else { return [] }

@@ -81,6 +81,9 @@ public struct PolicyTestRunner: Sendable {
         if let status = test.status, status != timeline.status {
             problems.append("\(Self.prefix(test.expectLocations["status"]))status: expected \(status), got \(timeline.status)")
         }
+        if let incidents = test.incidents, incidents != timeline.incidents {
+            problems.append("\(Self.prefix(test.expectLocations["incidents"]))incidents: expected \(incidents), got \(timeline.incidents)")
+        }
         if let ladder = test.ladder, ladder != (timeline.ladderEnd ?? "running") {
             problems.append("\(Self.prefix(test.expectLocations["ladder"]))ladder: expected '\(ladder)', got '\(timeline.ladderEnd ?? "running")'")
         }
@@ -95,15 +98,21 @@ public struct PolicyTestRunner: Sendable {
     /// A notification or post as one comparable line.
     func line(_ entry: Timeline.Entry) -> String {
         let template = entry.kind == .notify ? entry.template : entry.template ?? "(\(entry.kind.rawValue))"
-        return line(offset: entry.offset, to: entry.kind == .notify ? entry.who : nil, channel: entry.channel, template: template)
+        return line(offset: entry.offset, to: entry.kind == .notify ? entry.who : nil, channel: entry.channel, template: template, incident: entry.incident)
     }
 
-    func line(offset: Int, to: String?, channel: String?, template: String?) -> String {
-        var text = "at \(Self.offset(offset))"
+    func line(offset: Int, to: String?, channel: String?, template: String?, incident: Int? = nil) -> String {
+        var text = Self.incidentPrefix(incident) + "at \(Self.offset(offset))"
         if let to { text += " to \(to)" }
         text += " via \(channel ?? "?")"
         if let template { text += " [\(template)]" }
         return text
+    }
+
+    /// `incident 2: ` for an item of a later incident; nothing for the first.
+    static func incidentPrefix(_ incident: Int?) -> String {
+        guard let incident, incident > 1 else { return "" }
+        return "incident \(incident): "
     }
 
     static func offset(_ seconds: Int) -> String {
@@ -136,7 +145,7 @@ public struct PolicyTestRunner: Sendable {
         var wanted: [String] = []
         for item in expected {
             guard let offset = offset(of: item.at, scenario: scenario) else { return [Self.unreadableTime(item.at, what, item.location)] }
-            wanted.append(line(offset: offset, to: item.to, channel: item.channel, template: item.template))
+            wanted.append(line(offset: offset, to: item.to, channel: item.channel, template: item.template, incident: item.incident))
         }
         let lines = actual.map(line)
         guard wanted == lines else { return ["\(Self.prefix(at))\(what) differ (- expected, + actual):\n" + Self.diff(wanted, lines)] }

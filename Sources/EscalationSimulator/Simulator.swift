@@ -34,10 +34,11 @@ public struct Simulator: Sendable {
         let zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
         let end = scenario.start.adding(seconds: scenario.horizonSeconds)
         var recorder = TimelineRecorder(start: scenario.start)
-        var timers: [String: Instant] = [:]
-        var timerOrder: [String: Int] = [:]
+        // Timers of every incident the rehearsal opened (a resolved one's stage expiry still runs), keyed by incident.
+        var timers: [TimerKey: Instant] = [:]
+        var timerOrder: [TimerKey: Int] = [:]
         var timerCounter = 0
-        var immediate: [(EngineEvent, String, Timeline.Entry.Kind)] = []
+        var immediate: [(incident: Int, event: EngineEvent, text: String, kind: Timeline.Entry.Kind)] = []
         var firstNotified: [String: Instant] = [:]
         let schedule = try scenario.schedule(zone: zone)
         var waiting = schedule.1
@@ -47,18 +48,22 @@ public struct Simulator: Sendable {
             let index = scripted.firstIndex { ($0.at, $0.order) < (entry.at, entry.order) } ?? scripted.endIndex
             scripted.insert(entry, at: index)
         }
-        var state: IncidentState?
-        func absorb(_ transition: Engine.Transition, at now: Instant) {
-            state = transition.state
+        // The state of each incident opened, first to last; events from the script and reports go to the last.
+        var states: [IncidentState?] = []
+        func absorb(_ transition: Engine.Transition, at now: Instant, incident: Int) {
+            if incident > states.count { states.append(nil) }
+            states[incident - 1] = transition.state
+            recorder.incident = incident > 1 ? incident : nil
             for effect in transition.effects {
                 recorder.add(effect, at: now)
                 switch effect {
                 case .scheduleTimer(let id, let at):
-                    timers[id] = at
+                    let key = TimerKey(incident: incident, id: id)
+                    timers[key] = at
                     timerCounter += 1
-                    timerOrder[id] = timerCounter
+                    timerOrder[key] = timerCounter
                 case .cancelTimer(let id):
-                    timers[id] = nil
+                    timers[TimerKey(incident: incident, id: id)] = nil
                 case .notify(let notification):
                     if firstNotified[notification.contact] == nil {
                         firstNotified[notification.contact] = now
@@ -74,14 +79,15 @@ public struct Simulator: Sendable {
                     }
                     if scenario.failures.contains(where: { $0.matches(notification) }) {
                         immediate.append(
-                            (.deliveryFailed(key: notification.notificationKey, channel: notification.channel), "\(notification.channel) to \(notification.contact) failed", .failure))
+                            (incident, .deliveryFailed(key: notification.notificationKey, channel: notification.channel),
+                             "\(notification.channel) to \(notification.contact) failed", .failure))
                     } else if scenario.unanswered.contains(where: { $0.matches(notification) }) {
                         immediate.append(
-                            (.deliveryAnswered(key: notification.notificationKey, channel: notification.channel, answered: false),
+                            (incident, .deliveryAnswered(key: notification.notificationKey, channel: notification.channel, answered: false),
                              "\(notification.channel) to \(notification.contact) not answered", .note))
                     } else if scenario.answered.contains(where: { $0.matches(notification) }) {
                         immediate.append(
-                            (.deliveryAnswered(key: notification.notificationKey, channel: notification.channel, answered: true),
+                            (incident, .deliveryAnswered(key: notification.notificationKey, channel: notification.channel, answered: true),
                              "\(notification.channel) to \(notification.contact) answered", .note))
                     }
                 default: break
@@ -91,44 +97,53 @@ public struct Simulator: Sendable {
         // The same admission `serve` applies: a policy with a threshold opens at the event that reaches its count.
         let router = PolicyRouter(graph: graph)
         var counted: [Instant] = []
-        var opensAt: Instant?
-        var opening = 0
-        for (index, at) in ([0] + scenario.reports).map({ scenario.start.adding(seconds: $0) }).enumerated() where at <= end {
-            let admission = router.admit(policy: scenario.policy, fields: scenario.fields, earlier: counted, now: at)
-            if admission.opens {
-                opensAt = at
-                opening = index
-                break
+        // Every event after the trigger, with the fields it brings (a report's own over the incident's).
+        var reports: [(at: Instant, fields: [String: String])] = scenario.reports.indices.map { index in
+            let extra = index < scenario.reportFields.count ? scenario.reportFields[index] : [:]
+            return (scenario.start.adding(seconds: scenario.reports[index]), scenario.fields.merging(extra) { _, new in new })
+        }
+        /// Counts an event towards the policy's threshold; opens an incident when it reaches it (the next one's id
+        /// ends in `-2`, `-3`, … as `serve` opens a new incident for an event whose key has none open).
+        func admit(at: Instant, fields: [String: String]) -> Bool {
+            let admission = router.admit(policy: scenario.policy, fields: fields, earlier: counted, now: at)
+            guard admission.opens else {
+                recorder.note(.note, "event \(counted.count + 1) counted towards the threshold; \(admission)", at: at)
+                counted.append(at)
+                return false
             }
-            recorder.note(.note, "event \(counted.count + 1) counted towards the threshold; \(admission)", at: at)
-            counted.append(at)
+            counted = []
+            let number = states.count + 1
+            if number > 1 {
+                recorder.incident = number
+                recorder.note(.note, "the event opens incident \(number): the one before is resolved, so serve opens a new incident for its key", at: at)
+            }
+            let id = number == 1 ? scenario.incidentID : "\(scenario.incidentID)-\(number)"
+            absorb(
+                engine.handle(.trigger(id: id, policy: scenario.policy, title: scenario.title, fields: fields, dedupKey: nil), state: nil, now: at),
+                at: at, incident: number)
+            return true
+        }
+        var opensAt: Instant?
+        if admit(at: scenario.start, fields: scenario.fields) { opensAt = scenario.start }
+        while opensAt == nil, let report = reports.first, report.at <= end {
+            reports.removeFirst()
+            if admit(at: report.at, fields: report.fields) { opensAt = report.at }
         }
         guard let opensAt else {
             return Timeline(
                 policy: policy.id, policyName: policy.name, organisation: graph.name, version: policy.version, timezone: graph.timezone,
                 start: scenario.start, entries: recorder.entries, status: "waiting", ladderEnd: nil, acknowledgedAfter: nil, acknowledgedBy: nil)
         }
-        // The event that opens the incident brings its own fields (a report's, when a threshold opened at it).
-        let openingFields = opening > 0 && opening - 1 < scenario.reportFields.count
-            ? scenario.fields.merging(scenario.reportFields[opening - 1]) { _, new in new } : scenario.fields
-        absorb(
-            engine.handle(
-                .trigger(id: scenario.incidentID, policy: scenario.policy, title: scenario.title, fields: openingFields, dedupKey: nil),
-                state: nil, now: opensAt),
-            at: opensAt)
-        // Reports after the one that opened the incident join it, as `serve` joins events with its dedup key.
-        var reports: [(at: Instant, fields: [String: String])] = scenario.reports.indices.filter { $0 + 1 > opening }.map { index in
-            let extra = index < scenario.reportFields.count ? scenario.reportFields[index] : [:]
-            return (scenario.start.adding(seconds: scenario.reports[index]), scenario.fields.merging(extra) { _, new in new })
-        }
         var now = opensAt
         for _ in 0..<100_000 {
             if !immediate.isEmpty {
-                let (event, text, kind) = immediate.removeFirst()
-                recorder.note(kind, text, at: now)
-                absorb(engine.handle(event, state: state, now: now), at: now)
+                let next = immediate.removeFirst()
+                recorder.incident = next.incident > 1 ? next.incident : nil
+                recorder.note(next.kind, next.text, at: now)
+                absorb(engine.handle(next.event, state: states[next.incident - 1], now: now), at: now, incident: next.incident)
                 continue
             }
+            let current = states.count
             while let last = scripted.last, last.at < now { scripted.removeLast() }
             let nextScript = scripted.last
             let nextTimer = timers.min { ($0.value, timerOrder[$0.key] ?? 0) < ($1.value, timerOrder[$1.key] ?? 0) }
@@ -139,26 +154,30 @@ public struct Simulator: Sendable {
             if let report = reports.first, report.at == at {
                 // A report arriving at the same instant as a scripted action or a timer comes first.
                 reports.removeFirst()
-                if state?.isOpen != true {
-                    recorder.note(.note, "report after the incident resolved: serve opens a new incident for it (this rehearsal follows one)", at: at)
+                recorder.incident = current > 1 ? current : nil
+                if states[current - 1]?.isOpen != true {
+                    _ = admit(at: at, fields: report.fields)
                 } else if policy.correlate == nil {
                     recorder.note(.note, "report deduplicated (dedup key): the policy does not correlate", at: at)
                 } else {
                     recorder.note(.note, "report arrives", at: at)
-                    absorb(engine.handle(.report(fields: report.fields), state: state, now: at), at: at)
+                    absorb(engine.handle(.report(fields: report.fields), state: states[current - 1], now: at), at: at, incident: current)
                 }
             } else if let nextScript, nextScript.at == at {
                 scripted.removeLast()
                 let action = nextScript.action
+                recorder.incident = current > 1 ? current : nil
                 recorder.script(action, at: at)
-                absorb(engine.handle(action.event(at: at), state: state, now: at), at: at)
+                absorb(engine.handle(action.event(at: at), state: states[current - 1], now: at), at: at, incident: current)
             } else if let nextTimer {
                 timers[nextTimer.key] = nil
-                absorb(engine.handle(.timerFired(id: nextTimer.key), state: state, now: at), at: at)
+                let incident = nextTimer.key.incident
+                absorb(engine.handle(.timerFired(id: nextTimer.key.id), state: states[incident - 1], now: at), at: at, incident: incident)
             }
         }
-        let final = state
-        let ackEntry = recorder.entries.first { $0.kind == .acknowledge }
+        let final = states.last ?? nil
+        recorder.incident = states.count > 1 ? states.count : nil
+        let ackEntry = recorder.entries.first { $0.kind == .acknowledge && $0.incident == recorder.incident }
         return Timeline(
             policy: policy.id, policyName: policy.name, organisation: graph.name, version: policy.version, timezone: graph.timezone,
             start: scenario.start, entries: recorder.entries, status: final?.status.rawValue ?? "refused",
@@ -167,10 +186,20 @@ public struct Simulator: Sendable {
     }
 }
 
+/// A timer of one incident of a rehearsal.
+struct TimerKey: Hashable {
+    /// The incident's number (1 for the first).
+    var incident: Int
+    /// The engine's timer id.
+    var id: String
+}
+
 /// Turns engine effects into timeline entries.
 struct TimelineRecorder {
     let start: Instant
     var entries: [Timeline.Entry] = []
+    /// The incident entries belong to: nil for the first, 2, 3, … for the later ones.
+    var incident: Int?
 
     mutating func append(_ kind: Timeline.Entry.Kind, at: Instant, origin: String? = nil, who: String? = nil, channel: String? = nil,
         template: String? = nil, subject: String? = nil, detail: String, body: String? = nil, cc: [String]? = nil)
@@ -178,7 +207,7 @@ struct TimelineRecorder {
         entries.append(
             Timeline.Entry(
                 offset: at.seconds(since: start), at: at, kind: kind, origin: origin, who: who, channel: channel, template: template,
-                subject: subject, detail: detail, body: body, cc: cc))
+                subject: subject, detail: detail, body: body, cc: cc, incident: incident))
     }
 
     mutating func note(_ kind: Timeline.Entry.Kind, _ detail: String, at: Instant) { append(kind, at: at, detail: detail) }

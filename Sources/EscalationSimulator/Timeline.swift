@@ -33,6 +33,9 @@ public struct Timeline: Codable, Sendable, Hashable {
         public var body: String? = nil
         /// Copied addresses of a notification on its channel (none: nil).
         public var cc: [String]? = nil
+        /// The incident it belongs to when a rehearsal follows more than one (2, 3, …: opened by a later event after
+        /// the one before was resolved); nil: the first.
+        public var incident: Int? = nil
     }
 
     /// Policy id.
@@ -57,6 +60,9 @@ public struct Timeline: Codable, Sendable, Hashable {
     public var acknowledgedAfter: Int?
     /// Who acknowledged.
     public var acknowledgedBy: String?
+
+    /// How many incidents the rehearsal opened (a later event after a resolve opens another, as in `serve`).
+    public var incidents: Int { entries.compactMap(\.incident).max() ?? (status == "waiting" ? 0 : 1) }
 
     /// The notifications only.
     public var notifications: [Entry] { entries.filter { $0.kind == .notify } }

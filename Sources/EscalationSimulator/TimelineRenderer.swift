@@ -26,7 +26,13 @@ public enum TimelineRenderer {
 
     static func zone(_ timeline: Timeline) -> TimeZone { ZonedTime.zone(timeline.timezone) ?? ZonedTime.utc }
 
+    /// What an entry is, marked `incident N:` when it belongs to a later incident of the rehearsal.
     static func what(_ entry: Timeline.Entry) -> String {
+        guard let incident = entry.incident, incident > 1 else { return kindText(entry) }
+        return "incident \(incident): " + kindText(entry)
+    }
+
+    static func kindText(_ entry: Timeline.Entry) -> String {
         switch entry.kind {
         case .notify:
             return "notify \(entry.who ?? "?") via \(entry.channel ?? "?")\(entry.template.map { " [\($0)]" } ?? "")"
@@ -42,6 +48,7 @@ public enum TimelineRenderer {
 
     static func summary(_ timeline: Timeline) -> String {
         var parts = ["status \(timeline.status)"]
+        if timeline.incidents > 1 { parts.append("\(timeline.incidents) incidents (the status is the last one's)") }
         if let by = timeline.acknowledgedBy, let after = timeline.acknowledgedAfter {
             parts.append("acknowledged by \(by) after \(PolicyDuration.compact(after) ?? "0s")")
         }

@@ -32,6 +32,9 @@ struct SimulatorAgreementTests {
         return organisation
     }
 
+    /// `#2 ` before the lines of a later incident; nothing for the first.
+    static func incidentMark(_ number: Int) -> String { number > 1 ? "#\(number) " : "" }
+
     /// One line per queued delivery, as both sides describe it.
     static func line(offset: Int, kind: String, who: String?, channel: String, template: String?) -> String {
         "+\(offset)s \(kind) \(who.map { "\($0) via " } ?? "")\(channel) [\(template ?? "-")]"
@@ -52,12 +55,14 @@ struct SimulatorAgreementTests {
         }
     }
 
-    /// The same from the simulator's timeline.
+    /// The same from the simulator's timeline, incident by incident (a later incident's lines begin `#2 `, …).
     static func simulate(_ scenario: Scenario, graph: RuleGraph) throws -> [String] {
         let kinds: [Timeline.Entry.Kind: String] = [.notify: "notify", .post: "post", .stage: "stage", .action: "action", .undo: "undo", .expire: "expire"]
-        return try Simulator(graph: graph).run(scenario).entries.compactMap { entry in
+        let entries = try Simulator(graph: graph).run(scenario).entries.enumerated().sorted { ($0.element.incident ?? 1, $0.offset) < ($1.element.incident ?? 1, $1.offset) }
+        return entries.map(\.element).compactMap { entry in
             guard let kind = kinds[entry.kind] else { return nil }
-            return line(offset: entry.offset, kind: kind, who: entry.who, channel: entry.channel ?? "?", template: entry.template)
+            return incidentMark(entry.incident ?? 1)
+                + line(offset: entry.offset, kind: kind, who: entry.who, channel: entry.channel ?? "?", template: entry.template)
         }
     }
 
@@ -80,7 +85,8 @@ struct SimulatorAgreementTests {
         var (scripted, waiting) = try scenario.schedule(zone: ZonedTime.zone(graph.timezone) ?? ZonedTime.utc)
         // The trigger and any further reports, each at its instant: a policy's threshold opens the incident at the
         // report that reaches it, as the simulator does; while it waits, nothing is queued.
-        // All events share one dedup key, so reports after the opening join the open incident, as in the simulator.
+        // All events share one dedup key, so reports after the opening join the open incident, and one after its
+        // resolve counts afresh and opens the next, as in the simulator.
         var opened: String?
         var events: [(at: Instant, fields: [String: String])] = ([0] + scenario.reports).enumerated().map { index, offset in
             let extra = index > 0 && index - 1 < scenario.reportFields.count ? scenario.reportFields[index - 1] : [:]
@@ -94,12 +100,13 @@ struct SimulatorAgreementTests {
                 organisation: graph.organisation, policy: scenario.policy, title: scenario.title, fields: event.fields, dedupKey: "agreement")
             if case .opened(let triggered) = reception { opened = triggered.incident.id }
         }
-        guard let id = opened else { return [] }
+        guard let first = opened else { return [] }
+        var ids = [first]
         /// Delivers everything due now, including the fallbacks that failures cause at once; then starts the clocks of
         /// `after notified` actions for contacts notified so far.
         func settle() async throws {
             while try await executor.dispatchDue() > 0 {}
-            for item in try await executor.deliveries(id) {
+            for item in try await executor.deliveries(ids[ids.count - 1]) {
                 guard let effect = try? JSONDecoder().decode(Effect.self, from: Data(item.effect.utf8)), case .notify(let n) = effect else { continue }
                 for (index, entry) in waiting.enumerated().reversed() where entry.action.actor == n.contact {
                     scripted.append((item.createdAt.adding(seconds: entry.delay), entry.order, entry.action))
@@ -115,17 +122,15 @@ struct SimulatorAgreementTests {
             clock.set(next)
             if let report = events.first, report.at == next {
                 // A report comes before a scripted action or a timer at the same instant, as in the simulator; one after
-                // the resolution opens another incident, whose deliveries are not this incident's.
+                // the resolution counts towards (or opens) another incident.
                 events.removeFirst()
-                if try await executor.incident(id)?.state.isOpen == true {
-                    _ = try await executor.receive(
-                        organisation: graph.organisation, policy: scenario.policy, title: scenario.title, fields: report.fields,
-                        dedupKey: "agreement")
-                }
+                let reception = try await executor.receive(
+                    organisation: graph.organisation, policy: scenario.policy, title: scenario.title, fields: report.fields, dedupKey: "agreement")
+                if case .opened(let triggered) = reception, triggered.created { ids.append(triggered.incident.id) }
             } else if let nextScript, nextScript.at == next {
                 scripted.removeAll { $0.order == nextScript.order && $0.at == nextScript.at }
                 do {
-                    try await executor.handle(incident: id, event: nextScript.action.event(at: next))
+                    try await executor.handle(incident: ids[ids.count - 1], event: nextScript.action.event(at: next))
                 } catch let error as ExecutorError where error.kind == .invalid {
                     // Refused (a signal without a field its stage requires); the simulator refuses it too.
                 }
@@ -134,7 +139,11 @@ struct SimulatorAgreementTests {
             }
             try await settle()
         }
-        return try await executor.deliveries(id).compactMap { lines(of: $0, start: scenario.start) }
+        var result: [String] = []
+        for (index, id) in ids.enumerated() {
+            result += try await executor.deliveries(id).compactMap { lines(of: $0, start: scenario.start).map { incidentMark(index + 1) + $0 } }
+        }
+        return result
     }
 
     static func compare(_ scenario: Scenario, folder: String) async throws -> (simulated: [String], executed: [String]) {
