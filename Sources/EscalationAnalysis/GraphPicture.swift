@@ -308,6 +308,7 @@ struct GraphPicture: Sendable {
         for deadline in policy.deadlines ?? [] {
             var lines = Self.stepLines(deadline.step)
             if let signal = deadline.signal { lines.append("raises signal \(signal)") }
+            if let until = deadline.until, !until.isEmpty { lines.append("cancelled by signal \(until.joined(separator: ", "))") }
             boxes.append(Box(id: "deadline:\(deadline.id)", role: .reminders, title: "deadline \(deadline.id) at \(deadline.wait)", lines: lines))
             add(Arrow(from: policy.entry, to: "deadline:\(deadline.id)", line: .side, labels: ["beside the ladder"]))
         }

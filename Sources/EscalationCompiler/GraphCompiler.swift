@@ -257,8 +257,11 @@ public struct GraphCompiler: Sendable {
             compiled.deadlines = policy.deadlines.map { deadline in
                 let wait = deadline.at.map {
                     CompiledWait(kind: .anchor, seconds: 0, businessDays: 0, calendar: nil, field: $0.value.field, offsetSeconds: $0.value.offsetSeconds)
-                } ?? CompiledWait(kind: .duration, seconds: deadline.after?.value.seconds ?? 0, businessDays: 0, calendar: nil, field: nil, offsetSeconds: 0)
-                return CompiledDeadline(id: deadline.id, wait: wait, step: step(deadline.step, includeCondition: true), signal: deadline.signal?.value)
+                } ?? self.wait(deadline.after?.value ?? PolicyDuration(seconds: 0), calendar: policyCalendar)
+                var compiledDeadline = CompiledDeadline(
+                    id: deadline.id, wait: wait, step: step(deadline.step, includeCondition: true), signal: deadline.signal?.value)
+                compiledDeadline.until = deadline.until.isEmpty ? nil : deadline.until.map(\.value)
+                return compiledDeadline
             }
         }
         compiled.version = Self.version(of: compiled)

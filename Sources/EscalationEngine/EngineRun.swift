@@ -213,6 +213,12 @@ struct EngineRun {
         if !(state.signalsSeen ?? []).contains(name) { state.signalsSeen = (state.signalsSeen ?? []) + [name] }
         record("signal '\(name)'")
         resetWatch(on: name)
+        for deadline in policy.deadlines ?? [] where deadline.until?.contains(name) == true {
+            let pending = state.timers.contains { if case .deadline(let id) = $0.purpose { return id == deadline.id }; return false }
+            guard pending else { continue }
+            cancelTimers { if case .deadline(let id) = $0 { return id == deadline.id }; return false }
+            record("deadline '\(deadline.id)' cancelled by signal '\(name)'")
+        }
         if policy.until.contains(name) {
             stopLadder(reason: "stopped by signal '\(name)'")
             cancelFallbacks()

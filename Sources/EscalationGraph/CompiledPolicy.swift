@@ -506,6 +506,8 @@ public struct CompiledDeadline: Codable, Sendable, Hashable {
     public var step: CompiledStep
     /// The signal it raises.
     public var signal: String?
+    /// Signals that cancel it while it is pending (nil: none).
+    public var until: [String]?
 
     /// A deadline.
     public init(id: String, wait: CompiledWait, step: CompiledStep, signal: String?) {

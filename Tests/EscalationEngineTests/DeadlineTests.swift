@@ -79,4 +79,47 @@ struct DeadlineTests {
         #expect(effects.notifications.map(\.contact).contains("cat"))
         #expect(effects.records.contains { $0.contains("deadline 'second-message'") && $0.contains("already past at trigger") })
     }
+
+    static let firstReply = """
+        policies:
+          ticket:
+            name: Ticket
+            layers:
+              - id: team
+                notify: [{ contact: ann }]
+                via: [email]
+                template: page
+            deadlines:
+              - id: first-reply
+                after: 1 business day
+                until: [replied]
+                notify: [{ contact: bob }]
+                via: [email]
+                template: page
+        """
+
+    @Test("a business 'after' counts the default calendar; a signal in 'until' cancels the deadline, an ack does not")
+    func businessAfterAndUntil() throws {
+        // Friday 2026-03-13 18:00: one business day is Monday 17:00 (Monday the 16th is a holiday, so Tuesday 17:00).
+        let friday = instant("2026-03-13T18:00")
+        var acked = Driver(try Org.graph(Self.firstReply), start: friday)
+        acked.trigger("ticket", fields: [:])
+        acked.send(.acknowledge(by: "ann"), at: friday.plus(60))
+        let fired = acked.run(until: friday.plus(6 * 24 * 60))
+        #expect(fired.compactMap { entry -> Instant? in
+            if case .notify(let n) = entry.effect, n.contact == "bob" { return entry.at }
+            return nil
+        } == [instant("2026-03-17T17:00")])
+
+        var replied = Driver(try Org.graph(Self.firstReply), start: friday)
+        replied.trigger("ticket", fields: [:])
+        replied.send(.acknowledge(by: "ann"), at: friday.plus(60))
+        let effects = replied.send(.signal(name: "replied", data: [:]), at: friday.plus(120))
+        #expect(effects.records.contains("deadline 'first-reply' cancelled by signal 'replied'"))
+        #expect(replied.state?.timers.isEmpty == true)
+        #expect(replied.run(until: friday.plus(6 * 24 * 60)).effects.notifications.isEmpty)
+        // A second 'replied' has nothing left to cancel and says nothing about the deadline.
+        let again = replied.send(.signal(name: "replied", data: [:]), at: friday.plus(6 * 24 * 60 + 1))
+        #expect(!again.records.contains { $0.contains("cancelled") })
+    }
 }

@@ -113,15 +113,16 @@ extension DocumentReader {
         }
     }
 
-    /// One deadline: a step with `id`, exactly one of `at` (anchor) and `after` (wall duration), and an optional `signal`.
+    /// One deadline: a step with `id`, exactly one of `at` (anchor) and `after` (wall or business duration), an optional
+    /// `signal` to raise and `until` (signals that cancel it).
     private func deadline(_ node: Node, what: String) -> Deadline? {
-        guard let map = fields(node, what: what, allowed: Self.stepKeys + ["at", "after", "signal"]) else { return nil }
+        guard let map = fields(node, what: what, allowed: Self.stepKeys + ["at", "after", "signal", "until"]) else { return nil }
         let step = step(from: map, what: what, requireTemplate: false)
         if map["id"] == nil {
             _ = map.required("id", hint: "give each deadline an id, e.g. 'id: cancel-booking'", example: "id: cancel-booking")
         }
         let anchor = map["at"].flatMap { self.anchor($0, what: what, example: "session.start - 45m") }
-        let after = map["after"].flatMap { duration($0, what: "\(what): after", allowBusiness: false) }
+        let after = map["after"].flatMap { duration($0, what: "\(what): after") }
         if map["at"] == nil, map["after"] == nil {
             _ = map.required(
                 "at", hint: "say when it fires: 'at: FIELD ± D' (an instant from the incident) or 'after: D' (from the trigger)",
@@ -141,7 +142,9 @@ extension DocumentReader {
                     "\(what) does nothing when it fires", at: map.ownerLocation,
                     hint: "give it 'notify', 'tasks' or 'post', or a 'signal' to raise"))
         }
-        return Deadline(step: step, at: anchor, after: after, signal: signal)
+        var deadline = Deadline(step: step, at: anchor, after: after, signal: signal)
+        if let node = map["until"] { deadline.until = list(node, what: "\(what): until").compactMap { identifier($0, what: "\(what): until signal") } }
+        return deadline
     }
 
     private func entriesOfFields(_ node: Node, policy: String) -> [FieldDeclaration] {

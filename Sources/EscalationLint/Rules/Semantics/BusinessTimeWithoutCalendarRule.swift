@@ -10,7 +10,7 @@ public struct BusinessTimeWithoutCalendarRule: PolicyRule {
     public static let description = RuleDescription(
         kind: DiagnosticKind(id: "business_time_without_calendar", code: "E031", severity: .error),
         name: "Business time without a calendar",
-        summary: "A business duration ('timeout', 'target_ack', 'reminders.every', 'repeat.after') counts a calendar's open hours, "
+        summary: "A business duration ('timeout', 'target_ack', 'reminders.every', 'repeat.after', a deadline's 'after') counts a calendar's open hours, "
             + "so a calendar must apply: the layer's 'calendar', else the policy's, else the organisation's 'default_calendar'.",
         nonTriggeringExamples: [
             RuleExample(
@@ -101,6 +101,11 @@ public struct BusinessTimeWithoutCalendarRule: PolicyRule {
                       every: ↓2 business hours
                       notify: [{ contact: alice }]
                       template: page
+                    deadlines:
+                      - id: first-reply
+                        after: ↓1 business day
+                        notify: [{ contact: alice }]
+                        template: page
                 """, standalone: true),
         ])
 
@@ -128,6 +133,11 @@ public struct BusinessTimeWithoutCalendarRule: PolicyRule {
             }
             if let value = policy.reminders?.every {
                 durations.append(("'reminders every' of \(name)", value, policyCalendar, policyScope))
+            }
+            for deadline in policy.deadlines {
+                if let value = deadline.after {
+                    durations.append(("'after' of deadline '\(deadline.id)' of \(name)", value, policyCalendar, policyScope))
+                }
             }
             for layer in policy.layers {
                 if let value = layer.timeout {
