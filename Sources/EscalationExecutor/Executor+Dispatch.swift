@@ -7,12 +7,16 @@ import Foundation
 import Logging
 
 extension Executor {
-    /// Handles deliveries a crash left in flight: they are not resent blindly. Each is marked failed and, for a
-    /// notification, reported to the engine, so the policy's channel fallback or next layer takes over.
+    /// Handles deliveries a crash left in flight; none is resent blindly. First each plugin stops what it left running
+    /// for them (a command that outlived the server). Then a send on a plugin that forwards the idempotency key is
+    /// resent with the same key (before its send deadline); one the plugin stopped unfinished was not sent, so it is
+    /// reported failed and the channel fallback takes over; any other has an unknown outcome: it is not resent and no
+    /// other channel is tried for it (that could page the person twice) — the ladder goes on at its timeout.
     @discardableResult
     public func recover() async throws -> Int {
         try await armTimers()
         let interrupted = try await store.interruptedDeliveries()
+        let stopped = await stopLeftovers(of: interrupted)
         let now = clock.now()
         for var item in interrupted {
             // A plugin that forwards the idempotency key lets the far side drop a duplicate: resend with the same key
@@ -28,13 +32,35 @@ extension Executor {
                 continue
             }
             item.status = .failed
-            item.detail = "interrupted by a restart while sending; not resent (the far side may or may not have it)"
+            let unfinished = stopped.contains(item.idempotencyKey)
+            item.detail =
+                unfinished
+                ? "interrupted by a restart while sending; the plugin stopped what was left running, unfinished, so it was not sent"
+                : "interrupted by a restart while sending; outcome unknown, so not resent and no other channel tried (it could page twice)"
             metrics.deliveries["interrupted", default: 0] += 1
             try await store.updateDelivery(
                 item, log: [EventLogEntry(incident: item.incident, at: clock.now(), kind: "delivery", text: "\(item.channel): \(item.detail ?? "")")])
-            try await reportFailure(item)
+            if unfinished { try await reportFailure(item) }
         }
         return interrupted.count
+    }
+
+    /// Asks each channel's plugin to stop what it left running for interrupted deliveries; the keys it stopped
+    /// unfinished. A channel that can no longer be set up stops nothing.
+    func stopLeftovers(of items: [OutboxItem]) async -> Set<String> {
+        var byChannel: [DeliveryChannel: [String]] = [:]
+        for item in items { byChannel[DeliveryChannel(item), default: []].append(item.idempotencyKey) }
+        var stopped: Set<String> = []
+        for (channel, keys) in byChannel.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            guard let plugin = try? self.channel(organisation: channel.organisation, id: channel.channel) else { continue }
+            let found = await plugin.stopInterrupted(keys)
+            if !found.isEmpty {
+                logger.warning(
+                    "stopped what a crash left running", metadata: ["channel": "\(channel.channel)", "deliveries": "\(found.count)"])
+            }
+            stopped.formUnion(found)
+        }
+        return stopped
     }
 
     /// Whether a delivery's channel uses a plugin that forwards the idempotency key (looked up in the incident's own

@@ -171,7 +171,10 @@ extension Escalate {
             let executor = Executor(
                 store: store, policies: set, registry: registry, environment: environment, options: options, logger: Logger(label: "escalate.executor"))
             let recovered = try await executor.recover()
-            if recovered > 0 { logger.warning("\(recovered) delivery(ies) interrupted by the last stop were marked failed, not resent") }
+            if recovered > 0 {
+                logger.warning(
+                    "\(recovered) delivery(ies) interrupted by the last stop: resent with the same key where the plugin forwards it, else not resent (each incident's timeline says which)")
+            }
             let tokens: ServerConfiguration.Tokens
             do {
                 tokens = try ServerConfiguration.tokens(
