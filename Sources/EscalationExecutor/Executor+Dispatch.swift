@@ -93,7 +93,9 @@ extension Executor {
         let budget =
             wait
             ? DeliveryBudget(total: limit)
-            : DeliveryBudget(total: min(limit, options.maxInFlight - inFlight), perChannel: max(1, options.maxInFlightPerChannel), inFlight: inFlightByChannel)
+            : DeliveryBudget(
+                total: min(limit, options.maxInFlight - inFlight), perChannel: max(1, options.maxInFlightPerChannel),
+                inFlight: health.paced(inFlightByChannel, perChannel: max(1, options.maxInFlightPerChannel)))
         guard budget.total > 0 else { return 0 }
         let items = try await store.claimDeliveries(now: now, budget: budget)
         var work: [(OutboxItem, Effect, (any NotificationChannel)?, String?)] = []
@@ -200,7 +202,32 @@ extension Executor {
 
     /// The channels whose slots in the served loop are all taken (their due items wait for one of their sends to end).
     var fullChannels: Set<DeliveryChannel> {
-        Set(inFlightByChannel.filter { $0.value >= max(1, options.maxInFlightPerChannel) }.keys)
+        let perChannel = max(1, options.maxInFlightPerChannel)
+        return Set(health.paced(inFlightByChannel, perChannel: perChannel).filter { $0.value >= perChannel }.keys)
+    }
+
+    /// The degraded channels (`organisation/channel` → why), for `/healthz` and `/metrics`.
+    public var degradedChannels: [String: String] {
+        Dictionary(uniqueKeysWithValues: health.degraded.map { ("\($0.key.organisation)/\($0.key.channel)", $0.value) })
+    }
+
+    /// Notes an attempt's outcome in the channel's health; logs a channel becoming degraded or recovering.
+    func noteHealth(_ result: DeliveryResult, for item: OutboxItem) {
+        let channel = DeliveryChannel(item)
+        let change: ChannelHealth.Change
+        switch result {
+        case .delivered: change = health.note(channel, delivered: true, retryableFailure: nil)
+        case .failed(let failure): change = health.note(channel, delivered: false, retryableFailure: failure.retryable ? failure.reason : nil)
+        }
+        let metadata: Logger.Metadata = ["organisation": "\(item.organisation)", "channel": "\(item.channel)"]
+        switch change {
+        case .degraded:
+            logger.warning(
+                "channel degraded: \(health.threshold) sends in a row failed or timed out; one send at a time until one is delivered",
+                metadata: metadata)
+        case .recovered: logger.notice("channel recovered: a send was delivered", metadata: metadata)
+        case .none: break
+        }
     }
 
     static func describe(seconds: Double) -> String {
@@ -218,6 +245,7 @@ extension Executor {
         let now = clock.now()
         let retry = RetryPolicy(maxAttempts: options.maxAttempts, backoffSeconds: options.backoffSeconds)
         let (item, line) = retry.after(result, item: original, now: now, jitter: Double.random(in: 0.8...1.2))
+        noteHealth(result, for: original)
         metrics.deliveries[item.status == .pending ? "retry" : item.status.rawValue, default: 0] += 1
         try await store.updateDelivery(item, log: [EventLogEntry(incident: item.incident, at: now, kind: "delivery", text: line)])
         let metadata: Logger.Metadata = [

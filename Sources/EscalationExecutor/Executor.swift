@@ -68,6 +68,8 @@ public actor Executor {
     var inFlight = 0
     /// The same, per channel of an organisation (no entry: none).
     var inFlightByChannel: [DeliveryChannel: Int] = [:]
+    /// Which channels keep failing (degraded channels run one send at a time).
+    var health = ChannelHealth()
     /// The served loop's running deliveries by idempotency key (cancelled on shutdown).
     var inFlightTasks: [String: Task<Void, Never>] = [:]
     /// Counters for `/metrics`.

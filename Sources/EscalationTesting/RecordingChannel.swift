@@ -53,6 +53,9 @@ public struct RecordingChannel: NotificationChannel {
         /// Makes deliveries to an address fail with a failure.
         public func fail(address: String, with failure: DeliveryFailure) { lock.withLock { failures[address] = failure } }
 
+        /// Lets deliveries to an address succeed again.
+        public func heal(address: String) { lock.withLock { failures[address] = nil } }
+
         /// Makes deliveries on a channel fail, to one contact or (nil) to everyone.
         public func fail(channel: String, contact: String?, with failure: DeliveryFailure) {
             lock.withLock { contactFailures["\(channel)/\(contact ?? "*")"] = failure }
