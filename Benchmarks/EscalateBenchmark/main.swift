@@ -211,7 +211,8 @@ func isolationRun(perChannel: Int) async throws {
     let served = Executor(
         store: try SQLiteIncidentStore(path: path),
         policies: PolicySet([PolicyLoader().load(files: [(path: "bench.yaml", text: isolationYAML)]).organisation]),
-        registry: try ChannelRegistry([RecordingChannel.self, HangingChannel.self]), environment: log.environment(), options: options)
+        registry: try ChannelRegistry([RecordingChannel.self, HangingChannel.self]), environment: log.environment(), options: options,
+        logger: quiet)
     let loop = Task { await served.run() }
     for index in 0..<500 { _ = try await served.trigger(organisation: "bench", policy: "hung", title: "hung \(index)", fields: [:], dedupKey: nil) }
     var lags: [Double] = []

@@ -169,48 +169,52 @@ extension EngineRun {
         return candidates.compactMap { use in use.keeping { graph.channel($0).map { contact.addresses[$0.addressKind] != nil } ?? false } }
     }
 
-    /// The variables a template may use, filled from the incident.
-    func variables(recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> [String: String] {
-        var values: [String: String] = [:]
-        for (name, value) in state.fields {
-            let type = policy.field(name)?.type
-            if type == "contact", let contact = graph.contact(value) {
-                values["incident.\(name)"] = contact.name
-            } else if type == "address" || type == "address-list" {
-                // The names people are addressed by (the address when no name is given).
-                values["incident.\(name)"] = IncidentAddress.entries(value).map { $0.name ?? $0.address }.joined(separator: ", ")
-            } else {
-                values["incident.\(name)"] = value
-            }
-        }
+    /// The value of one template variable (nil: no such variable), computed only when a template asks for it.
+    func variable(_ name: String, recipient: CompiledContact?, layer: String?, alternative: String?) -> String? {
         let zone = engine.zone
         let base = engine.links.baseURL
-        values["incident.id"] = state.id
-        values["incident.title"] = state.title
-        values["incident.started_at"] = ZonedTime.display(state.triggeredAt, in: zone)
-        values["incident.url"] = base.map { "\($0)/v1/incidents/\(state.id)" } ?? "(incident link)"
+        switch name {
+        case "incident.id": return state.id
+        case "incident.title": return state.title
+        case "incident.started_at": return ZonedTime.display(state.triggeredAt, in: zone)
+        case "incident.url": return base.map { "\($0)/v1/incidents/\(state.id)" } ?? "(incident link)"
         // A placeholder the executor signs when it sends (the engine reads no clock and holds no key).
-        for (name, action, plain) in [("ack_url", ActionLink.Action.acknowledge, "acknowledge"), ("resolve_url", .resolve, "resolve"), ("escalate_url", .escalate, "escalate")] {
-            values["incident.\(name)"] = base == nil ? "(\(plain) link)" : ActionLink(action: action, incident: state.id, recipient: recipient?.id ?? "").placeholder
+        case "incident.ack_url": return link(.acknowledge, plain: "acknowledge", recipient: recipient)
+        case "incident.resolve_url": return link(.resolve, plain: "resolve", recipient: recipient)
+        case "incident.escalate_url": return link(.escalate, plain: "escalate", recipient: recipient)
+        case "incident.reply_code": return state.replyCode ?? "(reply code)"
+        case "incident.status": return state.status.rawValue
+        case "incident.stage": return state.stage ?? "none"
+        case "incident.outcome": return state.outcome ?? "none"
+        case "incident.scope": return (state.openScopes + state.resolvedScopes).joined(separator: ", ")
+        case "incident.reports": return String(state.reports ?? 1)
+        case "incident.resolved_scope": return state.resolvedScopes.last ?? "none"
+        case "incident.open_scopes": return state.openScopes.isEmpty ? "none" : state.openScopes.joined(separator: ", ")
+        case "organisation.id": return graph.organisation
+        case "organisation.name": return graph.name
+        case "policy.id": return policy.id
+        case "policy.name": return policy.name
+        case "layer.id": return layer ?? "none"
+        case "layer.name":
+            return alternative ?? layer.flatMap { policy.node("layer:\($0)")?.step?.name ?? policy.node("layer:\($0)")?.label } ?? "none"
+        case "recipient.id": return recipient?.id ?? "all"
+        case "recipient.name": return recipient?.name ?? "all"
+        case "now": return ZonedTime.display(now, in: zone)
+        default:
+            guard name.hasPrefix("incident.") else { return nil }
+            let field = String(name.dropFirst("incident.".count))
+            guard let value = state.fields[field] else { return nil }
+            let type = policy.field(field)?.type
+            if type == "contact", let contact = graph.contact(value) { return contact.name }
+            // The names people are addressed by (the address when no name is given).
+            if type == "address" || type == "address-list" { return IncidentAddress.entries(value).map { $0.name ?? $0.address }.joined(separator: ", ") }
+            return value
         }
-        values["incident.reply_code"] = state.replyCode ?? "(reply code)"
-        values["incident.status"] = state.status.rawValue
-        values["incident.stage"] = state.stage ?? "none"
-        values["incident.outcome"] = state.outcome ?? "none"
-        values["incident.scope"] = (state.openScopes + state.resolvedScopes).joined(separator: ", ")
-        values["incident.reports"] = String(state.reports ?? 1)
-        values["incident.resolved_scope"] = state.resolvedScopes.last ?? "none"
-        values["incident.open_scopes"] = state.openScopes.isEmpty ? "none" : state.openScopes.joined(separator: ", ")
-        values["organisation.id"] = graph.organisation
-        values["organisation.name"] = graph.name
-        values["policy.id"] = policy.id
-        values["policy.name"] = policy.name
-        values["layer.id"] = layer ?? "none"
-        values["layer.name"] = alternative ?? layer.flatMap { policy.node("layer:\($0)")?.step?.name ?? policy.node("layer:\($0)")?.label } ?? "none"
-        values["recipient.id"] = recipient?.id ?? "all"
-        values["recipient.name"] = recipient?.name ?? "all"
-        values["now"] = ZonedTime.display(now, in: zone)
-        return values
+    }
+
+    /// An action link's placeholder, or `(plain link)` when the server has no base URL.
+    private func link(_ action: ActionLink.Action, plain: String, recipient: CompiledContact?) -> String {
+        engine.links.baseURL == nil ? "(\(plain) link)" : ActionLink(action: action, incident: state.id, recipient: recipient?.id ?? "").placeholder
     }
 
     /// A template rendered for a recipient.
@@ -218,10 +222,10 @@ extension EngineRun {
         guard let id = template, let compiled = graph.template(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
         }
-        let values = variables(recipient: recipient, layer: layer, alternative: alternative)
+        let value = { (name: String) in self.variable(name, recipient: recipient, layer: layer, alternative: alternative) }
         return RenderedMessage(
-            template: id, subject: compiled.subject.map { TemplateRenderer.render($0, variables: values) },
-            body: TemplateRenderer.render(compiled.body, variables: values))
+            template: id, subject: compiled.subject.map { TemplateRenderer.render($0, value: value) },
+            body: TemplateRenderer.render(compiled.body, value: value))
     }
 }
 
