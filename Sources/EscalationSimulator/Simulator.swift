@@ -8,8 +8,14 @@ public struct Simulator: Sendable {
     /// The compiled organisation.
     public let graph: RuleGraph
 
+    /// The engine over the graph, built once (its lookups are indexed at creation), so many runs share it.
+    let engine: Engine
+
     /// A simulator over a graph.
-    public init(graph: RuleGraph) { self.graph = graph }
+    public init(graph: RuleGraph) {
+        self.graph = graph
+        self.engine = Engine(graph: graph)
+    }
 
     /// Why a scenario cannot run.
     public struct ScenarioError: Error, CustomStringConvertible, Sendable {
@@ -22,7 +28,6 @@ public struct Simulator: Sendable {
     public func run(_ scenario: Scenario, respond: (@Sendable (Effect.Notification, Instant) -> ScriptedAction?)? = nil) throws(ScenarioError)
         -> Timeline
     {
-        let engine = Engine(graph: graph)
         guard let policy = graph.policy(scenario.policy) else {
             let known = graph.policies.map(\.id)
             throw ScenarioError(description: "no policy '\(scenario.policy)'\(scenario.policy.didYouMean(known)); policies: \(known.joined(separator: ", "))")

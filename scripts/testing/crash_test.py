@@ -164,7 +164,9 @@ def main():
     # Let every incident reach its second layer (3 s timer) and the outbox drain.
     incidents = all_incidents(port)
     expected = {incident["id"] for incident in incidents}
-    settle = time.time() + 30
+    # A slow channel runs at most 20 commands at once (the bound per channel), each taking --slow-exec seconds or more
+    # on a loaded machine: give every page that long, five at a time.
+    settle = time.time() + 30 + (2 * len(expected) * args.slow_exec) / 5
     while time.time() < settle:
         delivered = lines(primary) + lines(backup)
         layers = {(d["message"]["incident_id"], d["message"]["idempotency_key"].split("/")[1]) for d in delivered}
