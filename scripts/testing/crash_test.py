@@ -127,8 +127,10 @@ def main():
     folder = tempfile.mkdtemp(prefix="escalate-crash-")
     primary, backup = os.path.join(folder, "primary.jsonl"), os.path.join(folder, "backup.jsonl")
     with open(os.path.join(folder, "org.yaml"), "w") as handle:
-        # Ten people share the load, so per-contact throttling (10 a minute) does not hold deliveries back.
-        contacts = "\n".join(f"  c{n}: {{ name: Person {n}, addresses: {{ log: c{n} }} }}" for n in range(10))
+        # Enough people share the load (at most 6 pages each), so per-contact throttling (10 a minute) does not hold
+        # deliveries back.
+        people = max(10, args.incidents // 3)
+        contacts = "\n".join(f"  c{n}: {{ name: Person {n}, addresses: {{ log: c{n} }} }}" for n in range(people))
         text = POLICY.format(primary=primary, backup=backup, contacts=contacts)
         if args.slow_exec > 0:
             script = os.path.join(folder, "slow_page.py")
@@ -149,7 +151,7 @@ def main():
         if time.time() > deadline:
             break
         try:
-            request(port, "POST", "/v1/incidents", {"title": f"incident {index}", "dedup_key": f"crash-{index}", "fields": {"who": f"c{index % 10}"}})
+            request(port, "POST", "/v1/incidents", {"title": f"incident {index}", "dedup_key": f"crash-{index}", "fields": {"who": f"c{index % people}"}})
             triggered += 1
         except (urllib.error.URLError, ConnectionError, OSError):
             pass  # the kill may have cut this request off; the dedup key makes a retry safe
