@@ -86,6 +86,9 @@ let monteCarloTime = try seconds { report = try MonteCarlo(graph: graph).run(sce
 print(String(format: "monte carlo: %d runs in %.3f s = %.0f runs/s (p50 to ack: %@)", runs, monteCarloTime, Double(runs) / monteCarloTime,
     report?.p50.flatMap { PolicyDuration.compact($0) } ?? "never"))
 
+// ESCALATE_BENCH_ONLY=engine stops here (engine and Monte Carlo only: what a profiler such as callgrind should see).
+if ProcessInfo.processInfo.environment["ESCALATE_BENCH_ONLY"] == "engine" { exit(0) }
+
 // 3. Executor on the SQLite store: durable events per second and trigger-to-delivery latency (p50/p99), through a
 // recording channel, driven step by step.
 let organisationForExecutor: Organisation = {
