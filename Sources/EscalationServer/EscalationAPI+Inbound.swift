@@ -58,6 +58,10 @@ extension EscalationAPI {
             return Self.response(response)
         case .reply(let reply):
             let answer = await executor.answer(reply, organisation: organisation, channel: id)
+            // The provider waits for the answer (Slack gives up after 3 seconds); the follow-up (an edit of the
+            // answered message) runs after it, under the plugin's own timeout.
+            let result = answer.result
+            Task { await channel.followUp(reply, result: result) }
             return Self.response(channel.respond(answer.text))
         }
     }

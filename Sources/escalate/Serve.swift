@@ -82,6 +82,11 @@ extension Escalate {
         @Option(help: "The lowest level logged: trace, debug, info, notice, warning, error or critical.")
         var logLevel: Logger.Level = .info
 
+        @Option(
+            name: .customLong("smtp-listen"),
+            help: "Take replies by e-mail: an SMTP listener on HOST:PORT (e.g. 127.0.0.1:2525, behind your mail exchanger) for channels whose plugin takes mail.")
+        var smtpListen: String?
+
         @OptionGroup var plugins: PluginOptions
 
         func validate() throws {
@@ -219,7 +224,33 @@ extension Escalate {
                 router: api.router(), server: server, configuration: .init(address: .hostname(host, port: port)), logger: Logger(label: "escalate.http"))
             let served = await executor.organisations.joined(separator: ", ")
             logger.notice("serving \(served) on \(base)", metadata: ["database": "\(db)", "integration_keys": "\(integrationKeys.count)"])
+            var mailListener: Task<Void, Never>?
+            if let smtpListen {
+                guard let colon = smtpListen.lastIndex(of: ":"), let mailPort = Int(smtpListen[smtpListen.index(after: colon)...]),
+                    (0...65_535).contains(mailPort), colon > smtpListen.startIndex
+                else {
+                    printError("error: --smtp-listen '\(smtpListen)' is not HOST:PORT; write e.g. --smtp-listen 127.0.0.1:2525")
+                    throw ExitCode(ExitStatus.usage)
+                }
+                let mailHost = String(smtpListen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                let mailAPI = api
+                let server = InboundMailServer(hostname: URLComponents(string: base)?.host ?? "escalate", logger: Logger(label: "escalate.smtp")) {
+                    data, from, to, peer in await mailAPI.mail(data, from: from, to: to, peer: peer)
+                }
+                let bound: InboundMailServer.Bound
+                do { bound = try await server.bind(host: mailHost, port: mailPort) } catch {
+                    let reason = (error as? IOError)?.errnoCode == EADDRINUSE ? "the address is already in use" : "\(error)"
+                    printError("error: cannot take mail on \(smtpListen): \(reason); choose another --smtp-listen")
+                    throw ExitCode(ExitStatus.usage)
+                }
+                let channels = await executor.mailChannels().map { "\($0.organisation)/\($0.channel)" }
+                logger.notice(
+                    "taking replies by e-mail on \(mailHost):\(bound.port)",
+                    metadata: ["channels": "\(channels.isEmpty ? "none (no channel's plugin takes mail)" : channels.joined(separator: ", "))"])
+                mailListener = Task { await bound.run() }
+            }
             let worker = Task { await executor.run() }
+            defer { mailListener?.cancel() }
             do {
                 try await app.runService()
                 // Stopped (SIGTERM/SIGINT): start nothing new, and let deliveries in flight finish and be recorded.

@@ -158,4 +158,37 @@ struct InboundTests {
         #expect(metrics.contains(#"escalate_inbound_total{channel="phone",outcome="unknown_sender"} 2"#), "\(metrics)")
         #expect(metrics.contains(#"escalate_inbound_total{channel="phone",outcome="refused_request"} 2"#))
     }
+
+    @Test("random inbound bodies, signed or not: never a 5xx, never an act without a verified known sender; each answer is kept")
+    func fuzz() async throws {
+        let fixture = try Self.fixture()
+        let executor = fixture.api.executor
+        let incident = try await executor.trigger(organisation: "acme", policy: nil, title: "Disk full", fields: [:], dedupKey: nil).incident
+        var state = UInt64(0x5EED)
+        func next(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        let senders = ["+15559999", "", "+1 555 0199", "alice@example.org", "\u{0}", "+15550102x", "|", "é"]
+        let texts = ["1a", "ack", "1r", "1e", "1s 30", "1 deployed", "hello", ">1a", "", "\u{0}1a", "99999999999999999999a", "1r \u{FFFF}"]
+        try await Application(router: fixture.api.router()).test(.router) { client in
+            for _ in 0..<200 {
+                var body = [senders[next(senders.count)], texts[next(texts.count)]]
+                if next(3) == 0 { body.append([incident.id, "nope", ""][next(3)]) }
+                var text = body.joined(separator: "|")
+                if next(5) == 0 { text += String(UnicodeScalar(UInt8(next(128)))) }
+                let signed = next(2) == 0
+                let (status, _) = try await Self.post(client, text, secret: signed ? "s3cret" : ["wrong", ""][next(2)])
+                #expect(status.code < 500, "\(text.debugDescription): \(status)")
+                if !signed { #expect(status == .forbidden) }
+                #expect(try await executor.incident(incident.id)?.state.status == .open, "\(text.debugDescription) acted")
+            }
+            _ = try await Self.post(client, "+15550102|1a")
+            #expect(try await executor.incident(incident.id)?.state.status == .acknowledged)
+        }
+        let kept = try await executor.timeline(incident.id).filter { $0.kind == "inbound" }
+        #expect(!kept.isEmpty && kept.allSatisfy { !($0.payload ?? "").contains("s3cret") })
+    }
 }
