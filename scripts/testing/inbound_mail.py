@@ -5,7 +5,7 @@ listener, and an inbound-parse webhook posts one signed with the channel's key. 
 
 1. A trigger opens incident 1; the page reaches the sink with the thread's ids and the reply code.
 2. A reply to that thread from the contact's address (multipart, quoted text and a signature below "Ack")
-   acknowledges it; the timeline says "acknowledged by jessie via email reply ack"; the raw reply is kept with the
+   acknowledges it; the timeline says "acknowledged by jessie via email reply" (the thread named the incident); the raw reply is kept with the
    incident (no Received/DKIM lines); the contact gets an answer in the thread.
 3. Refused, nothing changes: a From that is not the envelope sender (550), an unknown sender, a sender of another
    organisation, an unknown code, an unknown command, an automatic reply and a bounce; the stranger gets no mail.
@@ -192,7 +192,7 @@ def main():
             checks.check(reply("jessie@example.org", quoted, page, html=html) == {}, "the reply is taken (250)")
             detail = incident(first)
             checks.check(detail["status"] == "acknowledged", f"a reply in the thread acknowledges: {detail['status']}")
-            checks.check("acknowledged by jessie via email reply ack" in detail["timeline"], f"the timeline says via what: {detail['timeline'][-4:]}")
+            checks.check("acknowledged by jessie via email reply" in detail["timeline"], f"the timeline says via what: {detail['timeline'][-4:]}")
             answer = wait_for(lambda entry: "Acknowledged 1 (Disk full)" in entry["content"] and "jessie@example.org" in entry["rcpt_tos"])
             checks.check(answer is not None and header(answer["content"], "In-Reply-To") is not None
                          and (header(answer["content"], "Subject") or "").startswith("Re:"), "the contact gets the answer in the thread")

@@ -180,23 +180,26 @@ struct InboundEmail: Sendable {
 
     /// The parts of a multipart body between `--boundary` lines (up to `--boundary--`).
     static func parts(_ body: [UInt8], boundary: String) -> [[UInt8]] {
-        let lines = String(decoding: body, as: UTF8.self).components(separatedBy: "\n")
+        let (open, close) = (Array("--\(boundary)".utf8), Array("--\(boundary)--".utf8))
         var parts: [[UInt8]] = []
-        var current: [String]?
-        for raw in lines {
-            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
-            if line == "--\(boundary)--" {
-                if let current { parts.append(Array(current.joined(separator: "\r\n").utf8)) }
+        var current: [[UInt8]]?
+        func finish() {
+            if let current { parts.append(Array(current.joined(separator: [13, 10]))) }
+        }
+        for raw in body.split(separator: 10, omittingEmptySubsequences: false) {
+            let line = raw.last == 13 ? Array(raw.dropLast()) : Array(raw)
+            if line == close {
+                finish()
                 return parts
             }
-            if line == "--\(boundary)" {
-                if let current { parts.append(Array(current.joined(separator: "\r\n").utf8)) }
+            if line == open {
+                finish()
                 current = []
                 continue
             }
             current?.append(line)
         }
-        if let current { parts.append(Array(current.joined(separator: "\r\n").utf8)) }
+        finish()
         return parts
     }
 
