@@ -63,6 +63,30 @@ extension Executor {
         return answer
     }
 
+    /// A provider's news of a delivery on `channel` (a call's status callback): the delivery of `incident` whose receipt
+    /// is `externalID` was answered or not, handed to the engine as the plugin's immediate answer would have been (so
+    /// an `unanswered:` channel follows at once). Unknown incidents and deliveries are counted and logged, never act.
+    @discardableResult
+    public func reportDelivery(externalID: String, answer: DeliveryAnswer, incident: String?, organisation: String, channel id: String) async -> Bool {
+        let meta: Logger.Metadata = ["organisation": "\(organisation)", "channel": "\(id)", "incident": "\(incident ?? "-")", "answer": "\(answer.rawValue)"]
+        do {
+            guard let incident, let stored = try await store.incident(id: incident), stored.organisation == organisation,
+                let item = try await store.deliveries(incident: incident).last(where: { $0.channel == id && $0.status == .delivered && $0.detail == externalID })
+            else {
+                metrics.inbound["\(id)/unknown_delivery", default: 0] += 1
+                logger.warning("delivery status for no delivery of this server", metadata: meta)
+                return false
+            }
+            try await reportAnswer(answer, item)
+            metrics.inbound["\(id)/delivery_\(answer.rawValue)", default: 0] += 1
+            logger.info("delivery status reported", metadata: meta)
+            return true
+        } catch {
+            logger.error("delivery status could not be recorded", metadata: meta.merging(["error": "\(error)"]) { $1 })
+            return false
+        }
+    }
+
     /// Counts an inbound request that ended before it was read (refused by its plugin), for `/metrics`.
     public func countInbound(channel id: String, outcome: String) {
         metrics.inbound["\(id)/\(outcome)", default: 0] += 1

@@ -34,6 +34,8 @@ extension EscalationAPI {
             case .answered(let response):
                 logger.info("inbound mail taken, nothing to act on", metadata: ["channel": "\(id)", "reason": "\(response.body)", "peer": "\(peer)"])
                 return (250, response.body.isEmpty ? "taken" : response.body)
+            case .delivery:
+                return (250, "taken")
             case .reply(let reply):
                 let known = await executor.knows(sender: reply.from, organisation: organisation, channel: id)
                 readers.append((organisation, id, channel, reply, known))

@@ -195,4 +195,33 @@ struct InboundTests {
         let kept = try await executor.timeline(incident.id).filter { $0.kind == "inbound" }
         #expect(!kept.isEmpty && kept.allSatisfy { !($0.payload ?? "").contains("s3cret") })
     }
+
+    @Test("a call's status callback saying nobody answered sends the unanswered: channel at once; an unknown call changes nothing")
+    func deliveryStatus() async throws {
+        let yaml = Self.yaml.replacingOccurrences(
+            of: "- { id: first, notify: [{ contact: alice }], template: page, timeout: 10m }",
+            with: "- { id: first, notify: [{ contact: alice }], via: [phone, { channel: email, unanswered: 5m }], template: page, timeout: 10m }")
+        let loaded = PolicyLoader().load(files: [(path: "acme.yaml", text: yaml)])
+        #expect(loaded.diagnostics.filter { $0.severity == .error }.isEmpty, "\(loaded.diagnostics)")
+        let log = RecordingChannel.Log()
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet([loaded.organisation]),
+            registry: try ChannelRegistry([RecordingChannel.self, StubInboundChannel.self]),
+            environment: log.environment(["STUB_SECRET": "s3cret"]), clock: ManualClock(Instant(seconds: 1_795_000_000)))
+        let configuration = ServerConfiguration(
+            tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
+        let api = EscalationAPI(executor: executor, configuration: configuration) { _ in nil }
+        let incident = try await executor.trigger(organisation: "acme", policy: nil, title: "Disk full", fields: [:], dedupKey: nil).incident
+        while try await executor.dispatchDue() > 0 {}
+        let call = try #require(try await executor.deliveries(incident.id).first { $0.channel == "phone" }?.detail)
+        #expect(try await executor.deliveries(incident.id).contains { $0.channel == "email" } == false)
+        try await Application(router: api.router()).test(.router) { client in
+            _ = try await Self.post(client, "DELIVERY|call-nope|unanswered|\(incident.id)")
+            _ = try await Self.post(client, "DELIVERY|\(call)|unanswered|no-such-incident")
+            #expect(try await executor.deliveries(incident.id).contains { $0.channel == "email" } == false, "an unknown call changes nothing")
+            let (status, _) = try await Self.post(client, "DELIVERY|\(call)|unanswered|\(incident.id)")
+            #expect(status == .ok)
+        }
+        #expect(try await executor.deliveries(incident.id).contains { $0.channel == "email" }, "the e-mail follows at once, not after 5 minutes")
+    }
 }

@@ -242,11 +242,18 @@ public struct SlackChannel: InboundChannel {
 
     /// After a press that acted, edits the pressed message in place (chat.update, with a token): its text stays, a line
     /// says who did what, and the buttons left are those that still apply (Resolve after an acknowledgement, none after
-    /// a resolve). A press that did not act leaves the message as it is.
+    /// a resolve). A press that did not act leaves the message as it is and tells only the presser why (chat.postEphemeral).
     public func followUp(_ reply: InboundReply, result: InboundResult) async {
-        guard result.acted, case .api(let base, let token, _) = mode, let channel = reply.context["channel"], let ts = reply.context["ts"],
+        guard case .api(let base, let token, _) = mode, let channel = reply.context["channel"], let ts = reply.context["ts"],
             let incident = reply.reference
         else { return }
+        let headers = [("Content-Type", "application/json; charset=utf-8"), ("Authorization", "Bearer \(token)")]
+        guard result.acted else {
+            // Only the presser sees why nothing changed (chat.postEphemeral); the message stays as it is.
+            let fields: [String: any Sendable] = ["channel": channel, "user": reply.from, "text": Self.escape(result.text)]
+            _ = await exchange.send(.POST, "\(base)/chat.postEphemeral", headers: headers, body: Self.json(fields))
+            return
+        }
         let done = (result.action ?? "answered").prefix(1).uppercased() + (result.action ?? "answered").dropFirst()
         let line = ":white_check_mark: \(Self.escape(done)) by \(Self.escape(result.by ?? reply.from)) (via Slack)"
         let original = reply.context["text"] ?? ""
@@ -257,7 +264,6 @@ public struct SlackChannel: InboundChannel {
             blocks.append(["type": "actions", "block_id": "escalate", "elements": [Self.button("Resolve", "resolve", incident: incident, style: nil)]])
         }
         let fields: [String: any Sendable] = ["channel": channel, "ts": ts, "text": original.isEmpty ? line : "\(original)\n\(line)", "blocks": blocks]
-        let headers = [("Content-Type", "application/json; charset=utf-8"), ("Authorization", "Bearer \(token)")]
         _ = await exchange.send(.POST, "\(base)/chat.update", headers: headers, body: Self.json(fields))
     }
 

@@ -87,9 +87,11 @@ struct SlackInboundTests {
             return
         }
         await channel.followUp(reply, result: InboundResult(acted: false, text: "You cannot acknowledge incidents here"))
-        #expect(try server.requests().isEmpty, "a press that did not act leaves the message as it is")
+        let told = try #require(try server.requests().first, "a press that did not act tells the presser why")
+        #expect(told.path == "/api/chat.postEphemeral" && told.json["user"] as? String == "U0ALICE" && told.json["channel"] as? String == "C0123")
+        #expect((told.json["text"] as? String)?.contains("You cannot acknowledge") == true)
         await channel.followUp(reply, result: InboundResult(acted: true, action: "acknowledged", by: "Alice", status: "acknowledged", text: "Acknowledged"))
-        let update = try #require(try server.requests().first)
+        let update = try #require(try server.requests().dropFirst().first)
         #expect(update.method == "POST" && update.path == "/api/chat.update")
         #expect(update.headers["authorization"] == "Bearer xoxb-1" && update.headers["content-type"] == "application/json; charset=utf-8")
         let json = update.json
