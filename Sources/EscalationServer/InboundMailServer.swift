@@ -16,16 +16,21 @@ public struct InboundMailServer: Sendable {
     public var maxMessageBytes: Int
     /// How long a session may stay silent.
     public var idleSeconds: Int64
+    /// The most sessions at once; a client beyond them is told to try later (421) and closed.
+    public var maxSessions: Int
     /// Where messages go.
     public var deliver: Deliver
     /// Where sessions are logged.
     public var logger: Logger
 
     /// A listener handing messages to `deliver`.
-    public init(hostname: String, maxMessageBytes: Int = 1 << 20, idleSeconds: Int64 = 60, logger: Logger, deliver: @escaping Deliver) {
+    public init(
+        hostname: String, maxMessageBytes: Int = 1 << 20, idleSeconds: Int64 = 60, maxSessions: Int = 64, logger: Logger, deliver: @escaping Deliver
+    ) {
         self.hostname = hostname
         self.maxMessageBytes = maxMessageBytes
         self.idleSeconds = idleSeconds
+        self.maxSessions = maxSessions
         self.logger = logger
         self.deliver = deliver
     }
@@ -39,11 +44,21 @@ public struct InboundMailServer: Sendable {
 
         /// Takes sessions, each in its own task, until cancelled; then closes the listening socket.
         public func run() async {
+            let sessions = SMTPSessionCount(limit: server.maxSessions)
             do {
                 try await channel.executeThenClose { inbound in
                     try await withThrowingDiscardingTaskGroup { group in
                         for try await connection in inbound {
-                            group.addTask { await server.session(connection) }
+                            group.addTask {
+                                guard await sessions.enter() else {
+                                    try? await connection.executeThenClose { _, outbound in
+                                        try await outbound.write(ByteBuffer(string: "421 4.7.0 too many sessions; try again later\r\n"))
+                                    }
+                                    return
+                                }
+                                await server.session(connection)
+                                await sessions.leave()
+                            }
                         }
                     }
                 }
@@ -61,7 +76,7 @@ public struct InboundMailServer: Sendable {
             .bind(host: host, port: port) { child in
                 child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                    try child.pipeline.syncOperations.addHandler(IdleCloser())
+                    try child.pipeline.syncOperations.addHandler(SMTPIdleCloser())
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
                 }
             }
@@ -107,18 +122,5 @@ public struct InboundMailServer: Sendable {
         } catch {
             logger.debug("SMTP session ended", metadata: ["peer": "\(peer)", "error": "\(error)"])
         }
-    }
-}
-
-/// Closes a session that stayed silent too long, telling the client why.
-final class IdleCloser: ChannelInboundHandler, Sendable {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is IdleStateHandler.IdleStateEvent else { return context.fireUserInboundEventTriggered(event) }
-        context.writeAndFlush(NIOAny(context.channel.allocator.buffer(string: "421 4.4.2 idle too long; closing\r\n")), promise: nil)
-        context.close(promise: nil)
     }
 }
