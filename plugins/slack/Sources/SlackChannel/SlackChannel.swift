@@ -237,7 +237,9 @@ public struct SlackChannel: InboundChannel {
         context["channel"] = container?["channel_id"] as? String ?? (object["channel"] as? [String: Any])?["id"] as? String
         context["ts"] = container?["message_ts"] as? String ?? message?["ts"] as? String
         context["text"] = (message?["text"] as? String).map { String($0.prefix(3_000)) }
-        return .reply(InboundReply(from: user, text: text, reference: action["value"] as? String, via: "slack button", context: context))
+        // Kept with the incident: who pressed what on which message; not the payload's verification token or response_url.
+        let raw = "user=\(user)\naction=\(id.prefix(40))\nvalue=\((action["value"] as? String ?? "").prefix(200))\nchannel=\(context["channel"] ?? "")\nts=\(context["ts"] ?? "")"
+        return .reply(InboundReply(from: user, text: text, reference: action["value"] as? String, via: "slack button", context: context, raw: raw))
     }
 
     /// After a press that acted, edits the pressed message in place (chat.update, with a token): its text stays, a line
