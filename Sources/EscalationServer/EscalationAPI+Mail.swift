@@ -5,8 +5,9 @@ import Logging
 
 extension EscalationAPI {
     /// A message the SMTP listener received (`serve --smtp-listen`): every channel whose plugin takes replies by mail
-    /// reads it; the one whose thread it answers and whose organisation knows the sender acts on it (else the first
-    /// whose organisation knows the sender; else the answer is "unknown sender"). The verdict is the SMTP answer:
+    /// reads it; when it answers a channel's thread, that channel takes it (its organisation must know the sender);
+    /// otherwise the first channel whose organisation knows the sender (the code in the text names the incident); else
+    /// the answer is "unknown sender". The verdict is the SMTP answer:
     /// 250 once read (acted on or not: the plugin may answer a known sender by mail; the reason is logged), 550 when
     /// no channel takes it or its plugin refuses it (a From that is not the envelope sender).
     public func mail(_ data: [UInt8], from: String, to: [String], peer: String) async -> (code: Int, text: String) {
@@ -41,9 +42,11 @@ extension EscalationAPI {
                 readers.append((organisation, id, channel, reply, known))
             }
         }
-        guard
-            let chosen = readers.first(where: { $0.known && $0.reply.reference != nil }) ?? readers.first(where: { $0.known }) ?? readers.first
-        else { return (550, "no channel here takes replies by e-mail") }
+        // A reply in a channel's thread is about that channel's incident: only the channels that found their own thread
+        // in it may take it (so another organisation's contact cannot answer it by code in their own); else any.
+        let threaded = readers.filter { $0.reply.reference != nil }
+        let pool = threaded.isEmpty ? readers : threaded
+        guard let chosen = pool.first(where: { $0.known }) ?? pool.first else { return (550, "no channel here takes replies by e-mail") }
         let answer = await executor.answer(chosen.reply, organisation: chosen.organisation, channel: chosen.id)
         let (channel, reply, result) = (chosen.channel, chosen.reply, answer.result)
         Task { await channel.followUp(reply, result: result) }
