@@ -89,9 +89,21 @@ extension Escalate {
 
         @OptionGroup var plugins: PluginOptions
 
+        /// `HOST:PORT` (`[::1]:2525` for IPv6) as its parts; nil when it is not that.
+        static func hostAndPort(_ text: String) -> (String, Int)? {
+            guard let colon = text.lastIndex(of: ":"), colon > text.startIndex, let port = Int(text[text.index(after: colon)...]),
+                (0...65_535).contains(port)
+            else { return nil }
+            let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            return host.isEmpty ? nil : (host, port)
+        }
+
         func validate() throws {
             guard eventsPerMinute >= 1 else { throw ValidationError("--events-per-minute must be at least 1, got \(eventsPerMinute)") }
             guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1, got \(maxInFlight)") }
+            if let smtpListen, Self.hostAndPort(smtpListen) == nil {
+                throw ValidationError("--smtp-listen '\(smtpListen)' is not HOST:PORT; write e.g. --smtp-listen 127.0.0.1:2525")
+            }
             if let perChannel = maxInFlightPerChannel, !(1...maxInFlight).contains(perChannel) {
                 throw ValidationError("--max-in-flight-per-channel must be from 1 to --max-in-flight (\(maxInFlight)), got \(perChannel)")
             }
@@ -225,14 +237,7 @@ extension Escalate {
             let served = await executor.organisations.joined(separator: ", ")
             logger.notice("serving \(served) on \(base)", metadata: ["database": "\(db)", "integration_keys": "\(integrationKeys.count)"])
             var mailListener: Task<Void, Never>?
-            if let smtpListen {
-                guard let colon = smtpListen.lastIndex(of: ":"), let mailPort = Int(smtpListen[smtpListen.index(after: colon)...]),
-                    (0...65_535).contains(mailPort), colon > smtpListen.startIndex
-                else {
-                    printError("error: --smtp-listen '\(smtpListen)' is not HOST:PORT; write e.g. --smtp-listen 127.0.0.1:2525")
-                    throw ExitCode(ExitStatus.usage)
-                }
-                let mailHost = String(smtpListen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            if let smtpListen, let (mailHost, mailPort) = Self.hostAndPort(smtpListen) {
                 let mailAPI = api
                 let server = InboundMailServer(hostname: URLComponents(string: base)?.host ?? "escalate", logger: Logger(label: "escalate.smtp")) {
                     data, from, to, peer in await mailAPI.mail(data, from: from, to: to, peer: peer)
