@@ -224,4 +224,48 @@ struct InboundTests {
         }
         #expect(try await executor.deliveries(incident.id).contains { $0.channel == "email" }, "the e-mail follows at once, not after 5 minutes")
     }
+
+    @Test("mail: a reply in one organisation's thread is taken by its channel only; without a thread, the sender's organisation takes it by code")
+    func mailGoesToTheThreadsChannel() async throws {
+        func organisation(_ id: String, _ address: String) -> String {
+            """
+            organisation: { id: \(id), name: \(id), timezone: UTC }
+            contacts:
+              person: { name: Person, addresses: { mail: \(address) } }
+            channels:
+              mail: { plugin: stub-mail, settings: { prefix: "\(id):" } }
+            templates:
+              page: { body: "{{ incident.title }}" }
+            policies:
+              outage:
+                name: Outage
+                layers:
+                  - { id: first, notify: [{ contact: person }], template: page, timeout: 10m }
+            """
+        }
+        let organisations = [("acme", "alice@acme.test"), ("other", "olga@other.test")].map { id, address in
+            PolicyLoader().load(files: [(path: "\(id).yaml", text: organisation(id, address))]).organisation
+        }
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet(organisations), registry: try ChannelRegistry([StubMailChannel.self]),
+            environment: ChannelEnvironment([:]), clock: ManualClock(Instant(seconds: 1_795_000_000)))
+        let configuration = ServerConfiguration(tokenHashes: [:], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
+        let api = EscalationAPI(executor: executor, configuration: configuration) { _ in nil }
+        let acme = try await executor.trigger(organisation: "acme", policy: nil, title: "Disk full", fields: [:], dedupKey: nil).incident
+        let other = try await executor.trigger(organisation: "other", policy: nil, title: "CPU hot", fields: [:], dedupKey: nil).incident
+        func send(_ text: String) async -> (code: Int, text: String) {
+            await api.mail(Array(text.utf8), from: "x@test", to: ["replies@test"], peer: "127.0.0.1:1")
+        }
+        // Olga answers acme's thread with a code her own incident has: acme does not know her, and nothing acts.
+        #expect(await send("olga@other.test|1a|acme:\(acme.id)").text.hasPrefix("unknown_sender"))
+        #expect(try await executor.incident(other.id)?.state.status == .open)
+        #expect(try await executor.incident(acme.id)?.state.status == .open)
+        // Without a thread, her organisation takes it by the code.
+        #expect(await send("olga@other.test|1a|").text.hasPrefix("acted"))
+        #expect(try await executor.incident(other.id)?.state.status == .acknowledged)
+        // Alice answers her own thread without a code.
+        #expect(await send("alice@acme.test|ack|acme:\(acme.id)").code == 250)
+        #expect(try await executor.incident(acme.id)?.state.acknowledgedBy == "person")
+        #expect(await send("not a message").code == 550)
+    }
 }
