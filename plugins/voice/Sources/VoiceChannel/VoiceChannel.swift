@@ -119,8 +119,10 @@ public struct VoiceChannel: InboundChannel {
         let incident = request.url.split(separator: "?", maxSplits: 1).dropFirst().first.map { InboundRequest.formFields(String($0)) }?
             .first { $0.name == "incident" }?.value
         guard let digits = request.formValue("Digits"), !digits.isEmpty else {
-            // A status callback: the call's final status says whether it was picked up.
-            if let sid = request.formValue("CallSid"), !sid.isEmpty, let answer = TwilioStyleAPI.answer(status: request.formValue("CallStatus")) {
+            // A status callback: the call's final status says whether it was picked up; by a machine (when the provider
+            // detects one and says `AnsweredBy`) counts as nobody.
+            if let sid = request.formValue("CallSid"), !sid.isEmpty, var answer = TwilioStyleAPI.answer(status: request.formValue("CallStatus")) {
+                if let by = request.formValue("AnsweredBy")?.lowercased(), by.hasPrefix("machine") || by == "fax" { answer = .unanswered }
                 return .delivery(reference: incident, externalID: sid, answer: answer)
             }
             return .answered(respond(nil))

@@ -77,6 +77,10 @@ struct VoiceInboundTests {
             }
             #expect(reference == "acme-1" && sid == "CA9" && got == answer)
         }
+        guard case .delivery(_, _, .unanswered) = channel.receive(try request(base + [("CallStatus", "completed"), ("AnsweredBy", "machine_end_beep")])) else {
+            Issue.record("a call a machine answered is unanswered")
+            return
+        }
         guard case .answered = channel.receive(try request(base + [("CallStatus", "ringing")])) else {
             Issue.record("a status that says nothing about answering acts on nothing")
             return
