@@ -27,6 +27,9 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 }
 
 /// The executor's per-delivery lines would be most of the work measured; only errors are logged.
+// Each figure is printed as soon as it is measured, also when the output goes to a file.
+setvbuf(stdout, nil, _IOLBF, 0)
+
 let quiet: Logger = {
     var logger = Logger(label: "escalate.benchmark")
     logger.logLevel = .error
