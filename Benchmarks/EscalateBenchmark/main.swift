@@ -27,8 +27,8 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 }
 
 /// The executor's per-delivery lines would be most of the work measured; only errors are logged.
-// Each figure is printed as soon as it is measured, also when the output goes to a file.
-setvbuf(stdout, nil, _IOLBF, 0)
+/// Prints a figure at once (unbuffered, also when the output goes to a file).
+func report(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
 let quiet: Logger = {
     var logger = Logger(label: "escalate.benchmark")
@@ -78,7 +78,7 @@ let engineTime = seconds {
         effects += transition.effects.count
     }
 }
-print(String(format: "engine: %d events (%d incidents, %d effects) in %.3f s = %.0f events/s", events, incidents, effects, engineTime, Double(events) / engineTime))
+report(String(format: "engine: %d events (%d incidents, %d effects) in %.3f s = %.0f events/s", events, incidents, effects, engineTime, Double(events) / engineTime))
 
 // 2. Monte Carlo runs per second.
 let scenario = Scenario(policy: "participant-no-show", fields: fields, start: start, horizonSeconds: 3 * 3_600)
@@ -86,7 +86,7 @@ let answers = [AnswerModel(contact: "cdt-owner-a", probability: 0.6, withinSecon
 let runs = 5_000
 var report: MonteCarlo.Report?
 let monteCarloTime = try seconds { report = try MonteCarlo(graph: graph).run(scenario, answers: answers, runs: runs, seed: 42) }
-print(String(format: "monte carlo: %d runs in %.3f s = %.0f runs/s (p50 to ack: %@)", runs, monteCarloTime, Double(runs) / monteCarloTime,
+report(String(format: "monte carlo: %d runs in %.3f s = %.0f runs/s (p50 to ack: %@)", runs, monteCarloTime, Double(runs) / monteCarloTime,
     report?.p50.flatMap { PolicyDuration.compact($0) } ?? "never"))
 
 // ESCALATE_BENCH_ONLY=engine stops here (engine and Monte Carlo only: what a profiler such as callgrind should see).
@@ -124,7 +124,7 @@ let executorTime = try await seconds {
 }
 latencies.sort()
 let executorEvents = await executor.metrics.events
-print(String(format: "executor (SQLite): %d events in %.3f s = %.0f events/s; trigger-to-delivery p50 %.2f ms, p99 %.2f ms", executorEvents,
+report(String(format: "executor (SQLite): %d events in %.3f s = %.0f events/s; trigger-to-delivery p50 %.2f ms, p99 %.2f ms", executorEvents,
     executorTime, Double(executorEvents) / executorTime, latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)]))
 
 // 4. The served loop (`Executor.run()`, as `escalate serve` runs it) on SQLite with the wall clock: incidents whose
@@ -167,7 +167,7 @@ func servedRun(_ label: String, count: Int, interval: Double) async throws {
     }
     loop.cancel()
     let metrics = await served.metrics
-    print(String(format: "served loop (SQLite, wall clock), %@: %d incidents, %d deliveries in %.2f s; dispatch lag p50 %.2f ms, p99 %.2f ms; timers fired %.1f ms late on average; %d loop wake-ups",
+    report(String(format: "served loop (SQLite, wall clock), %@: %d incidents, %d deliveries in %.2f s; dispatch lag p50 %.2f ms, p99 %.2f ms; timers fired %.1f ms late on average; %d loop wake-ups",
         label, count, log.all.count, time, (metrics.lagQuantile(0.5) ?? -1) * 1000, (metrics.lagQuantile(0.99) ?? -1) * 1000,
         metrics.timerLagSum / Double(max(metrics.timersFired, 1)) * 1000, metrics.wakeups))
 }
@@ -242,9 +242,9 @@ func isolationRun(perChannel: Int) async throws {
     loop.cancel()
     lags.sort()
     if lags.isEmpty {
-        print("isolation, per channel \(perChannel) of 100: 500 sends hanging on one channel; the other channel's pages: none delivered within 2 s each (starved)")
+        report("isolation, per channel \(perChannel) of 100: 500 sends hanging on one channel; the other channel's pages: none delivered within 2 s each (starved)")
     } else {
-        print(String(format: "isolation, per channel %d of 100: 500 sends hanging on one channel; the other channel's %d pages: trigger-to-delivery p50 %.1f ms, p99 %.1f ms",
+        report(String(format: "isolation, per channel %d of 100: 500 sends hanging on one channel; the other channel's %d pages: trigger-to-delivery p50 %.1f ms, p99 %.1f ms",
             perChannel, lags.count, lags[lags.count / 2], lags[min(lags.count - 1, lags.count * 99 / 100)]))
     }
 }
@@ -286,7 +286,7 @@ func restartRun(timers: Int, batch: Int) async throws {
     let all = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
     loop.cancel()
     let batches = batch == .max ? "all in one batch (the old behaviour)" : "batches of \(batch)"
-    print(String(format: "restart (SQLite) with %d overdue timers, %@: first page %.3f s after start; all %d second-layer pages %.2f s after start",
+    report(String(format: "restart (SQLite) with %d overdue timers, %@: first page %.3f s after start; all %d second-layer pages %.2f s after start",
         timers, batches, first, timers, all))
 }
 try await restartRun(timers: 10_000, batch: Executor.Options().timerBatch)
@@ -304,7 +304,7 @@ func lintSeconds(contacts: Int) -> Double {
     return seconds { _ = PolicyPipeline().run(files: [(path: "big.yaml", text: text)]) }
 }
 let lintTimes = [1_000, 10_000, 100_000].map { ($0, lintSeconds(contacts: $0)) }
-print(
+report(
     "lint scaling: " + lintTimes.map { String(format: "%d contacts %.3f s", $0.0, $0.1) }.joined(separator: ", ")
         + String(format: "; 10k/1k ratio %.1f, 100k/10k ratio %.1f (linear: 10)", lintTimes[1].1 / lintTimes[0].1, lintTimes[2].1 / lintTimes[1].1))
 let servedGraph = GraphCompiler().compile(PolicyLoader().load(files: [(path: "bench.yaml", text: servedYAML)]).organisation)
@@ -314,7 +314,7 @@ func simulateSeconds(lines: Int) throws -> Double {
     return try seconds { _ = try Simulator(graph: servedGraph).run(scenario) }
 }
 let simulateTimes = try [1_000, 10_000].map { ($0, try simulateSeconds(lines: $0)) }
-print(
+report(
     "simulate scaling: " + simulateTimes.map { String(format: "%d respond lines %.3f s", $0.0, $0.1) }.joined(separator: ", ")
         + String(format: "; 10k/1k ratio %.1f (linear: 10)", simulateTimes[1].1 / simulateTimes[0].1))
 
@@ -344,7 +344,7 @@ _ = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: 0, 
 let smallRate = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: 1_000, count: 1_000)
 _ = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: 2_000, count: max(0, intakeLarge - 2_000))
 let largeRate = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: intakeLarge, count: 1_000)
-print(
+report(
     String(
         format: "intake (SQLite, fsync per commit): %.0f triggers/s at 1,000 incidents, %.0f/s at %d (%.0f %% of the first; within 20 %% asked)",
         smallRate, largeRate, intakeLarge, 100 * largeRate / smallRate))
