@@ -53,7 +53,8 @@ let fields = [
 // 1. Engine events per second: trigger, fire every timer, resolve — many incidents.
 var events = 0
 var effects = 0
-let incidents = 20_000
+// ESCALATE_BENCH_INCIDENTS makes the engine run smaller (e.g. 500 under callgrind).
+let incidents = Int(ProcessInfo.processInfo.environment["ESCALATE_BENCH_INCIDENTS"] ?? "") ?? 20_000
 let engineTime = seconds {
     for index in 0..<incidents {
         var timers: [String: Instant] = [:]
@@ -83,7 +84,7 @@ report(String(format: "engine: %d events (%d incidents, %d effects) in %.3f s = 
 // 2. Monte Carlo runs per second.
 let scenario = Scenario(policy: "participant-no-show", fields: fields, start: start, horizonSeconds: 3 * 3_600)
 let answers = [AnswerModel(contact: "cdt-owner-a", probability: 0.6, withinSeconds: 600)]
-let runs = 5_000
+let runs = Int(ProcessInfo.processInfo.environment["ESCALATE_BENCH_RUNS"] ?? "") ?? 5_000
 var report: MonteCarlo.Report?
 let monteCarloTime = try seconds { report = try MonteCarlo(graph: graph).run(scenario, answers: answers, runs: runs, seed: 42) }
 report(String(format: "monte carlo: %d runs in %.3f s = %.0f runs/s (p50 to ack: %@)", runs, monteCarloTime, Double(runs) / monteCarloTime,
