@@ -128,6 +128,41 @@ let executorEvents = await executor.metrics.events
 report(String(format: "executor (SQLite): %d events in %.3f s = %.0f events/s; trigger-to-delivery p50 %.2f ms, p99 %.2f ms", executorEvents,
     executorTime, Double(executorEvents) / executorTime, latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)]))
 
+// 3b. The disk's own limit on the same file system, through the same store: one-row transactions with an fsync each
+// (`probeWrite`), and intake with 16 callers at once (as 16 HTTP connections): group commit shares one fsync among the
+// transitions that arrive while a transaction is written, so concurrent intake can pass the one-commit-per-fsync rate.
+let limitPath = databasePath + "-limit.sqlite"
+defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: limitPath + suffix) } }
+let limitStore = try SQLiteIncidentStore(path: limitPath)
+let probes = 1_000
+let probeTime = try await seconds { for _ in 0..<probes { try await limitStore.probeWrite() } }
+let diskLimit = Double(probes) / probeTime
+let concurrentPath = databasePath + "-concurrent.sqlite"
+defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: concurrentPath + suffix) } }
+let concurrent = Executor(
+    store: try SQLiteIncidentStore(path: concurrentPath), policies: PolicySet([organisationForExecutor]),
+    registry: try ChannelRegistry([RecordingChannel.self]), environment: RecordingChannel.Log().environment(), clock: ManualClock(start),
+    logger: quiet)
+let concurrentTriggers = 2_000
+let concurrentTime = try await seconds {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for worker in 0..<16 {
+            group.addTask {
+                for index in stride(from: worker, to: concurrentTriggers, by: 16) {
+                    _ = try await concurrent.trigger(
+                        organisation: graph.organisation, policy: "participant-no-show", title: "bench \(index)", fields: fields, dedupKey: "c-\(index)")
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+}
+report(
+    String(
+        format: "disk limit: %.0f one-row commits/s (fsync each); durable triggers, one caller: %.0f/s (%.2f of the limit); 16 callers at once: %.0f/s (%.2f of the limit)",
+        diskLimit, Double(executorEvents) / executorTime, Double(executorEvents) / executorTime / diskLimit, Double(concurrentTriggers) / concurrentTime,
+        Double(concurrentTriggers) / concurrentTime / diskLimit))
+
 // 4. The served loop (`Executor.run()`, as `escalate serve` runs it) on SQLite with the wall clock: incidents whose
 // first layer times out after 2 s. Dispatch lag is the time from a delivery falling due (its trigger, or its timer's
 // instant) to its first attempt; it includes how late timers fire. Throttling is off so every page goes out at once.
