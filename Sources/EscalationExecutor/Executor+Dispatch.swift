@@ -13,6 +13,13 @@ extension Executor {
     public func recover() async throws -> Int {
         try await armTimers()
         let interrupted = try await store.interruptedDeliveries()
+        try await settleInterrupted(interrupted)
+        return interrupted.count
+    }
+
+    /// Handles deliveries interrupted while sending (by a restart, or a process of a shared store that died): resent
+    /// with the same key when the plugin is idempotent and the deadline allows, else failed and reported to the engine.
+    func settleInterrupted(_ interrupted: [OutboxItem]) async throws {
         let now = clock.now()
         for var item in interrupted {
             // A plugin that forwards the idempotency key lets the far side drop a duplicate: resend with the same key
@@ -34,7 +41,6 @@ extension Executor {
                 item, log: [EventLogEntry(incident: item.incident, at: clock.now(), kind: "delivery", text: "\(item.channel): \(item.detail ?? "")")])
             try await reportFailure(item)
         }
-        return interrupted.count
     }
 
     /// Whether a delivery's channel uses a plugin that forwards the idempotency key (looked up in the incident's own
@@ -341,6 +347,10 @@ extension Executor {
         guard !running else { return false }
         running = true
         defer { running = false }
+        // Another process's commit (a shared store's notification) wakes the loop like one of ours.
+        let listener = shared.map { shared in Task { [wakeup] in for await _ in shared.workNotifications() { wakeup.signal() } } }
+        defer { listener?.cancel() }
+        let idleSeconds = shared.map { min(idleSeconds, max(1, $0.leaseSeconds / 2)) } ?? idleSeconds
         while !Task.isCancelled {
             var wake: Instant
             do {
@@ -378,6 +388,7 @@ extension Executor {
     /// dispatch and new events, each timer still leaving the store in the transaction of its transition.
     @discardableResult
     public func serveTurn() async throws -> Turn {
+        if let shared { try await takeOverExpired(shared) }
         let fired = try await fireDueTimers(limit: max(1, options.timerBatch))
         let dispatched = try await dispatchDue(wait: false)
         return Turn(fired: fired, dispatched: dispatched, timersLeft: timerDue())

@@ -67,7 +67,7 @@ public struct EscalationAPI: Sendable {
         }
         router.get("/metrics") { _, _ in
             let open = try await executor.openIncidentCount()
-            let text = await executor.metrics.prometheus(openIncidents: open) + (await refusals.prometheus())
+            let text = await executor.metrics.prometheus(openIncidents: open) + (await refusals.prometheus()) + (await executor.coordinationMetrics())
             return JSONResponse.text(.ok, text, type: "text/plain; version=0.0.4")
         }
         router.get("/openapi.yaml") { _, _ in JSONResponse.text(.ok, OpenAPIDocument.yaml, type: "application/yaml") }
