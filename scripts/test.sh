@@ -3,7 +3,7 @@
 # validation, aiosmtpd from PyPI for the e-mail plugin's SMTP server, openapi-spec-validator from PyPI for
 # Sources/EscalationServer/openapi.yaml, the stock clients pdpyras, pagerduty and opsgenie-sdk and schemathesis
 # from PyPI for scripts/testing/stock_clients.py and api_contract.py, twilio from PyPI for scripts/testing/inbound_replies.py, Graphviz's dot from Debian for the graph
-# tests, Prometheus Alertmanager from Debian for scripts/testing/serve_e2e.py, PostgreSQL from Debian for the PostgreSQL store tests, which CI runs after the suite),
+# tests, Prometheus Alertmanager from Debian for scripts/testing/serve_e2e.py, which CI runs after the suite, and PostgreSQL from Debian for the PostgreSQL store tests),
 # so it works on a fresh machine. Extra arguments go to `swift test` (e.g. --filter Loader).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -33,7 +33,7 @@ extension PostgresIncidentStore {
                 UPDATE outbox SET status = 'sending', claimed_by = \(owner), lease_until = \(lease) WHERE idempotency_key = ANY(\(keys))
                 RETURNING \(unescaped: Self.outboxColumns), position
                 """, logger: logger
-            ).collect().map { (position: try $0.decode(Int64.self, context: .default, at: 11), item: try Self.item($0)) }
+            ).collect().map { (position: try $0.makeRandomAccess()["position"].decode(Int64.self), item: try Self.item($0)) }
                 .sorted { ($0.item.nextAttempt, $0.position) < ($1.item.nextAttempt, $1.position) }.map(\.item)
         }
         state.withLock { $0.counters.deliveryClaims += items.count }
@@ -63,10 +63,11 @@ extension PostgresIncidentStore {
                       ORDER BY position LIMIT 500 FOR UPDATE SKIP LOCKED) AS c
                 WHERE o.idempotency_key = c.idempotency_key
                 RETURNING \(unescaped: Self.outboxColumns.split(separator: ",").map { "o." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
-                  o.position, c.claimed_by
+                  o.position, c.claimed_by AS previous
                 """, logger: logger
             ).collect().map { row in
-                (item: try Self.item(row), position: try row.decode(Int64.self, context: .default, at: 11), previous: try row.decode(String?.self, context: .default, at: 12))
+                (item: try Self.item(row), position: try row.makeRandomAccess()["position"].decode(Int64.self),
+                 previous: try row.makeRandomAccess()["previous"].decode(String?.self))
             }.sorted { $0.position < $1.position }
         }
         let taken = claimed.filter { $0.previous != nil && $0.previous != owner }

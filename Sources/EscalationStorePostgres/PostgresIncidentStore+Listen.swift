@@ -14,7 +14,7 @@ extension PostgresIncidentStore {
         }
         continuation.onTermination = { [weak self] _ in self?.state.withLock { $0.listeners[id] = nil } }
         if start {
-            let task = Task { [weak self] in await self?.listen() }
+            let task = Task { [weak self] () async -> Void in await self?.listen() }
             state.withLock { $0.tasks.append(task) }
         }
         return stream

@@ -132,7 +132,8 @@ struct PostgresClaimTests {
                     throw Refused()
                 }
             }
-            #expect(try await a.incident(id: "inc-1") == nil)
+            let found = try await a.incident(id: "inc-1")
+            #expect(found == nil)
         }
     }
 

@@ -27,7 +27,7 @@ enum TestDatabase {
         options.maxConnections = 4
         options.leaseSeconds = 10
         let store = PostgresIncidentStore(
-            location: try PostgresLocation(url: url), options: options, logger: Logger(label: "test.postgres"), leaseClock: { clock.now })
+            location: try PostgresLocation(url: url), options: options, logger: Logger(label: "test.postgres", factory: { _ in SwiftLogNoOpLogHandler() }), leaseClock: { clock.now })
         try await store.start()
         return store
     }
