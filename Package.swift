@@ -184,7 +184,7 @@ let package = Package(
             name: "EscalationStorePostgresTests",
             dependencies: [
                 "EscalationCore", "EscalationEngine", "EscalationStore", "EscalationStorePostgres", "EscalationTesting", "EscalationExecutor",
-                "EscalationChannel", "EscalationGraph", .product(name: "Logging", package: "swift-log"),
+                "EscalationChannel", "EscalationGraph", "EscalationPipeline", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(name: "EscalationCoreTests", dependencies: ["EscalationCore"], swiftSettings: strict),

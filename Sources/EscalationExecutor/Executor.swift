@@ -228,7 +228,7 @@ public actor Executor {
             if !earlier.isEmpty { consumed = key }
         }
         counter += 1
-        let id = "\(organisation)-\(String(now.seconds, radix: 36))-\(counter)-\(UInt16.random(in: 0...UInt16.max))"
+        let id = "\(organisation)-\(String(now.seconds, radix: 36))-\(counter)-\(UInt32.random(in: 0...UInt32.max))"
         // The reply code is chosen and committed under one lock per organisation, so two incidents never share one.
         let incident: StoredIncident = try await exclusively("reply-codes/\(organisation)") {
             var fields = fields
