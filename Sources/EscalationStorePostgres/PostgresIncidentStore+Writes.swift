@@ -77,8 +77,24 @@ extension PostgresIncidentStore {
         }
     }
 
-    /// Writes one row in a transaction of its own: fails while the database refuses writes (read-only, disk full, down).
+    /// Writes one row in a transaction of its own: fails while the database refuses writes (read-only, disk full, down),
+    /// and when it does not answer within `probeTimeout` seconds (so `/readyz` answers at once while it is unreachable).
     public func probeWrite() async throws {
+        let probe = Task { try await writeProbeRow() }
+        let outcome = ProbeOutcome()
+        let timeout = Task { [probeTimeout = options.probeTimeout] in
+            try await Task.sleep(for: .seconds(probeTimeout))
+            outcome.finish(.failure(PostgresStoreError("probing a write", reason: "the database did not answer within \(Int(probeTimeout)) s")))
+            probe.cancel()
+        }
+        Task {
+            do { try await probe.value; outcome.finish(.success(())) } catch { outcome.finish(.failure(error)) }
+            timeout.cancel()
+        }
+        try await outcome.value()
+    }
+
+    func writeProbeRow() async throws {
         try await write("probing a write") { connection in
             try await connection.query(
                 """
@@ -137,6 +153,35 @@ extension PostgresIncidentStore {
             state.withLock { $0.counters.leaseLosses += 1 }
             logger.warning("lease lost", metadata: ["delivery": "\(item.idempotencyKey)", "holder": "\(lost ?? "nobody")"])
             throw LeaseLost(key: item.idempotencyKey, holder: lost)
+        }
+    }
+}
+
+/// The first result of a race between a probe and its timeout.
+final class ProbeOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<Void, any Error>?
+    private var waiter: CheckedContinuation<Void, any Error>?
+
+    /// Settles the race (later calls are ignored).
+    func finish(_ outcome: Result<Void, any Error>) {
+        let resume: CheckedContinuation<Void, any Error>? = lock.withLock {
+            guard result == nil else { return nil }
+            result = outcome
+            defer { waiter = nil }
+            return waiter
+        }
+        resume?.resume(with: outcome)
+    }
+
+    /// Waits for the first result.
+    func value() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let settled: Result<Void, any Error>? = lock.withLock {
+                if result == nil { waiter = continuation }
+                return result
+            }
+            if let settled { continuation.resume(with: settled) }
         }
     }
 }

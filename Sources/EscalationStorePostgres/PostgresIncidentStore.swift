@@ -23,6 +23,8 @@ public final class PostgresIncidentStore: SharedIncidentStore {
         public var maxConnections = 20
         /// This process's name on its claims (default: host, pid and a random suffix).
         public var owner: String?
+        /// Seconds `probeWrite` (readiness) waits for the database before it reports it unreachable.
+        public var probeTimeout: Double = 3
         /// A schema of its own (created at start; letters, digits and `_`), e.g. one per test; nil: the default.
         public var schema: String?
         /// Default options.
@@ -72,7 +74,10 @@ public final class PostgresIncidentStore: SharedIncidentStore {
         }
         configuration.options.maximumConnections = max(2, options.maxConnections)
         configuration.options.connectTimeout = .seconds(5)
-        if let schema = options.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        // A process stopped (SIGSTOP, a hung host) inside a transaction must not hold an incident's lock for ever: the
+        // server ends such a session, and a wait for a lock gives up with an error rather than hang a request.
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "30s"), ("lock_timeout", "30s")]
+        if let schema = options.schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
         let scope = options.schema.map { "_" + $0 } ?? ""
         lockPrefix = "escalate\(scope)/"
         channel = "escalate_work\(scope)"
@@ -104,7 +109,7 @@ public final class PostgresIncidentStore: SharedIncidentStore {
                 while !Task.isCancelled {
                     guard let seconds = self?.leaseSeconds else { return }
                     try? await Task.sleep(for: .milliseconds(max(200, seconds * 1000 / 3)))
-                    do { try await self?.renewLeases() } catch { self?.logger.error("lease renewal failed: \(error)") }
+                    do { try await self?.renewLeases() } catch { if !Task.isCancelled { self?.logger.error("lease renewal failed: \(error)") } }
                 }
             }
             state.withLock { $0.tasks.append(beat) }

@@ -104,7 +104,7 @@ def main():
     command = arguments[arguments.index("--") + 1:]
     with PostgresServer() as server:
         print(f"pg_server: PostgreSQL on {server.redacted_url} (folder {server.folder})", file=sys.stderr)
-        env = dict(os.environ, ESCALATE_TEST_POSTGRES_URL=server.url)
+        env = dict(os.environ, ESCALATE_TEST_POSTGRES_URL=server.url, ESCALATE_TEST_POSTGRES_DATA=os.path.join(server.folder, "data"))
         try:
             return subprocess.call(command, env=env)
         except KeyboardInterrupt:
