@@ -87,9 +87,19 @@ public final class PostgresIncidentStore: SharedIncidentStore {
     /// Starts the connection pool, checks the database answers, applies the migrations, and starts the heartbeat and
     /// the listener. Throws a clear error (without the password) when the database cannot be reached.
     public func start(migrate: Bool = true) async throws {
+        // One connection of its own first: the server's own reason (a wrong password, no such database) comes back at
+        // once, where the pool would retry and report only that it gave up.
+        do {
+            let connection = try await PostgresConnection.connect(configuration: try checkConfiguration(), id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            throw PostgresStoreError("connecting to \(location)", error)
+        }
         let client = client
         let runner = Task { await client.run() }
         state.withLock { $0.tasks.append(runner) }
+        // Let the pool's run loop start before the first lease (else the driver warns that it has not).
+        for _ in 0..<10 { await Task.yield() }
         do {
             _ = try await client.query("SELECT 1", logger: logger).collect()
         } catch {
@@ -114,6 +124,27 @@ public final class PostgresIncidentStore: SharedIncidentStore {
             }
             state.withLock { $0.tasks.append(beat) }
         }
+    }
+
+    /// The configuration of a single connection to the same database as the pool.
+    func checkConfiguration() throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if let socket = location.socketPath {
+            configuration = PostgresConnection.Configuration(
+                unixSocketPath: socket, username: location.username, password: location.password, database: location.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch location.tls {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try .init(configuration: .makeClientConfiguration()))
+            case .require: tls = .require(try .init(configuration: .makeClientConfiguration()))
+            }
+            configuration = PostgresConnection.Configuration(
+                host: location.host ?? "localhost", port: location.port, username: location.username, password: location.password,
+                database: location.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
     }
 
     /// Stops the heartbeat and the listener and closes every connection (call `releaseLeases()` first to hand work over).
