@@ -52,3 +52,15 @@ extension Executor {
         return shared.coordinationCounters().prometheus(owner: shared.owner)
     }
 }
+
+extension Executor {
+    /// The running policy versions per organisation, as `policy@version` pairs joined by commas (sorted): what
+    /// processes sharing a store compare to tell whether they run the same policies.
+    public var runningVersions: [String: String] {
+        var result: [String: String] = [:]
+        for organisation in versions.organisations {
+            result[organisation] = versions.current(organisation)?.policies.map { "\($0.id)@\($0.version)" }.sorted().joined(separator: ",")
+        }
+        return result
+    }
+}

@@ -59,7 +59,12 @@ extension PostgresIncidentStore {
                 """,
                 "CREATE INDEX pending_events_key ON pending_events (organisation, policy, at)",
                 "CREATE TABLE store_probe (id INTEGER PRIMARY KEY, at DOUBLE PRECISION NOT NULL, owner TEXT NOT NULL)",
-            ])
+            ]),
+        Migration(
+            version: 2, name: "running policy versions",
+            statements: [
+                "CREATE TABLE running_policies (organisation TEXT PRIMARY KEY, versions TEXT NOT NULL, owner TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)"
+            ]),
     ]
 
     /// The newest schema version this build knows.

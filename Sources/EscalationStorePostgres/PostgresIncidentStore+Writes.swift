@@ -66,7 +66,7 @@ extension PostgresIncidentStore {
     }
 
     func notify(on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT pg_notify(\(channel), \(owner))", logger: logger)
+        try await connection.query("SELECT pg_notify(\(channel), \("work:" + owner))", logger: logger)
     }
 
     func insertLog(_ entries: [EventLogEntry], on connection: PostgresConnection) async throws {

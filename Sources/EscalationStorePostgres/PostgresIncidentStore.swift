@@ -152,7 +152,9 @@ public final class PostgresIncidentStore: SharedIncidentStore {
         let tasks = state.withLock { state in
             defer { state.tasks = [] }
             for continuation in state.listeners.values { continuation.finish() }
+            for continuation in state.reloadListeners.values { continuation.finish() }
             state.listeners = [:]
+            state.reloadListeners = [:]
             return state.tasks
         }
         for task in tasks.dropFirst() { task.cancel() }
@@ -263,6 +265,7 @@ final class LockedState: @unchecked Sendable {
     struct Values {
         var tasks: [Task<Void, Never>] = []
         var listeners: [UUID: AsyncStream<Void>.Continuation] = [:]
+        var reloadListeners: [UUID: AsyncStream<Void>.Continuation] = [:]
         var counters = CoordinationCounters()
         var listening = false
     }

@@ -208,6 +208,9 @@ extension Escalate {
                     logger.error("reload refused (\(how)); the running policies are kept:\n\(refused)")
                 } else {
                     logger.notice("policies reloaded (\(how))")
+                    if let postgres, how != ClusterPolicies.announced {
+                        await ClusterPolicies.announce(store: postgres, executor: executor, logger: logger)
+                    }
                 }
                 return refused
             }
@@ -221,6 +224,8 @@ extension Escalate {
             }
             api.integrationKeyFile = keyFile.map { IntegrationKeyFile(path: $0) }
             SignalReloader.install { Task { _ = await reload("SIGHUP") } }
+            var announcements: Task<Void, Never>?
+            if let postgres { announcements = await ClusterPolicies.join(store: postgres, executor: executor, logger: logger) { _ = await reload($0) } }
             let app = Application(
                 router: api.router(), server: server, configuration: .init(address: .hostname(host, port: port)), logger: Logger(label: "escalate.http"))
             let served = await executor.organisations.joined(separator: ", ")
@@ -230,6 +235,7 @@ extension Escalate {
                 try await app.runService()
                 // Stopped (SIGTERM/SIGINT): start nothing new, and let deliveries in flight finish and be recorded.
                 worker.cancel()
+                announcements?.cancel()
                 var left = await executor.drain(seconds: 15)
                 if left > 0 {
                     // Still running after 15 s: cancel them (the exec plugin kills its commands' process groups) so no

@@ -148,4 +148,20 @@ struct PostgresClaimTests {
             #expect(b.coordinationCounters().notifications >= 1)
         }
     }
+
+    @Test("a policy reload announced by one process reaches the other, with the versions it runs")
+    func reloadAnnouncement() async throws {
+        try await withTwo { a, b, _ in
+            let announcements = b.policyAnnouncements()
+            var iterator = announcements.makeAsyncIterator()
+            // The listener's first wake-up shows it listens; then a's announcement arrives.
+            var wakeups = b.workNotifications().makeAsyncIterator()
+            _ = await wakeups.next()
+            try await a.announcePolicies(["acme": "outage@v2"])
+            _ = await iterator.next()
+            let announced = try await b.announcedPolicies()
+            #expect(announced["acme"]?.versions == "outage@v2")
+            #expect(announced["acme"]?.owner == "a")
+        }
+    }
 }
