@@ -86,6 +86,9 @@ let monteCarloTime = try seconds { report = try MonteCarlo(graph: graph).run(sce
 print(String(format: "monte carlo: %d runs in %.3f s = %.0f runs/s (p50 to ack: %@)", runs, monteCarloTime, Double(runs) / monteCarloTime,
     report?.p50.flatMap { PolicyDuration.compact($0) } ?? "never"))
 
+// ESCALATE_BENCH_ONLY=engine stops here (engine and Monte Carlo only: what a profiler such as callgrind should see).
+if ProcessInfo.processInfo.environment["ESCALATE_BENCH_ONLY"] == "engine" { exit(0) }
+
 // 3. Executor on the SQLite store: durable events per second and trigger-to-delivery latency (p50/p99), through a
 // recording channel, driven step by step.
 let organisationForExecutor: Organisation = {
@@ -211,7 +214,8 @@ func isolationRun(perChannel: Int) async throws {
     let served = Executor(
         store: try SQLiteIncidentStore(path: path),
         policies: PolicySet([PolicyLoader().load(files: [(path: "bench.yaml", text: isolationYAML)]).organisation]),
-        registry: try ChannelRegistry([RecordingChannel.self, HangingChannel.self]), environment: log.environment(), options: options)
+        registry: try ChannelRegistry([RecordingChannel.self, HangingChannel.self]), environment: log.environment(), options: options,
+        logger: quiet)
     let loop = Task { await served.run() }
     for index in 0..<500 { _ = try await served.trigger(organisation: "bench", policy: "hung", title: "hung \(index)", fields: [:], dedupKey: nil) }
     var lags: [Double] = []
@@ -284,3 +288,60 @@ func restartRun(timers: Int, batch: Int) async throws {
 }
 try await restartRun(timers: 10_000, batch: Executor.Options().timerBatch)
 try await restartRun(timers: 10_000, batch: .max)
+
+// 8. Scaling (issue 13): lint time for 1k/10k/100k contacts (every other one broken: no addresses, so each gets a
+// diagnostic), simulate time for 1k/10k scripted lines; the 10k/1k ratio of a linear algorithm is about 10 (≤ 15 asked).
+func lintSeconds(contacts: Int) -> Double {
+    var yaml = "organisation: { id: big, name: Big, timezone: UTC }\ncontacts:\n"
+    for index in 0..<contacts {
+        yaml += index % 2 == 0 ? "  c\(index): { name: C\(index), addresses: { email: c\(index)@example.org } }\n" : "  c\(index): { name: C\(index) }\n"
+    }
+    yaml += "templates:\n  page: { body: x }\npolicies:\n  p:\n    name: P\n    layers:\n      - { id: l, notify: [{ contact: c0 }], template: page }\n"
+    let text = yaml
+    return seconds { _ = PolicyPipeline().run(files: [(path: "big.yaml", text: text)]) }
+}
+let lintTimes = [1_000, 10_000, 100_000].map { ($0, lintSeconds(contacts: $0)) }
+print(
+    "lint scaling: " + lintTimes.map { String(format: "%d contacts %.3f s", $0.0, $0.1) }.joined(separator: ", ")
+        + String(format: "; 10k/1k ratio %.1f, 100k/10k ratio %.1f (linear: 10)", lintTimes[1].1 / lintTimes[0].1, lintTimes[2].1 / lintTimes[1].1))
+let servedGraph = GraphCompiler().compile(PolicyLoader().load(files: [(path: "bench.yaml", text: servedYAML)]).organisation)
+func simulateSeconds(lines: Int) throws -> Double {
+    let script = try (0..<lines).map { try ScriptParser.action("signal ping at +\($0)s", zone: ZonedTime.utc) }
+    let scenario = Scenario(policy: "outage", fields: [:], start: start, script: script, failures: [], horizonSeconds: lines + 60)
+    return try seconds { _ = try Simulator(graph: servedGraph).run(scenario) }
+}
+let simulateTimes = try [1_000, 10_000].map { ($0, try simulateSeconds(lines: $0)) }
+print(
+    "simulate scaling: " + simulateTimes.map { String(format: "%d respond lines %.3f s", $0.0, $0.1) }.joined(separator: ", ")
+        + String(format: "; 10k/1k ratio %.1f (linear: 10)", simulateTimes[1].1 / simulateTimes[0].1))
+
+// 9. Intake as the database grows (issue 13): durable triggers per second, each with its first page dispatched, measured
+// over 1,000 triggers once the store holds 1,000 incidents and again at 100,000 (ESCALATE_BENCH_INTAKE overrides the
+// larger size). Every commit is fsynced (synchronous = FULL), so this is bound by the disk's commit rate.
+func intakeRate(store: SQLiteIncidentStore, executor: Executor, from: Int, count: Int) async throws -> Double {
+    let time = try await seconds {
+        for index in from..<(from + count) {
+            _ = try await executor.trigger(organisation: "bench", policy: "outage", title: "intake \(index)", fields: [:], dedupKey: "intake-\(index)")
+            if index % 50 == 49 { try await executor.dispatchDue(limit: 1_000) }
+        }
+    }
+    return Double(count) / time
+}
+let intakeLarge = Int(ProcessInfo.processInfo.environment["ESCALATE_BENCH_INTAKE"] ?? "") ?? 100_000
+let intakePath = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-bench-intake-\(UUID().uuidString).sqlite").path
+defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: intakePath + suffix) } }
+let intakeStore = try SQLiteIncidentStore(path: intakePath)
+var intakeOptions = Executor.Options()
+intakeOptions.perContactPerMinute = Int.max
+let intakeExecutor = Executor(
+    store: intakeStore, policies: PolicySet([PolicyLoader().load(files: [(path: "bench.yaml", text: servedYAML)]).organisation]),
+    registry: try ChannelRegistry([RecordingChannel.self]), environment: RecordingChannel.Log().environment(), clock: ManualClock(start),
+    options: intakeOptions, logger: quiet)
+_ = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: 0, count: 1_000)
+let smallRate = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: 1_000, count: 1_000)
+_ = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: 2_000, count: max(0, intakeLarge - 2_000))
+let largeRate = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: intakeLarge, count: 1_000)
+print(
+    String(
+        format: "intake (SQLite, fsync per commit): %.0f triggers/s at 1,000 incidents, %.0f/s at %d (%.0f %% of the first; within 20 %% asked)",
+        smallRate, largeRate, intakeLarge, 100 * largeRate / smallRate))

@@ -31,11 +31,15 @@ public struct Engine: Sendable {
     public init(graph: RuleGraph, links: Links = Links()) {
         self.graph = graph
         self.links = links
+        self.index = GraphIndex(graph)
     }
+
+    /// The graph's lookups by id (built once).
+    let index: GraphIndex
 
     /// Problems with a trigger's fields for a policy: unknown policy, missing required fields, bad values.
     public func validate(policy id: String, fields: [String: String]) -> [String] {
-        guard let policy = graph.policy(id) else { return ["unknown policy '\(id)'"] }
+        guard let policy = index.policy(id) else { return ["unknown policy '\(id)'"] }
         var problems: [String] = []
         for field in policy.fields {
             guard let value = fields[field.name], !value.isEmpty else {
@@ -53,7 +57,7 @@ public struct Engine: Sendable {
                 problems.append("field '\(field.name)' must be true or false, got '\(value)'")
             case "enum" where !field.values.contains(value):
                 problems.append("field '\(field.name)' must be one of \(field.values.joined(separator: ", ")), got '\(value)'")
-            case "contact" where graph.contact(value) == nil:
+            case "contact" where index.contact(value) == nil:
                 problems.append("field '\(field.name)' must name a contact, got '\(value)'")
             case "address", "address-list":
                 let entries = IncidentAddress.entries(value)
@@ -68,12 +72,12 @@ public struct Engine: Sendable {
         return problems
     }
 
-    var zone: TimeZone { ZonedTime.zone(graph.timezone) ?? ZonedTime.utc }
+    var zone: TimeZone { index.zone }
 
     /// Why a signal would be refused: a stage it enters requires fields that neither the incident nor the signal's
     /// data give. Empty when it may go ahead. The executor answers these before the step (422); the engine refuses too.
     public func signalProblems(_ name: String, data: [String: String], state: IncidentState) -> [String] {
-        guard let policy = graph.policy(state.policy) else { return [] }
+        guard let policy = index.policy(state.policy) else { return [] }
         let fields = state.fields.merging(data) { _, new in new }
         return policy.stages.filter { $0.on == "signal" && $0.signal == name }.flatMap { stage in
             (stage.requires ?? []).filter { (fields[$0] ?? "").isEmpty }.map { field in
@@ -88,7 +92,7 @@ public struct Engine: Sendable {
             guard state == nil else { return Transition(state: state, effects: [.record("trigger ignored: incident \(id) exists")]) }
             return trigger(id: id, policyID: policyID, title: title, fields: fields, dedupKey: dedupKey, now: now)
         }
-        guard let state, let policy = graph.policy(state.policy) else {
+        guard let state, let policy = index.policy(state.policy) else {
             return Transition(state: state, effects: [.record("event ignored: no such incident")])
         }
         var run = EngineRun(engine: self, policy: policy, state: state, now: now)
@@ -102,7 +106,7 @@ public struct Engine: Sendable {
         var fields = fields
         let replyCode = fields.removeValue(forKey: IncidentState.replyCodeField)
         let problems = validate(policy: policyID, fields: fields)
-        guard problems.isEmpty, let policy = graph.policy(policyID) else {
+        guard problems.isEmpty, let policy = index.policy(policyID) else {
             return Transition(state: nil, effects: [.record("trigger refused: \(problems.joined(separator: "; "))")])
         }
         let scopes = policy.resolvePer.flatMap { fields[$0] }.map(Self.listItems) ?? []

@@ -16,8 +16,8 @@ extension EngineRun {
             record("\(origin) reaches nobody (\(step.targets.map(\.description).joined(separator: ", ")))")
         }
         let ccAll = contacts(for: step.cc)
-        let ccContacts = ccAll.filter { graph.contact($0.id) != nil }.map(\.id)
-        let ccPeople = ccAll.filter { graph.contact($0.id) == nil }
+        let ccContacts = ccAll.filter { engine.index.contact($0.id) != nil }.map(\.id)
+        let ccPeople = ccAll.filter { engine.index.contact($0.id) == nil }
         for contact in recipients {
             let channels = channelsFor(contact: contact, step: step)
             guard !channels.isEmpty else {
@@ -28,7 +28,7 @@ extension EngineRun {
             let pending = PendingNotification(
                 key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.template,
                 origin: origin, cc: ccContacts, layer: layer,
-                person: graph.contact(contact.id) == nil ? contact : nil, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.alternative)
+                person: engine.index.contact(contact.id) == nil ? contact : nil, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.alternative)
             state.pending.append(pending)
             let first = channels[0]
             // Once resolved (resolve hooks) nothing is sent later: the first channel goes at once, without fallback.
@@ -45,7 +45,7 @@ extension EngineRun {
             for item in items {
                 // An assignee routed by the `per` field is picked for this item (its row), not for the whole list.
                 var assignees = shared
-                if let per = task.per, let assignee = task.assignee, assignee.kind == "route", graph.route(assignee.ref)?.field == per {
+                if let per = task.per, let assignee = task.assignee, assignee.kind == "route", engine.index.route(assignee.ref)?.field == per {
                     var fields = state.fields
                     fields[per] = item
                     assignees = contacts(for: [assignee], fields: fields).map(\.id)
@@ -83,11 +83,11 @@ extension EngineRun {
         }
         state.pending[index] = pending
         let use = pending.channels[pending.index]
-        let contact = pending.person ?? graph.contact(pending.contact)
+        let contact = pending.person ?? engine.index.contact(pending.contact)
         let ccReached = pending.cc.compactMap(graph.contact) + (pending.ccPeople ?? [])
         let message = render(pending.template, recipient: contact, layer: pending.layer, alternative: pending.alternative)
         for (member, id) in use.channels.enumerated() {
-            let channel = graph.channel(id)
+            let channel = engine.index.channel(id)
             let address = channel.flatMap { contact?.addresses[$0.addressKind] }
             let cc = ccReached.compactMap { person in channel.flatMap { person.addresses[$0.addressKind] } }
             effects.append(
@@ -138,17 +138,17 @@ extension EngineRun {
         for target in targets {
             switch target.kind {
             case "contact": ids.append(target.ref)
-            case "group": ids += graph.group(target.ref)?.members ?? []
+            case "group": ids += engine.index.group(target.ref)?.members ?? []
             case "schedule":
-                if let who = graph.schedule(target.ref)?.onCall(at: now, calendars: graph.calendars)?.contact { ids.append(who) }
+                if let who = engine.index.schedule(target.ref)?.onCall(at: now, calendars: graph.calendars)?.contact { ids.append(who) }
             case "field":
                 if let value = fields[target.ref] { ids += Engine.listItems(value) }
             case "route":
                 // A route row names contacts, groups and schedules (never another route), resolved like any target.
-                let picked = graph.routeTargets(target, fields: fields) ?? []
+                let picked = engine.index.route(target.ref)?.targets(fields: fields) ?? []
                 ids += contacts(for: picked.filter { $0.kind != "route" }, fields: fields).map(\.id)
             case "address":
-                for person in graph.addressRecipients(target, policy: policy, fields: fields) where graph.contact(person.id) == nil {
+                for person in graph.addressRecipients(target, policy: policy, fields: fields) where engine.index.contact(person.id) == nil {
                     people[person.id] = people[person.id] ?? person
                     ids.append(person.id)
                 }
@@ -156,7 +156,7 @@ extension EngineRun {
             }
         }
         var seen = Set<String>()
-        return ids.filter { seen.insert($0).inserted }.compactMap { people[$0] ?? graph.contact($0) }
+        return ids.filter { seen.insert($0).inserted }.compactMap { people[$0] ?? engine.index.contact($0) }
     }
 
     /// The channels to try for a contact: the step's, else the contact's preferences, else the first channel
@@ -166,62 +166,66 @@ extension EngineRun {
         if candidates.isEmpty {
             return graph.channels.first { contact.addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
         }
-        return candidates.compactMap { use in use.keeping { graph.channel($0).map { contact.addresses[$0.addressKind] != nil } ?? false } }
+        return candidates.compactMap { use in use.keeping { engine.index.channel($0).map { contact.addresses[$0.addressKind] != nil } ?? false } }
     }
 
-    /// The variables a template may use, filled from the incident.
-    func variables(recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> [String: String] {
-        var values: [String: String] = [:]
-        for (name, value) in state.fields {
-            let type = policy.field(name)?.type
-            if type == "contact", let contact = graph.contact(value) {
-                values["incident.\(name)"] = contact.name
-            } else if type == "address" || type == "address-list" {
-                // The names people are addressed by (the address when no name is given).
-                values["incident.\(name)"] = IncidentAddress.entries(value).map { $0.name ?? $0.address }.joined(separator: ", ")
-            } else {
-                values["incident.\(name)"] = value
-            }
-        }
+    /// The value of one template variable (nil: no such variable), computed only when a template asks for it.
+    func variable(_ name: String, recipient: CompiledContact?, layer: String?, alternative: String?) -> String? {
         let zone = engine.zone
         let base = engine.links.baseURL
-        values["incident.id"] = state.id
-        values["incident.title"] = state.title
-        values["incident.started_at"] = ZonedTime.display(state.triggeredAt, in: zone)
-        values["incident.url"] = base.map { "\($0)/v1/incidents/\(state.id)" } ?? "(incident link)"
+        switch name {
+        case "incident.id": return state.id
+        case "incident.title": return state.title
+        case "incident.started_at": return ZonedTime.display(state.triggeredAt, in: zone)
+        case "incident.url": return base.map { "\($0)/v1/incidents/\(state.id)" } ?? "(incident link)"
         // A placeholder the executor signs when it sends (the engine reads no clock and holds no key).
-        for (name, action, plain) in [("ack_url", ActionLink.Action.acknowledge, "acknowledge"), ("resolve_url", .resolve, "resolve"), ("escalate_url", .escalate, "escalate")] {
-            values["incident.\(name)"] = base == nil ? "(\(plain) link)" : ActionLink(action: action, incident: state.id, recipient: recipient?.id ?? "").placeholder
+        case "incident.ack_url": return link(.acknowledge, plain: "acknowledge", recipient: recipient)
+        case "incident.resolve_url": return link(.resolve, plain: "resolve", recipient: recipient)
+        case "incident.escalate_url": return link(.escalate, plain: "escalate", recipient: recipient)
+        case "incident.reply_code": return state.replyCode ?? "(reply code)"
+        case "incident.status": return state.status.rawValue
+        case "incident.stage": return state.stage ?? "none"
+        case "incident.outcome": return state.outcome ?? "none"
+        case "incident.scope": return (state.openScopes + state.resolvedScopes).joined(separator: ", ")
+        case "incident.reports": return String(state.reports ?? 1)
+        case "incident.resolved_scope": return state.resolvedScopes.last ?? "none"
+        case "incident.open_scopes": return state.openScopes.isEmpty ? "none" : state.openScopes.joined(separator: ", ")
+        case "organisation.id": return graph.organisation
+        case "organisation.name": return graph.name
+        case "policy.id": return policy.id
+        case "policy.name": return policy.name
+        case "layer.id": return layer ?? "none"
+        case "layer.name":
+            return alternative ?? layer.flatMap { nodes.node("layer:\($0)")?.step?.name ?? nodes.node("layer:\($0)")?.label } ?? "none"
+        case "recipient.id": return recipient?.id ?? "all"
+        case "recipient.name": return recipient?.name ?? "all"
+        case "now": return ZonedTime.display(now, in: zone)
+        default:
+            guard name.hasPrefix("incident.") else { return nil }
+            let field = String(name.dropFirst("incident.".count))
+            guard let value = state.fields[field] else { return nil }
+            let type = nodes.field(field)?.type
+            if type == "contact", let contact = engine.index.contact(value) { return contact.name }
+            // The names people are addressed by (the address when no name is given).
+            if type == "address" || type == "address-list" { return IncidentAddress.entries(value).map { $0.name ?? $0.address }.joined(separator: ", ") }
+            return value
         }
-        values["incident.reply_code"] = state.replyCode ?? "(reply code)"
-        values["incident.status"] = state.status.rawValue
-        values["incident.stage"] = state.stage ?? "none"
-        values["incident.outcome"] = state.outcome ?? "none"
-        values["incident.scope"] = (state.openScopes + state.resolvedScopes).joined(separator: ", ")
-        values["incident.reports"] = String(state.reports ?? 1)
-        values["incident.resolved_scope"] = state.resolvedScopes.last ?? "none"
-        values["incident.open_scopes"] = state.openScopes.isEmpty ? "none" : state.openScopes.joined(separator: ", ")
-        values["organisation.id"] = graph.organisation
-        values["organisation.name"] = graph.name
-        values["policy.id"] = policy.id
-        values["policy.name"] = policy.name
-        values["layer.id"] = layer ?? "none"
-        values["layer.name"] = alternative ?? layer.flatMap { policy.node("layer:\($0)")?.step?.name ?? policy.node("layer:\($0)")?.label } ?? "none"
-        values["recipient.id"] = recipient?.id ?? "all"
-        values["recipient.name"] = recipient?.name ?? "all"
-        values["now"] = ZonedTime.display(now, in: zone)
-        return values
+    }
+
+    /// An action link's placeholder, or `(plain link)` when the server has no base URL.
+    private func link(_ action: ActionLink.Action, plain: String, recipient: CompiledContact?) -> String {
+        engine.links.baseURL == nil ? "(\(plain) link)" : ActionLink(action: action, incident: state.id, recipient: recipient?.id ?? "").placeholder
     }
 
     /// A template rendered for a recipient.
     func render(_ template: String?, recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> RenderedMessage {
-        guard let id = template, let compiled = graph.template(id) else {
+        guard let id = template, let compiled = engine.index.template(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
         }
-        let values = variables(recipient: recipient, layer: layer, alternative: alternative)
+        let value = { (name: String) in self.variable(name, recipient: recipient, layer: layer, alternative: alternative) }
         return RenderedMessage(
-            template: id, subject: compiled.subject.map { TemplateRenderer.render($0, variables: values) },
-            body: TemplateRenderer.render(compiled.body, variables: values))
+            template: id, subject: compiled.subject.map { TemplateRenderer.render($0, value: value) },
+            body: TemplateRenderer.render(compiled.body, value: value))
     }
 }
 
@@ -230,7 +234,7 @@ extension EngineRun {
     /// record, when the route has no row for the value and no default).
     mutating func channel(_ channel: String, route: String?, what: String) -> String? {
         guard let route else { return channel }
-        guard let table = graph.route(route) else {
+        guard let table = engine.index.route(route) else {
             record("\(what) skipped: route '\(route)' is not declared")
             return nil
         }

@@ -6,6 +6,8 @@ import Foundation
 struct EngineRun {
     let engine: Engine
     let policy: CompiledPolicy
+    /// The policy's nodes, edges and fields by id.
+    let nodes: PolicyIndex
     var state: IncidentState
     let now: Instant
     var effects: [Effect] = []
@@ -13,6 +15,7 @@ struct EngineRun {
     init(engine: Engine, policy: CompiledPolicy, state: IncidentState, now: Instant) {
         self.engine = engine
         self.policy = policy
+        self.nodes = engine.index.index(of: policy)
         self.state = state
         self.now = now
     }
@@ -46,7 +49,7 @@ struct EngineRun {
         case .duration:
             return now.adding(seconds: wait.seconds)
         case .business:
-            guard let calendar = (wait.calendar ?? policy.calendar ?? graph.defaultCalendar).flatMap(graph.calendar) else {
+            guard let calendar = (wait.calendar ?? policy.calendar ?? graph.defaultCalendar).flatMap(engine.index.calendar) else {
                 return nil
             }
             return calendar.adding(businessDays: wait.businessDays, seconds: wait.seconds, to: now)
@@ -63,7 +66,7 @@ struct EngineRun {
     mutating func start() {
         record("triggered by policy '\(policy.id)' (version \(policy.version))")
         for action in policy.actions {
-            guard let channel = graph.channel(action.channel) else { continue }
+            guard let channel = engine.index.channel(action.channel) else { continue }
             effects.append(.applyAction(id: action.id, channel: channel.id, message: render(action.template, recipient: nil, layer: nil)))
             state.appliedActions.append(action.id)
         }
@@ -253,7 +256,7 @@ struct EngineRun {
         state.snoozedUntil = nil
         state.status = .open
         record("escalated by hand from \(cursor)")
-        if graph.policy(policy.id)?.node(cursor)?.kind == .repeat {
+        if nodes.node(cursor)?.kind == .repeat {
             // Waiting before a pass that is already counted: start it now.
             startRepeatPass()
         } else {
@@ -269,8 +272,8 @@ struct EngineRun {
         switch timer.purpose {
         case .ladder(let node):
             guard state.status == .open, state.cursor == node else { return }
-            if let wait = policy.node(node)?.wait {
-                record("timeout of \(policy.node(node)?.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
+            if let wait = nodes.node(node)?.wait {
+                record("timeout of \(nodes.node(node)?.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
             }
             advance(from: node, along: .timer)
         case .repeatPass:
@@ -317,7 +320,7 @@ struct EngineRun {
 
     /// Follows the edge of `kind` out of `node` and processes nodes until a wait or an end.
     mutating func advance(from node: String, along kind: GraphEdge.Kind) {
-        guard let edge = policy.edges(from: node).first(where: { $0.kind == kind }) else {
+        guard let edge = nodes.edges(from: node).first(where: { $0.kind == kind }) else {
             state.cursor = nil
             state.ladderEnd = "ladder ended at \(node)"
             return
@@ -328,19 +331,19 @@ struct EngineRun {
     mutating func enter(_ id: String) {
         var current = id
         for _ in 0..<(policy.nodes.count * 2 + 4) {
-            guard let node = policy.node(current) else { return }
+            guard let node = nodes.node(current) else { return }
             state.cursor = current
             switch node.kind {
             case .start:
-                current = policy.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
+                current = nodes.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
             case .branch:
                 let holds = node.condition.map { ConditionEvaluator(graph: graph, looksAhead: false).holds($0, at: now, fields: state.fields, seen: seen) } ?? true
-                let taken = policy.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
+                let taken = nodes.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
                 if !holds {
                     // A false edge inside the layer leads to its next alternative; otherwise the layer is skipped.
                     let layer = node.layer ?? current
                     record(
-                        policy.node(taken)?.layer == node.layer
+                        nodes.node(taken)?.layer == node.layer
                             ? "layer '\(layer)': \(node.label) does not hold; trying the next alternative"
                             : "layer '\(layer)' skipped: \(node.label) does not hold")
                 }
@@ -351,7 +354,7 @@ struct EngineRun {
                     let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.layer ?? current)' started\(chosen)"
                     run(step, origin: "layer \(node.layer ?? current)", reason: reason)
                 }
-                current = policy.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
+                current = nodes.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
             case .wait:
                 guard let wait = node.wait else { return }
                 if let at = fireTime(of: wait) {
@@ -363,7 +366,7 @@ struct EngineRun {
                 } else {
                     record("\(node.label): cannot compute the time (missing field or calendar); moving on")
                 }
-                current = policy.edges(from: current).first { $0.kind == .timer }?.to ?? "end:exhausted"
+                current = nodes.edges(from: current).first { $0.kind == .timer }?.to ?? "end:exhausted"
             case .repeat:
                 passRepeat()
                 return
@@ -379,7 +382,7 @@ struct EngineRun {
     }
 
     mutating func passRepeat() {
-        guard let node = policy.node("repeat"), let rule = node.repeatRule else { return }
+        guard let node = nodes.node("repeat"), let rule = node.repeatRule else { return }
         state.cursor = "repeat"
         if state.pass < rule.times {
             state.pass += 1
@@ -396,15 +399,15 @@ struct EngineRun {
 
     /// Starts the repeat pass already counted by `passRepeat` (its pause is over, or was cut short).
     mutating func startRepeatPass() {
-        record("repeat pass \(state.pass) of \(policy.node("repeat")?.repeatRule?.times ?? 0)")
+        record("repeat pass \(state.pass) of \(nodes.node("repeat")?.repeatRule?.times ?? 0)")
         advance(from: "repeat", along: .timer)
     }
 
     /// Re-runs a node after a snooze: a wait node re-runs its layer and restarts the wait.
     mutating func rerun(_ cursor: String) {
-        if let node = policy.node(cursor), node.kind == .wait, let layer = node.layer {
+        if let node = nodes.node(cursor), node.kind == .wait, let layer = node.layer {
             // A layer that chooses between alternatives chooses again, as it would start now.
-            let choosing = policy.node("layer:\(layer)/alt-2") != nil && policy.node("layer:\(layer)/when") != nil
+            let choosing = nodes.node("layer:\(layer)/alt-2") != nil && nodes.node("layer:\(layer)/when") != nil
             enter(choosing ? "layer:\(layer)/when" : "layer:\(layer)")
         } else if cursor == "repeat" {
             startRepeatPass()

@@ -3,6 +3,13 @@ public enum TemplateRenderer {
     /// Renders text with variables. One pass over the UTF-8 bytes: no Foundation searching or trimming, so a render
     /// costs about the length of the text plus one dictionary lookup per placeholder.
     public static func render(_ text: String, variables: [String: String]) -> String {
+        render(text) { variables[$0] }
+    }
+
+    /// Renders text, asking `value` for each placeholder's name (so only the variables a template uses are computed).
+    public static func render(_ text: String, value: (String) -> String?) -> String {
+        // Text without a placeholder is returned as it is.
+        guard text.utf8.contains(UInt8(ascii: "{")) else { return text }
         let bytes = Array(text.utf8)
         let brace = UInt8(ascii: "{")
         let closing = UInt8(ascii: "}")
@@ -28,7 +35,7 @@ public enum TemplateRenderer {
             while start < stop, isBlank(bytes[start]) { start += 1 }
             while stop > start, isBlank(bytes[stop - 1]) { stop -= 1 }
             let name = String(decoding: bytes[start..<stop], as: UTF8.self)
-            if let value = variables[name] {
+            if let value = value(name) {
                 output.append(contentsOf: value.utf8)
             } else {
                 output.append(contentsOf: "(no value: \(name))".utf8)

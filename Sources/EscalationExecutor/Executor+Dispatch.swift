@@ -7,8 +7,11 @@ import Foundation
 import Logging
 
 extension Executor {
-    /// Handles deliveries a crash left in flight: they are not resent blindly. Each is marked failed and, for a
-    /// notification, reported to the engine, so the policy's channel fallback or next layer takes over.
+    /// Handles deliveries a crash left in flight; none is resent blindly. First each plugin stops what it left running
+    /// for them (a command that outlived the server). Then a send on a plugin that forwards the idempotency key is
+    /// resent with the same key (before its send deadline); one the plugin stopped unfinished was not sent, so it is
+    /// reported failed and the channel fallback takes over; any other has an unknown outcome: it is not resent and no
+    /// other channel is tried for it (that could page the person twice) — the ladder goes on at its timeout.
     @discardableResult
     public func recover() async throws -> Int {
         try await armTimers()
@@ -17,9 +20,10 @@ extension Executor {
         return interrupted.count
     }
 
-    /// Handles deliveries interrupted while sending (by a restart, or a process of a shared store that died): resent
-    /// with the same key when the plugin is idempotent and the deadline allows, else failed and reported to the engine.
+    /// Settles deliveries interrupted while sending (by a restart, or a process sharing the store that died, whose
+    /// lease expired), by the rules of `recover()`.
     func settleInterrupted(_ interrupted: [OutboxItem]) async throws {
+        let stopped = await stopLeftovers(of: interrupted)
         let now = clock.now()
         for var item in interrupted {
             // A plugin that forwards the idempotency key lets the far side drop a duplicate: resend with the same key
@@ -35,12 +39,34 @@ extension Executor {
                 continue
             }
             item.status = .failed
-            item.detail = "interrupted by a restart while sending; not resent (the far side may or may not have it)"
+            let unfinished = stopped.contains(item.idempotencyKey)
+            item.detail =
+                unfinished
+                ? "interrupted by a restart while sending; the plugin stopped what was left running, unfinished, so it was not sent"
+                : "interrupted by a restart while sending; outcome unknown, so not resent and no other channel tried (it could page twice)"
             metrics.deliveries["interrupted", default: 0] += 1
             try await store.updateDelivery(
                 item, log: [EventLogEntry(incident: item.incident, at: clock.now(), kind: "delivery", text: "\(item.channel): \(item.detail ?? "")")])
-            try await reportFailure(item)
+            if unfinished { try await reportFailure(item) }
         }
+    }
+
+    /// Asks each channel's plugin to stop what it left running for interrupted deliveries; the keys it stopped
+    /// unfinished. A channel that can no longer be set up stops nothing.
+    func stopLeftovers(of items: [OutboxItem]) async -> Set<String> {
+        var byChannel: [DeliveryChannel: [String]] = [:]
+        for item in items { byChannel[DeliveryChannel(item), default: []].append(item.idempotencyKey) }
+        var stopped: Set<String> = []
+        for (channel, keys) in byChannel.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            guard let plugin = try? self.channel(organisation: channel.organisation, id: channel.channel) else { continue }
+            let found = await plugin.stopInterrupted(keys)
+            if !found.isEmpty {
+                logger.warning(
+                    "stopped what a crash left running", metadata: ["channel": "\(channel.channel)", "deliveries": "\(found.count)"])
+            }
+            stopped.formUnion(found)
+        }
+        return stopped
     }
 
     /// Whether a delivery's channel uses a plugin that forwards the idempotency key (looked up in the incident's own
@@ -73,7 +99,9 @@ extension Executor {
         let budget =
             wait
             ? DeliveryBudget(total: limit)
-            : DeliveryBudget(total: min(limit, options.maxInFlight - inFlight), perChannel: max(1, options.maxInFlightPerChannel), inFlight: inFlightByChannel)
+            : DeliveryBudget(
+                total: min(limit, options.maxInFlight - inFlight), perChannel: max(1, options.maxInFlightPerChannel),
+                inFlight: health.paced(inFlightByChannel, perChannel: max(1, options.maxInFlightPerChannel)))
         guard budget.total > 0 else { return 0 }
         let items = try await store.claimDeliveries(now: now, budget: budget)
         var work: [(OutboxItem, Effect, (any NotificationChannel)?, String?)] = []
@@ -180,7 +208,32 @@ extension Executor {
 
     /// The channels whose slots in the served loop are all taken (their due items wait for one of their sends to end).
     var fullChannels: Set<DeliveryChannel> {
-        Set(inFlightByChannel.filter { $0.value >= max(1, options.maxInFlightPerChannel) }.keys)
+        let perChannel = max(1, options.maxInFlightPerChannel)
+        return Set(health.paced(inFlightByChannel, perChannel: perChannel).filter { $0.value >= perChannel }.keys)
+    }
+
+    /// The degraded channels (`organisation/channel` → why), for `/healthz` and `/metrics`.
+    public var degradedChannels: [String: String] {
+        Dictionary(uniqueKeysWithValues: health.degraded.map { ("\($0.key.organisation)/\($0.key.channel)", $0.value) })
+    }
+
+    /// Notes an attempt's outcome in the channel's health; logs a channel becoming degraded or recovering.
+    func noteHealth(_ result: DeliveryResult, for item: OutboxItem) {
+        let channel = DeliveryChannel(item)
+        let change: ChannelHealth.Change
+        switch result {
+        case .delivered: change = health.note(channel, delivered: true, retryableFailure: nil)
+        case .failed(let failure): change = health.note(channel, delivered: false, retryableFailure: failure.retryable ? failure.reason : nil)
+        }
+        let metadata: Logger.Metadata = ["organisation": "\(item.organisation)", "channel": "\(item.channel)"]
+        switch change {
+        case .degraded:
+            logger.warning(
+                "channel degraded: \(health.threshold) sends in a row failed or timed out; one send at a time until one is delivered",
+                metadata: metadata)
+        case .recovered: logger.notice("channel recovered: a send was delivered", metadata: metadata)
+        case .none: break
+        }
     }
 
     static func describe(seconds: Double) -> String {
@@ -198,6 +251,7 @@ extension Executor {
         let now = clock.now()
         let retry = RetryPolicy(maxAttempts: options.maxAttempts, backoffSeconds: options.backoffSeconds)
         let (item, line) = retry.after(result, item: original, now: now, jitter: Double.random(in: 0.8...1.2))
+        noteHealth(result, for: original)
         metrics.deliveries[item.status == .pending ? "retry" : item.status.rawValue, default: 0] += 1
         try await store.updateDelivery(item, log: [EventLogEntry(incident: item.incident, at: now, kind: "delivery", text: line)])
         let metadata: Logger.Metadata = [

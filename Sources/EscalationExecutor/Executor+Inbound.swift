@@ -15,6 +15,24 @@ extension Executor {
         }
     }
 
+    /// Every (organisation, channel) whose plugin takes replies by e-mail (the `mail` capability), for the SMTP listener.
+    public func mailChannels() -> [(organisation: String, channel: String)] {
+        organisations.flatMap { organisation in
+            (versions.current(organisation)?.channels ?? []).compactMap { config in
+                guard let plugin = registry.plugin(config.plugin), plugin is any InboundChannel.Type,
+                    plugin.descriptor.capabilities.contains(.mail)
+                else { return nil }
+                return (organisation, config.id)
+            }
+        }
+    }
+
+    /// Whether `address` is one of the organisation's contacts by the channel's address kind.
+    public func knows(sender address: String, organisation: String, channel id: String) -> Bool {
+        guard let graph = versions.current(organisation), let config = graph.channel(id) else { return false }
+        return ReplyRule.sender(address, kind: config.addressKind, in: graph) != nil
+    }
+
     /// The plugin instance of an organisation's channel, when its plugin takes answers.
     public func inboundChannel(organisation: String, id: String) throws(ChannelSetupError) -> (any InboundChannel)? {
         guard versions.current(organisation)?.channel(id) != nil else { return nil }
@@ -23,7 +41,8 @@ extension Executor {
 
     /// Acts on a verified answer that came on `channel` of `organisation`: the sender must be one of its contacts
     /// (by the channel's address kind), the reference or the code must name one of its open incidents, and the text
-    /// must be a command. Anything else acts on nothing and says why; every act is noted on the incident's timeline.
+    /// must be a command (`ReplyRule`, which rehearsals share). Anything else acts on nothing and says why; every act
+    /// is noted on the incident's timeline, and the inbound as the plugin gave it (secrets stripped) is kept with it.
     public func answer(_ reply: InboundReply, organisation: String, channel id: String) async -> InboundAnswer {
         let answer = await interpret(reply, organisation: organisation, channel: id)
         metrics.inbound["\(id)/\(answer.outcome.rawValue)", default: 0] += 1
@@ -32,7 +51,40 @@ extension Executor {
             "incident": "\(answer.incident ?? "-")",
         ]
         if answer.outcome == .acted { logger.notice("inbound answer acted on", metadata: meta) } else { logger.warning("inbound answer refused", metadata: meta) }
+        if let incident = answer.incident {
+            let raw = reply.raw ?? "from \(Self.masked(reply.from)): \(reply.text.prefix(2_000))" + (reply.reference.map { " (about \($0))" } ?? "")
+            let entry = EventLogEntry(
+                incident: incident, at: clock.now(), kind: "inbound", text: "\(reply.via) from \(Self.masked(reply.from)): \(answer.outcome.rawValue)",
+                payload: String(raw.prefix(16_384)))
+            do { try await store.append([entry]) } catch {
+                logger.error("inbound answer: could not be kept with the incident", metadata: ["incident": "\(incident)", "error": "\(error)"])
+            }
+        }
         return answer
+    }
+
+    /// A provider's news of a delivery on `channel` (a call's status callback): the delivery of `incident` whose receipt
+    /// is `externalID` was answered or not, handed to the engine as the plugin's immediate answer would have been (so
+    /// an `unanswered:` channel follows at once). Unknown incidents and deliveries are counted and logged, never act.
+    @discardableResult
+    public func reportDelivery(externalID: String, answer: DeliveryAnswer, incident: String?, organisation: String, channel id: String) async -> Bool {
+        let meta: Logger.Metadata = ["organisation": "\(organisation)", "channel": "\(id)", "incident": "\(incident ?? "-")", "answer": "\(answer.rawValue)"]
+        do {
+            guard let incident, let stored = try await store.incident(id: incident), stored.organisation == organisation,
+                let item = try await store.deliveries(incident: incident).last(where: { $0.channel == id && $0.status == .delivered && $0.detail == externalID })
+            else {
+                metrics.inbound["\(id)/unknown_delivery", default: 0] += 1
+                logger.warning("delivery status for no delivery of this server", metadata: meta)
+                return false
+            }
+            try await reportAnswer(answer, item)
+            metrics.inbound["\(id)/delivery_\(answer.rawValue)", default: 0] += 1
+            logger.info("delivery status reported", metadata: meta)
+            return true
+        } catch {
+            logger.error("delivery status could not be recorded", metadata: meta.merging(["error": "\(error)"]) { $1 })
+            return false
+        }
     }
 
     /// Counts an inbound request that ended before it was read (refused by its plugin), for `/metrics`.
@@ -45,93 +97,56 @@ extension Executor {
         address.count <= 2 ? String(repeating: "*", count: address.count) : String(repeating: "*", count: address.count - 2) + address.suffix(2)
     }
 
-    /// An address compared loosely: case, spaces, dashes, dots, parentheses and a `tel:`/`mailto:` prefix do not count.
-    static func comparable(_ address: String) -> String {
-        var text = address.lowercased().trimmingCharacters(in: .whitespaces)
-        for prefix in ["tel:", "mailto:"] where text.hasPrefix(prefix) { text.removeFirst(prefix.count) }
-        return text.contains("@") ? text : text.filter { !" -.()".contains($0) }
-    }
-
     func interpret(_ reply: InboundReply, organisation: String, channel id: String) async -> InboundAnswer {
         guard let graph = versions.current(organisation), let config = graph.channel(id) else {
             return InboundAnswer(.unknownSender, "This channel takes no answers here; nothing was done.")
         }
-        let sender = Self.comparable(reply.from)
-        guard !sender.isEmpty, let contact = graph.contacts.first(where: { $0.addresses[config.addressKind].map(Self.comparable) == sender }) else {
-            return InboundAnswer(.unknownSender, "Your address is not one this escalation service knows, so nothing was done. Ask your team to add it to your contact.")
+        guard let contact = ReplyRule.sender(reply.from, kind: config.addressKind, in: graph) else {
+            return InboundAnswer(refusal: ReplyRule.unknownSender)
         }
-        let signals = Set(graph.policies.flatMap { $0.hooks.signals.keys }).sorted()
         let command: ReplyCommand
-        switch ReplyCommand.parse(reply.text, signals: signals) {
+        switch ReplyRule.command(reply.text, in: graph) {
         case .success(let parsed): command = parsed
-        case .failure(let problem): return InboundAnswer(.unknownCommand, "\(problem.message) \(ReplyCommand.help)")
+        case .failure(let refusal): return InboundAnswer(refusal: refusal, by: contact.name)
         }
         let incident: StoredIncident
         do {
             if let reference = reply.reference, !reference.isEmpty {
                 guard let found = try await store.incident(id: reference), found.organisation == organisation else {
-                    return InboundAnswer(.unknownIncident, "That message is about an incident this service no longer has; nothing was done.")
+                    return InboundAnswer(.unknownIncident, "That message is about an incident this service no longer has; nothing was done.", by: contact.name)
                 }
                 incident = found
             } else if let code = command.code {
                 guard let found = try await openIncident(organisation: organisation, replyCode: code) else {
-                    return InboundAnswer(.unknownIncident, "No open incident has the code \(code); nothing was done. Use the code of the latest message.")
+                    return InboundAnswer(refusal: ReplyRule.unknownCode(code), by: contact.name)
                 }
                 incident = found
             } else {
-                return InboundAnswer(.unknownIncident, "Which incident? Put its code first. \(ReplyCommand.help)")
+                return InboundAnswer(refusal: ReplyRule.noCode, by: contact.name)
             }
         } catch {
             logger.error("inbound answer: the store could not be read", metadata: ["error": "\(error)"])
             return InboundAnswer(.refused, "The escalation service cannot act right now; please try again or use the app.")
         }
-        let label = incident.state.replyCode.map { "\($0) (\(incident.state.title))" } ?? incident.state.title
-        guard incident.state.status != .resolved else {
-            return InboundAnswer(.refused, "Incident \(label) is already resolved; nothing changed.", incident: incident.id)
-        }
-        let event: EngineEvent
-        let done: String
-        switch command.verb {
-        case .acknowledge:
-            guard contact.canAcknowledge else {
-                return InboundAnswer(.refused, "You cannot acknowledge incidents here; nothing changed.", incident: incident.id)
-            }
-            (event, done) = (.acknowledge(by: contact.id), "acknowledged")
-        case .resolve(let outcome):
-            let outcomes = graph.policy(incident.state.policy)?.outcomes ?? []
-            var chosen: String?
-            if let outcome, !outcomes.isEmpty {
-                guard let match = outcomes.first(where: { $0.lowercased() == outcome }) else {
-                    return InboundAnswer(.refused, "'\(outcome.prefix(20))' is not an outcome of this incident (\(outcomes.joined(separator: ", "))); nothing changed.", incident: incident.id)
-                }
-                chosen = match
-            }
-            (event, done) = (.resolve(by: contact.id, scope: nil, outcome: chosen), "resolved")
-        case .escalate:
-            (event, done) = (.escalateNow, "escalated")
-        case .snooze(let minutes):
-            (event, done) = (.snooze(until: clock.now().adding(seconds: minutes * 60)), "snoozed for \(minutes) minutes")
-        case .signal(let name):
-            (event, done) = (.signal(name: name, data: ["by": contact.id]), "signalled \(name)")
+        let label = ReplyRule.label(incident.state)
+        let decision: ReplyRule.Decision
+        switch ReplyRule.decide(command, by: contact, state: incident.state, graph: graph, now: clock.now()) {
+        case .success(let decided): decision = decided
+        case .failure(let refusal):
+            return InboundAnswer(refusal: refusal, incident: incident.id, by: contact.name, status: incident.state.status.rawValue)
         }
         do {
-            let updated = try await handle(incident: incident.id, event: event)
-            // The engine ignores an acknowledge of an acknowledged incident and a snooze without a running ladder.
-            let ignored: String? =
-                switch command.verb {
-                case .acknowledge where incident.state.status != .open: "it was already acknowledged"
-                case .snooze where updated.state.snoozedUntil == incident.state.snoozedUntil: "no escalation is running to hold"
-                default: nil
-                }
-            if let ignored {
-                return InboundAnswer(.refused, "Incident \(label) was not \(done): \(ignored); nothing changed.", incident: incident.id)
+            let updated = try await handle(incident: incident.id, event: decision.event)
+            if let refusal = ReplyRule.ignored(command, decision: decision, before: incident.state, after: updated.state) {
+                return InboundAnswer(refusal: refusal, incident: incident.id, by: contact.name, status: updated.state.status.rawValue)
             }
-            let how = [reply.via, reply.text.isEmpty || reply.reference != nil ? nil : ReplyCommand.commandLine(of: reply.text).map { String($0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”‘’`")).prefix(40)) }]
-                .compactMap { $0 }.joined(separator: " ")
-            try await note(incident: incident.id, text: "\(done) by \(contact.id) via \(how)")
-            return InboundAnswer(.acted, "\(done.prefix(1).uppercased() + done.dropFirst()) \(label), now \(updated.state.status.rawValue). Thank you, \(contact.name).", incident: incident.id)
+            try await note(incident: incident.id, text: ReplyRule.note(decision, by: contact, via: reply.via, text: reply.text, referenced: reply.reference != nil))
+            var answer = InboundAnswer(
+                .acted, ReplyRule.thanks(decision, before: incident.state, after: updated.state, contact: contact), incident: incident.id)
+            (answer.action, answer.by, answer.status) = (decision.done, contact.name, updated.state.status.rawValue)
+            return answer
         } catch let error as ExecutorError {
-            return InboundAnswer(.refused, "Incident \(label) was not \(done): \(error.description)", incident: incident.id)
+            return InboundAnswer(.refused, "Incident \(label) was not \(decision.done): \(error.description)", incident: incident.id, by: contact.name)
         } catch {
             logger.error("inbound answer: the incident could not be changed", metadata: ["incident": "\(incident.id)", "error": "\(error)"])
             return InboundAnswer(.refused, "The escalation service cannot act right now; please try again or use the app.", incident: incident.id)

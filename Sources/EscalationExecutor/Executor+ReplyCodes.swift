@@ -5,10 +5,7 @@ extension Executor {
     /// The smallest whole number that no open (or acknowledged) incident of the organisation uses as its reply code.
     /// Called under the organisation's reply-code lock, with the incident committed before the lock is let go.
     func freeReplyCode(organisation: String) async throws -> String {
-        let used = Set(try await openIncidents(organisation: organisation).compactMap(\.state.replyCode))
-        var code = 1
-        while used.contains(String(code)) { code += 1 }
-        return String(code)
+        ReplyRule.freeCode(among: try await openIncidents(organisation: organisation).map(\.state))
     }
 
     /// Every incident of the organisation that is not resolved.

@@ -72,6 +72,10 @@ public actor Executor {
     var inFlight = 0
     /// The same, per channel of an organisation (no entry: none).
     var inFlightByChannel: [DeliveryChannel: Int] = [:]
+    /// Engines by organisation and policy versions (see `engine(for:)`).
+    var engines: [String: Engine] = [:]
+    /// Which channels keep failing (degraded channels run one send at a time).
+    var health = ChannelHealth()
     /// The served loop's running deliveries by idempotency key (cancelled on shutdown).
     var inFlightTasks: [String: Task<Void, Never>] = [:]
     /// Counters for `/metrics`.
@@ -98,6 +102,8 @@ public actor Executor {
     public func reload(_ set: PolicySet) {
         versions.reload(set)
         channelCache.removeAll()
+        // A reload may change contacts or channels under unchanged policy versions: engines are made afresh.
+        engines.removeAll()
     }
 
     /// The organisations served.
@@ -134,7 +140,15 @@ public actor Executor {
         return PolicySnapshot(organisation: graph.organisation, version: version, document: try PolicySnapshot.document(for: graph))
     }
 
-    func engine(for graph: RuleGraph) -> Engine { Engine(graph: graph, links: Engine.Links(baseURL: options.baseURL)) }
+    /// The engine over a graph, kept per organisation and policy versions (an engine indexes its graph when made).
+    func engine(for graph: RuleGraph) -> Engine {
+        let key = graph.organisation + "\u{0}" + graph.policies.map(\.version).joined(separator: ",")
+        if let cached = engines[key] { return cached }
+        let engine = Engine(graph: graph, links: Engine.Links(baseURL: options.baseURL))
+        if engines.count >= 64 { engines.removeAll() }
+        engines[key] = engine
+        return engine
+    }
 
     // MARK: - Requests
 

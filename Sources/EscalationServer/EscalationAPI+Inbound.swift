@@ -56,8 +56,15 @@ extension EscalationAPI {
             return JSONResponse.text(HTTPResponse.Status(code: status), "refused: \(reason)\n")
         case .answered(let response):
             return Self.response(response)
+        case .delivery(let reference, let externalID, let answer):
+            await executor.reportDelivery(externalID: externalID, answer: answer, incident: reference, organisation: organisation, channel: id)
+            return Self.response(channel.respond(nil))
         case .reply(let reply):
             let answer = await executor.answer(reply, organisation: organisation, channel: id)
+            // The provider waits for the answer (Slack gives up after 3 seconds); the follow-up (an edit of the
+            // answered message) runs after it, under the plugin's own timeout.
+            let result = answer.result
+            Task { await channel.followUp(reply, result: result) }
             return Self.response(channel.respond(answer.text))
         }
     }

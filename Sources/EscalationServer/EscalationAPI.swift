@@ -47,13 +47,17 @@ public struct EscalationAPI: Sendable {
         let router = Router()
         router.add(middleware: FaultMiddleware(logger: logger, retryAfterSeconds: 5))
         // Liveness: the process answers; the store's state is reported, not a reason to restart.
+        // Degraded channels (sends failing or timing out in a row) are listed as `organisation/channel: why`.
         router.get("/healthz") { _, _ in
+            let degraded = await executor.degradedChannels
+            let store: String
             do {
                 try await executor.probeStore()
-                return JSONResponse.make(.ok, ["status": "ok", "store": "ok"])
+                store = "ok"
             } catch {
-                return JSONResponse.make(.ok, ["status": "ok", "store": "failing: \(error)"])
+                store = "failing: \(error)"
             }
+            return JSONResponse.make(.ok, HealthReport(status: "ok", store: store, degradedChannels: degraded))
         }
         // Readiness: not ready while the store cannot write (a load balancer sends events elsewhere).
         router.get("/readyz") { _, _ in
@@ -67,7 +71,9 @@ public struct EscalationAPI: Sendable {
         }
         router.get("/metrics") { _, _ in
             let open = try await executor.openIncidentCount()
-            let text = await executor.metrics.prometheus(openIncidents: open) + (await refusals.prometheus()) + (await executor.coordinationMetrics())
+            let text =
+                await executor.metrics.prometheus(openIncidents: open) + HealthReport.prometheus(degraded: await executor.degradedChannels)
+                + (await refusals.prometheus()) + (await executor.coordinationMetrics())
             return JSONResponse.text(.ok, text, type: "text/plain; version=0.0.4")
         }
         router.get("/openapi.yaml") { _, _ in JSONResponse.text(.ok, OpenAPIDocument.yaml, type: "application/yaml") }

@@ -30,8 +30,9 @@ extension Scenario {
 }
 
 extension ScriptedAction {
-    /// The engine event this action is when it happens at `instant`.
-    public func event(at instant: Instant) -> EngineEvent {
+    /// The engine event this action is when it happens at `instant`; nil for a reply, which `ReplyRule` reads
+    /// against the incident it names.
+    public func event(at instant: Instant) -> EngineEvent? {
         switch kind {
         case .acknowledge(let by): .acknowledge(by: by)
         case .resolve(let by, let scope, let outcome): .resolve(by: by, scope: scope, outcome: outcome)
@@ -39,13 +40,14 @@ extension ScriptedAction {
         case .escalate: .escalateNow
         case .update(let values): .updateFields(values)
         case .snooze(_, let seconds): .snooze(until: instant.adding(seconds: seconds))
+        case .reply: nil
         }
     }
 
     /// The contact whose first notification an `after notified` time waits for.
     public var actor: String? {
         switch kind {
-        case .acknowledge(let by), .resolve(let by, _, _), .snooze(let by, _): by
+        case .acknowledge(let by), .resolve(let by, _, _), .snooze(let by, _), .reply(let by, _, _): by
         default: nil
         }
     }

@@ -74,12 +74,15 @@ public enum ScriptTime: Sendable, Hashable, CustomStringConvertible {
 public struct ScriptedAction: Sendable, Hashable {
     /// What happens.
     public enum Kind: Sendable, Hashable {
+        /// `WHO acks`.
         case acknowledge(by: String)
         case resolve(by: String, scope: String?, outcome: String?)
         case signal(String, data: [String: String])
         case escalate
         case update([String: String])
         case snooze(by: String, seconds: Int)
+        /// `alice replies "1a" via sms`: an answer on a channel, read by the rule `serve` applies (`ReplyRule`).
+        case reply(by: String, text: String, channel: String)
     }
 
     /// What happens.

@@ -67,6 +67,15 @@ public struct ScenarioBuilder: Sendable {
         } catch {
             throw BuildError(description: error.description)
         }
+        for action in script {
+            guard case .reply(let who, _, let channel) = action.kind else { continue }
+            if graph.channel(channel) == nil {
+                throw BuildError(description: "'\(action.text)': no channel '\(channel)'\(channel.didYouMean(graph.channels.map(\.id)))")
+            }
+            if !graph.contacts.contains(where: { $0.id == who }) {
+                throw BuildError(description: "'\(action.text)': no contact '\(who)'\(who.didYouMean(graph.contacts.map(\.id)))")
+            }
+        }
         for (what, rules) in [("failure", failures), ("answered", answered), ("unanswered", unanswered)] {
             for rule in rules where graph.channel(rule.channel) == nil {
                 throw BuildError(description: "\(what) '\(rule.channel)': no such channel\(rule.channel.didYouMean(graph.channels.map(\.id)))")

@@ -11,7 +11,8 @@ public enum ScriptParser {
 
     static let grammar = """
         write one of: "WHO acks at TIME", "WHO resolves [scope S] [outcome O] at TIME", "signal NAME at TIME", \
-        "escalate at TIME", "update KEY=VALUE at TIME", "WHO snoozes for 30m at TIME"; TIME is +20m, \
+        "escalate at TIME", "update KEY=VALUE at TIME", "WHO snoozes for 30m at TIME", \
+        "WHO replies \"1a\" via CHANNEL at TIME"; TIME is +20m, \
         2026-11-22T10:00, FIELD + 10m, or "5m after notified"
         """
 
@@ -34,6 +35,7 @@ public enum ScriptParser {
             throw ParseError(description: "cannot read '\(line)': no ' at TIME' part; \(grammar)")
         }
         let time = try self.time(timeText, zone: zone, line: line)
+        if let reply = try reply(head, line: line) { return ScriptedAction(kind: reply, time: time, text: text) }
         let words = head.split(separator: " ").map(String.init)
         if words == ["escalate"] { return ScriptedAction(kind: .escalate, time: time, text: text) }
         if words.first == "trigger" || (words.count == 2 && words[1] == "triggers") {
@@ -86,6 +88,24 @@ public enum ScriptParser {
         default:
             throw ParseError(description: "cannot read '\(line)': unknown action '\(words[1])'; \(grammar)")
         }
+    }
+
+    /// Reads `WHO replies "TEXT" via CHANNEL` (the text quoted, or one word); nil when the line is another action.
+    static func reply(_ head: String, line: String) throws(ParseError) -> ScriptedAction.Kind? {
+        let words = head.split(separator: " ", maxSplits: 2).map(String.init)
+        guard words.count >= 2, words[1] == "replies" || words[1] == "reply" else { return nil }
+        let shape = "write 'WHO replies \"1a\" via CHANNEL at TIME' (the reply as the responder would type it, e.g. \"1a\", \"1r fixed\", \"1s 30\")"
+        guard words.count == 3, let via = words[2].range(of: " via ", options: .backwards) else {
+            throw ParseError(description: "cannot read '\(line)': \(shape)")
+        }
+        let channel = words[2][via.upperBound...].trimmingCharacters(in: .whitespaces)
+        var said = words[2][..<via.lowerBound].trimmingCharacters(in: .whitespaces)
+        for (open, close) in [("\"", "\""), ("'", "'"), ("“", "”")] where said.count >= 2 && said.hasPrefix(open) && said.hasSuffix(close) {
+            said = String(said.dropFirst().dropLast())
+            break
+        }
+        guard !channel.isEmpty, !channel.contains(" "), !said.isEmpty else { throw ParseError(description: "cannot read '\(line)': \(shape)") }
+        return .reply(by: words[0], text: said.replacingOccurrences(of: "\\n", with: "\n"), channel: channel)
     }
 
     /// Parses a time: `+20m`, an instant, `FIELD + 10m`, `5m after notified`.

@@ -8,8 +8,14 @@ public struct Simulator: Sendable {
     /// The compiled organisation.
     public let graph: RuleGraph
 
+    /// The engine over the graph, built once (its lookups are indexed at creation), so many runs share it.
+    let engine: Engine
+
     /// A simulator over a graph.
-    public init(graph: RuleGraph) { self.graph = graph }
+    public init(graph: RuleGraph) {
+        self.graph = graph
+        self.engine = Engine(graph: graph)
+    }
 
     /// Why a scenario cannot run.
     public struct ScenarioError: Error, CustomStringConvertible, Sendable {
@@ -22,7 +28,6 @@ public struct Simulator: Sendable {
     public func run(_ scenario: Scenario, respond: (@Sendable (Effect.Notification, Instant) -> ScriptedAction?)? = nil) throws(ScenarioError)
         -> Timeline
     {
-        let engine = Engine(graph: graph)
         guard let policy = graph.policy(scenario.policy) else {
             let known = graph.policies.map(\.id)
             throw ScenarioError(description: "no policy '\(scenario.policy)'\(scenario.policy.didYouMean(known)); policies: \(known.joined(separator: ", "))")
@@ -118,8 +123,11 @@ public struct Simulator: Sendable {
                 recorder.note(.note, "the event opens incident \(number): the one before is resolved, so serve opens a new incident for its key", at: at)
             }
             let id = number == 1 ? scenario.incidentID : "\(scenario.incidentID)-\(number)"
+            // The reply code `serve` would allocate: the smallest no open incident of the rehearsal uses.
+            var coded = fields
+            coded[IncidentState.replyCodeField] = ReplyRule.freeCode(among: states.compactMap { $0 }.filter(\.isOpen))
             absorb(
-                engine.handle(.trigger(id: id, policy: scenario.policy, title: scenario.title, fields: fields, dedupKey: nil), state: nil, now: at),
+                engine.handle(.trigger(id: id, policy: scenario.policy, title: scenario.title, fields: coded, dedupKey: nil), state: nil, now: at),
                 at: at, incident: number)
             return true
         }
@@ -167,8 +175,21 @@ public struct Simulator: Sendable {
                 scripted.removeLast()
                 let action = nextScript.action
                 recorder.incident = current > 1 ? current : nil
-                recorder.script(action, at: at)
-                absorb(engine.handle(action.event(at: at), state: states[current - 1], now: at), at: at, incident: current)
+                if let event = action.event(at: at) {
+                    recorder.script(action, at: at)
+                    absorb(engine.handle(event, state: states[current - 1], now: at), at: at, incident: current)
+                } else if case .reply(let who, let text, let channel) = action.kind {
+                    switch replyEvent(from: who, text: text, channel: channel, states: states, at: at) {
+                    case .failure(let refusal):
+                        recorder.note(
+                            .note, "\(Timeline.refusedPrefix)\(refusal.kind.rawValue) reply from \(who) via \(channel): \(refusal.message) (scripted: \(action.text))",
+                            at: at)
+                    case .success(let (incident, event, kind, note)):
+                        recorder.incident = incident > 1 ? incident : nil
+                        recorder.append(kind, at: at, who: who, detail: "\(note) (scripted: \(action.text))")
+                        absorb(engine.handle(event, state: states[incident - 1], now: at), at: at, incident: incident)
+                    }
+                }
             } else if let nextTimer {
                 timers[nextTimer.key] = nil
                 let incident = nextTimer.key.incident
@@ -183,6 +204,49 @@ public struct Simulator: Sendable {
             start: scenario.start, entries: recorder.entries, status: final?.status.rawValue ?? "refused",
             ladderEnd: final?.ladderEnd, acknowledgedAfter: final?.acknowledgedBy == nil ? nil : ackEntry?.offset,
             acknowledgedBy: final?.acknowledgedBy)
+    }
+}
+
+extension Simulator {
+    /// What a scripted reply does, by the rule `serve` applies to a reply on `POST /v1/inbound/{channel}`: the sender is
+    /// found by the contact's address of the channel's kind, the code names an open incident of the rehearsal, the
+    /// text is a command it may give. The incident's number (1 for the first), the event, the timeline entry's kind and
+    /// its text (`acknowledged by alice via sms reply 1a`); or why nothing acts.
+    func replyEvent(from who: String, text: String, channel: String, states: [IncidentState?], at: Instant)
+        -> Result<(Int, EngineEvent, Timeline.Entry.Kind, String), ReplyRule.Refusal>
+    {
+        guard let config = graph.channel(channel), let address = graph.contacts.first(where: { $0.id == who })?.addresses[config.addressKind],
+            let contact = ReplyRule.sender(address, kind: config.addressKind, in: graph)
+        else { return .failure(ReplyRule.unknownSender) }
+        let command: ReplyCommand
+        switch ReplyRule.command(text, in: graph) {
+        case .success(let parsed): command = parsed
+        case .failure(let refusal): return .failure(refusal)
+        }
+        guard let code = command.code else { return .failure(ReplyRule.noCode) }
+        guard let index = states.lastIndex(where: { $0?.isOpen == true && $0?.replyCode == code }), let state = states[index] else {
+            return .failure(ReplyRule.unknownCode(code))
+        }
+        let decision: ReplyRule.Decision
+        switch ReplyRule.decide(command, by: contact, state: state, graph: graph, now: at) {
+        case .success(let decided): decision = decided
+        case .failure(let refusal): return .failure(refusal)
+        }
+        if let after = Engine(graph: graph).handle(decision.event, state: state, now: at).state,
+            let refusal = ReplyRule.ignored(command, decision: decision, before: state, after: after)
+        {
+            return .failure(refusal)
+        }
+        let kind: Timeline.Entry.Kind =
+            switch decision.event {
+            case .acknowledge: .acknowledge
+            case .resolve: .resolve
+            case .escalateNow: .escalate
+            case .snooze: .snooze
+            case .signal: .signal
+            default: .note
+            }
+        return .success((index + 1, decision.event, kind, ReplyRule.note(decision, by: contact, via: "\(channel) reply", text: text, referenced: false)))
     }
 }
 
@@ -221,6 +285,7 @@ struct TimelineRecorder {
         case .escalate: kind = .escalate
         case .update: kind = .update
         case .snooze: kind = .snooze
+        case .reply: kind = .note
         }
         append(kind, at: at, who: action.actor, detail: "scripted: \(action.text)")
     }

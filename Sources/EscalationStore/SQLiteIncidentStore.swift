@@ -6,6 +6,8 @@ import GRDB
 /// The embedded default store: one SQLite file (WAL) through GRDB, with migrations.
 public final class SQLiteIncidentStore: IncidentStore {
     private let pool: DatabasePool
+    /// Gathers the transitions that arrive together into one transaction (see `commit`).
+    let batcher = CommitBatcher<PendingCommit>()
 
     /// Why the store cannot be opened; `underlying` is the database's own error, for callers that need its code.
     public struct OpenError: Error, CustomStringConvertible, Sendable {
@@ -30,6 +32,10 @@ public final class SQLiteIncidentStore: IncidentStore {
             try Self.migrator.migrate(pool)
         } catch {
             throw OpenError(path: path, underlying: error)
+        }
+        batcher.attach { [weak self] batch in
+            guard let self else { throw CancellationError() }
+            return try await self.write(batch)
         }
     }
 
@@ -147,52 +153,75 @@ public final class SQLiteIncidentStore: IncidentStore {
         }
     }
 
-    /// Commits one transition in one SQLite transaction.
+    /// Commits one transition. Transitions that arrive while another transaction is being written share the next
+    /// transaction (group commit: one fsync for the batch); each has its own savepoint, so one that fails is rolled
+    /// back alone and reported to its caller only. Returns once the transaction holding it is on disk.
     public func commit(_ change: StoreChange) async throws {
         let stateJSON = try Self.encode(change.incident.state)
+        try await batcher.submit(PendingCommit(change: change, stateJSON: stateJSON))
+    }
+
+    /// Writes a batch of transitions in one transaction, a savepoint each; the error of each one that failed.
+    func write(_ batch: [PendingCommit]) async throws -> [Int: any Error] {
         try await pool.write { db in
-            let incident = change.incident
+            var failures: [Int: any Error] = [:]
+            for (index, pending) in batch.enumerated() {
+                do {
+                    try db.inSavepoint {
+                        try Self.apply(pending.change, stateJSON: pending.stateJSON, to: db)
+                        return .commit
+                    }
+                } catch {
+                    failures[index] = error
+                }
+            }
+            return failures
+        }
+    }
+
+    /// Applies one transition's rows inside the current transaction.
+    static func apply(_ change: StoreChange, stateJSON: String, to db: Database) throws {
+        let incident = change.incident
+        try db.execute(
+            sql: """
+                INSERT INTO incidents (id, organisation, dedup_key, status, state, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at
+                """,
+            arguments: [
+                incident.id, incident.organisation, incident.state.dedupKey, incident.state.status.rawValue, stateJSON,
+                incident.createdAt.seconds, incident.updatedAt.seconds,
+            ])
+        try insertLog(change.log, into: db)
+        if let key = change.consumePending {
+            try db.execute(sql: SQL.deletePending, arguments: [key.organisation, key.policy])
+        }
+        for task in change.tasks {
+            try db.execute(
+                sql: "INSERT INTO tasks (incident, title, assignees, description, origin, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [task.incident, task.title, task.assignees.joined(separator: ","), task.description, task.origin, task.createdAt.seconds])
+        }
+        if let snapshot = change.snapshot {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO policy_versions (organisation, version, document) VALUES (?, ?, ?)",
+                arguments: [snapshot.organisation, snapshot.version, snapshot.document])
+        }
+        for id in change.removeTimers { try db.execute(sql: SQL.removeTimer, arguments: [id]) }
+        for timer in change.addTimers {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO timers (id, incident, at) VALUES (?, ?, ?)", arguments: [timer.id, timer.incident, timer.at.seconds])
+        }
+        let position = try Int64.fetchOne(db, sql: SQL.nextPosition) ?? 0
+        for (offset, item) in change.outbox.enumerated() {
             try db.execute(
                 sql: """
-                    INSERT INTO incidents (id, organisation, dedup_key, status, state, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at
+                    INSERT OR IGNORE INTO outbox (idempotency_key, incident, organisation, effect, channel, status, attempts,
+                      next_attempt, deadline, detail, created_at, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    incident.id, incident.organisation, incident.state.dedupKey, incident.state.status.rawValue, stateJSON,
-                    incident.createdAt.seconds, incident.updatedAt.seconds,
+                    item.idempotencyKey, item.incident, item.organisation, item.effect, item.channel, item.status.rawValue, item.attempts,
+                    item.nextAttempt.seconds, item.deadline.seconds, item.detail, item.createdAt.seconds, position + Int64(offset) + 1,
                 ])
-            try Self.insertLog(change.log, into: db)
-            if let key = change.consumePending {
-                try db.execute(sql: SQL.deletePending, arguments: [key.organisation, key.policy])
-            }
-            for task in change.tasks {
-                try db.execute(
-                    sql: "INSERT INTO tasks (incident, title, assignees, description, origin, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [task.incident, task.title, task.assignees.joined(separator: ","), task.description, task.origin, task.createdAt.seconds])
-            }
-            if let snapshot = change.snapshot {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO policy_versions (organisation, version, document) VALUES (?, ?, ?)",
-                    arguments: [snapshot.organisation, snapshot.version, snapshot.document])
-            }
-            for id in change.removeTimers { try db.execute(sql: SQL.removeTimer, arguments: [id]) }
-            for timer in change.addTimers {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO timers (id, incident, at) VALUES (?, ?, ?)", arguments: [timer.id, timer.incident, timer.at.seconds])
-            }
-            let position = try Int64.fetchOne(db, sql: SQL.nextPosition) ?? 0
-            for (offset, item) in change.outbox.enumerated() {
-                try db.execute(
-                    sql: """
-                        INSERT OR IGNORE INTO outbox (idempotency_key, incident, organisation, effect, channel, status, attempts,
-                          next_attempt, deadline, detail, created_at, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        item.idempotencyKey, item.incident, item.organisation, item.effect, item.channel, item.status.rawValue, item.attempts,
-                        item.nextAttempt.seconds, item.deadline.seconds, item.detail, item.createdAt.seconds, position + Int64(offset) + 1,
-                    ])
-            }
         }
     }
 

@@ -25,6 +25,8 @@ public struct RecordingChannel: NotificationChannel {
         private var failures: [String: DeliveryFailure] = [:]
         private var contactFailures: [String: DeliveryFailure] = [:]
         private var answers: [String: DeliveryAnswer] = [:]
+        private var leftRunning: Set<String> = []
+        private var stopRequests: [[String]] = []
         private var waiters: [(count: Int, waiter: CheckedContinuation<[Call], Never>)] = []
 
         /// A new log.
@@ -51,9 +53,28 @@ public struct RecordingChannel: NotificationChannel {
         /// Makes deliveries to an address fail with a failure.
         public func fail(address: String, with failure: DeliveryFailure) { lock.withLock { failures[address] = failure } }
 
+        /// Lets deliveries to an address succeed again.
+        public func heal(address: String) { lock.withLock { failures[address] = nil } }
+
         /// Makes deliveries on a channel fail, to one contact or (nil) to everyone.
         public func fail(channel: String, contact: String?, with failure: DeliveryFailure) {
             lock.withLock { contactFailures["\(channel)/\(contact ?? "*")"] = failure }
+        }
+
+        /// Pretends the plugin left work running for these deliveries (idempotency keys) when a crash interrupted them:
+        /// `stopInterrupted` stops it and reports those keys as not sent.
+        public func leaveRunning(_ keys: [String]) { lock.withLock { leftRunning.formUnion(keys) } }
+
+        /// The keys each `stopInterrupted` call was asked about.
+        public var stopped: [[String]] { lock.withLock { stopRequests } }
+
+        func stop(_ keys: [String]) -> Set<String> {
+            lock.withLock {
+                stopRequests.append(keys)
+                let found = leftRunning.intersection(keys)
+                leftRunning.subtract(found)
+                return found
+            }
         }
 
         /// Makes deliveries on a channel report an answer, to one contact or (nil) to everyone.
@@ -113,6 +134,8 @@ public struct RecordingChannel: NotificationChannel {
     public func deliver(_ message: ChannelMessage, to address: String?) async -> DeliveryResult { record("deliver", message, address) }
     /// Records an undo.
     public func undo(_ message: ChannelMessage, receipt: DeliveryReceipt?) async -> DeliveryResult { record("undo", message, nil) }
+    /// Stops what the log says was left running for these deliveries.
+    public func stopInterrupted(_ keys: [String]) async -> Set<String> { log.stop(keys) }
     /// Records an expiry.
     public func expire(_ message: ChannelMessage, receipt: DeliveryReceipt) async -> DeliveryResult { record("expire", message, nil) }
 }

@@ -89,12 +89,29 @@ extension Escalate {
         @Option(help: "The lowest level logged: trace, debug, info, notice, warning, error or critical.")
         var logLevel: Logger.Level = .info
 
+        @Option(
+            name: .customLong("smtp-listen"),
+            help: "Take replies by e-mail: an SMTP listener on HOST:PORT (e.g. 127.0.0.1:2525, behind your mail exchanger) for channels whose plugin takes mail.")
+        var smtpListen: String?
+
         @OptionGroup var plugins: PluginOptions
+
+        /// `HOST:PORT` (`[::1]:2525` for IPv6) as its parts; nil when it is not that.
+        static func hostAndPort(_ text: String) -> (String, Int)? {
+            guard let colon = text.lastIndex(of: ":"), colon > text.startIndex, let port = Int(text[text.index(after: colon)...]),
+                (0...65_535).contains(port)
+            else { return nil }
+            let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            return host.isEmpty ? nil : (host, port)
+        }
 
         func validate() throws {
             guard eventsPerMinute >= 1 else { throw ValidationError("--events-per-minute must be at least 1, got \(eventsPerMinute)") }
             guard (2...3600).contains(leaseSeconds) else { throw ValidationError("--lease-seconds must be from 2 to 3600, got \(leaseSeconds)") }
             guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1, got \(maxInFlight)") }
+            if let smtpListen, Self.hostAndPort(smtpListen) == nil {
+                throw ValidationError("--smtp-listen '\(smtpListen)' is not HOST:PORT; write e.g. --smtp-listen 127.0.0.1:2525")
+            }
             if let perChannel = maxInFlightPerChannel, !(1...maxInFlight).contains(perChannel) {
                 throw ValidationError("--max-in-flight-per-channel must be from 1 to --max-in-flight (\(maxInFlight)), got \(perChannel)")
             }
@@ -177,7 +194,10 @@ extension Escalate {
             let executor = Executor(
                 store: store, policies: set, registry: registry, environment: environment, options: options, logger: Logger(label: "escalate.executor"))
             let recovered = try await executor.recover()
-            if recovered > 0 { logger.warning("\(recovered) delivery(ies) interrupted by the last stop were marked failed, not resent") }
+            if recovered > 0 {
+                logger.warning(
+                    "\(recovered) delivery(ies) interrupted by the last stop: resent with the same key where the plugin forwards it, else not resent (each incident's timeline says which)")
+            }
             let tokens: ServerConfiguration.Tokens
             do {
                 tokens = try ServerConfiguration.tokens(
@@ -230,7 +250,26 @@ extension Escalate {
                 router: api.router(), server: server, configuration: .init(address: .hostname(host, port: port)), logger: Logger(label: "escalate.http"))
             let served = await executor.organisations.joined(separator: ", ")
             logger.notice("serving \(served) on \(base)", metadata: ["database": "\(shownDB)", "integration_keys": "\(integrationKeys.count)"])
+            var mailListener: Task<Void, Never>?
+            if let smtpListen, let (mailHost, mailPort) = Self.hostAndPort(smtpListen) {
+                let mailAPI = api
+                let server = InboundMailServer(hostname: URLComponents(string: base)?.host ?? "escalate", logger: Logger(label: "escalate.smtp")) {
+                    data, from, to, peer in await mailAPI.mail(data, from: from, to: to, peer: peer)
+                }
+                let bound: InboundMailServer.Bound
+                do { bound = try await server.bind(host: mailHost, port: mailPort) } catch {
+                    let reason = (error as? IOError)?.errnoCode == EADDRINUSE ? "the address is already in use" : "\(error)"
+                    printError("error: cannot take mail on \(smtpListen): \(reason); choose another --smtp-listen")
+                    throw ExitCode(ExitStatus.usage)
+                }
+                let channels = await executor.mailChannels().map { "\($0.organisation)/\($0.channel)" }
+                logger.notice(
+                    "taking replies by e-mail on \(mailHost):\(bound.port)",
+                    metadata: ["channels": "\(channels.isEmpty ? "none (no channel's plugin takes mail)" : channels.joined(separator: ", "))"])
+                mailListener = Task { await bound.run() }
+            }
             let worker = Task { await executor.run() }
+            defer { mailListener?.cancel() }
             do {
                 try await app.runService()
                 // Stopped (SIGTERM/SIGINT): start nothing new, and let deliveries in flight finish and be recorded.

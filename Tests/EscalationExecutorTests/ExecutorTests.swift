@@ -107,8 +107,10 @@ struct ExecutorTests {
         #expect(try await executor.deliveries(id).first?.attempts == 2)
     }
 
-    @Test("state, timers and outbox survive a restart; an interrupted send is not resent but reported as failed")
-    func durability() async throws {
+    @Test(
+        "state, timers and outbox survive a restart; an interrupted send of unknown outcome is neither resent nor handed to the next channel; one the plugin stopped unfinished is",
+        arguments: [false, true])
+    func durability(leftRunning: Bool) async throws {
         let log = RecordingChannel.Log()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -119,7 +121,10 @@ struct ExecutorTests {
             let executor = try Harness.executor(store: store, clock: clock, log: log)
             id = try await executor.trigger(organisation: "acme", policy: nil, title: "x", fields: [:], dedupKey: nil).incident.id
             // Claim the SMS delivery as a dispatcher would, then "crash" before recording its result.
-            #expect(try await store.claimDeliveries(now: clock.now(), limit: 10).count == 1)
+            let claimed = try await store.claimDeliveries(now: clock.now(), limit: 10)
+            #expect(claimed.count == 1)
+            // With leftRunning, the plugin's work for it outlived the crash (a command still running).
+            if leftRunning { log.leaveRunning(claimed.map(\.idempotencyKey)) }
         }
         let reopened = try SQLiteIncidentStore(path: path)
         let stored = try #require(try await reopened.incident(id: id))
@@ -128,12 +133,20 @@ struct ExecutorTests {
         let executor = try Harness.executor(store: reopened, clock: clock, log: log)
         #expect(try await executor.recover() == 1)
         #expect(log.all.isEmpty)  // not resent blindly
+        #expect(log.stopped.count == 1)  // the plugin was asked to stop what it left running, before any decision
         try await executor.dispatchDue()
-        // The engine fell back to e-mail for alice.
-        #expect(log.all.map(\.address) == ["alice@example.org"])
         let deliveries = try await executor.deliveries(id)
         #expect(deliveries.first?.status == .failed)
-        #expect(deliveries.first?.detail?.contains("interrupted") == true)
+        if leftRunning {
+            // Stopped unfinished, so not sent: the engine fell back to e-mail for alice.
+            #expect(log.all.map(\.address) == ["alice@example.org"])
+            #expect(deliveries.first?.detail?.contains("stopped what was left running, unfinished") == true)
+        } else {
+            // It may have reached alice: no second channel, so she is not paged twice; the ladder goes on.
+            #expect(log.all.isEmpty)
+            #expect(deliveries.first?.detail?.contains("outcome unknown") == true)
+            #expect(try await executor.incident(id)?.state.status == .open)
+        }
     }
 
     @Test("timers are re-armed from the store on start, and a fired timer leaves the store with its transition")

@@ -12,7 +12,8 @@ import Testing
 /// requiring fields, a layer that chooses, route targets whose row a field update changes, channel groups (`all:`) and
 /// channels used when the one before goes unanswered — over random sequences of acknowledgements, signals (with and
 /// without data), resolves, failed deliveries and deliveries reported answered or not (a seeded generator, so a failure
-/// names the sequence that broke).
+/// names the sequence that broke); and replies on a channel (`alice replies "1a" via sms`), which the executor takes
+/// through its inbound path and the simulator through the same `ReplyRule`.
 @Suite("Simulator agreement: newer constructs")
 struct NewConstructsAgreementTests {
     static let yaml = """
@@ -118,6 +119,9 @@ struct NewConstructsAgreementTests {
         let candidates = [
             "alice acks", "bob acks", "signal confirmed", "signal identified", "signal identified eta=11:30", "alice resolves",
             "signal cancelled", "update note=x", "update tier=gold", "update tier=basic", "signal ping",
+            #"alice replies "1a" via sms"#, #"bob replies "1 ack" via email"#, #"alice replies "1r" via email"#, #"bob replies "1s 30" via email"#,
+            #"alice replies "1e" via sms"#, #"alice replies "1 signal confirmed" via sms"#, #"bob replies "2a" via email"#, #"bob replies "1a" via sms"#,
+            #"alice replies "hello" via sms"#,
         ]
         for _ in 0..<random.next(4) {
             lines.append("\(candidates[random.next(candidates.count)]) at +\(1 + random.next(150))m")

@@ -1,4 +1,4 @@
-import EscalationExecutor
+import EscalationEngine
 import Testing
 
 @Suite("Reply commands: codes, verbs and arguments read from the first unquoted line, case-insensitively")

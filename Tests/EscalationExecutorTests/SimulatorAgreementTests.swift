@@ -130,7 +130,14 @@ struct SimulatorAgreementTests {
             } else if let nextScript, nextScript.at == next {
                 scripted.removeAll { $0.order == nextScript.order && $0.at == nextScript.at }
                 do {
-                    try await executor.handle(incident: ids[ids.count - 1], event: nextScript.action.event(at: next))
+                    if let event = nextScript.action.event(at: next) {
+                        try await executor.handle(incident: ids[ids.count - 1], event: event)
+                    } else if case .reply(let who, let text, let channel) = nextScript.action.kind {
+                        // A reply goes through the inbound path `serve` takes, from the contact's address of the channel's kind.
+                        let kind = graph.channel(channel)?.addressKind ?? channel
+                        let from = graph.contacts.first { $0.id == who }?.addresses[kind] ?? ""
+                        _ = await executor.answer(InboundReply(from: from, text: text, via: "\(channel) reply"), organisation: graph.organisation, channel: channel)
+                    }
                 } catch let error as ExecutorError where error.kind == .invalid {
                     // Refused (a signal without a field its stage requires); the simulator refuses it too.
                 }

@@ -158,4 +158,114 @@ struct InboundTests {
         #expect(metrics.contains(#"escalate_inbound_total{channel="phone",outcome="unknown_sender"} 2"#), "\(metrics)")
         #expect(metrics.contains(#"escalate_inbound_total{channel="phone",outcome="refused_request"} 2"#))
     }
+
+    @Test("random inbound bodies, signed or not: never a 5xx, never an act without a verified known sender; each answer is kept")
+    func fuzz() async throws {
+        let fixture = try Self.fixture()
+        let executor = fixture.api.executor
+        let incident = try await executor.trigger(organisation: "acme", policy: nil, title: "Disk full", fields: [:], dedupKey: nil).incident
+        var state = UInt64(0x5EED)
+        func next(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        let senders = ["+15559999", "", "+1 555 0199", "alice@example.org", "\u{0}", "+15550102x", "|", "é"]
+        let texts = ["1a", "ack", "1r", "1e", "1s 30", "1 deployed", "hello", ">1a", "", "\u{0}1a", "99999999999999999999a", "1r \u{FFFF}"]
+        var cases: [(text: String, secret: String)] = []
+        for _ in 0..<200 {
+            var body = [senders[next(senders.count)], texts[next(texts.count)]]
+            if next(3) == 0 { body.append([incident.id, "nope", ""][next(3)]) }
+            var text = body.joined(separator: "|")
+            if next(5) == 0 { text += String(UnicodeScalar(UInt8(next(128)))) }
+            cases.append((text, next(2) == 0 ? "s3cret" : ["wrong", ""][next(2)]))
+        }
+        let posts = cases
+        try await Application(router: fixture.api.router()).test(.router) { client in
+            for (text, secret) in posts {
+                let (status, _) = try await Self.post(client, text, secret: secret)
+                #expect(status.code < 500, "\(text.debugDescription): \(status)")
+                if secret != "s3cret" { #expect(status == .forbidden) }
+                #expect(try await executor.incident(incident.id)?.state.status == .open, "\(text.debugDescription) acted")
+            }
+            _ = try await Self.post(client, "+15550102|1a")
+            #expect(try await executor.incident(incident.id)?.state.status == .acknowledged)
+        }
+        let kept = try await executor.timeline(incident.id).filter { $0.kind == "inbound" }
+        #expect(!kept.isEmpty && kept.allSatisfy { !($0.payload ?? "").contains("s3cret") })
+    }
+
+    @Test("a call's status callback saying nobody answered sends the unanswered: channel at once; an unknown call changes nothing")
+    func deliveryStatus() async throws {
+        let yaml = Self.yaml.replacingOccurrences(
+            of: "- { id: first, notify: [{ contact: alice }], template: page, timeout: 10m }",
+            with: "- { id: first, notify: [{ contact: alice }], via: [phone, { channel: email, unanswered: 5m }], template: page, timeout: 10m }")
+        let loaded = PolicyLoader().load(files: [(path: "acme.yaml", text: yaml)])
+        #expect(loaded.diagnostics.filter { $0.severity == .error }.isEmpty, "\(loaded.diagnostics)")
+        let log = RecordingChannel.Log()
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet([loaded.organisation]),
+            registry: try ChannelRegistry([RecordingChannel.self, StubInboundChannel.self]),
+            environment: log.environment(["STUB_SECRET": "s3cret"]), clock: ManualClock(Instant(seconds: 1_795_000_000)))
+        let configuration = ServerConfiguration(
+            tokenHashes: [ServerConfiguration.hash(token: "acme-token"): "acme"], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
+        let api = EscalationAPI(executor: executor, configuration: configuration) { _ in nil }
+        let incident = try await executor.trigger(organisation: "acme", policy: nil, title: "Disk full", fields: [:], dedupKey: nil).incident
+        while try await executor.dispatchDue() > 0 {}
+        let call = try #require(try await executor.deliveries(incident.id).first { $0.channel == "phone" }?.detail)
+        #expect(try await executor.deliveries(incident.id).contains { $0.channel == "email" } == false)
+        try await Application(router: api.router()).test(.router) { client in
+            _ = try await Self.post(client, "DELIVERY|call-nope|unanswered|\(incident.id)")
+            _ = try await Self.post(client, "DELIVERY|\(call)|unanswered|no-such-incident")
+            #expect(try await executor.deliveries(incident.id).contains { $0.channel == "email" } == false, "an unknown call changes nothing")
+            let (status, _) = try await Self.post(client, "DELIVERY|\(call)|unanswered|\(incident.id)")
+            #expect(status == .ok)
+        }
+        #expect(try await executor.deliveries(incident.id).contains { $0.channel == "email" }, "the e-mail follows at once, not after 5 minutes")
+    }
+
+    @Test("mail: a reply in one organisation's thread is taken by its channel only; without a thread, the sender's organisation takes it by code")
+    func mailGoesToTheThreadsChannel() async throws {
+        func organisation(_ id: String, _ address: String) -> String {
+            """
+            organisation: { id: \(id), name: \(id), timezone: UTC }
+            contacts:
+              person: { name: Person, addresses: { mail: \(address) } }
+            channels:
+              mail: { plugin: stub-mail, settings: { prefix: "\(id):" } }
+            templates:
+              page: { body: "{{ incident.title }}" }
+            policies:
+              outage:
+                name: Outage
+                layers:
+                  - { id: first, notify: [{ contact: person }], template: page, timeout: 10m }
+            """
+        }
+        let organisations = [("acme", "alice@acme.test"), ("other", "olga@other.test")].map { id, address in
+            PolicyLoader().load(files: [(path: "\(id).yaml", text: organisation(id, address))]).organisation
+        }
+        let executor = Executor(
+            store: InMemoryIncidentStore(), policies: PolicySet(organisations), registry: try ChannelRegistry([StubMailChannel.self]),
+            environment: ChannelEnvironment([:]), clock: ManualClock(Instant(seconds: 1_795_000_000)))
+        let configuration = ServerConfiguration(tokenHashes: [:], linkKey: SymmetricKey(size: .bits256), baseURL: "http://test")
+        let api = EscalationAPI(executor: executor, configuration: configuration) { _ in nil }
+        let acme = try await executor.trigger(organisation: "acme", policy: nil, title: "Disk full", fields: [:], dedupKey: nil).incident
+        let other = try await executor.trigger(organisation: "other", policy: nil, title: "CPU hot", fields: [:], dedupKey: nil).incident
+        func send(_ text: String) async -> (code: Int, text: String) {
+            await api.mail(Array(text.utf8), from: "x@test", to: ["replies@test"], peer: "127.0.0.1:1")
+        }
+        // Olga answers acme's thread with a code her own incident has: acme does not know her, and nothing acts.
+        #expect(await send("olga@other.test|1a|acme:\(acme.id)").text.hasPrefix("unknown_sender"))
+        #expect(try await executor.incident(other.id)?.state.status == .open)
+        #expect(try await executor.incident(acme.id)?.state.status == .open)
+        // Without a thread, her organisation takes it by the code.
+        #expect(await send("olga@other.test|1a|").text.hasPrefix("acted"))
+        #expect(try await executor.incident(other.id)?.state.status == .acknowledged)
+        // Alice answers her own thread without a code.
+        #expect(await send("alice@acme.test|ack|acme:\(acme.id)").code == 250)
+        #expect(try await executor.incident(acme.id)?.state.acknowledgedBy == "person")
+        #expect(await send("not a message").code == 550)
+    }
 }

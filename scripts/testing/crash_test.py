@@ -5,7 +5,12 @@ off) and that nobody was paged twice: the file plugin forwards each delivery's i
 cut off is resent with the same key and the receiver drops the copy (counted, not a failure); what must never
 happen is one notification reaching a person on two channels, or under two keys. Loopback only; bounded.
 
-Usage: scripts/testing/crash_test.py .build/debug/escalate [--incidents 40] [--kills 5] [--seed 1]
+With --slow-exec SECONDS the primary channel is an `exec` command that takes that long per page (a Python script
+that, as the exec protocol asks, drops a key it already delivered): kills then land while commands run, so a
+restarted server must stop the commands the crash left behind before it decides (killed unfinished: resent with
+the same key), and at the end no command of this run may outlive the server.
+
+Usage: scripts/testing/crash_test.py .build/debug/escalate [--incidents 40] [--kills 5] [--seed 1] [--slow-exec 1]
 """
 import argparse, json, os, random, signal, socket, subprocess, sys, tempfile, time, urllib.request, urllib.error
 
@@ -27,6 +32,43 @@ policies:
       - {{ id: first, notify: [{{ field: who }}], via: [primary, backup], template: page, timeout: 3s }}
       - {{ id: second, notify: [{{ field: who }}], via: [primary, backup], template: page }}
 """
+
+SLOW_PAGE = """#!/usr/bin/env python3
+# A slow exec channel: records each attempt, waits, then appends the request to the sink unless its key is there.
+import fcntl, json, os, sys, time
+request = json.loads(sys.stdin.readline())
+key = request["message"]["idempotency_key"]
+with open(os.environ["ATTEMPTS"], "a") as attempts:
+    attempts.write(key + "\\n")
+time.sleep(float(os.environ["DELAY"]))
+with open(os.environ["SINK"] + ".lock", "w") as lock:
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    seen = set()
+    if os.path.exists(os.environ["SINK"]):
+        with open(os.environ["SINK"]) as sink:
+            seen = {json.loads(line)["message"]["idempotency_key"] for line in sink if line.strip()}
+    if key not in seen:
+        with open(os.environ["SINK"], "a") as sink:
+            sink.write(json.dumps(request) + "\\n")
+print(json.dumps({"ok": True}))
+"""
+
+def leftover_commands(sink):
+    """Processes of this run's exec channel still alive: their environment names the delivery and this sink."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as handle:
+                environ = handle.read().split(b"\0")
+            with open(f"/proc/{entry}/stat") as handle:
+                state = handle.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X") and f"SINK={sink}".encode() in environ and any(e.startswith(b"ESCALATE_DELIVERY_KEY=") for e in environ):
+            found.append(int(entry))
+    return found
 
 def free_port():
     with socket.socket() as s:
@@ -79,14 +121,27 @@ def main():
     parser.add_argument("--incidents", type=int, default=40)
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--slow-exec", type=float, default=0, help="seconds each page on the primary (exec) channel takes")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     folder = tempfile.mkdtemp(prefix="escalate-crash-")
     primary, backup = os.path.join(folder, "primary.jsonl"), os.path.join(folder, "backup.jsonl")
     with open(os.path.join(folder, "org.yaml"), "w") as handle:
-        # Ten people share the load, so per-contact throttling (10 a minute) does not hold deliveries back.
-        contacts = "\n".join(f"  c{n}: {{ name: Person {n}, addresses: {{ log: c{n} }} }}" for n in range(10))
-        handle.write(POLICY.format(primary=primary, backup=backup, contacts=contacts))
+        # Enough people share the load (at most 6 pages each), so per-contact throttling (10 a minute) does not hold
+        # deliveries back.
+        people = max(10, args.incidents // 3)
+        contacts = "\n".join(f"  c{n}: {{ name: Person {n}, addresses: {{ log: c{n} }} }}" for n in range(people))
+        text = POLICY.format(primary=primary, backup=backup, contacts=contacts)
+        if args.slow_exec > 0:
+            script = os.path.join(folder, "slow_page.py")
+            with open(script, "w") as code:
+                code.write(SLOW_PAGE)
+            attempts = os.path.join(folder, "attempts.txt")
+            text = text.replace(
+                f'primary: {{ plugin: file, address: log, settings: {{ path: "{primary}" }} }}',
+                f'primary: {{ plugin: exec, address: log, settings: {{ command: python3, args: ["{script}"], timeout: 30s, '
+                f'env: {{ SINK: "{primary}", ATTEMPTS: "{attempts}", DELAY: "{args.slow_exec}" }} }} }}')
+        handle.write(text)
     port = free_port()
     server = start(args.binary, folder, port)
     kill_points = sorted(rng.sample(range(1, args.incidents), min(args.kills, args.incidents - 1)))
@@ -96,7 +151,7 @@ def main():
         if time.time() > deadline:
             break
         try:
-            request(port, "POST", "/v1/incidents", {"title": f"incident {index}", "dedup_key": f"crash-{index}", "fields": {"who": f"c{index % 10}"}})
+            request(port, "POST", "/v1/incidents", {"title": f"incident {index}", "dedup_key": f"crash-{index}", "fields": {"who": f"c{index % people}"}})
             triggered += 1
         except (urllib.error.URLError, ConnectionError, OSError):
             pass  # the kill may have cut this request off; the dedup key makes a retry safe
@@ -111,7 +166,9 @@ def main():
     # Let every incident reach its second layer (3 s timer) and the outbox drain.
     incidents = all_incidents(port)
     expected = {incident["id"] for incident in incidents}
-    settle = time.time() + 30
+    # A slow channel runs at most 20 commands at once (the bound per channel), each taking --slow-exec seconds or more
+    # on a loaded machine: give every page that long, five at a time.
+    settle = time.time() + 30 + (2 * len(expected) * args.slow_exec) / 5
     while time.time() < settle:
         delivered = lines(primary) + lines(backup)
         layers = {(d["message"]["incident_id"], d["message"]["idempotency_key"].split("/")[1]) for d in delivered}
@@ -122,7 +179,7 @@ def main():
             break
         time.sleep(0.5)
     server.send_signal(signal.SIGTERM)
-    server.wait(timeout=10)
+    server.wait(timeout=30)
     delivered = lines(primary) + lines(backup)
     keys = [d["message"]["idempotency_key"] for d in delivered]
     resent = len(keys) - len(set(keys))   # same key again: the receiver's key check drops it
@@ -147,7 +204,24 @@ def main():
         print(f"crash test: {len(missing)} incidents lack a delivered notification per layer: {missing[:5]}"); failed += 1
     if double_pages:
         print(f"crash test: notifications that paged a person on two channels: {double_pages[:5]}"); failed += 1
-    print(f"{3 - failed} passed, {failed} failed")
+    checks = 3
+    if args.slow_exec > 0:
+        checks += 1
+        with open(os.path.join(folder, "serve.log")) as handle:
+            stopped = sum(1 for line in handle if "stopped what a crash left running" in line)
+        with open(os.path.join(folder, "attempts.txt")) as handle:
+            attempts = sum(1 for line in handle if line.strip())
+        left = leftover_commands(primary)
+        print(f"crash test (slow exec, {args.slow_exec}s a page): {attempts} command runs for {len(lines(primary))} pages on it; "
+              f"a restart stopped leftover commands {stopped} time(s); {len(left)} command(s) outlived the server")
+        if left:
+            print(f"crash test: exec commands outlived the server: pids {left[:5]}"); failed += 1
+            for pid in left:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+    print(f"{checks - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
 if __name__ == "__main__":

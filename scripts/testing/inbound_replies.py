@@ -7,8 +7,12 @@ press signed with a signing secret as Slack documents it. Loopback only; bounded
 2. SMS: a correctly signed `1a` from the contact's number (written another way) acknowledges, the answer is TwiML,
    and the timeline says "acknowledged by jessie via sms reply 1a". A missing or wrong signature is a 403; an
    unknown sender, an unknown code and an unknown command get a TwiML message that says why; none acts.
-3. Slack: a signed press of Resolve resolves a second incident; a stale timestamp is a 403 and does not act.
-4. /metrics counts the answers by channel and outcome.
+3. Slack: a signed press of Resolve resolves a second incident; a stale timestamp is a 403 and does not act. The
+   pressed message is then edited in place: a stub of Slack's Web API (recording_http_server.py) receives
+   chat.update with the bot token, JSON, the message's channel and ts, and "Resolved by Jessie" without buttons.
+4. Voice: a call asks for its status callback; a wrongly signed callback is a 403; a signed "no-answer" (signed by
+   the stock `twilio` package) sends the policy's `unanswered:` fallback at once instead of after 10 minutes.
+5. /metrics counts the answers by channel and outcome.
 
 Usage: scripts/testing/inbound_replies.py .build/debug/escalate
 """
@@ -24,11 +28,12 @@ SLACK_SECRET = "slack-signing-secret-for-e2e"
 POLICY = """
 organisation: {{ id: replies, name: Replies, timezone: UTC }}
 contacts:
-  jessie: {{ name: Jessie, addresses: {{ log: jessie, sms: "+1 555 0101", slack: U0JESSIE }} }}
+  jessie: {{ name: Jessie, addresses: {{ log: jessie, sms: "+1 555 0101", slack: U0JESSIE, voice: "+1 555 0101" }} }}
 channels:
   sink: {{ plugin: file, address: log, settings: {{ path: "{sink}" }} }}
   sms: {{ plugin: sms, settings: {{ account: AC0042, auth_token: "${{env:SMS_AUTH}}", from: "+15550100", api_url: "http://127.0.0.1:9/x" }} }}
-  slack: {{ plugin: slack, settings: {{ token: "${{env:SLACK_TOKEN}}", channel: "#ops", signing_secret: "${{env:SLACK_SECRET}}", api_url: "http://127.0.0.1:9/x" }} }}
+  slack: {{ plugin: slack, settings: {{ token: "${{env:SLACK_TOKEN}}", channel: "#ops", signing_secret: "${{env:SLACK_SECRET}}", api_url: "{stub}/api" }} }}
+  voice: {{ plugin: voice, settings: {{ account: AC0042, auth_token: "${{env:SMS_AUTH}}", from: "+15550100", api_url: "{stub}/voice", inbound_url: "{base}/v1/inbound/voice" }} }}
 templates:
   page: {{ body: "{{{{ incident.title }}}}. Reply {{{{ incident.reply_code }}}}a to acknowledge, {{{{ incident.reply_code }}}}r to resolve." }}
 policies:
@@ -36,6 +41,10 @@ policies:
     name: Alerts
     layers:
       - {{ id: first, notify: [{{ contact: jessie }}], via: [sink], template: page, timeout: 10m }}
+  calls:
+    name: Calls
+    layers:
+      - {{ id: call, notify: [{{ contact: jessie }}], via: [voice, {{ channel: sink, unanswered: 10m }}], template: page, timeout: 30m }}
 """
 
 
@@ -46,10 +55,17 @@ def main():
     checks = Checks("inbound replies")
     with tempfile.TemporaryDirectory() as folder:
         sink = os.path.join(folder, "sink.jsonl")
-        with open(os.path.join(folder, "policy.yaml"), "w") as handle:
-            handle.write(POLICY.format(sink=sink))
+        slack_record = os.path.join(folder, "slack.jsonl")
+        here = os.path.dirname(os.path.abspath(__file__))
+        # One stub for the providers' APIs: Slack's Web API under /api, the voice provider's under /voice.
+        call_answer = json.dumps({"path": "/voice", "status": 201, "body": json.dumps({"sid": "CA77", "status": "queued"})})
+        slack_stub = subprocess.Popen([sys.executable, os.path.join(here, "recording_http_server.py"), slack_record, "--body", '{"ok": true}',
+                                       "--rule", call_answer, "--lifetime", "120"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        stub = f"http://127.0.0.1:{int(slack_stub.stdout.readline().strip())}"
         port = free_port()
         base = f"http://127.0.0.1:{port}"
+        with open(os.path.join(folder, "policy.yaml"), "w") as handle:
+            handle.write(POLICY.format(sink=sink, stub=stub, base=base))
         env = dict(os.environ, ESCALATE_TOKENS=f"replies={TOKEN}", SMS_AUTH=SMS_AUTH, SLACK_TOKEN="xoxb-e2e", SLACK_SECRET=SLACK_SECRET)
         log_path = os.path.join(folder, "serve.log")
         log = open(log_path, "a")
@@ -127,7 +143,8 @@ def main():
 
             status, body, _ = call("POST", "/v1/incidents", {"title": "CPU hot", "fields": {}})
             second = json.loads(body)["id"]
-            payload = json.dumps({"type": "block_actions", "user": {"id": "U0JESSIE"}, "actions": [{"action_id": "resolve", "value": second}]})
+            payload = json.dumps({"type": "block_actions", "user": {"id": "U0JESSIE"}, "container": {"type": "message", "channel_id": "C0OPS", "message_ts": "1700.5"},
+                                  "message": {"ts": "1700.5", "text": "CPU hot"}, "actions": [{"action_id": "resolve", "value": second}]})
             form = urllib.parse.urlencode({"payload": payload})
 
             def press(stamp):
@@ -143,10 +160,55 @@ def main():
             detail = incident(second)
             checks.check(detail["status"] == "resolved", f"resolved: {detail['status']}")
             checks.check(any(line.get("text") == "resolved by jessie via slack button" for line in detail.get("timeline", [])), "the timeline says via the button")
+            updates, deadline = [], time.time() + 10
+            while time.time() < deadline and not updates:
+                if os.path.exists(slack_record):
+                    with open(slack_record) as handle:
+                        updates = [json.loads(line) for line in handle if line.strip() and '"/api/chat.update"' in line]
+                time.sleep(0.05)
+            checks.check(len(updates) == 1, f"one chat.update after the press that acted (none after the stale one): {updates}")
+            if updates:
+                update = updates[0]
+                sent = json.loads(update["body"])
+                checks.check(update["method"] == "POST" and update["headers"].get("authorization") == "Bearer xoxb-e2e"
+                             and update["headers"].get("content-type") == "application/json; charset=utf-8", f"chat.update as Slack documents it: {update['headers']}")
+                checks.check(sent.get("channel") == "C0OPS" and sent.get("ts") == "1700.5", f"the pressed message is edited: {sent}")
+                checks.check("Resolved by Jessie" in sent.get("text", "") and "CPU hot" in sent.get("text", ""), f"it says who resolved: {sent.get('text')}")
+                checks.check([block.get("type") for block in sent.get("blocks", [])] == ["section", "context"], f"no buttons after a resolve: {sent.get('blocks')}")
+
+            # Voice: the call asks for its status callback; a signed "no-answer" sends the unanswered: fallback at once.
+            status, body, _ = call("POST", "/v1/incidents", {"title": "Pump down", "fields": {}, "policy": "calls"})
+            third = json.loads(body)["id"]
+            placed, deadline = [], time.time() + 10
+            while time.time() < deadline and not placed:
+                with open(slack_record) as handle:
+                    placed = [json.loads(line) for line in handle if "Calls.json" in line]
+                time.sleep(0.05)
+            form = dict(urllib.parse.parse_qsl(placed[0]["body"])) if placed else {}
+            callback = form.get("StatusCallback", "")
+            checks.check(callback == f"{base}/v1/inbound/voice?incident={urllib.parse.quote(third)}", f"the call asks for its status: {form}")
+            time.sleep(0.3)
+            checks.check("Pump down" not in open(sink).read(), "the fallback waits while the call's answer is unknown")
+            news = {"CallSid": "CA77", "AccountSid": "AC0042", "From": "+15550100", "To": "+15550101", "CallStatus": "no-answer"}
+            path = callback[len(base):]
+
+            def status_callback(key):
+                headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": RequestValidator(key).compute_signature(callback, news)}
+                return call("POST", path, urllib.parse.urlencode(news).encode(), headers, token=None)
+
+            checks.check(status_callback("not-the-token")[0] == 403, "a status callback with a wrong signature is a 403")
+            time.sleep(0.3)
+            checks.check("Pump down" not in open(sink).read(), "a refused status callback changes nothing")
+            checks.check(status_callback(SMS_AUTH)[0] == 200, "a signed status callback is taken")
+            deadline = time.time() + 10
+            while time.time() < deadline and "Pump down" not in open(sink).read():
+                time.sleep(0.05)
+            checks.check("Pump down" in open(sink).read(), "no-answer sends the unanswered: fallback at once, not after 10 minutes")
 
             metrics = call("GET", "/metrics", token=None)[1]
             for line in ['escalate_inbound_total{channel="sms",outcome="acted"} 1', 'escalate_inbound_total{channel="sms",outcome="unknown_sender"} 1',
-                         'escalate_inbound_total{channel="sms",outcome="refused_request"} 2', 'escalate_inbound_total{channel="slack",outcome="acted"} 1']:
+                         'escalate_inbound_total{channel="sms",outcome="refused_request"} 2', 'escalate_inbound_total{channel="slack",outcome="acted"} 1',
+                         'escalate_inbound_total{channel="voice",outcome="delivery_unanswered"} 1']:
                 checks.check(line in metrics, f"/metrics has {line}")
             with open(log_path) as handle:
                 logged = handle.read()
@@ -160,6 +222,11 @@ def main():
             except subprocess.TimeoutExpired:
                 process.kill()
             log.close()
+            slack_stub.stdin.close()
+            try:
+                slack_stub.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                slack_stub.kill()
         if checks.failed:
             print(f"inbound replies: {checks.failed} failed, {checks.passed} passed; the server log was in {log_path}")
             sys.exit(1)

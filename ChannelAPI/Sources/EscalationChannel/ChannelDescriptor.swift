@@ -20,6 +20,9 @@ public struct ChannelDescriptor: Sendable {
         /// Reports whether the recipient answered (`DeliveryReceipt.answer`: a call picked up or not), so a policy's
         /// `unanswered:` channel can follow an unanswered delivery.
         case answers
+        /// Takes replies by e-mail: `serve --smtp-listen` hands it every message its SMTP listener accepts (as an
+        /// `InboundRequest` with method `SMTP`), so the plugin must conform to `InboundChannel`.
+        case mail
     }
 
     /// One setting the plugin reads.

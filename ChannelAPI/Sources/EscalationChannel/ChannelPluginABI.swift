@@ -3,7 +3,7 @@
 /// because Swift has no stable ABI here (an added protocol requirement shifts witness tables and crashes old plugins).
 public enum ChannelPluginABI {
     /// The version, compiled into each client (the host and every plugin) rather than read from the library.
-    @_alwaysEmitIntoClient public static var version: Int { 5 }
+    @_alwaysEmitIntoClient public static var version: Int { 6 }
 
     /// The C symbol a plugin exports returning the version it was built against (`@_cdecl`, `() -> Int`).
     public static let versionSymbol = "escalate_plugin_abi_version"

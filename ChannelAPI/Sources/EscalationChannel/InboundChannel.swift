@@ -13,9 +13,16 @@ public protocol InboundChannel: NotificationChannel {
 
     /// The response that tells the sender `text` (e.g. a TwiML message); nil text answers with nothing to say.
     func respond(_ text: String?) -> InboundResponse
+
+    /// Called once the core has dealt with a reply `receive` returned (acted on it or not), e.g. to edit the
+    /// answered message in place to say who acknowledged; it may use the network and must honour its own timeout.
+    func followUp(_ reply: InboundReply, result: InboundResult) async
 }
 
 extension InboundChannel {
     /// By default the text as plain text (an empty 200 without text).
     public func respond(_ text: String?) -> InboundResponse { InboundResponse(body: text ?? "") }
+
+    /// By default nothing follows a reply.
+    public func followUp(_ reply: InboundReply, result: InboundResult) async {}
 }

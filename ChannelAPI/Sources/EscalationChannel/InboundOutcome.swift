@@ -8,4 +8,8 @@ public enum InboundOutcome: Sendable {
     /// Genuine but nothing to act on (a status callback without a keypress, a provider's handshake): answered with
     /// this response as it is.
     case answered(InboundResponse)
+    /// Genuine news of a delivery (a call's status callback: picked up, or no answer / busy): the core finds the
+    /// delivery of the incident named by `reference` whose receipt is `externalID` and hands the engine the answer,
+    /// so an `unanswered:` channel follows at once; then answers the provider with `respond(nil)`.
+    case delivery(reference: String?, externalID: String, answer: DeliveryAnswer)
 }

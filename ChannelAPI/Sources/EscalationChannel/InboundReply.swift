@@ -10,12 +10,19 @@ public struct InboundReply: Sendable, Hashable {
     public var reference: String?
     /// How the answer came, for the timeline (`sms reply`, `voice keypress`, `chat button`).
     public var via: String
+    /// The plugin's own notes for `followUp` (e.g. which message to edit); never stored, logged or shown.
+    public var context: [String: String]
+    /// The inbound as stored with the incident's timeline: what the provider sent with secrets, signatures and
+    /// tokens left out (nil: the core stores the sender, text and reference only).
+    public var raw: String?
 
     /// Creates a reply.
-    public init(from: String, text: String, reference: String? = nil, via: String) {
+    public init(from: String, text: String, reference: String? = nil, via: String, context: [String: String] = [:], raw: String? = nil) {
         self.from = from
         self.text = text
         self.reference = reference
         self.via = via
+        self.context = context
+        self.raw = raw
     }
 }

@@ -26,6 +26,11 @@ public protocol NotificationChannel: Sendable {
 
     /// How long one delivery through this instance may take, in seconds (nil: the descriptor's, else the executor's).
     var deliveryTimeout: Double? { get }
+
+    /// After a crash, before the executor decides about sends a crash cut off (their idempotency keys): stops whatever
+    /// this plugin left running for them (e.g. a command that outlived the server) and returns the keys whose send is
+    /// known not to have completed. A key it does not return has an unknown outcome.
+    func stopInterrupted(_ keys: [String]) async -> Set<String>
 }
 
 extension NotificationChannel {
@@ -43,6 +48,9 @@ extension NotificationChannel {
     public func expire(_ message: ChannelMessage, receipt: DeliveryReceipt) async -> DeliveryResult {
         .failed(DeliveryFailure(retryable: false, reason: "the \(Self.descriptor.id) plugin cannot take messages down"))
     }
+
+    /// By default nothing outlives the process, so nothing is stopped and every outcome is unknown.
+    public func stopInterrupted(_ keys: [String]) async -> Set<String> { [] }
 
     /// By default the plugin-wide timeout from the descriptor.
     public var deliveryTimeout: Double? { Self.descriptor.deliveryTimeout }

@@ -34,7 +34,8 @@ public struct InboundUnverifiableRule: PolicyRule {
         context.organisation.channels.compactMap { channel in
             guard let plugin = context.channels.plugin(channel.plugin.value) as? any InboundChannel.Type else { return nil }
             let setting = plugin.inboundSecretSetting
-            if channel.settings?[setting] != nil { return nil }
+            // Mail replies come through serve's SMTP listener, checked by sender and thread; the secret is for a webhook.
+            if channel.settings?[setting] != nil || plugin.descriptor.capabilities.contains(.mail) { return nil }
             return kind(
                 "channel '\(channel.id.value)' (plugin '\(channel.plugin.value)') takes answers, but has no '\(setting)' to verify them with",
                 at: channel.plugin.location,

@@ -14,8 +14,8 @@ public struct EmailChannel: NotificationChannel {
     /// What the e-mail plugin is and which settings it reads.
     public static let descriptor = ChannelDescriptor(
         id: "email",
-        summary: "sends plain-text e-mail over SMTP (STARTTLS, AUTH PLAIN/LOGIN), copies cc, threads each incident",
-        capabilities: [.threading, .cc, .idempotency],
+        summary: "sends plain-text e-mail over SMTP (STARTTLS, AUTH PLAIN/LOGIN), copies cc, threads each incident; takes replies",
+        capabilities: [.threading, .cc, .idempotency, .mail],
         settings: [
             .init("host", required: true, "the SMTP server's host name or address"),
             .init("port", kind: .port, "the SMTP port (default 587 with starttls, else 25)"),
@@ -27,6 +27,9 @@ public struct EmailChannel: NotificationChannel {
             .init("domain", "the domain of Message-IDs (default: the sender's domain)"),
             .init("helo", "the name given in EHLO (default: the domain)"),
             .init("timeout", kind: .duration, "how long sending one message may take, e.g. 30s (default 30s)"),
+            .init(
+                "inbound_signing_key", secret: true,
+                "the key that verifies replies posted by an inbound-parse webhook (hex HMAC-SHA256 of timestamp + token); replies by SMTP need none"),
         ],
         validExamples: [
             """
@@ -129,11 +132,12 @@ public struct EmailChannel: NotificationChannel {
         return problems
     }
 
-    private let client: SMTPClient
-    private let from: String
-    private let sender: String
-    private let domain: String
+    let client: SMTPClient
+    let from: String
+    let sender: String
+    let domain: String
     private let secrets: [String]
+    let inboundSigningKey: String?
     private let threads = EmailThreads()
 
     /// Resolves the host, sender and login; fails when a reference is unset, a value is malformed or ca_file is unreadable.
@@ -157,6 +161,7 @@ public struct EmailChannel: NotificationChannel {
             ]
         }
         self.secrets = secrets
+        inboundSigningKey = try settings.resolved("inbound_signing_key", in: environment)
         var tls = TLSConfiguration.makeClientConfiguration()
         if let file = settings.raw("ca_file") {
             guard FileManager.default.isReadableFile(atPath: file) else {

@@ -148,6 +148,12 @@ public struct ExecChannel: NotificationChannel {
         self.killGrace = killGrace
     }
 
+    /// Kills commands a crashed server left running for these deliveries (found by the key in their environment);
+    /// a command killed before it reported is a send that did not complete.
+    public func stopInterrupted(_ keys: [String]) async -> Set<String> {
+        OrphanReaper().stop(Set(keys))
+    }
+
     /// Sends a `deliver` request.
     public func deliver(_ message: ChannelMessage, to address: String?) async -> DeliveryResult {
         await run(ExecRequest(action: "deliver", channel: channel, address: address, message: message, receipt: nil))
@@ -175,6 +181,9 @@ public struct ExecChannel: NotificationChannel {
         } catch {
             return .failed(DeliveryFailure(retryable: false, reason: "cannot encode the request as JSON: \(error)"))
         }
+        // The delivery's key marks the command and what it starts, so a restarted server can find them (OrphanReaper).
+        var environment = environment
+        environment[OrphanReaper.variable] = request.message.idempotencyKey
         let runner = ProcessRunner(
             executable: command, arguments: arguments, environment: environment, timeout: timeout, killGrace: killGrace)
         switch await runner.run(input: input) {

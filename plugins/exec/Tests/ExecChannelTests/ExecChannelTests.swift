@@ -226,6 +226,25 @@ struct ExecChannelTests {
         #expect(try await Self.grandchildGone(in: folder), "the grandchild outlived the cancelled delivery")
     }
 
+    @Test("after a crash, a restarted server finds a command still running by its delivery key and kills its group")
+    func stopsWhatACrashLeftRunning() async throws {
+        let folder = try Self.folder()
+        // The first server's delivery: a command (and a grandchild ignoring SIGTERM) that would run for minutes.
+        let first = try Self.withGrandchild(in: folder, timeout: 600)
+        // A key of its own: the other tests' commands (run in parallel) carry Self.message's and must not be touched.
+        var message = Self.message
+        message.idempotencyKey = "crash-\(UUID().uuidString)"
+        let delivery = Task { [message] in await first.deliver(message, to: nil) }
+        for _ in 0..<1_200 where Self.readStamp("started", in: folder) == nil { try await Task.sleep(nanoseconds: 50_000_000) }
+        // The restarted server's instance knows only the interrupted deliveries' keys.
+        let restarted = try Self.channel("exit 0")
+        #expect(await restarted.stopInterrupted(["no-such-delivery"]).isEmpty)
+        let stopped = await restarted.stopInterrupted([message.idempotencyKey, "another-key"])
+        #expect(stopped == [message.idempotencyKey])
+        #expect(Self.failure(await delivery.value)?.reason.contains("signal 9") == true)
+        #expect(try await Self.grandchildGone(in: folder), "the grandchild outlived the restart")
+    }
+
     @Test("a command that ignores SIGTERM is killed with SIGKILL after the grace period")
     func ignoresTerm() async throws {
         let folder = try Self.folder()

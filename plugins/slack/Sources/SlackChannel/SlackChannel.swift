@@ -173,15 +173,20 @@ public struct SlackChannel: InboundChannel {
 
     /// The message as a section and Acknowledge / Resolve buttons (action ids `ack` and `resolve`, value the incident).
     static func blocks(text: String, incident: String) -> [[String: any Sendable]] {
-        func button(_ label: String, _ id: String, style: String?) -> [String: any Sendable] {
-            var button: [String: any Sendable] = ["type": "button", "action_id": id, "value": incident, "text": ["type": "plain_text", "text": label]]
-            if let style { button["style"] = style }
-            return button
-        }
-        return [
+        [
             ["type": "section", "text": ["type": "mrkdwn", "text": text]],
-            ["type": "actions", "block_id": "escalate", "elements": [button("Acknowledge", "ack", style: "primary"), button("Resolve", "resolve", style: nil)]],
+            [
+                "type": "actions", "block_id": "escalate",
+                "elements": [button("Acknowledge", "ack", incident: incident, style: "primary"), button("Resolve", "resolve", incident: incident, style: nil)],
+            ],
         ]
+    }
+
+    /// A button whose press comes back as `action_id` with the incident as its value.
+    static func button(_ label: String, _ id: String, incident: String, style: String?) -> [String: any Sendable] {
+        var button: [String: any Sendable] = ["type": "button", "action_id": id, "value": incident, "text": ["type": "plain_text", "text": label]]
+        if let style { button["style"] = style }
+        return button
     }
 
     /// Escapes `&`, `<` and `>` as Slack's message formatting requires.
@@ -225,7 +230,43 @@ public struct SlackChannel: InboundChannel {
             let action = (object["actions"] as? [[String: Any]])?.first, let id = action["action_id"] as? String
         else { return .answered(InboundResponse(body: "")) }
         let text = id == "resolve" ? "resolve" : id == "ack" ? "ack" : id
-        return .reply(InboundReply(from: user, text: text, reference: action["value"] as? String, via: "slack button"))
+        // Where the pressed message is, so `followUp` can edit it in place.
+        let container = object["container"] as? [String: Any]
+        let message = object["message"] as? [String: Any]
+        var context: [String: String] = [:]
+        context["channel"] = container?["channel_id"] as? String ?? (object["channel"] as? [String: Any])?["id"] as? String
+        context["ts"] = container?["message_ts"] as? String ?? message?["ts"] as? String
+        context["text"] = (message?["text"] as? String).map { String($0.prefix(3_000)) }
+        // Kept with the incident: who pressed what on which message; not the payload's verification token or response_url.
+        let raw = "user=\(user)\naction=\(id.prefix(40))\nvalue=\((action["value"] as? String ?? "").prefix(200))\nchannel=\(context["channel"] ?? "")\nts=\(context["ts"] ?? "")"
+        return .reply(InboundReply(from: user, text: text, reference: action["value"] as? String, via: "slack button", context: context, raw: raw))
+    }
+
+    /// After a press that acted, edits the pressed message in place (chat.update, with a token): its text stays, a line
+    /// says who did what, and the buttons left are those that still apply (Resolve after an acknowledgement, none after
+    /// a resolve). A press that did not act leaves the message as it is and tells only the presser why (chat.postEphemeral).
+    public func followUp(_ reply: InboundReply, result: InboundResult) async {
+        guard case .api(let base, let token, _) = mode, let channel = reply.context["channel"], let ts = reply.context["ts"],
+            let incident = reply.reference
+        else { return }
+        let headers = [("Content-Type", "application/json; charset=utf-8"), ("Authorization", "Bearer \(token)")]
+        guard result.acted else {
+            // Only the presser sees why nothing changed (chat.postEphemeral); the message stays as it is.
+            let fields: [String: any Sendable] = ["channel": channel, "user": reply.from, "text": Self.escape(result.text)]
+            _ = await exchange.send(.POST, "\(base)/chat.postEphemeral", headers: headers, body: Self.json(fields))
+            return
+        }
+        let done = (result.action ?? "answered").prefix(1).uppercased() + (result.action ?? "answered").dropFirst()
+        let line = ":white_check_mark: \(Self.escape(done)) by \(Self.escape(result.by ?? reply.from)) (via Slack)"
+        let original = reply.context["text"] ?? ""
+        var blocks: [[String: any Sendable]] = []
+        if !original.isEmpty { blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": original]]) }
+        blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": line]]])
+        if result.status == "acknowledged" {
+            blocks.append(["type": "actions", "block_id": "escalate", "elements": [Self.button("Resolve", "resolve", incident: incident, style: nil)]])
+        }
+        let fields: [String: any Sendable] = ["channel": channel, "ts": ts, "text": original.isEmpty ? line : "\(original)\n\(line)", "blocks": blocks]
+        _ = await exchange.send(.POST, "\(base)/chat.update", headers: headers, body: Self.json(fields))
     }
 
     /// Slack shows nothing from the response to a button press; the text is kept for logs and tests.

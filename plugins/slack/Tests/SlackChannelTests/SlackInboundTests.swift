@@ -33,7 +33,8 @@ struct SlackInboundTests {
             Issue.record("a signed press is a reply")
             return
         }
-        #expect(reply == InboundReply(from: "U0ALICE", text: "ack", reference: "acme-1", via: "slack button"))
+        #expect(reply.from == "U0ALICE" && reply.text == "ack" && reply.reference == "acme-1" && reply.via == "slack button")
+        #expect(reply.raw?.contains("action=ack") == true && reply.raw?.contains(Self.secret) == false)
     }
 
     @Test func staleWrongAndUnsignedPressesAreRefused() throws {
@@ -67,5 +68,38 @@ struct SlackInboundTests {
         _ = await channel.deliver(ChannelMessage(idempotencyKey: "k", incidentID: "acme-1", body: "Disk full"), to: nil)
         let body = try #require(try server.requests().first?.body)
         #expect(body.contains(#""action_id":"ack""#) && body.contains(#""action_id":"resolve""#) && body.contains(#""value":"acme-1""#), "\(body)")
+    }
+
+    @Test func aPressThatActedEditsThePressedMessageInPlace() async throws {
+        let server = try await RecordingServer.start(status: 200, body: #"{"ok": true, "channel": "C0123", "ts": "1700.1"}"#)
+        defer { server.stop() }
+        let yaml = """
+            token: ${env:SLACK_TOKEN}
+            api_url: \(server.url)/api
+            channel: C0123
+            signing_secret: ${env:SLACK_SIGNING}
+            """
+        let channel = try SlackChannel(
+            settings: SettingsYAML.settings(yaml, channel: "slack"), environment: ChannelEnvironment(["SLACK_TOKEN": "xoxb-1", "SLACK_SIGNING": Self.secret]))
+        let payload = #"{"type":"block_actions","user":{"id":"U0ALICE"},"container":{"type":"message","channel_id":"C0123","message_ts":"1700.1"},"#
+            + #""message":{"ts":"1700.1","text":"Disk full"},"actions":[{"action_id":"ack","value":"acme-1","type":"button"}]}"#
+        guard case .reply(let reply) = channel.receive(try request(body: ProviderSignature.form([("payload", payload)]))) else {
+            Issue.record("a signed press is a reply")
+            return
+        }
+        await channel.followUp(reply, result: InboundResult(acted: false, text: "You cannot acknowledge incidents here"))
+        let told = try #require(try server.requests().first, "a press that did not act tells the presser why")
+        #expect(told.path == "/api/chat.postEphemeral" && told.json["user"] as? String == "U0ALICE" && told.json["channel"] as? String == "C0123")
+        #expect((told.json["text"] as? String)?.contains("You cannot acknowledge") == true)
+        await channel.followUp(reply, result: InboundResult(acted: true, action: "acknowledged", by: "Alice", status: "acknowledged", text: "Acknowledged"))
+        let update = try #require(try server.requests().dropFirst().first)
+        #expect(update.method == "POST" && update.path == "/api/chat.update")
+        #expect(update.headers["authorization"] == "Bearer xoxb-1" && update.headers["content-type"] == "application/json; charset=utf-8")
+        let json = update.json
+        #expect(json["channel"] as? String == "C0123" && json["ts"] as? String == "1700.1")
+        #expect((json["text"] as? String)?.contains("Acknowledged by Alice") == true, "\(json)")
+        let blocks = try #require(json["blocks"] as? [[String: Any]])
+        #expect(blocks.map { $0["type"] as? String } == ["section", "context", "actions"], "the text, who acknowledged, and the Resolve button left")
+        #expect(!update.body.contains(#""action_id":"ack""#) && update.body.contains(#""action_id":"resolve""#))
     }
 }

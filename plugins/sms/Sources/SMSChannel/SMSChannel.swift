@@ -74,7 +74,9 @@ public struct SMSChannel: InboundChannel {
     public func receive(_ request: InboundRequest) -> InboundOutcome {
         if let refusal = api.verify(request) { return refusal }
         guard let from = request.formValue("From"), !from.isEmpty else { return .refused(status: 400, reason: "the webhook has no From") }
-        return .reply(InboundReply(from: from, text: request.formValue("Body") ?? "", via: "sms reply"))
+        // Kept with the incident: the provider's form as sent (its signature is a header, which is not kept).
+        let raw = request.form.prefix(40).map { "\($0.name)=\($0.value.prefix(1_600))" }.joined(separator: "\n")
+        return .reply(InboundReply(from: from, text: request.formValue("Body") ?? "", via: "sms reply", raw: raw))
     }
 
     /// A TwiML `<Message>` back to the sender.

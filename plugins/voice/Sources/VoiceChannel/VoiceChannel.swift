@@ -79,8 +79,12 @@ public struct VoiceChannel: InboundChannel {
     /// response's call `status` already says so (`completed`/`in-progress`, `no-answer`/`busy`), else not known.
     public func deliver(_ message: ChannelMessage, to address: String?) async -> DeliveryResult {
         guard let to = address.flatMap(TwilioStyleAPI.phoneNumber) else { return api.notAPhoneNumber(address) }
-        return await api.create(
-            "Calls.json", [("To", to), ("From", api.from), ("Twiml", twiml(message))], idempotencyKey: message.idempotencyKey, readsAnswer: true)
+        var fields = [("To", to), ("From", api.from), ("Twiml", twiml(message))]
+        if let inboundURL {
+            // The call's final status (completed, no-answer, busy) comes back to serve, so a fallback need not wait.
+            fields += [("StatusCallback", Self.url(inboundURL, incident: message.incidentID)), ("StatusCallbackMethod", "POST")]
+        }
+        return await api.create("Calls.json", fields, idempotencyKey: message.idempotencyKey, readsAnswer: true)
     }
 
     /// `<Response><Say voice="…" loop="N">subject. body</Say></Response>` with the text escaped.
@@ -90,9 +94,13 @@ public struct VoiceChannel: InboundChannel {
         if let voice { attributes = " voice=\"\(Self.escape(voice))\"" + attributes }
         guard let inboundURL else { return "<Response><Say\(attributes)>\(Self.escape(spoken))</Say></Response>" }
         // The keypress goes to serve, with the incident in the (signed) URL; no keypress ends the call.
-        let separator = inboundURL.contains("?") ? "&" : "?"
-        let action = inboundURL + separator + "incident=" + (message.incidentID.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "")
+        let action = Self.url(inboundURL, incident: message.incidentID)
         return "<Response><Gather numDigits=\"1\" method=\"POST\" action=\"\(Self.escape(action))\"><Say\(attributes)>\(Self.escape(spoken)). \(Self.prompt)</Say></Gather></Response>"
+    }
+
+    /// The inbound URL with the incident in its query.
+    static func url(_ inboundURL: String, incident: String) -> String {
+        inboundURL + (inboundURL.contains("?") ? "&" : "?") + "incident=" + (incident.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")
     }
 
     /// Characters a URL query value keeps as they are.
@@ -110,7 +118,15 @@ public struct VoiceChannel: InboundChannel {
         if let refusal = api.verify(request) { return refusal }
         let incident = request.url.split(separator: "?", maxSplits: 1).dropFirst().first.map { InboundRequest.formFields(String($0)) }?
             .first { $0.name == "incident" }?.value
-        guard let digits = request.formValue("Digits"), !digits.isEmpty else { return .answered(respond(nil)) }
+        guard let digits = request.formValue("Digits"), !digits.isEmpty else {
+            // A status callback: the call's final status says whether it was picked up; by a machine (when the provider
+            // detects one and says `AnsweredBy`) counts as nobody.
+            if let sid = request.formValue("CallSid"), !sid.isEmpty, var answer = TwilioStyleAPI.answer(status: request.formValue("CallStatus")) {
+                if let by = request.formValue("AnsweredBy")?.lowercased(), by.hasPrefix("machine") || by == "fax" { answer = .unanswered }
+                return .delivery(reference: incident, externalID: sid, answer: answer)
+            }
+            return .answered(respond(nil))
+        }
         guard let to = request.formValue("To"), !to.isEmpty else { return .refused(status: 400, reason: "the callback has no To") }
         let command = switch digits.prefix(1) {
         case "1": "ack"

@@ -63,5 +63,31 @@ struct VoiceInboundTests {
         let twiml = try #require(try server.requests().first?.form["Twiml"])
         #expect(twiml.contains(#"<Gather numDigits="1" method="POST" action="https://escalate.example.org/v1/inbound/voice?incident=acme-1">"#), "\(twiml)")
         #expect(twiml.contains("Press 1 to acknowledge, 2 to escalate."))
+        let form = try #require(try server.requests().first?.form)
+        #expect(form["StatusCallback"] == "https://escalate.example.org/v1/inbound/voice?incident=acme-1" && form["StatusCallbackMethod"] == "POST")
+    }
+
+    @Test func aStatusCallbackSaysWhetherTheCallWasPickedUp() throws {
+        let channel = try channel()
+        let base = [("CallSid", "CA9"), ("From", "+15550100"), ("To", "+15550101")]
+        for (status, answer) in [("no-answer", DeliveryAnswer.unanswered), ("busy", .unanswered), ("completed", .answered)] {
+            guard case .delivery(let reference, let sid, let got) = channel.receive(try request(base + [("CallStatus", status)])) else {
+                Issue.record("\(status) is news of the delivery")
+                continue
+            }
+            #expect(reference == "acme-1" && sid == "CA9" && got == answer)
+        }
+        guard case .delivery(_, _, .unanswered) = channel.receive(try request(base + [("CallStatus", "completed"), ("AnsweredBy", "machine_end_beep")])) else {
+            Issue.record("a call a machine answered is unanswered")
+            return
+        }
+        guard case .answered = channel.receive(try request(base + [("CallStatus", "ringing")])) else {
+            Issue.record("a status that says nothing about answering acts on nothing")
+            return
+        }
+        guard case .refused = channel.receive(try request(base + [("CallStatus", "no-answer")], token: "wrong")) else {
+            Issue.record("an unsigned status is refused")
+            return
+        }
     }
 }
