@@ -152,10 +152,10 @@ struct PostgresClaimTests {
     @Test("a policy reload announced by one process reaches the other, with the versions it runs")
     func reloadAnnouncement() async throws {
         try await withTwo { a, b, _ in
+            // The listener's first wake-up shows it listens (the stream is made first, so it gets that wake-up).
+            var wakeups = b.workNotifications().makeAsyncIterator()
             let announcements = b.policyAnnouncements()
             var iterator = announcements.makeAsyncIterator()
-            // The listener's first wake-up shows it listens; then a's announcement arrives.
-            var wakeups = b.workNotifications().makeAsyncIterator()
             _ = await wakeups.next()
             try await a.announcePolicies(["acme": "outage@v2"])
             _ = await iterator.next()
