@@ -114,4 +114,24 @@ struct PostgresExecutorClusterTests {
             #expect(cluster.storeB.coordinationCounters().deliveryTakeovers == 1)
         }
     }
+
+    @Test("a timer a dead process had claimed fires on another once the lease expires, and pages once")
+    func timerTakeover() async throws {
+        try await withCluster { cluster in
+            _ = try await cluster.a.trigger(organisation: "acme", policy: nil, title: "Down", fields: [:], dedupKey: nil)
+            #expect(try await cluster.a.dispatchDue() == 1)
+            cluster.clock.advance(seconds: 300)
+            // Process a claims the due layer timer and dies before firing it.
+            #expect(try await cluster.storeA.claimDueTimers(now: cluster.clock.now(), limit: 10).count == 1)
+            await cluster.storeA.shutdown()
+            #expect(try await cluster.b.fireDueTimers() == 0, "the claim is live: b leaves the timer alone")
+            #expect(try await cluster.b.nextTimer() == nil)
+            cluster.leases.advance(Double(cluster.storeB.leaseSeconds) + 1)
+            #expect(try await cluster.b.nextTimer() == cluster.clock.now())
+            #expect(try await cluster.b.fireDueTimers() == 1)
+            #expect(try await cluster.b.dispatchDue() == 1)
+            #expect(cluster.log.all.map(\.channel) == ["phone", "phone"])
+            #expect(cluster.storeB.coordinationCounters().timerTakeovers == 1)
+        }
+    }
 }
