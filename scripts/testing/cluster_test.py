@@ -7,9 +7,10 @@ plugin forwards the idempotency key so the receiver drops the copy). Each proces
 files, so a copy is traced to the process that sent it. The layer-2 timers (3 s) of incidents whose process died
 must fire within the lease bound. Starts a private PostgreSQL (scripts/testing/pg_server.py) unless --db is given.
 
-A quarter of the stops are graceful (SIGTERM: the process hands its leases back at once).
+A quarter of the stops are graceful (SIGTERM: the process hands its leases back at once); with --pauses, processes are
+also frozen (SIGSTOP) past their lease and thawed: others take their work over and their late results are refused.
 
-Usage: scripts/testing/cluster_test.py .build/debug/escalate [--incidents 60] [--kills 4] [--seed 1] [--slow 0.3] [--db postgres://…]
+Usage: scripts/testing/cluster_test.py .build/debug/escalate [--incidents 60] [--kills 4] [--seed 1] [--slow 0.3] [--pauses 2] [--db postgres://…]
 """
 import argparse, json, os, random, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
 
@@ -88,6 +89,13 @@ class Node:
         self.process.wait()
         self.killed.add(self.tag)
 
+    def pause(self, seconds):
+        """SIGSTOP for longer than the lease, then SIGCONT: its claims pass to others, and its late results are refused."""
+        self.process.send_signal(signal.SIGSTOP)
+        time.sleep(seconds)
+        self.process.send_signal(signal.SIGCONT)
+        self.killed.add(self.tag)   # a copy of a send it had in flight is explained, as for a kill
+
     def stop(self):
         """SIGTERM: sends in flight finish, then the process releases its leases at once."""
         self.process.send_signal(signal.SIGTERM)
@@ -109,6 +117,7 @@ def main():
     parser.add_argument("--incidents", type=int, default=60)
     parser.add_argument("--kills", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pauses", type=int, default=0, help="SIGSTOP a process for longer than the lease this many times")
     parser.add_argument("--slow", type=float, default=0, help="primary sends take this long (an exec channel), so kills cut sends off")
     parser.add_argument("--db", help="a postgres:// URL of an empty database (default: a private server)")
     args = parser.parse_args()
@@ -148,6 +157,8 @@ def run(args, db):
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     kill_points = sorted(rng.sample(range(2, args.incidents), min(args.kills, args.incidents - 2)))
+    pause_points = set(rng.sample(sorted(set(range(2, args.incidents)) - set(kill_points)), min(args.pauses, max(0, args.incidents - 2 - len(kill_points)))))
+    pauses = 0
     triggered, kills, stops, restarts, down = {}, 0, 0, [], {}
     started = time.time()
     for index in range(args.incidents):
@@ -168,6 +179,12 @@ def run(args, db):
                 nodes[slot].start(args.binary, folder, db)
                 restarts.append(slot)
                 del down[slot]
+        if index in pause_points:
+            live = [n for n in nodes if n.alive()]
+            if live:
+                time.sleep(rng.uniform(0, 0.3))
+                rng.choice(live).pause(LEASE + 2)
+                pauses += 1
         if kill_points and index == kill_points[0]:
             kill_points.pop(0)
             live = [n for n in nodes if n.alive()]
@@ -248,7 +265,7 @@ def run(args, db):
     late = [lag for lag in lags if lag > bound]
     pages = len(senders)
     print(f"cluster test: {PROCESSES} processes, {len(expected)} incidents ({len(triggered)} trigger requests answered) in {load_seconds:.1f}s, "
-          f"{kills} SIGKILLs, {stops} SIGTERMs, {len(restarts)} restarts; {pages} pages ({len(records)} deliveries, {len(explained)} resent with the same key "
+          f"{kills} SIGKILLs, {stops} SIGTERMs, {pauses} pauses past the lease, {len(restarts)} restarts; {pages} pages ({len(records)} deliveries, {len(explained)} resent with the same key "
           f"after a kill cut a send off, {sum(1 for _, kind, _ in records if kind == 'backup')} by fallback)")
     if lags:
         print(f"cluster test: layer-2 lag after its due instant: median {lags[len(lags) // 2]:.1f}s, max {lags[-1]:.1f}s (bound {bound}s)")
