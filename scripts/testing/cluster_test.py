@@ -269,7 +269,7 @@ def run(args, db):
           f"after a kill cut a send off, {sum(1 for _, kind, _ in records if kind == 'backup')} by fallback)")
     if lags:
         print(f"cluster test: layer-2 lag after its due instant: median {lags[len(lags) // 2]:.1f}s, max {lags[-1]:.1f}s (bound {bound}s)")
-    print("cluster test: " + ", ".join(f"{k.replace('escalate_cluster_', '')} {int(v)}" for k, v in sorted(metrics.items())))
+    print("cluster test, counters of the processes running at the end: " + ", ".join(f"{k.replace('escalate_cluster_', '')} {int(v)}" for k, v in sorted(metrics.items())))
     failed = 0
     if len(expected) < args.incidents * 0.9:
         print(f"cluster test: only {len(expected)} of {args.incidents} incidents were stored"); failed += 1
