@@ -16,6 +16,7 @@ import argparse, json, os, random, signal, subprocess, sys, tempfile, threading,
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from crash_test import free_port, request  # noqa: E402
+import pg_server  # noqa: E402
 from pg_server import PostgresServer  # noqa: E402
 
 SINK = """#!/usr/bin/env python3
@@ -123,6 +124,7 @@ def main():
     args = parser.parse_args()
     if args.db:
         return run(args, args.db)
+    pg_server.stop_on_sigterm()
     with PostgresServer() as server:
         return run(args, server.create_database("cluster"))
 
@@ -142,6 +144,15 @@ def run(args, db):
                                     SLOW_PRIMARY.format(sink=sink, slow=args.slow))
         handle.write(policy)
     nodes = [Node(i, free_port()) for i in range(PROCESSES)]
+    try:
+        return exercise(args, db, rng, folder, nodes)
+    finally:
+        for node in nodes:   # also on an interrupt: no server outlives the test
+            if node.alive():
+                node.process.kill()
+                node.process.wait()
+
+def exercise(args, db, rng, folder, nodes):
     for node in nodes:
         node.start(args.binary, folder, db)   # one after another: the first creates the shared link key file
     first_seen, stop = {}, threading.Event()

@@ -8,7 +8,7 @@ Usage: scripts/testing/pg_server.py [--print-url] -- COMMAND [ARG...]
   its exit status. As a module: `with PostgresServer() as server: server.url`.
 Needs PostgreSQL's server binaries (initdb, pg_ctl; Debian: apt-get install postgresql).
 """
-import glob, os, pwd, secrets, shutil, socket, subprocess, sys, tempfile
+import glob, os, pwd, secrets, shutil, signal, socket, subprocess, sys, tempfile
 
 def find(tool):
     path = shutil.which(tool)
@@ -97,7 +97,14 @@ class PostgresServer:
         self.folder = None
         return False
 
+def stop_on_sigterm():
+    """A SIGTERM (a CI timeout, `timeout`) unwinds like Ctrl-C, so the server is stopped and its folder deleted."""
+    def handler(number, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, handler)
+
 def main():
+    stop_on_sigterm()
     arguments = sys.argv[1:]
     if "--" not in arguments or arguments.index("--") == len(arguments) - 1:
         sys.exit(__doc__)
@@ -105,9 +112,15 @@ def main():
     with PostgresServer() as server:
         print(f"pg_server: PostgreSQL on {server.redacted_url} (folder {server.folder})", file=sys.stderr)
         env = dict(os.environ, ESCALATE_TEST_POSTGRES_URL=server.url, ESCALATE_TEST_POSTGRES_DATA=os.path.join(server.folder, "data"))
+        child = subprocess.Popen(command, env=env)
         try:
-            return subprocess.call(command, env=env)
+            return child.wait()
         except KeyboardInterrupt:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
             return 130
 
 if __name__ == "__main__":
