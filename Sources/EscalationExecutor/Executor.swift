@@ -72,6 +72,8 @@ public actor Executor {
     var inFlight = 0
     /// The same, per channel of an organisation (no entry: none).
     var inFlightByChannel: [DeliveryChannel: Int] = [:]
+    /// Reply codes held by open incidents, per organisation (see `freeReplyCode`; only with a store of this process).
+    var replyCodes: [String: Set<String>] = [:]
     /// Engines by organisation and policy versions (see `engine(for:)`).
     var engines: [String: Engine] = [:]
     /// Which channels keep failing (degraded channels run one send at a time).
@@ -349,6 +351,7 @@ public actor Executor {
         change.snapshot = snapshot
         change.consumePending = consumePending
         try await store.commit(change)
+        noteReplyCode(of: change.incident)
         metrics.events += 1
         // With a shared store the timers are claimed from it (another process may fire them), not kept in memory.
         if shared == nil {
