@@ -10,7 +10,11 @@ extension Executor {
     func freeReplyCode(organisation: String) async throws -> String {
         guard shared == nil else { return ReplyRule.freeCode(among: try await openIncidents(organisation: organisation).map(\.state)) }
         let codes = try await replyCodesInUse(organisation: organisation)
-        return ReplyRule.freeCode(inUse: codes)
+        // Search from the lowest code that may be free (every code below it is in use), not from 1 each time.
+        var code = replyCodeFloor[organisation] ?? 1
+        while codes.contains(String(code)) { code += 1 }
+        replyCodeFloor[organisation] = code
+        return String(code)
     }
 
     /// The reply codes open incidents of the organisation hold (loaded from the store the first time).
@@ -26,8 +30,10 @@ extension Executor {
         guard shared == nil, let code = incident.state.replyCode, replyCodes[incident.organisation] != nil else { return }
         if incident.state.isOpen {
             replyCodes[incident.organisation]?.insert(code)
-        } else {
-            replyCodes[incident.organisation]?.remove(code)
+        } else if replyCodes[incident.organisation]?.remove(code) != nil, let number = Int(code),
+            number < replyCodeFloor[incident.organisation] ?? 1
+        {
+            replyCodeFloor[incident.organisation] = number
         }
     }
 

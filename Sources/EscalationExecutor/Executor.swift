@@ -74,6 +74,8 @@ public actor Executor {
     var inFlightByChannel: [DeliveryChannel: Int] = [:]
     /// Reply codes held by open incidents, per organisation (see `freeReplyCode`; only with a store of this process).
     var replyCodes: [String: Set<String>] = [:]
+    /// Per organisation, a code at or below the lowest free one (every smaller code is in use).
+    var replyCodeFloor: [String: Int] = [:]
     /// Engines by organisation and policy versions (see `engine(for:)`).
     var engines: [String: Engine] = [:]
     /// Which channels keep failing (degraded channels run one send at a time).
