@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "EscalationServer",
             dependencies: [
-                "EscalationCore", "EscalationEngine", "EscalationExecutor", "EscalationStore",
+                "EscalationCore", "EscalationEngine", "EscalationExecutor", "EscalationStore", "EscalationGraph", "EscalationAnalysis",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

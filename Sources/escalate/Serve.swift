@@ -205,6 +205,7 @@ extension Escalate {
             }
             configuration.tokenHashes = tokens.hashes
             let keyring = IntegrationKeyring(integrationKeys)
+            let consolePolicies = ConsolePolicies(set)
             let keyFile = self.integrationKeys
             @Sendable func reload(_ how: String) async -> PolicySet.Refused? {
                 // The integration key file too: keys added or removed there take effect now (revoked at once).
@@ -218,6 +219,7 @@ extension Escalate {
                     }
                 }
                 let refused = await executor.reloadRefusal(paths: paths, channels: registry)
+                if refused == nil, let set = try? PolicySet.load(paths: paths, channels: registry) { await consolePolicies.replace(with: set) }
                 if let refused {
                     logger.error("reload refused (\(how)); the running policies are kept:\n\(refused)")
                 } else {
@@ -234,6 +236,7 @@ extension Escalate {
                 return own.map { ReloadText.relative($0.description, to: paths) }.joined(separator: "\n")
             }
             api.integrationKeyFile = keyFile.map { IntegrationKeyFile(path: $0) }
+            api.console = Console(policies: consolePolicies)
             SignalReloader.install { Task { _ = await reload("SIGHUP") } }
             let app = Application(
                 router: api.router(), server: server, configuration: .init(address: .hostname(host, port: port)), logger: Logger(label: "escalate.http"))
