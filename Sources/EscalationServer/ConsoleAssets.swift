@@ -45,8 +45,9 @@ enum ConsoleAssets {
         .actions form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin: 0; }
         .actions label { margin: 0 0 .25rem; }
         ol.timeline { list-style: none; padding: 0; margin: 0; }
-        ol.timeline li { display: grid; grid-template-columns: 11.5rem 7rem 1fr; gap: .5rem; padding: .4rem 0; border-bottom: 1px solid #e3e6ea; }
-        ol.timeline time { font-variant-numeric: tabular-nums; color: #4d5560; }
+        ol.timeline li { display: grid; grid-template-columns: 13rem 7rem 1fr; gap: .5rem; padding: .4rem 0; border-bottom: 1px solid #e3e6ea; }
+        ol.timeline time { font-variant-numeric: tabular-nums; color: #4d5560; white-space: nowrap; }
+        .card > h2:first-child { margin-top: 0; }
         .kind { font-weight: 600; }
         pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f1f3f4; padding: .75rem; border-radius: .375rem; }
         .graph img { display: block; max-width: 100%; height: auto; }

@@ -6,7 +6,8 @@ Installs what it needs when missing: Debian's chromium and chromium-driver (apt-
 Starts `escalate serve` on a temporary folder and a free port, then: a wrong token is refused; sign in; an incident
 triggered through the API appears on the incidents page without a reload (server-sent events), its title's markup
 shown as text; open it, press Acknowledge and see the timeline say who acknowledged; a resolve through the API shows
-on the open incident page live; the policy page shows the graph; another organisation's incident is not found; a
+on the open incident page live; the policy page shows the graph; a form post without the CSRF token and another
+organisation's incident are refused; a
 360 px wide window has no horizontal scroll on every page; Tab reaches the skip link first; the browser log has no
 errors; sign out. Screenshots at 360 and 1,400 px go to out/.
 
@@ -154,7 +155,6 @@ def run(checks, driver, base, port, out):
     timeline = driver.find_element(By.ID, "timeline").text
     checks.check("Casey via console" in timeline, f"the timeline says who acknowledged, via the console ({timeline[-300:]!r})")
     checks.check(len(driver.find_elements(By.ID, "acknowledge")) == 0, "the Acknowledge button is gone once acknowledged")
-    status, _ = call(port, "GET", f"/v1/incidents/{incident}")
     _, detail = call(port, "GET", f"/v1/incidents/{incident}")
     checks.check(detail.get("incident", {}).get("acknowledged_by") == "Casey via console", "the API shows the console's acknowledgement")
     driver.save_screenshot(os.path.join(out, "console-incident-1400.png"))
@@ -189,6 +189,13 @@ def run(checks, driver, base, port, out):
 
     errors = errors_in(driver)
     checks.check(not errors, f"the browser log has no errors ({errors[:3]})")
+
+    # A form post without the CSRF token is refused (posted by script, as a forged form would be).
+    status = driver.execute_script(
+        "return fetch(arguments[0], {method: 'POST', credentials: 'same-origin', headers: {'Content-Type': 'application/x-www-form-urlencoded'},"
+        " body: 'minutes=30'}).then(function (r) { return r.status; });", f"{base}/console/incidents/{incident}/snooze")
+    checks.check(status == 403, f"a form post without the CSRF token is refused with 403 (got {status})")
+    errors_in(driver)  # the 403 just asked for is logged by the browser
 
     # Another organisation's incident is not found.
     status, body = call(port, "POST", "/v1/incidents", {"title": "Other's secret"}, token=OTHER_TOKEN)
