@@ -33,6 +33,7 @@ enum ConsoleAssets {
         .filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
         .filters label { margin: 0 0 .25rem; }
         table { width: 100%; border-collapse: collapse; background: #fff; }
+        caption { text-align: left; }
         th, td { text-align: left; padding: .5rem; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
         .status { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem; font-weight: 600; background: #eceff1; }
         .status-open { background: #fdecea; color: #8c1d18; }

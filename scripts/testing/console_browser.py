@@ -177,6 +177,8 @@ def run(checks, driver, base, port, out):
     else:
         checks.check("digraph" in driver.page_source, "without Graphviz the policy page shows the graph as DOT")
 
+    driver.save_screenshot(os.path.join(out, "console-policy-1400.png"))
+
     # 360 px: no horizontal scroll on any page.
     set_width(driver, 360)
     for path in ("/console/incidents", f"/console/incidents/{incident}", "/console/policies/alerts"):
