@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// The web console's routes, beside the API's: sign-in with an organisation token, incidents (live), an incident's
 /// timeline and actions, policies with their graphs. Actions go through `event(for:body:)` and `executor.handle`,
@@ -230,7 +231,8 @@ extension EscalationAPI {
 
     /// `GET /console/events[?incident=ID][&since=FINGERPRINT]`: server-sent events. `changed` when what the page
     /// shows differs from `since` (polled every `pollSeconds`), `signed-out` when the session ends; closed after
-    /// `streamSeconds` (the browser reconnects).
+    /// `streamSeconds` (the browser reconnects) or within `pollSeconds` of the server starting to stop (so an open tab does
+    /// not hold up a graceful shutdown).
     func consoleEvents(_ request: Request, _ console: Console) async -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
@@ -252,6 +254,7 @@ extension EscalationAPI {
                 try await writer.write(ByteBuffer(string: "retry: 2000\n: live\n\n"))
                 var last = since
                 for round in 0..<max(rounds, 1) {
+                    if Task.isShuttingDownGracefully || Task.isCancelled { break }
                     guard await console.sessions.session(id: session.id, now: console.now()) != nil else {
                         try await writer.write(ByteBuffer(string: "event: signed-out\ndata: sign in\n\n"))
                         break

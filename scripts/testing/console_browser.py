@@ -9,7 +9,7 @@ shown as text; open it, press Acknowledge and see the timeline say who acknowled
 on the open incident page live; the policy page shows the graph; a form post without the CSRF token and another
 organisation's incident are refused; a
 360 px wide window has no horizontal scroll on every page; Tab reaches the skip link first; the browser log has no
-errors; sign out. Screenshots at 360 and 1,400 px go to out/.
+errors; sign out; with a tab open, serve stops promptly on SIGTERM. Screenshots at 360 and 1,400 px go to out/.
 
 Usage: scripts/testing/console_browser.py .build/debug/escalate [--out out]
 """
@@ -103,16 +103,24 @@ def no_horizontal_scroll(driver):
     return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth && document.body.scrollWidth <= window.innerWidth")
 
 
-def run(checks, driver, base, port, out):
+def run(checks, driver, base, port, out, server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def press(element):
+        """Clicks a button that submits a form, and waits for the next page."""
+        element.click()
+        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(element))
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState;") == "complete")
 
     def sign_in(token, name=""):
         driver.get(f"{base}/console/sign-in")
         driver.find_element(By.ID, "token").send_keys(token)
         if name:
             driver.find_element(By.ID, "name").send_keys(name)
-        driver.find_element(By.CSS_SELECTOR, "form[action='/console/sign-in'] button[type=submit]").click()
+        press(driver.find_element(By.CSS_SELECTOR, "form[action='/console/sign-in'] button[type=submit]"))
 
     # A wrong token: refused with a message, no session.
     sign_in("not-a-token")
@@ -145,11 +153,11 @@ def run(checks, driver, base, port, out):
     driver.save_screenshot(os.path.join(out, "console-incidents-1400.png"))
 
     # The incident page: timeline, tasks, Acknowledge.
-    link.click()
+    press(link)
     wait_for(lambda: driver.find_element(By.ID, "timeline"), 10)
     checks.check("Check the dashboard" in driver.page_source, "the incident page lists the policy's task")
     checks.check(len(driver.find_elements(By.CSS_SELECTOR, "#outcome option")) == 2, "resolve offers the policy's two outcomes")
-    driver.find_element(By.ID, "acknowledge").click()
+    press(driver.find_element(By.ID, "acknowledge"))
     acknowledged = wait_for(lambda: "acknowledged" in driver.find_element(By.CSS_SELECTOR, ".facts .status").text, 10)
     checks.check(acknowledged, "after Acknowledge the incident shows as acknowledged")
     timeline = driver.find_element(By.ID, "timeline").text
@@ -207,12 +215,24 @@ def run(checks, driver, base, port, out):
     errors_in(driver)  # the 404 just asked for is logged by the browser
 
     # Sign out.
-    driver.find_element(By.CSS_SELECTOR, "form[action='/console/sign-out'] button").click()
+    press(driver.find_element(By.CSS_SELECTOR, "form[action='/console/sign-out'] button"))
     checks.check(wait_for(lambda: driver.current_url.endswith("/console/sign-in"), 10), "sign-out leads to the sign-in page")
     driver.get(f"{base}/console/incidents")
     checks.check(driver.current_url.endswith("/console/sign-in"), "after sign-out the incidents page asks to sign in")
     errors = errors_in(driver)
     checks.check(not errors, f"the browser log has no errors after sign-out ({errors[:3]})")
+
+    # An open console tab (its event stream) does not hold up a graceful stop.
+    sign_in(TOKEN)
+    wait_for(lambda: driver.find_element(By.ID, "live-status").text == "Live", 10)
+    began = time.time()
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pass
+    took = time.time() - began
+    checks.check(server.poll() is not None and took < 5, f"serve stops within 5 s of SIGTERM with a console tab open (took {took:.1f} s)")
 
 
 def main():
@@ -252,7 +272,7 @@ def main():
                 return server.poll() is not None
         checks.require(wait_for(healthy, 15, 0.1) and server.poll() is None, f"the server starts within 15 s (see {root}/serve.log)")
         driver = browser()
-        run(checks, driver, base, port, args.out)
+        run(checks, driver, base, port, args.out, server)
     except Failure:
         pass  # counted and printed
     except Exception as error:
@@ -260,7 +280,8 @@ def main():
     finally:
         if driver is not None:
             driver.quit()
-        server.send_signal(signal.SIGTERM)
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
