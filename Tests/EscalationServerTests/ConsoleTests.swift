@@ -289,6 +289,38 @@ struct ConsoleTests {
         }
     }
 
+    @Test("The incidents page pages with the API's cursor and filters by status; a bad cursor or status is a 400 page")
+    func paging() async throws {
+        let app = Application(router: try Self.api().router())
+        try await app.test(.router) { client in
+            for number in 1...3 { _ = try await Self.trigger(client, token: "acme-token", title: "Incident number \(number)") }
+            let (cookie, _) = try await Self.signIn(client, token: "acme-token")
+            let next = try await client.execute(uri: "/console/incidents?limit=2", method: .get, headers: Self.cookieHeader(cookie)) { response -> String in
+                let page = Self.text(response)
+                #expect(page.contains("Incident number 3") && page.contains("Incident number 2") && !page.contains("Incident number 1"))
+                guard let end = page.range(of: "\" rel=\"next\""), let start = page[..<end.lowerBound].range(of: "<a href=\"", options: .backwards) else {
+                    return ""
+                }
+                return String(page[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&amp;", with: "&")
+            }
+            #expect(next.hasPrefix("/console/incidents?limit=2&cursor="))
+            try await client.execute(uri: next, method: .get, headers: Self.cookieHeader(cookie)) { response in
+                let page = Self.text(response)
+                #expect(page.contains("Incident number 1") && !page.contains("Incident number 2"))
+                #expect(page.contains("First page"))
+            }
+            try await client.execute(uri: "/console/incidents?status=resolved", method: .get, headers: Self.cookieHeader(cookie)) { response in
+                #expect(Self.text(response).contains("No incidents with status resolved."))
+            }
+            for uri in ["/console/incidents?status=bogus", "/console/incidents?cursor=%3Cx%3E", "/console/incidents?limit=-1"] {
+                try await client.execute(uri: uri, method: .get, headers: Self.cookieHeader(cookie)) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect(!Self.text(response).contains("<x>"), "\(uri)")
+                }
+            }
+        }
+    }
+
     @Test("The policy page shows the policy's fields and its graph (as DOT without Graphviz); another organisation's policy is not found")
     func policyPage() async throws {
         let app = Application(router: try Self.api().router())
