@@ -83,7 +83,7 @@ enum ConsoleViews {
     /// One incident: its facts, the buttons, its timeline, deliveries and tasks.
     static func incident(
         session: ConsoleSession, incident: StoredIncident, timeline: [EventLogEntry], deliveries: [OutboxItem], tasks: [StoredTask],
-        outcomes: [String], notice: String?, fingerprint: String
+        outcomes: [String], signals: [String], notice: String?, fingerprint: String
     ) -> ConsolePage {
         let summary = IncidentSummary(incident)
         let path = "/console/incidents/\(HTMLText.component(summary.id))"
@@ -131,7 +131,7 @@ enum ConsoleViews {
                 <p id="live-status" class="live-status" aria-live="polite"></p>
                 <div id="live" data-events="/console/events?incident=\(HTMLText.component(summary.id))&amp;since=\(fingerprint)">
                 <section class="card" aria-labelledby="facts-heading"><h2 id="facts-heading">Incident \(summary.id)</h2><dl class="facts">\(facts)</dl></section>
-                \(actions(session: session, path: path, status: incident.state.status, outcomes: outcomes))
+                \(actions(session: session, path: path, status: incident.state.status, outcomes: outcomes, signals: signals))
                 <section class="card" aria-labelledby="timeline-heading"><h2 id="timeline-heading">Timeline</h2>
                 \(timelineHTML)</section>
                 <section class="card" aria-labelledby="deliveries-heading"><h2 id="deliveries-heading">Deliveries</h2>
@@ -143,8 +143,9 @@ enum ConsoleViews {
     }
 
     /// The buttons of an incident that is not resolved: acknowledge, resolve (with an outcome when the policy declares
-    /// them), escalate now, snooze. Each is a POST form with the session's CSRF token.
-    static func actions(session: ConsoleSession, path: String, status: IncidentState.Status, outcomes: [String]) -> HTMLText {
+    /// them), escalate now, snooze, and a signal when the policy is stopped by signals. Each is a POST form with the
+    /// session's CSRF token.
+    static func actions(session: ConsoleSession, path: String, status: IncidentState.Status, outcomes: [String], signals: [String]) -> HTMLText {
         guard status != .resolved else { return "" }
         let csrf: HTMLText = "<input type=\"hidden\" name=\"csrf\" value=\"\(session.csrf)\">"
         let acknowledge: HTMLText =
@@ -160,6 +161,13 @@ enum ConsoleViews {
         let snoozes: [HTMLText] = [(15, "15 minutes"), (30, "30 minutes"), (60, "1 hour"), (240, "4 hours")].map { minutes, label in
             option(String(minutes), label, selected: minutes == 30)
         }
+        let signal: HTMLText =
+            signals.isEmpty
+            ? ""
+            : """
+                <form method="post" action="\(path)/signal">\(csrf)<div><label for="signal">Signal</label><select id="signal" name="signal">\
+                \(signals.map { option($0, $0, selected: false) })</select></div><button type="submit" class="secondary" id="send-signal">Send signal</button></form>
+                """
         return """
             <section class="card" aria-labelledby="actions-heading"><h2 id="actions-heading">Actions</h2>
             <div class="actions">
@@ -168,6 +176,7 @@ enum ConsoleViews {
             <form method="post" action="\(path)/escalate">\(csrf)<button type="submit" class="secondary" id="escalate">Escalate now</button></form>
             <form method="post" action="\(path)/snooze">\(csrf)<div><label for="minutes">Snooze for</label><select id="minutes" name="minutes">\(snoozes)</select></div>\
             <button type="submit" class="secondary" id="snooze">Snooze</button></form>
+            \(signal)
             </div></section>
             """
     }

@@ -1,5 +1,6 @@
 import Crypto
 import EscalationEngine
+import EscalationGraph
 import EscalationStore
 import Foundation
 import HTTPTypes
@@ -16,7 +17,7 @@ extension EscalationAPI {
     /// The sign-in form's double-submit cookie (CSRF before there is a session).
     static let signInCookie = "escalate_console_signin"
     /// The actions an incident page posts.
-    static let consoleActions = ["acknowledge", "resolve", "escalate", "snooze"]
+    static let consoleActions = ["acknowledge", "resolve", "escalate", "snooze", "signal"]
 
     func addConsoleRoutes(to router: Router<BasicRequestContext>, console: Console) {
         router.get("/console") { _, _ in ConsolePage.redirect("/console/incidents") }
@@ -46,11 +47,12 @@ extension EscalationAPI {
             guard let session = await consoleSession(request, console) else { return ConsolePage.redirect("/console/sign-in") }
             let id = try context.parameters.require("id")
             guard let incident = try await consoleIncident(id, session: session) else { return notFound(id, session) }
-            let outcomes = await console.policies.policy(session.organisation, id: incident.state.policy)?.outcomes ?? []
+            let policy = await console.policies.policy(session.organisation, id: incident.state.policy)
             let done = request.uri.queryParameters["done"].map(String.init).flatMap { Self.consoleNotices[$0] }
             return ConsoleViews.incident(
                 session: session, incident: incident, timeline: try await executor.timeline(id), deliveries: try await executor.deliveries(id),
-                tasks: try await executor.tasks(id), outcomes: outcomes, notice: done, fingerprint: try await fingerprint(incident: id)
+                tasks: try await executor.tasks(id), outcomes: policy?.outcomes ?? [], signals: Self.signals(of: policy), notice: done,
+                fingerprint: try await fingerprint(incident: id)
             ).response()
         }
         for action in Self.consoleActions {
@@ -66,7 +68,7 @@ extension EscalationAPI {
                 let back = "/console/incidents/\(HTMLText.component(id))"
                 do {
                     let minutes = form.text("minutes").map { Double($0) ?? .nan }
-                    let body = ActionBody(by: session.actor, outcome: form.text("outcome"), minutes: minutes)
+                    let body = ActionBody(by: session.actor, outcome: form.text("outcome"), name: form.text("signal"), minutes: minutes)
                     let event = try event(for: action, body: body)
                     _ = try await run { try await executor.handle(incident: incident.id, event: event) }
                 } catch let error as APIError {
@@ -101,9 +103,16 @@ extension EscalationAPI {
         }
     }
 
+    /// The signals an incident page offers: those that stop the ladder (`until`), then those that enter a stage.
+    static func signals(of policy: CompiledPolicy?) -> [String] {
+        guard let policy else { return [] }
+        var seen = Set<String>()
+        return (policy.until + policy.stages.compactMap(\.signal)).filter { seen.insert($0).inserted }
+    }
+
     /// What the incident page says after an action.
     static let consoleNotices = [
-        "acknowledge": "Acknowledged.", "resolve": "Resolved.", "escalate": "Escalated to the next layer.", "snooze": "Snoozed.",
+        "acknowledge": "Acknowledged.", "resolve": "Resolved.", "escalate": "Escalated to the next layer.", "snooze": "Snoozed.", "signal": "Signal sent.",
     ]
 
     // MARK: - Sessions

@@ -37,6 +37,7 @@ struct ConsoleTests {
         policies:
           outage:
             name: Outage
+            until: [fixed-elsewhere]
             layers:
               - { id: first, notify: [{ contact: alice }], template: page, timeout: 10m, tasks: [{ title: Check the disk }] }
         """
@@ -231,6 +232,18 @@ struct ConsoleTests {
                 #expect(page.contains("Dana via console"))
                 #expect(page.contains("Acknowledged."))
                 #expect(!page.contains("id=\"acknowledge\""))
+            }
+            // A signal of the policy's `until` stops the ladder, through the executor too.
+            try await client.execute(uri: "/console/incidents/\(id)", method: .get, headers: Self.cookieHeader(cookie)) { response in
+                #expect(Self.text(response).contains("<option value=\"fixed-elsewhere\">fixed-elsewhere</option>"))
+            }
+            let (signalHeaders, signalBody) = Self.form(cookie: cookie, ["csrf": csrf, "signal": "fixed-elsewhere"])
+            try await client.execute(uri: "/console/incidents/\(id)/signal", method: .post, headers: signalHeaders, body: signalBody) { response in
+                #expect(response.status == .seeOther)
+            }
+            try await client.execute(uri: "/console/incidents/\(id)?done=signal", method: .get, headers: Self.cookieHeader(cookie)) { response in
+                #expect(Self.text(response).contains("Signal sent."))
+                #expect(Self.text(response).contains("fixed-elsewhere"))
             }
             // Sign-out needs the token too.
             var (outHeaders, outBody) = Self.form(cookie: cookie)
