@@ -196,7 +196,7 @@ enum ConsoleViews {
     }
 
     /// One policy: its fields and settings, and its graph (the drawing `escalate graph --format svg` makes).
-    static func policy(session: ConsoleSession, policy: CompiledPolicy, drawing: ConsolePolicies.Drawing) -> ConsolePage {
+    static func policy(session: ConsoleSession, policy: CompiledPolicy, drawing: ConsolePolicies.Drawing, explanation: Explanation) -> ConsolePage {
         var facts: [HTMLText] = [fact("Id", "\(policy.id)"), fact("Version", "\(policy.version)"), fact("Priority", "\(policy.priority)")]
         if !policy.match.isEmpty {
             let match = policy.match.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value.joined(separator: " or "))" }.joined(separator: "; ")
@@ -236,7 +236,48 @@ enum ConsoleViews {
                 <section class="card" aria-labelledby="fields-heading"><h2 id="fields-heading">Fields</h2>
                 \(fieldsHTML)</section>
                 <section class="card graph" aria-labelledby="graph-heading"><h2 id="graph-heading">Graph</h2>\(picture)</section>
+                \(explain(policy, explanation))
                 """)
+    }
+
+    /// The inputs and answer of `explain` on a policy page.
+    struct Explanation: Sendable {
+        /// The time asked about, as typed (or now, as a local time).
+        var at: String
+        /// The organisation's timezone, which a local time is read in.
+        var zone: String
+        /// The incident fields given.
+        var fields: [String: String]
+        /// `escalate explain`'s text, nil when the time could not be read.
+        var text: String?
+        /// What was wrong with the input.
+        var problem: String?
+    }
+
+    /// The explain form (a GET: it changes nothing) and its answer.
+    static func explain(_ policy: CompiledPolicy, _ explanation: Explanation) -> HTMLText {
+        let inputs: [HTMLText] = policy.fields.map { field in
+            """
+            <div><label for="field-\(field.name)">\(field.name)</label>\
+            <input id="field-\(field.name)" name="field.\(field.name)" type="text" value="\(explanation.fields[field.name] ?? "")"></div>
+            """
+        }
+        let answer: HTMLText
+        if let problem = explanation.problem {
+            answer = "<p class=\"error\" role=\"alert\">\(problem)</p>"
+        } else {
+            answer = "<pre id=\"explanation\">\(explanation.text ?? "")</pre>"
+        }
+        return """
+            <section class="card" aria-labelledby="explain-heading"><h2 id="explain-heading">Who is reached at a given time</h2>
+            <form class="filters" method="get" action="/console/policies/\(HTMLText.component(policy.id))">
+            <div><label for="at">Time (\(explanation.zone))</label><input id="at" name="at" type="datetime-local" value="\(explanation.at)"></div>
+            \(inputs)
+            <div><button type="submit" class="secondary">Explain</button></div>
+            </form>
+            \(answer)
+            </section>
+            """
     }
 
     static func option(_ value: String, _ label: String, selected: Bool) -> HTMLText {

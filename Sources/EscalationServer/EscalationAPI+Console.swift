@@ -1,4 +1,6 @@
 import Crypto
+import EscalationAnalysis
+import EscalationCore
 import EscalationEngine
 import EscalationGraph
 import EscalationStore
@@ -88,7 +90,10 @@ extension EscalationAPI {
             guard let policy = await console.policies.policy(session.organisation, id: id) else {
                 return ConsolePage.error(.notFound, "Your organisation has no policy '\(id)'.", session: session, back: "/console/policies")
             }
-            return ConsoleViews.policy(session: session, policy: policy, drawing: await console.policies.drawing(policy)).response()
+            guard let graph = await console.policies.graph(session.organisation) else { return notFound(id, session) }
+            let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
+            let explanation = Self.explain(policy, in: graph, query: query, now: console.now())
+            return ConsoleViews.policy(session: session, policy: policy, drawing: await console.policies.drawing(policy), explanation: explanation).response()
         }
         router.get("/console/policies/:id/graph.svg") { request, context in
             guard let session = await consoleSession(request, console) else { return ConsolePage.redirect("/console/sign-in") }
@@ -108,6 +113,24 @@ extension EscalationAPI {
         guard let policy else { return [] }
         var seen = Set<String>()
         return (policy.until + policy.stages.compactMap(\.signal)).filter { seen.insert($0).inserted }
+    }
+
+    /// `explain` on the policy page: each layer as if it started at `at` (a local `YYYY-MM-DDTHH:MM` in the
+    /// organisation's timezone, or ISO 8601 with an offset; now when absent) with the `field.NAME` values given.
+    static func explain(_ policy: CompiledPolicy, in graph: RuleGraph, query: [String: String], now: Date) -> ConsoleViews.Explanation {
+        let zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
+        let current = Instant(seconds: Int64(now.timeIntervalSince1970))
+        let text = query["at"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        var fields: [String: String] = [:]
+        for field in policy.fields { if let value = query["field.\(field.name)"], !value.isEmpty { fields[field.name] = value } }
+        let at = text.isEmpty ? String(ZonedTime.iso8601(current, in: zone).prefix(16)) : text
+        guard let instant = text.isEmpty ? current : Instant.parse(text, zone: zone) else {
+            return ConsoleViews.Explanation(
+                at: at, zone: graph.timezone, fields: fields, text: nil,
+                problem: "'\(text)' is not a time: write it as 2026-03-09T10:00 (in \(graph.timezone)) or 2026-03-09T10:00-06:00.")
+        }
+        let explanation = PolicyExplainer(graph: graph).explain(policy, at: instant, fields: fields)
+        return ConsoleViews.Explanation(at: at, zone: graph.timezone, fields: fields, text: explanation.text, problem: nil)
     }
 
     /// What the incident page says after an action.

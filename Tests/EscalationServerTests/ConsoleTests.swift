@@ -334,7 +334,7 @@ struct ConsoleTests {
         }
     }
 
-    @Test("The policy page shows the policy's fields and its graph (as DOT without Graphviz); another organisation's policy is not found")
+    @Test("The policy page shows the policy's fields, its graph (as DOT without Graphviz) and explain at a time; another organisation's policy is not found")
     func policyPage() async throws {
         let app = Application(router: try Self.api().router())
         try await app.test(.router) { client in
@@ -344,6 +344,17 @@ struct ConsoleTests {
                 let page = Self.text(response)
                 #expect(page.contains("<h1>Outage</h1>"))
                 #expect(page.contains("digraph"))
+            }
+            try await client.execute(uri: "/console/policies/outage?at=2026-03-09T10:00", method: .get, headers: Self.cookieHeader(cookie)) { response in
+                let page = Self.text(response)
+                #expect(page.contains("value=\"2026-03-09T10:00\""))
+                #expect(page.contains("<pre id=\"explanation\">"))
+                #expect(page.contains("alice"))
+            }
+            try await client.execute(uri: "/console/policies/outage?at=%3Cscript%3E", method: .get, headers: Self.cookieHeader(cookie)) { response in
+                let page = Self.text(response)
+                #expect(page.contains("&#39;&lt;script&gt;&#39; is not a time"))
+                #expect(!page.contains("<script>"))
             }
             try await client.execute(uri: "/console/policies/nope", method: .get, headers: Self.cookieHeader(cookie)) { #expect($0.status == .notFound) }
         }

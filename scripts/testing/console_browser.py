@@ -185,6 +185,8 @@ def run(checks, driver, base, port, out, server):
     else:
         checks.check("digraph" in driver.page_source, "without Graphviz the policy page shows the graph as DOT")
 
+    explanation = driver.find_elements(By.ID, "explanation")
+    checks.check(explanation and "oncall" in explanation[0].text, "the policy page explains who the ladder reaches now")
     driver.save_screenshot(os.path.join(out, "console-policy-1400.png"))
 
     # 360 px: no horizontal scroll on any page.
