@@ -52,6 +52,7 @@ let package = Package(
         .library(name: "EscalationAnalysis", targets: ["EscalationAnalysis"]),
         .library(name: "EscalationSimulator", targets: ["EscalationSimulator"]),
         .library(name: "EscalationStore", targets: ["EscalationStore"]),
+        .library(name: "EscalationStorePostgres", targets: ["EscalationStorePostgres"]),
         .library(name: "EscalationExecutor", targets: ["EscalationExecutor"]),
         .library(name: "EscalationServer", targets: ["EscalationServer"]),
         .library(name: "EscalationClient", targets: ["EscalationClient"]),
@@ -72,6 +73,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -86,6 +88,14 @@ let package = Package(
         .target(
             name: "EscalationStore",
             dependencies: ["EscalationCore", "EscalationEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        // The PostgreSQL store: the only library (with the executable) that depends on postgres-nio.
+        .target(
+            name: "EscalationStorePostgres",
+            dependencies: [
+                "EscalationCore", "EscalationEngine", "EscalationStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         .target(
             name: "EscalationExecutor",
@@ -136,7 +146,7 @@ let package = Package(
                 "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationLint", "EscalationEngine",
                 "EscalationSimulator",
                 "EscalationChannel", "EscalationStore", "EscalationExecutor", "EscalationServer", "EscalationClient",
-                "EscalationPluginLoader", "EscalationPipeline", "EscalationAnalysis",
+                "EscalationPluginLoader", "EscalationPipeline", "EscalationAnalysis", "EscalationStorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -171,6 +181,13 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "EscalationStoreTests", dependencies: ["EscalationCore", "EscalationEngine", "EscalationStore", "EscalationTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EscalationStorePostgresTests",
+            dependencies: [
+                "EscalationCore", "EscalationEngine", "EscalationStore", "EscalationStorePostgres", "EscalationTesting", "EscalationExecutor",
+                "EscalationChannel", "EscalationGraph", "EscalationPipeline", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "EscalationCoreTests", dependencies: ["EscalationCore"], swiftSettings: strict),
         .testTarget(

@@ -3,7 +3,7 @@
 # validation, aiosmtpd from PyPI for the e-mail plugin's SMTP server, openapi-spec-validator from PyPI for
 # Sources/EscalationServer/openapi.yaml, the stock clients pdpyras, pagerduty and opsgenie-sdk and schemathesis
 # from PyPI for scripts/testing/stock_clients.py and api_contract.py, twilio from PyPI for scripts/testing/inbound_replies.py, Graphviz's dot from Debian for the graph
-# tests, Prometheus Alertmanager from Debian for scripts/testing/serve_e2e.py, which CI runs after the suite),
+# tests, Prometheus Alertmanager from Debian for scripts/testing/serve_e2e.py, which CI runs after the suite, and PostgreSQL from Debian for the PostgreSQL store tests),
 # so it works on a fresh machine. Extra arguments go to `swift test` (e.g. --filter Loader).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +27,8 @@ need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=("graphviz")
 command -v prometheus-alertmanager >/dev/null 2>&1 || need_apt+=("prometheus-alertmanager")
 command -v openssl >/dev/null 2>&1 || need_apt+=("openssl")
+# PostgreSQL's server binaries, for the PostgreSQL store's contract suite and scripts/testing/cluster_test.py.
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=("postgresql")
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "scripts/test.sh: installing ${need_apt[*]} with apt-get" >&2
@@ -43,4 +45,9 @@ openapi-spec-validator Sources/EscalationServer/openapi.yaml
 swift build --build-tests
 # In parallel (swift test's default): tests share no global state (each has its own RecordingChannel.Log), executor
 # tests wait on a ManualClock rather than real time, and tests against real servers and processes use loose bounds.
+# The PostgreSQL tests run against a private server (scripts/testing/pg_server.py: a temporary folder, a free port on
+# 127.0.0.1, an unprivileged user) unless ESCALATE_TEST_POSTGRES_URL names one already.
+if [ -z "${ESCALATE_TEST_POSTGRES_URL:-}" ]; then
+  exec python3 scripts/testing/pg_server.py -- swift test --skip-build "$@"
+fi
 exec swift test --skip-build "$@"

@@ -27,6 +27,9 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 }
 
 /// The executor's per-delivery lines would be most of the work measured; only errors are logged.
+/// Prints a figure at once (unbuffered, also when the output goes to a file).
+func report(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 let quiet: Logger = {
     var logger = Logger(label: "escalate.benchmark")
     logger.logLevel = .error
@@ -50,7 +53,8 @@ let fields = [
 // 1. Engine events per second: trigger, fire every timer, resolve — many incidents.
 var events = 0
 var effects = 0
-let incidents = 20_000
+// ESCALATE_BENCH_INCIDENTS makes the engine run smaller (e.g. 500 under callgrind).
+let incidents = Int(ProcessInfo.processInfo.environment["ESCALATE_BENCH_INCIDENTS"] ?? "") ?? 20_000
 let engineTime = seconds {
     for index in 0..<incidents {
         var timers: [String: Instant] = [:]
@@ -75,15 +79,15 @@ let engineTime = seconds {
         effects += transition.effects.count
     }
 }
-print(String(format: "engine: %d events (%d incidents, %d effects) in %.3f s = %.0f events/s", events, incidents, effects, engineTime, Double(events) / engineTime))
+report(String(format: "engine: %d events (%d incidents, %d effects) in %.3f s = %.0f events/s", events, incidents, effects, engineTime, Double(events) / engineTime))
 
 // 2. Monte Carlo runs per second.
 let scenario = Scenario(policy: "participant-no-show", fields: fields, start: start, horizonSeconds: 3 * 3_600)
 let answers = [AnswerModel(contact: "cdt-owner-a", probability: 0.6, withinSeconds: 600)]
-let runs = 5_000
+let runs = Int(ProcessInfo.processInfo.environment["ESCALATE_BENCH_RUNS"] ?? "") ?? 5_000
 var report: MonteCarlo.Report?
 let monteCarloTime = try seconds { report = try MonteCarlo(graph: graph).run(scenario, answers: answers, runs: runs, seed: 42) }
-print(String(format: "monte carlo: %d runs in %.3f s = %.0f runs/s (p50 to ack: %@)", runs, monteCarloTime, Double(runs) / monteCarloTime,
+report(String(format: "monte carlo: %d runs in %.3f s = %.0f runs/s (p50 to ack: %@)", runs, monteCarloTime, Double(runs) / monteCarloTime,
     report?.p50.flatMap { PolicyDuration.compact($0) } ?? "never"))
 
 // ESCALATE_BENCH_ONLY=engine stops here (engine and Monte Carlo only: what a profiler such as callgrind should see).
@@ -121,8 +125,43 @@ let executorTime = try await seconds {
 }
 latencies.sort()
 let executorEvents = await executor.metrics.events
-print(String(format: "executor (SQLite): %d events in %.3f s = %.0f events/s; trigger-to-delivery p50 %.2f ms, p99 %.2f ms", executorEvents,
+report(String(format: "executor (SQLite): %d events in %.3f s = %.0f events/s; trigger-to-delivery p50 %.2f ms, p99 %.2f ms", executorEvents,
     executorTime, Double(executorEvents) / executorTime, latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)]))
+
+// 3b. The disk's own limit on the same file system, through the same store: one-row transactions with an fsync each
+// (`probeWrite`), and intake with 16 callers at once (as 16 HTTP connections): group commit shares one fsync among the
+// transitions that arrive while a transaction is written, so concurrent intake can pass the one-commit-per-fsync rate.
+let limitPath = databasePath + "-limit.sqlite"
+defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: limitPath + suffix) } }
+let limitStore = try SQLiteIncidentStore(path: limitPath)
+let probes = 1_000
+let probeTime = try await seconds { for _ in 0..<probes { try await limitStore.probeWrite() } }
+let diskLimit = Double(probes) / probeTime
+let concurrentPath = databasePath + "-concurrent.sqlite"
+defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: concurrentPath + suffix) } }
+let concurrent = Executor(
+    store: try SQLiteIncidentStore(path: concurrentPath), policies: PolicySet([organisationForExecutor]),
+    registry: try ChannelRegistry([RecordingChannel.self]), environment: RecordingChannel.Log().environment(), clock: ManualClock(start),
+    logger: quiet)
+let concurrentTriggers = 2_000
+let concurrentTime = try await seconds {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for worker in 0..<16 {
+            group.addTask {
+                for index in stride(from: worker, to: concurrentTriggers, by: 16) {
+                    _ = try await concurrent.trigger(
+                        organisation: graph.organisation, policy: "participant-no-show", title: "bench \(index)", fields: fields, dedupKey: "c-\(index)")
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+}
+report(
+    String(
+        format: "disk limit: %.0f one-row commits/s (fsync each); one caller, each trigger then its dispatch: %.0f triggers/s (%.2f of the limit); 16 callers triggering at once: %.0f triggers/s (%.2f of the limit)",
+        diskLimit, Double(executorEvents) / executorTime, Double(executorEvents) / executorTime / diskLimit, Double(concurrentTriggers) / concurrentTime,
+        Double(concurrentTriggers) / concurrentTime / diskLimit))
 
 // 4. The served loop (`Executor.run()`, as `escalate serve` runs it) on SQLite with the wall clock: incidents whose
 // first layer times out after 2 s. Dispatch lag is the time from a delivery falling due (its trigger, or its timer's
@@ -164,7 +203,7 @@ func servedRun(_ label: String, count: Int, interval: Double) async throws {
     }
     loop.cancel()
     let metrics = await served.metrics
-    print(String(format: "served loop (SQLite, wall clock), %@: %d incidents, %d deliveries in %.2f s; dispatch lag p50 %.2f ms, p99 %.2f ms; timers fired %.1f ms late on average; %d loop wake-ups",
+    report(String(format: "served loop (SQLite, wall clock), %@: %d incidents, %d deliveries in %.2f s; dispatch lag p50 %.2f ms, p99 %.2f ms; timers fired %.1f ms late on average; %d loop wake-ups",
         label, count, log.all.count, time, (metrics.lagQuantile(0.5) ?? -1) * 1000, (metrics.lagQuantile(0.99) ?? -1) * 1000,
         metrics.timerLagSum / Double(max(metrics.timersFired, 1)) * 1000, metrics.wakeups))
 }
@@ -239,9 +278,9 @@ func isolationRun(perChannel: Int) async throws {
     loop.cancel()
     lags.sort()
     if lags.isEmpty {
-        print("isolation, per channel \(perChannel) of 100: 500 sends hanging on one channel; the other channel's pages: none delivered within 2 s each (starved)")
+        report("isolation, per channel \(perChannel) of 100: 500 sends hanging on one channel; the other channel's pages: none delivered within 2 s each (starved)")
     } else {
-        print(String(format: "isolation, per channel %d of 100: 500 sends hanging on one channel; the other channel's %d pages: trigger-to-delivery p50 %.1f ms, p99 %.1f ms",
+        report(String(format: "isolation, per channel %d of 100: 500 sends hanging on one channel; the other channel's %d pages: trigger-to-delivery p50 %.1f ms, p99 %.1f ms",
             perChannel, lags.count, lags[lags.count / 2], lags[min(lags.count - 1, lags.count * 99 / 100)]))
     }
 }
@@ -264,11 +303,18 @@ func restartRun(timers: Int, batch: Int) async throws {
         store: try SQLiteIncidentStore(path: path), policies: PolicySet([organisation]), registry: try ChannelRegistry([RecordingChannel.self]),
         environment: RecordingChannel.Log().environment(), clock: ManualClock(Instant(seconds: Int64(Date().timeIntervalSince1970) - 3_600)),
         options: options, logger: quiet)
-    for index in 0..<timers {
-        _ = try await before.trigger(organisation: "bench", policy: "outage", title: "restart \(index)", fields: [:], dedupKey: nil)
-        if index % 500 == 499 { try await before.dispatchDue(limit: 1_000) }
+    // Opened by 16 callers at once (group commit makes the set-up quicker).
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for worker in 0..<16 {
+            group.addTask {
+                for index in stride(from: worker, to: timers, by: 16) {
+                    _ = try await before.trigger(organisation: "bench", policy: "outage", title: "restart \(index)", fields: [:], dedupKey: nil)
+                }
+            }
+        }
+        try await group.waitForAll()
     }
-    try await before.dispatchDue(limit: 1_000)
+    while try await before.dispatchDue(limit: 1_000) > 0 {}
     // The restart, on the wall clock: every timer is overdue.
     let log = RecordingChannel.Log()
     let begin = DispatchTime.now().uptimeNanoseconds
@@ -283,7 +329,7 @@ func restartRun(timers: Int, batch: Int) async throws {
     let all = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
     loop.cancel()
     let batches = batch == .max ? "all in one batch (the old behaviour)" : "batches of \(batch)"
-    print(String(format: "restart (SQLite) with %d overdue timers, %@: first page %.3f s after start; all %d second-layer pages %.2f s after start",
+    report(String(format: "restart (SQLite) with %d overdue timers, %@: first page %.3f s after start; all %d second-layer pages %.2f s after start",
         timers, batches, first, timers, all))
 }
 try await restartRun(timers: 10_000, batch: Executor.Options().timerBatch)
@@ -301,7 +347,7 @@ func lintSeconds(contacts: Int) -> Double {
     return seconds { _ = PolicyPipeline().run(files: [(path: "big.yaml", text: text)]) }
 }
 let lintTimes = [1_000, 10_000, 100_000].map { ($0, lintSeconds(contacts: $0)) }
-print(
+report(
     "lint scaling: " + lintTimes.map { String(format: "%d contacts %.3f s", $0.0, $0.1) }.joined(separator: ", ")
         + String(format: "; 10k/1k ratio %.1f, 100k/10k ratio %.1f (linear: 10)", lintTimes[1].1 / lintTimes[0].1, lintTimes[2].1 / lintTimes[1].1))
 let servedGraph = GraphCompiler().compile(PolicyLoader().load(files: [(path: "bench.yaml", text: servedYAML)]).organisation)
@@ -311,7 +357,7 @@ func simulateSeconds(lines: Int) throws -> Double {
     return try seconds { _ = try Simulator(graph: servedGraph).run(scenario) }
 }
 let simulateTimes = try [1_000, 10_000].map { ($0, try simulateSeconds(lines: $0)) }
-print(
+report(
     "simulate scaling: " + simulateTimes.map { String(format: "%d respond lines %.3f s", $0.0, $0.1) }.joined(separator: ", ")
         + String(format: "; 10k/1k ratio %.1f (linear: 10)", simulateTimes[1].1 / simulateTimes[0].1))
 
@@ -339,9 +385,20 @@ let intakeExecutor = Executor(
     options: intakeOptions, logger: quiet)
 _ = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: 0, count: 1_000)
 let smallRate = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: 1_000, count: 1_000)
-_ = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: 2_000, count: max(0, intakeLarge - 2_000))
+// Filled up to the larger size by 16 callers at once (group commit makes that quicker), then measured as before.
+try await withThrowingTaskGroup(of: Void.self) { group in
+    for worker in 0..<16 {
+        group.addTask {
+            for index in stride(from: 2_000 + worker, to: intakeLarge, by: 16) {
+                _ = try await intakeExecutor.trigger(organisation: "bench", policy: "outage", title: "fill \(index)", fields: [:], dedupKey: "intake-\(index)")
+            }
+        }
+    }
+    try await group.waitForAll()
+}
+while try await intakeExecutor.dispatchDue(limit: 1_000) > 0 {}
 let largeRate = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: intakeLarge, count: 1_000)
-print(
+report(
     String(
         format: "intake (SQLite, fsync per commit): %.0f triggers/s at 1,000 incidents, %.0f/s at %d (%.0f %% of the first; within 20 %% asked)",
         smallRate, largeRate, intakeLarge, 100 * largeRate / smallRate))

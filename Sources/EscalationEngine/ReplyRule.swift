@@ -140,7 +140,11 @@ public enum ReplyRule {
 
     /// The smallest whole number no incident in `open` (those not resolved) uses as its reply code.
     public static func freeCode(among open: [IncidentState]) -> String {
-        let used = Set(open.compactMap(\.replyCode))
+        freeCode(inUse: Set(open.compactMap(\.replyCode)))
+    }
+
+    /// The smallest whole number not among the codes in use.
+    public static func freeCode(inUse used: Set<String>) -> String {
         var code = 1
         while used.contains(String(code)) { code += 1 }
         return String(code)

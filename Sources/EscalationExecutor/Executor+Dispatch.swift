@@ -16,6 +16,13 @@ extension Executor {
     public func recover() async throws -> Int {
         try await armTimers()
         let interrupted = try await store.interruptedDeliveries()
+        try await settleInterrupted(interrupted)
+        return interrupted.count
+    }
+
+    /// Settles deliveries interrupted while sending (by a restart, or a process sharing the store that died, whose
+    /// lease expired), by the rules of `recover()`.
+    func settleInterrupted(_ interrupted: [OutboxItem]) async throws {
         let stopped = await stopLeftovers(of: interrupted)
         let now = clock.now()
         for var item in interrupted {
@@ -42,7 +49,6 @@ extension Executor {
                 item, log: [EventLogEntry(incident: item.incident, at: clock.now(), kind: "delivery", text: "\(item.channel): \(item.detail ?? "")")])
             if unfinished { try await reportFailure(item) }
         }
-        return interrupted.count
     }
 
     /// Asks each channel's plugin to stop what it left running for interrupted deliveries; the keys it stopped
@@ -395,6 +401,10 @@ extension Executor {
         guard !running else { return false }
         running = true
         defer { running = false }
+        // Another process's commit (a shared store's notification) wakes the loop like one of ours.
+        let listener = shared.map { shared in Task { [wakeup] in for await _ in shared.workNotifications() { wakeup.signal() } } }
+        defer { listener?.cancel() }
+        let idleSeconds = shared.map { min(idleSeconds, max(1, $0.leaseSeconds / 2)) } ?? idleSeconds
         while !Task.isCancelled {
             var wake: Instant
             do {
@@ -432,6 +442,7 @@ extension Executor {
     /// dispatch and new events, each timer still leaving the store in the transaction of its transition.
     @discardableResult
     public func serveTurn() async throws -> Turn {
+        if let shared { try await takeOverExpired(shared) }
         let fired = try await fireDueTimers(limit: max(1, options.timerBatch))
         let dispatched = try await dispatchDue(wait: false)
         return Turn(fired: fired, dispatched: dispatched, timersLeft: timerDue())

@@ -54,6 +54,10 @@ public actor Executor {
     /// Pending timers in memory, mirroring the store's; filled from the store by `armTimers()`.
     var timerHeap = TimerHeap()
     var timersArmed = false
+    /// With a shared store: whether the last claim took a full batch of due timers (more may be due).
+    var claimedTimersLeft = false
+    /// With a shared store: when the served loop last looked for work of processes whose leases expired.
+    var lastTakeover: Double?
     /// Wakes `run()` when a commit arms a timer or queues a delivery.
     let wakeup = Wakeup()
     /// Wakes `drain` when a delivery the served loop started has been recorded.
@@ -68,6 +72,8 @@ public actor Executor {
     var inFlight = 0
     /// The same, per channel of an organisation (no entry: none).
     var inFlightByChannel: [DeliveryChannel: Int] = [:]
+    /// Reply codes held by open incidents, per organisation (see `freeReplyCode`; only with a store of this process).
+    var replyCodes: [String: Set<String>] = [:]
     /// Engines by organisation and policy versions (see `engine(for:)`).
     var engines: [String: Engine] = [:]
     /// Which channels keep failing (degraded channels run one send at a time).
@@ -238,7 +244,7 @@ public actor Executor {
             if !earlier.isEmpty { consumed = key }
         }
         counter += 1
-        let id = "\(organisation)-\(String(now.seconds, radix: 36))-\(counter)-\(UInt16.random(in: 0...UInt16.max))"
+        let id = "\(organisation)-\(String(now.seconds, radix: 36))-\(counter)-\(UInt32.random(in: 0...UInt32.max))"
         // The reply code is chosen and committed under one lock per organisation, so two incidents never share one.
         let incident: StoredIncident = try await exclusively("reply-codes/\(organisation)") {
             var fields = fields
@@ -300,6 +306,8 @@ public actor Executor {
     func exclusively<T: Sendable>(_ keys: [String], _ body: () async throws -> T) async throws -> T {
         for key in keys { await locks.acquire(key) }
         defer { for key in keys.reversed() { locks.release(key) } }
+        // A shared store holds the keys across processes too, in one transaction the body's store calls join.
+        if let shared { return try await shared.exclusively(keys, isolation: self, body) }
         return try await body()
     }
 
@@ -343,9 +351,13 @@ public actor Executor {
         change.snapshot = snapshot
         change.consumePending = consumePending
         try await store.commit(change)
+        noteReplyCode(of: change.incident)
         metrics.events += 1
-        for id in change.removeTimers { timerHeap.disarm(id) }
-        for timer in change.addTimers { timerHeap.arm(timer) }
+        // With a shared store the timers are claimed from it (another process may fire them), not kept in memory.
+        if shared == nil {
+            for id in change.removeTimers { timerHeap.disarm(id) }
+            for timer in change.addTimers { timerHeap.arm(timer) }
+        }
         // A delivery queued by a fired timer has been due since the timer's instant, not since now.
         let due = firedTimer.map { Double($0.at.seconds) } ?? clock.preciseNow()
         for item in change.outbox { dueSince[item.idempotencyKey] = due }
@@ -356,7 +368,7 @@ public actor Executor {
 
     /// Loads the store's pending timers into the in-memory heap (once; `recover()` does it on start).
     func armTimers() async throws {
-        guard !timersArmed else { return }
+        guard !timersArmed, shared == nil else { return }
         let stored = try await store.timers()
         if !timersArmed {
             for timer in stored where !timerHeap.contains(timer.id) { timerHeap.arm(timer) }
@@ -368,6 +380,7 @@ public actor Executor {
     /// them (the rest stay armed for the next call; a stale one, removed without firing, counts too); returns how many fired.
     @discardableResult
     public func fireDueTimers(limit: Int = .max) async throws -> Int {
+        if let shared { return try await fireClaimedTimers(shared, limit: limit) }
         try await armTimers()
         let now = clock.now()
         var fired = 0
@@ -397,12 +410,14 @@ public actor Executor {
 
     /// Whether a timer is due at the clock's now (overdue ones left by a batch).
     func timerDue() -> Bool {
+        if shared != nil { return claimedTimersLeft }
         guard let next = timerHeap.peek() else { return false }
         return next.at <= clock.now()
     }
 
     /// The next timer instant, if any.
     public func nextTimer() async throws -> Instant? {
+        if let shared { return try await shared.nextTimerDue() }
         try await armTimers()
         return timerHeap.peek()?.at
     }

@@ -13,40 +13,51 @@ public struct IncidentAddress: Sendable, Hashable {
     }
 
     /// The entries of a field's value: one for an `address` field, each comma-separated one for an `address-list`
-    /// (commas inside quotes or angle brackets do not separate).
+    /// (commas inside quotes or angle brackets do not separate). One pass over the text, no Foundation.
     public static func entries(_ value: String) -> [IncidentAddress] {
-        var parts: [String] = []
-        var current = ""
+        var result: [IncidentAddress] = []
+        var start = value.startIndex
+        var index = value.startIndex
         var quoted = false
         var angled = false
-        for character in value {
-            switch character {
+        while index < value.endIndex {
+            switch value[index] {
             case "\"": quoted.toggle()
             case "<" where !quoted: angled = true
             case ">" where !quoted: angled = false
             case "," where !quoted && !angled:
-                parts.append(current)
-                current = ""
-                continue
+                if let entry = parse(value[start..<index]) { result.append(entry) }
+                start = value.index(after: index)
             default: break
             }
-            current.append(character)
+            index = value.index(after: index)
         }
-        parts.append(current)
-        return parts.compactMap(parse)
+        if let entry = parse(value[start...]) { result.append(entry) }
+        return result
     }
 
     /// One entry, or nil when it is blank.
-    static func parse(_ text: String) -> IncidentAddress? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    static func parse(_ text: Substring) -> IncidentAddress? {
+        let trimmed = trim(text) { $0.isWhitespace }
         guard !trimmed.isEmpty else { return nil }
         if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
-            let address = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)].trimmingCharacters(in: .whitespaces)
-            var name = trimmed[..<open].trimmingCharacters(in: .whitespaces)
-            if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
-            return IncidentAddress(name: name.isEmpty ? nil : name, address: address)
+            // Inside a line, spaces and tabs (not line breaks) are trimmed, as before.
+            let blank: (Character) -> Bool = { $0.isWhitespace && !$0.isNewline }
+            let address = String(trim(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)], blank))
+            var name = trim(trimmed[..<open], blank)
+            if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = name.dropFirst().dropLast() }
+            return IncidentAddress(name: name.isEmpty ? nil : String(name), address: address)
         }
-        return IncidentAddress(name: nil, address: trimmed)
+        return IncidentAddress(name: nil, address: String(trimmed))
+    }
+
+    /// The text without the characters `drop` holds for at either end.
+    static func trim(_ text: Substring, _ drop: (Character) -> Bool) -> Substring {
+        var lower = text.startIndex
+        var upper = text.endIndex
+        while lower < upper, drop(text[lower]) { lower = text.index(after: lower) }
+        while upper > lower, drop(text[text.index(before: upper)]) { upper = text.index(before: upper) }
+        return text[lower..<upper]
     }
 
     /// Why this is not an address of `kind`, or nil when it is one. E-mail needs `local@domain.tld`; kinds named

@@ -75,7 +75,7 @@ public struct EscalationAPI: Sendable {
             let open = try await executor.openIncidentCount()
             let text =
                 await executor.metrics.prometheus(openIncidents: open) + HealthReport.prometheus(degraded: await executor.degradedChannels)
-                + (await refusals.prometheus())
+                + (await refusals.prometheus()) + (await executor.coordinationMetrics())
             return JSONResponse.text(.ok, text, type: "text/plain; version=0.0.4")
         }
         router.get("/openapi.yaml") { _, _ in JSONResponse.text(.ok, OpenAPIDocument.yaml, type: "application/yaml") }

@@ -95,16 +95,19 @@ public struct MonteCarlo: Sendable {
         var acknowledgers: [String: Int] = [:]
         var woken: [String: Int] = [:]
         var notificationCounts: [Int] = []
-        for _ in 0..<max(runs, 0) {
+        for run in 0..<max(runs, 0) {
             var decisions: [String: Int] = [:]
             for model in answers where generator.nextDouble() < model.probability {
                 decisions[model.contact] = Int(generator.nextDouble() * Double(model.withinSeconds))
             }
             let fixed = decisions
-            let timeline = try simulator.run(scenario) { notification, _ in
-                guard let delay = fixed[notification.contact] else { return nil }
-                return ScriptedAction(kind: .acknowledge(by: notification.contact), time: .offset(delay), text: "\(notification.contact) answers")
-            }
+            // The scenario's fields are the same in every run: checked on the first.
+            let timeline = try simulator.run(
+                scenario,
+                respond: { notification, _ in
+                    guard let delay = fixed[notification.contact] else { return nil }
+                    return ScriptedAction(kind: .acknowledge(by: notification.contact), time: .offset(delay), text: "\(notification.contact) answers")
+                }, validate: run == 0)
             if let by = timeline.acknowledgedBy, let after = timeline.acknowledgedAfter {
                 delays.append(after)
                 acknowledgers[by, default: 0] += 1

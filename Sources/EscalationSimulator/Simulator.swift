@@ -28,11 +28,19 @@ public struct Simulator: Sendable {
     public func run(_ scenario: Scenario, respond: (@Sendable (Effect.Notification, Instant) -> ScriptedAction?)? = nil) throws(ScenarioError)
         -> Timeline
     {
+        try run(scenario, respond: respond, validate: true)
+    }
+
+    /// Runs a scenario; `validate` false skips checking its fields (a caller running one scenario many times, such as
+    /// Monte Carlo, checks them on the first run only).
+    func run(_ scenario: Scenario, respond: (@Sendable (Effect.Notification, Instant) -> ScriptedAction?)?, validate: Bool) throws(ScenarioError)
+        -> Timeline
+    {
         guard let policy = graph.policy(scenario.policy) else {
             let known = graph.policies.map(\.id)
             throw ScenarioError(description: "no policy '\(scenario.policy)'\(scenario.policy.didYouMean(known)); policies: \(known.joined(separator: ", "))")
         }
-        let problems = engine.validate(policy: scenario.policy, fields: scenario.fields)
+        let problems = validate ? engine.validate(policy: scenario.policy, fields: scenario.fields) : []
         if !problems.isEmpty {
             throw ScenarioError(description: "the incident cannot trigger policy '\(scenario.policy)': \(problems.joined(separator: "; "))")
         }

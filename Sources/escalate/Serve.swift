@@ -6,6 +6,7 @@ import EscalationExecutor
 import EscalationPipeline
 import EscalationServer
 import EscalationStore
+import EscalationStorePostgres
 import Foundation
 import Hummingbird
 import Logging
@@ -28,8 +29,14 @@ extension Escalate {
         @Option(help: "Policy folder or files (default: policies/).")
         var policies: [String] = []
 
-        @Option(help: "SQLite database file (created when missing).")
+        @Option(
+            help: ArgumentHelp(
+                "SQLite database file (created when missing), or postgres://USER:PASSWORD@HOST:PORT/DATABASE to share one PostgreSQL with other serve processes.",
+                valueName: "file-or-url"))
         var db: String = "escalate.sqlite"
+
+        @Option(help: "With PostgreSQL: seconds a claim on a timer or delivery lasts unless renewed (how long a dead process's work waits).")
+        var leaseSeconds: Int = 15
 
         @Option(help: "Address to listen on.")
         var host: String = "127.0.0.1"
@@ -43,7 +50,7 @@ extension Escalate {
         @Option(help: "Integration key file: lines 'ORGANISATION[/POLICY] SHA256HEX' or 'ORGANISATION[/POLICY] ${env:NAME}'.")
         var integrationKeys: String?
 
-        @Option(help: "File of the keys that sign acknowledge links (default: the database's path + .link-key; created once).")
+        @Option(help: "File of the keys that sign acknowledge links (default: the database's path + .link-key, escalate.link-key with PostgreSQL; created once; every process of a cluster needs the same file).")
         var linkKey: String?
 
         @Option(help: "How long an acknowledge link works after it is sent (e.g. 24h, 30m).")
@@ -100,6 +107,7 @@ extension Escalate {
 
         func validate() throws {
             guard eventsPerMinute >= 1 else { throw ValidationError("--events-per-minute must be at least 1, got \(eventsPerMinute)") }
+            guard (2...3600).contains(leaseSeconds) else { throw ValidationError("--lease-seconds must be from 2 to 3600, got \(leaseSeconds)") }
             guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1, got \(maxInFlight)") }
             if let smtpListen, Self.hostAndPort(smtpListen) == nil {
                 throw ValidationError("--smtp-listen '\(smtpListen)' is not HOST:PORT; write e.g. --smtp-listen 127.0.0.1:2525")
@@ -126,11 +134,9 @@ extension Escalate {
                 printError("error: \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
-            let store: SQLiteIncidentStore
-            do { store = try SQLiteIncidentStore(path: db) } catch {
-                printError("error: \(error.description)")
-                throw ExitCode(ExitStatus.usage)
-            }
+            let store = try await DatabaseOption.open(db, leaseSeconds: leaseSeconds, logger: Logger(label: "escalate.store"))
+            let postgres = store as? PostgresIncidentStore
+            let shownDB = PostgresLocation.redact(db)
             let limits: HTTPEdgeHandler.Limits
             do throws(ServeTLS.Problem) {
                 limits = HTTPEdgeHandler.Limits(
@@ -155,7 +161,7 @@ extension Escalate {
                 throw ExitCode(ExitStatus.usage)
             }
             let linkKeys: (signing: SymmetricKey, previous: [SymmetricKey])
-            do { linkKeys = try LinkKeyFile.load(path: linkKey ?? db + ".link-key") } catch {
+            do { linkKeys = try LinkKeyFile.load(path: linkKey ?? (postgres == nil ? db + ".link-key" : "escalate.link-key")) } catch {
                 printError("error: \(error.description)")
                 throw ExitCode(ExitStatus.usage)
             }
@@ -224,6 +230,9 @@ extension Escalate {
                     logger.error("reload refused (\(how)); the running policies are kept:\n\(refused)")
                 } else {
                     logger.notice("policies reloaded (\(how))")
+                    if let postgres, how != ClusterPolicies.announced {
+                        await ClusterPolicies.announce(store: postgres, executor: executor, logger: logger)
+                    }
                 }
                 return refused
             }
@@ -238,10 +247,12 @@ extension Escalate {
             api.integrationKeyFile = keyFile.map { IntegrationKeyFile(path: $0) }
             api.console = Console(policies: consolePolicies)
             SignalReloader.install { Task { _ = await reload("SIGHUP") } }
+            var announcements: Task<Void, Never>?
+            if let postgres { announcements = await ClusterPolicies.join(store: postgres, executor: executor, logger: logger) { _ = await reload($0) } }
             let app = Application(
                 router: api.router(), server: server, configuration: .init(address: .hostname(host, port: port)), logger: Logger(label: "escalate.http"))
             let served = await executor.organisations.joined(separator: ", ")
-            logger.notice("serving \(served) on \(base)", metadata: ["database": "\(db)", "integration_keys": "\(integrationKeys.count)"])
+            logger.notice("serving \(served) on \(base)", metadata: ["database": "\(shownDB)", "integration_keys": "\(integrationKeys.count)"])
             var mailListener: Task<Void, Never>?
             if let smtpListen, let (mailHost, mailPort) = Self.hostAndPort(smtpListen) {
                 let mailAPI = api
@@ -266,6 +277,7 @@ extension Escalate {
                 try await app.runService()
                 // Stopped (SIGTERM/SIGINT): start nothing new, and let deliveries in flight finish and be recorded.
                 worker.cancel()
+                announcements?.cancel()
                 var left = await executor.drain(seconds: 15)
                 if left > 0 {
                     // Still running after 15 s: cancel them (the exec plugin kills its commands' process groups) so no
@@ -274,9 +286,12 @@ extension Escalate {
                     logger.warning("cancelled \(cancelled) delivery(ies) still running after 15 s")
                     left = await executor.drain(seconds: 3)
                 }
+                do { try await executor.releaseLeases() } catch { logger.error("leases not released (they expire by themselves): \(error)") }
+                await postgres?.shutdown()
                 logger.notice("stopped\(left > 0 ? "; \(left) delivery(ies) still in flight will be reported as interrupted at the next start" : "")")
             } catch {
                 worker.cancel()
+                await postgres?.shutdown()
                 let reason = (error as? IOError)?.errnoCode == EADDRINUSE ? "the address is already in use" : "\(error)"
                 printError("error: cannot serve on \(host):\(port): \(reason); choose another --port or --host, or stop the other server")
                 throw ExitCode(ExitStatus.usage)
