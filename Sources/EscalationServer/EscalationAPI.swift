@@ -29,6 +29,8 @@ public struct EscalationAPI: Sendable {
     public let integrationKeys: IntegrationKeyring
     /// The integration key file the API adds keys to and revokes them from (nil: keys are managed in the file by hand).
     public var integrationKeyFile: IntegrationKeyFile?
+    /// The web console under `/console` (nil: not served).
+    public var console: Console?
 
     /// Creates the API; `integrationKeys` defaults to a keyring with the configuration's keys.
     public init(
@@ -116,6 +118,7 @@ public struct EscalationAPI: Sendable {
             if let problems = await reload(organisation) { return JSONResponse.make(.unprocessableContent, ["error": "reload refused; the running policies are kept", "diagnostics": problems]) }
             return JSONResponse.make(.ok, ["status": "reloaded"])
         }
+        if let console { addConsoleRoutes(to: router, console: console) }
         Self.answerOtherMethods(on: router)
         return router
     }

@@ -211,6 +211,7 @@ extension Escalate {
             }
             configuration.tokenHashes = tokens.hashes
             let keyring = IntegrationKeyring(integrationKeys)
+            let consolePolicies = ConsolePolicies(set)
             let keyFile = self.integrationKeys
             @Sendable func reload(_ how: String) async -> PolicySet.Refused? {
                 // The integration key file too: keys added or removed there take effect now (revoked at once).
@@ -224,6 +225,7 @@ extension Escalate {
                     }
                 }
                 let refused = await executor.reloadRefusal(paths: paths, channels: registry)
+                if refused == nil, let set = try? PolicySet.load(paths: paths, channels: registry) { await consolePolicies.replace(with: set) }
                 if let refused {
                     logger.error("reload refused (\(how)); the running policies are kept:\n\(refused)")
                 } else {
@@ -243,6 +245,7 @@ extension Escalate {
                 return own.map { ReloadText.relative($0.description, to: paths) }.joined(separator: "\n")
             }
             api.integrationKeyFile = keyFile.map { IntegrationKeyFile(path: $0) }
+            api.console = Console(policies: consolePolicies)
             SignalReloader.install { Task { _ = await reload("SIGHUP") } }
             var announcements: Task<Void, Never>?
             if let postgres { announcements = await ClusterPolicies.join(store: postgres, executor: executor, logger: logger) { _ = await reload($0) } }

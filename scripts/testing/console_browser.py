@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Browser test of the web console of `escalate serve`, in headless Chromium driven by Selenium. Loopback only;
+bounded in time (at most 4 minutes, usually well under one).
+
+Installs what it needs when missing: Debian's chromium and chromium-driver (apt-get, when root) and Selenium (pip).
+Starts `escalate serve` on a temporary folder and a free port, then: a wrong token is refused; sign in; an incident
+triggered through the API appears on the incidents page without a reload (server-sent events), its title's markup
+shown as text; open it, press Acknowledge and see the timeline say who acknowledged; a resolve through the API shows
+on the open incident page live; the policy page shows the graph; a form post without the CSRF token and another
+organisation's incident are refused; a
+360 px wide window has no horizontal scroll on every page; Tab reaches the skip link first; the browser log has no
+errors; sign out; with a tab open, serve stops promptly on SIGTERM. Screenshots at 360 and 1,400 px go to out/.
+
+Usage: scripts/testing/console_browser.py .build/debug/escalate [--out out]
+"""
+import argparse, json, os, shutil, signal, subprocess, sys, tempfile, time, urllib.error, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_checks import Checks, Failure, free_port  # shared with the other end-to-end scripts
+
+TOKEN, OTHER_TOKEN = "web-token-0123456789", "other-token-0123456789"
+
+POLICY = """
+organisation: {{ id: {org}, name: {name}, timezone: UTC }}
+contacts:
+  oncall: {{ name: On call, addresses: {{ log: oncall }} }}
+channels:
+  sink: {{ plugin: file, address: log, settings: {{ path: "{sink}" }} }}
+templates:
+  page: {{ body: "{{{{ incident.title }}}}" }}
+policies:
+  alerts:
+    name: Alerts
+    outcomes: [fixed, false-alarm]
+    layers:
+      - {{ id: first, notify: [{{ contact: oncall }}], via: [sink], template: page, timeout: 30m, tasks: [{{ title: Check the dashboard }}] }}
+"""
+
+
+def ensure_tools():
+    """Chromium, its driver and Selenium, installed when missing (apt-get needs root)."""
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        if os.geteuid() != 0:
+            sys.exit("console browser: chromium and chromedriver are missing; install Debian's chromium and chromium-driver")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        if subprocess.run(["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"], env=env).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], env=env, check=True)
+            subprocess.run(["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"], env=env, check=True)
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "selenium"], check=True)
+
+
+def call(port, method, path, body=None, token=TOKEN):
+    """(status, parsed JSON) of an API request."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=data, method=method,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(req, timeout=5) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, {}
+
+
+def wait_for(predicate, seconds, interval=0.2):
+    deadline = time.time() + seconds
+    while True:
+        try:
+            value = predicate()
+        except Exception:  # a page being replaced under us: try again
+            value = None
+        if value or time.time() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_page_load_timeout(20)
+    return driver
+
+
+def errors_in(driver):
+    """The browser log's errors since the last call (reading the log empties it)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def set_width(driver, width):
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500})
+
+
+def no_horizontal_scroll(driver):
+    return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth && document.body.scrollWidth <= window.innerWidth")
+
+
+def run(checks, driver, base, port, out, server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def press(element):
+        """Clicks a button that submits a form, and waits for the next page."""
+        element.click()
+        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(element))
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState;") == "complete")
+
+    def sign_in(token, name=""):
+        driver.get(f"{base}/console/sign-in")
+        driver.find_element(By.ID, "token").send_keys(token)
+        if name:
+            driver.find_element(By.ID, "name").send_keys(name)
+        press(driver.find_element(By.CSS_SELECTOR, "form[action='/console/sign-in'] button[type=submit]"))
+
+    # A wrong token: refused with a message, no session.
+    sign_in("not-a-token")
+    checks.check("That token is not valid" in driver.page_source, "a wrong token is refused with a message")
+    checks.check(driver.current_url.endswith("/console/sign-in"), "a wrong token stays on the sign-in page")
+    errors_in(driver)  # the 401 of the refused sign-in is logged by the browser; expected, so dropped
+
+    # Keyboard: the first Tab reaches the skip link.
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    checks.check(driver.switch_to.active_element.get_attribute("class") == "skip", "the first Tab focuses the 'Skip to the content' link")
+
+    sign_in(TOKEN, "Casey")
+    checks.require(driver.current_url.endswith("/console/incidents"), f"signing in leads to the incidents page (at {driver.current_url})")
+    checks.check("web" in driver.find_element(By.TAG_NAME, "h1").text, "the incidents page names the organisation")
+    cookie = driver.get_cookie("escalate_console") or {}
+    checks.check(cookie.get("httpOnly") is True and cookie.get("sameSite") == "Strict", f"the session cookie is HttpOnly and SameSite=Strict ({cookie.get('httpOnly')}, {cookie.get('sameSite')})")
+
+    # Live: an incident triggered through the API appears without a reload.
+    wait_for(lambda: driver.find_element(By.ID, "live-status").text == "Live", 10)
+    driver.execute_script("window.__notReloaded = true;")
+    title = "Checkout <b>down</b> & slow"
+    status, body = call(port, "POST", "/v1/incidents", {"title": title, "policy": "alerts"})
+    checks.require(status == 201, f"the API trigger is accepted (got {status})")
+    incident = body["id"]
+    link = wait_for(lambda: driver.find_element(By.CSS_SELECTOR, f"a[href='/console/incidents/{incident}']"), 15)
+    checks.require(link is not None, "the triggered incident appears on the incidents page within 15 s")
+    checks.check(driver.execute_script("return window.__notReloaded === true;"), "it appeared without a page reload")
+    checks.check(link.text == title, f"the title's markup is shown as text ({link.text!r})")
+    checks.check(len(driver.find_elements(By.CSS_SELECTOR, "#incidents b")) == 0, "no <b> element was made from the title")
+    driver.save_screenshot(os.path.join(out, "console-incidents-1400.png"))
+
+    # The incident page: timeline, tasks, Acknowledge.
+    press(link)
+    wait_for(lambda: driver.find_element(By.ID, "timeline"), 10)
+    checks.check("Check the dashboard" in driver.page_source, "the incident page lists the policy's task")
+    checks.check(len(driver.find_elements(By.CSS_SELECTOR, "#outcome option")) == 2, "resolve offers the policy's two outcomes")
+    press(driver.find_element(By.ID, "acknowledge"))
+    acknowledged = wait_for(lambda: "acknowledged" in driver.find_element(By.CSS_SELECTOR, ".facts .status").text, 10)
+    checks.check(acknowledged, "after Acknowledge the incident shows as acknowledged")
+    timeline = driver.find_element(By.ID, "timeline").text
+    checks.check("Casey via console" in timeline, f"the timeline says who acknowledged, via the console ({timeline[-300:]!r})")
+    checks.check(len(driver.find_elements(By.ID, "acknowledge")) == 0, "the Acknowledge button is gone once acknowledged")
+    _, detail = call(port, "GET", f"/v1/incidents/{incident}")
+    checks.check(detail.get("incident", {}).get("acknowledged_by") == "Casey via console", "the API shows the console's acknowledgement")
+    driver.save_screenshot(os.path.join(out, "console-incident-1400.png"))
+
+    # Live on the incident page: a resolve through the API shows without a reload.
+    wait_for(lambda: driver.find_element(By.ID, "live-status").text == "Live", 10)
+    driver.execute_script("window.__notReloaded = true;")
+    status, _ = call(port, "POST", f"/v1/incidents/{incident}/resolve", {"by": "api-tester", "outcome": "fixed"})
+    checks.check(status == 200, f"the API resolve is accepted (got {status})")
+    resolved = wait_for(lambda: "resolved" in driver.find_element(By.CSS_SELECTOR, ".facts .status").text, 15)
+    checks.check(resolved and driver.execute_script("return window.__notReloaded === true;"), "the resolve shows on the incident page live, without a reload")
+
+    # The policy page: fields and the graph.
+    driver.get(f"{base}/console/policies/alerts")
+    checks.check(driver.find_element(By.TAG_NAME, "h1").text == "Alerts", "the policy page shows the policy")
+    images = driver.find_elements(By.CSS_SELECTOR, ".graph img")
+    if shutil.which("dot"):
+        drawn = images and wait_for(lambda: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0;", images[0]), 10)
+        checks.check(drawn, "the policy's graph is drawn (an SVG by Graphviz)")
+    else:
+        checks.check("digraph" in driver.page_source, "without Graphviz the policy page shows the graph as DOT")
+
+    explanation = driver.find_elements(By.ID, "explanation")
+    checks.check(explanation and "oncall" in explanation[0].text, "the policy page explains who the ladder reaches now")
+    driver.save_screenshot(os.path.join(out, "console-policy-1400.png"))
+
+    # 360 px: no horizontal scroll on any page.
+    set_width(driver, 360)
+    for path in ("/console/incidents", f"/console/incidents/{incident}", "/console/policies/alerts"):
+        driver.get(base + path)
+        checks.check(driver.execute_script("return window.innerWidth;") == 360, f"{path}: the window is 360 px wide")
+        checks.check(no_horizontal_scroll(driver), f"{path}: no horizontal scroll at 360 px")
+    driver.get(f"{base}/console/incidents/{incident}")
+    driver.save_screenshot(os.path.join(out, "console-incident-360.png"))
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    errors = errors_in(driver)
+    checks.check(not errors, f"the browser log has no errors ({errors[:3]})")
+
+    # A form post without the CSRF token is refused (posted by script, as a forged form would be).
+    status = driver.execute_script(
+        "return fetch(arguments[0], {method: 'POST', credentials: 'same-origin', headers: {'Content-Type': 'application/x-www-form-urlencoded'},"
+        " body: 'minutes=30'}).then(function (r) { return r.status; });", f"{base}/console/incidents/{incident}/snooze")
+    checks.check(status == 403, f"a form post without the CSRF token is refused with 403 (got {status})")
+    errors_in(driver)  # the 403 just asked for is logged by the browser
+
+    # Another organisation's incident is not found.
+    status, body = call(port, "POST", "/v1/incidents", {"title": "Other's secret"}, token=OTHER_TOKEN)
+    checks.check(status == 201, f"the other organisation's trigger is accepted (got {status})")
+    driver.get(f"{base}/console/incidents/{body.get('id', 'missing')}")
+    checks.check("has no incident" in driver.page_source and "Other's secret" not in driver.page_source, "another organisation's incident is not shown")
+    errors_in(driver)  # the 404 just asked for is logged by the browser
+
+    # Sign out.
+    press(driver.find_element(By.CSS_SELECTOR, "form[action='/console/sign-out'] button"))
+    checks.check(wait_for(lambda: driver.current_url.endswith("/console/sign-in"), 10), "sign-out leads to the sign-in page")
+    driver.get(f"{base}/console/incidents")
+    checks.check(driver.current_url.endswith("/console/sign-in"), "after sign-out the incidents page asks to sign in")
+    errors = errors_in(driver)
+    checks.check(not errors, f"the browser log has no errors after sign-out ({errors[:3]})")
+
+    # An open console tab (its event stream) does not hold up a graceful stop.
+    sign_in(TOKEN)
+    wait_for(lambda: driver.find_element(By.ID, "live-status").text == "Live", 10)
+    began = time.time()
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pass
+    took = time.time() - began
+    checks.check(server.poll() is not None and took < 5, f"serve stops within 5 s of SIGTERM with a console tab open (took {took:.1f} s)")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("--out", default="out", help="folder for the screenshots")
+    args = parser.parse_args()
+    binary = os.path.abspath(args.binary)
+    if not os.access(binary, os.X_OK):
+        sys.exit(f"console browser: {binary} is not an executable escalate binary (build it first: swift build)")
+    signal.signal(signal.SIGALRM, lambda *_: sys.exit("console browser: FAILED: took longer than 240 s"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("console browser: stopped by SIGTERM"))
+    signal.alarm(240)
+    ensure_tools()
+    os.makedirs(args.out, exist_ok=True)
+    root = tempfile.mkdtemp(prefix="escalate-console-browser-")
+    for org, name in (("web", "Web"), ("other", "Other")):
+        os.makedirs(os.path.join(root, "policies", org))
+        with open(os.path.join(root, "policies", org, "organisation.yaml"), "w") as file:
+            file.write(POLICY.format(org=org, name=name, sink=os.path.join(root, f"{org}-sink.jsonl")))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    checks = Checks("console browser")
+    began = time.time()
+    env = dict(os.environ, ESCALATE_TOKENS=f"web={TOKEN},other={OTHER_TOKEN}")
+    log = open(os.path.join(root, "serve.log"), "w")
+    server = subprocess.Popen(
+        [binary, "serve", "--policies", os.path.join(root, "policies"), "--db", os.path.join(root, "db.sqlite"), "--port", str(port)],
+        env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+    driver = None
+    try:
+        def healthy():
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
+                    return response.status == 200
+            except OSError:
+                return server.poll() is not None
+        checks.require(wait_for(healthy, 15, 0.1) and server.poll() is None, f"the server starts within 15 s (see {root}/serve.log)")
+        driver = browser()
+        run(checks, driver, base, port, args.out, server)
+    except Failure:
+        pass  # counted and printed
+    except Exception as error:
+        checks.check(False, f"stopped on {error!r}")
+    finally:
+        if driver is not None:
+            driver.quit()
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    print(f"console browser: {checks.passed} passed, {checks.failed} failed in {time.time() - began:.1f} s")
+    if checks.failed:
+        sys.exit(f"console browser: {checks.failed} check(s) failed; the server log is in {root}")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
