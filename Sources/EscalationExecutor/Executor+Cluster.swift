@@ -15,13 +15,7 @@ extension Executor {
         var fired = 0
         for timer in claimed {
             do {
-                if let incident = try await store.incident(id: timer.incident), incident.state.timers.contains(where: { $0.id == timer.id }) {
-                    metrics.observeTimerLag(max(0, clock.preciseNow() - Double(timer.at.seconds)))
-                    _ = try await handle(incident: timer.incident, event: .timerFired(id: timer.id), firedTimer: timer)
-                    fired += 1
-                } else {
-                    try await store.removeTimer(id: timer.id)
-                }
+                if try await fire(timer) { fired += 1 }
             } catch {
                 logger.error(
                     "timer failed; another claim retries it when its lease expires",

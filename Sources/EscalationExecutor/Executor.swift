@@ -391,13 +391,7 @@ public actor Executor {
         while taken < limit, let timer = timerHeap.popDue(at: now) {
             taken += 1
             do {
-                if let incident = try await store.incident(id: timer.incident), incident.state.timers.contains(where: { $0.id == timer.id }) {
-                    metrics.observeTimerLag(max(0, clock.preciseNow() - Double(timer.at.seconds)))
-                    _ = try await handle(incident: timer.incident, event: .timerFired(id: timer.id), firedTimer: timer)
-                    fired += 1
-                } else {
-                    try await store.removeTimer(id: timer.id)
-                }
+                if try await fire(timer) { fired += 1 }
             } catch {
                 // It is still in the store; try again shortly rather than forget it until a restart.
                 logger.error(
@@ -408,6 +402,18 @@ public actor Executor {
         }
         for timer in failed { timerHeap.arm(timer) }
         return fired
+    }
+
+    /// Fires one due timer in the transaction of its transition; a timer its incident no longer holds (cancelled,
+    /// resolved) just leaves the store. Whether it fired.
+    func fire(_ timer: StoredTimer) async throws -> Bool {
+        guard let incident = try await store.incident(id: timer.incident), incident.state.timers.contains(where: { $0.id == timer.id }) else {
+            try await store.removeTimer(id: timer.id)
+            return false
+        }
+        metrics.observeTimerLag(max(0, clock.preciseNow() - Double(timer.at.seconds)))
+        _ = try await handle(incident: timer.incident, event: .timerFired(id: timer.id), firedTimer: timer)
+        return true
     }
 
     /// Whether a timer is due at the clock's now (overdue ones left by a batch).
