@@ -122,7 +122,7 @@ extension PostgresIncidentStore {
     /// Extends this process's leases on the deliveries it is sending (the heartbeat calls it every third of the lease).
     public func renewLeases() async throws {
         let (owner, lease) = (owner, leaseClock() + Double(leaseSeconds))
-        try await write("renewing leases") { connection in
+        _ = try await write("renewing leases") { connection in
             try await connection.query(
                 "UPDATE outbox SET lease_until = \(lease) WHERE status = 'sending' AND claimed_by = \(owner)", logger: logger)
         }

@@ -128,7 +128,7 @@ extension PostgresIncidentStore {
     /// Drops a schema and everything in it (tests clean up the schema each made).
     public func dropSchemaForTests(_ schema: String) async throws {
         guard schema.hasPrefix("t_"), schema.allSatisfy({ ($0.isLetter || $0.isNumber || $0 == "_") && $0.isASCII }) else { return }
-        try await read("dropping schema \(schema)") { connection in
+        _ = try await read("dropping schema \(schema)") { connection in
             try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"), logger: logger)
         }
     }

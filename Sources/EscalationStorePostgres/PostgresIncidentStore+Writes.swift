@@ -95,7 +95,7 @@ extension PostgresIncidentStore {
     }
 
     func writeProbeRow() async throws {
-        try await write("probing a write") { connection in
+        _ = try await write("probing a write") { connection in
             try await connection.query(
                 """
                 INSERT INTO store_probe (id, at, owner) VALUES (1, \(leaseClock()), \(owner))
@@ -107,7 +107,7 @@ extension PostgresIncidentStore {
     /// Records an event that counts towards a threshold.
     public func addPendingEvent(_ event: PendingEvent) async throws {
         let json = String(decoding: try Self.encoder.encode(event), as: UTF8.self)
-        try await write("recording a threshold event") { connection in
+        _ = try await write("recording a threshold event") { connection in
             try await connection.query(
                 "INSERT INTO pending_events (organisation, policy, at, event) VALUES (\(event.key.organisation), \(event.key.policy), \(event.at.seconds), \(json))",
                 logger: logger)
@@ -116,7 +116,7 @@ extension PostgresIncidentStore {
 
     /// Removes a timer.
     public func removeTimer(id: String) async throws {
-        try await write("removing timer \(id)") { connection in
+        _ = try await write("removing timer \(id)") { connection in
             try await connection.query("DELETE FROM timers WHERE id = \(id)", logger: logger)
         }
     }

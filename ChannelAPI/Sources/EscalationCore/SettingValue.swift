@@ -1,5 +1,3 @@
-import EscalationCore
-
 /// A plugin setting as written in YAML, with locations, for plugins to validate.
 public indirect enum SettingValue: Sendable {
     /// A scalar (its text), e.g. `https://…`, `30`, `${env:TOKEN}`.
