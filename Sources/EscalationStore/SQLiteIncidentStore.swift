@@ -24,7 +24,7 @@ public final class SQLiteIncidentStore: IncidentStore {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
-            configuration.prepareDatabase { db in try db.execute(sql: Self.durabilityPragmas) }
+            configuration.prepareDatabase { db in try db.execute(sql: Self.durabilityPragmas + "; " + Self.cachePragma) }
             pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB switches the pool's writer to WAL with `synchronous = NORMAL` after `prepareDatabase` has run, so the
             // pragmas are set on the writer again here: every commit is fsynced before `commit` returns.
@@ -42,6 +42,10 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// Full durability: in WAL mode `synchronous = FULL` syncs the WAL on every commit (NORMAL only at checkpoints, so
     /// a power loss could undo acknowledged commits); `fullfsync` asks macOS to flush the drive's cache too (no-op elsewhere).
     static let durabilityPragmas = "PRAGMA synchronous = FULL; PRAGMA fullfsync = ON; PRAGMA checkpoint_fullfsync = ON"
+
+    /// A page cache of up to 32 MiB per connection (SQLite's default is 2 MiB), so the indexes a commit touches stay in
+    /// memory as the file grows to hundreds of thousands of incidents.
+    static let cachePragma = "PRAGMA cache_size = -32768"
 
     /// A pragma's value as the writer connection (the one that commits) has it, e.g. `synchronous` (2 is FULL).
     public func writerPragma(_ name: String) async throws -> String? {
