@@ -1,5 +1,5 @@
 """What the end-to-end scripts share: counted checks that print what failed, and a free loopback port."""
-import socket
+import signal, socket, subprocess
 
 
 class Failure(Exception):
@@ -29,3 +29,19 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_or_kill(process, timeout):
+    """Waits for a process to end; kills it if it has not within `timeout` seconds."""
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def stop(process, timeout=10):
+    """Stops a server as an operator would (SIGTERM), killing it if it has not ended within `timeout` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    wait_or_kill(process, timeout)

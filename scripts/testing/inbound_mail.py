@@ -14,10 +14,10 @@ listener, and an inbound-parse webhook posts one signed with the channel's key. 
 
 Usage: scripts/testing/inbound_mail.py .build/debug/escalate
 """
-import argparse, hashlib, hmac, json, os, signal, smtplib, sqlite3, subprocess, sys, tempfile, time, urllib.error, urllib.parse, urllib.request
+import argparse, hashlib, hmac, json, os, smtplib, sqlite3, subprocess, sys, tempfile, time, urllib.error, urllib.parse, urllib.request
 from email.message import EmailMessage
 
-from e2e_checks import Checks, Failure, free_port
+from e2e_checks import Checks, Failure, free_port, stop, wait_or_kill
 
 TOKEN = "mail-token"
 MAIL_KEY = "mail-webhook-signing-key-for-e2e"
@@ -228,17 +228,10 @@ def main():
         except Failure:
             pass
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
             log.close()
             sink.stdin.close()
-            try:
-                sink.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                sink.kill()
+            wait_or_kill(sink, 5)
         if checks.failed:
             print(f"inbound mail: {checks.failed} failed, {checks.passed} passed; the server log was in {log_path}")
             sys.exit(1)

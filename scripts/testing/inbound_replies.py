@@ -16,9 +16,9 @@ press signed with a signing secret as Slack documents it. Loopback only; bounded
 
 Usage: scripts/testing/inbound_replies.py .build/debug/escalate
 """
-import argparse, hashlib, hmac, json, os, signal, subprocess, sys, tempfile, time, urllib.error, urllib.parse, urllib.request
+import argparse, hashlib, hmac, json, os, subprocess, sys, tempfile, time, urllib.error, urllib.parse, urllib.request
 
-from e2e_checks import Checks, Failure, free_port
+from e2e_checks import Checks, Failure, free_port, stop, wait_or_kill
 
 from twilio.request_validator import RequestValidator  # a stock client: https://pypi.org/project/twilio/
 
@@ -216,17 +216,10 @@ def main():
         except Failure:
             pass
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
             log.close()
             slack_stub.stdin.close()
-            try:
-                slack_stub.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                slack_stub.kill()
+            wait_or_kill(slack_stub, 5)
         if checks.failed:
             print(f"inbound replies: {checks.failed} failed, {checks.passed} passed; the server log was in {log_path}")
             sys.exit(1)
