@@ -20,9 +20,10 @@ extension Executor {
     /// The reply codes open incidents of the organisation hold (loaded from the store the first time).
     func replyCodesInUse(organisation: String) async throws -> Set<String> {
         if let known = replyCodes[organisation] { return known }
-        let codes = Set(try await openIncidents(organisation: organisation).compactMap(\.state.replyCode))
-        replyCodes[organisation] = replyCodes[organisation] ?? codes
-        return replyCodes[organisation] ?? codes
+        let loaded = Set(try await openIncidents(organisation: organisation).compactMap(\.state.replyCode))
+        // Another call may have loaded them while this one read the store: the first load stays.
+        if replyCodes[organisation] == nil { replyCodes[organisation] = loaded }
+        return replyCodes[organisation] ?? loaded
     }
 
     /// Keeps the codes in use up to date after a commit: an open incident holds its code, a resolved one frees it.
