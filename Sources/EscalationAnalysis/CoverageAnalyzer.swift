@@ -76,22 +76,7 @@ public struct CoverageAnalyzer: Sendable {
     /// may be taken, so it is analysed and the search goes on. Each row a route may pick is analysed on its own.
     func state(of layer: LadderLayer, at instant: Instant) -> String? {
         let label = "layer \(layer.number) '\(layer.id)'"
-        let evaluator = ConditionEvaluator(graph: graph, looksAhead: false)
-        var possible: [(number: Int, choice: LadderLayer.Choice)] = []
-        var failures: [String] = []
-        for (number, choice) in layer.choices.enumerated() {
-            guard let condition = choice.condition else {
-                possible.append((number, choice))
-                break
-            }
-            let evaluation = evaluator.evaluate(condition, at: instant, fields: nil)
-            if evaluation.verdict == .fails {
-                failures.append(evaluation.failures)
-                continue
-            }
-            possible.append((number, choice))
-            if evaluation.verdict == .holds { break }
-        }
+        let (possible, failures) = candidates(of: layer, at: instant)
         guard !possible.isEmpty else {
             return "\(label) is skipped (\(failures.joined(separator: "; ")))"
         }
@@ -109,6 +94,27 @@ public struct CoverageAnalyzer: Sendable {
             }
         }
         return nil
+    }
+
+    /// The alternatives of a layer that may run if it starts at `instant` (fields unknown), and why the others fail.
+    func candidates(of layer: LadderLayer, at instant: Instant) -> (possible: [(number: Int, choice: LadderLayer.Choice)], failures: [String]) {
+        let evaluator = ConditionEvaluator(graph: graph, looksAhead: false)
+        var possible: [(number: Int, choice: LadderLayer.Choice)] = []
+        var failures: [String] = []
+        for (number, choice) in layer.choices.enumerated() {
+            guard let condition = choice.condition else {
+                possible.append((number, choice))
+                break
+            }
+            let evaluation = evaluator.evaluate(condition, at: instant, fields: nil)
+            if evaluation.verdict == .fails {
+                failures.append(evaluation.failures)
+                continue
+            }
+            possible.append((number, choice))
+            if evaluation.verdict == .holds { break }
+        }
+        return (possible, failures)
     }
 
     /// Every instant in `span` at which what a layer of the ladder reads may change, with `span.start`, sorted.

@@ -18,16 +18,7 @@ extension PolicySet {
 
     /// Loads, lints and compiles through the pipeline; refuses the whole set when any error is found.
     public static func load(paths: [String], channels: ChannelRegistry = ChannelRegistry()) throws -> PolicySet {
-        let output = try PolicyPipeline(channels: channels).run(paths: paths)
-        if !output.errors.isEmpty {
-            var refused = Refused(diagnostics: output.errors)
-            for organisation in output.organisations where !organisation.errors.isEmpty {
-                let id = organisation.organisation.header?.id.value ?? organisation.organisation.declaredID ?? organisation.graph.organisation
-                refused.byOrganisation[id, default: []] += organisation.errors
-            }
-            throw refused
-        }
-        return PolicySet(graphs: output.graphs)
+        try loadWithDiagnostics(paths: paths, channels: channels).set
     }
 
     /// A set compiled from organisation models (tests; no lint).

@@ -11,6 +11,14 @@ public struct Console: Sendable {
     public var pollSeconds: Double = 1
     /// How long one live-update stream stays open before the browser reconnects, in seconds.
     public var streamSeconds: Double = 300
+    /// Wrong sign-in tokens (and refused sign-in links) a minute from one client address before it is answered 429.
+    public var failuresPerAddress = 5
+    /// Wrong sign-in tokens a minute from all clients together before every sign-in is answered 429.
+    public var failuresOverall = 50
+    /// Failed sign-ins per client address (and `*` for all) and minute.
+    let signInFailures = EventRateLimiter()
+    /// The nonces of one-time sign-in links already used.
+    let linkNonces = ConsoleLinkNonces()
     /// The clock sessions expire by (tests move it).
     let now: @Sendable () -> Date
 

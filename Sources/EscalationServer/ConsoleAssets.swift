@@ -54,6 +54,32 @@ enum ConsoleAssets {
         .graph img { display: block; max-width: 100%; height: auto; }
         .pager { display: flex; gap: 1rem; margin: 1rem 0; }
         .live-status { color: #4d5560; font-size: .85rem; min-height: 1.3rem; }
+        .grid-scroll { overflow-x: auto; max-width: 100%; border: 1px solid #d9dde3; border-radius: .375rem; }
+        .grid-scroll:focus-visible { outline: 3px solid #f29900; outline-offset: 2px; }
+        table.coverage { min-width: 60rem; font-size: .85rem; }
+        table.coverage th, table.coverage td { border: 1px solid #e3e6ea; padding: .3rem .4rem; }
+        table.coverage th[scope=row] { position: sticky; left: 0; background: #f6f7f9; white-space: nowrap; z-index: 1; }
+        table.coverage thead th { background: #f6f7f9; white-space: nowrap; }
+        ol.reach { margin: 0; padding-left: 1.3rem; }
+        td.gap, .key.gap { background: #fdecea; color: #8c1d18; box-shadow: inset 4px 0 0 #c5221f; }
+        td.thin, .key.thin { background: #fef7e0; color: #5c3c00; box-shadow: inset 4px 0 0 #b06000; }
+        td.none { color: #4d5560; font-style: italic; }
+        .gap-label { display: block; text-transform: uppercase; letter-spacing: .04em; }
+        .key { display: inline-block; padding: 0 .4rem; border-radius: .25rem; font-weight: 600; }
+        .nobody { color: #8c1d18; }
+        .severity { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem; font-weight: 600; background: #eceff1; }
+        .severity-error { background: #fdecea; color: #8c1d18; }
+        .severity-warning { background: #fef7e0; color: #7a4f01; }
+        details > summary { cursor: pointer; }
+        details > summary h2 { display: inline; margin: 0; }
+        @media (max-width: 40rem) {
+          table.coverage { display: table; }
+          table.coverage thead { display: table-header-group; }
+          table.coverage tbody { display: table-row-group; }
+          table.coverage tr { display: table-row; border: 0; padding: 0; }
+          table.coverage thead tr { position: static; }
+          table.coverage th, table.coverage td { display: table-cell; border: 1px solid #e3e6ea; padding: .3rem .4rem; }
+        }
         @media (max-width: 40rem) {
           table, thead, tbody, tr, th, td { display: block; }
           thead tr { position: absolute; left: -9999px; }

@@ -1,4 +1,5 @@
 import EscalationAnalysis
+import EscalationCore
 import EscalationExecutor
 import EscalationGraph
 import Foundation
@@ -12,17 +13,25 @@ public actor ConsolePolicies {
     /// Graphviz's `dot`, when installed (without it the console shows the DOT text).
     let graphviz: Graphviz?
 
-    /// Creates the catalogue from the running set.
-    public init(_ set: PolicySet, graphviz: Graphviz? = Graphviz.locate()) {
+    /// Lint diagnostics of the running set by organisation id, paths relative to each organisation's folder.
+    private var diagnostics: [String: [Diagnostic]]
+
+    /// Creates the catalogue from the running set and its lint diagnostics (by organisation id, relative paths).
+    public init(_ set: PolicySet, diagnostics: [String: [Diagnostic]] = [:], graphviz: Graphviz? = Graphviz.locate()) {
         graphs = set.graphs
+        self.diagnostics = diagnostics
         self.graphviz = graphviz
     }
 
-    /// Replaces the policies after a reload.
-    public func replace(with set: PolicySet) {
+    /// Replaces the policies (and their diagnostics) after a reload.
+    public func replace(with set: PolicySet, diagnostics: [String: [Diagnostic]] = [:]) {
         graphs = set.graphs
+        self.diagnostics = diagnostics
         drawings = [:]
     }
+
+    /// The lint diagnostics of an organisation's running policies.
+    func diagnostics(_ organisation: String) -> [Diagnostic] { diagnostics[organisation] ?? [] }
 
     /// The graph of an organisation.
     func graph(_ organisation: String) -> RuleGraph? { graphs[organisation] }

@@ -1,3 +1,4 @@
+import EscalationCore
 import EscalationEngine
 import EscalationGraph
 import EscalationStore
@@ -182,7 +183,7 @@ enum ConsoleViews {
     }
 
     /// The organisation's policies.
-    static func policies(session: ConsoleSession, graph: RuleGraph?) -> ConsolePage {
+    static func policies(session: ConsoleSession, graph: RuleGraph?, diagnostics: [Diagnostic] = []) -> ConsolePage {
         let items: [HTMLText] = (graph?.policies ?? []).map { policy in
             "<li><a href=\"/console/policies/\(HTMLText.component(policy.id))\">\(policy.name)</a> <span class=\"hint\">(\(policy.id))</span></li>"
         }
@@ -192,11 +193,15 @@ enum ConsoleViews {
             content: """
                 <h1>Policies of \(session.organisation)</h1>
                 \(list)
+                <p><a href="/console/on-call" id="on-call-link">Who is on call now</a></p>
+                \(ConsoleCoverageViews.diagnostics(diagnostics, open: true))
                 """)
     }
 
     /// One policy: its fields and settings, and its graph (the drawing `escalate graph --format svg` makes).
-    static func policy(session: ConsoleSession, policy: CompiledPolicy, drawing: ConsolePolicies.Drawing, explanation: Explanation) -> ConsolePage {
+    static func policy(
+        session: ConsoleSession, policy: CompiledPolicy, drawing: ConsolePolicies.Drawing, explanation: Explanation, diagnostics: [Diagnostic] = []
+    ) -> ConsolePage {
         var facts: [HTMLText] = [fact("Id", "\(policy.id)"), fact("Version", "\(policy.version)"), fact("Priority", "\(policy.priority)")]
         if !policy.match.isEmpty {
             let match = policy.match.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value.joined(separator: " or "))" }.joined(separator: "; ")
@@ -232,11 +237,14 @@ enum ConsoleViews {
             content: """
                 <p><a href="/console/policies">All policies</a></p>
                 <h1>\(policy.name)</h1>
+                <p><a href="/console/policies/\(HTMLText.component(policy.id))/coverage" id="coverage-link">Coverage this week</a> \
+                (who each layer reaches, the gaps, who is on call now)</p>
                 <section class="card" aria-labelledby="policy-heading"><h2 id="policy-heading">Settings</h2><dl class="facts">\(facts)</dl></section>
                 <section class="card" aria-labelledby="fields-heading"><h2 id="fields-heading">Fields</h2>
                 \(fieldsHTML)</section>
                 <section class="card graph" aria-labelledby="graph-heading"><h2 id="graph-heading">Graph</h2>\(picture)</section>
                 \(explain(policy, explanation))
+                \(ConsoleCoverageViews.diagnostics(diagnostics, open: false))
                 """)
     }
 

@@ -82,7 +82,9 @@ extension EscalationAPI {
         router.get("/console/events") { request, _ in await consoleEvents(request, console) }
         router.get("/console/policies") { request, _ in
             guard let session = await consoleSession(request, console) else { return ConsolePage.redirect("/console/sign-in") }
-            return ConsoleViews.policies(session: session, graph: await console.policies.graph(session.organisation)).response()
+            return ConsoleViews.policies(
+                session: session, graph: await console.policies.graph(session.organisation), diagnostics: await console.policies.diagnostics(session.organisation)
+            ).response()
         }
         router.get("/console/policies/:id") { request, context in
             guard let session = await consoleSession(request, console) else { return ConsolePage.redirect("/console/sign-in") }
@@ -93,7 +95,10 @@ extension EscalationAPI {
             guard let graph = await console.policies.graph(session.organisation) else { return notFound(id, session) }
             let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
             let explanation = Self.explain(policy, in: graph, query: query, now: console.now())
-            return ConsoleViews.policy(session: session, policy: policy, drawing: await console.policies.drawing(policy), explanation: explanation).response()
+            return ConsoleViews.policy(
+                session: session, policy: policy, drawing: await console.policies.drawing(policy), explanation: explanation,
+                diagnostics: await console.policies.diagnostics(session.organisation)
+            ).response()
         }
         router.get("/console/policies/:id/graph.svg") { request, context in
             guard let session = await consoleSession(request, console) else { return ConsolePage.redirect("/console/sign-in") }
@@ -163,6 +168,7 @@ extension EscalationAPI {
     /// `POST /console/sign-in`: checks the form's CSRF value against the cookie, then the token, and starts a session.
     func signIn(_ request: Request, _ console: Console) async throws -> Response {
         var request = request
+        if let refusal = await signInThrottle(request, console) { return refusal }
         let form = try await consoleForm(&request)
         guard let expected = request.cookies[Self.signInCookie]?.value, ConsoleSessions.same(form["csrf"] ?? "", expected) else {
             logger.notice("console sign-in refused: the CSRF value is missing or wrong")
@@ -170,6 +176,7 @@ extension EscalationAPI {
         }
         guard let token = form.text("token"), let organisation = configuration.organisation(forToken: token) else {
             logger.notice("console sign-in refused: the token is not valid")
+            await countSignInFailure(request, console)
             return signInForm(problem: "That token is not valid. Use your organisation's API token.", status: .unauthorized)
         }
         let name = String((form.text("name") ?? "someone").filter { !$0.isNewline }.prefix(80))

@@ -63,6 +63,9 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Whether a response has been completed on this connection (it is then kept alive, idle).
     private var servedOne = false
 
+    /// The request header this handler sets to the client's IP address (whatever the client sent in it is replaced).
+    public static let peerField = "Escalate-Client-Address"
+
     /// Creates the handler for one connection.
     public init(limits: Limits) {
         self.limits = limits
@@ -107,6 +110,12 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
             }
             state = .readingBody
             arm(context, after: limits.bodyIdleTimeout, reason: .body)
+            // The client's address, for routes that count per client (console sign-in failures); a value the client
+            // sent itself is replaced, so it cannot be forged.
+            var forwarded = head
+            if let name = HTTPField.Name(Self.peerField) { forwarded.headerFields[name] = context.channel.remoteAddress?.ipAddress ?? "unknown" }
+            context.fireChannelRead(wrapInboundOut(.head(forwarded)))
+            return
         case .body:
             if case .readingBody = state { arm(context, after: limits.bodyIdleTimeout, reason: .body) }
         case .end:

@@ -12,7 +12,7 @@ struct Escalate: AsyncParsableCommand {
         version: version,
         subcommands: [
             Lint.self, Compile.self, Graph.self, Simulate.self, Test.self, Explain.self, Route.self, Coverage.self, Plugins.self, SendTest.self,
-            Serve.self, Database.self, IntegrationKey.self, Trigger.self, Ack.self, Resolve.self, Signal.self, Incidents.self,
+            Serve.self, ConsoleLink.self, Database.self, IntegrationKey.self, Trigger.self, Ack.self, Resolve.self, Signal.self, Incidents.self,
         ])
 
     /// Runs the command; usage errors exit 2 (not ArgumentParser's 64), as the README promises.

@@ -124,8 +124,9 @@ extension Escalate {
             let paths = policies.isEmpty ? ["policies"] : policies
             let registry = try plugins.registry()
             let set: PolicySet
+            let diagnostics: [String: [Diagnostic]]
             do {
-                set = try PolicySet.load(paths: paths, channels: registry)
+                (set, diagnostics) = try PolicySet.loadWithDiagnostics(paths: paths, channels: registry)
             } catch let refused as PolicySet.Refused {
                 printError(refused.description)
                 printError("the policies have errors; fix them (escalate lint) before serving")
@@ -211,7 +212,7 @@ extension Escalate {
             }
             configuration.tokenHashes = tokens.hashes
             let keyring = IntegrationKeyring(integrationKeys)
-            let consolePolicies = ConsolePolicies(set)
+            let consolePolicies = ConsolePolicies(set, diagnostics: diagnostics)
             let keyFile = self.integrationKeys
             @Sendable func reload(_ how: String) async -> PolicySet.Refused? {
                 // The integration key file too: keys added or removed there take effect now (revoked at once).
@@ -225,7 +226,9 @@ extension Escalate {
                     }
                 }
                 let refused = await executor.reloadRefusal(paths: paths, channels: registry)
-                if refused == nil, let set = try? PolicySet.load(paths: paths, channels: registry) { await consolePolicies.replace(with: set) }
+                if refused == nil, let loaded = try? PolicySet.loadWithDiagnostics(paths: paths, channels: registry) {
+                    await consolePolicies.replace(with: loaded.set, diagnostics: loaded.diagnostics)
+                }
                 if let refused {
                     logger.error("reload refused (\(how)); the running policies are kept:\n\(refused)")
                 } else {

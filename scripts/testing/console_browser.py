@@ -9,7 +9,9 @@ shown as text; open it, press Acknowledge and see the timeline say who acknowled
 on the open incident page live; the policy page shows the graph; a form post without the CSRF token and another
 organisation's incident are refused; a
 360 px wide window has no horizontal scroll on every page; Tab reaches the skip link first; the browser log has no
-errors; sign out; with a tab open, serve stops promptly on SIGTERM. Screenshots at 360 and 1,400 px go to out/.
+errors; sign out; sign in with a one-time `escalate console-link` link (used twice: refused); the lint diagnostics;
+the coverage grid (a gap cell, a name, no page scroll at 360 px); with a tab open, serve stops promptly on SIGTERM.
+Screenshots at 360 and 1,400 px go to out/.
 
 Usage: scripts/testing/console_browser.py .build/debug/escalate [--out out]
 """
@@ -21,9 +23,20 @@ from e2e_checks import Checks, Failure, free_port  # shared with the other end-t
 TOKEN, OTHER_TOKEN = "web-token-0123456789", "other-token-0123456789"
 
 POLICY = """
-organisation: {{ id: {org}, name: {name}, timezone: UTC }}
+organisation:
+  id: {org}
+  name: {name}
+  timezone: UTC
+  calendars:
+    office:
+      hours: [{{ days: [mon, tue, wed, thu, fri], from: "09:00", to: "17:00" }}]
 contacts:
   oncall: {{ name: On call, addresses: {{ log: oncall }} }}
+  backup: {{ name: Backup person, addresses: {{ log: backup }} }}
+schedules:
+  day-rota:
+    name: Day rota
+    rotation: {{ members: [oncall, backup], shift: 1d, start: 2026-01-05T09:00, during: office }}
 channels:
   sink: {{ plugin: file, address: log, settings: {{ path: "{sink}" }} }}
 templates:
@@ -34,6 +47,10 @@ policies:
     outcomes: [fixed, false-alarm]
     layers:
       - {{ id: first, notify: [{{ contact: oncall }}], via: [sink], template: page, timeout: 30m, tasks: [{{ title: Check the dashboard }}] }}
+  office-hours:
+    name: Office hours
+    layers:
+      - {{ id: rota, notify: [{{ schedule: day-rota }}], via: [sink], template: page }}
 """
 
 
@@ -103,7 +120,75 @@ def no_horizontal_scroll(driver):
     return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth && document.body.scrollWidth <= window.innerWidth")
 
 
-def run(checks, driver, base, port, out, server):
+def coverage_checks(checks, driver, base, out, binary, db):
+    """Signs in with a one-time link from `escalate console-link`, then the lint diagnostics, the coverage grid (a gap
+    cell and a name, no page scroll at 360 px, the grid scrolling in its own box) and who is on call now."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    made = subprocess.run([binary, "console-link", "--organisation", "web", "--base-url", base, "--db", db, "--valid", "10m"],
+                          capture_output=True, text=True, timeout=20)
+    url = made.stdout.strip()
+    checks.require(made.returncode == 0 and url.startswith(f"{base}/console/link?token="), f"escalate console-link prints a link ({made.stderr.strip()[:200]})")
+    driver.get(url)
+    checks.check("Sign in to web" in driver.page_source, "opening the link shows a confirmation page")
+    checks.check(driver.get_cookie("escalate_console") is None, "opening the link alone signs nobody in")
+    driver.find_element(By.ID, "name").send_keys("Linda")
+    button = driver.find_element(By.ID, "use-link")
+    button.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
+    checks.require(wait_for(lambda: driver.current_url.endswith("/console/incidents"), 10), f"the link's button signs in (at {driver.current_url})")
+    checks.check("Linda" in driver.find_element(By.CSS_SELECTOR, "header .who").text, "the session has the name given on the link's page")
+    driver.delete_cookie("escalate_console")
+    driver.get(url)
+    checks.check("already been used" in driver.page_source, "a link used once is refused the second time")
+    errors_in(driver)  # the 410 just asked for is logged by the browser
+
+    driver.get(url.replace("token=", "token=x"))
+    checks.check("incomplete" in driver.page_source or "not valid" in driver.page_source, "an altered link is refused with a page that says so")
+    errors_in(driver)  # the 400 just asked for is logged by the browser
+    made = subprocess.run([binary, "console-link", "--organisation", "web", "--base-url", base, "--db", db], capture_output=True, text=True, timeout=20)
+    driver.get(made.stdout.strip())
+    button = driver.find_element(By.ID, "use-link")
+    button.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
+
+    driver.get(f"{base}/console/policies")
+    checks.check("coverage_gap" in driver.page_source and "organisation.yaml:" in driver.page_source, "the policies page shows lint's coverage_gap warning at organisation.yaml:LINE:COL")
+    checks.check("/tmp/" not in driver.page_source, "the diagnostics show no server path")
+    driver.get(f"{base}/console/policies/office-hours")
+    driver.find_element(By.ID, "coverage-link").click()
+    checks.require(wait_for(lambda: driver.find_elements(By.ID, "coverage-grid"), 10), "the policy page links to its coverage grid")
+    gaps = driver.find_elements(By.CSS_SELECTOR, "#coverage-grid td.gap")
+    checks.check(gaps and "GAP" in gaps[0].text.upper(), f"the grid marks a gap with text ({len(gaps)} gap cells)")
+    red = gaps and driver.execute_script("return getComputedStyle(arguments[0]).backgroundColor;", gaps[0])
+    checks.check(red == "rgb(253, 236, 234)", f"a gap cell is red ({red})")
+    grid = driver.find_element(By.ID, "coverage-grid").text
+    checks.check("On call" in grid and "Backup person" in grid, "the grid names who the rota reaches")
+    checks.check(len(driver.find_elements(By.CSS_SELECTOR, "#coverage-grid thead th[scope=col]")) == 8, "the grid has a time column and seven days")
+    on_call = driver.find_element(By.ID, "on-call").text
+    checks.check("Day rota" in on_call, f"on call now lists the policy's schedule ({on_call[:120]!r})")
+    driver.execute_script("document.getElementById('grid-heading').scrollIntoView();")
+    driver.save_screenshot(os.path.join(out, "coverage-1400.png"))
+    driver.find_element(By.CSS_SELECTOR, "nav[aria-label=Weeks] a[rel=next]").click()
+    checks.check(wait_for(lambda: "week=" in driver.current_url and driver.find_elements(By.ID, "coverage-grid"), 10), "the next week opens")
+    driver.get(f"{base}/console/on-call")
+    checks.check("Day rota" in driver.find_element(By.ID, "on-call").text, "the on-call page lists the schedules")
+
+    set_width(driver, 360)
+    driver.get(f"{base}/console/policies/office-hours/coverage")
+    checks.check(no_horizontal_scroll(driver), "coverage: no horizontal page scroll at 360 px")
+    scrolls = driver.execute_script("var box = document.querySelector('.grid-scroll'); return box.scrollWidth > box.clientWidth && box.clientWidth <= 360;")
+    checks.check(scrolls, "coverage: at 360 px the grid scrolls inside its own box")
+    driver.execute_script("document.getElementById('grid-heading').scrollIntoView();")
+    driver.save_screenshot(os.path.join(out, "coverage-360.png"))
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    errors = errors_in(driver)
+    checks.check(not errors, f"the browser log has no errors on the coverage pages ({errors[:3]})")
+
+
+def run(checks, driver, base, port, out, server, binary, db):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions
@@ -224,6 +309,8 @@ def run(checks, driver, base, port, out, server):
     errors = errors_in(driver)
     checks.check(not errors, f"the browser log has no errors after sign-out ({errors[:3]})")
 
+    coverage_checks(checks, driver, base, out, binary, db)
+
     # An open console tab (its event stream) does not hold up a graceful stop.
     sign_in(TOKEN)
     wait_for(lambda: driver.find_element(By.ID, "live-status").text == "Live", 10)
@@ -274,7 +361,7 @@ def main():
                 return server.poll() is not None
         checks.require(wait_for(healthy, 15, 0.1) and server.poll() is None, f"the server starts within 15 s (see {root}/serve.log)")
         driver = browser()
-        run(checks, driver, base, port, args.out, server)
+        run(checks, driver, base, port, args.out, server, binary, os.path.join(root, "db.sqlite"))
     except Failure:
         pass  # counted and printed
     except Exception as error:
