@@ -21,10 +21,23 @@ extension PolicySet {
         }
         var diagnostics: [String: [Diagnostic]] = [:]
         for organisation in output.organisations {
-            let folder = Self.folder(of: organisation.sources.map(\.path))
+            let files = organisation.sources.map(\.path)
+            let folder = Self.folder(of: files)
+            // Messages name files too (`at policies/acme/organisation.yaml:21:3`): each file's path as given and its
+            // absolute path, longest first, become the relative path.
+            var names: [(String, String)] = []
+            for file in files {
+                let relative = Self.relative(file, to: folder)
+                names.append((file, relative))
+                names.append((URL(fileURLWithPath: file).standardizedFileURL.path, relative))
+            }
+            names.sort { $0.0.count > $1.0.count }
+            func clean(_ text: String) -> String { names.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) } }
             diagnostics[organisation.graph.organisation, default: []] += organisation.diagnostics.map { diagnostic in
                 var relative = diagnostic
                 if let location = diagnostic.location { relative.location?.file = Self.relative(location.file, to: folder) }
+                relative.message = clean(diagnostic.message)
+                relative.hint = diagnostic.hint.map(clean)
                 return relative
             }
         }

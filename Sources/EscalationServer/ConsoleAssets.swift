@@ -67,6 +67,7 @@ enum ConsoleAssets {
         .gap-label { display: block; text-transform: uppercase; letter-spacing: .04em; }
         .key { display: inline-block; padding: 0 .4rem; border-radius: .25rem; font-weight: 600; }
         .nobody { color: #8c1d18; }
+        td.on-call-who { overflow-wrap: normal; white-space: nowrap; }
         .severity { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem; font-weight: 600; background: #eceff1; }
         .severity-error { background: #fdecea; color: #8c1d18; }
         .severity-warning { background: #fef7e0; color: #7a4f01; }

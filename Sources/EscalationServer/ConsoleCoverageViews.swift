@@ -93,7 +93,7 @@ enum ConsoleCoverageViews {
         let rows: [HTMLText] = schedules.map { item in
             let who: HTMLText = item.contactName.map { "<strong>\($0)</strong>" } ?? "<strong class=\"nobody\">Nobody</strong>"
             return """
-                <tr><td data-label="Schedule">\(item.name) <span class="hint">(\(item.schedule))</span></td><td data-label="On call">\(who)</td>\
+                <tr><td data-label="Schedule">\(item.name) <span class="hint">(\(item.schedule))</span></td><td data-label="On call" class="on-call-who">\(who)</td>\
                 <td data-label="Why">\(item.reason)</td><td data-label="Until">\(item.until ?? "—")</td></tr>
                 """
         }

@@ -43,6 +43,10 @@ struct ConsoleCoverageTests {
             name: Outage
             layers:
               - { id: first, notify: [{ schedule: day-rota }], template: page, timeout: 10m }
+          spare:
+            name: Spare, shadowed
+            layers:
+              - { id: first, notify: [{ contact: bob }], template: page }
         """
     }
 
@@ -188,6 +192,8 @@ struct ConsoleCoverageTests {
                     let page = ConsoleTests.text(response)
                     #expect(page.contains("id=\"diagnostics\""))
                     #expect(page.contains("coverage_gap"))
+                    #expect(page.contains("shadowed_policy"))
+                    #expect(page.contains("(at organisation.yaml:"))
                     #expect(page.contains("<code>organisation.yaml:"))
                     #expect(!page.contains(folder))
                     #expect(!page.contains("/tmp"))
@@ -222,7 +228,7 @@ struct ConsoleCoverageTests {
                 #expect(page.contains("The whole ladder reaches nobody in"))
                 #expect(page.contains("id=\"gap-windows\""))
                 // On call now.
-                #expect(page.contains("<td data-label=\"On call\"><strong>Alice Acme</strong></td>"))
+                #expect(page.contains("<td data-label=\"On call\" class=\"on-call-who\"><strong>Alice Acme</strong></td>"))
                 #expect(page.contains("rotation shift 16"))
                 #expect(!page.contains("Alice Other"))
                 #expect(!page.contains("style="))

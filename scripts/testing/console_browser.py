@@ -186,6 +186,9 @@ def coverage_checks(checks, driver, base, out, binary, db):
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     errors = errors_in(driver)
     checks.check(not errors, f"the browser log has no errors on the coverage pages ({errors[:3]})")
+    button = driver.find_element(By.CSS_SELECTOR, "form[action='/console/sign-out'] button")
+    button.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
 
 
 def run(checks, driver, base, port, out, server, binary, db):
