@@ -38,18 +38,23 @@ extension Escalate {
             guard baseURL.lowercased().hasPrefix("http://") || baseURL.lowercased().hasPrefix("https://") else {
                 throw ValidationError("--base-url must start with http:// or https://, got '\(baseURL)'")
             }
+            _ = try Self.seconds(valid)
         }
 
-        func run() throws {
-            let seconds: Int
+        /// `--valid` in seconds, from 1 s to one hour.
+        static func seconds(_ valid: String) throws -> Int {
             switch PolicyDuration.parse(valid) {
             case .success(let duration) where !duration.isBusiness && duration.seconds > 0 && duration.seconds <= ConsoleSignInLink.longestSeconds:
-                seconds = duration.seconds
+                return duration.seconds
             case .success:
                 throw ValidationError("--valid '\(valid)' must be a wall-clock duration from 1s to 1h, e.g. 15m")
             case .failure(let problem):
                 throw ValidationError("--valid '\(valid)' is not a duration: \(problem.message)")
             }
+        }
+
+        func run() throws {
+            let seconds = try Self.seconds(valid)
             let path = linkKey ?? (PostgresLocation.isPostgres(db) ? "escalate.link-key" : db + ".link-key")
             guard FileManager.default.fileExists(atPath: path) else {
                 printError("error: no link key file at \(path); start 'escalate serve' once (it makes one), or give serve's --link-key or --db")
