@@ -68,6 +68,26 @@ extension CoverageAnalyzer {
         return CoverageWeek.Reach(layer: layer.number, id: layer.id, names: names, skipped: skipped, nobody: nobody)
     }
 
+    /// Who `schedule` resolves to over the seven local days from `date` 00:00, day by day (`CompiledSchedule.coverage`).
+    public func week(_ schedule: CompiledSchedule, from date: LocalDate) -> ScheduleWeek {
+        let zone = self.zone
+        let days = (0..<7).map { offset -> ScheduleWeek.Day in
+            let day = date.adding(days: offset)
+            let start = ZonedTime.instant(day, minutes: 0, in: zone)
+            let end = ZonedTime.instant(day.adding(days: 1), minutes: 0, in: zone)
+            let stretches = schedule.coverage(from: start, to: end, calendars: graph.calendars).map { segment in
+                let from = ZonedTime.local(segment.span.start, in: zone).minutes
+                let to = segment.span.end == end ? 1_440 : ZonedTime.local(segment.span.end, in: zone).minutes
+                return ScheduleWeek.Stretch(
+                    span: segment.span, label: "\(TimeOfDay(minutes: from))–\(TimeOfDay(minutes: to))",
+                    name: segment.contact.map { graph.contact($0)?.name ?? $0 })
+            }
+            let name = day.weekday.rawValue.prefix(1).uppercased() + day.weekday.rawValue.dropFirst()
+            return ScheduleWeek.Day(label: "\(name) \(day)", stretches: stretches)
+        }
+        return ScheduleWeek(schedule: schedule.id, name: schedule.name, days: days)
+    }
+
     /// The schedules a policy's layers name (directly, or in a route's rows), in order.
     public func schedules(of policy: CompiledPolicy) -> [CompiledSchedule] {
         var ids: [String] = []

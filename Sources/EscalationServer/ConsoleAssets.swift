@@ -68,6 +68,10 @@ enum ConsoleAssets {
         .key { display: inline-block; padding: 0 .4rem; border-radius: .25rem; font-weight: 600; }
         .nobody { color: #8c1d18; }
         td.on-call-who { overflow-wrap: normal; white-space: nowrap; }
+        ul.stretches { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem .5rem; }
+        ul.stretches li { padding: 0 .4rem; border-radius: .25rem; background: #e6f4ea; }
+        ul.stretches li.nobody-stretch { background: #fdecea; color: #8c1d18; box-shadow: inset 3px 0 0 #c5221f; }
+        table.schedule-week th[scope=row] { width: 10rem; white-space: nowrap; }
         .severity { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem; font-weight: 600; background: #eceff1; }
         .severity-error { background: #fdecea; color: #8c1d18; }
         .severity-warning { background: #fef7e0; color: #7a4f01; }

@@ -111,14 +111,34 @@ enum ConsoleCoverageViews {
             """
     }
 
-    /// The organisation's schedules and who is on call in each now.
-    static func onCall(session: ConsoleSession, schedules: [ScheduleOnCall], now: String) -> ConsolePage {
-        ConsolePage(
-            title: "On call now", session: session,
+    /// The organisation's schedules: who is on call in each now, and each one's week, day by day.
+    static func onCall(session: ConsoleSession, schedules: [ScheduleOnCall], weeks: [ScheduleWeek], start: LocalDate, now: String) -> ConsolePage {
+        let sections: [HTMLText] = weeks.map { week in
+            let rows: [HTMLText] = week.days.map { day in
+                let items: [HTMLText] = day.stretches.map { stretch in
+                    stretch.name.map { "<li>\(stretch.label) <strong>\($0)</strong></li>" }
+                        ?? "<li class=\"nobody-stretch\">\(stretch.label) <strong>Nobody</strong></li>"
+                }
+                return "<tr><th scope=\"row\">\(day.label)</th><td><ul class=\"stretches\">\(items)</ul></td></tr>"
+            }
+            let heading = "week-\(HTMLText.component(week.schedule))"
+            return """
+                <section class="card" aria-labelledby="\(heading)"><h2 id="\(heading)">\(week.name) <span class="hint">(\(week.schedule))</span></h2>
+                <table class="schedule-week"><thead><tr><th scope="col">Day</th><th scope="col">On call</th></tr></thead><tbody>\(rows)</tbody></table>
+                </section>
+                """
+        }
+        return ConsolePage(
+            title: "On call", session: session,
             content: """
                 <p><a href="/console/policies">Policies</a></p>
-                <h1>On call now in \(session.organisation)</h1>
-                \(onCallSection(schedules, now: now, heading: "Schedules"))
+                <h1>On call in \(session.organisation)</h1>
+                \(onCallSection(schedules, now: now, heading: "Now"))
+                <form class="filters" method="get" action="/console/on-call">
+                <div><label for="week">Week starting</label><input id="week" name="week" type="date" value="\(start.description)" required></div>
+                <div><button type="submit" class="secondary">Show</button></div>
+                </form>
+                \(sections)
                 """)
     }
 

@@ -17,16 +17,8 @@ extension EscalationAPI {
             }
             let analyzer = CoverageAnalyzer(graph: graph)
             let now = Self.consoleInstant(console)
-            let start: LocalDate
-            if let text = request.uri.queryParameters["week"].map(String.init), !text.isEmpty {
-                guard let date = LocalDate.parse(text), (1971...2199).contains(date.year) else {
-                    return ConsolePage.error(
-                        .badRequest, "The week must start on a date written 2026-03-02, not '\(text)'.", session: session,
-                        back: "/console/policies/\(HTMLText.component(id))/coverage")
-                }
-                start = date
-            } else {
-                start = Self.monday(of: now, in: analyzer.zone)
+            guard let start = Self.week(request, now: now, zone: analyzer.zone) else {
+                return badWeek(request, session: session, back: "/console/policies/\(HTMLText.component(id))/coverage")
             }
             return ConsoleCoverageViews.coverage(
                 session: session, policy: policy, week: analyzer.week(policy, from: start),
@@ -40,9 +32,26 @@ extension EscalationAPI {
             }
             let analyzer = CoverageAnalyzer(graph: graph)
             let now = Self.consoleInstant(console)
-            return ConsoleCoverageViews.onCall(session: session, schedules: analyzer.onCall(at: now), now: ZonedTime.display(now, in: analyzer.zone))
-                .response()
+            guard let start = Self.week(request, now: now, zone: analyzer.zone) else { return badWeek(request, session: session, back: "/console/on-call") }
+            return ConsoleCoverageViews.onCall(
+                session: session, schedules: analyzer.onCall(at: now), weeks: graph.schedules.map { analyzer.week($0, from: start) }, start: start,
+                now: ZonedTime.display(now, in: analyzer.zone)
+            ).response()
         }
+    }
+
+    /// The first day of the week asked for (`?week=YYYY-MM-DD`), else the Monday of this week; nil when `week` is
+    /// not a date (from 1971 to 2199).
+    static func week(_ request: Request, now: Instant, zone: TimeZone) -> LocalDate? {
+        guard let text = request.uri.queryParameters["week"].map(String.init), !text.isEmpty else { return monday(of: now, in: zone) }
+        guard let date = LocalDate.parse(text), (1971...2199).contains(date.year) else { return nil }
+        return date
+    }
+
+    /// The 400 page of a `week` that is not a date.
+    func badWeek(_ request: Request, session: ConsoleSession, back: String) -> Response {
+        let text = request.uri.queryParameters["week"].map(String.init) ?? ""
+        return ConsolePage.error(.badRequest, "The week must start on a date written 2026-03-02, not '\(text)'.", session: session, back: back)
     }
 
     /// The Monday of the local week holding `instant`.

@@ -249,7 +249,17 @@ struct ConsoleCoverageTests {
             }
             try await client.execute(uri: "/console/on-call", method: .get, headers: ConsoleTests.cookieHeader(cookie)) { response in
                 #expect(response.status == .ok)
-                #expect(ConsoleTests.text(response).contains("Alice Acme"))
+                let page = ConsoleTests.text(response)
+                #expect(page.contains("Alice Acme"))
+                // The rota's week, day by day: nobody at night (in words), Alice on Monday's office hours.
+                #expect(
+                    page.contains(
+                        "<tr><th scope=\"row\">Mon 2026-11-16</th><td><ul class=\"stretches\"><li class=\"nobody-stretch\">00:00–09:00 <strong>Nobody</strong></li>"
+                            + "<li>09:00–17:00 <strong>Alice Acme</strong></li><li class=\"nobody-stretch\">17:00–24:00 <strong>Nobody</strong></li></ul></td></tr>"))
+                #expect(page.contains("<th scope=\"row\">Sun 2026-11-22</th><td><ul class=\"stretches\"><li class=\"nobody-stretch\">00:00–24:00"))
+            }
+            try await client.execute(uri: "/console/on-call?week=nope", method: .get, headers: ConsoleTests.cookieHeader(cookie)) { response in
+                #expect(response.status == .badRequest)
             }
             // At night nobody is on call, and the page says why.
             clock.advance(seconds: 9 * 3_600)

@@ -175,6 +175,8 @@ def coverage_checks(checks, driver, base, out, binary, db):
     checks.check(wait_for(lambda: "week=" in driver.current_url and driver.find_elements(By.ID, "coverage-grid"), 10), "the next week opens")
     driver.get(f"{base}/console/on-call")
     checks.check("Day rota" in driver.find_element(By.ID, "on-call").text, "the on-call page lists the schedules")
+    checks.check(len(driver.find_elements(By.CSS_SELECTOR, "li.nobody-stretch")) >= 7, "the on-call page's week shows, in words, when nobody is on call")
+    driver.save_screenshot(os.path.join(out, "on-call-1400.png"))
 
     set_width(driver, 360)
     driver.get(f"{base}/console/policies/office-hours/coverage")
@@ -183,6 +185,8 @@ def coverage_checks(checks, driver, base, out, binary, db):
     checks.check(scrolls, "coverage: at 360 px the grid scrolls inside its own box")
     driver.execute_script("document.getElementById('grid-heading').scrollIntoView();")
     driver.save_screenshot(os.path.join(out, "coverage-360.png"))
+    driver.get(f"{base}/console/on-call")
+    checks.check(no_horizontal_scroll(driver), "on call: no horizontal page scroll at 360 px")
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     errors = errors_in(driver)
     checks.check(not errors, f"the browser log has no errors on the coverage pages ({errors[:3]})")
