@@ -37,7 +37,7 @@ struct ConsoleCoverageTests {
         channels:
           email: { plugin: recording }
         templates:
-          page: { body: "{{ incident.title }}" }
+          page: { body: "{{ incident.title }}" }\(id == "other" ? "\n  other-only: { body: only other has this unused template }" : "")
         policies:
           outage:
             name: Outage
@@ -198,7 +198,14 @@ struct ConsoleCoverageTests {
                     #expect(!page.contains(folder))
                     #expect(!page.contains("/tmp"))
                     #expect(!page.contains("Alice Other"))
+                    #expect(!page.contains("unused_template"))
+                    #expect(!page.contains("other-only"))
                 }
+            }
+            // And the other organisation sees its own.
+            let (other, _) = try await ConsoleTests.signIn(client, token: "other-token")
+            try await client.execute(uri: "/console/policies", method: .get, headers: ConsoleTests.cookieHeader(other)) { response in
+                #expect(ConsoleTests.text(response).contains("unused_template"))
             }
         }
     }
