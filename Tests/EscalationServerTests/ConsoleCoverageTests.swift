@@ -1,6 +1,7 @@
 import Crypto
 import EscalationChannel
 import EscalationCore
+import EscalationEngine
 import EscalationExecutor
 import EscalationPipeline
 import EscalationServer
@@ -167,6 +168,11 @@ struct ConsoleCoverageTests {
             }
             let stranger = try ConsoleSignInLink(organisation: "nobody-here", validForSeconds: 900, now: Self.now(clock)).token(key: Self.key)
             try await client.execute(uri: "/console/link?token=\(stranger)", method: .get) { response in #expect(response.status == .forbidden) }
+            // An acknowledge link's token (same key) is no sign-in link, and a sign-in token is no acknowledge link.
+            let acknowledge = ActionLinkSigner(configuration: api.configuration).token(
+                for: ActionLink(action: .acknowledge, incident: other, recipient: "alice"), expires: Self.now(clock).seconds + 600)
+            try await client.execute(uri: "/console/link?token=\(acknowledge)", method: .get) { response in #expect(response.status == .badRequest) }
+            try await client.execute(uri: "/v1/ack/\(fresh.token(key: Self.key))", method: .get) { response in #expect(response.status == .badRequest) }
             // A POST without the confirmation page's CSRF cookie does not sign in.
             let unused = try ConsoleSignInLink(organisation: "acme", validForSeconds: 900, now: Self.now(clock)).token(key: Self.key)
             let (noCookie, form) = ConsoleTests.form(cookie: nil, ["csrf": "x", "token": unused])
