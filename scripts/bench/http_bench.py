@@ -409,6 +409,7 @@ class Triggers:
 
     def __init__(self, port, contacts, clients=32):
         self.port, self.contacts, self.clients = port, contacts, clients
+        self.keep_created, self.created = False, {}  # incident id -> created_at, when asked for
 
     def run(self, count, policy, prefix, people=None):
         """`people(index)`: the fields of the index-th incident (default: `fields`, spread over the contacts)."""
@@ -441,7 +442,10 @@ class Triggers:
                 incident = None
                 if response.status in (200, 201):
                     try:
-                        incident = json.loads(raw).get("id")
+                        answer = json.loads(raw)
+                        incident = answer.get("id")
+                        if self.keep_created:
+                            self.created[incident] = answer.get("created_at")
                     except ValueError:
                         pass
                 results[index] = (sent, answered, response.status, incident)
@@ -627,9 +631,15 @@ def section_memory_restart(args, work, results, restart):
     # Timers for the restart: `later` ones (due args.later s after they open, so after the restart) and `due` ones
     # (2 s: overdue by the time serve is back). Both are opened last, just before the SIGTERM.
     # Their owners and backups are reserved contacts, so no page of theirs waits for serve's limit of 10 a minute.
-    _, later_rows = Triggers(serve.port, args.contacts, 4).run(args.due, "later", "later", lambda i: reserved(i, 100 + i)(args.contacts))
+    later_client = Triggers(serve.port, args.contacts, 4)
+    later_client.keep_created = True
+    _, later_rows = later_client.run(args.due, "later", "later", lambda i: reserved(i, 100 + i)(args.contacts))
     _, due_rows = Triggers(serve.port, args.contacts, 4).run(args.due, "due", "due", lambda i: reserved(200 + i, 300 + i)(args.contacts))
-    later_due = {incident: answered + args.later for _, answered, _, incident in later_rows if incident}
+    # serve's instants are whole seconds: a timer is due at its incident's created_at (a whole second) + LATER,
+    # so lateness is measured against that instant, on the wall clock.
+    wall = time.time() - time.perf_counter()
+    due_at = lambda created: datetime.datetime.fromisoformat(created.replace("Z", "+00:00")).timestamp() + args.later - wall
+    later_due = {incident: due_at(later_client.created[incident]) for _, _, _, incident in later_rows if incident}
     due_ids = {incident for _, _, _, incident in due_rows if incident}
     watcher.wait(lambda: sum(1 for (i, layer) in list(watcher.seen) if layer == "first" and (i in due_ids or i in later_due)) >= len(due_ids) + len(later_due), 30)
     stopped = time.perf_counter()
@@ -880,7 +890,7 @@ def section_plot(args, results):
     if not sweep:
         log("plot: no sweep in the results; nothing drawn")
         return
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), dpi=80)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 5.2), dpi=80)
     connections = [level["connections"] for level in sweep]
     rates = [level["req_per_s"] for level in sweep]
     left.plot(connections, rates, "o-", color="tab:blue", label="escalate serve (new incident per request)")
@@ -896,7 +906,7 @@ def section_plot(args, results):
     left.set_xlabel("wrk connections (load)")
     left.set_ylabel("requests/s (2xx)")
     left.set_title("Ingest over HTTP against load")
-    left.legend(fontsize=7, loc="center right")
+    left.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     left.grid(True, which="both", alpha=0.3)
     ends50 = [level["trigger_to_page_p50_ms"] for level in sweep]
     ends99 = [level["trigger_to_page_p99_ms"] for level in sweep]
@@ -918,7 +928,7 @@ def section_plot(args, results):
     right.set_xlabel("wrk connections (load); labels: events/s achieved")
     right.set_ylabel("ms")
     right.set_title("Dispatch lag against load")
-    right.legend(fontsize=6, loc="upper left")
+    right.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     right.grid(True, which="both", alpha=0.3)
     fig.suptitle(f"escalate serve, 2 cores, loaded machine ({results['meta']['date']})", fontsize=9)
     fig.tight_layout()
