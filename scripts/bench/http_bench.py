@@ -549,6 +549,7 @@ def section_ingest(args, work, results):
                 figures["server_cpu_s"] = round(cpu_seconds(process.pid) - before, 2)
                 figures.update(memory(process.pid))
                 stop(process, timeout=15)
+            figures["server_cpu_us_per_req"] = round(figures["server_cpu_s"] / max(1, figures["requests"]) * 1e6)
             figures.update(peer=peer, round=round_number + 1, load=load_average())
             runs.append(figures)
             log(f"ingest: {peer} round {round_number + 1}: {figures['req_per_s']} req/s, p50 {figures['p50_ms']} ms, "
@@ -564,6 +565,7 @@ def section_ingest(args, work, results):
         "escalate_p50_ms": mean(escalate, "p50_ms"), "escalate_p99_ms": mean(escalate, "p99_ms"),
         "alertmanager_p50_ms": mean(manager, "p50_ms"), "alertmanager_p99_ms": mean(manager, "p99_ms"),
         "ratio_per_round": ratios, "ratio": round(statistics.mean(ratios), 4),
+        "escalate_cpu_us_per_req": mean(escalate, "server_cpu_us_per_req"), "alertmanager_cpu_us_per_req": mean(manager, "server_cpu_us_per_req"),
         "escalate_of_disk_limit": round(mean(escalate, "req_per_s") / statistics.mean(limits), 3),
     }
 
@@ -949,6 +951,9 @@ def table(results):
         rows.append(("HTTP ingest vs disk limit", fmt(ingest["escalate_req_per_s"]), f"disk {fmt(limit)} commits/s",
                      f"{ingest['escalate_of_disk_limit']:.2f}", "≥ 0.5 and ≥ 5,000/s",
                      ingest["escalate_of_disk_limit"] >= 0.5 and ingest["escalate_req_per_s"] >= 5000))
+        if "escalate_cpu_us_per_req" in ingest:
+            rows.append(("server CPU per request (µs)", fmt(ingest["escalate_cpu_us_per_req"]), f"Alertmanager {fmt(ingest['alertmanager_cpu_us_per_req'])}",
+                         f"{ingest['escalate_cpu_us_per_req'] / ingest['alertmanager_cpu_us_per_req']:.0f}× more", "", None))
         rows.append(("HTTP ingest latency p50/p99 ms", f"{ingest['escalate_p50_ms']}/{ingest['escalate_p99_ms']}",
                      f"Alertmanager {ingest['alertmanager_p50_ms']}/{ingest['alertmanager_p99_ms']}", "", "", None))
     burst = results.get("burst")
