@@ -566,7 +566,8 @@ def section_ingest(args, work, results):
         "alertmanager_p50_ms": mean(manager, "p50_ms"), "alertmanager_p99_ms": mean(manager, "p99_ms"),
         "ratio_per_round": ratios, "ratio": round(statistics.mean(ratios), 4),
         "escalate_cpu_us_per_req": mean(escalate, "server_cpu_us_per_req"), "alertmanager_cpu_us_per_req": mean(manager, "server_cpu_us_per_req"),
-        "escalate_of_disk_limit": round(mean(escalate, "req_per_s") / statistics.mean(limits), 3),
+        # The limit is the best the disk did in this run (other processes' writes pull it down, not up).
+        "escalate_of_disk_limit": round(mean(escalate, "req_per_s") / max(limits), 3),
     }
 
 
@@ -899,7 +900,7 @@ def section_plot(args, results):
     ingest = results.get("ingest")
     if ingest:
         left.axhline(ingest["alertmanager_req_per_s"], color="tab:orange", linestyle="--", label="Alertmanager, 16 connections")
-        left.axhline(statistics.mean(ingest["disk_limit_commits_per_s"]), color="tab:gray", linestyle=":", label="disk: SQLite WAL commits/s")
+        left.axhline(max(ingest["disk_limit_commits_per_s"]), color="tab:gray", linestyle=":", label="disk: SQLite WAL commits/s (best in the run)")
     left.axhline(5000, color="tab:green", linestyle="-.", linewidth=1, label="target 5,000/s")
     left.set_xscale("log", base=2)
     left.set_yscale("log")
@@ -945,10 +946,10 @@ def table(results):
     fmt = lambda value, unit="": "—" if value is None else (f"{value:,.0f}{unit}" if isinstance(value, (int, float)) and value >= 100 else f"{value}{unit}")
     ingest = results.get("ingest")
     if ingest:
-        limit = statistics.mean(ingest["disk_limit_commits_per_s"])
+        limits = ingest["disk_limit_commits_per_s"]
         rows.append(("HTTP ingest req/s (wrk -c16)", fmt(ingest["escalate_req_per_s"]), f"Alertmanager {fmt(ingest['alertmanager_req_per_s'])}",
                      f"{ingest['ratio']:.3f}×", "≥ 3× Alertmanager", ingest["ratio"] >= 3))
-        rows.append(("HTTP ingest vs disk limit", fmt(ingest["escalate_req_per_s"]), f"disk {fmt(limit)} commits/s",
+        rows.append(("HTTP ingest vs disk limit", fmt(ingest["escalate_req_per_s"]), f"disk {fmt(max(limits))} commits/s (runs: {', '.join(fmt(l) for l in limits)})",
                      f"{ingest['escalate_of_disk_limit']:.2f}", "≥ 0.5 and ≥ 5,000/s",
                      ingest["escalate_of_disk_limit"] >= 0.5 and ingest["escalate_req_per_s"] >= 5000))
         if "escalate_cpu_us_per_req" in ingest:
@@ -1068,6 +1069,8 @@ def main():
         for key, value in previous.items():
             if key != "meta" and not ({key} & sections or (key == "memory" and "restart" in sections)):
                 results[key] = value
+        if sections == {"plot"}:
+            results["meta"] = previous["meta"]  # only redrawn: the figures keep their run's date and machine
     if "ingest" in sections:
         section_ingest(args, work, results)
     if "burst" in sections:
@@ -1078,7 +1081,8 @@ def main():
         section_lint(args, work, results)
     if "sweep" in sections:
         section_sweep(args, work, results)
-    results["meta"]["seconds"] = round(time.time() - started, 1)
+    if sections != {"plot"}:
+        results["meta"]["seconds"] = round(time.time() - started, 1)
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
     with open(args.json, "w") as handle:
         json.dump(results, handle, indent=2)
