@@ -20,6 +20,7 @@ Sections (`--sections`, comma-separated; default all):
            whose dispatch lag (2xx to the delivery in the sink) is measured; then the plot.
   plot     docs/performance-load.png from the JSON (events/s and dispatch lag against load).
 
+Full size takes 8-12 minutes on 2 cores (the 100,000 incidents take most of it); --quick about a minute.
 Usage: scripts/bench/http_bench.py [--binary .build/release/escalate] [--quick] [--sections ingest,burst,...]
        [--incidents 100000] [--burst 6000] [--orgs 1000] [--json out/http-bench.json] [--plot docs/performance-load.png]
 Needs wrk (installed with apt-get when missing), prometheus-alertmanager and amtool (Debian packages), matplotlib
@@ -1007,7 +1008,7 @@ def main():
     parser.add_argument("--alertmanager", default=shutil.which("prometheus-alertmanager") or "/usr/bin/prometheus-alertmanager")
     parser.add_argument("--amtool", default=shutil.which("amtool") or "/usr/bin/amtool")
     parser.add_argument("--sections", default="ingest,burst,memory,restart,lint,sweep,plot")
-    parser.add_argument("--quick", action="store_true", help="small sizes, about a minute and a half")
+    parser.add_argument("--quick", action="store_true", help="small sizes, about a minute")
     parser.add_argument("--rounds", type=int, help="A/B rounds of the ingest comparison (default 2)")
     parser.add_argument("--ingest-seconds", type=int, help="wrk duration per ingest run (default 20)")
     parser.add_argument("--burst", type=int, help="triggers in the burst (default 6000)")
