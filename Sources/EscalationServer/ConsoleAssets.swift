@@ -1,7 +1,13 @@
+import EscalationSimulator
+
 /// The console's stylesheet, script and icon, served from `/console/assets/` (nothing is loaded from the network).
 enum ConsoleAssets {
-    /// `console.css`: one column on a phone, wider tables from 40rem; no horizontal scrolling at 360 px.
-    static let css = """
+    /// `console.css`: the frame and pages (`base`), the timeline shared with `escalate simulate --format html`
+    /// (`TimelineHTML.css`) and the rehearse page (`rehearseCSS`).
+    static let css = base + TimelineHTML.css + rehearseCSS
+
+    /// The frame and pages: one column on a phone, wider tables from 40rem; no horizontal scrolling at 360 px.
+    static let base = """
         *, *::before, *::after { box-sizing: border-box; }
         html { -webkit-text-size-adjust: 100%; }
         body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1f24; background: #f6f7f9; }

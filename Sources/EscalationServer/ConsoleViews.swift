@@ -232,6 +232,7 @@ enum ConsoleViews {
             content: """
                 <p><a href="/console/policies">All policies</a></p>
                 <h1>\(policy.name)</h1>
+                <p><a href="/console/policies/\(HTMLText.component(policy.id))/rehearse" id="rehearse-link">Rehearse this policy</a></p>
                 <section class="card" aria-labelledby="policy-heading"><h2 id="policy-heading">Settings</h2><dl class="facts">\(facts)</dl></section>
                 <section class="card" aria-labelledby="fields-heading"><h2 id="fields-heading">Fields</h2>
                 \(fieldsHTML)</section>

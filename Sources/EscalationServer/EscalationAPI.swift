@@ -118,7 +118,10 @@ public struct EscalationAPI: Sendable {
             if let problems = await reload(organisation) { return JSONResponse.make(.unprocessableContent, ["error": "reload refused; the running policies are kept", "diagnostics": problems]) }
             return JSONResponse.make(.ok, ["status": "reloaded"])
         }
-        if let console { addConsoleRoutes(to: router, console: console) }
+        if let console {
+            addConsoleRoutes(to: router, console: console)
+            addConsoleRehearseRoutes(to: router, console: console)
+        }
         Self.answerOtherMethods(on: router)
         return router
     }
