@@ -132,7 +132,7 @@ struct ConsoleRehearsal: Sendable {
         } else {
             problems.append(Problem(input: "until", message: "Simulate for: '\(until)' is not a duration from 1m to 2d; write e.g. 6h."))
         }
-        var document = ScenarioFile(policy: policy.id, title: "Rehearsal of \(policy.name)", fields: fields)
+        var document = ScenarioFile(policy: policy.id, fields: fields)
         problems += readScript(into: &document, zone: zone)
         var models: [AnswerModel] = []
         var runCount = 0
@@ -162,7 +162,12 @@ struct ConsoleRehearsal: Sendable {
         do {
             timeline = try Simulator(graph: graph).run(scenario)
         } catch {
-            return Outcome(problems: [Problem(input: nil, message: Self.sentence(error.description))])
+            // A script line the run could not place (a time relative to a field the incident lacks) is named.
+            let named = scriptProblem(error.description)
+            return Outcome(
+                problems: [
+                    named.hasPrefix("Script line") ? Problem(input: "script", message: named) : Problem(input: nil, message: Self.sentence(error.description))
+                ])
         }
         guard mode == .monteCarlo else { return Outcome(timeline: timeline) }
         // One run without answers is the longest; the runs may make at most `workBudget` entries in all.

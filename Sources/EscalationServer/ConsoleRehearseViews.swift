@@ -11,9 +11,19 @@ enum ConsoleRehearseViews {
         session: ConsoleSession, policy: CompiledPolicy, graph: RuleGraph, rehearsal: ConsoleRehearsal, outcome: ConsoleRehearsal.Outcome
     ) -> ConsolePage {
         let path = "/console/policies/\(HTMLText.component(policy.id))"
-        let problems: [HTMLText] = outcome.problems.map { problem in
-            problem.input.map { "<li><a href=\"#\($0)\">\(problem.message)</a></li>" } ?? "<li>\(problem.message)</li>"
+        let problems: [HTMLText] = outcome.problems.map { problem -> HTMLText in
+            if let input = problem.input { return "<li><a href=\"#\(input)\">\(problem.message)</a></li>" }
+            return "<li>\(problem.message)</li>"
         }
+        let scriptHint = """
+            One action a line, as escalate simulate --respond reads it: "alice acks at +20m", "bob acks 5m after notified", \
+            "alice resolves outcome fixed at +1h", "signal NAME at +10m", "escalate at +5m". Deliveries that fail or are \
+            answered: "fail: sms to bob", "answered: phone", "unanswered: phone to bob". At most \(ConsoleRehearsal.maxScriptLines) lines.
+            """
+        let answersHint = """
+            One contact a line, as escalate simulate --answer reads it: "alice=0.7 within 5m" answers with probability 0.7, \
+            at a uniformly random time within 5 minutes of being notified; a contact without a line never answers.
+            """
         let alert: HTMLText =
             problems.isEmpty
             ? "" : "<div class=\"error\" role=\"alert\" id=\"problems\"><p>The rehearsal did not run:</p><ul>\(problems)</ul></div>"
@@ -36,18 +46,11 @@ enum ConsoleRehearseViews {
                 \(text("until", label: "Simulate for", value: rehearsal.until, type: "text", hint: "A duration up to 2d, e.g. 6h.", problems: outcome.problems, required: true))
                 </div></fieldset>
                 <fieldset><legend>Responders</legend>
-                \(area("script", label: "Script", value: rehearsal.script, problems: outcome.problems, hint: """
-                    One action a line, as escalate simulate --respond reads it: "alice acks at +20m", "bob acks 5m after notified", \
-                    "alice resolves outcome fixed at +1h", "signal NAME at +10m", "escalate at +5m". Deliveries that fail or are \
-                    answered: "fail: sms to bob", "answered: phone", "unanswered: phone to bob". At most \(ConsoleRehearsal.maxScriptLines) lines.
-                    """))
+                \(area("script", label: "Script", value: rehearsal.script, problems: outcome.problems, hint: scriptHint))
                 <div class="buttons"><button type="submit" name="mode" value="rehearse" id="rehearse">Rehearse</button></div>
                 </fieldset>
                 <fieldset id="monte-carlo"><legend>Monte Carlo</legend>
-                \(area("answers", label: "Answer probabilities", value: rehearsal.answers, problems: outcome.problems, hint: """
-                    One contact a line, as escalate simulate --answer reads it: "alice=0.7 within 5m" answers with probability 0.7, \
-                    at a uniformly random time within 5 minutes of being notified; a contact without a line never answers.
-                    """))
+                \(area("answers", label: "Answer probabilities", value: rehearsal.answers, problems: outcome.problems, hint: answersHint))
                 <div class="grid">
                 \(text("runs", label: "Runs", value: rehearsal.runs, type: "number", hint: "1 to \(ConsoleRehearsal.maxRuns).", problems: outcome.problems, required: false, extra: "min=\"1\" max=\"\(ConsoleRehearsal.maxRuns)\" step=\"1\""))
                 \(text("seed", label: "Seed", value: rehearsal.seed, type: "number", hint: "The same seed gives the same runs.", problems: outcome.problems, required: false, extra: "min=\"0\" step=\"1\""))

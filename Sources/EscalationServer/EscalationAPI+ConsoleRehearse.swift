@@ -12,7 +12,8 @@ extension EscalationAPI {
         router.get("/console/policies/:id/rehearse") { request, context in
             guard let session = await consoleSession(request, console) else { return ConsolePage.redirect("/console/sign-in") }
             let id = try context.parameters.require("id")
-            guard let (policy, graph) = await rehearsedPolicy(id, session: session, console: console) else { return policyNotFound(id, session) }
+            guard let found = await rehearsedPolicy(id, session: session, console: console) else { return policyNotFound(id, session) }
+            let (policy, graph) = found
             let rehearsal = ConsoleRehearsal(policy: policy, graph: graph, now: console.now())
             return ConsoleRehearseViews.page(session: session, policy: policy, graph: graph, rehearsal: rehearsal, outcome: .init()).response()
         }
@@ -24,7 +25,8 @@ extension EscalationAPI {
             let form = try await consoleForm(&request)
             guard ConsoleSessions.same(form["csrf"] ?? "", session.csrf) else { return csrfRefusal(session) }
             let id = try context.parameters.require("id")
-            guard let (policy, graph) = await rehearsedPolicy(id, session: session, console: console) else { return policyNotFound(id, session) }
+            guard let found = await rehearsedPolicy(id, session: session, console: console) else { return policyNotFound(id, session) }
+            let (policy, graph) = found
             let rehearsal = ConsoleRehearsal(form: form, policy: policy, graph: graph, now: console.now())
             let outcome = rehearsal.run(policy: policy, graph: graph)
             logger.info(

@@ -1,4 +1,5 @@
 import Crypto
+import EscalationChannel
 import EscalationCore
 import EscalationExecutor
 import EscalationPolicy
@@ -185,7 +186,7 @@ struct ConsoleRehearseTests {
             var (status, page) = try await Self.post(client, cookie: session.cookie, ["field.severity": "low", "start": Self.start, "until": "6h"])
             #expect(status == .forbidden)
             #expect(page.contains("CSRF token is missing or wrong"))
-            (status, page) = try await Self.post(client, cookie: session.cookie, ["csrf": "0" + session.csrf.dropFirst(), "field.severity": "low", "start": Self.start])
+            (status, page) = try await Self.post(client, cookie: session.cookie, ["csrf": "x" + session.csrf.dropFirst(), "field.severity": "low", "start": Self.start])
             #expect(status == .forbidden)
             (status, _) = try await Self.post(client, cookie: "escalate_console=nope", ["csrf": session.csrf, "field.severity": "low", "start": Self.start])
             #expect(status == .forbidden)
