@@ -174,7 +174,7 @@ let package = Package(
             name: "EscalationServerTests",
             dependencies: [
                 "EscalationCore", "EscalationPolicy", "EscalationEngine", "EscalationExecutor", "EscalationServer", "EscalationStore", "EscalationChannel",
-                "EscalationTesting", "EscalationClient", "EscalationPipeline", "EscalationSimulator", "EscalationCompiler",
+                "EscalationTesting", "EscalationClient", "EscalationPipeline", "EscalationSimulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),

@@ -7,7 +7,8 @@ import Foundation
 /// A rehearsal asked for on the console's rehearse page: the form's values as typed (shown again with the answer),
 /// read and checked against the policy, then run by the same `Simulator` (or `MonteCarlo`) `escalate simulate` uses.
 /// Bounded: at most `maxScriptLines` script and answer lines, a horizon of at most `maxHorizonSeconds`, at most
-/// `maxRuns` Monte Carlo runs and about `workBudget` timeline entries in all, so a hostile form cannot hang the server.
+/// `maxRuns` Monte Carlo runs and about `workBudget` timeline entries in all (a few seconds in a release build), and
+/// at most two Monte Carlo rehearsals at once (`ConsoleRehearsalGate`), so a hostile form cannot hang the server.
 struct ConsoleRehearsal: Sendable {
     /// Most script lines, and most answer lines.
     static let maxScriptLines = 50
@@ -20,7 +21,7 @@ struct ConsoleRehearsal: Sendable {
     /// Most Monte Carlo runs.
     static let maxRuns = 10_000
     /// Most timeline entries a Monte Carlo rehearsal may make over all its runs (estimated from one run).
-    static let workBudget = 1_000_000
+    static let workBudget = 300_000
     /// Most entries the page lists.
     static let maxEntriesShown = 1_000
 
@@ -74,18 +75,18 @@ struct ConsoleRehearsal: Sendable {
         answers = Self.contacts(of: policy, in: graph).map { "\($0)=0.6 within 10m" }.joined(separator: "\n")
     }
 
-    /// The values a posted form gives (missing ones keep the blank form's).
+    /// The values a posted form gives (a blank horizon, runs or seed keeps the blank form's; a blank start is a problem).
     init(form: ConsoleForm, policy: CompiledPolicy, graph: RuleGraph, now: Date) {
         self.init(policy: policy, graph: graph, now: now)
         for field in policy.fields {
             if let value = form["field.\(field.name)"]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty { fields[field.name] = value }
         }
         start = form.text("start") ?? ""
-        until = form.text("until") ?? ""
+        until = form.text("until") ?? until
         script = form["script"] ?? ""
         answers = form["answers"] ?? ""
-        runs = form.text("runs") ?? ""
-        seed = form.text("seed") ?? ""
+        runs = form.text("runs") ?? runs
+        seed = form.text("seed") ?? seed
         mode = form.text("mode").flatMap(Mode.init(rawValue:)) ?? .rehearse
     }
 

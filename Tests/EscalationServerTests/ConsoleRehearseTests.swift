@@ -3,7 +3,7 @@ import EscalationChannel
 import EscalationCore
 import EscalationExecutor
 import EscalationPolicy
-import EscalationServer
+@testable import EscalationServer
 import EscalationSimulator
 import EscalationStore
 import EscalationTesting
@@ -176,6 +176,27 @@ struct ConsoleRehearseTests {
             #expect(page.contains("Runs: &#39;20000&#39; is not a whole number from 1 to 10000."))
             #expect(page.contains("Seed: &#39;x&#39; is not a whole number"))
         }
+    }
+
+    @Test("Monte Carlo work is bounded: runs × one run's entries within the budget, and two at a time")
+    func bounded() async throws {
+        let (api, _) = try Self.api()
+        try await Application(router: api.router()).test(.router) { client in
+            let session = try await ConsoleTests.signIn(client, token: "acme-token")
+            let script = (1...50).map { "update step=\($0) at +\($0)m" }.joined(separator: "\n")
+            let (status, page) = try await Self.post(
+                client, cookie: session.cookie,
+                ["csrf": session.csrf, "mode": "monte-carlo", "field.severity": "low", "start": Self.start, "until": "2h", "script": script, "runs": "10000"])
+            #expect(status == .unprocessableContent)
+            #expect(page.contains("timeline entries, so at most"))
+            #expect(!page.contains("<svg"))
+        }
+        let gate = ConsoleRehearsalGate(limit: 2)
+        #expect(await gate.enter())
+        #expect(await gate.enter())
+        #expect(await !gate.enter())
+        await gate.leave()
+        #expect(await gate.enter())
     }
 
     @Test("A rehearsal posted without the session's CSRF token is refused; another organisation's policy is not found")
