@@ -119,6 +119,11 @@ struct ConsoleRehearseTests {
                 ])
             #expect(status == .ok)
             #expect(page.contains(TimelineHTML.list(expected, id: "rehearsal-timeline", limit: 1_000)))
+            // The same entries, byte for byte, as `escalate simulate --format html` writes for this timeline.
+            let entries = String(TimelineHTML.list(expected).dropFirst("<ol class=\"tl\">\n".count))
+            #expect(entries.hasPrefix("<li class=\"tl-entry tl-trigger\">"))
+            #expect(TimelineRenderer.render(expected, as: .html).contains(entries))
+            #expect(page.contains(entries))
             #expect(page.contains(TimelineHTML.result(expected)))
             #expect(page.contains("acknowledged by bob after 13m"))
             #expect(!page.contains("style="))
