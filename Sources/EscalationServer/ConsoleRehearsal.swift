@@ -66,6 +66,8 @@ struct ConsoleRehearsal: Sendable {
         var timeline: Timeline?
         /// The Monte Carlo runs.
         var samples: MonteCarlo.Samples?
+        /// Nothing ran: other Monte Carlo rehearsals took every place.
+        var busy = false
     }
 
     /// The blank form: starts now (in the organisation's zone), and answer lines for the contacts the ladder names.
@@ -105,8 +107,9 @@ struct ConsoleRehearsal: Sendable {
         }
     }
 
-    /// Reads and checks the form, then runs it over `graph` (the signed-in organisation's running graph).
-    func run(policy: CompiledPolicy, graph: RuleGraph) -> Outcome {
+    /// Reads and checks the form, then runs it over `graph` (the signed-in organisation's running graph); the Monte
+    /// Carlo runs only with a place at `gate` (else the outcome is `busy`).
+    func run(policy: CompiledPolicy, graph: RuleGraph, gate: ConsoleRehearsalGate = .shared) async -> Outcome {
         guard let mode else { return Outcome() }
         var problems: [Problem] = []
         let zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
@@ -181,11 +184,15 @@ struct ConsoleRehearsal: Sendable {
                         + "ask for fewer runs or simulate a shorter time.")
             ])
         }
+        guard await gate.enter() else { return Outcome(busy: true) }
+        let outcome: Outcome
         do {
-            return Outcome(samples: try MonteCarlo(graph: graph).samples(scenario, answers: models, runs: runCount, seed: seedValue))
+            outcome = Outcome(samples: try MonteCarlo(graph: graph).samples(scenario, answers: models, runs: runCount, seed: seedValue))
         } catch {
-            return Outcome(problems: [Problem(input: nil, message: Self.sentence(error.description))])
+            outcome = Outcome(problems: [Problem(input: nil, message: Self.sentence(error.description))])
         }
+        await gate.leave()
+        return outcome
     }
 
     /// Reads the script lines into the scenario document: responder lines, and `fail:`, `answered:`, `unanswered:`

@@ -28,14 +28,12 @@ extension EscalationAPI {
             guard let found = await rehearsedPolicy(id, session: session, console: console) else { return policyNotFound(id, session) }
             let (policy, graph) = found
             let rehearsal = ConsoleRehearsal(form: form, policy: policy, graph: graph, now: console.now())
-            let gated = rehearsal.mode == .monteCarlo
-            if gated, await !ConsoleRehearsalGate.shared.enter() {
+            let outcome = await rehearsal.run(policy: policy, graph: graph)
+            if outcome.busy {
                 return ConsolePage.error(
                     .serviceUnavailable, "Other Monte Carlo rehearsals are running; try again in a moment.", session: session,
                     back: "/console/policies/\(HTMLText.component(policy.id))/rehearse")
             }
-            let outcome = rehearsal.run(policy: policy, graph: graph)
-            if gated { await ConsoleRehearsalGate.shared.leave() }
             logger.info(
                 "console rehearsal",
                 metadata: [

@@ -200,8 +200,20 @@ struct ConsoleRehearseTests {
         #expect(await gate.enter())
         #expect(await gate.enter())
         #expect(await !gate.enter())
+        // With every place taken, a Monte Carlo rehearsal is answered busy and runs nothing.
+        let (_, set) = try Self.api()
+        let graph = try #require(set.graphs["acme"])
+        let policy = try #require(graph.policy("outage"))
+        var rehearsal = ConsoleRehearsal(policy: policy, graph: graph, now: Date(timeIntervalSince1970: 1_795_000_000))
+        rehearsal.mode = .monteCarlo
+        rehearsal.fields = ["severity": "low"]
+        let busy = await rehearsal.run(policy: policy, graph: graph, gate: gate)
+        #expect(busy.busy && busy.samples == nil)
         await gate.leave()
-        #expect(await gate.enter())
+        let ran = await rehearsal.run(policy: policy, graph: graph, gate: gate)
+        #expect(!ran.busy && ran.samples?.runs == 1_000)
+        #expect(await gate.enter(), "the place is given back after the run")
+        #expect(await !gate.enter())
     }
 
     @Test("A rehearsal posted without the session's CSRF token is refused; another organisation's policy is not found")
