@@ -217,14 +217,15 @@ def check_export(checks, driver, binary, root, out):
 def run(checks, driver, base, port, out, server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
 
     def press(element):
-        """Clicks a button that submits a form, and waits for the next page."""
+        """Clicks a button that submits a form (or a link), and waits for the next page to have loaded: a mark left
+        on the old page is gone. (Waiting for the element to go stale could fail mid-navigation with a WebDriver error.)"""
+        name = element.get_attribute("id") or element.text
+        driver.execute_script("window.__leaving = true;")
         element.click()
-        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(element))
-        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState;") == "complete")
+        loaded = wait_for(lambda: driver.execute_script("return window.__leaving !== true && document.readyState === 'complete';"), 15)
+        checks.require(loaded, f"a new page within 15 s of pressing {name!r}")
 
     def sign_in(token, name=""):
         driver.get(f"{base}/console/sign-in")
@@ -398,7 +399,9 @@ def main():
     except Failure:
         pass  # counted and printed
     except Exception as error:
-        checks.check(False, f"stopped on {error!r}")
+        import traceback
+        where = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == os.path.abspath(__file__)][-1]
+        checks.check(False, f"stopped on {error!r} {getattr(error, 'msg', '') or ''} at line {where.lineno} ({where.line})")
     finally:
         if driver is not None:
             driver.quit()
