@@ -50,6 +50,83 @@ let fields = [
     "sender_name": "SSC agent A",
 ]
 
+/// The policy the executor sections serve: a first layer timing out after 2 s, then a second.
+let servedYAML = """
+    organisation: { id: bench, name: Bench, timezone: UTC }
+    contacts:
+      alice: { name: Alice, addresses: { email: alice@example.org } }
+      bob: { name: Bob, addresses: { email: bob@example.org } }
+    channels:
+      email: { plugin: recording }
+    templates:
+      page: { body: "{{ incident.title }}" }
+    policies:
+      outage:
+        name: Outage
+        layers:
+          - { id: first, notify: [{ contact: alice }], template: page, timeout: 2s }
+          - { id: second, notify: [{ contact: bob }], template: page }
+    """
+
+// 9. Intake as the database grows (issue 13): durable triggers per second, each with its first page dispatched, measured
+// over 1,000 triggers once the store holds 1,000 incidents and again at 100,000 (ESCALATE_BENCH_INTAKE overrides the
+// larger size). Every commit is fsynced (synchronous = FULL), so this is bound by the disk's commit rate. The CPU time
+// per trigger (user + system, this process) is printed beside it, to tell work that grows from waiting that grows.
+// ESCALATE_BENCH_ONLY=intake runs only this section.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+/// (triggers/s, CPU ms per trigger) over `count` triggers, each 50th followed by a dispatch.
+func intakeRate(executor: Executor, from: Int, count: Int) async throws -> (rate: Double, cpu: Double) {
+    if ProcessInfo.processInfo.environment["ESCALATE_BENCH_ONLY"] == "intake" {
+        report("intake: measuring \(count) triggers from \(from) (pid \(ProcessInfo.processInfo.processIdentifier))")
+    }
+    let cpu = cpuSeconds()
+    let time = try await seconds {
+        for index in from..<(from + count) {
+            _ = try await executor.trigger(organisation: "bench", policy: "outage", title: "intake \(index)", fields: [:], dedupKey: "intake-\(index)")
+            if index % 50 == 49 { try await executor.dispatchDue(limit: 1_000) }
+        }
+    }
+    return (Double(count) / time, (cpuSeconds() - cpu) / Double(count) * 1000)
+}
+func intakeSection() async throws {
+    let intakeLarge = Int(ProcessInfo.processInfo.environment["ESCALATE_BENCH_INTAKE"] ?? "") ?? 100_000
+    let intakePath = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-bench-intake-\(UUID().uuidString).sqlite").path
+    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: intakePath + suffix) } }
+    var intakeOptions = Executor.Options()
+    intakeOptions.perContactPerMinute = Int.max
+    let intakeExecutor = Executor(
+        store: try SQLiteIncidentStore(path: intakePath), policies: PolicySet([PolicyLoader().load(files: [(path: "bench.yaml", text: servedYAML)]).organisation]),
+        registry: try ChannelRegistry([RecordingChannel.self]), environment: RecordingChannel.Log().environment(), clock: ManualClock(start),
+        options: intakeOptions, logger: quiet)
+    _ = try await intakeRate(executor: intakeExecutor, from: 0, count: 1_000)
+    let small = try await intakeRate(executor: intakeExecutor, from: 1_000, count: 1_000)
+    // Filled up to the larger size by 16 callers at once (group commit makes that quicker), then measured as before.
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for worker in 0..<16 {
+            group.addTask {
+                for index in stride(from: 2_000 + worker, to: intakeLarge, by: 16) {
+                    _ = try await intakeExecutor.trigger(organisation: "bench", policy: "outage", title: "fill \(index)", fields: [:], dedupKey: "intake-\(index)")
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    while try await intakeExecutor.dispatchDue(limit: 1_000) > 0 {}
+    let large = try await intakeRate(executor: intakeExecutor, from: intakeLarge, count: 1_000)
+    report(
+        String(
+            format: "intake (SQLite, fsync per commit): %.0f triggers/s at 1,000 incidents, %.0f/s at %d (%.0f %% of the first; within 20 %% asked); CPU %.2f vs %.2f ms per trigger",
+            small.rate, large.rate, intakeLarge, 100 * large.rate / small.rate, small.cpu, large.cpu))
+}
+if ProcessInfo.processInfo.environment["ESCALATE_BENCH_ONLY"] == "intake" {
+    try await intakeSection()
+    exit(0)
+}
+
 // 1. Engine events per second: trigger, fire every timer, resolve — many incidents.
 var events = 0
 var effects = 0
@@ -166,22 +243,6 @@ report(
 // 4. The served loop (`Executor.run()`, as `escalate serve` runs it) on SQLite with the wall clock: incidents whose
 // first layer times out after 2 s. Dispatch lag is the time from a delivery falling due (its trigger, or its timer's
 // instant) to its first attempt; it includes how late timers fire. Throttling is off so every page goes out at once.
-let servedYAML = """
-    organisation: { id: bench, name: Bench, timezone: UTC }
-    contacts:
-      alice: { name: Alice, addresses: { email: alice@example.org } }
-      bob: { name: Bob, addresses: { email: bob@example.org } }
-    channels:
-      email: { plugin: recording }
-    templates:
-      page: { body: "{{ incident.title }}" }
-    policies:
-      outage:
-        name: Outage
-        layers:
-          - { id: first, notify: [{ contact: alice }], template: page, timeout: 2s }
-          - { id: second, notify: [{ contact: bob }], template: page }
-    """
 /// Triggers `count` incidents, `interval` seconds apart (0: back to back), on the served loop; waits for both layers'
 /// deliveries; prints the lag figures.
 func servedRun(_ label: String, count: Int, interval: Double) async throws {
@@ -361,44 +422,4 @@ report(
     "simulate scaling: " + simulateTimes.map { String(format: "%d respond lines %.3f s", $0.0, $0.1) }.joined(separator: ", ")
         + String(format: "; 10k/1k ratio %.1f (linear: 10)", simulateTimes[1].1 / simulateTimes[0].1))
 
-// 9. Intake as the database grows (issue 13): durable triggers per second, each with its first page dispatched, measured
-// over 1,000 triggers once the store holds 1,000 incidents and again at 100,000 (ESCALATE_BENCH_INTAKE overrides the
-// larger size). Every commit is fsynced (synchronous = FULL), so this is bound by the disk's commit rate.
-func intakeRate(store: SQLiteIncidentStore, executor: Executor, from: Int, count: Int) async throws -> Double {
-    let time = try await seconds {
-        for index in from..<(from + count) {
-            _ = try await executor.trigger(organisation: "bench", policy: "outage", title: "intake \(index)", fields: [:], dedupKey: "intake-\(index)")
-            if index % 50 == 49 { try await executor.dispatchDue(limit: 1_000) }
-        }
-    }
-    return Double(count) / time
-}
-let intakeLarge = Int(ProcessInfo.processInfo.environment["ESCALATE_BENCH_INTAKE"] ?? "") ?? 100_000
-let intakePath = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-bench-intake-\(UUID().uuidString).sqlite").path
-defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: intakePath + suffix) } }
-let intakeStore = try SQLiteIncidentStore(path: intakePath)
-var intakeOptions = Executor.Options()
-intakeOptions.perContactPerMinute = Int.max
-let intakeExecutor = Executor(
-    store: intakeStore, policies: PolicySet([PolicyLoader().load(files: [(path: "bench.yaml", text: servedYAML)]).organisation]),
-    registry: try ChannelRegistry([RecordingChannel.self]), environment: RecordingChannel.Log().environment(), clock: ManualClock(start),
-    options: intakeOptions, logger: quiet)
-_ = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: 0, count: 1_000)
-let smallRate = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: 1_000, count: 1_000)
-// Filled up to the larger size by 16 callers at once (group commit makes that quicker), then measured as before.
-try await withThrowingTaskGroup(of: Void.self) { group in
-    for worker in 0..<16 {
-        group.addTask {
-            for index in stride(from: 2_000 + worker, to: intakeLarge, by: 16) {
-                _ = try await intakeExecutor.trigger(organisation: "bench", policy: "outage", title: "fill \(index)", fields: [:], dedupKey: "intake-\(index)")
-            }
-        }
-    }
-    try await group.waitForAll()
-}
-while try await intakeExecutor.dispatchDue(limit: 1_000) > 0 {}
-let largeRate = try await intakeRate(store: intakeStore, executor: intakeExecutor, from: intakeLarge, count: 1_000)
-report(
-    String(
-        format: "intake (SQLite, fsync per commit): %.0f triggers/s at 1,000 incidents, %.0f/s at %d (%.0f %% of the first; within 20 %% asked)",
-        smallRate, largeRate, intakeLarge, 100 * largeRate / smallRate))
+try await intakeSection()
