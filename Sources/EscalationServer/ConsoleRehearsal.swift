@@ -41,6 +41,8 @@ struct ConsoleRehearsal: Sendable {
     var until = "6h"
     /// Scripted responder lines, as `escalate simulate --respond` reads them, plus `fail:`, `answered:` and `unanswered:` lines.
     var script = ""
+    /// Further fields the policy does not declare (templates and `match` may read them), `NAME=VALUE` a line.
+    var extra = ""
     /// Monte Carlo answer lines, `CONTACT=P within DURATION` as `--answer` reads them.
     var answers = ""
     /// Monte Carlo runs as typed.
@@ -86,6 +88,7 @@ struct ConsoleRehearsal: Sendable {
         start = form.text("start") ?? ""
         until = form.text("until") ?? until
         script = form["script"] ?? ""
+        extra = form["extra"] ?? ""
         answers = form["answers"] ?? ""
         runs = form.text("runs") ?? runs
         seed = form.text("seed") ?? seed
@@ -136,7 +139,9 @@ struct ConsoleRehearsal: Sendable {
         } else {
             problems.append(Problem(input: "until", message: "Simulate for: '\(until)' is not a duration from 1m to 2d; write e.g. 6h."))
         }
-        var document = ScenarioFile(policy: policy.id, fields: fields)
+        var given = fields
+        problems += readExtra(into: &given, policy: policy)
+        var document = ScenarioFile(policy: policy.id, fields: given)
         problems += readScript(into: &document, zone: zone)
         var models: [AnswerModel] = []
         var runCount = 0
@@ -225,6 +230,29 @@ struct ConsoleRehearsal: Sendable {
             } catch {
                 problems.append(Problem(input: "script", message: "Script line \(number): \(error.description)"))
             }
+        }
+        return problems
+    }
+
+    /// Reads the further `NAME=VALUE` field lines into `fields` (a declared field keeps its input's value); each
+    /// problem names its line.
+    func readExtra(into fields: inout [String: String], policy: CompiledPolicy) -> [Problem] {
+        let lines = Self.lines(extra)
+        guard lines.count <= Self.maxScriptLines else {
+            return [Problem(input: "extra", message: "More fields: \(lines.count) lines; at most \(Self.maxScriptLines).")]
+        }
+        var problems: [Problem] = []
+        for (number, line) in lines {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains(" "), line.count <= Self.maxValueLength else {
+                problems.append(Problem(input: "extra", message: "More fields line \(number): write NAME=VALUE, e.g. region=us."))
+                continue
+            }
+            guard !policy.fields.contains(where: { $0.name == parts[0] }) else {
+                problems.append(Problem(input: "extra", message: "More fields line \(number): '\(parts[0])' is declared; give it in its own input above."))
+                continue
+            }
+            fields[parts[0]] = parts[1]
         }
         return problems
     }

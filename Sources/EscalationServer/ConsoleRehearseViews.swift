@@ -20,6 +20,7 @@ enum ConsoleRehearseViews {
             "alice resolves outcome fixed at +1h", "signal NAME at +10m", "escalate at +5m". Deliveries that fail or are \
             answered: "fail: sms to bob", "answered: phone", "unanswered: phone to bob". At most \(ConsoleRehearsal.maxScriptLines) lines.
             """
+        let extraHint = "Fields the policy does not declare (its templates or match may read them): NAME=VALUE, one a line."
         let answersHint = """
             One contact a line, as escalate simulate --answer reads it: "alice=0.7 within 5m" answers with probability 0.7, \
             at a uniformly random time within 5 minutes of being notified; a contact without a line never answers.
@@ -40,7 +41,8 @@ enum ConsoleRehearseViews {
                 <form class="rehearse" method="post" action="\(path)/rehearse">
                 <input type="hidden" name="csrf" value="\(session.csrf)">
                 <datalist id="contacts">\(contacts)</datalist>
-                <fieldset><legend>Incident fields</legend>\(fieldsHTML)</fieldset>
+                <fieldset><legend>Incident fields</legend>\(fieldsHTML)
+                \(area("extra", label: "More fields", value: rehearsal.extra, problems: outcome.problems, hint: extraHint, rows: 2))</fieldset>
                 <fieldset><legend>When</legend><div class="grid">
                 \(text("start", label: "Start (\(graph.timezone))", value: rehearsal.start, type: "datetime-local", hint: "When the incident triggers.", problems: outcome.problems, required: true))
                 \(text("until", label: "Simulate for", value: rehearsal.until, type: "text", hint: "A duration up to 2d, e.g. 6h.", problems: outcome.problems, required: true))
@@ -163,10 +165,10 @@ enum ConsoleRehearseViews {
     }
 
     /// A text area of the form (script, answers).
-    static func area(_ id: String, label: String, value: String, problems: [ConsoleRehearsal.Problem], hint: String) -> HTMLText {
+    static func area(_ id: String, label: String, value: String, problems: [ConsoleRehearsal.Problem], hint: String, rows: Int = 4) -> HTMLText {
         let errors = problems.filter { $0.input == id }
         return """
-            <label for="\(id)">\(label)</label><textarea id="\(id)" name="\(id)" rows="4" spellcheck="false"\
+            <label for="\(id)">\(label)</label><textarea id="\(id)" name="\(id)" rows="\(rows)" spellcheck="false"\
             \(described(id, hint: true, errors: !errors.isEmpty))>\(value)</textarea>\(hintAndErrors(id, hint: hint, errors: errors))
             """
     }

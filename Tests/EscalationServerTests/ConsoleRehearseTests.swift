@@ -106,7 +106,7 @@ struct ConsoleRehearseTests {
         let script = ["bob acks 3m after notified"]
         let expected = try Simulator(graph: graph).run(
             Scenario(
-                policy: "outage", fields: ["severity": "high", "affected": "3"], start: try #require(Instant.parse(Self.start, zone: ZonedTime.utc)),
+                policy: "outage", fields: ["severity": "high", "affected": "3", "region": "us"], start: try #require(Instant.parse(Self.start, zone: ZonedTime.utc)),
                 script: try script.map { line throws(ScriptParser.ParseError) in try ScriptParser.action(line, zone: ZonedTime.utc) }, horizonSeconds: 7_200))
         #expect(expected.acknowledgedBy == "bob")
         try await Application(router: api.router()).test(.router) { client in
@@ -115,7 +115,7 @@ struct ConsoleRehearseTests {
                 client, cookie: session.cookie,
                 [
                     "csrf": session.csrf, "mode": "rehearse", "field.severity": "high", "field.affected": "3", "start": Self.start, "until": "2h",
-                    "script": "# bob answers\n" + script.joined(separator: "\n"),
+                    "script": "# bob answers\n" + script.joined(separator: "\n"), "extra": "region = us",
                 ])
             #expect(status == .ok)
             #expect(page.contains(TimelineHTML.list(expected, id: "rehearsal-timeline", limit: 1_000)))
@@ -171,6 +171,13 @@ struct ConsoleRehearseTests {
             #expect(page.contains("Start: &#39;yesterday&#39; is not a time"))
             #expect(page.contains("Simulate for: &#39;30d&#39; is not a duration from 1m to 2d"))
             #expect(page.contains("Script: 51 lines; at most 50."))
+
+            (status, page) = try await Self.post(
+                client, cookie: session.cookie,
+                ["csrf": session.csrf, "field.severity": "low", "start": Self.start, "extra": "region=us\nseverity=high\nnot a field"])
+            #expect(status == .unprocessableContent)
+            #expect(page.contains("More fields line 2: &#39;severity&#39; is declared; give it in its own input above."))
+            #expect(page.contains("More fields line 3: write NAME=VALUE"))
 
             (status, page) = try await Self.post(
                 client, cookie: session.cookie,
