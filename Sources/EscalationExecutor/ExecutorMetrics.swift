@@ -10,8 +10,10 @@ public struct ExecutorMetrics: Sendable {
     public var lagSum: Double = 0
     /// Number of lag samples.
     public var lagCount = 0
-    /// The most recent dispatch lags (at most `recentLimit`), for quantiles.
-    public var recentLags: [Double] = []
+    /// The most recent dispatch lags (at most `recentLimit`, in no particular order once full), for quantiles.
+    public private(set) var recentLags: [Double] = []
+    /// Where the next lag goes once `recentLags` is full (it replaces the oldest).
+    private var recentNext = 0
     /// Timer lag: seconds from a timer's due instant to its firing, summed.
     public var timerLagSum: Double = 0
     /// Timers fired.
@@ -31,8 +33,13 @@ public struct ExecutorMetrics: Sendable {
         lagSum += seconds
         lagCount += 1
         for bound in Self.bounds where seconds <= bound { lagBuckets[bound, default: 0] += 1 }
-        if recentLags.count >= Self.recentLimit { recentLags.removeFirst(recentLags.count - Self.recentLimit + 1) }
-        recentLags.append(seconds)
+        // A ring: once full, each lag replaces the oldest in O(1) (removing the first of 10,000 cost a copy per delivery).
+        if recentLags.count < Self.recentLimit {
+            recentLags.append(seconds)
+        } else {
+            recentLags[recentNext] = seconds
+            recentNext = (recentNext + 1) % Self.recentLimit
+        }
     }
 
     /// Records one timer firing.

@@ -299,7 +299,7 @@ struct TimelineRecorder {
     }
 
     static func headline(_ message: RenderedMessage) -> String {
-        message.subject ?? String(message.body.split(separator: "\n").first ?? "")
+        message.subject ?? String(message.body.drop { $0 == "\n" }.prefix { $0 != "\n" })
     }
 
     mutating func add(_ effect: Effect, at: Instant) {

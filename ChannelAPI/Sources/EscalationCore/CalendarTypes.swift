@@ -20,7 +20,7 @@ public struct TimeOfDay: Hashable, Codable, Sendable, Comparable, CustomStringCo
     public init(minutes: Int) { self.minutes = minutes }
 
     /// `HH:MM`.
-    public var description: String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+    public var description: String { (minutes / 60).digits(2) + ":" + (minutes % 60).digits(2) }
 
     /// Parses `HH:MM` (24 h; `24:00` allowed).
     public static func parse(_ text: String) -> TimeOfDay? {
@@ -49,7 +49,7 @@ public struct LocalDate: Hashable, Codable, Sendable, Comparable, CustomStringCo
     }
 
     /// `YYYY-MM-DD`.
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String { year.digits(4) + "-" + month.digits(2) + "-" + day.digits(2) }
 
     /// Parses `YYYY-MM-DD`, rejecting days that do not exist (`2026-02-30`).
     public static func parse(_ text: String) -> LocalDate? {
@@ -100,7 +100,7 @@ public struct LocalDateTime: Hashable, Codable, Sendable, CustomStringConvertibl
                 text += "Z"
             } else {
                 let sign = offset < 0 ? "-" : "+"
-                text += String(format: "%@%02d:%02d", sign, abs(offset) / 3_600, abs(offset) % 3_600 / 60)
+                text += sign + (abs(offset) / 3_600).digits(2) + ":" + (abs(offset) % 3_600 / 60).digits(2)
             }
         }
         return text

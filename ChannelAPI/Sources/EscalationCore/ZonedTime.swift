@@ -83,17 +83,20 @@ public enum ZonedTime {
         if offset == 0 {
             suffix = "Z"
         } else {
-            suffix = String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3_600, abs(offset) % 3_600 / 60)
+            suffix = (offset < 0 ? "-" : "+") + (abs(offset) / 3_600).digits(2) + ":" + (abs(offset) % 3_600 / 60).digits(2)
         }
-        return String(format: "%@T%02d:%02d:%02d%@", parts.date.description, parts.minutes / 60, parts.minutes % 60, parts.second, suffix)
+        return parts.date.description + "T" + (parts.minutes / 60).digits(2) + ":" + (parts.minutes % 60).digits(2) + ":" + parts.second.digits(2) + suffix
     }
 
     /// The zone's short name at a date: `CST`, `CDT`, `UTC`, else an offset like `GMT+8`. The same on every
     /// platform (`TimeZone.abbreviation(for:)` gives `GMT-6` for Chicago on Linux but `CST` on macOS).
     static func abbreviation(_ zone: TimeZone, at date: Date) -> String {
         if zone.identifier == "UTC" { return "UTC" }
-        let style: NSTimeZone.NameStyle = zone.isDaylightSavingTime(for: date) ? .shortDaylightSaving : .shortStandard
-        return zone.localizedName(for: style, locale: Locale(identifier: "en_US")) ?? zone.abbreviation(for: date) ?? zone.identifier
+        let daylight = zone.isDaylightSavingTime(for: date)
+        return ZoneNameCache.shared.name("\(zone.identifier) \(daylight) \(zone.secondsFromGMT(for: date))") {
+            let style: NSTimeZone.NameStyle = daylight ? .shortDaylightSaving : .shortStandard
+            return zone.localizedName(for: style, locale: Locale(identifier: "en_US")) ?? zone.abbreviation(for: date) ?? zone.identifier
+        }
     }
 
     /// `Sat 2026-11-21 02:00 CST`: for timelines.
@@ -102,6 +105,6 @@ public enum ZonedTime {
         let date = Date(timeIntervalSince1970: TimeInterval(instant.seconds))
         let abbreviation = Self.abbreviation(zone, at: date)
         let name = parts.weekday.rawValue.prefix(1).uppercased() + parts.weekday.rawValue.dropFirst()
-        return String(format: "%@ %@ %02d:%02d %@", name, parts.date.description, parts.minutes / 60, parts.minutes % 60, abbreviation)
+        return name + " " + parts.date.description + " " + (parts.minutes / 60).digits(2) + ":" + (parts.minutes % 60).digits(2) + " " + abbreviation
     }
 }
