@@ -196,7 +196,7 @@ let package = Package(
             name: "EscalationPluginLoaderTests", dependencies: ["EscalationCore", "EscalationChannel", "EscalationPluginLoader"],
             swiftSettings: strict),
         .testTarget(
-            name: "EscalationPolicyTests", dependencies: ["EscalationCore", "EscalationPolicy"],
+            name: "EscalationPolicyTests", dependencies: ["EscalationCore", "EscalationPolicy", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .testTarget(
             name: "EscalationEngineTests",

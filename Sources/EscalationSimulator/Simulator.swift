@@ -299,7 +299,25 @@ struct TimelineRecorder {
     }
 
     static func headline(_ message: RenderedMessage) -> String {
-        message.subject ?? String(message.body.drop { $0 == "\n" }.prefix { $0 != "\n" })
+        message.subject ?? String(firstLine(message.body))
+    }
+
+    /// The body's first non-empty line, as `split(separator: "\n").first` gives it, found by scanning bytes (not
+    /// characters, nor the whole body). A line feed ends the line unless it follows a carriage return: "\r\n" is one
+    /// character, not a "\n", to `split` too.
+    static func firstLine(_ body: String) -> Substring {
+        let bytes = body.utf8
+        var start = bytes.startIndex
+        while start < bytes.endIndex, bytes[start] == UInt8(ascii: "\n") { start = bytes.index(after: start) }
+        var end = start
+        var previous: UInt8 = 0
+        while end < bytes.endIndex {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\n"), previous != UInt8(ascii: "\r") { break }
+            previous = byte
+            end = bytes.index(after: end)
+        }
+        return body[start..<end]
     }
 
     mutating func add(_ effect: Effect, at: Instant) {

@@ -77,6 +77,9 @@ extension Escalate {
         @Option(help: "Deliveries running at once per channel of an organisation, so a channel whose sends hang holds no more (default 20, at most --max-in-flight).")
         var maxInFlightPerChannel: Int?
 
+        @Option(help: "Pages one contact may receive per minute; more wait their turn (a flood must not page one person hundreds of times a minute).")
+        var pagesPerContactPerMinute: Int = 10
+
         @Option(help: "How long a connection may take to send a request head (slowloris); then it is answered 408 and closed (e.g. 30s).")
         var headerTimeout: String = "30s"
 
@@ -109,6 +112,9 @@ extension Escalate {
             guard eventsPerMinute >= 1 else { throw ValidationError("--events-per-minute must be at least 1, got \(eventsPerMinute)") }
             guard (2...3600).contains(leaseSeconds) else { throw ValidationError("--lease-seconds must be from 2 to 3600, got \(leaseSeconds)") }
             guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1, got \(maxInFlight)") }
+            guard (1...100_000).contains(pagesPerContactPerMinute) else {
+                throw ValidationError("--pages-per-contact-per-minute must be from 1 to 100000, got \(pagesPerContactPerMinute)")
+            }
             if let smtpListen, Self.hostAndPort(smtpListen) == nil {
                 throw ValidationError("--smtp-listen '\(smtpListen)' is not HOST:PORT; write e.g. --smtp-listen 127.0.0.1:2525")
             }
@@ -179,6 +185,7 @@ extension Escalate {
             let signer = ActionLinkSigner(configuration: configuration)
             options.actionLinks = { link, now in signer.url(for: link, now: now) }
             options.maxInFlight = maxInFlight
+            options.perContactPerMinute = pagesPerContactPerMinute
             options.maxInFlightPerChannel = maxInFlightPerChannel ?? min(options.maxInFlightPerChannel, maxInFlight)
             switch PolicyDuration.parse(deliveryTimeout) {
             case .success(let duration) where !duration.isBusiness && duration.seconds > 0:

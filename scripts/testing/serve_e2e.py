@@ -147,9 +147,9 @@ class Processes:
                 process.wait()
 
 
-def start_server(checks, processes, binary, folder, name, port):
+def start_server(checks, processes, binary, folder, name, port, extra=()):
     env = dict(os.environ, ESCALATE_TOKENS=f"{ORGANISATION}={TOKEN}")
-    argv = [binary, "serve", "--policies", folder, "--db", os.path.join(folder, "db.sqlite"), "--port", str(port)]
+    argv = [binary, "serve", "--policies", folder, "--db", os.path.join(folder, "db.sqlite"), "--port", str(port), *extra]
     process = processes.start(name, argv, env)
     up = wait_for(lambda: process.poll() is not None or call(port, "GET", "/healthz", timeout=1)[0] == 200, 10, 0.05)
     checks.require(up and process.poll() is None, f"the server did not start within 10 s; see {processes.folder}/{name}.log")
@@ -346,6 +346,32 @@ def restart_part(checks, args, root, processes):
               flush=True)
 
 
+def throttle_part(checks, args, root, processes):
+    """`--pages-per-contact-per-minute 2`: three incidents paging one contact give two pages at once; the third
+    waits its turn (a minute later), and the incident still shows it pending. A value out of range is refused."""
+    folder = os.path.join(root, "throttle")
+    os.makedirs(folder)
+    sink, policy = os.path.join(folder, "sink.jsonl"), os.path.join(folder, "org.yaml")
+    write_policy(policy, sink)
+    refused = subprocess.run([args.binary, "serve", "--policies", folder, "--pages-per-contact-per-minute", "0"],
+                             capture_output=True, text=True, timeout=30)
+    checks.check(refused.returncode != 0 and "--pages-per-contact-per-minute must be from 1" in refused.stderr,
+                 f"--pages-per-contact-per-minute 0 was not refused with a clear message: {refused.returncode} {refused.stderr[-300:]}")
+    port = free_port()
+    start_server(checks, processes, args.binary, folder, "throttle-serve", port, ["--pages-per-contact-per-minute", "2"])
+    ids = []
+    for index in range(3):
+        status, incident = call(port, "POST", "/v1/incidents", {"policy": "alerts", "title": f"throttle {index}"})
+        checks.require(status == 201, f"POST /v1/incidents answered {status}: {incident}")
+        ids.append(incident["id"])
+    paged = wait_for(lambda: len(lines(sink)) >= 2, 10)
+    time.sleep(1.5)  # a third page, if the limit were not applied, would be written well within this
+    pages = [d for d in lines(sink) if d.get("address") == "frontline"]
+    if checks.check(paged and len(pages) == 2,
+                    f"with --pages-per-contact-per-minute 2, three incidents gave {len(pages)} pages to frontline, not 2: {pages}"):
+        print("serve e2e: throttle: 2 of 3 pages to one contact went at once with --pages-per-contact-per-minute 2", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
@@ -363,7 +389,7 @@ def main():
     began = time.time()
     # Stopped from outside (CI timeout, ^C): still stop the servers, so no port stays taken.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("serve e2e: stopped by SIGTERM"))
-    for part in (alertmanager_part, reload_part, restart_part):
+    for part in (alertmanager_part, reload_part, restart_part, throttle_part):
         processes = Processes(root)
         try:
             part(checks, args, root, processes)

@@ -36,7 +36,7 @@ struct DocumentReader {
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain || scalar.style == .any {
-                switch Tag.Name(rawValue: node.tag.rawValue) {
+                switch ImplicitTag.of(node) {
                 case .null: return "nothing (null)"
                 case .int, .float: return "the number \(scalar.string)"
                 case .bool where scalar.string == "true" || scalar.string == "false": return "the boolean \(scalar.string)"
@@ -52,7 +52,7 @@ struct DocumentReader {
     }
 
     func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any, node.tag.rawValue == Tag.Name.null.rawValue {
+        if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any, ImplicitTag.of(node) == .null {
             return true
         }
         return false
@@ -345,7 +345,7 @@ struct DocumentReader {
     }
 
     func duration(_ node: Node, what: String, allowBusiness: Bool = true) -> Located<PolicyDuration>? {
-        if case .scalar(let scalar) = node, node.tag.rawValue == Tag.Name.int.rawValue, scalar.style == .plain || scalar.style == .any {
+        if case .scalar(let scalar) = node, ImplicitTag.of(node) == .int, scalar.style == .plain || scalar.style == .any {
             sink.add(
                 LoadProblem.invalidDuration(
                     "\(what) '\(scalar.string)' has no unit", at: location(node),
@@ -373,7 +373,7 @@ struct DocumentReader {
     }
 
     func timeOfDay(_ node: Node, what: String) -> Located<TimeOfDay>? {
-        if case .scalar(let scalar) = node, node.tag.rawValue == Tag.Name.int.rawValue, scalar.string.contains(":") {
+        if case .scalar(let scalar) = node, ImplicitTag.of(node) == .int, scalar.string.contains(":") {
             sink.add(
                 LoadProblem.invalidTime(
                     "\(what) \(scalar.string) was read by YAML as a number (base 60)", at: location(node),

@@ -1,0 +1,26 @@
+import Yams
+
+/// The tag YAML 1.1 gives a plain scalar (null, bool, int, float, merge…), as Yams' default resolver decides it, but
+/// without running its seven regular expressions on every scalar: policies are composed with `Resolver.basic` (every
+/// untagged scalar a string), and only the scalars whose tag matters are classified here. A scalar starting with a
+/// letter can only be one of the null or boolean words; the rest (digits, signs, dots…) go to Yams' own resolver.
+/// One difference: a plain scalar explicitly tagged `!!str` is classified too (`!!str null` reads as null).
+enum ImplicitTag {
+    static let nulls: Set<String> = ["~", "null", "Null", "NULL", ""]
+    static let bools: Set<String> = [
+        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+    ]
+
+    /// The node's tag: an explicit one as written, else the implicit one of a plain scalar.
+    static func of(_ node: Node) -> Tag.Name {
+        let written = Tag.Name(rawValue: node.tag.rawValue)
+        guard case .scalar(let scalar) = node, written == .str, scalar.style == .plain || scalar.style == .any else { return written }
+        let text = scalar.string
+        guard let first = text.unicodeScalars.first else { return .null }
+        if first.properties.isAlphabetic {
+            if nulls.contains(text) { return .null }
+            return bools.contains(text) ? .bool : .str
+        }
+        return Resolver.default.resolveTag(of: Node(text))
+    }
+}

@@ -1,0 +1,39 @@
+import Testing
+import Yams
+
+@testable import EscalationPolicy
+
+/// `ImplicitTag` gives a plain scalar composed with `Resolver.basic` the tag Yams' default resolver would give it.
+@Suite struct ImplicitTagTests {
+    /// The node as `PolicyLoader` composes it: untagged, plain, resolved by `Resolver.basic`.
+    func composed(_ text: String) -> Node { Node(text, Tag(.implicit, .basic), .plain) }
+
+    @Test func agreesWithYamsDefaultResolverOnChosenScalars() {
+        let texts = [
+            "", "~", "null", "Null", "NULL", "nULL", "yes", "No", "ON", "off", "true", "False", "y", "n", "1", "-1", "+0", "0", "007", "0o17",
+            "0b101", "0x1F", "1_000", "1:30", "09:30", "190:20:30", "1.5", ".5", "-.inf", ".NaN", "1e3", "1.0e+3", "<<", "=", "2026-11-27",
+            "2026-11-27T10:00:00Z", "15m", "1h30m", "pat", "Étienne", "+1-555-0150", "@ops", "~home", "a b", "0.0.0.0",
+        ]
+        for text in texts {
+            #expect(ImplicitTag.of(composed(text)) == Resolver.default.resolveTag(of: Node(text)), "scalar \(text.debugDescription)")
+        }
+    }
+
+    @Test func agreesWithYamsDefaultResolverOnRandomScalars() {
+        let alphabet = Array("019_:.eE+-~<=xbonulyYTtrNaifZ ")
+        var state: UInt64 = 42
+        for _ in 0..<5_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 60) % 7
+            let text = String(
+                (0..<length).map { index in alphabet[Int((state >> UInt64(8 * index + 3)) % UInt64(alphabet.count))] })
+            #expect(ImplicitTag.of(composed(text)) == Resolver.default.resolveTag(of: Node(text)), "scalar \(text.debugDescription)")
+        }
+    }
+
+    @Test func quotedAndExplicitlyTaggedScalarsKeepTheirTags() {
+        #expect(ImplicitTag.of(Node("null", Tag(.implicit, .basic), .doubleQuoted)) == .str)
+        #expect(ImplicitTag.of(Node("5", Tag(.int, .basic), .plain)) == .int)
+        #expect(ImplicitTag.of(Node("", Tag(.null))) == .null)
+    }
+}
