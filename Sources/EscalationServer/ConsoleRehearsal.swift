@@ -7,7 +7,7 @@ import Foundation
 /// A rehearsal asked for on the console's rehearse page: the form's values as typed (shown again with the answer),
 /// read and checked against the policy, then run by the same `Simulator` (or `MonteCarlo`) `escalate simulate` uses.
 /// Bounded: at most `maxScriptLines` script and answer lines, a horizon of at most `maxHorizonSeconds`, at most
-/// `maxRuns` Monte Carlo runs and about `workBudget` timeline entries in all (a few seconds in a release build), and
+/// `maxRuns` Monte Carlo runs and about `workBudget` timeline entries in all (about a second in a release build), and
 /// at most two Monte Carlo rehearsals at once (`ConsoleRehearsalGate`), so a hostile form cannot hang the server.
 struct ConsoleRehearsal: Sendable {
     /// Most script lines, and most answer lines.
@@ -21,7 +21,7 @@ struct ConsoleRehearsal: Sendable {
     /// Most Monte Carlo runs.
     static let maxRuns = 10_000
     /// Most timeline entries a Monte Carlo rehearsal may make over all its runs (estimated from one run).
-    static let workBudget = 300_000
+    static let workBudget = 100_000
     /// Most entries the page lists.
     static let maxEntriesShown = 1_000
 
