@@ -115,6 +115,7 @@ let package = Package(
             name: "EscalationServer",
             dependencies: [
                 "EscalationCore", "EscalationEngine", "EscalationExecutor", "EscalationStore", "EscalationGraph", "EscalationAnalysis",
+                "EscalationSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -173,7 +174,8 @@ let package = Package(
             name: "EscalationServerTests",
             dependencies: [
                 "EscalationCore", "EscalationPolicy", "EscalationEngine", "EscalationExecutor", "EscalationServer", "EscalationStore", "EscalationChannel",
-                "EscalationTesting", "EscalationClient", "EscalationPipeline", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "EscalationTesting", "EscalationClient", "EscalationPipeline", "EscalationSimulator",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -1,7 +1,13 @@
+import EscalationSimulator
+
 /// The console's stylesheet, script and icon, served from `/console/assets/` (nothing is loaded from the network).
 enum ConsoleAssets {
-    /// `console.css`: one column on a phone, wider tables from 40rem; no horizontal scrolling at 360 px.
-    static let css = """
+    /// `console.css`: the frame and pages (`base`), the timeline shared with `escalate simulate --format html`
+    /// (`TimelineHTML.css`) and the rehearse page (`rehearseCSS`).
+    static let css = base + TimelineHTML.css + rehearseCSS
+
+    /// The frame and pages: one column on a phone, wider tables from 40rem; no horizontal scrolling at 360 px.
+    static let base = """
         *, *::before, *::after { box-sizing: border-box; }
         html { -webkit-text-size-adjust: 100%; }
         body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1f24; background: #f6f7f9; }
@@ -45,11 +51,7 @@ enum ConsoleAssets {
         .actions { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-end; }
         .actions form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin: 0; }
         .actions label { margin: 0 0 .25rem; }
-        ol.timeline { list-style: none; padding: 0; margin: 0; }
-        ol.timeline li { display: grid; grid-template-columns: 13rem 7rem 1fr; gap: .5rem; padding: .4rem 0; border-bottom: 1px solid #e3e6ea; }
-        ol.timeline time { font-variant-numeric: tabular-nums; color: #4d5560; white-space: nowrap; }
         .card > h2:first-child { margin-top: 0; }
-        .kind { font-weight: 600; }
         pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f1f3f4; padding: .75rem; border-radius: .375rem; }
         .graph img { display: block; max-width: 100%; height: auto; }
         .pager { display: flex; gap: 1rem; margin: 1rem 0; }
@@ -91,7 +93,6 @@ enum ConsoleAssets {
           tr { border-bottom: 2px solid #d9dde3; padding: .25rem 0; }
           td { border: 0; padding: .2rem .5rem; }
           td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
-          ol.timeline li { grid-template-columns: 1fr; gap: 0; }
           dl.facts { grid-template-columns: 1fr; }
           dl.facts dd { margin-bottom: .4rem; }
         }

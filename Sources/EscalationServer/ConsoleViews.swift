@@ -1,6 +1,7 @@
 import EscalationCore
 import EscalationEngine
 import EscalationGraph
+import EscalationSimulator
 import EscalationStore
 import Foundation
 
@@ -81,10 +82,11 @@ enum ConsoleViews {
                 """)
     }
 
-    /// One incident: its facts, the buttons, its timeline, deliveries and tasks.
+    /// One incident: its facts, the buttons, its timeline (in the rendering rehearsals use, wall times in `zone`),
+    /// deliveries and tasks.
     static func incident(
         session: ConsoleSession, incident: StoredIncident, timeline: [EventLogEntry], deliveries: [OutboxItem], tasks: [StoredTask],
-        outcomes: [String], signals: [String], notice: String?, fingerprint: String
+        outcomes: [String], signals: [String], notice: String?, fingerprint: String, zone: TimeZone = ZonedTime.utc
     ) -> ConsolePage {
         let summary = IncidentSummary(incident)
         let path = "/console/incidents/\(HTMLText.component(summary.id))"
@@ -100,8 +102,9 @@ enum ConsoleViews {
         if let until = incident.state.snoozedUntil { facts.append(fact("Snoozed until", "\(until.description)")) }
         if let dedup = summary.dedupKey { facts.append(fact("Dedup key", "\(dedup)")) }
         for (name, value) in summary.fields.sorted(by: { $0.key < $1.key }) { facts.append(fact(name, "\(value)")) }
-        let lines: [HTMLText] = timeline.map { entry in
-            "<li><time datetime=\"\(entry.at.description)\">\(entry.at.description)</time><span class=\"kind\">\(entry.kind)</span><span>\(entry.text)</span></li>"
+        let rows = timeline.map { entry in
+            TimelineHTML.Row(
+                kind: entry.kind, offset: TimelineHTML.offset(entry.at.seconds(since: incident.createdAt)), at: entry.at, heading: entry.kind, detail: entry.text)
         }
         let deliveryRows: [HTMLText] = deliveries.map { item in
             """
@@ -114,7 +117,7 @@ enum ConsoleViews {
             return "<li><strong>\(task.title)</strong> (\(assignees))\(task.description.map { " — \($0)" } ?? "")</li>"
         }
         let alert: HTMLText = notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? ""
-        let timelineHTML: HTMLText = lines.isEmpty ? "<p>Nothing yet.</p>" : "<ol class=\"timeline\" id=\"timeline\">\(lines)</ol>"
+        let timelineHTML: HTMLText = rows.isEmpty ? "<p>Nothing yet.</p>" : HTMLText(trusted: TimelineHTML.list(rows, zone: zone, id: "timeline"))
         let deliveriesHTML: HTMLText =
             deliveryRows.isEmpty
             ? "<p>None.</p>"
@@ -239,6 +242,7 @@ enum ConsoleViews {
                 <h1>\(policy.name)</h1>
                 <p><a href="/console/policies/\(HTMLText.component(policy.id))/coverage" id="coverage-link">Coverage this week</a> \
                 (who each layer reaches, the gaps, who is on call now)</p>
+                <p><a href="/console/policies/\(HTMLText.component(policy.id))/rehearse" id="rehearse-link">Rehearse this policy</a></p>
                 <section class="card" aria-labelledby="policy-heading"><h2 id="policy-heading">Settings</h2><dl class="facts">\(facts)</dl></section>
                 <section class="card" aria-labelledby="fields-heading"><h2 id="fields-heading">Fields</h2>
                 \(fieldsHTML)</section>

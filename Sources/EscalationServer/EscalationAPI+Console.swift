@@ -54,7 +54,8 @@ extension EscalationAPI {
             return ConsoleViews.incident(
                 session: session, incident: incident, timeline: try await executor.timeline(id), deliveries: try await executor.deliveries(id),
                 tasks: try await executor.tasks(id), outcomes: policy?.outcomes ?? [], signals: Self.signals(of: policy), notice: done,
-                fingerprint: try await fingerprint(incident: id)
+                fingerprint: try await fingerprint(incident: id),
+                zone: ZonedTime.zone(await console.policies.graph(session.organisation)?.timezone ?? "UTC") ?? ZonedTime.utc
             ).response()
         }
         for action in Self.consoleActions {

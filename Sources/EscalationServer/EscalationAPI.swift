@@ -122,6 +122,7 @@ public struct EscalationAPI: Sendable {
             addConsoleRoutes(to: router, console: console)
             addConsoleLinkRoutes(to: router, console: console)
             addConsoleCoverageRoutes(to: router, console: console)
+            addConsoleRehearseRoutes(to: router, console: console)
         }
         Self.answerOtherMethods(on: router)
         return router

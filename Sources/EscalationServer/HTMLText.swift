@@ -1,3 +1,4 @@
+import EscalationSimulator
 import Foundation
 
 /// A fragment of HTML built by string interpolation that escapes every interpolated `String` with `HTMLText.escape`
@@ -38,23 +39,8 @@ struct HTMLText: ExpressibleByStringInterpolation, Sendable, Equatable {
     }
 
     /// The text with `&`, `<`, `>`, `"` and `'` written as character references, safe in element content and in
-    /// quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            case "\u{0}": result += "\u{FFFD}"
-            default: result.unicodeScalars.append(character)
-            }
-        }
-        return result
-    }
+    /// quoted attribute values (`HTMLEscaping.escape`, the one escaping function, shared with the simulation's export).
+    static func escape(_ text: String) -> String { HTMLEscaping.escape(text) }
 
     /// A value percent-encoded for one path segment or query value (then escaped when interpolated).
     static func component(_ text: String) -> String {

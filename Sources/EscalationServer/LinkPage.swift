@@ -1,3 +1,4 @@
+import EscalationSimulator
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -24,9 +25,6 @@ enum LinkPage {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// Text safe inside HTML.
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
-    }
+    /// Text safe inside HTML (the one escaping function, `HTMLEscaping.escape`).
+    static func escape(_ text: String) -> String { HTMLEscaping.escape(text) }
 }

@@ -89,12 +89,14 @@ public struct MonteCarlo: Sendable {
 
     /// Runs `runs` simulations.
     public func run(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64) throws(Simulator.ScenarioError) -> Report {
+        try samples(scenario, answers: answers, runs: runs, seed: seed).report
+    }
+
+    /// Runs `runs` simulations and keeps what each gave (the report's figures, and the distribution a chart draws).
+    public func samples(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64) throws(Simulator.ScenarioError) -> Samples {
         var generator = SplitMix64(seed: seed)
         let simulator = Simulator(graph: graph)
-        var delays: [Int] = []
-        var acknowledgers: [String: Int] = [:]
-        var woken: [String: Int] = [:]
-        var notificationCounts: [Int] = []
+        var samples = Samples(runs: max(runs, 0), seed: seed)
         for run in 0..<max(runs, 0) {
             var decisions: [String: Int] = [:]
             for model in answers where generator.nextDouble() < model.probability {
@@ -109,23 +111,14 @@ public struct MonteCarlo: Sendable {
                     return ScriptedAction(kind: .acknowledge(by: notification.contact), time: .offset(delay), text: "\(notification.contact) answers")
                 }, validate: run == 0)
             if let by = timeline.acknowledgedBy, let after = timeline.acknowledgedAfter {
-                delays.append(after)
-                acknowledgers[by, default: 0] += 1
+                samples.delays.append(after)
+                samples.acknowledgers[by, default: 0] += 1
             }
-            for who in Set(timeline.notifications.compactMap(\.who)) { woken[who, default: 0] += 1 }
-            notificationCounts.append(timeline.notifications.count)
+            for who in Set(timeline.notifications.compactMap(\.who)) { samples.woken[who, default: 0] += 1 }
+            samples.notificationCounts.append(timeline.notifications.count)
         }
-        delays.sort()
-        func percentile(_ p: Double) -> Int? {
-            guard !delays.isEmpty else { return nil }
-            let index = min(delays.count - 1, Int((p * Double(delays.count)).rounded(.up)) - 1)
-            return delays[max(index, 0)]
-        }
-        return Report(
-            runs: runs, seed: seed, acknowledged: delays.count, p50: percentile(0.5), p90: percentile(0.9), p99: percentile(0.99),
-            acknowledgers: acknowledgers,
-            meanNotifications: notificationCounts.isEmpty ? 0 : Double(notificationCounts.reduce(0, +)) / Double(notificationCounts.count),
-            maxNotifications: notificationCounts.max() ?? 0, woken: woken)
+        samples.delays.sort()
+        return samples
     }
 }
 

@@ -100,45 +100,25 @@ public enum TimelineRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { HTMLEscaping.escape(text) }
 
+    /// A self-contained page: the heading, the timeline list and its stylesheet shared with the console
+    /// (`TimelineHTML`), and the result.
     static func html(_ timeline: Timeline) -> String {
         let zone = zone(timeline)
-        let total = max(timeline.entries.map(\.offset).max() ?? 0, 60)
-        var rows = ""
-        for entry in timeline.entries {
-            let left = Double(entry.offset) / Double(total) * 100
-            rows += """
-                <li class="\(entry.kind.rawValue)"><span class="bar" style="--at:\(String(format: "%.2f", left))%"></span>\
-                <time>\(escape(offset(entry.offset)))<br><small>\(escape(ZonedTime.display(entry.at, in: zone)))</small></time>\
-                <div><b>\(escape(entry.origin.map { "\($0): " } ?? ""))\(escape(what(entry)))</b>\
-                \(entry.subject.map { "<q>\(escape($0))</q>" } ?? "")<p>\(escape(entry.detail))</p></div></li>
-
-                """
-        }
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Simulation: \(escape(timeline.policyName))</title>
             <style>
-            body{font:15px/1.4 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}
-            h1{font-size:1.4rem} ol{list-style:none;padding:0;border-left:3px solid #ccd;margin-left:7rem}
-            li{position:relative;display:flex;gap:1rem;padding:.4rem 0 .4rem 1rem}
-            li::before{content:"";position:absolute;left:-.55rem;top:.8rem;width:.8rem;height:.8rem;border-radius:50%;background:#889}
-            li.notify::before{background:#d33} li.acknowledge::before{background:#2a2} li.resolve::before{background:#26c}
-            li.stage::before,li.post::before{background:#c80} li.task::before{background:#85c} li.failure::before{background:#000}
-            time{position:absolute;left:-8rem;width:6.5rem;text-align:right;font-variant-numeric:tabular-nums}
-            small{color:#667} q{display:block;color:#444} p{margin:.1rem 0;color:#556;font-size:.9em}
-            .bar{position:absolute;right:0;top:.9rem;width:8rem;height:3px;background:linear-gradient(90deg,#99a var(--at),#eee var(--at))}
-            </style></head><body>
+            *, *::before, *::after { box-sizing: border-box; }
+            body { font: 15px/1.4 system-ui, sans-serif; margin: 0 auto; padding: 1rem; max-width: 60rem; color: #222; overflow-wrap: anywhere; }
+            h1 { font-size: 1.4rem; }
+            \(TimelineHTML.css)</style></head><body>
             <h1>Simulation: \(escape(timeline.policyName)) <code>\(escape(timeline.policy))</code></h1>
             <p>\(escape(timeline.organisation)), version <code>\(escape(timeline.version))</code>, start \(escape(ZonedTime.display(timeline.start, in: zone))). Nothing is sent.</p>
-            <ol>
-            \(rows)</ol>
-            <p><b>Result:</b> \(escape(summary(timeline)))</p>
+            \(TimelineHTML.list(timeline, id: "timeline"))\(TimelineHTML.result(timeline))
             </body></html>
 
             """

@@ -7,11 +7,14 @@ Starts `escalate serve` on a temporary folder and a free port, then: a wrong tok
 triggered through the API appears on the incidents page without a reload (server-sent events), its title's markup
 shown as text; open it, press Acknowledge and see the timeline say who acknowledged; a resolve through the API shows
 on the open incident page live; the policy page shows the graph; a form post without the CSRF token and another
-organisation's incident are refused; a
-360 px wide window has no horizontal scroll on every page; Tab reaches the skip link first; the browser log has no
-errors; sign out; sign in with a one-time `escalate console-link` link (used twice: refused); the lint diagnostics;
-the coverage grid (a gap cell, a name, no page scroll at 360 px); with a tab open, serve stops promptly on SIGTERM.
-Screenshots at 360 and 1,400 px go to out/.
+organisation's incident are refused; the rehearse page (from the policy page's link) runs a rehearsal from its form
+and shows the timeline, and a Monte Carlo run draws its chart; a 360 px wide window has no horizontal scroll on every
+page; Tab reaches the skip link first; the browser log has no errors; sign out; sign in with a one-time
+`escalate console-link` link (used twice: refused); the lint diagnostics; the coverage grid (a gap cell, a name, no
+page scroll at 360 px); with a tab open, serve stops promptly on SIGTERM. Then `escalate simulate --format html`
+writes the export, opened at 480 and 360 px: no time cell runs into the next row, no bar crosses a heading, nothing
+is wider than the window (the same layout checks as the console's timeline). Screenshots at 360 and 1,400 px go to
+out/.
 
 Usage: scripts/testing/console_browser.py .build/debug/escalate [--out out]
 """
@@ -45,8 +48,12 @@ policies:
   alerts:
     name: Alerts
     outcomes: [fixed, false-alarm]
+    fields:
+      severity: {{ type: enum, values: [low, high], description: How bad it is }}
+      service: {{ type: string, description: The service that is down }}
     layers:
       - {{ id: first, notify: [{{ contact: oncall }}], via: [sink], template: page, timeout: 30m, tasks: [{{ title: Check the dashboard }}] }}
+      - {{ id: second-escalation-layer-for-when-nobody-answers-the-first, notify: [{{ contact: backup }}], via: [sink], template: page, timeout: 30m }}
   office-hours:
     name: Office hours
     layers:
@@ -195,17 +202,121 @@ def coverage_checks(checks, driver, base, out, binary, db):
     WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
 
 
+# Layout problems of the timeline list on the current page: a time cell running past its row or into the next, the
+# progress bar crossing a heading, an element wider than the window, a horizontal scroll.
+LAYOUT_PROBLEMS = """
+var problems = [];
+var items = Array.prototype.slice.call(document.querySelectorAll('li.tl-entry'));
+function meet(a, b) { return a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5; }
+items.forEach(function (li, i) {
+  var row = li.getBoundingClientRect(), when = li.querySelector('.tl-when').getBoundingClientRect();
+  if (when.bottom > row.bottom + 0.5) { problems.push('row ' + i + ': the time cell runs past its row'); }
+  if (i + 1 < items.length && when.bottom > items[i + 1].getBoundingClientRect().top + 0.5) { problems.push('row ' + i + ': the time cell overlaps the next row'); }
+  var bar = li.querySelector('.tl-at'), head = li.querySelector('.tl-head');
+  if (bar && head && meet(bar.getBoundingClientRect(), head.getBoundingClientRect())) { problems.push('row ' + i + ': the bar crosses the heading'); }
+  var what = li.querySelector('.tl-what').getBoundingClientRect();
+  if (meet(when, what)) { problems.push('row ' + i + ': the time cell overlaps the text'); }
+});
+var width = document.documentElement.clientWidth;
+Array.prototype.slice.call(document.body.querySelectorAll('*')).forEach(function (element) {
+  var box = element.getBoundingClientRect();
+  if (box.width > 0 && box.right > width + 0.5) { problems.push(element.tagName + '.' + (element.getAttribute('class') || '') + ' reaches ' + Math.round(box.right) + ' px of ' + width); }
+});
+if (document.documentElement.scrollWidth > window.innerWidth) { problems.push('horizontal scroll: ' + document.documentElement.scrollWidth + ' px'); }
+return [items.length, problems.slice(0, 5)];
+"""
+
+
+def full_screenshot(driver, path):
+    """A screenshot of the whole page, not only the window."""
+    import base64
+    height = driver.execute_script("return Math.ceil(document.documentElement.scrollHeight);")
+    width = driver.execute_script("return document.documentElement.clientWidth;")
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
+    with open(path, "wb") as file:
+        file.write(base64.b64decode(shot["data"]))
+
+
+def rehearse(checks, driver, base, out, press, width):
+    """On the rehearse page: fill the form, rehearse and see the timeline; run Monte Carlo and see the chart."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver.get(f"{base}/console/policies/alerts")
+    press(driver.find_element(By.ID, "rehearse-link"))
+    checks.check(driver.find_element(By.TAG_NAME, "h1").text == "Rehearse: Alerts", f"{width} px: the policy page links to its rehearse page")
+    checks.check(len(driver.find_elements(By.CSS_SELECTOR, "#field-severity option")) == 3, f"{width} px: the form offers the enum field's values")
+    Select(driver.find_element(By.ID, "field-severity")).select_by_value("high")
+    driver.find_element(By.ID, "field-service").send_keys("checkout <b>api</b>")
+    driver.execute_script("arguments[0].value = '2026-03-09T10:00';", driver.find_element(By.ID, "start"))
+    until = driver.find_element(By.ID, "until")
+    until.clear()
+    until.send_keys("2h")
+    driver.find_element(By.ID, "script").send_keys("backup acks 4m after notified")
+    press(driver.find_element(By.ID, "rehearse"))
+    timeline = wait_for(lambda: driver.find_element(By.ID, "rehearsal-timeline"), 10)
+    checks.require(timeline is not None, f"{width} px: the rehearsal shows a timeline")
+    result = driver.find_element(By.CSS_SELECTOR, "#result .tl-result").text
+    checks.check("acknowledged by backup after 34m" in result, f"{width} px: the timeline ends acknowledged by backup after 34m ({result!r})")
+    checks.check(len(driver.find_elements(By.CSS_SELECTOR, "#rehearsal-timeline li.tl-entry")) >= 4, f"{width} px: the timeline lists the entries")
+    rows, problems = driver.execute_script(LAYOUT_PROBLEMS)
+    checks.check(rows >= 4 and not problems, f"{width} px: the rehearsal timeline lays out without overlaps or overflow ({problems})")
+    checks.check(no_horizontal_scroll(driver), f"{width} px: no horizontal scroll on the rehearse page with a timeline")
+    full_screenshot(driver, os.path.join(out, f"rehearse-{width}.png"))
+
+    # Monte Carlo: without the script, with answer probabilities.
+    driver.find_element(By.ID, "script").clear()
+    answers = driver.find_element(By.ID, "answers")
+    answers.clear()
+    answers.send_keys("oncall=0.4 within 45m\nbackup=0.6 within 20m")
+    runs = driver.find_element(By.ID, "runs")
+    runs.clear()
+    runs.send_keys("500")
+    press(driver.find_element(By.ID, "run-monte-carlo"))
+    chart = wait_for(lambda: driver.find_element(By.CSS_SELECTOR, "#mc-chart svg"), 20)
+    checks.require(chart is not None, f"{width} px: Monte Carlo draws a chart")
+    bars = driver.find_elements(By.CSS_SELECTOR, "#mc-chart rect.bar")
+    checks.check(len(bars) >= 2 and bars[0].size["height"] >= 0, f"{width} px: the chart has bars ({len(bars)})")
+    figures = driver.find_element(By.ID, "mc-figures").text
+    checks.check("p90" in figures and "Never acknowledged" in figures, f"{width} px: the figures are shown ({figures!r})")
+    described = driver.execute_script("return document.getElementById('mc-chart-desc').textContent;")
+    checks.check("runs acknowledged" in described, f"{width} px: the chart has a description ({described!r})")
+    checks.check(no_horizontal_scroll(driver), f"{width} px: no horizontal scroll with the Monte Carlo chart")
+    full_screenshot(driver, os.path.join(out, f"rehearse-monte-carlo-{width}.png"))
+
+
+def check_export(checks, driver, binary, root, out):
+    """The simulation's HTML export at 480 and 360 px: no overlaps, nothing wider than the window."""
+    policies = os.path.join(root, "policies", "web")
+    result = subprocess.run(
+        [binary, "simulate", policies, "--policy", "alerts", "--field", "severity=high", "--start", "2026-03-09T10:00", "--until", "2h",
+         "--respond", "backup acks 4m after notified", "--format", "html"], capture_output=True, text=True, timeout=60)
+    checks.require(result.returncode == 0 and "<ol class=\"tl\"" in result.stdout, f"simulate --format html writes the shared timeline ({result.stderr[-300:]!r})")
+    path = os.path.join(root, "simulation.html")
+    with open(path, "w") as file:
+        file.write(result.stdout)
+    for width in (480, 360):
+        set_width(driver, width)
+        driver.get("file://" + path)
+        rows, problems = driver.execute_script(LAYOUT_PROBLEMS)
+        checks.check(rows >= 4 and not problems, f"the HTML export at {width} px: {rows} rows, no overlaps or overflow ({problems})")
+        driver.save_screenshot(os.path.join(out, f"simulation-export-{width}.png"))
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def run(checks, driver, base, port, out, server, binary, db):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
 
     def press(element):
-        """Clicks a button that submits a form, and waits for the next page."""
+        """Clicks a button that submits a form (or a link), and waits for the next page to have loaded: a mark left
+        on the old page is gone. (Waiting for the element to go stale could fail mid-navigation with a WebDriver error.)"""
+        name = element.get_attribute("id") or element.text
+        driver.execute_script("window.__leaving = true;")
         element.click()
-        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(element))
-        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState;") == "complete")
+        loaded = wait_for(lambda: driver.execute_script("return window.__leaving !== true && document.readyState === 'complete';"), 15)
+        checks.require(loaded, f"a new page within 15 s of pressing {name!r}")
 
     def sign_in(token, name=""):
         driver.get(f"{base}/console/sign-in")
@@ -281,13 +392,21 @@ def run(checks, driver, base, port, out, server, binary, db):
     checks.check(explanation and "oncall" in explanation[0].text, "the policy page explains who the ladder reaches now")
     driver.save_screenshot(os.path.join(out, "console-policy-1400.png"))
 
+    # Rehearse at 1,400 px, then at 360 px.
+    rehearse(checks, driver, base, out, press, 1400)
+    set_width(driver, 360)
+    rehearse(checks, driver, base, out, press, 360)
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
     # 360 px: no horizontal scroll on any page.
     set_width(driver, 360)
-    for path in ("/console/incidents", f"/console/incidents/{incident}", "/console/policies/alerts"):
+    for path in ("/console/incidents", f"/console/incidents/{incident}", "/console/policies/alerts", "/console/policies/alerts/rehearse"):
         driver.get(base + path)
         checks.check(driver.execute_script("return window.innerWidth;") == 360, f"{path}: the window is 360 px wide")
         checks.check(no_horizontal_scroll(driver), f"{path}: no horizontal scroll at 360 px")
     driver.get(f"{base}/console/incidents/{incident}")
+    rows, problems = driver.execute_script(LAYOUT_PROBLEMS)
+    checks.check(rows >= 3 and not problems, f"the incident's timeline (the shared rendering) lays out at 360 px ({rows} rows; {problems})")
     driver.save_screenshot(os.path.join(out, "console-incident-360.png"))
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
@@ -369,10 +488,13 @@ def main():
         checks.require(wait_for(healthy, 15, 0.1) and server.poll() is None, f"the server starts within 15 s (see {root}/serve.log)")
         driver = browser()
         run(checks, driver, base, port, args.out, server, binary, os.path.join(root, "db.sqlite"))
+        check_export(checks, driver, binary, root, args.out)
     except Failure:
         pass  # counted and printed
     except Exception as error:
-        checks.check(False, f"stopped on {error!r}")
+        import traceback
+        where = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == os.path.abspath(__file__)][-1]
+        checks.check(False, f"stopped on {error!r} {getattr(error, 'msg', '') or ''} at line {where.lineno} ({where.line})")
     finally:
         if driver is not None:
             driver.quit()
