@@ -1,5 +1,12 @@
 import Foundation
 
+/// A transition waiting to be committed, with its state already encoded.
+struct PendingCommit: Sendable {
+    /// The rows to write.
+    var change: StoreChange
+    /// The incident's state as JSON.
+    var stateJSON: String
+}
 
 /// Group commit: callers submit items; one writer at a time takes everything waiting (at most `maxBatch`) into one
 /// `write` (for the SQLite store: one transaction, one fsync), so items that arrive while a batch is being written

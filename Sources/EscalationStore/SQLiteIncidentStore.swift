@@ -6,7 +6,7 @@ import GRDB
 /// The embedded default store: one SQLite file (WAL) through GRDB, with migrations.
 public final class SQLiteIncidentStore: IncidentStore {
     private let pool: DatabasePool
-    /// Gathers the transitions and delivery results that arrive together into one transaction (see `commit`).
+    /// Gathers the transitions that arrive together into one transaction (see `commit`).
     let batcher = CommitBatcher<PendingCommit>()
 
     /// Why the store cannot be opened; `underlying` is the database's own error, for callers that need its code.
@@ -162,21 +162,17 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// back alone and reported to its caller only. Returns once the transaction holding it is on disk.
     public func commit(_ change: StoreChange) async throws {
         let stateJSON = try Self.encode(change.incident.state)
-        try await batcher.submit(.transition(change, stateJSON: stateJSON))
+        try await batcher.submit(PendingCommit(change: change, stateJSON: stateJSON))
     }
 
-    /// Writes a batch of transitions and delivery results in one transaction, a savepoint each; the error of each one
-    /// that failed.
+    /// Writes a batch of transitions in one transaction, a savepoint each; the error of each one that failed.
     func write(_ batch: [PendingCommit]) async throws -> [Int: any Error] {
         try await pool.write { db in
             var failures: [Int: any Error] = [:]
             for (index, pending) in batch.enumerated() {
                 do {
                     try db.inSavepoint {
-                        switch pending {
-                        case .transition(let change, let stateJSON): try Self.apply(change, stateJSON: stateJSON, to: db)
-                        case .delivery(let item, let log): try Self.apply(item, log: log, to: db)
-                        }
+                        try Self.apply(pending.change, stateJSON: pending.stateJSON, to: db)
                         return .commit
                     }
                 } catch {
@@ -410,17 +406,12 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     /// Saves a delivery.
     public func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws {
-        // Through group commit: the results of deliveries that end together, and the transitions arriving meanwhile,
-        // share one transaction and one fsync. It returns once that transaction is on disk, as before.
-        try await batcher.submit(.delivery(item, log: log))
-    }
-
-    /// Applies a delivery's result inside the current transaction.
-    static func apply(_ item: OutboxItem, log: [EventLogEntry], to db: Database) throws {
-        try db.execute(
-            sql: SQL.updateDelivery,
-            arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
-        try insertLog(log, into: db)
+        try await pool.write { db in
+            try db.execute(
+                sql: SQL.updateDelivery,
+                arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
+            try Self.insertLog(log, into: db)
+        }
     }
 
     /// An incident's outbox.

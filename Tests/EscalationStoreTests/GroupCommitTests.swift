@@ -76,39 +76,4 @@ struct GroupCommitTests {
         for index in [0, 99, 199] { #expect(try await store.incident(id: "g-\(index)") != nil) }
         #expect(store.batcher.writes < 200, "\(store.batcher.writes) transactions for 200 transitions")
     }
-
-    @Test("on the SQLite store, delivery results share transactions with each other and with transitions, and all land")
-    func sqliteDeliveryResultsGroupCommit() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-group-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let store = try SQLiteIncidentStore(path: path)
-        let now = Instant(seconds: 1_795_000_000)
-        func item(_ index: Int) -> OutboxItem {
-            OutboxItem(idempotencyKey: "d-\(index)/n1/0", incident: "d-\(index)", organisation: "acme", effect: "{}", channel: "sink", nextAttempt: now, deadline: now.adding(seconds: 600), createdAt: now)
-        }
-        func change(_ index: Int, outbox: [OutboxItem]) -> StoreChange {
-            let state = IncidentState(id: "d-\(index)", policy: "p", version: "v", title: "t", fields: [:], triggeredAt: now)
-            return StoreChange(incident: StoredIncident(id: "d-\(index)", organisation: "acme", state: state, createdAt: now, updatedAt: now), log: [], addTimers: [], removeTimers: [], outbox: outbox)
-        }
-        for index in 0..<100 { try await store.commit(change(index, outbox: [item(index)])) }
-        let before = store.batcher.writes
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<100 {
-                group.addTask {
-                    var done = item(index)
-                    done.status = .delivered
-                    done.attempts = 1
-                    try await store.updateDelivery(done, log: [EventLogEntry(incident: "d-\(index)", at: now, kind: "delivery", text: "delivered")])
-                }
-                group.addTask { try await store.commit(change(100 + index, outbox: [])) }
-            }
-            try await group.waitForAll()
-        }
-        let delivered = try await store.deliveries(incident: nil).filter { $0.status == .delivered }
-        #expect(delivered.count == 100)
-        #expect(try await store.log(incident: "d-42").contains { $0.text == "delivered" })
-        #expect(try await store.incident(id: "d-199") != nil)
-        let writes = store.batcher.writes - before
-        #expect(writes < 200, "\(writes) transactions for 100 delivery results and 100 transitions")
-    }
 }
