@@ -10,6 +10,9 @@ public struct Engine: Sendable {
     /// Values for `incident.url` / `incident.ack_url` (the executor sets a base URL, and signs the `ActionLink`
     /// placeholders written for `incident.ack_url` when it sends; the simulator shows "(acknowledge link)").
     public var links: Links
+    /// Whether effects carry rendered messages. Monte Carlo, which reports only who was paged and who answered when,
+    /// turns it off: a message's subject and body are then empty (rendering is pure, so nothing else changes).
+    public var rendersMessages = true
 
     /// How links in messages are built.
     public struct Links: Sendable {

@@ -219,6 +219,7 @@ extension EngineRun {
 
     /// A template rendered for a recipient.
     func render(_ template: String?, recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> RenderedMessage {
+        guard engine.rendersMessages else { return RenderedMessage(template: template, subject: nil, body: "") }
         guard let id = template, let compiled = engine.index.template(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
         }

@@ -95,7 +95,8 @@ public struct MonteCarlo: Sendable {
     /// Runs `runs` simulations and keeps what each gave (the report's figures, and the distribution a chart draws).
     public func samples(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64) throws(Simulator.ScenarioError) -> Samples {
         var generator = SplitMix64(seed: seed)
-        let simulator = Simulator(graph: graph)
+        // Runs report who was paged and who answered when, never a message: messages are not rendered.
+        let simulator = Simulator(graph: graph, rendersMessages: false)
         var samples = Samples(runs: max(runs, 0), seed: seed)
         for run in 0..<max(runs, 0) {
             var decisions: [String: Int] = [:]

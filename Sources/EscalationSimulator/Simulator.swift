@@ -13,8 +13,15 @@ public struct Simulator: Sendable {
 
     /// A simulator over a graph.
     public init(graph: RuleGraph) {
+        self.init(graph: graph, rendersMessages: true)
+    }
+
+    /// A simulator whose timelines carry messages or not (Monte Carlo needs only who was paged, and when).
+    init(graph: RuleGraph, rendersMessages: Bool) {
         self.graph = graph
-        self.engine = Engine(graph: graph)
+        var engine = Engine(graph: graph)
+        engine.rendersMessages = rendersMessages
+        self.engine = engine
     }
 
     /// Why a scenario cannot run.
