@@ -60,12 +60,11 @@ extension EscalationAPI {
         }
         for action in Self.consoleActions {
             router.post("/console/incidents/:id/\(action)") { request, context in
-                var request = request
-                guard let session = await consoleSession(request, console) else {
-                    return ConsolePage.error(.forbidden, "You are not signed in (or your session expired); sign in again.", session: nil, back: "/console/sign-in")
+                let (session, form): (ConsoleSession, ConsoleForm)
+                switch try await signedInForm(request, console) {
+                case .accepted(let accepted): (session, form) = accepted
+                case .refused(let refusal): return refusal
                 }
-                let form = try await consoleForm(&request)
-                guard ConsoleSessions.same(form["csrf"] ?? "", session.csrf) else { return csrfRefusal(session) }
                 let id = try context.parameters.require("id")
                 guard let incident = try await consoleIncident(id, session: session) else { return notFound(id, session) }
                 let back = "/console/incidents/\(HTMLText.component(id))"
@@ -198,6 +197,19 @@ extension EscalationAPI {
             throw APIError(.contentTooLarge, "the form is larger than \(configuration.maxBodyBytes) bytes or could not be read")
         }
         return ConsoleForm(String(decoding: buffer.readableBytesView, as: UTF8.self))
+    }
+
+    /// A signed-in form post: its session and fields, or the page that refuses it (not signed in, or a missing or
+    /// wrong CSRF token). Every console POST made while signed in starts here.
+    func signedInForm(_ request: Request, _ console: Console) async throws -> SignedInForm {
+        var request = request
+        guard let session = await consoleSession(request, console) else {
+            return .refused(
+                ConsolePage.error(.forbidden, "You are not signed in (or your session expired); sign in again.", session: nil, back: "/console/sign-in"))
+        }
+        let form = try await consoleForm(&request)
+        guard ConsoleSessions.same(form["csrf"] ?? "", session.csrf) else { return .refused(csrfRefusal(session)) }
+        return .accepted((session, form))
     }
 
     func csrfRefusal(_ session: ConsoleSession) -> Response {

@@ -18,12 +18,11 @@ extension EscalationAPI {
             return ConsoleRehearseViews.page(session: session, policy: policy, graph: graph, rehearsal: rehearsal, outcome: .init()).response()
         }
         router.post("/console/policies/:id/rehearse") { request, context in
-            var request = request
-            guard let session = await consoleSession(request, console) else {
-                return ConsolePage.error(.forbidden, "You are not signed in (or your session expired); sign in again.", session: nil, back: "/console/sign-in")
+            let (session, form): (ConsoleSession, ConsoleForm)
+            switch try await signedInForm(request, console) {
+            case .accepted(let accepted): (session, form) = accepted
+            case .refused(let refusal): return refusal
             }
-            let form = try await consoleForm(&request)
-            guard ConsoleSessions.same(form["csrf"] ?? "", session.csrf) else { return csrfRefusal(session) }
             let id = try context.parameters.require("id")
             guard let found = await rehearsedPolicy(id, session: session, console: console) else { return policyNotFound(id, session) }
             let (policy, graph) = found
