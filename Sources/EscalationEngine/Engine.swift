@@ -98,7 +98,7 @@ public struct Engine: Sendable {
         guard let state, let policy = index.policy(state.policy) else {
             return Transition(state: state, effects: [.record("event ignored: no such incident")])
         }
-        var run = EngineRun(engine: self, policy: policy, state: state, now: now)
+        let run = EngineRun(engine: self, policy: policy, state: state, now: now)
         run.apply(event)
         return Transition(state: run.state, effects: run.effects)
     }
@@ -118,7 +118,7 @@ public struct Engine: Sendable {
             triggeredAt: now, status: .open, openScopes: scopes, resolvedScopes: [], cursor: policy.entry, ladderEnd: nil,
             pass: 0, timers: [], pending: [], appliedActions: [], stage: nil, acknowledgedBy: nil, resolvedBy: nil,
             outcome: nil, snoozedUntil: nil, sequence: 0, replyCode: replyCode)
-        var run = EngineRun(engine: self, policy: policy, state: state, now: now)
+        let run = EngineRun(engine: self, policy: policy, state: state, now: now)
         run.start()
         return Transition(state: run.state, effects: run.effects)
     }

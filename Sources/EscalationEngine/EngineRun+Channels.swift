@@ -6,7 +6,7 @@ extension EngineRun {
     /// A delivery failed. Only a channel of the item used last counts (a late report about an earlier item is ignored,
     /// so it cannot skip a delay). The next item goes at once when every channel of the item has failed, or, when the
     /// next item waits on `unanswered`, when each has failed or gone unanswered.
-    mutating func deliveryFailed(key: String, channel: String) {
+    func deliveryFailed(key: String, channel: String) {
         guard var pending = current(key: key, channel: channel, report: "delivery failure") else { return }
         guard !(pending.failed ?? []).contains(channel) else {
             return record("delivery failure on \(channel) for \(key) ignored: already reported")
@@ -26,7 +26,7 @@ extension EngineRun {
     /// A plugin said whether a delivery was answered. Answered: an `unanswered` (or failure-only) item after it is not
     /// needed, and the notification ends there. Not answered: when the next item waits on `unanswered` and no channel of
     /// this item is still out or answered, the next item goes at once.
-    mutating func deliveryAnswered(key: String, channel: String, answered: Bool) {
+    func deliveryAnswered(key: String, channel: String, answered: Bool) {
         let report = answered ? "answer" : "no-answer report"
         guard var pending = current(key: key, channel: channel, report: report) else { return }
         let use = pending.channels[pending.index]
@@ -62,7 +62,7 @@ extension EngineRun {
     }
 
     /// The pending notification a report is about, when the channel belongs to the item used last (else a `record`).
-    private mutating func current(key: String, channel: String, report: String) -> PendingNotification? {
+    private func current(key: String, channel: String, report: String) -> PendingNotification? {
         guard let pending = state.pending.first(where: { $0.key == key }) else {
             record("\(report) on \(channel) for \(key) ignored: nothing pending")
             return nil
@@ -75,7 +75,7 @@ extension EngineRun {
         return pending
     }
 
-    private mutating func update(_ pending: PendingNotification) {
+    private func update(_ pending: PendingNotification) {
         guard let index = state.pending.firstIndex(where: { $0.key == pending.key }) else { return }
         state.pending[index] = pending
     }

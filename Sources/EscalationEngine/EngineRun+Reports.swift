@@ -5,7 +5,7 @@ extension EngineRun {
     /// A later event joined the open incident: the `append` list fields gain the items not yet in them, and the
     /// `on: report` steps run, their `per: FIELD` tasks one per item this report added. A resolved incident takes no
     /// reports; a policy that does not correlate takes them as duplicates (a record only).
-    mutating func report(_ fields: [String: String]) {
+    func report(_ fields: [String: String]) {
         guard state.isOpen else { return record("report ignored: the incident is resolved") }
         state.reports = (state.reports ?? 1) + 1
         let number = state.reports ?? 2

@@ -4,7 +4,7 @@ import Foundation
 
 extension EngineRun {
     /// Runs a step: notifications with channel fallback, tasks and posts (a hook step may have a condition).
-    mutating func run(_ step: CompiledStep, origin: String, reason: String, perItems: [String: [String]] = [:]) {
+    func run(_ step: CompiledStep, origin: String, reason: String, perItems: [String: [String]] = [:]) {
         if let condition = step.condition,
             !ConditionEvaluator(graph: graph, looksAhead: false).holds(condition, at: now, fields: state.fields, outcome: state.outcome, seen: seen)
         {
@@ -70,7 +70,7 @@ extension EngineRun {
     /// Sends a pending notification on its next item (each channel of a group at once) and arms the timer for the one
     /// after: at `start + after`, or `unanswered` after now. Every delivery of a notification renders the same message
     /// (the layer it started in). After resolution there is no fallback.
-    mutating func deliver(key: String, reason: String) {
+    func deliver(key: String, reason: String) {
         guard let index = state.pending.firstIndex(where: { $0.key == key }) else { return }
         var pending = state.pending[index]
         pending.index += 1
@@ -113,7 +113,7 @@ extension EngineRun {
     }
 
     /// Moves a notification to its next item now (after a failure, no answer, or its delay).
-    mutating func nextChannel(key: String, reason: String) {
+    func nextChannel(key: String, reason: String) {
         cancelTimers { if case .fallback(let timerKey) = $0 { return timerKey == key }; return false }
         guard let pending = state.pending.first(where: { $0.key == key }) else { return }
         if pending.index + 1 >= pending.channels.count {
@@ -124,7 +124,7 @@ extension EngineRun {
     }
 
     /// Drops every pending fallback (after acknowledge or resolve).
-    mutating func cancelFallbacks() {
+    func cancelFallbacks() {
         cancelTimers { if case .fallback = $0 { return true }; return false }
         state.pending.removeAll()
     }
@@ -170,39 +170,39 @@ extension EngineRun {
     }
 
     /// The value of one template variable (nil: no such variable), computed only when a template asks for it.
-    func variable(_ name: String, recipient: CompiledContact?, layer: String?, alternative: String?) -> String? {
+    func variable(_ variable: TemplateVariable, recipient: CompiledContact?, layer: String?, alternative: String?) -> String? {
         let zone = engine.zone
         let base = engine.links.baseURL
-        switch name {
-        case "incident.id": return state.id
-        case "incident.title": return state.title
-        case "incident.started_at": return ZonedTime.display(state.triggeredAt, in: zone)
-        case "incident.url": return base.map { "\($0)/v1/incidents/\(state.id)" } ?? "(incident link)"
+        switch variable {
+        case .incidentID: return state.id
+        case .incidentTitle: return state.title
+        case .incidentStartedAt: return ZonedTime.display(state.triggeredAt, in: zone)
+        case .incidentURL: return base.map { "\($0)/v1/incidents/\(state.id)" } ?? "(incident link)"
         // A placeholder the executor signs when it sends (the engine reads no clock and holds no key).
-        case "incident.ack_url": return link(.acknowledge, plain: "acknowledge", recipient: recipient)
-        case "incident.resolve_url": return link(.resolve, plain: "resolve", recipient: recipient)
-        case "incident.escalate_url": return link(.escalate, plain: "escalate", recipient: recipient)
-        case "incident.reply_code": return state.replyCode ?? "(reply code)"
-        case "incident.status": return state.status.rawValue
-        case "incident.stage": return state.stage ?? "none"
-        case "incident.outcome": return state.outcome ?? "none"
-        case "incident.scope": return (state.openScopes + state.resolvedScopes).joined(separator: ", ")
-        case "incident.reports": return String(state.reports ?? 1)
-        case "incident.resolved_scope": return state.resolvedScopes.last ?? "none"
-        case "incident.open_scopes": return state.openScopes.isEmpty ? "none" : state.openScopes.joined(separator: ", ")
-        case "organisation.id": return graph.organisation
-        case "organisation.name": return graph.name
-        case "policy.id": return policy.id
-        case "policy.name": return policy.name
-        case "layer.id": return layer ?? "none"
-        case "layer.name":
+        case .incidentAckURL: return link(.acknowledge, plain: "acknowledge", recipient: recipient)
+        case .incidentResolveURL: return link(.resolve, plain: "resolve", recipient: recipient)
+        case .incidentEscalateURL: return link(.escalate, plain: "escalate", recipient: recipient)
+        case .incidentReplyCode: return state.replyCode ?? "(reply code)"
+        case .incidentStatus: return state.status.rawValue
+        case .incidentStage: return state.stage ?? "none"
+        case .incidentOutcome: return state.outcome ?? "none"
+        case .incidentScope: return (state.openScopes + state.resolvedScopes).joined(separator: ", ")
+        case .incidentReports: return String(state.reports ?? 1)
+        case .incidentResolvedScope: return state.resolvedScopes.last ?? "none"
+        case .incidentOpenScopes: return state.openScopes.isEmpty ? "none" : state.openScopes.joined(separator: ", ")
+        case .organisationID: return graph.organisation
+        case .organisationName: return graph.name
+        case .policyID: return policy.id
+        case .policyName: return policy.name
+        case .layerID: return layer ?? "none"
+        case .layerName:
             return alternative ?? layer.flatMap { nodes.node("layer:\($0)")?.step?.name ?? nodes.node("layer:\($0)")?.label } ?? "none"
-        case "recipient.id": return recipient?.id ?? "all"
-        case "recipient.name": return recipient?.name ?? "all"
-        case "now": return ZonedTime.display(now, in: zone)
-        default:
-            guard name.hasPrefix("incident.") else { return nil }
-            let field = String(name.dropFirst("incident.".count))
+        case .recipientID: return recipient?.id ?? "all"
+        case .recipientName: return recipient?.name ?? "all"
+        case .now: return ZonedTime.display(now, in: zone)
+        case .unknown:
+            return nil
+        case .field(let field):
             guard let value = state.fields[field] else { return nil }
             let type = nodes.field(field)?.type
             if type == "contact", let contact = engine.index.contact(value) { return contact.name }
@@ -220,20 +220,19 @@ extension EngineRun {
     /// A template rendered for a recipient.
     func render(_ template: String?, recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> RenderedMessage {
         guard engine.rendersMessages else { return RenderedMessage(template: template, subject: nil, body: "") }
-        guard let id = template, let compiled = engine.index.template(id) else {
+        guard let id = template, let compiled = engine.index.message(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
         }
-        let value = { (name: String) in self.variable(name, recipient: recipient, layer: layer, alternative: alternative) }
+        let value = { (variable: TemplateVariable) in self.variable(variable, recipient: recipient, layer: layer, alternative: alternative) }
         return RenderedMessage(
-            template: id, subject: compiled.subject.map { TemplateRenderer.render($0, value: value) },
-            body: TemplateRenderer.render(compiled.body, value: value))
+            template: id, subject: compiled.subject.map { CompiledMessage.render($0, value: value) }, body: CompiledMessage.render(compiled.body, value: value))
     }
 }
 
 extension EngineRun {
     /// The channel of a post or stage: its own, or the one its channel route picks by the incident's fields (nil, with a
     /// record, when the route has no row for the value and no default).
-    mutating func channel(_ channel: String, route: String?, what: String) -> String? {
+    func channel(_ channel: String, route: String?, what: String) -> String? {
         guard let route else { return channel }
         guard let table = engine.index.route(route) else {
             record("\(what) skipped: route '\(route)' is not declared")

@@ -3,7 +3,7 @@ import EscalationGraph
 import Foundation
 
 /// One engine step in progress: the state being changed and the effects collected.
-struct EngineRun {
+final class EngineRun {
     let engine: Engine
     let policy: CompiledPolicy
     /// The policy's nodes, edges and fields by id.
@@ -22,22 +22,22 @@ struct EngineRun {
 
     var graph: RuleGraph { engine.graph }
 
-    mutating func nextID(_ prefix: String) -> String {
+    func nextID(_ prefix: String) -> String {
         state.sequence += 1
         return "\(state.id)/\(prefix)\(state.sequence)"
     }
 
-    mutating func record(_ line: String) { effects.append(.record(line)) }
+    func record(_ line: String) { effects.append(.record(line)) }
 
     // MARK: - Timers
 
-    mutating func schedule(_ purpose: PendingTimer.Purpose, at instant: Instant) {
+    func schedule(_ purpose: PendingTimer.Purpose, at instant: Instant) {
         let id = nextID("t")
         state.timers.append(PendingTimer(id: id, at: instant, purpose: purpose))
         effects.append(.scheduleTimer(id: id, at: instant))
     }
 
-    mutating func cancelTimers(where predicate: (PendingTimer.Purpose) -> Bool) {
+    func cancelTimers(where predicate: (PendingTimer.Purpose) -> Bool) {
         for timer in state.timers where predicate(timer.purpose) {
             effects.append(.cancelTimer(id: timer.id))
         }
@@ -63,7 +63,7 @@ struct EngineRun {
 
     // MARK: - Life cycle
 
-    mutating func start() {
+    func start() {
         record("triggered by policy '\(policy.id)' (version \(policy.version))")
         for action in policy.actions {
             guard let channel = engine.index.channel(action.channel) else { continue }
@@ -98,7 +98,7 @@ struct EngineRun {
     }
 
     /// Restarts a watchdog's interval when `event` (`update` or a signal name) is one it listens for.
-    mutating func resetWatch(on event: String) {
+    func resetWatch(on event: String) {
         guard state.isOpen else { return }
         for watchdog in policy.watchdogs ?? [] where watchdog.resetOn?.contains(event) == true {
             guard let id = watchdog.id else { continue }
@@ -111,7 +111,7 @@ struct EngineRun {
     }
 
     /// A deadline fires: its step runs, then its signal is raised (as if sent by hand).
-    mutating func runDeadline(_ deadline: CompiledDeadline) {
+    func runDeadline(_ deadline: CompiledDeadline) {
         guard state.isOpen else { return }
         record("deadline '\(deadline.id)' reached (\(deadline.wait))")
         run(deadline.step, origin: "deadline \(deadline.id)", reason: "deadline '\(deadline.id)'")
@@ -121,7 +121,7 @@ struct EngineRun {
         }
     }
 
-    mutating func apply(_ event: EngineEvent) {
+    func apply(_ event: EngineEvent) {
         switch event {
         case .trigger:
             record("trigger ignored: the incident already exists")
@@ -151,7 +151,7 @@ struct EngineRun {
         }
     }
 
-    mutating func acknowledge(by who: String) {
+    func acknowledge(by who: String) {
         guard state.status == .open else {
             return record("acknowledge by \(who) ignored: the incident is \(state.status.rawValue)")
         }
@@ -166,7 +166,7 @@ struct EngineRun {
         }
     }
 
-    mutating func resolve(by who: String, scope: String?, outcome: String?) {
+    func resolve(by who: String, scope: String?, outcome: String?) {
         guard state.isOpen else { return record("resolve by \(who) ignored: the incident is already resolved") }
         if let scope {
             guard state.openScopes.contains(scope) else {
@@ -208,7 +208,7 @@ struct EngineRun {
         postStages(on: "resolve", signal: nil)
     }
 
-    mutating func signal(_ name: String, data: [String: String]) {
+    func signal(_ name: String, data: [String: String]) {
         guard state.isOpen else { return record("signal '\(name)' ignored: the incident is resolved") }
         let problems = engine.signalProblems(name, data: data, state: state)
         guard problems.isEmpty else { return record("refused: \(problems.joined(separator: "; "))") }
@@ -232,7 +232,7 @@ struct EngineRun {
         postStages(on: "signal", signal: name)
     }
 
-    mutating func snooze(until: Instant) {
+    func snooze(until: Instant) {
         guard state.isOpen, state.cursor != nil else { return record("snooze ignored: no escalation is running") }
         guard until > now else { return record("snooze ignored: \(until) is not in the future") }
         // A new snooze replaces a running one.
@@ -246,7 +246,7 @@ struct EngineRun {
         record("snoozed until \(ZonedTime.display(until, in: engine.zone))")
     }
 
-    mutating func escalateNow() {
+    func escalateNow() {
         guard state.isOpen, let cursor = state.cursor else { return record("escalate ignored: no escalation is running") }
         // Escalating ends a snooze.
         cancelTimers {
@@ -264,7 +264,7 @@ struct EngineRun {
         }
     }
 
-    mutating func timerFired(_ id: String) {
+    func timerFired(_ id: String) {
         guard let index = state.timers.firstIndex(where: { $0.id == id }) else {
             return record("timer \(id) ignored: it was cancelled")
         }
@@ -310,7 +310,7 @@ struct EngineRun {
 
     // MARK: - The ladder
 
-    mutating func stopLadder(reason: String) {
+    func stopLadder(reason: String) {
         cancelTimers { if case .ladder = $0 { return true }; if case .repeatPass = $0 { return true }; return false }
         if state.cursor != nil {
             state.cursor = nil
@@ -319,7 +319,7 @@ struct EngineRun {
     }
 
     /// Follows the edge of `kind` out of `node` and processes nodes until a wait or an end.
-    mutating func advance(from node: String, along kind: GraphEdge.Kind) {
+    func advance(from node: String, along kind: GraphEdge.Kind) {
         guard let edge = nodes.edges(from: node).first(where: { $0.kind == kind }) else {
             state.cursor = nil
             state.ladderEnd = "ladder ended at \(node)"
@@ -328,7 +328,7 @@ struct EngineRun {
         enter(edge.to)
     }
 
-    mutating func enter(_ id: String) {
+    func enter(_ id: String) {
         var current = id
         for _ in 0..<(policy.nodes.count * 2 + 4) {
             guard let node = nodes.node(current) else { return }
@@ -381,7 +381,7 @@ struct EngineRun {
         }
     }
 
-    mutating func passRepeat() {
+    func passRepeat() {
         guard let node = nodes.node("repeat"), let rule = node.repeatRule else { return }
         state.cursor = "repeat"
         if state.pass < rule.times {
@@ -398,13 +398,13 @@ struct EngineRun {
     }
 
     /// Starts the repeat pass already counted by `passRepeat` (its pause is over, or was cut short).
-    mutating func startRepeatPass() {
+    func startRepeatPass() {
         record("repeat pass \(state.pass) of \(nodes.node("repeat")?.repeatRule?.times ?? 0)")
         advance(from: "repeat", along: .timer)
     }
 
     /// Re-runs a node after a snooze: a wait node re-runs its layer and restarts the wait.
-    mutating func rerun(_ cursor: String) {
+    func rerun(_ cursor: String) {
         if let node = nodes.node(cursor), node.kind == .wait, let layer = node.layer {
             // A layer that chooses between alternatives chooses again, as it would start now.
             let choosing = nodes.node("layer:\(layer)/alt-2") != nil && nodes.node("layer:\(layer)/when") != nil
@@ -418,7 +418,7 @@ struct EngineRun {
 
     // MARK: - Stages
 
-    mutating func postStages(on trigger: String, signal: String?) {
+    func postStages(on trigger: String, signal: String?) {
         for stage in policy.stages where stage.on == trigger && (trigger != "signal" || stage.signal == signal) {
             if let earlier = stage.ifPosted, !(state.postedStages ?? []).contains(earlier) {
                 record("not posting stage '\(stage.id)': stage '\(earlier)' was never posted")

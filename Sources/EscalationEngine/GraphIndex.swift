@@ -8,6 +8,8 @@ final class GraphIndex: Sendable {
     let contacts: [String: CompiledContact]
     let channels: [String: CompiledChannel]
     let templates: [String: CompiledTemplate]
+    /// Each template split into pieces once (`CompiledMessage`).
+    let messages: [String: CompiledMessage]
     let policies: [String: CompiledPolicy]
     let groups: [String: CompiledGroup]
     let schedules: [String: CompiledSchedule]
@@ -22,6 +24,7 @@ final class GraphIndex: Sendable {
         contacts = byID(graph.contacts, \.id)
         channels = byID(graph.channels, \.id)
         templates = byID(graph.templates, \.id)
+        messages = templates.mapValues(CompiledMessage.init)
         policies = byID(graph.policies, \.id)
         groups = byID(graph.groups, \.id)
         schedules = byID(graph.schedules, \.id)
@@ -34,6 +37,7 @@ final class GraphIndex: Sendable {
     func contact(_ id: String) -> CompiledContact? { contacts[id] }
     func channel(_ id: String) -> CompiledChannel? { channels[id] }
     func template(_ id: String) -> CompiledTemplate? { templates[id] }
+    func message(_ id: String) -> CompiledMessage? { messages[id] }
     func policy(_ id: String) -> CompiledPolicy? { policies[id] }
     func group(_ id: String) -> CompiledGroup? { groups[id] }
     func schedule(_ id: String) -> CompiledSchedule? { schedules[id] }

@@ -15,6 +15,11 @@ public struct IncidentAddress: Sendable, Hashable {
     /// The entries of a field's value: one for an `address` field, each comma-separated one for an `address-list`
     /// (commas inside quotes or angle brackets do not separate). One pass over the text, no Foundation.
     public static func entries(_ value: String) -> [IncidentAddress] {
+        value.utf8.allSatisfy({ $0 < 0x80 }) ? asciiEntries(value) : characterEntries(value)
+    }
+
+    /// `entries` read character by character (any text).
+    static func characterEntries(_ value: String) -> [IncidentAddress] {
         var result: [IncidentAddress] = []
         var start = value.startIndex
         var index = value.startIndex
@@ -34,6 +39,54 @@ public struct IncidentAddress: Sendable, Hashable {
         }
         if let entry = parse(value[start...]) { result.append(entry) }
         return result
+    }
+
+    /// `entries` for ASCII text, on its bytes (the usual case; the same result, without breaking text into
+    /// characters). In ASCII, whitespace is tab to carriage return and space, and the blanks trimmed inside a line are
+    /// tab and space.
+    static func asciiEntries(_ value: String) -> [IncidentAddress] {
+        let bytes = Array(value.utf8)
+        var result: [IncidentAddress] = []
+        var start = 0
+        var quoted = false
+        var angled = false
+        for (index, byte) in bytes.enumerated() {
+            switch byte {
+            case UInt8(ascii: "\""): quoted.toggle()
+            case UInt8(ascii: "<") where !quoted: angled = true
+            case UInt8(ascii: ">") where !quoted: angled = false
+            case UInt8(ascii: ",") where !quoted && !angled:
+                if let entry = asciiEntry(bytes[start..<index]) { result.append(entry) }
+                start = index + 1
+            default: break
+            }
+        }
+        if let entry = asciiEntry(bytes[start...]) { result.append(entry) }
+        return result
+    }
+
+    /// One ASCII entry, as `parse` reads it.
+    private static func asciiEntry(_ text: ArraySlice<UInt8>) -> IncidentAddress? {
+        let whitespace: (UInt8) -> Bool = { (0x09...0x0D).contains($0) || $0 == 0x20 }
+        let blank: (UInt8) -> Bool = { $0 == 0x09 || $0 == 0x20 }
+        let trimmed = trimBytes(text, whitespace)
+        guard let last = trimmed.last else { return nil }
+        if last == UInt8(ascii: ">"), let open = trimmed.lastIndex(of: UInt8(ascii: "<")) {
+            let address = String(decoding: trimBytes(trimmed[(open + 1)..<(trimmed.endIndex - 1)], blank), as: UTF8.self)
+            var name = trimBytes(trimmed[..<open], blank)
+            if name.count >= 2, name.first == UInt8(ascii: "\""), name.last == UInt8(ascii: "\"") { name = name.dropFirst().dropLast() }
+            return IncidentAddress(name: name.isEmpty ? nil : String(decoding: name, as: UTF8.self), address: address)
+        }
+        return IncidentAddress(name: nil, address: String(decoding: trimmed, as: UTF8.self))
+    }
+
+    /// The bytes without those `drop` holds for at either end.
+    private static func trimBytes(_ text: ArraySlice<UInt8>, _ drop: (UInt8) -> Bool) -> ArraySlice<UInt8> {
+        var lower = text.startIndex
+        var upper = text.endIndex
+        while lower < upper, drop(text[lower]) { lower += 1 }
+        while upper > lower, drop(text[upper - 1]) { upper -= 1 }
+        return text[lower..<upper]
     }
 
     /// One entry, or nil when it is blank.

@@ -159,6 +159,24 @@ public struct TargetResolver: Sendable {
 
     /// The items of a list value (`a, b, c`), as the engine splits a field naming several contacts.
     public static func listItems(_ value: String) -> [String] {
+        // ASCII text (the usual case) is split on its bytes: there the only characters `.whitespaces` holds are space
+        // and tab, and a comma is always one character. Other text goes through Foundation, as before.
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return foundationListItems(value) }
+        var items: [String] = []
+        for piece in value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
+            var lower = piece.startIndex
+            var upper = piece.endIndex
+            while lower < upper, piece[lower] == 0x20 || piece[lower] == 0x09 { lower = piece.index(after: lower) }
+            while upper > lower, piece[piece.index(before: upper)] == 0x20 || piece[piece.index(before: upper)] == 0x09 {
+                upper = piece.index(before: upper)
+            }
+            if lower < upper { items.append(String(decoding: piece[lower..<upper], as: UTF8.self)) }
+        }
+        return items
+    }
+
+    /// `listItems` through Foundation's trimming (any text).
+    static func foundationListItems(_ value: String) -> [String] {
         value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

@@ -108,6 +108,12 @@ public struct LocalDateTime: Hashable, Codable, Sendable, CustomStringConvertibl
 
     /// Parses `YYYY-MM-DDTHH:MM`, optionally with `:SS`, and with `Z` or `±HH:MM`.
     public static func parse(_ text: String) -> LocalDateTime? {
+        if let strict = parseStrict(text) { return strict }
+        return parseGeneral(text)
+    }
+
+    /// `parse` for any spelling it accepts, by splitting the text.
+    static func parseGeneral(_ text: String) -> LocalDateTime? {
         let normalized = text.replacingOccurrences(of: " ", with: "T")
         let pieces = normalized.split(separator: "T", omittingEmptySubsequences: false)
         guard pieces.count == 2, let date = LocalDate.parse(String(pieces[0])) else { return nil }
@@ -130,6 +136,55 @@ public struct LocalDateTime: Hashable, Codable, Sendable, CustomStringConvertibl
         guard fields.count == 2, let time = TimeOfDay.parse(fields.joined(separator: ":")), time.minutes < 1_440
         else { return nil }
         return LocalDateTime(date: date, time: time, utcOffsetSeconds: offset)
+    }
+}
+
+extension LocalDateTime {
+    /// The usual spelling read on its bytes: `YYYY-MM-DD`, `T` or a space, `HH:MM`, optionally `:SS`, then optionally
+    /// `Z` or `±HH:MM`, every number in ASCII digits. Nil when the text is not in that shape (then `parse` reads it the
+    /// general way); `.some(nil)` when it is in that shape but names no real instant. The checks are `parse`'s own.
+    static func parseStrict(_ text: String) -> LocalDateTime?? {
+        var bytes = text.utf8.makeIterator()
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(25)
+        while let byte = bytes.next() {
+            guard buffer.count < 25 else { return nil }
+            buffer.append(byte)
+        }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in from..<(from + count) {
+                let byte = buffer[index]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        func byte(_ index: Int, is expected: Character) -> Bool { buffer[index] == expected.asciiValue }
+        guard buffer.count >= 16, byte(4, is: "-"), byte(7, is: "-"), byte(10, is: "T") || byte(10, is: " "), byte(13, is: ":"),
+            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hours = number(11, 2), let minutes = number(14, 2)
+        else { return nil }
+        var position = 16
+        var seconds = 0
+        if buffer.count >= position + 3, byte(position, is: ":") {
+            guard let value = number(position + 1, 2) else { return nil }
+            seconds = value
+            position += 3
+        }
+        var offset: Int?
+        if buffer.count == position + 1, byte(position, is: "Z") {
+            offset = 0
+            position += 1
+        } else if buffer.count == position + 6, byte(position, is: "+") || byte(position, is: "-"), byte(position + 3, is: ":") {
+            guard let offsetHours = number(position + 1, 2), let offsetMinutes = number(position + 4, 2) else { return nil }
+            guard offsetHours < 24, offsetMinutes <= 59 else { return .some(nil) }
+            offset = (offsetHours * 60 + offsetMinutes) * 60 * (byte(position, is: "-") ? -1 : 1)
+            position += 6
+        }
+        guard position == buffer.count else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= LocalDate.daysIn(month: month, year: year), seconds == 0, hours < 24, minutes <= 59
+        else { return .some(nil) }
+        return .some(LocalDateTime(date: LocalDate(year: year, month: month, day: day), time: TimeOfDay(minutes: hours * 60 + minutes), utcOffsetSeconds: offset))
     }
 }
 
