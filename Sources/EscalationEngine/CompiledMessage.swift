@@ -35,13 +35,23 @@ struct CompiledMessage: Sendable {
     /// The text with each placeholder's value, or `(no value: name)` where `value` has none.
     static func render(_ pieces: [Piece], value: (TemplateVariable) -> String?) -> String {
         if pieces.count == 1, case .text(let literal) = pieces[0] { return literal }
-        var output = ""
+        var output: [UInt8] = []
+        // Room for the literal text and a short value per placeholder, so appending rarely grows the buffer.
+        output.reserveCapacity(pieces.reduce(0) { total, piece in
+            if case .text(let literal) = piece { return total + literal.utf8.count }
+            return total + 24
+        })
         for piece in pieces {
             switch piece {
-            case .text(let literal): output += literal
-            case .variable(let variable, let name): output += value(variable) ?? "(no value: \(name))"
+            case .text(let literal): output.append(contentsOf: literal.utf8)
+            case .variable(let variable, let name):
+                if let value = value(variable) {
+                    output.append(contentsOf: value.utf8)
+                } else {
+                    output.append(contentsOf: "(no value: \(name))".utf8)
+                }
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -117,6 +117,56 @@ public struct IncidentAddress: Sendable, Hashable {
     /// like phones (`phone`, `sms`, `voice`, `mobile`) need 7 to 15 digits (spaces, dashes, dots, brackets and a
     /// leading `+` allowed); other kinds need any text without spaces.
     public func problem(kind: String) -> String? {
+        if let asciiProblem = asciiProblem(kind: kind) { return asciiProblem }
+        return characterProblem(kind: kind)
+    }
+
+    /// What an address of a kind must look like.
+    enum Shape { case email, phone, other }
+
+    /// The shape an ASCII kind's lower-cased name asks for, as `characterProblem` reads it: `mail` in it is e-mail,
+    /// a phone word in it is a phone.
+    static func shape(ofASCIIKind lower: [UInt8]) -> Shape {
+        func contains(_ word: String) -> Bool {
+            let needle = Array(word.utf8)
+            guard lower.count >= needle.count else { return false }
+            return (0...(lower.count - needle.count)).contains { start in lower[start..<(start + needle.count)].elementsEqual(needle) }
+        }
+        if contains("mail") { return .email }
+        return ["phone", "sms", "voice", "mobile", "tel"].contains(where: contains) ? .phone : .other
+    }
+
+    /// `problem` on the bytes of an ASCII address and kind (the usual case): nil when either is not ASCII, else the
+    /// same answer as `characterProblem`. In ASCII, numbers are the digits and whitespace is tab to carriage return
+    /// and space.
+    func asciiProblem(kind: String) -> String?? {
+        guard kind.utf8.allSatisfy({ $0 < 0x80 }), address.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let bytes = Array(address.utf8)
+        let lower = kind.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
+        let isWhitespace: (UInt8) -> Bool = { (0x09...0x0D).contains($0) || $0 == 0x20 }
+        let isDigit: (UInt8) -> Bool = { (0x30...0x39).contains($0) }
+        if bytes.isEmpty { return .some("an empty address") }
+        switch Self.shape(ofASCIIKind: lower) {
+        case .email:
+            let at = bytes.indices.filter { bytes[$0] == UInt8(ascii: "@") }
+            let dot = UInt8(ascii: ".")
+            guard at.count == 1, let split = at.first, split > 0, bytes[(split + 1)...].contains(dot), bytes[split + 1..<bytes.count].first != dot,
+                bytes.last != dot, !bytes.contains(where: isWhitespace)
+            else { return .some("'\(address)' is not an e-mail address (write name@example.org)") }
+            return .some(nil)
+        case .phone:
+            let punctuation: (UInt8) -> Bool = { isDigit($0) || [0x20, 0x2D, 0x2E, 0x28, 0x29].contains($0) }
+            let digits = bytes.filter(isDigit).count
+            let allowed = bytes.allSatisfy(punctuation) || (bytes.first == UInt8(ascii: "+") && bytes.dropFirst().allSatisfy(punctuation))
+            guard allowed, (7...15).contains(digits) else { return .some("'\(address)' is not a phone number (write +1-555-0150)") }
+            return .some(nil)
+        case .other:
+            return .some(bytes.contains(where: isWhitespace) ? "'\(address)' has spaces; write the \(kind) address alone" : nil)
+        }
+    }
+
+    /// `problem` character by character (any text).
+    func characterProblem(kind: String) -> String? {
         let lower = kind.lowercased()
         if address.isEmpty { return "an empty address" }
         if lower.contains("mail") {

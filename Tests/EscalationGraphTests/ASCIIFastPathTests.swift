@@ -51,3 +51,16 @@ import Testing
         #expect(LocalDateTime.parse("2026-11-23 11:00:00Z")?.utcOffsetSeconds == 0)
     }
 }
+
+extension ASCIIFastPathTests {
+    @Test func addressProblemsAgreeWithCharacterChecks() {
+        var generator = SplitMix64(seed: 18)
+        let kinds = ["email", "E-Mail", "phone", "SMS", "voice-mobile", "tel", "slack", "pager", "Zoë-mail", "ma il", "xMAILx", "telegram"]
+        let pieces = ["dana", "@", ".", "example", "org", " ", "\t", "\r\n", "+", "1", "555", "-", "(", ")", "0150", "é", "日", "x"]
+        for _ in 0..<5_000 {
+            let address = IncidentAddress(name: nil, address: text(pieces, count: 0...7, &generator))
+            let kind = kinds.randomElement(using: &generator) ?? "email"
+            #expect(address.problem(kind: kind) == address.characterProblem(kind: kind), "\(address.address.debugDescription) as \(kind)")
+        }
+    }
+}
