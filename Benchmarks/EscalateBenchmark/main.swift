@@ -161,25 +161,27 @@ let incidents = Int(ProcessInfo.processInfo.environment["ESCALATE_BENCH_INCIDENT
 let engineTime = seconds {
     for index in 0..<incidents {
         var timers: [String: Instant] = [:]
-        var transition = engine.handle(
-            .trigger(id: "B-\(index)", policy: "participant-no-show", title: "bench", fields: fields, dedupKey: nil), state: nil, now: start)
+        // The state is handed to the engine in place (`apply`), as the simulator does.
+        var state: IncidentState?
+        var stepEffects = engine.apply(
+            .trigger(id: "B-\(index)", policy: "participant-no-show", title: "bench", fields: fields, dedupKey: nil), to: &state, now: start)
         events += 1
         var now = start
         for _ in 0..<20 {
-            effects += transition.effects.count
-            for effect in transition.effects {
+            effects += stepEffects.count
+            for effect in stepEffects {
                 if case .scheduleTimer(let id, let at) = effect { timers[id] = at }
                 if case .cancelTimer(let id) = effect { timers[id] = nil }
             }
             guard let next = timers.min(by: { $0.value < $1.value }) else { break }
             timers[next.key] = nil
             now = next.value
-            transition = engine.handle(.timerFired(id: next.key), state: transition.state, now: now)
+            stepEffects = engine.apply(.timerFired(id: next.key), to: &state, now: now)
             events += 1
         }
-        transition = engine.handle(.resolve(by: "bench", scope: nil, outcome: "ran"), state: transition.state, now: now)
+        stepEffects = engine.apply(.resolve(by: "bench", scope: nil, outcome: "ran"), to: &state, now: now)
         events += 1
-        effects += transition.effects.count
+        effects += stepEffects.count
     }
 }
 report(String(format: "engine: %d events (%d incidents, %d effects) in %.3f s = %.0f events/s", events, incidents, effects, engineTime, Double(events) / engineTime))

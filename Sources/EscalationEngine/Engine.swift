@@ -28,6 +28,12 @@ public struct Engine: Sendable {
         public var state: IncidentState?
         /// What to do.
         public var effects: [Effect]
+
+        /// A transition from its parts.
+        public init(state: IncidentState?, effects: [Effect]) {
+            self.state = state
+            self.effects = effects
+        }
     }
 
     /// An engine over a graph.
@@ -91,16 +97,28 @@ public struct Engine: Sendable {
 
     /// Applies one event at `now`.
     public func handle(_ event: EngineEvent, state: IncidentState?, now: Instant) -> Transition {
+        var state = state
+        let effects = apply(event, to: &state, now: now)
+        return Transition(state: state, effects: effects)
+    }
+
+    /// Applies one event at `now` to a state the caller holds, changing it in place: a caller that keeps no other
+    /// copy of the state (the simulator, Monte Carlo) lets the engine grow its timers and notifications without
+    /// copying them on every step. A refused trigger leaves the state nil.
+    public func apply(_ event: EngineEvent, to state: inout IncidentState?, now: Instant) -> [Effect] {
         if case .trigger(let id, let policyID, let title, let fields, let dedupKey) = event {
-            guard state == nil else { return Transition(state: state, effects: [.record("trigger ignored: incident \(id) exists")]) }
-            return trigger(id: id, policyID: policyID, title: title, fields: fields, dedupKey: dedupKey, now: now)
+            guard state == nil else { return [.record("trigger ignored: incident \(id) exists")] }
+            let transition = trigger(id: id, policyID: policyID, title: title, fields: fields, dedupKey: dedupKey, now: now)
+            state = transition.state
+            return transition.effects
         }
-        guard let state, let policy = index.policy(state.policy) else {
-            return Transition(state: state, effects: [.record("event ignored: no such incident")])
+        guard let policyID = state?.policy, let policy = index.policy(policyID), let current = state.take() else {
+            return [.record("event ignored: no such incident")]
         }
-        let run = EngineRun(engine: self, policy: policy, state: state, now: now)
+        let run = EngineRun(engine: self, policy: policy, state: current, now: now)
         run.apply(event)
-        return Transition(state: run.state, effects: run.effects)
+        state = run.state
+        return run.effects
     }
 
     private func trigger(id: String, policyID: String, title: String, fields: [String: String], dedupKey: String?, now: Instant)

@@ -94,32 +94,66 @@ public struct MonteCarlo: Sendable {
 
     /// Runs `runs` simulations and keeps what each gave (the report's figures, and the distribution a chart draws).
     public func samples(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64) throws(Simulator.ScenarioError) -> Samples {
+        try samples(scenario, answers: answers, runs: runs, seed: seed, reusesRuns: true).samples
+    }
+
+    /// What one run gave the report.
+    struct Outcome: Sendable {
+        var acknowledgedAfter: Int?
+        var acknowledgedBy: String?
+        var woken: Set<String>
+        var notifications: Int
+    }
+
+    /// The most distinct runs remembered (each a few strings): enough for every whole-second delay of a few models.
+    static let rememberedRuns = 50_000
+
+    /// `samples`; with `reusesRuns`, a run whose drawn answers equal an earlier run's takes that run's outcome instead
+    /// of being simulated again. A run is a pure function of the scenario and its answers (the engine reads no clock
+    /// and draws nothing), so the samples are the same either way: with delays drawn in whole seconds, most runs
+    /// repeat one already made (every run in which nobody answers is the same run). Also says how many runs were
+    /// simulated.
+    func samples(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64, reusesRuns: Bool) throws(Simulator.ScenarioError)
+        -> (samples: Samples, simulated: Int)
+    {
+        var simulated = 0
         var generator = SplitMix64(seed: seed)
         // Runs report who was paged and who answered when, never a message: messages are not rendered.
         let simulator = Simulator(graph: graph, rendersMessages: false)
         var samples = Samples(runs: max(runs, 0), seed: seed)
+        var outcomes: [[String: Int]: Outcome] = [:]
         for run in 0..<max(runs, 0) {
             var decisions: [String: Int] = [:]
             for model in answers where generator.nextDouble() < model.probability {
                 decisions[model.contact] = Int(generator.nextDouble() * Double(model.withinSeconds))
             }
-            let fixed = decisions
-            // The scenario's fields are the same in every run: checked on the first.
-            let timeline = try simulator.run(
-                scenario,
-                respond: { notification, _ in
-                    guard let delay = fixed[notification.contact] else { return nil }
-                    return ScriptedAction(kind: .acknowledge(by: notification.contact), time: .offset(delay), text: "\(notification.contact) answers")
-                }, validate: run == 0)
-            if let by = timeline.acknowledgedBy, let after = timeline.acknowledgedAfter {
+            let outcome: Outcome
+            if reusesRuns, let known = outcomes[decisions] {
+                outcome = known
+            } else {
+                let fixed = decisions
+                simulated += 1
+                // The scenario's fields are the same in every run: checked on the first.
+                let timeline = try simulator.run(
+                    scenario,
+                    respond: { notification, _ in
+                        guard let delay = fixed[notification.contact] else { return nil }
+                        return ScriptedAction(kind: .acknowledge(by: notification.contact), time: .offset(delay), text: "\(notification.contact) answers")
+                    }, validate: run == 0)
+                outcome = Outcome(
+                    acknowledgedAfter: timeline.acknowledgedAfter, acknowledgedBy: timeline.acknowledgedBy,
+                    woken: Set(timeline.notifications.compactMap(\.who)), notifications: timeline.notifications.count)
+                if reusesRuns, outcomes.count < Self.rememberedRuns { outcomes[decisions] = outcome }
+            }
+            if let by = outcome.acknowledgedBy, let after = outcome.acknowledgedAfter {
                 samples.delays.append(after)
                 samples.acknowledgers[by, default: 0] += 1
             }
-            for who in Set(timeline.notifications.compactMap(\.who)) { samples.woken[who, default: 0] += 1 }
-            samples.notificationCounts.append(timeline.notifications.count)
+            for who in outcome.woken { samples.woken[who, default: 0] += 1 }
+            samples.notificationCounts.append(outcome.notifications)
         }
         samples.delays.sort()
-        return samples
+        return (samples, simulated)
     }
 }
 

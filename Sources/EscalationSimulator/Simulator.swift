@@ -70,6 +70,12 @@ public struct Simulator: Sendable {
         }
         // The state of each incident opened, first to last; events from the script and reports go to the last.
         var states: [IncidentState?] = []
+        /// Applies an event to an incident's state, handed to the engine so it changes it in place (no copy per step).
+        func step(_ event: EngineEvent, incident: Int, at now: Instant) -> Engine.Transition {
+            var state = states[incident - 1].take()
+            let effects = engine.apply(event, to: &state, now: now)
+            return Engine.Transition(state: state, effects: effects)
+        }
         func absorb(_ transition: Engine.Transition, at now: Instant, incident: Int) {
             if incident > states.count { states.append(nil) }
             states[incident - 1] = transition.state
@@ -163,7 +169,7 @@ public struct Simulator: Sendable {
                 let next = immediate.removeFirst()
                 recorder.incident = next.incident > 1 ? next.incident : nil
                 recorder.note(next.kind, next.text, at: now)
-                absorb(engine.handle(next.event, state: states[next.incident - 1], now: now), at: now, incident: next.incident)
+                absorb(step(next.event, incident: next.incident, at: now), at: now, incident: next.incident)
                 continue
             }
             let current = states.count
@@ -184,7 +190,7 @@ public struct Simulator: Sendable {
                     recorder.note(.note, "report deduplicated (dedup key): the policy does not correlate", at: at)
                 } else {
                     recorder.note(.note, "report arrives", at: at)
-                    absorb(engine.handle(.report(fields: report.fields), state: states[current - 1], now: at), at: at, incident: current)
+                    absorb(step(.report(fields: report.fields), incident: current, at: at), at: at, incident: current)
                 }
             } else if let nextScript, nextScript.at == at {
                 scripted.removeLast()
@@ -192,7 +198,7 @@ public struct Simulator: Sendable {
                 recorder.incident = current > 1 ? current : nil
                 if let event = action.event(at: at) {
                     recorder.script(action, at: at)
-                    absorb(engine.handle(event, state: states[current - 1], now: at), at: at, incident: current)
+                    absorb(step(event, incident: current, at: at), at: at, incident: current)
                 } else if case .reply(let who, let text, let channel) = action.kind {
                     switch replyEvent(from: who, text: text, channel: channel, states: states, at: at) {
                     case .failure(let refusal):
@@ -202,13 +208,13 @@ public struct Simulator: Sendable {
                     case .success(let (incident, event, kind, note)):
                         recorder.incident = incident > 1 ? incident : nil
                         recorder.append(kind, at: at, who: who, detail: "\(note) (scripted: \(action.text))")
-                        absorb(engine.handle(event, state: states[incident - 1], now: at), at: at, incident: incident)
+                        absorb(step(event, incident: incident, at: at), at: at, incident: incident)
                     }
                 }
             } else if let nextTimer {
                 timers[nextTimer.key] = nil
                 let incident = nextTimer.key.incident
-                absorb(engine.handle(.timerFired(id: nextTimer.key.id), state: states[incident - 1], now: at), at: at, incident: incident)
+                absorb(step(.timerFired(id: nextTimer.key.id), incident: incident, at: at), at: at, incident: incident)
             }
         }
         let final = states.last ?? nil

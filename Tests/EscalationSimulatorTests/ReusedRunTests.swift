@@ -1,0 +1,43 @@
+import EscalationCore
+import Testing
+
+@testable import EscalationSimulator
+
+/// Monte Carlo takes a repeated run's outcome from the run it repeats; the samples are the same as simulating every run.
+@Suite struct ReusedRunTests {
+    @Test("reusing runs gives the same samples as simulating each, with far fewer simulations", arguments: [1, 42] as [UInt64])
+    func sameSamples(seed: UInt64) throws {
+        let graph = try SeedRepository.graph("policies/focus-it")
+        let scenario = Scenario(
+            policy: "urgent-need",
+            fields: [
+                "urgency": "urgent", "region": "us", "issue_scope": "Roy floor 1", "affected_locations": "Roy", "agents_impacted": "10",
+                "systems_not_working": "CRM", "issue_start": "2026-11-24T09:50", "symptoms": "x", "reporter": "roy-floor1-supervisor",
+            ],
+            start: try #require(Instant.parse("2026-11-24T10:05", zone: ZonedTime.zone(graph.timezone) ?? ZonedTime.utc)))
+        let answers = try ["us-tech-roy=0.3 within 10m", "it-manager=0.5 within 2m"].map { line throws(ScriptParser.ParseError) in
+            try AnswerModel.parse(line)
+        }
+        let runner = MonteCarlo(graph: graph)
+        let reused = try runner.samples(scenario, answers: answers, runs: 1_500, seed: seed, reusesRuns: true)
+        let each = try runner.samples(scenario, answers: answers, runs: 1_500, seed: seed, reusesRuns: false)
+        #expect(reused.samples == each.samples)
+        #expect(each.simulated == 1_500)
+        #expect(reused.simulated < 1_000, "\(reused.simulated) of 1,500 runs simulated")
+        #expect(reused.samples.delays.count > 0 && reused.samples.neverAcknowledged > 0)
+    }
+
+    @Test("with answers drawn over hours, runs rarely repeat and each is still right")
+    func fewRepeats() throws {
+        let graph = try SeedRepository.graph("policies/hubbard-swim")
+        var scenario = try SeedRepository.scenario("examples/icp-outage-and-restore.yaml", graph: graph)
+        scenario.script = []
+        let answers = try ["jessie=0.6 within 20m", "matt=0.5 within 30m", "pat=0.4 within 45m"].map { line throws(ScriptParser.ParseError) in
+            try AnswerModel.parse(line)
+        }
+        let runner = MonteCarlo(graph: graph)
+        let reused = try runner.samples(scenario, answers: answers, runs: 300, seed: 9, reusesRuns: true)
+        let each = try runner.samples(scenario, answers: answers, runs: 300, seed: 9, reusesRuns: false)
+        #expect(reused.samples == each.samples)
+    }
+}
