@@ -155,8 +155,15 @@ extension EngineRun {
             default: break
             }
         }
-        var seen = Set<String>()
-        return ids.filter { seen.insert($0).inserted }.compactMap { people[$0] ?? engine.index.contact($0) }
+        // Without repeats, first kept: a few ids are compared directly, many through a set.
+        var unique: [String] = []
+        if ids.count <= 16 {
+            for id in ids where !unique.contains(id) { unique.append(id) }
+        } else {
+            var seen = Set<String>()
+            unique = ids.filter { seen.insert($0).inserted }
+        }
+        return unique.compactMap { people[$0] ?? engine.index.contact($0) }
     }
 
     /// The channels to try for a contact: the step's, else the contact's preferences, else the first channel

@@ -161,6 +161,8 @@ public struct TargetResolver: Sendable {
     public static func listItems(_ value: String) -> [String] {
         // ASCII text (the usual case) is split on its bytes: there the only characters `.whitespaces` holds are space
         // and tab, and a comma is always one character. Other text goes through Foundation, as before.
+        // One item with nothing to trim (a field naming one contact, the usual case) is the value itself.
+        if !value.isEmpty, !value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == 0x20 || $0 == 0x09 || $0 >= 0x80 }) { return [value] }
         guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return foundationListItems(value) }
         var items: [String] = []
         for piece in value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
