@@ -84,7 +84,7 @@ extension EngineRun {
         state.pending[index] = pending
         let use = pending.channels[pending.index]
         let contact = pending.person ?? engine.index.contact(pending.contact)
-        let ccReached = pending.cc.compactMap(graph.contact) + (pending.ccPeople ?? [])
+        let ccReached = pending.cc.compactMap(engine.index.contact) + (pending.ccPeople ?? [])
         let message = render(pending.template, recipient: contact, layer: pending.layer, alternative: pending.alternative)
         for (member, id) in use.channels.enumerated() {
             let channel = engine.index.channel(id)
