@@ -2,6 +2,7 @@ import EscalationCore
 import EscalationEngine
 import EscalationGraph
 import Foundation
+import Synchronization
 
 /// `jessie=0.7 within 5m`: when first notified, the contact acknowledges with probability 0.7, uniformly within 5 minutes.
 public struct AnswerModel: Sendable, Hashable {
@@ -87,9 +88,11 @@ public struct MonteCarlo: Sendable {
         }
     }
 
-    /// Runs `runs` simulations.
-    public func run(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64) throws(Simulator.ScenarioError) -> Report {
-        try samples(scenario, answers: answers, runs: runs, seed: seed).report
+    /// Runs `runs` simulations; `workers` above 1 simulates distinct runs on that many threads (the report is the same).
+    public func run(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64, workers: Int = 1) throws(Simulator.ScenarioError)
+        -> Report
+    {
+        try samples(scenario, answers: answers, runs: runs, seed: seed, reusesRuns: true, workers: workers).samples.report
     }
 
     /// Runs `runs` simulations and keeps what each gave (the report's figures, and the distribution a chart draws).
@@ -107,53 +110,114 @@ public struct MonteCarlo: Sendable {
 
     /// The most distinct runs remembered (each a few strings): enough for every whole-second delay of a few models.
     static let rememberedRuns = 50_000
+    /// Runs drawn and simulated together; bounds the memory a large `--runs` takes.
+    static let chunk = 4_096
 
     /// `samples`; with `reusesRuns`, a run whose drawn answers equal an earlier run's takes that run's outcome instead
     /// of being simulated again. A run is a pure function of the scenario and its answers (the engine reads no clock
     /// and draws nothing), so the samples are the same either way: with delays drawn in whole seconds, most runs
-    /// repeat one already made (every run in which nobody answers is the same run). Also says how many runs were
-    /// simulated.
-    func samples(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64, reusesRuns: Bool) throws(Simulator.ScenarioError)
-        -> (samples: Samples, simulated: Int)
+    /// repeat one already made (every run in which nobody answers is the same run). The answers are drawn in run
+    /// order from one generator, so `workers` (threads simulating distinct runs at once) changes nothing either.
+    /// Also says how many runs were simulated.
+    public func samples(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64, reusesRuns: Bool, workers: Int = 1)
+        throws(Simulator.ScenarioError) -> (samples: Samples, simulated: Int)
     {
-        var simulated = 0
         var generator = SplitMix64(seed: seed)
         // Runs report who was paged and who answered when, never a message: messages are not rendered.
         let simulator = Simulator(graph: graph, rendersMessages: false)
         var samples = Samples(runs: max(runs, 0), seed: seed)
-        var outcomes: [[String: Int]: Outcome] = [:]
-        for run in 0..<max(runs, 0) {
-            var decisions: [String: Int] = [:]
-            for model in answers where generator.nextDouble() < model.probability {
-                decisions[model.contact] = Int(generator.nextDouble() * Double(model.withinSeconds))
+        var simulated = 0
+        var known: [[String: Int]: Outcome] = [:]
+        var done = 0
+        while done < max(runs, 0) {
+            let count = min(Self.chunk, runs - done)
+            let drawn: [[String: Int]] = (0..<count).map { _ in
+                var decisions: [String: Int] = [:]
+                for model in answers where generator.nextDouble() < model.probability {
+                    decisions[model.contact] = Int(generator.nextDouble() * Double(model.withinSeconds))
+                }
+                return decisions
             }
-            let outcome: Outcome
-            if reusesRuns, let known = outcomes[decisions] {
-                outcome = known
-            } else {
-                let fixed = decisions
-                simulated += 1
-                // The scenario's fields are the same in every run: checked on the first.
-                let timeline = try simulator.run(
-                    scenario,
-                    respond: { notification, _ in
-                        guard let delay = fixed[notification.contact] else { return nil }
-                        return ScriptedAction(kind: .acknowledge(by: notification.contact), time: .offset(delay), text: "\(notification.contact) answers")
-                    }, validate: run == 0)
-                outcome = Outcome(
-                    acknowledgedAfter: timeline.acknowledgedAfter, acknowledgedBy: timeline.acknowledgedBy,
-                    woken: Set(timeline.notifications.compactMap(\.who)), notifications: timeline.notifications.count)
-                if reusesRuns, outcomes.count < Self.rememberedRuns { outcomes[decisions] = outcome }
+            // The runs to simulate in this chunk: each distinct new one once (every one without reuse).
+            var pending: [[String: Int]] = []
+            var slot: [Int] = []
+            var firstSlot: [[String: Int]: Int] = [:]
+            for decisions in drawn {
+                if reusesRuns, known[decisions] != nil {
+                    slot.append(-1)
+                } else if reusesRuns, let earlier = firstSlot[decisions] {
+                    slot.append(earlier)
+                } else {
+                    firstSlot[decisions] = pending.count
+                    slot.append(pending.count)
+                    pending.append(decisions)
+                }
             }
-            if let by = outcome.acknowledgedBy, let after = outcome.acknowledgedAfter {
-                samples.delays.append(after)
-                samples.acknowledgers[by, default: 0] += 1
+            // The scenario's fields are the same in every run: checked on the very first.
+            let outcomes = try simulate(pending, scenario: scenario, simulator: simulator, validateFirst: done == 0, workers: workers)
+            simulated += pending.count
+            for (index, decisions) in drawn.enumerated() {
+                let outcome: Outcome
+                if slot[index] >= 0 {
+                    outcome = outcomes[slot[index]]
+                    if reusesRuns, known.count < Self.rememberedRuns { known[decisions] = outcome }
+                } else if let remembered = known[decisions] {
+                    outcome = remembered
+                } else {
+                    continue
+                }
+                if let by = outcome.acknowledgedBy, let after = outcome.acknowledgedAfter {
+                    samples.delays.append(after)
+                    samples.acknowledgers[by, default: 0] += 1
+                }
+                for who in outcome.woken { samples.woken[who, default: 0] += 1 }
+                samples.notificationCounts.append(outcome.notifications)
             }
-            for who in outcome.woken { samples.woken[who, default: 0] += 1 }
-            samples.notificationCounts.append(outcome.notifications)
+            done += count
         }
         samples.delays.sort()
         return (samples, simulated)
+    }
+
+    /// Simulates runs with the given answers, in order; the first validates the scenario's fields when asked. With more
+    /// than one worker, the runs after the first are shared out between threads.
+    private func simulate(_ runs: [[String: Int]], scenario: Scenario, simulator: Simulator, validateFirst: Bool, workers: Int)
+        throws(Simulator.ScenarioError) -> [Outcome]
+    {
+        @Sendable func one(_ decisions: [String: Int], validate: Bool) throws(Simulator.ScenarioError) -> Outcome {
+            let timeline = try simulator.run(
+                scenario,
+                respond: { notification, _ in
+                    guard let delay = decisions[notification.contact] else { return nil }
+                    return ScriptedAction(kind: .acknowledge(by: notification.contact), time: .offset(delay), text: "\(notification.contact) answers")
+                }, validate: validate)
+            return Outcome(
+                acknowledgedAfter: timeline.acknowledgedAfter, acknowledgedBy: timeline.acknowledgedBy,
+                woken: Set(timeline.notifications.compactMap(\.who)), notifications: timeline.notifications.count)
+        }
+        guard let first = runs.first else { return [] }
+        var outcomes = [try one(first, validate: validateFirst)]
+        let rest = Array(runs.dropFirst())
+        guard workers > 1, rest.count > 1 else {
+            for decisions in rest { outcomes.append(try one(decisions, validate: false)) }
+            return outcomes
+        }
+        let results = Mutex<[Result<Outcome, Simulator.ScenarioError>?]>(Array(repeating: nil, count: rest.count))
+        let stride = min(workers, rest.count)
+        DispatchQueue.concurrentPerform(iterations: stride) { worker in
+            for index in Swift.stride(from: worker, to: rest.count, by: stride) {
+                let result = Result { () throws(Simulator.ScenarioError) in try one(rest[index], validate: false) }
+                results.withLock { $0[index] = result }
+            }
+        }
+        for result in results.withLock({ $0 }) {
+            switch result {
+            case .success(let outcome): outcomes.append(outcome)
+            case .failure(let error): throw error
+            case nil: break
+            }
+        }
+        return outcomes
     }
 }
 

@@ -78,7 +78,8 @@ extension Escalate {
                     printError("error: \(error.description)")
                     throw ExitCode(ExitStatus.usage)
                 }
-                let report = try MonteCarlo(graph: graph).run(scenario, answers: answers, runs: runs, seed: seed)
+                // Distinct runs are simulated on every core; the report is the same as on one.
+                let report = try MonteCarlo(graph: graph).run(scenario, answers: answers, runs: runs, seed: seed, workers: ProcessInfo.processInfo.activeProcessorCount)
                 print(format == .json ? report.json() : report.text(), terminator: "")
                 return
             }
