@@ -197,7 +197,8 @@ report(String(format: "monte carlo: %d runs in %.3f s = %.0f runs/s (p50 to ack:
 
 // 2b. The issue's Monte Carlo: 10,000 runs of a 5-layer policy with reminders (focus-it `urgent-need`, about 59
 // notifications a run), each run simulated or reused (`ESCALATE_BENCH_FULL_MC=1` simulates every run, for comparison).
-if let focus = try PolicyLoader().load(paths: [root + "/focus-it"]).first?.organisation {
+// (Skipped when ESCALATE_BENCH_INCIDENTS sizes the run down for a profiler.)
+if ProcessInfo.processInfo.environment["ESCALATE_BENCH_INCIDENTS"] == nil, let focus = try PolicyLoader().load(paths: [root + "/focus-it"]).first?.organisation {
     let focusGraph = GraphCompiler().compile(focus)
     let focusZone = ZonedTime.zone(focusGraph.timezone) ?? ZonedTime.utc
     if let focusStart = Instant.parse("2026-11-24T10:05", zone: focusZone) {

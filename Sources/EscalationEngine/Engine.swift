@@ -48,9 +48,9 @@ public struct Engine: Sendable {
 
     /// Problems with a trigger's fields for a policy: unknown policy, missing required fields, bad values.
     public func validate(policy id: String, fields: [String: String]) -> [String] {
-        guard let policy = index.policy(id) else { return ["unknown policy '\(id)'"] }
+        guard let indexed = index.policyIndex(id) else { return ["unknown policy '\(id)'"] }
         var problems: [String] = []
-        for field in policy.fields {
+        for field in indexed.policy.fields {
             guard let value = fields[field.name], !value.isEmpty else {
                 if field.required { problems.append("missing required field '\(field.name)'\(field.description.map { " (\($0))" } ?? "")") }
                 continue
@@ -112,7 +112,7 @@ public struct Engine: Sendable {
             state = transition.state
             return transition.effects
         }
-        guard let policyID = state?.policy, let policy = index.policy(policyID), let current = state.take() else {
+        guard let policyID = state?.policy, let policy = index.policyIndex(policyID), let current = state.take() else {
             return [.record("event ignored: no such incident")]
         }
         let run = EngineRun(engine: self, policy: policy, state: current, now: now)
@@ -127,16 +127,16 @@ public struct Engine: Sendable {
         var fields = fields
         let replyCode = fields.removeValue(forKey: IncidentState.replyCodeField)
         let problems = validate(policy: policyID, fields: fields)
-        guard problems.isEmpty, let policy = index.policy(policyID) else {
+        guard problems.isEmpty, let indexed = index.policyIndex(policyID) else {
             return Transition(state: nil, effects: [.record("trigger refused: \(problems.joined(separator: "; "))")])
         }
-        let scopes = policy.resolvePer.flatMap { fields[$0] }.map(Self.listItems) ?? []
+        let scopes = indexed.policy.resolvePer.flatMap { fields[$0] }.map(Self.listItems) ?? []
         let state = IncidentState(
-            id: id, policy: policyID, version: policy.version, title: title, dedupKey: dedupKey, fields: fields,
-            triggeredAt: now, status: .open, openScopes: scopes, resolvedScopes: [], cursor: policy.entry, ladderEnd: nil,
+            id: id, policy: policyID, version: indexed.policy.version, title: title, dedupKey: dedupKey, fields: fields,
+            triggeredAt: now, status: .open, openScopes: scopes, resolvedScopes: [], cursor: indexed.policy.entry, ladderEnd: nil,
             pass: 0, timers: [], pending: [], appliedActions: [], stage: nil, acknowledgedBy: nil, resolvedBy: nil,
             outcome: nil, snoozedUntil: nil, sequence: 0, replyCode: replyCode)
-        let run = EngineRun(engine: self, policy: policy, state: state, now: now)
+        let run = EngineRun(engine: self, policy: indexed, state: state, now: now)
         run.start()
         return Transition(state: run.state, effects: run.effects)
     }

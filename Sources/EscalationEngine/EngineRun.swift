@@ -5,22 +5,22 @@ import Foundation
 /// One engine step in progress: the state being changed and the effects collected.
 final class EngineRun {
     let engine: Engine
-    let policy: CompiledPolicy
-    /// The policy's nodes, edges and fields by id.
+    /// The policy, with its nodes, edges and fields by id.
     let nodes: PolicyIndex
     var state: IncidentState
     let now: Instant
     var effects: [Effect] = []
 
-    init(engine: Engine, policy: CompiledPolicy, state: IncidentState, now: Instant) {
+    init(engine: Engine, policy: PolicyIndex, state: IncidentState, now: Instant) {
         self.engine = engine
-        self.policy = policy
-        self.nodes = engine.index.index(of: policy)
+        self.nodes = policy
         self.state = state
         self.now = now
     }
 
     var graph: RuleGraph { engine.graph }
+    /// The policy the incident follows.
+    var policy: CompiledPolicy { nodes.policy }
 
     func nextID(_ prefix: String) -> String {
         state.sequence += 1

@@ -43,17 +43,21 @@ final class GraphIndex: Sendable {
     func schedule(_ id: String) -> CompiledSchedule? { schedules[id] }
     func calendar(_ id: String) -> CompiledCalendar? { calendars[id] }
     func route(_ id: String) -> CompiledRoute? { routes[id] }
-    /// A policy's own index (an empty one for an unknown policy).
-    func index(of policy: CompiledPolicy) -> PolicyIndex { policyIndexes[policy.id] ?? PolicyIndex(policy) }
+    /// A policy with its own index, by the policy's id.
+    func policyIndex(_ id: String) -> PolicyIndex? { policyIndexes[id] }
 }
 
-/// One policy's nodes, outgoing edges and fields by id.
-struct PolicyIndex: Sendable {
+/// One policy, with its nodes, outgoing edges and fields by id (a class, so a step shares it instead of copying the
+/// policy).
+final class PolicyIndex: Sendable {
+    /// The policy.
+    let policy: CompiledPolicy
     let nodes: [String: GraphNode]
     let outgoing: [String: [GraphEdge]]
     let fields: [String: CompiledField]
 
     init(_ policy: CompiledPolicy) {
+        self.policy = policy
         nodes = Dictionary(policy.nodes.map { ($0.id, $0) }) { first, _ in first }
         outgoing = Dictionary(grouping: policy.edges, by: \.from)
         fields = Dictionary(policy.fields.map { ($0.name, $0) }) { first, _ in first }
