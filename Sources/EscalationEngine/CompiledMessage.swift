@@ -16,18 +16,21 @@ struct CompiledMessage: Sendable {
     /// The body's pieces.
     let body: [Piece]
 
-    /// A template's subject and body, split.
-    init(_ template: CompiledTemplate) {
-        subject = template.subject.map(Self.pieces)
-        body = Self.pieces(template.body)
+    /// A template's subject and body, split, with each `incident.FIELD` shown as `fieldKind` says (a policy's field
+    /// types; plain text by default).
+    init(_ template: CompiledTemplate, fieldKind: (String) -> TemplateVariable.FieldKind = { _ in .plain }) {
+        subject = template.subject.map { Self.pieces($0, fieldKind: fieldKind) }
+        body = Self.pieces(template.body, fieldKind: fieldKind)
     }
 
     /// The pieces of one text, from `TemplateRenderer`'s single parse.
-    static func pieces(_ text: String) -> [Piece] {
+    static func pieces(_ text: String, fieldKind: (String) -> TemplateVariable.FieldKind = { _ in .plain }) -> [Piece] {
         TemplateRenderer.segments(text).map { segment in
             switch segment {
-            case .text(let literal): .text(literal)
-            case .placeholder(let name): .variable(TemplateVariable(name: name), name: name)
+            case .text(let literal): return .text(literal)
+            case .placeholder(let name):
+                if case .field(let field, _) = TemplateVariable(name: name) { return .variable(.field(field, fieldKind(field)), name: name) }
+                return .variable(TemplateVariable(name: name), name: name)
             }
         }
     }

@@ -209,13 +209,14 @@ extension EngineRun {
         case .now: return ZonedTime.display(now, in: zone)
         case .unknown:
             return nil
-        case .field(let field):
+        case .field(let field, let kind):
             guard let value = state.fields[field] else { return nil }
-            let type = nodes.field(field)?.type
-            if type == "contact", let contact = engine.index.contact(value) { return contact.name }
+            switch kind {
+            case .plain: return value
+            case .contact: return engine.index.contact(value)?.name ?? value
             // The names people are addressed by (the address when no name is given).
-            if type == "address" || type == "address-list" { return IncidentAddress.entries(value).map { $0.name ?? $0.address }.joined(separator: ", ") }
-            return value
+            case .address: return IncidentAddress.entries(value).map { $0.name ?? $0.address }.joined(separator: ", ")
+            }
         }
     }
 
@@ -227,7 +228,7 @@ extension EngineRun {
     /// A template rendered for a recipient.
     func render(_ template: String?, recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> RenderedMessage {
         guard engine.rendersMessages else { return RenderedMessage(template: template, subject: nil, body: "") }
-        guard let id = template, let compiled = engine.index.message(id) else {
+        guard let id = template, let compiled = nodes.message(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
         }
         let value = { (variable: TemplateVariable) in self.variable(variable, recipient: recipient, layer: layer, alternative: alternative) }

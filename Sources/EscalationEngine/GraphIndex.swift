@@ -8,8 +8,6 @@ final class GraphIndex: Sendable {
     let contacts: [String: CompiledContact]
     let channels: [String: CompiledChannel]
     let templates: [String: CompiledTemplate]
-    /// Each template split into pieces once (`CompiledMessage`).
-    let messages: [String: CompiledMessage]
     let policies: [String: CompiledPolicy]
     let groups: [String: CompiledGroup]
     let schedules: [String: CompiledSchedule]
@@ -24,20 +22,19 @@ final class GraphIndex: Sendable {
         contacts = byID(graph.contacts, \.id)
         channels = byID(graph.channels, \.id)
         templates = byID(graph.templates, \.id)
-        messages = templates.mapValues(CompiledMessage.init)
         policies = byID(graph.policies, \.id)
         groups = byID(graph.groups, \.id)
         schedules = byID(graph.schedules, \.id)
         calendars = byID(graph.calendars, \.id)
         routes = byID(graph.routes ?? [], \.id)
-        policyIndexes = Dictionary(graph.policies.map { ($0.id, PolicyIndex($0)) }) { first, _ in first }
+        let templates = templates
+        policyIndexes = Dictionary(graph.policies.map { ($0.id, PolicyIndex($0, templates: templates)) }) { first, _ in first }
         zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
     }
 
     func contact(_ id: String) -> CompiledContact? { contacts[id] }
     func channel(_ id: String) -> CompiledChannel? { channels[id] }
     func template(_ id: String) -> CompiledTemplate? { templates[id] }
-    func message(_ id: String) -> CompiledMessage? { messages[id] }
     func policy(_ id: String) -> CompiledPolicy? { policies[id] }
     func group(_ id: String) -> CompiledGroup? { groups[id] }
     func schedule(_ id: String) -> CompiledSchedule? { schedules[id] }
@@ -55,15 +52,20 @@ final class PolicyIndex: Sendable {
     let nodes: [String: GraphNode]
     let outgoing: [String: [GraphEdge]]
     let fields: [String: CompiledField]
+    /// Each template split into pieces once, its fields shown as this policy declares them (`CompiledMessage`).
+    let messages: [String: CompiledMessage]
 
-    init(_ policy: CompiledPolicy) {
+    init(_ policy: CompiledPolicy, templates: [String: CompiledTemplate]) {
         self.policy = policy
         nodes = Dictionary(policy.nodes.map { ($0.id, $0) }) { first, _ in first }
         outgoing = Dictionary(grouping: policy.edges, by: \.from)
-        fields = Dictionary(policy.fields.map { ($0.name, $0) }) { first, _ in first }
+        let fields = Dictionary(policy.fields.map { ($0.name, $0) }) { first, _ in first }
+        self.fields = fields
+        messages = templates.mapValues { CompiledMessage($0) { TemplateVariable.fieldKind(type: fields[$0]?.type) } }
     }
 
     func node(_ id: String) -> GraphNode? { nodes[id] }
     func edges(from id: String) -> [GraphEdge] { outgoing[id] ?? [] }
     func field(_ name: String) -> CompiledField? { fields[name] }
+    func message(_ id: String) -> CompiledMessage? { messages[id] }
 }

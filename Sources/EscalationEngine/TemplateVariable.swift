@@ -5,8 +5,8 @@ enum TemplateVariable: Hashable, Sendable {
     case incidentReplyCode, incidentStatus, incidentStage, incidentOutcome, incidentScope, incidentReports
     case incidentResolvedScope, incidentOpenScopes, organisationID, organisationName, policyID, policyName
     case layerID, layerName, recipientID, recipientName, now
-    /// `incident.FIELD`: one of the incident's fields.
-    case field(String)
+    /// `incident.FIELD`: one of the incident's fields, with how its value is shown (known once the policy is).
+    case field(String, FieldKind)
     /// A name no value answers to (it renders as `(no value: name)`).
     case unknown
 
@@ -38,7 +38,26 @@ enum TemplateVariable: Hashable, Sendable {
         case "recipient.name": self = .recipientName
         case "now": self = .now
         default:
-            self = name.hasPrefix("incident.") ? .field(String(name.dropFirst("incident.".count))) : .unknown
+            self = name.hasPrefix("incident.") ? .field(String(name.dropFirst("incident.".count)), .plain) : .unknown
+        }
+    }
+
+    /// How a field's value is shown in a message.
+    enum FieldKind: Hashable, Sendable {
+        /// As written.
+        case plain
+        /// A contact id, shown as the contact's name.
+        case contact
+        /// One or more addresses, shown as the names people are addressed by.
+        case address
+    }
+
+    /// The kind a policy declares its field of `type` to be.
+    static func fieldKind(type: String?) -> FieldKind {
+        switch type {
+        case "contact": .contact
+        case "address", "address-list": .address
+        default: .plain
         }
     }
 }

@@ -63,7 +63,7 @@ struct TemplatePiecesTests {
             let rendered = CompiledMessage.render(compiled) { variable in
                 switch variable {
                 case .incidentTitle: "T"
-                case .field("host"): "db1"
+                case .field("host", _): "db1"
                 case .now: "N"
                 default: nil
                 }
