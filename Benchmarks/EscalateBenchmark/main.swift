@@ -153,6 +153,13 @@ if ProcessInfo.processInfo.environment["ESCALATE_BENCH_ONLY"] == "intake" {
     exit(0)
 }
 
+// ESCALATE_BENCH_ONLY=served runs only the served loop's figures (section 4).
+if ProcessInfo.processInfo.environment["ESCALATE_BENCH_ONLY"] == "served" {
+    try await servedRun("steady 20 incidents/s", count: 100, interval: 0.05)
+    try await servedRun("burst of 300 back to back", count: 300, interval: 0)
+    exit(0)
+}
+
 // 1. Engine events per second: trigger, fire every timer, resolve — many incidents.
 var events = 0
 var effects = 0

@@ -378,18 +378,41 @@ public actor Executor {
         }
     }
 
-    /// Fires the timers due at the clock's now, earliest first (armed order within an instant), at most `limit` of
-    /// them (the rest stay armed for the next call; a stale one, removed without firing, counts too); returns how many fired.
+    /// Fires the timers due at the clock's now, at most `limit` of them, taken earliest first (armed order within an
+    /// instant; the rest stay armed for the next call; a stale one, removed without firing, counts too); each incident's
+    /// in that order, different incidents' at once. Returns how many fired.
     @discardableResult
     public func fireDueTimers(limit: Int = .max) async throws -> Int {
         if let shared { return try await fireClaimedTimers(shared, limit: limit) }
         try await armTimers()
         let now = clock.now()
+        var due: [StoredTimer] = []
+        while due.count < limit, let timer = timerHeap.popDue(at: now) { due.append(timer) }
+        // Timers of different incidents fire at once, so their transitions share the store's group commit (timers due
+        // at one instant, such as the layers of incidents opened within the same second, no longer queue behind each
+        // other's fsync); each incident's own timers fire in order.
+        var incidents: [String] = []
+        var byIncident: [String: [StoredTimer]] = [:]
+        for timer in due {
+            if byIncident[timer.incident] == nil { incidents.append(timer.incident) }
+            byIncident[timer.incident, default: []].append(timer)
+        }
+        guard incidents.count > 1 else { return await fireInOrder(due, now: now) }
+        return await withTaskGroup(of: Int.self) { group in
+            for incident in incidents {
+                let timers = byIncident[incident] ?? []
+                group.addTask { await self.fireInOrder(timers, now: now) }
+            }
+            var fired = 0
+            for await count in group { fired += count }
+            return fired
+        }
+    }
+
+    /// Fires one incident's due timers in order; a timer that fails is armed again 5 s later. How many fired.
+    private func fireInOrder(_ timers: [StoredTimer], now: Instant) async -> Int {
         var fired = 0
-        var taken = 0
-        var failed: [StoredTimer] = []
-        while taken < limit, let timer = timerHeap.popDue(at: now) {
-            taken += 1
+        for timer in timers {
             do {
                 if try await fire(timer) { fired += 1 }
             } catch {
@@ -397,10 +420,9 @@ public actor Executor {
                 logger.error(
                     "timer failed; retrying in 5s",
                     metadata: ["timer": "\(timer.id)", "incident": "\(timer.incident)", "error": "\(error)"])
-                failed.append(StoredTimer(id: timer.id, incident: timer.incident, at: now.adding(seconds: 5)))
+                timerHeap.arm(StoredTimer(id: timer.id, incident: timer.incident, at: now.adding(seconds: 5)))
             }
         }
-        for timer in failed { timerHeap.arm(timer) }
         return fired
     }
 
@@ -411,8 +433,9 @@ public actor Executor {
             try await store.removeTimer(id: timer.id)
             return false
         }
-        metrics.observeTimerLag(max(0, clock.preciseNow() - Double(timer.at.seconds)))
         _ = try await handle(incident: timer.incident, event: .timerFired(id: timer.id), firedTimer: timer)
+        // How late the timer's transition reached the disk (it is fired once committed).
+        metrics.observeTimerLag(max(0, clock.preciseNow() - Double(timer.at.seconds)))
         return true
     }
 
