@@ -38,13 +38,7 @@ import Testing
 
     @Test("with answers drawn over hours, runs rarely repeat and each is still right")
     func fewRepeats() throws {
-        let graph = try SeedRepository.graph("policies/hubbard-swim")
-        var scenario = try SeedRepository.scenario("examples/icp-outage-and-restore.yaml", graph: graph)
-        scenario.script = []
-        let answers = try ["jessie=0.6 within 20m", "matt=0.5 within 30m", "pat=0.4 within 45m"].map { line throws(ScriptParser.ParseError) in
-            try AnswerModel.parse(line)
-        }
-        let runner = MonteCarlo(graph: graph)
+        let (runner, scenario, answers) = try SeedRepository.hubbardMonteCarlo()
         let reused = try runner.samples(scenario, answers: answers, runs: 300, seed: 9, reusesRuns: true)
         let each = try runner.samples(scenario, answers: answers, runs: 300, seed: 9, reusesRuns: false, workers: 2)
         #expect(reused.samples == each.samples)

@@ -36,6 +36,17 @@ enum SeedRepository {
         return GraphCompiler().compile(only.organisation)
     }
 
+    /// The hubbard-swim outage without its script, and three people's answers: the Monte Carlo the tests share.
+    static func hubbardMonteCarlo() throws -> (runner: MonteCarlo, scenario: Scenario, answers: [AnswerModel]) {
+        let graph = try graph("policies/hubbard-swim")
+        var scenario = try scenario("examples/icp-outage-and-restore.yaml", graph: graph)
+        scenario.script = []
+        let answers = try ["jessie=0.6 within 20m", "matt=0.5 within 30m", "pat=0.4 within 45m"].map { line throws(ScriptParser.ParseError) in
+            try AnswerModel.parse(line)
+        }
+        return (MonteCarlo(graph: graph), scenario, answers)
+    }
+
     /// A scenario from a file under `examples/`, as `escalate simulate --incident` builds it.
     static func scenario(_ file: String, graph: RuleGraph) throws -> Scenario {
         try #require(enterRoot)
@@ -150,13 +161,7 @@ struct SeedTimelineTests {
 
     @Test("Monte Carlo: the same seed gives the same report; another seed a different one")
     func monteCarlo() throws {
-        let graph = try SeedRepository.graph("policies/hubbard-swim")
-        var scenario = try SeedRepository.scenario("examples/icp-outage-and-restore.yaml", graph: graph)
-        scenario.script = []
-        let answers = try ["jessie=0.6 within 20m", "matt=0.5 within 30m", "pat=0.4 within 45m"].map { line throws(ScriptParser.ParseError) in
-            try AnswerModel.parse(line)
-        }
-        let runner = MonteCarlo(graph: graph)
+        let (runner, scenario, answers) = try SeedRepository.hubbardMonteCarlo()
         let first = try runner.run(scenario, answers: answers, runs: 200, seed: 42)
         let again = try runner.run(scenario, answers: answers, runs: 200, seed: 42)
         let other = try runner.run(scenario, answers: answers, runs: 200, seed: 43)
