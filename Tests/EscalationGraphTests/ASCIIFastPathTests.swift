@@ -64,3 +64,19 @@ extension ASCIIFastPathTests {
         }
     }
 }
+
+extension ASCIIFastPathTests {
+    @Test func aTimeWithAnOffsetNeedsNoZoneLookup() {
+        var generator = SplitMix64(seed: 19)
+        let chicago = ZonedTime.zone("America/Chicago") ?? ZonedTime.utc
+        for _ in 0..<2_000 {
+            let date = LocalDate(dayNumber: Int.random(in: -400_000...400_000, using: &generator))
+            let local = LocalDateTime(
+                date: date, time: TimeOfDay(minutes: Int.random(in: 0...1_439, using: &generator)),
+                utcOffsetSeconds: Int.random(in: -14 * 3_600...14 * 3_600, using: &generator))
+            // The general way: UTC's midnight asked of the UTC zone.
+            let general = ZonedTime.instant(local.date, minutes: 0, in: ZonedTime.utc).adding(seconds: local.time.minutes * 60 - (local.utcOffsetSeconds ?? 0))
+            #expect(ZonedTime.instant(local, in: chicago) == general, "\(local)")
+        }
+    }
+}

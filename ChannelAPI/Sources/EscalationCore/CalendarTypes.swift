@@ -144,13 +144,14 @@ extension LocalDateTime {
     /// `Z` or `±HH:MM`, every number in ASCII digits. Nil when the text is not in that shape (then `parse` reads it the
     /// general way); `.some(nil)` when it is in that shape but names no real instant. The checks are `parse`'s own.
     static func parseStrict(_ text: String) -> LocalDateTime?? {
-        var bytes = text.utf8.makeIterator()
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(25)
-        while let byte = bytes.next() {
-            guard buffer.count < 25 else { return nil }
-            buffer.append(byte)
-        }
+        var text = text
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable(parseStrict) ?? nil
+    }
+
+    /// `parseStrict` on the text's UTF-8 bytes.
+    private static func parseStrict(_ buffer: UnsafeBufferPointer<UInt8>) -> LocalDateTime?? {
+        let dash = UInt8(ascii: "-"), colon = UInt8(ascii: ":"), plus = UInt8(ascii: "+")
         func number(_ from: Int, _ count: Int) -> Int? {
             var value = 0
             for index in from..<(from + count) {
@@ -160,25 +161,25 @@ extension LocalDateTime {
             }
             return value
         }
-        func byte(_ index: Int, is expected: Character) -> Bool { buffer[index] == expected.asciiValue }
-        guard buffer.count >= 16, byte(4, is: "-"), byte(7, is: "-"), byte(10, is: "T") || byte(10, is: " "), byte(13, is: ":"),
-            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hours = number(11, 2), let minutes = number(14, 2)
+        guard buffer.count >= 16, buffer.count <= 25, buffer[4] == dash, buffer[7] == dash, buffer[10] == UInt8(ascii: "T") || buffer[10] == 0x20,
+            buffer[13] == colon, let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hours = number(11, 2),
+            let minutes = number(14, 2)
         else { return nil }
         var position = 16
         var seconds = 0
-        if buffer.count >= position + 3, byte(position, is: ":") {
+        if buffer.count >= position + 3, buffer[position] == colon {
             guard let value = number(position + 1, 2) else { return nil }
             seconds = value
             position += 3
         }
         var offset: Int?
-        if buffer.count == position + 1, byte(position, is: "Z") {
+        if buffer.count == position + 1, buffer[position] == UInt8(ascii: "Z") {
             offset = 0
             position += 1
-        } else if buffer.count == position + 6, byte(position, is: "+") || byte(position, is: "-"), byte(position + 3, is: ":") {
+        } else if buffer.count == position + 6, buffer[position] == plus || buffer[position] == dash, buffer[position + 3] == colon {
             guard let offsetHours = number(position + 1, 2), let offsetMinutes = number(position + 4, 2) else { return nil }
             guard offsetHours < 24, offsetMinutes <= 59 else { return .some(nil) }
-            offset = (offsetHours * 60 + offsetMinutes) * 60 * (byte(position, is: "-") ? -1 : 1)
+            offset = (offsetHours * 60 + offsetMinutes) * 60 * (buffer[position] == dash ? -1 : 1)
             position += 6
         }
         guard position == buffer.count else { return nil }

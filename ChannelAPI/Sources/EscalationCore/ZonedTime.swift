@@ -60,7 +60,8 @@ public enum ZonedTime {
     /// The instant of a policy-written local date-time: its explicit offset if any, else the zone.
     public static func instant(_ local: LocalDateTime, in zone: TimeZone) -> Instant {
         if let offset = local.utcOffsetSeconds {
-            let utcMidnight = instant(local.date, minutes: 0, in: utc)
+            // UTC's offset is 0 at every instant: its midnight is the day number's, without asking the zone.
+            let utcMidnight = Instant(seconds: Int64(local.date.dayNumber) * 86_400)
             return utcMidnight.adding(seconds: local.time.minutes * 60 - offset)
         }
         return instant(local.date, minutes: local.time.minutes, in: zone)
