@@ -148,7 +148,7 @@ extension EngineRun {
                 let picked = engine.index.route(target.ref)?.targets(fields: fields) ?? []
                 ids += contacts(for: picked.filter { $0.kind != "route" }, fields: fields).map(\.id)
             case "address":
-                for person in graph.addressRecipients(target, policy: policy, fields: fields) where engine.index.contact(person.id) == nil {
+                for person in graph.addressRecipients(target, declaredBy: nodes.field, fields: fields) where engine.index.contact(person.id) == nil {
                     people[person.id] = people[person.id] ?? person
                     ids.append(person.id)
                 }

@@ -191,7 +191,14 @@ extension RuleGraph {
     /// for one or more single `address` fields, one person holding each field's address under its kind. Each is a
     /// contact that cannot acknowledge, with the first address as its id and the given name (else the address).
     public func addressRecipients(_ target: CompiledTarget, policy: CompiledPolicy, fields: [String: String]) -> [CompiledContact] {
-        let declared = target.addressFields.compactMap { policy.field($0) }
+        addressRecipients(target, declaredBy: policy.field, fields: fields)
+    }
+
+    /// `addressRecipients`, finding the policy's declared fields with `field` (the engine's index of them).
+    public func addressRecipients(_ target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
+        -> [CompiledContact]
+    {
+        let declared = target.addressFields.compactMap(field)
         guard declared.count == target.addressFields.count, let first = declared.first else { return [] }
         if first.type == "address-list" {
             let kind = first.addressKind ?? "address"
