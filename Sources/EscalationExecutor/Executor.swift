@@ -85,6 +85,11 @@ public actor Executor {
     var health = ChannelHealth()
     /// The served loop's running deliveries by idempotency key (cancelled on shutdown).
     var inFlightTasks: [String: Task<Void, Never>] = [:]
+    /// With a store of this process: each organisation's recent change events as read from the store, and the
+    /// instant they were read from (see `recentChanges`); dropped when a change event is recorded.
+    var changeEvents: [String: (since: Instant, events: [PendingEvent])] = [:]
+    /// Change events recorded so far per organisation, so a read that raced a recording is not kept.
+    var changeRecordings: [String: Int] = [:]
     /// Counters for `/metrics`.
     public internal(set) var metrics = ExecutorMetrics()
 

@@ -8,13 +8,15 @@ import Testing
 
 @testable import EscalationExecutor
 
-/// An in-memory store that keeps every change committed to it and counts the items claims returned.
+/// An in-memory store that keeps every change committed to it, and counts the items claims returned and the reads of pending events.
 actor CommitRecordingStore: IncidentStore {
     let inner: any IncidentStore
     /// The changes committed, in order.
     private(set) var commits: [StoreChange] = []
     /// How many items the claims returned in all.
     private(set) var claimed = 0
+    /// How many times pending (threshold or change) events were read.
+    private(set) var pendingReads = 0
 
     init(_ inner: any IncidentStore = InMemoryIncidentStore()) { self.inner = inner }
 
@@ -49,7 +51,10 @@ actor CommitRecordingStore: IncidentStore {
     func deliveries(incident: String?) async throws -> [OutboxItem] { try await inner.deliveries(incident: incident) }
     func append(_ entries: [EventLogEntry]) async throws { try await inner.append(entries) }
     func addPendingEvent(_ event: PendingEvent) async throws { try await inner.addPendingEvent(event) }
-    func pendingEvents(_ key: PendingEvent.Key, since: Instant) async throws -> [PendingEvent] { try await inner.pendingEvents(key, since: since) }
+    func pendingEvents(_ key: PendingEvent.Key, since: Instant) async throws -> [PendingEvent] {
+        pendingReads += 1
+        return try await inner.pendingEvents(key, since: since)
+    }
 }
 
 /// With the served loop running, a delivery that can start at once is claimed (`sending`) in its transition's own
