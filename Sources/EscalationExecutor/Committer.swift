@@ -43,19 +43,17 @@ public struct Committer: Sendable {
                     idempotencyKey: key, incident: incident.id, organisation: incident.organisation, effect: try json(effect, "effect"),
                     channel: channel, nextAttempt: now, deadline: deadline, createdAt: now))
         }
-        let sequence = incident.state.sequence
         for effect in effects {
+            if let delivery = Self.delivery(of: effect, incident: incident) {
+                try queue(effect, key: delivery.key, channel: delivery.channel)
+                continue
+            }
             switch effect {
             case .scheduleTimer(let id, let at): add.append(StoredTimer(id: id, incident: incident.id, at: at))
             case .cancelTimer(let id):
                 remove.append(id)
                 add.removeAll { $0.id == id }
-            case .notify(let notification): try queue(effect, key: notification.idempotencyKey, channel: notification.channel)
-            case .post(let post): try queue(effect, key: post.idempotencyKey, channel: post.channel)
-            case .postStage(let stage, let channel, _, _): try queue(effect, key: "\(incident.id)/stage/\(stage)/\(sequence)", channel: channel)
-            case .applyAction(let id, let channel, _): try queue(effect, key: "\(incident.id)/action/\(id)", channel: channel)
-            case .undoAction(let id, let channel): try queue(effect, key: "\(incident.id)/undo/\(id)", channel: channel)
-            case .expireStage(let stage, let channel): try queue(effect, key: "\(incident.id)/expire/\(stage)/\(sequence)", channel: channel)
+            case .notify, .post, .postStage, .applyAction, .undoAction, .expireStage: break
             case .createTask(let task):
                 tasks.append(
                     StoredTask(
@@ -69,6 +67,21 @@ public struct Committer: Sendable {
         var change = StoreChange(incident: incident, log: log, addTimers: add, removeTimers: remove, outbox: outbox)
         change.tasks = tasks
         return change
+    }
+
+    /// The outbox item an effect queues on `incident` (the state after the transition): its idempotency key and
+    /// channel; nil for an effect that is not a delivery (timers, tasks, log lines).
+    public static func delivery(of effect: Effect, incident: StoredIncident) -> (key: String, channel: String)? {
+        let sequence = incident.state.sequence
+        switch effect {
+        case .notify(let notification): return (notification.idempotencyKey, notification.channel)
+        case .post(let post): return (post.idempotencyKey, post.channel)
+        case .postStage(let stage, let channel, _, _): return ("\(incident.id)/stage/\(stage)/\(sequence)", channel)
+        case .applyAction(let id, let channel, _): return ("\(incident.id)/action/\(id)", channel)
+        case .undoAction(let id, let channel): return ("\(incident.id)/undo/\(id)", channel)
+        case .expireStage(let stage, let channel): return ("\(incident.id)/expire/\(stage)/\(sequence)", channel)
+        case .scheduleTimer, .cancelTimer, .createTask, .record: return nil
+        }
     }
 
     /// An event in words for the incident's log.

@@ -12,11 +12,26 @@ extension Executor {
         var fields = ["summary": summary]
         if let source { fields["source"] = source }
         try await store.addPendingEvent(PendingEvent(key: Self.changeKey(organisation), at: at, title: summary, fields: fields, dedupKey: nil))
+        changeRecordings[organisation, default: 0] += 1
+        changeEvents[organisation] = nil
     }
 
-    /// The organisation's change events in the hour before `now`, oldest first.
+    /// The organisation's change events in the hour before `now`, oldest first. Every new incident asks; with a store
+    /// of this process the events read are kept (until the next recording), so most incidents read nothing. With a
+    /// shared store another process may record one at any time: it is read each time.
     public func recentChanges(organisation: String, now: Instant, windowSeconds: Int = 3_600) async throws -> [(at: Instant, summary: String, source: String?)] {
-        try await store.pendingEvents(Self.changeKey(organisation), since: now.adding(seconds: -windowSeconds))
+        let since = now.adding(seconds: -windowSeconds)
+        let events: [PendingEvent]
+        if shared == nil, let kept = changeEvents[organisation], kept.since <= since {
+            events = kept.events.filter { $0.at >= since }
+            changeEvents[organisation] = (since, events)
+        } else {
+            let recordings = changeRecordings[organisation, default: 0]
+            events = try await store.pendingEvents(Self.changeKey(organisation), since: since)
+            // A recording while this read ran may or may not be in it: keep only a read no recording raced.
+            if shared == nil, changeRecordings[organisation, default: 0] == recordings { changeEvents[organisation] = (since, events) }
+        }
+        return events
             .filter { $0.at <= now }
             .sorted { $0.at < $1.at }
             .map { ($0.at, $0.fields["summary"] ?? $0.title ?? "change", $0.fields["source"]) }

@@ -138,30 +138,16 @@ extension Executor {
             if case .undoAction(let action, _) = effect { receipts[item.idempotencyKey] = try await receipt(incident: item.incident, action: action) }
         }
         let found = receipts
-        let clock = clock
-        let deliveries = work.map { item, effect, plugin, setupError in
-            let timeout = deliveryTimeout(organisation: item.organisation, channel: item.channel, plugin: plugin)
-            return (item, { @Sendable () async -> DeliveryResult in
-                guard let plugin else { return .failed(DeliveryFailure(retryable: false, reason: setupError ?? "no plugin")) }
-                let result = await Self.withTimeout(timeout, clock: clock) {
-                    await Self.perform(effect, item: item, plugin: plugin, receipt: found[item.idempotencyKey])
-                }
-                return result
-                    ?? .failed(
-                        DeliveryFailure(
-                            retryable: true, reason: "the \(item.channel) channel took longer than \(Self.describe(seconds: timeout)); abandoned, will retry"))
-            })
-        }
         guard wait else {
-            inFlight += deliveries.count
-            for (item, _) in deliveries { inFlightByChannel[DeliveryChannel(item), default: 0] += 1 }
-            for (item, deliver) in deliveries {
-                inFlightTasks[item.idempotencyKey] = Task {
-                    let result = await deliver()
-                    await self.finish(result, for: item)
-                }
+            inFlight += work.count
+            for (item, _, _, _) in work { inFlightByChannel[DeliveryChannel(item), default: 0] += 1 }
+            for (item, effect, plugin, setupError) in work {
+                start(item, effect: effect, plugin: plugin, setupError: setupError, receipt: found[item.idempotencyKey])
             }
-            return deliveries.count
+            return work.count
+        }
+        let deliveries = work.map { item, effect, plugin, setupError in
+            (item, delivery(item, effect: effect, plugin: plugin, setupError: setupError, receipt: found[item.idempotencyKey]))
         }
         let results = await withTaskGroup(of: (String, DeliveryResult).self) { group in
             for (item, deliver) in deliveries {
@@ -188,21 +174,27 @@ extension Executor {
         return tasks.count
     }
 
-    /// Records the result of a delivery the served loop started, and wakes the loop for what it queued (and `drain`).
+    /// Records the result of a delivery the served loop started, and wakes the loop when that may give it work (and
+    /// `drain`): a retry to schedule, or a slot freed that items were waiting for.
     func finish(_ result: DeliveryResult, for item: OutboxItem) async {
         inFlightTasks[item.idempotencyKey] = nil
+        let channel = DeliveryChannel(item)
+        let wasDegraded = health.isDegraded(channel)
+        var retry = true
         do {
-            try await record(result, for: item)
+            retry = try await record(result, for: item).status == .pending
         } catch {
             // The item stays `sending`; the next start reports it as interrupted (not resent blindly).
             logger.error("recording a delivery failed", metadata: ["delivery": "\(item.idempotencyKey)", "incident": "\(item.incident)", "error": "\(error)"])
         }
+        // Slots were all taken (in all, or on this channel): items may be waiting for the one this frees.
+        let perChannel = max(1, options.maxInFlightPerChannel)
+        let wasFull = inFlight >= options.maxInFlight || health.paced(inFlightByChannel, perChannel: perChannel)[channel, default: 0] >= perChannel
         // Counted out only once recorded, so `drain` returns after the result is in the store.
         inFlight -= 1
-        let channel = DeliveryChannel(item)
         let left = inFlightByChannel[channel, default: 1] - 1
         inFlightByChannel[channel] = left > 0 ? left : nil
-        wakeup.signal()
+        if retry || wasFull || wasDegraded != health.isDegraded(channel) { wakeup.signal() }
         settled.signal()
     }
 
@@ -247,7 +239,9 @@ extension Executor {
         return plugin?.deliveryTimeout ?? options.deliveryTimeout
     }
 
-    func record(_ result: DeliveryResult, for original: OutboxItem) async throws {
+    /// Saves a delivery's result (and hands a failure or an answer to the engine); the item as saved.
+    @discardableResult
+    func record(_ result: DeliveryResult, for original: OutboxItem) async throws -> OutboxItem {
         let now = clock.now()
         let retry = RetryPolicy(maxAttempts: options.maxAttempts, backoffSeconds: options.backoffSeconds)
         let (item, line) = retry.after(result, item: original, now: now, jitter: Double.random(in: 0.8...1.2))
@@ -265,6 +259,7 @@ extension Executor {
         }
         if item.status == .failed { try await reportFailure(item) }
         if item.status == .delivered, case .delivered(let receipt) = result, let answer = receipt.answer { try await reportAnswer(answer, item) }
+        return item
     }
 
     /// Hands a plugin's report that a notification was answered, or not, to the engine (posts and stages have none).
@@ -422,7 +417,9 @@ extension Executor {
                 wake = clock.now().adding(seconds: 1)
             }
             metrics.wakeups += 1
+            sleepingUntil = wake
             await wakeup.wait(until: wake, clock: clock)
+            sleepingUntil = nil
         }
         return true
     }

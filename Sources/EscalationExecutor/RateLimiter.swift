@@ -16,6 +16,12 @@ struct RateLimiter: Sendable {
         return recent[contact, default: Window()].admit(now, limit: perMinute)
     }
 
+    /// Takes back a delivery `allow` counted at `now` that was not made after all.
+    mutating func refund(contact: String, now: Instant) {
+        if perMinute == Int.max { return }
+        recent[contact]?.remove(now)
+    }
+
     /// A contact's deliveries in the last 60 seconds, oldest first: `times[first...]`.
     struct Window: Sendable {
         private var times: [Instant] = []
@@ -32,6 +38,12 @@ struct RateLimiter: Sendable {
             guard times.count - first < limit else { return false }
             times.append(now)
             return true
+        }
+
+        /// Forgets the latest delivery counted at `now`, if any.
+        mutating func remove(_ now: Instant) {
+            guard let last = times[first...].lastIndex(of: now) else { return }
+            times.remove(at: last)
         }
     }
 }

@@ -151,9 +151,7 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     static func insertLog(_ entries: [EventLogEntry], into db: Database) throws {
         for entry in entries {
-            try db.execute(
-                sql: "INSERT INTO event_log (incident, at, kind, text, payload) VALUES (?, ?, ?, ?, ?)",
-                arguments: [entry.incident, entry.at.seconds, entry.kind, entry.text, entry.payload])
+            try db.cachedStatement(sql: SQL.insertLog).execute(arguments: [entry.incident, entry.at.seconds, entry.kind, entry.text, entry.payload])
         }
     }
 
@@ -168,6 +166,12 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// Writes a batch of transitions in one transaction, a savepoint each; the error of each one that failed.
     func write(_ batch: [PendingCommit]) async throws -> [Int: any Error] {
         try await pool.write { db in
+            // One transition alone needs no savepoint: if it fails, the whole transaction is rolled back and its error
+            // is the batch's (its caller's) error.
+            if batch.count == 1, let pending = batch.first {
+                try Self.apply(pending.change, stateJSON: pending.stateJSON, to: db)
+                return [:]
+            }
             var failures: [Int: any Error] = [:]
             for (index, pending) in batch.enumerated() {
                 do {
@@ -186,23 +190,17 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// Applies one transition's rows inside the current transaction.
     static func apply(_ change: StoreChange, stateJSON: String, to db: Database) throws {
         let incident = change.incident
-        try db.execute(
-            sql: """
-                INSERT INTO incidents (id, organisation, dedup_key, status, state, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at
-                """,
+        try db.cachedStatement(sql: SQL.saveIncident).execute(
             arguments: [
                 incident.id, incident.organisation, incident.state.dedupKey, incident.state.status.rawValue, stateJSON,
                 incident.createdAt.seconds, incident.updatedAt.seconds,
             ])
         try insertLog(change.log, into: db)
         if let key = change.consumePending {
-            try db.execute(sql: SQL.deletePending, arguments: [key.organisation, key.policy])
+            try db.cachedStatement(sql: SQL.deletePending).execute(arguments: [key.organisation, key.policy])
         }
         for task in change.tasks {
-            try db.execute(
-                sql: "INSERT INTO tasks (incident, title, assignees, description, origin, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: SQL.insertTask).execute(
                 arguments: [task.incident, task.title, task.assignees.joined(separator: ","), task.description, task.origin, task.createdAt.seconds])
         }
         if let snapshot = change.snapshot {
@@ -210,18 +208,14 @@ public final class SQLiteIncidentStore: IncidentStore {
                 sql: "INSERT OR IGNORE INTO policy_versions (organisation, version, document) VALUES (?, ?, ?)",
                 arguments: [snapshot.organisation, snapshot.version, snapshot.document])
         }
-        for id in change.removeTimers { try db.execute(sql: SQL.removeTimer, arguments: [id]) }
+        for id in change.removeTimers { try db.cachedStatement(sql: SQL.removeTimer).execute(arguments: [id]) }
         for timer in change.addTimers {
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO timers (id, incident, at) VALUES (?, ?, ?)", arguments: [timer.id, timer.incident, timer.at.seconds])
+            try db.cachedStatement(sql: SQL.saveTimer).execute(arguments: [timer.id, timer.incident, timer.at.seconds])
         }
-        let position = try Int64.fetchOne(db, sql: SQL.nextPosition) ?? 0
+        guard !change.outbox.isEmpty else { return }
+        let position = try Int64.fetchOne(db.cachedStatement(sql: SQL.nextPosition)) ?? 0
         for (offset, item) in change.outbox.enumerated() {
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO outbox (idempotency_key, incident, organisation, effect, channel, status, attempts,
-                      next_attempt, deadline, detail, created_at, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+            try db.cachedStatement(sql: SQL.queueDelivery).execute(
                 arguments: [
                     item.idempotencyKey, item.incident, item.organisation, item.effect, item.channel, item.status.rawValue, item.attempts,
                     item.nextAttempt.seconds, item.deadline.seconds, item.detail, item.createdAt.seconds, position + Int64(offset) + 1,
@@ -250,7 +244,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     public func pendingEvents(_ key: PendingEvent.Key, since: Instant) async throws -> [PendingEvent] {
         let rows = try await pool.read { db in
             try String.fetchAll(
-                db, sql: SQL.pendingEvents,
+                db.cachedStatement(sql: SQL.pendingEvents),
                 arguments: [key.organisation, key.policy, since.seconds])
         }
         return try rows.map { try JSONDecoder().decode(PendingEvent.self, from: Data($0.utf8)) }
@@ -259,7 +253,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// The incident with this id.
     public func incident(id: String) async throws -> StoredIncident? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: SQL.incident, arguments: [id]).map(Self.incident)
+            try Row.fetchOne(db.cachedStatement(sql: SQL.incident), arguments: [id]).map(Self.incident)
         }
     }
 
@@ -267,7 +261,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     public func openIncident(organisation: String, dedupKey: String) async throws -> StoredIncident? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: SQL.openIncident,
+                db.cachedStatement(sql: SQL.openIncident),
                 arguments: [organisation, dedupKey]
             ).map(Self.incident)
         }
@@ -324,7 +318,7 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     /// Removes a timer.
     public func removeTimer(id: String) async throws {
-        try await pool.write { db in try db.execute(sql: SQL.removeTimer, arguments: [id]) }
+        try await pool.write { db in try db.cachedStatement(sql: SQL.removeTimer).execute(arguments: [id]) }
     }
 
     /// Claims due deliveries within the budget, earliest due first. The due pending items are read from the covering
@@ -335,17 +329,17 @@ public final class SQLiteIncidentStore: IncidentStore {
             var selection = budget.selection()
             var keys: [String] = []
             let due = try Row.fetchCursor(
-                db, sql: SQL.dueItems,
+                db.cachedStatement(sql: SQL.dueItems),
                 arguments: [now.seconds])
             while !selection.isFull, let row = try due.next() {
                 if selection.take(DeliveryChannel(organisation: row["organisation"], channel: row["channel"])) { keys.append(row["idempotency_key"]) }
             }
             var items: [OutboxItem] = []
             for key in keys {
-                guard let row = try Row.fetchOne(db, sql: SQL.outboxItem, arguments: [key]) else { continue }
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: SQL.outboxItem), arguments: [key]) else { continue }
                 var item = Self.item(row)
                 item.status = .sending
-                try db.execute(sql: SQL.markSending, arguments: [key])
+                try db.cachedStatement(sql: SQL.markSending).execute(arguments: [key])
                 items.append(item)
             }
             return items
@@ -354,7 +348,7 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     /// Incidents not resolved, counted by the database.
     public func openIncidentCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: SQL.openCount) ?? 0 }
+        try await pool.read { db in try Int.fetchOne(db.cachedStatement(sql: SQL.openCount)) ?? 0 }
     }
 
     /// An incident's tasks.
@@ -382,7 +376,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// order, past the full channels' items only).
     public func nextDeliveryDue(excluding full: Set<DeliveryChannel>) async throws -> Instant? {
         try await pool.read { db in
-            let due = try Row.fetchCursor(db, sql: SQL.pendingByDue)
+            let due = try Row.fetchCursor(db.cachedStatement(sql: SQL.pendingByDue))
             while let row = try due.next() {
                 if !full.contains(DeliveryChannel(organisation: row["organisation"], channel: row["channel"])) {
                     return Instant(seconds: row["next_attempt"])
@@ -407,8 +401,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// Saves a delivery.
     public func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws {
         try await pool.write { db in
-            try db.execute(
-                sql: SQL.updateDelivery,
+            try db.cachedStatement(sql: SQL.updateDelivery).execute(
                 arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
             try Self.insertLog(log, into: db)
         }
@@ -432,6 +425,22 @@ public final class SQLiteIncidentStore: IncidentStore {
 
 /// The statements the store runs on its hot path, named so that `SQLiteHardeningTests` can check each one's query plan.
 enum SQL {
+    /// Inserts or updates an incident (every transition).
+    static let saveIncident = """
+        INSERT INTO incidents (id, organisation, dedup_key, status, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at
+        """
+    /// Appends a log line.
+    static let insertLog = "INSERT INTO event_log (incident, at, kind, text, payload) VALUES (?, ?, ?, ?, ?)"
+    /// Adds a task.
+    static let insertTask = "INSERT INTO tasks (incident, title, assignees, description, origin, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+    /// Arms (or moves) a timer.
+    static let saveTimer = "INSERT OR REPLACE INTO timers (id, incident, at) VALUES (?, ?, ?)"
+    /// Queues a delivery (a key already queued is kept as it is).
+    static let queueDelivery = """
+        INSERT OR IGNORE INTO outbox (idempotency_key, incident, organisation, effect, channel, status, attempts, next_attempt, deadline, detail,
+          created_at, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
     /// The last outbox position (every commit that queues a delivery).
     static let nextPosition = "SELECT MAX(position) FROM outbox"
     /// A threshold's pending events since an instant.

@@ -1,0 +1,32 @@
+import EscalationCore
+import EscalationTesting
+import Testing
+
+@testable import EscalationExecutor
+
+/// Every new incident asks for its organisation's change events of the last hour; with a store of this process they
+/// are read once and kept until a change is recorded, and the hour still slides.
+@Suite("Recent changes")
+struct RecentChangesTests {
+    @Test("read once, kept while nothing is recorded, read again after a recording; events leave the hour as time goes on")
+    func kept() async throws {
+        let clock = ManualClock(Harness.start)
+        let store = CommitRecordingStore()
+        let executor = try ImmediateClaimTests.executor(store, clock: clock, log: RecordingChannel.Log())
+        let start = Harness.start
+        #expect(try await executor.recentChanges(organisation: "acme", now: start).isEmpty)
+        #expect(try await executor.recentChanges(organisation: "acme", now: start.adding(seconds: 5)).isEmpty)
+        #expect(await store.pendingReads == 1)
+        try await executor.recordChange(organisation: "acme", summary: "deploy 42", source: "ci", at: start.adding(seconds: 10))
+        let seen = try await executor.recentChanges(organisation: "acme", now: start.adding(seconds: 20))
+        #expect(seen.map(\.summary) == ["deploy 42"] && seen.map(\.source) == ["ci"])
+        #expect(try await executor.recentChanges(organisation: "acme", now: start.adding(seconds: 30)).map(\.summary) == ["deploy 42"])
+        #expect(await store.pendingReads == 2)
+        // An hour and a bit later the deploy has left the window, without another read.
+        #expect(try await executor.recentChanges(organisation: "acme", now: start.adding(seconds: 3_611)).isEmpty)
+        #expect(await store.pendingReads == 2)
+        // A wider window than the one kept is read from the store.
+        #expect(try await executor.recentChanges(organisation: "acme", now: start.adding(seconds: 3_611), windowSeconds: 7_200).map(\.summary) == ["deploy 42"])
+        #expect(await store.pendingReads == 3)
+    }
+}
