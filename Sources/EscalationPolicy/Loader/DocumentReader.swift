@@ -52,7 +52,7 @@ struct DocumentReader {
     }
 
     func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any, ImplicitTag.of(node) == .null {
+        if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any, ImplicitTag.isNull(node) {
             return true
         }
         return false
@@ -373,7 +373,7 @@ struct DocumentReader {
     }
 
     func timeOfDay(_ node: Node, what: String) -> Located<TimeOfDay>? {
-        if case .scalar(let scalar) = node, ImplicitTag.of(node) == .int, scalar.string.contains(":") {
+        if case .scalar(let scalar) = node, scalar.string.contains(":"), ImplicitTag.of(node) == .int {
             sink.add(
                 LoadProblem.invalidTime(
                     "\(what) \(scalar.string) was read by YAML as a number (base 60)", at: location(node),
