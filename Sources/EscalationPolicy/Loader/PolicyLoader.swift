@@ -274,8 +274,10 @@ public struct PolicyLoader: Sendable {
     private func compose(_ text: String, source: SourceText, sink: DiagnosticSink) -> Node? {
         do {
             // Untagged scalars stay strings; `ImplicitTag` classifies the few whose YAML type matters (Yams' default
-            // resolver runs seven regular expressions on every scalar, a fifth of lint's time).
-            return try Yams.compose(yaml: text, .basic) ?? Node("", Tag(.null))
+            // resolver runs seven regular expressions on every scalar, a fifth of lint's time). The encoding is given:
+            // Yams' default reads the whole environment on every call (for YAMS_DEFAULT_ENCODING, and then prints to
+            // standard output), and Swift strings are UTF-8, which that default gives when the variable is unset.
+            return try Yams.compose(yaml: text, .basic, .default, .utf8) ?? Node("", Tag(.null))
         } catch let error as YamlError {
             sink.add(diagnostic(for: error, source: source))
             return nil
