@@ -42,7 +42,7 @@ struct PipelineParallelTests {
         let without = try PolicyPipeline(versions: false).run(paths: [Self.policies])
         #expect(with.diagnostics == without.diagnostics)
         for (a, b) in zip(with.organisations, without.organisations) {
-            #expect(b.graph.policies.allSatisfy(\.version.isEmpty))
+            #expect(b.graph.policies.allSatisfy { $0.version.isEmpty })
             var stripped = a.graph
             for index in stripped.policies.indices { stripped.policies[index].version = "" }
             #expect(try Self.json(stripped) == Self.json(b.graph))

@@ -15,7 +15,7 @@ struct CoverageStatesTests {
         ladder.map { layer in points.map { analyzer.state(of: layer, at: $0) } }
     }
 
-    static func expectSameStates(_ graph: RuleGraph, from start: Instant, days: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectSameStates(_ graph: RuleGraph, from start: Instant, days: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let analyzer = CoverageAnalyzer(graph: graph)
         let span = analyzer.range(from: start, days: days)
         for policy in graph.policies {
