@@ -75,9 +75,12 @@ public struct CoverageAnalyzer: Sendable {
 
     /// `state(of:at:)` of each layer (outer) at each of `points` (inner), the ladder's change points in `span`. A layer
     /// is evaluated only at its own change points: between two of them nothing it reads changes, so its state holds.
+    /// At a change point whose inputs (`LayerInputs`) it has seen before, the state found then is taken again.
     func states(of ladder: [LadderLayer], at points: [Instant], in span: TimeSpan, memo: inout ChangePointMemo) -> [[String?]] {
         ladder.map { layer in
             let own = changePoints(for: [layer], in: span, memo: &memo)
+            let inputs = LayerInputs(layer, graph: graph)
+            var known: [LayerInputs.Values: String?] = [:]
             var result: [String?] = []
             result.reserveCapacity(points.count)
             var next = 0
@@ -85,7 +88,13 @@ public struct CoverageAnalyzer: Sendable {
             for point in points {
                 if next < own.count, own[next] <= point {
                     while next < own.count, own[next] <= point { next += 1 }
-                    current = state(of: layer, at: point)
+                    let values = inputs.values(at: point)
+                    if let seen = known[values] {
+                        current = seen
+                    } else {
+                        current = state(of: layer, at: point)
+                        known[values] = current
+                    }
                 }
                 result.append(current)
             }
