@@ -116,8 +116,10 @@ struct DocumentReader {
         var ownerLocation: SourceLocation { owner ?? location }
 
         subscript(key: String) -> Node? {
-            guard let value = pairs.first(where: { $0.key == key })?.value, !reader.isNull(value) else { return nil }
-            return value
+            // By index: `first(where:)` would copy the whole pair (key, key node and value) to read its value.
+            guard let index = pairs.firstIndex(where: { $0.key == key }) else { return nil }
+            let value = pairs[index].value
+            return reader.isNull(value) ? nil : value
         }
 
         func has(_ key: String) -> Bool { self[key] != nil }
