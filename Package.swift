@@ -167,7 +167,7 @@ let package = Package(
             name: "EscalationExecutorTests",
             dependencies: [
                 "EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationStore", "EscalationExecutor",
-                "EscalationChannel", "EscalationTesting", "EscalationSimulator", "EscalationPipeline",
+                "EscalationChannel", "EscalationTesting", "EscalationSimulator", "EscalationPipeline", "EscalationLint",
             ],
             swiftSettings: strict),
         .testTarget(

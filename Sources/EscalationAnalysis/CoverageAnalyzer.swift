@@ -38,12 +38,14 @@ public struct CoverageAnalyzer: Sendable {
     /// The coverage of one policy over a span.
     public func analyze(_ policy: CompiledPolicy, over span: TimeSpan, days: Int) -> CoverageReport {
         let ladder = policy.ladder
-        let points = changePoints(for: ladder, in: span)
+        var memo = ChangePointMemo()
+        let points = changePoints(for: ladder, in: span, memo: &memo)
+        let table = states(of: ladder, at: points, in: span, memo: &memo)
         var first: [(TimeSpan, [String])] = []
         var whole: [(TimeSpan, [String])] = []
         for (index, start) in points.enumerated() {
             let segment = TimeSpan(start: start, end: index + 1 < points.count ? points[index + 1] : span.end)
-            let states = ladder.map { state(of: $0, at: start) }
+            let states = table.map { $0[index] }
             if let head = states.first, let reason = head {
                 Self.extend(&first, segment, [reason])
             } else if ladder.isEmpty {
@@ -71,6 +73,35 @@ public struct CoverageAnalyzer: Sendable {
         }
     }
 
+    /// `state(of:at:)` of each layer (outer) at each of `points` (inner), the ladder's change points in `span`. A layer
+    /// is evaluated only at its own change points: between two of them nothing it reads changes, so its state holds.
+    /// At a change point whose inputs (`LayerInputs`) it has seen before, the state found then is taken again.
+    func states(of ladder: [LadderLayer], at points: [Instant], in span: TimeSpan, memo: inout ChangePointMemo) -> [[String?]] {
+        ladder.map { layer in
+            let own = changePoints(for: [layer], in: span, memo: &memo)
+            let inputs = LayerInputs(layer, graph: graph)
+            var known: [LayerInputs.Values: String?] = [:]
+            var result: [String?] = []
+            result.reserveCapacity(points.count)
+            var next = 0
+            var current: String?
+            for point in points {
+                if next < own.count, own[next] <= point {
+                    while next < own.count, own[next] <= point { next += 1 }
+                    let values = inputs.values(at: point)
+                    if let seen = known[values] {
+                        current = seen
+                    } else {
+                        current = state(of: layer, at: point)
+                        known[values] = current
+                    }
+                }
+                result.append(current)
+            }
+            return result
+        }
+    }
+
     /// Why a layer reaches nobody if it starts at `instant`, or nil when it reaches someone. Of a layer's alternatives,
     /// those whose condition fails are passed over; one that holds is taken; one whose condition reads incident fields
     /// may be taken, so it is analysed and the search goes on. Each row a route may pick is analysed on its own.
@@ -80,7 +111,8 @@ public struct CoverageAnalyzer: Sendable {
         guard !possible.isEmpty else {
             return "\(label) is skipped (\(failures.joined(separator: "; ")))"
         }
-        let resolver = TargetResolver(graph: graph)
+        // Whether anyone is reached, and the problems when nobody is, do not depend on channels.
+        let resolver = TargetResolver(graph: graph, resolvesChannels: false)
         for (number, choice) in possible {
             let which = layer.isChoice ? " (alternative \(number + 1))" : ""
             for (assumption, step) in graph.routeVariants(of: choice.step) {
@@ -119,6 +151,13 @@ public struct CoverageAnalyzer: Sendable {
 
     /// Every instant in `span` at which what a layer of the ladder reads may change, with `span.start`, sorted.
     public func changePoints(for ladder: [LadderLayer], in span: TimeSpan) -> [Instant] {
+        var memo = ChangePointMemo()
+        return changePoints(for: ladder, in: span, memo: &memo)
+    }
+
+    /// `changePoints(for:in:)`, with each schedule's and calendar's instants in `span` kept in `memo` for the next call
+    /// over the same span.
+    func changePoints(for ladder: [LadderLayer], in span: TimeSpan, memo: inout ChangePointMemo) -> [Instant] {
         guard span.start < span.end else { return [] }
         var calendars = Set<String>()
         var schedules = Set<String>()
@@ -132,30 +171,45 @@ public struct CoverageAnalyzer: Sendable {
                 for target in expanded where target.kind == "schedule" { schedules.insert(target.ref) }
             }
         }
+        if memo.span != span { memo = ChangePointMemo(span: span) }
         var points: Set<Instant> = [span.start]
-        func add(_ instant: Instant) { if span.contains(instant) { points.insert(instant) } }
         for id in schedules.sorted() {
             guard let schedule = graph.schedule(id) else { continue }
             if let during = schedule.during { calendars.insert(during) }
-            for override in schedule.overrides {
-                add(override.from)
-                add(override.to)
-            }
-            guard !schedule.members.isEmpty, schedule.shiftSeconds > 0 else { continue }
-            var k = schedule.shiftIndex(at: span.start)
-            while schedule.shiftStart(k) < span.end {
-                add(schedule.shiftStart(k))
-                k += 1
-            }
+            points.formUnion(memo.schedule(id) { scheduleChanges(schedule, in: span) })
         }
         for id in calendars.sorted() {
             guard let calendar = graph.calendar(id) else { continue }
-            for open in calendar.openSpans(from: span.start, to: span.end) {
-                add(open.start)
-                add(open.end)
-            }
+            points.formUnion(memo.calendar(id) { calendarChanges(calendar, in: span) })
         }
         return points.sorted()
+    }
+
+    /// The instants in `span` at which a schedule's overrides start or end, or a shift starts.
+    private func scheduleChanges(_ schedule: CompiledSchedule, in span: TimeSpan) -> [Instant] {
+        var points: [Instant] = []
+        func add(_ instant: Instant) { if span.contains(instant) { points.append(instant) } }
+        for override in schedule.overrides {
+            add(override.from)
+            add(override.to)
+        }
+        guard !schedule.members.isEmpty, schedule.shiftSeconds > 0 else { return points }
+        var k = schedule.shiftIndex(at: span.start)
+        while schedule.shiftStart(k) < span.end {
+            add(schedule.shiftStart(k))
+            k += 1
+        }
+        return points
+    }
+
+    /// The instants in `span` at which a calendar opens or closes.
+    private func calendarChanges(_ calendar: CompiledCalendar, in span: TimeSpan) -> [Instant] {
+        var points: [Instant] = []
+        for open in calendar.openSpans(from: span.start, to: span.end) {
+            if span.contains(open.start) { points.append(open.start) }
+            if span.contains(open.end) { points.append(open.end) }
+        }
+        return points
     }
 
     /// The assumptions a report rests on: field targets and field conditions of each layer.

@@ -11,6 +11,13 @@ public struct GraphCompiler: Sendable {
 
     /// Compiles every part of the organisation.
     public func compile(_ organisation: Organisation) -> RuleGraph {
+        withVersions(compile(organisation, versions: false))
+    }
+
+    /// Compiles every part of the organisation; with `versions: false` each policy's version is left empty (lint reads
+    /// the graph but never its versions; `withVersions(_:)` adds them later, the same as `compile(_:)` gives).
+    public func compile(_ organisation: Organisation, versions: Bool) -> RuleGraph {
+        guard !versions else { return compile(organisation) }
         let zoneName = organisation.header?.timezone.value ?? "UTC"
         let zone = ZonedTime.zone(zoneName) ?? ZonedTime.utc
         let calendars = (organisation.header?.calendars ?? []).map { calendar in
@@ -264,8 +271,16 @@ public struct GraphCompiler: Sendable {
                 return compiledDeadline
             }
         }
-        compiled.version = Self.version(of: compiled)
         return compiled
+    }
+
+    /// The graph with each policy's version set to `version(of:)`.
+    public func withVersions(_ graph: RuleGraph) -> RuleGraph {
+        var graph = graph
+        for index in graph.policies.indices {
+            graph.policies[index].version = Self.version(of: graph.policies[index])
+        }
+        return graph
     }
 
     /// The content hash of a compiled policy: FNV-1a 64 of its canonical JSON without version and source positions.

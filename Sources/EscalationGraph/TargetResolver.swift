@@ -8,9 +8,15 @@ import Foundation
 public struct TargetResolver: Sendable {
     /// The compiled organisation.
     public var graph: RuleGraph
+    /// Whether each recipient's channels are worked out; when false they are left empty (for analyses that ask only
+    /// whom a step reaches: recipients, problems and pending fields are the same either way).
+    public var resolvesChannels: Bool
 
     /// Creates a resolver over a graph.
-    public init(graph: RuleGraph) { self.graph = graph }
+    public init(graph: RuleGraph, resolvesChannels: Bool = true) {
+        self.graph = graph
+        self.resolvesChannels = resolvesChannels
+    }
 
     /// Resolves every target of a step. `fields` nil means no incident yet: field targets are then pending.
     /// `policy` is needed for `address` targets (their fields' declarations).
@@ -143,6 +149,14 @@ public struct TargetResolver: Sendable {
             candidates = contact.preferences
         } else {
             source = .fallback
+            candidates = []
+        }
+        guard resolvesChannels else {
+            return Recipient(
+                contact: contact.id, name: contact.name, canAcknowledge: contact.canAcknowledge, reason: reason, channels: [],
+                channelSource: source, droppedChannels: [])
+        }
+        if source == .fallback {
             candidates = graph.channels.first { contact.addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
         }
         var kept: [ChannelUse] = []

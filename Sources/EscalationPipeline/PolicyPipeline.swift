@@ -36,13 +36,31 @@ public struct PolicyPipeline: Sendable {
 
     /// The channel plugins whose settings lint checks.
     public var channels: ChannelRegistry
+    /// Whether compiled policies get their versions (content hashes); `escalate lint`, which only reads the
+    /// diagnostics, turns it off. Nothing else differs: the same organisations are accepted and refused.
+    public var versions: Bool
 
     /// A pipeline that checks channel settings against these plugins.
-    public init(channels: ChannelRegistry = ChannelRegistry()) { self.channels = channels }
+    public init(channels: ChannelRegistry = ChannelRegistry(), versions: Bool = true) {
+        self.channels = channels
+        self.versions = versions
+    }
 
-    /// Runs the pipeline on policy files, organisation folders or folders of organisations.
+    /// Runs the pipeline on policy files, organisation folders or folders of organisations. Organisations are
+    /// read, linted and compiled on every core; the output (and the I/O error thrown, the first in discovery order)
+    /// is the same as one at a time.
     public func run(paths: [String]) throws(PolicyLoader.IOError) -> Output {
-        var organisations = try PolicyLoader().load(paths: paths).map(process)
+        let loader = PolicyLoader()
+        let groups = try loader.discover(paths)
+        let results = ParallelMap.map(groups.count) { index -> Result<Compiled, PolicyLoader.IOError> in
+            do throws(PolicyLoader.IOError) {
+                return .success(process(try loader.load(organisationFiles: groups[index])))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var organisations: [Compiled] = []
+        for result in results { organisations.append(try result.get()) }
         // Two folders declaring one organisation id would make `serve` run one of them silently.
         var first: [String: Int] = [:]
         for index in organisations.indices {
@@ -68,9 +86,12 @@ public struct PolicyPipeline: Sendable {
 
     /// Lints and compiles an organisation already loaded.
     public func process(_ loaded: PolicyLoader.Loaded) -> Compiled {
-        let diagnostics = Linter(channels: channels).lint(loaded).sorted()
+        // One compilation serves lint and the output; versions are added after lint, which never reads them.
+        let compiler = GraphCompiler()
+        let graph = compiler.compile(loaded.organisation, versions: false)
+        let diagnostics = Linter(channels: channels).lint(loaded, graph: graph).sorted()
         return Compiled(
-            organisation: loaded.organisation, graph: GraphCompiler().compile(loaded.organisation), diagnostics: diagnostics,
+            organisation: loaded.organisation, graph: versions ? compiler.withVersions(graph) : graph, diagnostics: diagnostics,
             sources: loaded.sources)
     }
 }

@@ -33,8 +33,9 @@ extension Escalate {
             let channels = try plugins.registry()
             let report: Linter.Report
             do {
-                // The same pipeline `serve`, reload, `compile` and `test` use: what lint accepts, they accept.
-                let output = try PolicyPipeline(channels: channels).run(paths: paths.isEmpty ? ["policies"] : paths)
+                // The same pipeline `serve`, reload, `compile` and `test` use: what lint accepts, they accept. Lint
+                // shows no graph, so the policies' versions (content hashes) are not computed.
+                let output = try PolicyPipeline(channels: channels, versions: false).run(paths: paths.isEmpty ? ["policies"] : paths)
                 report = Linter.Report(organisations: output.organisations.map(\.organisation), diagnostics: output.diagnostics)
             } catch {
                 printError("error: \(error.description)")

@@ -31,6 +31,25 @@ import Yams
         }
     }
 
+    @Test func isNullAgreesWithTheTagOnChosenAndRandomScalars() {
+        var nodes = [
+            "", "~", "null", "Null", "NULL", "nULL", "~~", "~ ", "null ", "0", "-", "yes", "Étienne", "<<", "15m",
+        ].flatMap { text in
+            [composed(text), Node(text, Tag(.implicit, .basic), .doubleQuoted), Node(text, Tag(.null), .plain), Node(text, Tag(.int), .plain)]
+        }
+        nodes += [Node([(Node("a"), Node("b"))]), Node([Node("~")])]
+        let alphabet = Array("~nulNL019_:.+- ")
+        var state: UInt64 = 7
+        for _ in 0..<5_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 60) % 6
+            nodes.append(composed(String((0..<length).map { index in alphabet[Int((state >> UInt64(8 * index + 3)) % UInt64(alphabet.count))] })))
+        }
+        for node in nodes {
+            #expect(ImplicitTag.isNull(node) == (ImplicitTag.of(node) == .null), "node \(node)")
+        }
+    }
+
     @Test func quotedAndExplicitlyTaggedScalarsKeepTheirTags() {
         #expect(ImplicitTag.of(Node("null", Tag(.implicit, .basic), .doubleQuoted)) == .str)
         #expect(ImplicitTag.of(Node("5", Tag(.int, .basic), .plain)) == .int)

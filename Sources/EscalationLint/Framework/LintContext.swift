@@ -16,11 +16,18 @@ public struct LintContext: Sendable {
     /// The channel plugins the organisation's channels may use.
     public var channels: ChannelRegistry
 
-    /// Creates a context, compiling the graph.
+    /// Creates a context, compiling the graph (without policy versions: no rule reads them).
     public init(organisation: Organisation, loadDiagnostics: [Diagnostic], channels: ChannelRegistry = ChannelRegistry()) {
+        self.init(
+            organisation: organisation, loadDiagnostics: loadDiagnostics, graph: GraphCompiler().compile(organisation, versions: false),
+            channels: channels)
+    }
+
+    /// Creates a context over a graph already compiled from `organisation` (versions may be empty).
+    public init(organisation: Organisation, loadDiagnostics: [Diagnostic], graph: RuleGraph, channels: ChannelRegistry = ChannelRegistry()) {
         self.organisation = organisation
         self.loadDiagnostics = loadDiagnostics
-        self.graph = GraphCompiler().compile(organisation)
+        self.graph = graph
         self.channels = channels
     }
 }

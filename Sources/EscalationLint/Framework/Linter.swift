@@ -1,5 +1,7 @@
 import EscalationChannel
+import EscalationCompiler
 import EscalationCore
+import EscalationGraph
 import EscalationPolicy
 
 /// Loads organisations and runs every rule over them, collecting all diagnostics.
@@ -45,7 +47,12 @@ public struct Linter: Sendable {
 
     /// Runs the rules over one loaded organisation; loader problems no rule claims are kept too.
     public func lint(_ loaded: PolicyLoader.Loaded) -> [Diagnostic] {
-        let context = LintContext(organisation: loaded.organisation, loadDiagnostics: loaded.diagnostics, channels: channels)
+        lint(loaded, graph: GraphCompiler().compile(loaded.organisation, versions: false))
+    }
+
+    /// Runs the rules over one loaded organisation and its graph, already compiled (versions may be empty).
+    public func lint(_ loaded: PolicyLoader.Loaded, graph: RuleGraph) -> [Diagnostic] {
+        let context = LintContext(organisation: loaded.organisation, loadDiagnostics: loaded.diagnostics, graph: graph, channels: channels)
         var result: [Diagnostic] = []
         var claimed = Set<String>()
         for rule in rules {

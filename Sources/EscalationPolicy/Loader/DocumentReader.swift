@@ -52,7 +52,7 @@ struct DocumentReader {
     }
 
     func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any, ImplicitTag.of(node) == .null {
+        if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any, ImplicitTag.isNull(node) {
             return true
         }
         return false
@@ -116,8 +116,10 @@ struct DocumentReader {
         var ownerLocation: SourceLocation { owner ?? location }
 
         subscript(key: String) -> Node? {
-            guard let value = pairs.first(where: { $0.key == key })?.value, !reader.isNull(value) else { return nil }
-            return value
+            // By index: `first(where:)` would copy the whole pair (key, key node and value) to read its value.
+            guard let index = pairs.firstIndex(where: { $0.key == key }) else { return nil }
+            let value = pairs[index].value
+            return reader.isNull(value) ? nil : value
         }
 
         func has(_ key: String) -> Bool { self[key] != nil }
@@ -373,7 +375,7 @@ struct DocumentReader {
     }
 
     func timeOfDay(_ node: Node, what: String) -> Located<TimeOfDay>? {
-        if case .scalar(let scalar) = node, ImplicitTag.of(node) == .int, scalar.string.contains(":") {
+        if case .scalar(let scalar) = node, scalar.string.contains(":"), ImplicitTag.of(node) == .int {
             sink.add(
                 LoadProblem.invalidTime(
                     "\(what) \(scalar.string) was read by YAML as a number (base 60)", at: location(node),

@@ -23,4 +23,12 @@ enum ImplicitTag {
         }
         return Resolver.default.resolveTag(of: Node(text))
     }
+
+    /// Whether `of(node) == .null`, without a regular expression: Yams' null rule (`~`, `null`, `Null`, `NULL` or
+    /// nothing) is the only one that gives null, and those words are `nulls`.
+    static func isNull(_ node: Node) -> Bool {
+        let written = Tag.Name(rawValue: node.tag.rawValue)
+        guard case .scalar(let scalar) = node, written == .str, scalar.style == .plain || scalar.style == .any else { return written == .null }
+        return nulls.contains(scalar.string)
+    }
 }

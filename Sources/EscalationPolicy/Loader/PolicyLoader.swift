@@ -116,19 +116,24 @@ public struct PolicyLoader: Sendable {
     public func load(paths: [String]) throws(IOError) -> [Loaded] {
         var organisations: [Loaded] = []
         for files in try discover(paths) {
-            var texts: [(String, String)] = []
-            for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw IOError(.unreadable, path: file, "\(file): cannot read this file")
-                }
-                guard let text = Self.decode(data) else {
-                    throw IOError(.notUTF8, path: file, "\(file):\(Self.firstInvalidUTF8(data)): not UTF-8 text (nor UTF-16/32 with a byte order mark); save the file as UTF-8")
-                }
-                texts.append((file, text))
-            }
-            organisations.append(load(files: texts))
+            organisations.append(try load(organisationFiles: files))
         }
         return organisations
+    }
+
+    /// Reads and loads one organisation's files (a group from `discover(_:)`).
+    public func load(organisationFiles files: [String]) throws(IOError) -> Loaded {
+        var texts: [(String, String)] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw IOError(.unreadable, path: file, "\(file): cannot read this file")
+            }
+            guard let text = Self.decode(data) else {
+                throw IOError(.notUTF8, path: file, "\(file):\(Self.firstInvalidUTF8(data)): not UTF-8 text (nor UTF-16/32 with a byte order mark); save the file as UTF-8")
+            }
+            texts.append((file, text))
+        }
+        return load(files: texts)
     }
 
     /// A YAML file's text: UTF-8 (a BOM is dropped), or UTF-16/UTF-32 with a byte order mark, as YAML 1.2 allows.
@@ -269,8 +274,10 @@ public struct PolicyLoader: Sendable {
     private func compose(_ text: String, source: SourceText, sink: DiagnosticSink) -> Node? {
         do {
             // Untagged scalars stay strings; `ImplicitTag` classifies the few whose YAML type matters (Yams' default
-            // resolver runs seven regular expressions on every scalar, a fifth of lint's time).
-            return try Yams.compose(yaml: text, .basic) ?? Node("", Tag(.null))
+            // resolver runs seven regular expressions on every scalar, a fifth of lint's time). The encoding is given:
+            // Yams' default reads the whole environment on every call (for YAMS_DEFAULT_ENCODING, and then prints to
+            // standard output), and Swift strings are UTF-8, which that default gives when the variable is unset.
+            return try Yams.compose(yaml: text, .basic, .default, .utf8) ?? Node("", Tag(.null))
         } catch let error as YamlError {
             sink.add(diagnostic(for: error, source: source))
             return nil

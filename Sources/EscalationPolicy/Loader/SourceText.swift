@@ -42,7 +42,7 @@ struct SourceText {
             let text = lines[lineIndex]
             var i = start
             while i + pattern.count <= text.count, found.count < limit {
-                if Array(text[i..<(i + pattern.count)]) == pattern {
+                if text[i..<(i + pattern.count)].elementsEqual(pattern) {
                     found.append(location(line: lineIndex + 1, column: i + 1))
                     i += pattern.count
                 } else {

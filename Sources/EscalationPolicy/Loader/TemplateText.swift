@@ -1,10 +1,66 @@
 import EscalationCore
+import Foundation
 import Yams
 
 /// Finds `{{ variable }}` placeholders in template text and locates each in the source file.
 enum TemplateText {
-    /// The variables in `text`; malformed placeholders are reported to the sink.
+    /// The variables in `text`; malformed placeholders are reported to the sink. ASCII text (nearly every template)
+    /// is scanned byte by byte; other text goes through Foundation's search, as before.
     static func variables(in text: String, what: String, source: SourceText, mark: Mark, sink: DiagnosticSink) -> [Located<String>] {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return asciiVariables(in: text, what: what, source: source, mark: mark, sink: sink)
+        }
+        return foundationVariables(in: text, what: what, source: source, mark: mark, sink: sink)
+    }
+
+    /// `foundationVariables` for ASCII text, without Foundation's string search: the same variables and diagnostics.
+    static func asciiVariables(in text: String, what: String, source: SourceText, mark: Mark, sink: DiagnosticSink) -> [Located<String>] {
+        let bytes = Array(text.utf8)
+        /// The offset of the first `pair` (`{{` or `}}`) at or after `start`.
+        func find(_ brace: UInt8, from start: Int) -> Int? {
+            var index = start
+            while index + 1 < bytes.count {
+                if bytes[index] == brace, bytes[index + 1] == brace { return index }
+                index += 1
+            }
+            return nil
+        }
+        let open: UInt8 = 0x7B
+        let close: UInt8 = 0x7D
+        var openings = 0
+        var cursor = 0
+        while let found = find(open, from: cursor) {
+            openings += 1
+            cursor = found + 2
+        }
+        let positions = source.occurrences(of: "{{", from: mark.line, column: mark.column, limit: openings)
+        var result: [Located<String>] = []
+        var index = 0
+        cursor = 0
+        while let opening = find(open, from: cursor) {
+            let location = index < positions.count ? positions[index] : source.location(line: mark.line, column: mark.column)
+            index += 1
+            let afterOpen = opening + 2
+            guard let closing = find(close, from: afterOpen) else {
+                sink.add(LoadProblem.invalidTemplate("'{{' without a closing '}}' in \(what)", at: location, hint: "write variables as {{ incident.field }}"))
+                break
+            }
+            let name = String(decoding: bytes[afterOpen..<closing], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            if name.contains("{{") || !FieldName.isValid(name) {
+                sink.add(
+                    LoadProblem.invalidTemplate(
+                        "'{{ \(name) }}' in \(what) is not a variable name", at: location,
+                        hint: "variables are dotted lower-case names, e.g. {{ incident.client_name }}"))
+            } else {
+                result.append(Located(name, at: location))
+            }
+            cursor = closing + 2
+        }
+        return result
+    }
+
+    /// The variables in any text, found with Foundation's string search.
+    static func foundationVariables(in text: String, what: String, source: SourceText, mark: Mark, sink: DiagnosticSink) -> [Located<String>] {
         let openings = text.components(separatedBy: "{{").count - 1
         let positions = source.occurrences(of: "{{", from: mark.line, column: mark.column, limit: openings)
         var result: [Located<String>] = []
