@@ -1,17 +1,9 @@
-/// SplitMix64: a tiny seeded generator, so every random organisation is reproducible.
-struct CoverageRandom: RandomNumberGenerator {
-    private var state: UInt64
+import EscalationSimulator
 
-    init(seed: UInt64) { state = seed }
+/// The random organisations draw from the simulator's seeded generator (SplitMix64), so each is reproducible.
+typealias CoverageRandom = SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A number in `0..<bound`.
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -46,14 +46,7 @@ enum TemplateText {
                 break
             }
             let name = String(decoding: bytes[afterOpen..<closing], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            if name.contains("{{") || !FieldName.isValid(name) {
-                sink.add(
-                    LoadProblem.invalidTemplate(
-                        "'{{ \(name) }}' in \(what) is not a variable name", at: location,
-                        hint: "variables are dotted lower-case names, e.g. {{ incident.client_name }}"))
-            } else {
-                result.append(Located(name, at: location))
-            }
+            keep(name, at: location, what: what, sink: sink, in: &result)
             cursor = closing + 2
         }
         return result
@@ -74,17 +67,21 @@ enum TemplateText {
                 sink.add(LoadProblem.invalidTemplate("'{{' without a closing '}}' in \(what)", at: location, hint: "write variables as {{ incident.field }}"))
                 break
             }
-            let name = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            if name.contains("{{") || !FieldName.isValid(name) {
-                sink.add(
-                    LoadProblem.invalidTemplate(
-                        "'{{ \(name) }}' in \(what) is not a variable name", at: location,
-                        hint: "variables are dotted lower-case names, e.g. {{ incident.client_name }}"))
-            } else {
-                result.append(Located(name, at: location))
-            }
+            keep(afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces), at: location, what: what, sink: sink, in: &result)
             rest = afterOpen[close.upperBound...]
         }
         return result
+    }
+
+    /// Keeps a placeholder's name when it is a variable name; else says so where it stands.
+    private static func keep(_ name: String, at location: SourceLocation, what: String, sink: DiagnosticSink, in result: inout [Located<String>]) {
+        if name.contains("{{") || !FieldName.isValid(name) {
+            sink.add(
+                LoadProblem.invalidTemplate(
+                    "'{{ \(name) }}' in \(what) is not a variable name", at: location,
+                    hint: "variables are dotted lower-case names, e.g. {{ incident.client_name }}"))
+        } else {
+            result.append(Located(name, at: location))
+        }
     }
 }
