@@ -74,6 +74,16 @@ struct ImmediateClaimTests {
             environment: log.environment().adding(SlowChannel.Slowness(seconds: 7_200, clock: clock)), clock: clock, options: options)
     }
 
+    /// An executor over `store` with its served loop running (the caller cancels `loop`).
+    static func running(_ store: any IncidentStore, clock: ManualClock, log: RecordingChannel.Log, options: Executor.Options = Executor.Options())
+        async throws -> (executor: Executor, loop: Task<Bool, Never>)
+    {
+        let executor = try executor(store, clock: clock, log: log, options: options)
+        let loop = Task { await executor.run() }
+        await started(executor)
+        return (executor, loop)
+    }
+
     /// Waits until the served loop is running.
     static func started(_ executor: Executor) async {
         while await !executor.running { await Task.yield() }
@@ -84,10 +94,8 @@ struct ImmediateClaimTests {
         let log = RecordingChannel.Log()
         let clock = ManualClock(Harness.start)
         let store = CommitRecordingStore()
-        let executor = try Self.executor(store, clock: clock, log: log)
-        let loop = Task { await executor.run() }
+        let (executor, loop) = try await Self.running(store, clock: clock, log: log)
         defer { loop.cancel() }
-        await Self.started(executor)
         try await ChannelIsolationTests.trigger(executor, "fast")
         #expect(await store.committedStatuses == [[.sending]])
         #expect(await log.waitForCalls(1).map(\.address) == ["bob@example.org"])
@@ -119,10 +127,8 @@ struct ImmediateClaimTests {
         var options = Executor.Options()
         options.maxInFlight = 4
         options.maxInFlightPerChannel = 2
-        let executor = try Self.executor(store, clock: clock, log: log, options: options)
-        let loop = Task { await executor.run() }
+        let (executor, loop) = try await Self.running(store, clock: clock, log: log, options: options)
         defer { loop.cancel() }
-        await Self.started(executor)
         try await ChannelIsolationTests.trigger(executor, "hung", times: 3)
         #expect(await store.committedStatuses == [[.sending], [.sending], [.pending]])
         #expect(await executor.inFlight == 2)
@@ -142,10 +148,8 @@ struct ImmediateClaimTests {
         let store = CommitRecordingStore()
         var options = Executor.Options()
         options.perContactPerMinute = 1
-        let executor = try Self.executor(store, clock: clock, log: log, options: options)
-        let loop = Task { await executor.run() }
+        let (executor, loop) = try await Self.running(store, clock: clock, log: log, options: options)
         defer { loop.cancel() }
-        await Self.started(executor)
         try await ChannelIsolationTests.trigger(executor, "fast", times: 2)
         #expect(await store.committedStatuses == [[.sending], [.pending]])
         #expect(await log.waitForCalls(1).count == 1)
@@ -165,10 +169,8 @@ struct ImmediateClaimTests {
         let store = FaultyStore()
         var options = Executor.Options()
         options.perContactPerMinute = 1
-        let executor = try Self.executor(store, clock: clock, log: log, options: options)
-        let loop = Task { await executor.run() }
+        let (executor, loop) = try await Self.running(store, clock: clock, log: log, options: options)
         defer { loop.cancel() }
-        await Self.started(executor)
         await store.set(failWrites: true)
         await #expect(throws: FaultyStore.DiskFull.self) { try await ChannelIsolationTests.trigger(executor, "fast") }
         #expect(await executor.inFlight == 0)
