@@ -253,7 +253,7 @@ extension Simulator {
         case .success(let decided): decision = decided
         case .failure(let refusal): return .failure(refusal)
         }
-        if let after = Engine(graph: graph).handle(decision.event, state: state, now: at).state,
+        if let after = engine.handle(decision.event, state: state, now: at).state,
             let refusal = ReplyRule.ignored(command, decision: decision, before: state, after: after)
         {
             return .failure(refusal)
