@@ -2,7 +2,6 @@ import EscalationCore
 import EscalationEngine
 import EscalationGraph
 import Foundation
-import Synchronization
 
 /// `jessie=0.7 within 5m`: when first notified, the contact acknowledges with probability 0.7, uniformly within 5 minutes.
 public struct AnswerModel: Sendable, Hashable {
@@ -88,7 +87,7 @@ public struct MonteCarlo: Sendable {
         }
     }
 
-    /// Runs `runs` simulations; `workers` above 1 simulates distinct runs on that many threads (the report is the same).
+    /// Runs `runs` simulations; `workers` above 1 simulates distinct runs on every core (the report is the same).
     public func run(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64, workers: Int = 1) throws(Simulator.ScenarioError)
         -> Report
     {
@@ -117,7 +116,7 @@ public struct MonteCarlo: Sendable {
     /// of being simulated again. A run is a pure function of the scenario and its answers (the engine reads no clock
     /// and draws nothing), so the samples are the same either way: with delays drawn in whole seconds, most runs
     /// repeat one already made (every run in which nobody answers is the same run). The answers are drawn in run
-    /// order from one generator, so `workers` (threads simulating distinct runs at once) changes nothing either.
+    /// order from one generator, so `workers` (above 1: distinct runs simulated on every core) changes nothing either.
     /// Also says how many runs were simulated.
     public func samples(_ scenario: Scenario, answers: [AnswerModel], runs: Int, seed: UInt64, reusesRuns: Bool, workers: Int = 1)
         throws(Simulator.ScenarioError) -> (samples: Samples, simulated: Int)
@@ -180,7 +179,7 @@ public struct MonteCarlo: Sendable {
     }
 
     /// Simulates runs with the given answers, in order; the first validates the scenario's fields when asked. With more
-    /// than one worker, the runs after the first are shared out between threads.
+    /// than one worker, the runs after the first are shared out over the cores.
     private func simulate(_ runs: [[String: Int]], scenario: Scenario, simulator: Simulator, validateFirst: Bool, workers: Int)
         throws(Simulator.ScenarioError) -> [Outcome]
     {
@@ -202,21 +201,10 @@ public struct MonteCarlo: Sendable {
             for decisions in rest { outcomes.append(try one(decisions, validate: false)) }
             return outcomes
         }
-        let results = Mutex<[Result<Outcome, Simulator.ScenarioError>?]>(Array(repeating: nil, count: rest.count))
-        let stride = min(workers, rest.count)
-        DispatchQueue.concurrentPerform(iterations: stride) { worker in
-            for index in Swift.stride(from: worker, to: rest.count, by: stride) {
-                let result = Result { () throws(Simulator.ScenarioError) in try one(rest[index], validate: false) }
-                results.withLock { $0[index] = result }
-            }
+        let results = ParallelMap.map(rest.count) { index in
+            Result { () throws(Simulator.ScenarioError) in try one(rest[index], validate: false) }
         }
-        for result in results.withLock({ $0 }) {
-            switch result {
-            case .success(let outcome): outcomes.append(outcome)
-            case .failure(let error): throw error
-            case nil: break
-            }
-        }
+        for result in results { outcomes.append(try result.get()) }
         return outcomes
     }
 }

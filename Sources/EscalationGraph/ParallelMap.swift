@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
 
-/// Maps indices to values on every core, keeping index order: the result is what a plain `map` gives.
-enum ParallelMap {
+/// Maps indices to values on every core, keeping index order: the result is what a plain `map` gives (lint's
+/// organisations, Monte Carlo's distinct runs).
+public enum ParallelMap {
     /// `(0..<count).map(transform)`, the calls spread over the cores (`DispatchQueue.concurrentPerform`).
-    static func map<Value: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> Value) -> [Value] {
+    public static func map<Value: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> Value) -> [Value] {
         guard count > 1 else { return (0..<count).map(transform) }
         let slots = Slots<Value>(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { index in
