@@ -86,7 +86,7 @@ public struct Engine: Sendable {
     /// Why a signal would be refused: a stage it enters requires fields that neither the incident nor the signal's
     /// data give. Empty when it may go ahead. The executor answers these before the step (422); the engine refuses too.
     public func signalProblems(_ name: String, data: [String: String], state: IncidentState) -> [String] {
-        guard let policy = index.policy(state.policy) else { return [] }
+        guard let policy = index.policyIndex(state.policy)?.policy else { return [] }
         let fields = state.fields.merging(data) { _, new in new }
         return policy.stages.filter { $0.on == "signal" && $0.signal == name }.flatMap { stage in
             (stage.requires ?? []).filter { (fields[$0] ?? "").isEmpty }.map { field in

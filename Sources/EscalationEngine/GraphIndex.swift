@@ -2,13 +2,11 @@ import EscalationCore
 import EscalationGraph
 import Foundation
 
-/// The graph's lookups by id, built once per engine: the engine finds a contact, channel, template or node by
+/// The graph's lookups by id, built once per engine: the engine finds a contact, channel, policy or node by
 /// dictionary instead of scanning arrays on every event. The first of duplicate ids wins, as the arrays' `first` did.
 final class GraphIndex: Sendable {
     let contacts: [String: CompiledContact]
     let channels: [String: CompiledChannel]
-    let templates: [String: CompiledTemplate]
-    let policies: [String: CompiledPolicy]
     let groups: [String: CompiledGroup]
     let schedules: [String: CompiledSchedule]
     let calendars: [String: CompiledCalendar]
@@ -21,21 +19,17 @@ final class GraphIndex: Sendable {
         func byID<T>(_ items: [T], _ id: (T) -> String) -> [String: T] { Dictionary(items.map { (id($0), $0) }) { first, _ in first } }
         contacts = byID(graph.contacts, \.id)
         channels = byID(graph.channels, \.id)
-        templates = byID(graph.templates, \.id)
-        policies = byID(graph.policies, \.id)
         groups = byID(graph.groups, \.id)
         schedules = byID(graph.schedules, \.id)
         calendars = byID(graph.calendars, \.id)
         routes = byID(graph.routes ?? [], \.id)
-        let templates = templates
+        let templates = byID(graph.templates, \.id)
         policyIndexes = Dictionary(graph.policies.map { ($0.id, PolicyIndex($0, templates: templates)) }) { first, _ in first }
         zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
     }
 
     func contact(_ id: String) -> CompiledContact? { contacts[id] }
     func channel(_ id: String) -> CompiledChannel? { channels[id] }
-    func template(_ id: String) -> CompiledTemplate? { templates[id] }
-    func policy(_ id: String) -> CompiledPolicy? { policies[id] }
     func group(_ id: String) -> CompiledGroup? { groups[id] }
     func schedule(_ id: String) -> CompiledSchedule? { schedules[id] }
     func calendar(_ id: String) -> CompiledCalendar? { calendars[id] }
