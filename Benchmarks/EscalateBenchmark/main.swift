@@ -161,12 +161,11 @@ if ProcessInfo.processInfo.environment["ESCALATE_BENCH_ONLY"] == "served" {
 }
 
 // 1. Engine events per second: trigger, fire every timer, resolve — many incidents.
-var events = 0
-var effects = 0
-// ESCALATE_BENCH_INCIDENTS makes the engine run smaller (e.g. 500 under callgrind).
-let incidents = Int(ProcessInfo.processInfo.environment["ESCALATE_BENCH_INCIDENTS"] ?? "") ?? 20_000
-let engineTime = seconds {
-    for index in 0..<incidents {
+/// Runs incidents `range` through the engine (trigger, every timer in order, resolve): (events, effects).
+@Sendable func engineRun(_ range: Range<Int>) -> (events: Int, effects: Int) {
+    var events = 0
+    var effects = 0
+    for index in range {
         var timers: [String: Instant] = [:]
         // The state is handed to the engine in place (`apply`), as the simulator does.
         var state: IncidentState?
@@ -190,8 +189,30 @@ let engineTime = seconds {
         events += 1
         effects += stepEffects.count
     }
+    return (events, effects)
 }
-report(String(format: "engine: %d events (%d incidents, %d effects) in %.3f s = %.0f events/s", events, incidents, effects, engineTime, Double(events) / engineTime))
+// ESCALATE_BENCH_INCIDENTS makes the engine run smaller (e.g. 500 under callgrind).
+let incidents = Int(ProcessInfo.processInfo.environment["ESCALATE_BENCH_INCIDENTS"] ?? "") ?? 20_000
+var events = 0
+var effects = 0
+let engineTime = seconds { (events, effects) = engineRun(0..<incidents) }
+report(String(format: "engine: %d events (%d incidents, %d effects) in %.3f s = %.0f events/s, %.0f ns/event (one core)", events, incidents, effects, engineTime, Double(events) / engineTime, engineTime * 1e9 / Double(events)))
+
+// 1b. The same incidents on every core (the engine is pure; incidents are independent, as in Monte Carlo). Skipped
+// when ESCALATE_BENCH_INCIDENTS sizes the run down for a profiler.
+let cores = ProcessInfo.processInfo.activeProcessorCount
+if ProcessInfo.processInfo.environment["ESCALATE_BENCH_INCIDENTS"] == nil, cores > 1 {
+    var counted = (events: 0, effects: 0)
+    let parallelTime = seconds {
+        let chunk = (incidents + cores - 1) / cores
+        let parts = ParallelMap.map(cores) { part in engineRun((part * chunk)..<min(incidents, (part + 1) * chunk)) }
+        counted = parts.reduce((0, 0)) { ($0.0 + $1.events, $0.1 + $1.effects) }
+    }
+    report(
+        String(
+            format: "engine on %d cores: %d events in %.3f s = %.0f events/s (%.2fx one core; target 1,000,000 events/s)", cores, counted.events,
+            parallelTime, Double(counted.events) / parallelTime, engineTime / parallelTime))
+}
 
 // 2. Monte Carlo runs per second.
 let scenario = Scenario(policy: "participant-no-show", fields: fields, start: start, horizonSeconds: 3 * 3_600)

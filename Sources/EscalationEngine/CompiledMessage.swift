@@ -46,15 +46,24 @@ struct CompiledMessage: Sendable {
         })
         for piece in pieces {
             switch piece {
-            case .text(let literal): output.append(contentsOf: literal.utf8)
+            case .text(let literal): append(literal, to: &output)
             case .variable(let variable, let name):
                 if let value = value(variable) {
-                    output.append(contentsOf: value.utf8)
+                    append(value, to: &output)
                 } else {
-                    output.append(contentsOf: "(no value: \(name))".utf8)
+                    append("(no value: \(name))", to: &output)
                 }
             }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends a string's bytes: one copy of its storage when it has contiguous UTF-8 (native strings do), else
+    /// byte by byte.
+    @inline(__always)
+    private static func append(_ text: String, to output: inout [UInt8]) {
+        if text.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
+            output.append(contentsOf: text.utf8)
+        }
     }
 }

@@ -5,8 +5,8 @@ import Foundation
 /// The pure escalation engine: `(state, event, now) → (state', [effect])` over a compiled rule graph.
 /// It never reads a clock, does no I/O and uses no randomness; the simulator and the executor both drive it.
 public struct Engine: Sendable {
-    /// The compiled organisation.
-    public let graph: RuleGraph
+    /// The compiled organisation (held by the index, so copying an engine copies one reference, not the graph).
+    public var graph: RuleGraph { index.graph }
     /// Values for `incident.url` / `incident.ack_url` (the executor sets a base URL, and signs the `ActionLink`
     /// placeholders written for `incident.ack_url` when it sends; the simulator shows "(acknowledge link)").
     public var links: Links
@@ -38,7 +38,6 @@ public struct Engine: Sendable {
 
     /// An engine over a graph.
     public init(graph: RuleGraph, links: Links = Links()) {
-        self.graph = graph
         self.links = links
         self.index = GraphIndex(graph)
     }
@@ -50,27 +49,28 @@ public struct Engine: Sendable {
     public func validate(policy id: String, fields: [String: String]) -> [String] {
         guard let indexed = index.policyIndex(id) else { return ["unknown policy '\(id)'"] }
         var problems: [String] = []
-        for field in indexed.policy.fields {
+        for check in indexed.fieldChecks {
+            let field = check.field
             guard let value = fields[field.name], !value.isEmpty else {
                 if field.required { problems.append("missing required field '\(field.name)'\(field.description.map { " (\($0))" } ?? "")") }
                 continue
             }
-            switch field.type {
-            case "time" where Instant.parse(value, zone: zone) == nil:
+            switch check.kind {
+            case .time where Instant.parse(value, zone: zone) == nil:
                 problems.append("field '\(field.name)' must be a time like 2026-11-22T10:00 or 2026-11-22T10:00-06:00, got '\(value)'")
-            case "integer" where Int(value) == nil:
+            case .integer where Int(value) == nil:
                 problems.append("field '\(field.name)' must be a whole number, got '\(value)'")
-            case "number" where Double(value) == nil:
+            case .number where Double(value) == nil:
                 problems.append("field '\(field.name)' must be a number, got '\(value)'")
-            case "boolean" where value != "true" && value != "false":
+            case .boolean where value != "true" && value != "false":
                 problems.append("field '\(field.name)' must be true or false, got '\(value)'")
-            case "enum" where !field.values.contains(value):
+            case .enumeration where !field.values.contains(value):
                 problems.append("field '\(field.name)' must be one of \(field.values.joined(separator: ", ")), got '\(value)'")
-            case "contact" where index.contact(value) == nil:
+            case .contact where index.contact(value) == nil:
                 problems.append("field '\(field.name)' must name a contact, got '\(value)'")
-            case "address", "address-list":
+            case .address(let single):
                 let entries = IncidentAddress.entries(value)
-                if field.type == "address", entries.count > 1 {
+                if single, entries.count > 1 {
                     problems.append("field '\(field.name)' takes one address, got \(entries.count); declare it 'type: address-list' for several")
                 }
                 let kind = field.addressKind ?? "address"
@@ -117,7 +117,7 @@ public struct Engine: Sendable {
         }
         let run = EngineRun(engine: self, policy: policy, state: current, now: now)
         run.apply(event)
-        state = run.state
+        state = run.takeState()
         return run.effects
     }
 
@@ -138,7 +138,7 @@ public struct Engine: Sendable {
             outcome: nil, snoozedUntil: nil, sequence: 0, replyCode: replyCode)
         let run = EngineRun(engine: self, policy: indexed, state: state, now: now)
         run.start()
-        return Transition(state: run.state, effects: run.effects)
+        return Transition(state: run.takeState(), effects: run.effects)
     }
 
     /// The items of a list field value (`a, b, c`).

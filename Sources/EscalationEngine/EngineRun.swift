@@ -11,7 +11,7 @@ final class EngineRun {
     let now: Instant
     var effects: [Effect] = []
 
-    init(engine: Engine, policy: PolicyIndex, state: IncidentState, now: Instant) {
+    init(engine: Engine, policy: PolicyIndex, state: consuming IncidentState, now: Instant) {
         self.engine = engine
         self.nodes = policy
         self.state = state
@@ -21,6 +21,16 @@ final class EngineRun {
     var graph: RuleGraph { engine.graph }
     /// The policy the incident follows.
     var policy: CompiledPolicy { nodes.policy }
+
+    /// The state, handed over without a copy: the run keeps an empty one (it is not used after this).
+    func takeState() -> IncidentState {
+        var taken = Self.vacated
+        swap(&taken, &state)
+        return taken
+    }
+
+    /// What a run holds once its state is taken.
+    private static let vacated = IncidentState(id: "", policy: "", version: "", title: "", triggeredAt: Instant(seconds: 0))
 
     func nextID(_ prefix: String) -> String {
         state.sequence += 1

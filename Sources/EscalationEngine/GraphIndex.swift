@@ -5,6 +5,8 @@ import Foundation
 /// The graph's lookups by id, built once per engine: the engine finds a contact, channel, policy or node by
 /// dictionary instead of scanning arrays on every event. The first of duplicate ids wins, as the arrays' `first` did.
 final class GraphIndex: Sendable {
+    /// The graph itself.
+    let graph: RuleGraph
     let contacts: [String: CompiledContact]
     let channels: [String: CompiledChannel]
     let groups: [String: CompiledGroup]
@@ -16,6 +18,7 @@ final class GraphIndex: Sendable {
     let zone: TimeZone
 
     init(_ graph: RuleGraph) {
+        self.graph = graph
         func byID<T>(_ items: [T], _ id: (T) -> String) -> [String: T] { Dictionary(items.map { (id($0), $0) }) { first, _ in first } }
         contacts = byID(graph.contacts, \.id)
         channels = byID(graph.channels, \.id)
@@ -46,6 +49,8 @@ final class PolicyIndex: Sendable {
     let nodes: [String: GraphNode]
     let outgoing: [String: [GraphEdge]]
     let fields: [String: CompiledField]
+    /// The declared fields in order, each with the check its type asks for.
+    let fieldChecks: [FieldCheck]
     /// Each template split into pieces once, its fields shown as this policy declares them (`CompiledMessage`).
     let messages: [String: CompiledMessage]
 
@@ -55,6 +60,7 @@ final class PolicyIndex: Sendable {
         outgoing = Dictionary(grouping: policy.edges, by: \.from)
         let fields = Dictionary(policy.fields.map { ($0.name, $0) }) { first, _ in first }
         self.fields = fields
+        fieldChecks = policy.fields.map(FieldCheck.init)
         messages = templates.mapValues { CompiledMessage($0) { TemplateVariable.fieldKind(type: fields[$0]?.type) } }
     }
 

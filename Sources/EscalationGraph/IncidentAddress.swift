@@ -127,13 +127,16 @@ public struct IncidentAddress: Sendable, Hashable {
     /// The shape an ASCII kind's lower-cased name asks for, as `characterProblem` reads it: `mail` in it is e-mail,
     /// a phone word in it is a phone.
     static func shape(ofASCIIKind lower: [UInt8]) -> Shape {
-        func contains(_ word: String) -> Bool {
-            let needle = Array(word.utf8)
-            guard lower.count >= needle.count else { return false }
-            return (0...(lower.count - needle.count)).contains { start in lower[start..<(start + needle.count)].elementsEqual(needle) }
+        // Searched without building an array per word: this runs for every address field of every trigger.
+        func contains(_ word: StaticString) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard lower.count >= count else { return false }
+            return word.withUTF8Buffer { needle in
+                (0...(lower.count - count)).contains { start in (0..<count).allSatisfy { lower[start + $0] == needle[$0] } }
+            }
         }
         if contains("mail") { return .email }
-        return ["phone", "sms", "voice", "mobile", "tel"].contains(where: contains) ? .phone : .other
+        return contains("phone") || contains("sms") || contains("voice") || contains("mobile") || contains("tel") ? .phone : .other
     }
 
     /// `problem` on the bytes of an ASCII address and kind (the usual case): nil when either is not ASCII, else the
@@ -148,9 +151,14 @@ public struct IncidentAddress: Sendable, Hashable {
         if bytes.isEmpty { return .some("an empty address") }
         switch Self.shape(ofASCIIKind: lower) {
         case .email:
-            let at = bytes.indices.filter { bytes[$0] == UInt8(ascii: "@") }
+            var ats = 0
+            var at: Int?
+            for index in bytes.indices where bytes[index] == UInt8(ascii: "@") {
+                ats += 1
+                at = index
+            }
             let dot = UInt8(ascii: ".")
-            guard at.count == 1, let split = at.first, split > 0, bytes[(split + 1)...].contains(dot), bytes[split + 1..<bytes.count].first != dot,
+            guard ats == 1, let split = at, split > 0, bytes[(split + 1)...].contains(dot), bytes[split + 1..<bytes.count].first != dot,
                 bytes.last != dot, !bytes.contains(where: isWhitespace)
             else { return .some("'\(address)' is not an e-mail address (write name@example.org)") }
             return .some(nil)
