@@ -3,31 +3,31 @@ import EscalationGraph
 import Foundation
 
 /// The graph's lookups by id, built once per engine: the engine finds a contact, channel, policy or node by
-/// dictionary instead of scanning arrays on every event. The first of duplicate ids wins, as the arrays' `first` did.
+/// table (`IDTable`) instead of scanning arrays on every event. The first of duplicate ids wins, as the arrays' `first` did.
 final class GraphIndex: Sendable {
     /// The graph itself.
     let graph: RuleGraph
-    let contacts: [String: CompiledContact]
-    let channels: [String: CompiledChannel]
-    let groups: [String: CompiledGroup]
-    let schedules: [String: CompiledSchedule]
-    let calendars: [String: CompiledCalendar]
-    let routes: [String: CompiledRoute]
-    let policyIndexes: [String: PolicyIndex]
+    let contacts: IDTable<CompiledContact>
+    let channels: IDTable<CompiledChannel>
+    let groups: IDTable<CompiledGroup>
+    let schedules: IDTable<CompiledSchedule>
+    let calendars: IDTable<CompiledCalendar>
+    let routes: IDTable<CompiledRoute>
+    let policyIndexes: IDTable<PolicyIndex>
     /// The organisation's zone, looked up once.
     let zone: TimeZone
 
     init(_ graph: RuleGraph) {
         self.graph = graph
-        func byID<T>(_ items: [T], _ id: (T) -> String) -> [String: T] { Dictionary(items.map { (id($0), $0) }) { first, _ in first } }
+        func byID<T>(_ items: [T], _ id: (T) -> String) -> IDTable<T> { IDTable(items.map { (id($0), $0) }) }
         contacts = byID(graph.contacts, \.id)
         channels = byID(graph.channels, \.id)
         groups = byID(graph.groups, \.id)
         schedules = byID(graph.schedules, \.id)
         calendars = byID(graph.calendars, \.id)
         routes = byID(graph.routes ?? [], \.id)
-        let templates = byID(graph.templates, \.id)
-        policyIndexes = Dictionary(graph.policies.map { ($0.id, PolicyIndex($0, templates: templates)) }) { first, _ in first }
+        let templates = Dictionary(graph.templates.map { ($0.id, $0) }) { first, _ in first }
+        policyIndexes = IDTable(graph.policies.map { ($0.id, PolicyIndex($0, templates: templates)) })
         zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
     }
 
@@ -46,22 +46,22 @@ final class GraphIndex: Sendable {
 final class PolicyIndex: Sendable {
     /// The policy.
     let policy: CompiledPolicy
-    let nodes: [String: GraphNode]
-    let outgoing: [String: [GraphEdge]]
-    let fields: [String: CompiledField]
+    let nodes: IDTable<GraphNode>
+    let outgoing: IDTable<[GraphEdge]>
+    let fields: IDTable<CompiledField>
     /// The declared fields in order, each with the check its type asks for.
     let fieldChecks: [FieldCheck]
     /// Each template split into pieces once, its fields shown as this policy declares them (`CompiledMessage`).
-    let messages: [String: CompiledMessage]
+    let messages: IDTable<CompiledMessage>
 
     init(_ policy: CompiledPolicy, templates: [String: CompiledTemplate]) {
         self.policy = policy
-        nodes = Dictionary(policy.nodes.map { ($0.id, $0) }) { first, _ in first }
-        outgoing = Dictionary(grouping: policy.edges, by: \.from)
-        let fields = Dictionary(policy.fields.map { ($0.name, $0) }) { first, _ in first }
+        nodes = IDTable(policy.nodes.map { ($0.id, $0) })
+        outgoing = IDTable(Dictionary(grouping: policy.edges, by: \.from).map { ($0.key, $0.value) })
+        let fields = IDTable(policy.fields.map { ($0.name, $0) })
         self.fields = fields
         fieldChecks = policy.fields.map(FieldCheck.init)
-        messages = templates.mapValues { CompiledMessage($0) { TemplateVariable.fieldKind(type: fields[$0]?.type) } }
+        messages = IDTable(templates.map { ($0.key, CompiledMessage($0.value) { TemplateVariable.fieldKind(type: fields[$0]?.type) }) })
     }
 
     func node(_ id: String) -> GraphNode? { nodes[id] }
