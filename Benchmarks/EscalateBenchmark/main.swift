@@ -195,14 +195,19 @@ if ProcessInfo.processInfo.environment["ESCALATE_BENCH_ONLY"] == "served" {
 let incidents = Int(ProcessInfo.processInfo.environment["ESCALATE_BENCH_INCIDENTS"] ?? "") ?? 20_000
 var events = 0
 var effects = 0
+let engineCPU = cpuSeconds()
 let engineTime = seconds { (events, effects) = engineRun(0..<incidents) }
-report(String(format: "engine: %d events (%d incidents, %d effects) in %.3f s = %.0f events/s, %.0f ns/event (one core)", events, incidents, effects, engineTime, Double(events) / engineTime, engineTime * 1e9 / Double(events)))
+report(
+    String(
+        format: "engine: %d events (%d incidents, %d effects) in %.3f s = %.0f events/s, %.0f ns/event (one core; CPU %.3f s)", events, incidents,
+        effects, engineTime, Double(events) / engineTime, engineTime * 1e9 / Double(events), cpuSeconds() - engineCPU))
 
 // 1b. The same incidents on every core (the engine is pure; incidents are independent, as in Monte Carlo). Skipped
 // when ESCALATE_BENCH_INCIDENTS sizes the run down for a profiler.
 let cores = ProcessInfo.processInfo.activeProcessorCount
 if ProcessInfo.processInfo.environment["ESCALATE_BENCH_INCIDENTS"] == nil, cores > 1 {
     var counted = (events: 0, effects: 0)
+    let parallelCPU = cpuSeconds()
     let parallelTime = seconds {
         let chunk = (incidents + cores - 1) / cores
         let parts = ParallelMap.map(cores) { part in engineRun((part * chunk)..<min(incidents, (part + 1) * chunk)) }
@@ -210,8 +215,8 @@ if ProcessInfo.processInfo.environment["ESCALATE_BENCH_INCIDENTS"] == nil, cores
     }
     report(
         String(
-            format: "engine on %d cores: %d events in %.3f s = %.0f events/s (%.2fx one core; target 1,000,000 events/s)", cores, counted.events,
-            parallelTime, Double(counted.events) / parallelTime, engineTime / parallelTime))
+            format: "engine on %d cores: %d events in %.3f s = %.0f events/s (%.2fx one core; CPU %.3f s; target 1,000,000 events/s)", cores,
+            counted.events, parallelTime, Double(counted.events) / parallelTime, engineTime / parallelTime, cpuSeconds() - parallelCPU))
 }
 
 // 2. Monte Carlo runs per second.
