@@ -70,17 +70,15 @@ public struct Simulator: Sendable {
         }
         // The state of each incident opened, first to last; events from the script and reports go to the last.
         var states: [IncidentState?] = []
-        /// Applies an event to an incident's state, handed to the engine so it changes it in place (no copy per step).
-        func step(_ event: EngineEvent, incident: Int, at now: Instant) -> Engine.Transition {
-            var state = states[incident - 1].take()
-            let effects = engine.apply(event, to: &state, now: now)
-            return Engine.Transition(state: state, effects: effects)
-        }
-        func absorb(_ transition: Engine.Transition, at now: Instant, incident: Int) {
+        /// Applies an event to an incident's state where it is kept, handed to the engine so it changes it in place (no
+        /// copy per step; an incident not opened yet starts from nil); the effects.
+        func step(_ event: EngineEvent, incident: Int, at now: Instant) -> [Effect] {
             if incident > states.count { states.append(nil) }
-            states[incident - 1] = transition.state
+            return engine.apply(event, to: &states[incident - 1], now: now)
+        }
+        func absorb(_ effects: [Effect], at now: Instant, incident: Int) {
             recorder.incident = incident > 1 ? incident : nil
-            for effect in transition.effects {
+            for effect in effects {
                 recorder.add(effect, at: now)
                 switch effect {
                 case .scheduleTimer(let id, let at):
@@ -147,9 +145,8 @@ public struct Simulator: Sendable {
             // The reply code `serve` would allocate: the smallest no open incident of the rehearsal uses.
             var coded = fields
             coded[IncidentState.replyCodeField] = ReplyRule.freeCode(among: states.compactMap { $0 }.filter(\.isOpen))
-            absorb(
-                engine.handle(.trigger(id: id, policy: scenario.policy, title: scenario.title, fields: coded, dedupKey: nil), state: nil, now: at),
-                at: at, incident: number)
+            let trigger = EngineEvent.trigger(id: id, policy: scenario.policy, title: scenario.title, fields: coded, dedupKey: nil)
+            absorb(step(trigger, incident: number, at: at), at: at, incident: number)
             return true
         }
         var opensAt: Instant?
