@@ -203,7 +203,7 @@ extension EngineRun {
         case .policyName: return policy.name
         case .layerID: return layer ?? "none"
         case .layerName:
-            return alternative ?? layer.flatMap { nodes.node("layer:\($0)")?.step?.name ?? nodes.node("layer:\($0)")?.label } ?? "none"
+            return alternative ?? layer.flatMap(nodes.layerName) ?? "none"
         case .recipientID: return recipient?.id ?? "all"
         case .recipientName: return recipient?.name ?? "all"
         case .now: return ZonedTime.display(now, in: zone)

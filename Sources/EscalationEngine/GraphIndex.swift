@@ -49,6 +49,8 @@ final class PolicyIndex: Sendable {
     let nodes: IDTable<GraphNode>
     let outgoing: IDTable<[GraphEdge]>
     let fields: IDTable<CompiledField>
+    /// Each layer's name for `layer.name` (its step's name, else its node's label), by the layer's id.
+    let layerNames: IDTable<String>
     /// The declared fields in order, each with the check its type asks for.
     let fieldChecks: [FieldCheck]
     /// Each template split into pieces once, its fields shown as this policy declares them (`CompiledMessage`).
@@ -57,6 +59,9 @@ final class PolicyIndex: Sendable {
     init(_ policy: CompiledPolicy, templates: [String: CompiledTemplate]) {
         self.policy = policy
         nodes = IDTable(policy.nodes.map { ($0.id, $0) })
+        // Looked up once here: a message naming its layer found the layer's node (copying it) on every render.
+        layerNames = IDTable(
+            policy.nodes.filter { $0.id.hasPrefix("layer:") }.map { (String($0.id.dropFirst("layer:".count)), $0.step?.name ?? $0.label) })
         outgoing = IDTable(Dictionary(grouping: policy.edges, by: \.from).map { ($0.key, $0.value) })
         let fields = IDTable(policy.fields.map { ($0.name, $0) })
         self.fields = fields
@@ -68,4 +73,6 @@ final class PolicyIndex: Sendable {
     func edges(from id: String) -> [GraphEdge] { outgoing[id] ?? [] }
     func field(_ name: String) -> CompiledField? { fields[name] }
     func message(_ id: String) -> CompiledMessage? { messages[id] }
+    /// The name `layer.name` shows for a layer (nil: the policy has no such layer).
+    func layerName(_ layer: String) -> String? { layerNames[layer] }
 }
