@@ -72,16 +72,16 @@ extension EngineRun {
     /// (the layer it started in). After resolution there is no fallback.
     func deliver(key: String, reason: String) {
         guard let index = state.pending.firstIndex(where: { $0.key == key }) else { return }
-        var pending = state.pending[index]
-        pending.index += 1
-        pending.failed = nil
-        pending.unanswered = nil
-        pending.answered = nil
+        // Changed where it is kept, then read once (a copy changed and written back cost a copy and a destroy more).
+        state.pending[index].index += 1
+        state.pending[index].failed = nil
+        state.pending[index].unanswered = nil
+        state.pending[index].answered = nil
+        let pending = state.pending[index]
         guard pending.index < pending.channels.count else {
             state.pending.remove(at: index)
             return record("no channel left for \(pending.contact) (\(pending.origin))")
         }
-        state.pending[index] = pending
         let use = pending.channels[pending.index]
         let contact = pending.person ?? engine.index.contact(pending.contact)
         let ccReached = pending.cc.compactMap(engine.index.contact) + (pending.ccPeople ?? [])
