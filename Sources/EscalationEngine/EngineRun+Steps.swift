@@ -177,7 +177,8 @@ extension EngineRun {
     }
 
     /// The value of one template variable (nil: no such variable), computed only when a template asks for it.
-    func variable(_ variable: TemplateVariable, recipient: CompiledContact?, layer: String?, alternative: String?) -> String? {
+    /// `fields` are the incident's (the caller reads them once per message, not once per placeholder).
+    func variable(_ variable: TemplateVariable, recipient: CompiledContact?, layer: String?, alternative: String?, fields: [String: String]) -> String? {
         let zone = engine.zone
         let base = engine.links.baseURL
         switch variable {
@@ -210,7 +211,7 @@ extension EngineRun {
         case .unknown:
             return nil
         case .field(let field, let kind):
-            guard let value = state.fields[field] else { return nil }
+            guard let value = fields[field] else { return nil }
             switch kind {
             case .plain: return value
             case .contact: return engine.index.contact(value)?.name ?? value
@@ -231,7 +232,10 @@ extension EngineRun {
         guard let id = template, let compiled = nodes.message(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
         }
-        let value = { (variable: TemplateVariable) in self.variable(variable, recipient: recipient, layer: layer, alternative: alternative) }
+        let fields = state.fields
+        let value = { (variable: TemplateVariable) in
+            self.variable(variable, recipient: recipient, layer: layer, alternative: alternative, fields: fields)
+        }
         return RenderedMessage(
             template: id, subject: compiled.subject.map { CompiledMessage.render($0, value: value) }, body: CompiledMessage.render(compiled.body, value: value))
     }

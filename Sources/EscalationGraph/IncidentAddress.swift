@@ -206,6 +206,27 @@ extension RuleGraph {
     public func addressRecipients(_ target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
         -> [CompiledContact]
     {
+        // One field (the usual case): no lists of the target's fields and of their declarations, no map of addresses
+        // grown one entry at a time; the same contact as the general path below.
+        if target.kind == "address", target.also?.isEmpty ?? true {
+            guard let only = field(target.ref) else { return [] }
+            let kind = only.addressKind ?? "address"
+            let entries = IncidentAddress.entries(fields[only.name] ?? "")
+            if only.type == "address-list" {
+                return entries.map { entry in
+                    CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])
+                }
+            }
+            guard let entry = entries.first else { return [] }
+            return [CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])]
+        }
+        return addressRecipientsOfFields(target, declaredBy: field, fields: fields)
+    }
+
+    /// `addressRecipients` for any target: the fields' declarations listed, each field's first address under its kind.
+    func addressRecipientsOfFields(_ target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
+        -> [CompiledContact]
+    {
         let declared = target.addressFields.compactMap(field)
         guard declared.count == target.addressFields.count, let first = declared.first else { return [] }
         if first.type == "address-list" {

@@ -32,6 +32,28 @@ import Testing
         }
     }
 
+    @Test func oneAddressFieldReachesWhomTheGeneralPathReaches() throws {
+        let graph = try SeedPolicies.graph("mindgym-live")
+        var generator = SplitMix64(seed: 18)
+        let pieces = ["Dana", " ", "\"", "<", ">", ",", "dana@example.org", "+1-555-0150", "Client, D", "Zoë", "x@y.z"]
+        let declared: [String: CompiledField] = [
+            "one": CompiledField(name: "one", type: "address", required: false, values: [], addressKind: "email"),
+            "list": CompiledField(name: "list", type: "address-list", required: false, values: []),
+            "phone": CompiledField(name: "phone", type: "address", required: false, values: [], addressKind: "phone"),
+        ]
+        for _ in 0..<2_000 {
+            let ref = ["one", "list", "phone", "undeclared"].randomElement(using: &generator) ?? "one"
+            let kind = ["address", "address", "address", "contact"].randomElement(using: &generator) ?? "address"
+            let also: [String]? = Bool.random(using: &generator) ? nil : []
+            let target = CompiledTarget(kind: kind, ref: ref, also: also)
+            var fields: [String: String] = [:]
+            for name in declared.keys where Bool.random(using: &generator) { fields[name] = text(pieces, count: 0...8, &generator) }
+            let fast = graph.addressRecipients(target, declaredBy: { declared[$0] }, fields: fields)
+            let general = graph.addressRecipientsOfFields(target, declaredBy: { declared[$0] }, fields: fields)
+            #expect(fast == general, "\(target) \(fields)")
+        }
+    }
+
     @Test func dateTimesAgreeWithTheGeneralParse() {
         var generator = SplitMix64(seed: 17)
         let years = ["2026", "2028", "0000", "+202", "20a6", "226"]
