@@ -79,7 +79,7 @@ public struct CoverageAnalyzer: Sendable {
     func states(of ladder: [LadderLayer], at points: [Instant], in span: TimeSpan, memo: inout ChangePointMemo) -> [[String?]] {
         ladder.map { layer in
             let own = changePoints(for: [layer], in: span, memo: &memo)
-            let inputs = LayerInputs(layer, graph: graph)
+            let inputs = LayerInputs(layer, graph: graph, span: span, memo: &memo)
             var known: [LayerInputs.Values: String?] = [:]
             var result: [String?] = []
             result.reserveCapacity(points.count)
@@ -180,7 +180,8 @@ public struct CoverageAnalyzer: Sendable {
         }
         for id in calendars.sorted() {
             guard let calendar = graph.calendar(id) else { continue }
-            points.formUnion(memo.calendar(id) { calendarChanges(calendar, in: span) })
+            let timeline = memo.timeline(calendar, in: span)
+            points.formUnion(memo.calendar(id) { calendarChanges(timeline, in: span) })
         }
         return points.sorted()
     }
@@ -202,10 +203,10 @@ public struct CoverageAnalyzer: Sendable {
         return points
     }
 
-    /// The instants in `span` at which a calendar opens or closes.
-    private func calendarChanges(_ calendar: CompiledCalendar, in span: TimeSpan) -> [Instant] {
+    /// The instants in `span` at which a calendar opens or closes, from its open spans in `span`.
+    private func calendarChanges(_ timeline: OpenTimeline, in span: TimeSpan) -> [Instant] {
         var points: [Instant] = []
-        for open in calendar.openSpans(from: span.start, to: span.end) {
+        for open in timeline.open {
             if span.contains(open.start) { points.append(open.start) }
             if span.contains(open.end) { points.append(open.end) }
         }

@@ -80,13 +80,17 @@ public struct CompiledSchedule: Codable, Sendable, Hashable {
 
     /// Who is on call at an instant, and why; nil when nobody is (outside `during`, or no members).
     public func onCall(at instant: Instant, calendars: [CompiledCalendar]) -> (contact: String, reason: Reason)? {
+        onCall(at: instant) { id in calendars.first { $0.id == id }?.isOpen(at: instant) }
+    }
+
+    /// `onCall(at:calendars:)`, told by `duringIsOpen` whether the calendar with an id is open at the instant (nil: no
+    /// such calendar, which does not restrict the rotation).
+    public func onCall(at instant: Instant, duringIsOpen: (String) -> Bool?) -> (contact: String, reason: Reason)? {
         if let override = overrides.last(where: { $0.from <= instant && instant < $0.to }) {
             return (override.contact, .override(from: override.from, to: override.to))
         }
         guard !members.isEmpty, shiftSeconds > 0 else { return nil }
-        if let during, let calendar = calendars.first(where: { $0.id == during }), !calendar.isOpen(at: instant) {
-            return nil
-        }
+        if let during, duringIsOpen(during) == false { return nil }
         let k = shiftIndex(at: instant)
         let index = ((k % members.count) + members.count) % members.count
         return (members[index], .rotation(shift: k, from: shiftStart(k), to: shiftStart(k + 1)))
