@@ -347,7 +347,7 @@ struct DocumentReader {
     }
 
     func duration(_ node: Node, what: String, allowBusiness: Bool = true) -> Located<PolicyDuration>? {
-        if case .scalar(let scalar) = node, ImplicitTag.of(node) == .int, scalar.style == .plain || scalar.style == .any {
+        if case .scalar(let scalar) = node, ImplicitTag.isInt(node), scalar.style == .plain || scalar.style == .any {
             sink.add(
                 LoadProblem.invalidDuration(
                     "\(what) '\(scalar.string)' has no unit", at: location(node),
@@ -375,7 +375,7 @@ struct DocumentReader {
     }
 
     func timeOfDay(_ node: Node, what: String) -> Located<TimeOfDay>? {
-        if case .scalar(let scalar) = node, scalar.string.contains(":"), ImplicitTag.of(node) == .int {
+        if case .scalar(let scalar) = node, scalar.string.contains(":"), ImplicitTag.isInt(node) {
             sink.add(
                 LoadProblem.invalidTime(
                     "\(what) \(scalar.string) was read by YAML as a number (base 60)", at: location(node),
