@@ -9,6 +9,7 @@ struct ChangePointMemo {
     private var schedules: [String: [Instant]] = [:]
     private var calendars: [String: [Instant]] = [:]
     private var timelines: [String: OpenTimeline] = [:]
+    private var shifts: [String: ShiftTimeline] = [:]
 
     /// An empty memo for `span`.
     init(span: TimeSpan? = nil) { self.span = span }
@@ -27,6 +28,15 @@ struct ChangePointMemo {
         if let known = timelines[calendar.id] { return known }
         let made = OpenTimeline(calendar, in: span)
         timelines[calendar.id] = made
+        return made
+    }
+
+    /// The shift starts of `schedule` over `span`, found the first time (the memo starts again for another span).
+    mutating func shifts(_ schedule: CompiledSchedule, in span: TimeSpan) -> ShiftTimeline {
+        if self.span != span { self = ChangePointMemo(span: span) }
+        if let known = shifts[schedule.id] { return known }
+        let made = ShiftTimeline(schedule, in: span)
+        shifts[schedule.id] = made
         return made
     }
 

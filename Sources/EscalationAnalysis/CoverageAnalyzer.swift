@@ -176,7 +176,8 @@ public struct CoverageAnalyzer: Sendable {
         for id in schedules.sorted() {
             guard let schedule = graph.schedule(id) else { continue }
             if let during = schedule.during { calendars.insert(during) }
-            points.formUnion(memo.schedule(id) { scheduleChanges(schedule, in: span) })
+            let shifts = memo.shifts(schedule, in: span)
+            points.formUnion(memo.schedule(id) { scheduleChanges(schedule, shifts, in: span) })
         }
         for id in calendars.sorted() {
             guard let calendar = graph.calendar(id) else { continue }
@@ -186,8 +187,9 @@ public struct CoverageAnalyzer: Sendable {
         return points.sorted()
     }
 
-    /// The instants in `span` at which a schedule's overrides start or end, or a shift starts.
-    private func scheduleChanges(_ schedule: CompiledSchedule, in span: TimeSpan) -> [Instant] {
+    /// The instants in `span` at which a schedule's overrides start or end, or a shift starts (from `shifts`, its
+    /// shift starts over `span`).
+    private func scheduleChanges(_ schedule: CompiledSchedule, _ shifts: ShiftTimeline, in span: TimeSpan) -> [Instant] {
         var points: [Instant] = []
         func add(_ instant: Instant) { if span.contains(instant) { points.append(instant) } }
         for override in schedule.overrides {
@@ -195,11 +197,7 @@ public struct CoverageAnalyzer: Sendable {
             add(override.to)
         }
         guard !schedule.members.isEmpty, schedule.shiftSeconds > 0 else { return points }
-        var k = schedule.shiftIndex(at: span.start)
-        while schedule.shiftStart(k) < span.end {
-            add(schedule.shiftStart(k))
-            k += 1
-        }
+        for start in shifts.starts where start < span.end { add(start) }
         return points
     }
 

@@ -19,11 +19,14 @@ struct LayerInputs {
     let schedules: [String]
     /// Each calendar of `calendars` (nil: not declared) with its open spans in the analysed span.
     private let calendarTimelines: [(calendar: CompiledCalendar, timeline: OpenTimeline)?]
-    /// Each schedule of `schedules` (nil: not declared) with its `during` calendar's open spans (nil: none declared).
-    private let scheduleTimelines: [(schedule: CompiledSchedule, during: (calendar: CompiledCalendar, timeline: OpenTimeline)?)?]
+    /// Each schedule of `schedules` (nil: not declared) with its shift starts in the analysed span, and its `during`
+    /// calendar's open spans (nil: none declared).
+    private let scheduleTimelines:
+        [(schedule: CompiledSchedule, shifts: ShiftTimeline, during: (calendar: CompiledCalendar, timeline: OpenTimeline)?)?]
 
     /// The inputs of `layer` in `graph`: its alternatives' conditions, and the schedules of every route variant. The
-    /// calendars' open spans in `span` come from `memo`, so reading them at an instant of `span` needs no zone.
+    /// calendars' open spans and the schedules' shift starts in `span` come from `memo`, so reading them at an instant of
+    /// `span` needs no zone.
     init(_ layer: LadderLayer, graph: RuleGraph, span: TimeSpan, memo: inout ChangePointMemo) {
         var calendars: [String] = []
         var schedules: [String] = []
@@ -43,7 +46,9 @@ struct LayerInputs {
             graph.calendar(id).map { ($0, memo.timeline($0, in: span)) }
         }
         calendarTimelines = calendars.map(timeline)
-        scheduleTimelines = schedules.map { id in graph.schedule(id).map { ($0, $0.during.flatMap(timeline)) } }
+        scheduleTimelines = schedules.map { id in
+            graph.schedule(id).map { ($0, memo.shifts($0, in: span), $0.during.flatMap(timeline)) }
+        }
     }
 
     /// The values at `instant`, read as the condition evaluator and the target resolver read them.
@@ -54,7 +59,10 @@ struct LayerInputs {
         return Values(
             open: calendarTimelines.map { $0.map(isOpen) },
             onCall: scheduleTimelines.map { entry in
-                entry?.schedule.onCall(at: instant) { _ in entry?.during.map(isOpen) }?.contact
+                guard let entry else { return nil }
+                return entry.schedule.contactOnCall(
+                    at: instant, duringIsOpen: { _ in entry.during.map(isOpen) },
+                    shiftIndex: { entry.shifts.shiftIndex(at: $0) ?? entry.schedule.shiftIndex(at: $0) })
             })
     }
 }
