@@ -87,15 +87,22 @@ public struct PlaintextSecretRule: PolicyRule {
     static func looksSecret(_ path: String) -> Bool {
         let last = path.split(separator: ".").last.map(String.init) ?? path
         let name = String(last.prefix { $0 != "[" }).lowercased()
-        return secretWords.contains { contains(name, ascii: $0) } || name.hasSuffix("_key")
+        let bytes = Array(name.utf8)
+        return secretWords.indices.contains { contains(bytes, name, ascii: secretWordBytes[$0], secretWords[$0]) } || name.hasSuffix("_key")
     }
 
     /// Whether `text` holds `word` (ASCII), as `text.contains(word)` answers. ASCII text is searched byte by byte;
     /// other text keeps the string search, which does not match a letter that a combining mark follows.
     static func contains(_ text: String, ascii word: String) -> Bool {
-        let bytes = Array(text.utf8)
+        contains(Array(text.utf8), text, ascii: Array(word.utf8), word)
+    }
+
+    /// The UTF-8 bytes of each of `secretWords`.
+    private static let secretWordBytes = secretWords.map { Array($0.utf8) }
+
+    /// `contains(_:ascii:)`, given the UTF-8 bytes of the text and of the word too.
+    private static func contains(_ bytes: [UInt8], _ text: String, ascii needle: [UInt8], _ word: String) -> Bool {
         guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.contains(word) }
-        let needle = Array(word.utf8)
         guard let first = needle.first else { return true }
         guard bytes.count >= needle.count else { return false }
         for start in 0...(bytes.count - needle.count) where bytes[start] == first {
