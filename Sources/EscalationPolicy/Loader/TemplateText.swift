@@ -45,10 +45,14 @@ enum TemplateText {
                 sink.add(LoadProblem.invalidTemplate("'{{' without a closing '}}' in \(what)", at: location, hint: "write variables as {{ incident.field }}"))
                 break
             }
-            let name = String(decoding: bytes[afterOpen..<closing], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            // ASCII: `{{` inside the name is two adjacent brace bytes, as a literal search finds it.
-            let nested = zip(name.utf8, name.utf8.dropFirst()).contains { $0 == open && $1 == open }
-            keep(name, nested: nested, at: location, what: what, sink: sink, in: &result)
+            // ASCII: the whitespace `trimmingCharacters(in: .whitespaces)` trims is spaces and tabs, and `{{` inside the
+            // name is two adjacent brace bytes.
+            var first = afterOpen
+            var end = closing
+            while first < end, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
+            while end > first, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            let nested = first + 1 < end && (first..<(end - 1)).contains { bytes[$0] == open && bytes[$0 + 1] == open }
+            keep(String(decoding: bytes[first..<end], as: UTF8.self), nested: nested, at: location, what: what, sink: sink, in: &result)
             cursor = closing + 2
         }
         return result
