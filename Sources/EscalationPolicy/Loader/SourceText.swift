@@ -14,14 +14,15 @@ struct SourceText {
         var starts = [0]
         // ASCII text (nearly every policy file) is one scalar per byte; other text is decoded.
         let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> [Unicode.Scalar]? in
-            var scalars: [Unicode.Scalar] = []
-            scalars.reserveCapacity(bytes.count)
-            for (index, byte) in bytes.enumerated() {
+            for index in bytes.indices {
+                let byte = bytes[index]
                 guard byte < 0x80 else { return nil }
                 if byte == 0x0A { starts.append(index + 1) }
-                scalars.append(Unicode.Scalar(byte))
             }
-            return scalars
+            return [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+                for index in bytes.indices { buffer.initializeElement(at: index, to: Unicode.Scalar(bytes[index])) }
+                count = bytes.count
+            }
         }
         if let ascii = ascii.flatMap({ $0 }) {
             scalars = ascii
