@@ -79,7 +79,7 @@ public struct CoverageAnalyzer: Sendable {
     func states(of ladder: [LadderLayer], at points: [Instant], in span: TimeSpan, memo: inout ChangePointMemo) -> [[String?]] {
         ladder.map { layer in
             let own = changePoints(for: [layer], in: span, memo: &memo)
-            let inputs = LayerInputs(layer, graph: graph)
+            let inputs = LayerInputs(layer, graph: graph, span: span, memo: &memo)
             var known: [LayerInputs.Values: String?] = [:]
             var result: [String?] = []
             result.reserveCapacity(points.count)
@@ -176,17 +176,20 @@ public struct CoverageAnalyzer: Sendable {
         for id in schedules.sorted() {
             guard let schedule = graph.schedule(id) else { continue }
             if let during = schedule.during { calendars.insert(during) }
-            points.formUnion(memo.schedule(id) { scheduleChanges(schedule, in: span) })
+            let shifts = memo.shifts(schedule, in: span)
+            points.formUnion(memo.schedule(id) { scheduleChanges(schedule, shifts, in: span) })
         }
         for id in calendars.sorted() {
             guard let calendar = graph.calendar(id) else { continue }
-            points.formUnion(memo.calendar(id) { calendarChanges(calendar, in: span) })
+            let timeline = memo.timeline(calendar, in: span)
+            points.formUnion(memo.calendar(id) { calendarChanges(timeline, in: span) })
         }
         return points.sorted()
     }
 
-    /// The instants in `span` at which a schedule's overrides start or end, or a shift starts.
-    private func scheduleChanges(_ schedule: CompiledSchedule, in span: TimeSpan) -> [Instant] {
+    /// The instants in `span` at which a schedule's overrides start or end, or a shift starts (from `shifts`, its
+    /// shift starts over `span`).
+    private func scheduleChanges(_ schedule: CompiledSchedule, _ shifts: ShiftTimeline, in span: TimeSpan) -> [Instant] {
         var points: [Instant] = []
         func add(_ instant: Instant) { if span.contains(instant) { points.append(instant) } }
         for override in schedule.overrides {
@@ -194,18 +197,14 @@ public struct CoverageAnalyzer: Sendable {
             add(override.to)
         }
         guard !schedule.members.isEmpty, schedule.shiftSeconds > 0 else { return points }
-        var k = schedule.shiftIndex(at: span.start)
-        while schedule.shiftStart(k) < span.end {
-            add(schedule.shiftStart(k))
-            k += 1
-        }
+        for start in shifts.starts where start < span.end { add(start) }
         return points
     }
 
-    /// The instants in `span` at which a calendar opens or closes.
-    private func calendarChanges(_ calendar: CompiledCalendar, in span: TimeSpan) -> [Instant] {
+    /// The instants in `span` at which a calendar opens or closes, from its open spans in `span`.
+    private func calendarChanges(_ timeline: OpenTimeline, in span: TimeSpan) -> [Instant] {
         var points: [Instant] = []
-        for open in calendar.openSpans(from: span.start, to: span.end) {
+        for open in timeline.open {
             if span.contains(open.start) { points.append(open.start) }
             if span.contains(open.end) { points.append(open.end) }
         }

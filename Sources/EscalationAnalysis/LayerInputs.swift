@@ -13,12 +13,21 @@ struct LayerInputs {
         var onCall: [String?]
     }
 
-    private let graph: RuleGraph
-    private let calendars: [String]
-    private let schedules: [String]
+    /// The calendars its conditions name, by id, in order.
+    let calendars: [String]
+    /// The schedules it pages, by id, in order.
+    let schedules: [String]
+    /// Each calendar of `calendars` (nil: not declared) with its open spans in the analysed span.
+    private let calendarTimelines: [(calendar: CompiledCalendar, timeline: OpenTimeline)?]
+    /// Each schedule of `schedules` (nil: not declared) with its shift starts in the analysed span, and its `during`
+    /// calendar's open spans (nil: none declared).
+    private let scheduleTimelines:
+        [(schedule: CompiledSchedule, shifts: ShiftTimeline, during: (calendar: CompiledCalendar, timeline: OpenTimeline)?)?]
 
-    /// The inputs of `layer` in `graph`: its alternatives' conditions, and the schedules of every route variant.
-    init(_ layer: LadderLayer, graph: RuleGraph) {
+    /// The inputs of `layer` in `graph`: its alternatives' conditions, and the schedules of every route variant. The
+    /// calendars' open spans and the schedules' shift starts in `span` come from `memo`, so reading them at an instant of
+    /// `span` needs no zone.
+    init(_ layer: LadderLayer, graph: RuleGraph, span: TimeSpan, memo: inout ChangePointMemo) {
         var calendars: [String] = []
         var schedules: [String] = []
         for choice in layer.choices {
@@ -31,15 +40,29 @@ struct LayerInputs {
                 }
             }
         }
-        self.graph = graph
         self.calendars = calendars
         self.schedules = schedules
+        func timeline(_ id: String) -> (calendar: CompiledCalendar, timeline: OpenTimeline)? {
+            graph.calendar(id).map { ($0, memo.timeline($0, in: span)) }
+        }
+        calendarTimelines = calendars.map(timeline)
+        scheduleTimelines = schedules.map { id in
+            graph.schedule(id).map { ($0, memo.shifts($0, in: span), $0.during.flatMap(timeline)) }
+        }
     }
 
     /// The values at `instant`, read as the condition evaluator and the target resolver read them.
     func values(at instant: Instant) -> Values {
-        Values(
-            open: calendars.map { graph.calendar($0)?.isOpen(at: instant) },
-            onCall: schedules.map { graph.schedule($0)?.onCall(at: instant, calendars: graph.calendars)?.contact })
+        func isOpen(_ entry: (calendar: CompiledCalendar, timeline: OpenTimeline)) -> Bool {
+            entry.timeline.isOpen(at: instant) ?? entry.calendar.isOpen(at: instant)
+        }
+        return Values(
+            open: calendarTimelines.map { $0.map(isOpen) },
+            onCall: scheduleTimelines.map { entry in
+                guard let entry else { return nil }
+                return entry.schedule.contactOnCall(
+                    at: instant, duringIsOpen: { _ in entry.during.map(isOpen) },
+                    shiftIndex: { entry.shifts.shiftIndex(at: $0) ?? entry.schedule.shiftIndex(at: $0) })
+            })
     }
 }

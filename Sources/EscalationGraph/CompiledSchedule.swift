@@ -80,17 +80,44 @@ public struct CompiledSchedule: Codable, Sendable, Hashable {
 
     /// Who is on call at an instant, and why; nil when nobody is (outside `during`, or no members).
     public func onCall(at instant: Instant, calendars: [CompiledCalendar]) -> (contact: String, reason: Reason)? {
-        if let override = overrides.last(where: { $0.from <= instant && instant < $0.to }) {
-            return (override.contact, .override(from: override.from, to: override.to))
-        }
-        guard !members.isEmpty, shiftSeconds > 0 else { return nil }
-        if let during, let calendar = calendars.first(where: { $0.id == during }), !calendar.isOpen(at: instant) {
-            return nil
-        }
-        let k = shiftIndex(at: instant)
-        let index = ((k % members.count) + members.count) % members.count
-        return (members[index], .rotation(shift: k, from: shiftStart(k), to: shiftStart(k + 1)))
+        onCall(at: instant) { id in calendars.first { $0.id == id }?.isOpen(at: instant) }
     }
+
+    /// `onCall(at:calendars:)`, told by `duringIsOpen` whether the calendar with an id is open at the instant (nil: no
+    /// such calendar, which does not restrict the rotation).
+    public func onCall(at instant: Instant, duringIsOpen: (String) -> Bool?) -> (contact: String, reason: Reason)? {
+        switch turn(at: instant, duringIsOpen: duringIsOpen, shiftIndex: shiftIndex(at:)) {
+        case .none: return nil
+        case .override(let override): return (override.contact, .override(from: override.from, to: override.to))
+        case .shift(let k): return (member(ofShift: k), .rotation(shift: k, from: shiftStart(k), to: shiftStart(k + 1)))
+        }
+    }
+
+    /// Who `onCall(at:duringIsOpen:)` gives, without why (so without the shift's bounds), with the index of the shift
+    /// holding an instant told by `shiftIndex` (which must answer as `shiftIndex(at:)`).
+    public func contactOnCall(at instant: Instant, duringIsOpen: (String) -> Bool?, shiftIndex: (Instant) -> Int) -> String? {
+        switch turn(at: instant, duringIsOpen: duringIsOpen, shiftIndex: shiftIndex) {
+        case .none: return nil
+        case .override(let override): return override.contact
+        case .shift(let k): return member(ofShift: k)
+        }
+    }
+
+    /// Whose turn it is at an instant: an override's, or shift k's; nil when nobody's.
+    private enum Turn {
+        case override(Override)
+        case shift(Int)
+    }
+
+    private func turn(at instant: Instant, duringIsOpen: (String) -> Bool?, shiftIndex: (Instant) -> Int) -> Turn? {
+        if let override = overrides.last(where: { $0.from <= instant && instant < $0.to }) { return .override(override) }
+        guard !members.isEmpty, shiftSeconds > 0 else { return nil }
+        if let during, duringIsOpen(during) == false { return nil }
+        return .shift(shiftIndex(instant))
+    }
+
+    /// The member on call in shift k.
+    private func member(ofShift k: Int) -> String { members[((k % members.count) + members.count) % members.count] }
 
     /// Who is on call over `[from, to)`, as consecutive segments (nil contact = nobody).
     public func coverage(from: Instant, to: Instant, calendars: [CompiledCalendar]) -> [(contact: String?, span: TimeSpan)] {

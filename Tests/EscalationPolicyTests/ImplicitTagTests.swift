@@ -50,6 +50,26 @@ import Yams
         }
     }
 
+    @Test func isIntAgreesWithTheTagOnChosenAndRandomScalars() {
+        var nodes = [
+            "15m", "30s", "1h30m", "1d", "2w", "0x1F", "0o17", "0b101", "1_000", "1:30", "09:30", "5", "-5", "+0", "1e3", "15M", "0X1f", "0xG",
+            "15m\n", "15\n", "abc", "Étienne", "1 business day", "", "~", "yes",
+        ].flatMap { text in
+            [composed(text), Node(text, Tag(.implicit, .basic), .doubleQuoted), Node(text, Tag(.int), .plain), Node(text, Tag(.str), .plain)]
+        }
+        nodes += [Node([(Node("a"), Node("b"))]), Node([Node("15m")])]
+        let alphabet = Array("0159_:.+-xobabcdefABFgmshdwzGMZé\n ")
+        var state: UInt64 = 11
+        for _ in 0..<5_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 60) % 7
+            nodes.append(composed(String((0..<length).map { index in alphabet[Int((state >> UInt64(8 * index + 3)) % UInt64(alphabet.count))] })))
+        }
+        for node in nodes {
+            #expect(ImplicitTag.isInt(node) == (ImplicitTag.of(node) == .int), "node \(node)")
+        }
+    }
+
     @Test func quotedAndExplicitlyTaggedScalarsKeepTheirTags() {
         #expect(ImplicitTag.of(Node("null", Tag(.implicit, .basic), .doubleQuoted)) == .str)
         #expect(ImplicitTag.of(Node("5", Tag(.int, .basic), .plain)) == .int)

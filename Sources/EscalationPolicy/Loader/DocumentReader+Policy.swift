@@ -156,6 +156,9 @@ extension DocumentReader {
         }
     }
 
+    /// The field types, for the hint when one is missing (built once, not per field).
+    private static let fieldTypeNames = FieldDeclaration.FieldType.allCases.map(\.rawValue).joined(separator: ", ")
+
     private func field(name: Located<String>, pair: Pair, policy: String) -> FieldDeclaration? {
         guard FieldName.isValid(name.value) else {
             sink.add(
@@ -172,8 +175,7 @@ extension DocumentReader {
         else {
             return nil
         }
-        let typeNames = FieldDeclaration.FieldType.allCases.map(\.rawValue).joined(separator: ", ")
-        let type = map.required("type", hint: "add 'type:' (one of \(typeNames))", example: "type: string")
+        let type = map.required("type", hint: "add 'type:' (one of \(Self.fieldTypeNames))", example: "type: string")
             .flatMap { choice($0, what: "\(fieldWhat): type", as: FieldDeclaration.FieldType.self) }
         let required = map["required"].flatMap { bool($0, what: "\(fieldWhat): 'required'") } ?? false
         let description = map["description"].flatMap { string($0, what: "\(fieldWhat): description") }

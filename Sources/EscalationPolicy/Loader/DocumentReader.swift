@@ -109,6 +109,18 @@ struct DocumentReader {
         let pairs: [Pair]
         /// The keys that are not allowed here (already reported).
         let unknownKeys: [String]
+        /// The key of each pair of `pairs`, in order: looking a key up compares strings without copying pairs.
+        let keys: [String]
+
+        init(reader: DocumentReader, node: Node, what: String, owner: SourceLocation?, pairs: [Pair], unknownKeys: [String]) {
+            self.reader = reader
+            self.node = node
+            self.what = what
+            self.owner = owner
+            self.pairs = pairs
+            self.unknownKeys = unknownKeys
+            keys = pairs.map(\.key)
+        }
 
         var location: SourceLocation { reader.location(node) }
 
@@ -116,8 +128,8 @@ struct DocumentReader {
         var ownerLocation: SourceLocation { owner ?? location }
 
         subscript(key: String) -> Node? {
-            // By index: `first(where:)` would copy the whole pair (key, key node and value) to read its value.
-            guard let index = pairs.firstIndex(where: { $0.key == key }) else { return nil }
+            // By index in `keys`: searching `pairs` copies each pair (key, key node and value) it passes.
+            guard let index = keys.firstIndex(of: key) else { return nil }
             let value = pairs[index].value
             return reader.isNull(value) ? nil : value
         }
@@ -126,16 +138,16 @@ struct DocumentReader {
 
         /// The location of a key, present even with a null value.
         func keyLocation(_ key: String) -> SourceLocation? {
-            pairs.first { $0.key == key }.map { reader.location($0.keyNode) }
+            keys.firstIndex(of: key).map { reader.location(pairs[$0].keyNode) }
         }
 
         /// The value, or a `missing_key` diagnostic: at the key when it is present with no value, else at the owner.
         func required(_ key: String, hint: String? = nil, example: String? = nil) -> Node? {
             if let value = self[key] { return value }
-            if let present = pairs.first(where: { $0.key == key }) {
+            if let present = keys.firstIndex(of: key) {
                 reader.sink.add(
                     LoadProblem.missingKey(
-                        "'\(key)' in \(what) has no value", at: reader.location(present.keyNode),
+                        "'\(key)' in \(what) has no value", at: reader.location(pairs[present].keyNode),
                         hint: "give '\(key)' a value" + (example.map { ", e.g. '\($0)'" } ?? "")))
             } else {
                 reader.sink.add(
@@ -186,7 +198,9 @@ struct DocumentReader {
     func fields(_ node: Node, what: String, allowed: [String], owner: SourceLocation? = nil, hint: String? = nil) -> Fields? {
         guard let pairs = pairs(node, what: what, hint: hint) else { return nil }
         var unknown: [String] = []
-        for (index, pair) in pairs.enumerated() where !allowed.contains(pair.key) {
+        // By index: enumerating would copy every pair; only the unknown ones are needed.
+        for index in pairs.indices where !allowed.contains(pairs[index].key) {
+            let pair = pairs[index]
             unknown.append(pair.key)
             // `{ body: Hello, world }`: the comma ended the value and `world` became a key without a value.
             let previous = index > 0 ? pairs[index - 1] : nil
@@ -347,7 +361,7 @@ struct DocumentReader {
     }
 
     func duration(_ node: Node, what: String, allowBusiness: Bool = true) -> Located<PolicyDuration>? {
-        if case .scalar(let scalar) = node, ImplicitTag.of(node) == .int, scalar.style == .plain || scalar.style == .any {
+        if case .scalar(let scalar) = node, ImplicitTag.isInt(node), scalar.style == .plain || scalar.style == .any {
             sink.add(
                 LoadProblem.invalidDuration(
                     "\(what) '\(scalar.string)' has no unit", at: location(node),
@@ -375,7 +389,7 @@ struct DocumentReader {
     }
 
     func timeOfDay(_ node: Node, what: String) -> Located<TimeOfDay>? {
-        if case .scalar(let scalar) = node, scalar.string.contains(":"), ImplicitTag.of(node) == .int {
+        if case .scalar(let scalar) = node, scalar.string.contains(":"), ImplicitTag.isInt(node) {
             sink.add(
                 LoadProblem.invalidTime(
                     "\(what) \(scalar.string) was read by YAML as a number (base 60)", at: location(node),

@@ -24,6 +24,17 @@ enum ImplicitTag {
         return Resolver.default.resolveTag(of: Node(text))
     }
 
+    /// Whether `of(node) == .int`. An untagged scalar with a letter that no int form uses (all but a-f, A-F, o and x)
+    /// is no int, without Yams' regular expressions (a duration such as `15m`, checked for a missing unit).
+    static func isInt(_ node: Node) -> Bool {
+        if case .scalar(let scalar) = node, Tag.Name(rawValue: node.tag.rawValue) == .str,
+            scalar.string.unicodeScalars.contains(where: { ("g"..."z").contains($0) && $0 != "o" && $0 != "x" || ("G"..."Z").contains($0) })
+        {
+            return false
+        }
+        return of(node) == .int
+    }
+
     /// Whether `of(node) == .null`, without a regular expression: Yams' null rule (`~`, `null`, `Null`, `NULL` or
     /// nothing) is the only one that gives null, and those words are `nulls`.
     static func isNull(_ node: Node) -> Bool {

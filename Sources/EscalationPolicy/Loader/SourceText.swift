@@ -1,18 +1,49 @@
 import EscalationCore
 
-/// A file's text indexed by line, to turn YAML marks into locations and search near them.
+/// A file's text indexed by line, to turn YAML marks into locations and search near them. The text is kept as one
+/// array of scalars with the offset where each line starts (one allocation, not one per line).
 struct SourceText {
     let file: String
-    let lines: [[Unicode.Scalar]]
+    /// Every scalar of the text, line breaks included.
+    private let scalars: [Unicode.Scalar]
+    /// The offset in `scalars` at which each line starts (the first at 0, then one after each line break).
+    private let starts: [Int]
 
     init(file: String, text: String) {
         self.file = file
-        var lines: [[Unicode.Scalar]] = [[]]
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" { lines.append([]) } else { lines[lines.count - 1].append(scalar) }
+        var starts = [0]
+        // ASCII text (nearly every policy file) is one scalar per byte; other text is decoded.
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> [Unicode.Scalar]? in
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x80 else { return nil }
+                if byte == 0x0A { starts.append(index + 1) }
+            }
+            return [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+                for index in bytes.indices { buffer.initializeElement(at: index, to: Unicode.Scalar(bytes[index])) }
+                count = bytes.count
+            }
         }
-        self.lines = lines
+        if let ascii = ascii.flatMap({ $0 }) {
+            scalars = ascii
+        } else {
+            scalars = Array(text.unicodeScalars)
+            starts = [0]
+            for index in scalars.indices where scalars[index] == "\n" { starts.append(index + 1) }
+        }
+        self.starts = starts
     }
+
+    /// The number of lines (one more than the line breaks).
+    private var lineCount: Int { starts.count }
+
+    /// Where line `index` (0-based) lies in `scalars`, without its line break.
+    private func range(_ index: Int) -> Range<Int> {
+        starts[index]..<(index + 1 < starts.count ? starts[index + 1] - 1 : scalars.count)
+    }
+
+    /// The scalars of line `index` (0-based), without its line break.
+    private func line(_ index: Int) -> [Unicode.Scalar] { Array(scalars[range(index)]) }
 
     func location(line: Int, column: Int) -> SourceLocation {
         SourceLocation(file: file, line: line, column: column)
@@ -20,16 +51,18 @@ struct SourceText {
 
     /// The text of a line (1-based), without its line break; empty past the end.
     func text(line: Int) -> String {
-        guard line >= 1, line <= lines.count else { return "" }
+        guard line >= 1, line <= lineCount else { return "" }
         var text = String.UnicodeScalarView()
-        text.append(contentsOf: lines[line - 1])
+        text.append(contentsOf: scalars[range(line - 1)])
         return String(text)
     }
 
     /// The character at a position (1-based), or nil past the end of its line.
     func character(line: Int, column: Int) -> Unicode.Scalar? {
-        guard line >= 1, line <= lines.count, column >= 1, column <= lines[line - 1].count else { return nil }
-        return lines[line - 1][column - 1]
+        guard line >= 1, line <= lineCount else { return nil }
+        let bounds = range(line - 1)
+        guard column >= 1, column <= bounds.count else { return nil }
+        return scalars[bounds.lowerBound + column - 1]
     }
 
     /// The positions (1-based) of each occurrence of `needle` at or after a position, in order.
@@ -38,11 +71,11 @@ struct SourceText {
         var found: [SourceLocation] = []
         var lineIndex = max(line - 1, 0)
         var start = max(column - 1, 0)
-        while lineIndex < lines.count, found.count < limit {
-            let text = lines[lineIndex]
+        while lineIndex < lineCount, found.count < limit {
+            let bounds = range(lineIndex)
             var i = start
-            while i + pattern.count <= text.count, found.count < limit {
-                if text[i..<(i + pattern.count)].elementsEqual(pattern) {
+            while i + pattern.count <= bounds.count, found.count < limit {
+                if matches(pattern, at: bounds.lowerBound + i) {
                     found.append(location(line: lineIndex + 1, column: i + 1))
                     i += pattern.count
                 } else {
@@ -55,13 +88,19 @@ struct SourceText {
         return found
     }
 
+    /// Whether `pattern` stands in `scalars` at `offset` (which leaves room for it).
+    private func matches(_ pattern: [Unicode.Scalar], at offset: Int) -> Bool {
+        for index in pattern.indices where scalars[offset + index] != pattern[index] { return false }
+        return true
+    }
+
     /// Where a key that YAML found twice in one mapping appears again after its first occurrence at
     /// `firstLine`:`column`: later on the same line for a flow mapping (`{ a: 1, a: 2 }`), else the next
     /// `key:` at the same column within the same block.
     func duplicateKey(key: String, firstLine: Int, column: Int) -> SourceLocation? {
         let candidates = [key, "\"\(key)\"", "'\(key)'"].map { Array($0.unicodeScalars) }
-        if firstLine >= 1, firstLine <= lines.count {
-            let text = lines[firstLine - 1]
+        if firstLine >= 1, firstLine <= lineCount {
+            let text = line(firstLine - 1)
             let before = text[..<min(max(column - 1, 0), text.count)].last { $0 != " " && $0 != "\t" }
             if before == "{" || before == "," {
                 // A flow mapping: look for `, key:` or `{ key:` after the first occurrence on the same line.
@@ -79,8 +118,8 @@ struct SourceText {
             }
         }
         let blockCandidates = candidates.map { $0 + [":"] }
-        for index in firstLine..<lines.count {
-            let text = lines[index]
+        for index in firstLine..<lineCount {
+            let text = line(index)
             guard let firstNonSpace = text.firstIndex(where: { $0 != " " }), text[firstNonSpace] != "#" else { continue }
             if firstNonSpace < column - 1 { return nil }
             if firstNonSpace == column - 1, blockCandidates.contains(where: { text[firstNonSpace...].starts(with: $0) }) {
@@ -92,8 +131,8 @@ struct SourceText {
 
     /// The name of the alias (`*name`) at a position, if there is one.
     func alias(line: Int, column: Int) -> String? {
-        guard character(line: line, column: column) == "*", line >= 1, line <= lines.count else { return nil }
-        let name = lines[line - 1].dropFirst(column).prefix { !Self.endsAnchorName($0) }
+        guard character(line: line, column: column) == "*", line >= 1, line <= lineCount else { return nil }
+        let name = self.line(line - 1).dropFirst(column).prefix { !Self.endsAnchorName($0) }
         guard !name.isEmpty else { return nil }
         var text = String.UnicodeScalarView()
         text.append(contentsOf: name)
@@ -103,7 +142,8 @@ struct SourceText {
     /// Every anchor (`&name`) defined in the file with its position, in order.
     func anchors() -> [(name: String, location: SourceLocation)] {
         var result: [(name: String, location: SourceLocation)] = []
-        for (index, text) in lines.enumerated() {
+        for index in 0..<lineCount {
+            let text = line(index)
             var quote: Unicode.Scalar?
             var column = 0
             while column < text.count {

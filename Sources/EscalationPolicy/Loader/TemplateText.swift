@@ -45,8 +45,14 @@ enum TemplateText {
                 sink.add(LoadProblem.invalidTemplate("'{{' without a closing '}}' in \(what)", at: location, hint: "write variables as {{ incident.field }}"))
                 break
             }
-            let name = String(decoding: bytes[afterOpen..<closing], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            keep(name, at: location, what: what, sink: sink, in: &result)
+            // ASCII: the whitespace `trimmingCharacters(in: .whitespaces)` trims is spaces and tabs, and `{{` inside the
+            // name is two adjacent brace bytes.
+            var first = afterOpen
+            var end = closing
+            while first < end, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
+            while end > first, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            let nested = first + 1 < end && (first..<(end - 1)).contains { bytes[$0] == open && bytes[$0 + 1] == open }
+            keep(String(decoding: bytes[first..<end], as: UTF8.self), nested: nested, at: location, what: what, sink: sink, in: &result)
             cursor = closing + 2
         }
         return result
@@ -67,15 +73,19 @@ enum TemplateText {
                 sink.add(LoadProblem.invalidTemplate("'{{' without a closing '}}' in \(what)", at: location, hint: "write variables as {{ incident.field }}"))
                 break
             }
-            keep(afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces), at: location, what: what, sink: sink, in: &result)
+            let name = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            keep(name, nested: name.contains("{{"), at: location, what: what, sink: sink, in: &result)
             rest = afterOpen[close.upperBound...]
         }
         return result
     }
 
     /// Keeps a placeholder's name when it is a variable name; else says so where it stands.
-    private static func keep(_ name: String, at location: SourceLocation, what: String, sink: DiagnosticSink, in result: inout [Located<String>]) {
-        if name.contains("{{") || !FieldName.isValid(name) {
+    /// `nested`: whether the name holds another `{{`.
+    private static func keep(
+        _ name: String, nested: Bool, at location: SourceLocation, what: String, sink: DiagnosticSink, in result: inout [Located<String>]
+    ) {
+        if nested || !FieldName.isValid(name) {
             sink.add(
                 LoadProblem.invalidTemplate(
                     "'{{ \(name) }}' in \(what) is not a variable name", at: location,

@@ -7,11 +7,23 @@ public enum FieldName {
     }
 
     /// Dot-joined `[a-z][a-z0-9_]*` segments (`session.start`).
+    /// Checked byte by byte: a valid name is ASCII, and any other byte makes its segment invalid however the text is
+    /// split, so this answers as splitting the characters at dots and checking each segment.
     public static func isValid(_ text: String) -> Bool {
-        let segments = text.split(separator: ".", omittingEmptySubsequences: false)
-        return segments.allSatisfy { segment in
-            guard let first = segment.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
-            return segment.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        var atSegmentStart = true
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                if atSegmentStart { return false }
+                atSegmentStart = true
+            } else if atSegmentStart {
+                guard byte >= UInt8(ascii: "a"), byte <= UInt8(ascii: "z") else { return false }
+                atSegmentStart = false
+            } else {
+                let letter = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
+                let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+                guard letter || digit || byte == UInt8(ascii: "_") else { return false }
+            }
         }
+        return !atSegmentStart
     }
 }

@@ -25,8 +25,11 @@ extension Policy {
     }
 
     /// Every target a step, cc or task of the policy names, with a label for messages.
-    public var labelledTargets: [(label: String, target: Target)] {
-        labelledSteps.flatMap { label, step in
+    public var labelledTargets: [(label: String, target: Target)] { Self.labelledTargets(of: labelledSteps) }
+
+    /// Every target the given labelled steps name (a step's notify, cc and task assignees), with a label for messages.
+    public static func labelledTargets(of steps: [(label: String, step: Step)]) -> [(label: String, target: Target)] {
+        steps.flatMap { label, step in
             step.notify.map { (label, $0) } + step.cc.map { ("cc of \(label)", $0) }
                 + step.tasks.compactMap { task in task.assignee.map { ("task '\(task.title.value)' of \(label)", $0) } }
         }
@@ -35,8 +38,11 @@ extension Policy {
 
 extension Organisation {
     /// Every target the policies and route tables name, with a label for messages.
-    public var labelledTargets: [(label: String, target: Target)] {
-        policies.flatMap(\.labelledTargets)
+    public var labelledTargets: [(label: String, target: Target)] { labelledTargets(policyTargets: policies.map(\.labelledTargets)) }
+
+    /// Every target named, given each policy's `labelledTargets` in order, followed by the route tables' targets.
+    public func labelledTargets(policyTargets: [[(label: String, target: Target)]]) -> [(label: String, target: Target)] {
+        policyTargets.flatMap { $0 }
             + routes.flatMap { route in route.labelledTargets.map { ("row \($0.row) of route '\(route.id.value)'", $0.target) } }
     }
 }
@@ -44,6 +50,13 @@ extension Organisation {
 extension Policy {
     /// Every use of a route in the policy, with a label, and whether it picks a channel (a post's or stage's) or people.
     public var routeUses: [(label: String, route: Located<String>, picksChannel: Bool)] {
+        routeUses(steps: labelledSteps, targets: labelledTargets)
+    }
+
+    /// `routeUses`, given the policy's `labelledSteps` and `labelledTargets` already built.
+    public func routeUses(
+        steps labelledSteps: [(label: String, step: Step)], targets labelledTargets: [(label: String, target: Target)]
+    ) -> [(label: String, route: Located<String>, picksChannel: Bool)] {
         var uses = labelledTargets.filter { $0.target.kind == .route }.map { ($0.label, $0.target.reference, false) }
         for (label, step) in labelledSteps {
             uses += step.posts.compactMap { post in post.route.map { ("a post of \(label)", $0, true) } }

@@ -86,8 +86,8 @@ public struct ChannelCannotAnswerRule: PolicyRule {
             }
         }
         for contact in organisation.contacts { check(contact.preferences, "a preference of contact '\(contact.id.value)'") }
-        for policy in organisation.policies {
-            for (label, step) in policy.labelledSteps { check(step.via, "the 'via' of \(label)") }
+        for labels in context.policyLabels {
+            for (label, step) in labels.steps { check(step.via, "the 'via' of \(label)") }
         }
         return result
     }

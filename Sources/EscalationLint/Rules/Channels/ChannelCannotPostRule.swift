@@ -63,8 +63,9 @@ public struct ChannelCannotPostRule: PolicyRule {
                         ? "use a channel whose plugin posts to a room, page or queue (e.g. slack, webhook, statuspage, ticket, exec), or notify people instead"
                         : "post to one of: \(able.joined(separator: ", ")), or notify people through '\(channel.value)' instead"))
         }
-        for policy in organisation.policies {
-            for (label, step) in policy.labelledSteps {
+        for labels in context.policyLabels {
+            let policy = labels.policy
+            for (label, step) in labels.steps {
                 for post in step.posts where post.route == nil { check(post.channel, "a post of \(label)") }
             }
             for stage in policy.stages where stage.route == nil { check(stage.channel, "stage '\(stage.id.value)' of policy '\(policy.id.value)'") }

@@ -51,8 +51,8 @@ public struct UnansweredFirstChannelRule: PolicyRule {
                     hint: "drop 'unanswered: \(wait.value)' (the first channel is used at once), or put the channel it should follow before it"))
         }
         for contact in organisation.contacts { check(contact.preferences, "the preferences of contact '\(contact.id.value)'") }
-        for policy in organisation.policies {
-            for (label, step) in policy.labelledSteps { check(step.via, "the 'via' of \(label)") }
+        for labels in context.policyLabels {
+            for (label, step) in labels.steps { check(step.via, "the 'via' of \(label)") }
         }
         return result
     }

@@ -73,8 +73,9 @@ public struct IncompleteRouteRule: PolicyRule {
         let organisation = context.organisation
         var result: [Diagnostic] = []
         var reported = Set<String>()
-        for policy in organisation.policies {
-            for (label, reference, picksChannel) in policy.routeUses {
+        for labels in context.policyLabels {
+            let policy = labels.policy
+            for (label, reference, picksChannel) in labels.routeUses {
                 guard let route = organisation.route(reference.value) else { continue }
                 if route.picksChannels != picksChannel {
                     result.append(

@@ -58,9 +58,9 @@ public struct RouteRowNeverPickedRule: PolicyRule {
         let organisation = context.organisation
         var result: [Diagnostic] = []
         for route in organisation.routes {
-            let users = organisation.policies.filter { policy in
-                policy.routeUses.contains { $0.route.value == route.id.value }
-            }
+            let users = context.policyLabels.filter { labels in
+                labels.routeUses.contains { $0.route.value == route.id.value }
+            }.map(\.policy)
             var possible = Set<String>()
             var closed = !users.isEmpty
             for policy in users {

@@ -56,7 +56,7 @@ public struct UnknownRouteRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
         let known = organisation.routes.map(\.id.value)
-        return organisation.policies.flatMap(\.routeUses)
+        return context.policyLabels.flatMap(\.routeUses)
             .filter { organisation.route($0.route.value) == nil && !context.loaderReported(.route, $0.route.value) }
             .map { label, reference, _ in
                 kind(

@@ -64,16 +64,19 @@ public struct PlaintextSecretRule: PolicyRule {
         for channel in context.organisation.channels {
             guard let settings = channel.settings else { continue }
             for (path, value, location) in settings.scalars() {
-                let what = "setting '\(path)' of channel '\(channel.id.value)'"
-                let hint = "move it to an environment variable and write ${env:\(Self.suggestedName(channel: channel.id.value, path: path))}"
+                // The message parts are built only for a setting that is reported.
+                func what() -> String { "setting '\(path)' of channel '\(channel.id.value)'" }
+                func hint() -> String {
+                    "move it to an environment variable and write ${env:\(Self.suggestedName(channel: channel.id.value, path: path))}"
+                }
                 if let problem = Self.malformedReference(in: value) {
-                    result.append(kind("\(what) has a malformed environment reference: \(problem)", at: location, hint: hint))
+                    result.append(kind("\(what()) has a malformed environment reference: \(problem)", at: location, hint: hint()))
                 } else if Self.looksSecret(path), !value.isEmpty, !Self.isReference(value) {
                     let message =
                         value.contains("${env:")
-                        ? "\(what) looks secret but mixes plaintext with an environment reference; a secret must be exactly one ${env:NAME}"
-                        : "\(what) looks secret but holds a plaintext value (\(value.count) characters)"
-                    result.append(kind(message, at: location, hint: hint))
+                        ? "\(what()) looks secret but mixes plaintext with an environment reference; a secret must be exactly one ${env:NAME}"
+                        : "\(what()) looks secret but holds a plaintext value (\(value.count) characters)"
+                    result.append(kind(message, at: location, hint: hint()))
                 }
             }
         }
@@ -84,7 +87,28 @@ public struct PlaintextSecretRule: PolicyRule {
     static func looksSecret(_ path: String) -> Bool {
         let last = path.split(separator: ".").last.map(String.init) ?? path
         let name = String(last.prefix { $0 != "[" }).lowercased()
-        return secretWords.contains { name.contains($0) } || name.hasSuffix("_key")
+        let bytes = Array(name.utf8)
+        return secretWords.indices.contains { contains(bytes, name, ascii: secretWordBytes[$0], secretWords[$0]) } || name.hasSuffix("_key")
+    }
+
+    /// Whether `text` holds `word` (ASCII), as `text.contains(word)` answers. ASCII text is searched byte by byte;
+    /// other text keeps the string search, which does not match a letter that a combining mark follows.
+    static func contains(_ text: String, ascii word: String) -> Bool {
+        contains(Array(text.utf8), text, ascii: Array(word.utf8), word)
+    }
+
+    /// The UTF-8 bytes of each of `secretWords`.
+    private static let secretWordBytes = secretWords.map { Array($0.utf8) }
+
+    /// `contains(_:ascii:)`, given the UTF-8 bytes of the text and of the word too.
+    private static func contains(_ bytes: [UInt8], _ text: String, ascii needle: [UInt8], _ word: String) -> Bool {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.contains(word) }
+        guard let first = needle.first else { return true }
+        guard bytes.count >= needle.count else { return false }
+        for start in 0...(bytes.count - needle.count) where bytes[start] == first {
+            if bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     /// Whether the text is exactly `${env:NAME}` with NAME in `[A-Z_][A-Z0-9_]*`.
@@ -101,6 +125,8 @@ public struct PlaintextSecretRule: PolicyRule {
 
     /// What is wrong with the first malformed `${env…}` reference in the text (without echoing it), or nil.
     static func malformedReference(in text: String) -> String? {
+        // Without a '$' there is no reference to check (and no need for a string search).
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return nil }
         var rest = Substring(text)
         while let open = rest.range(of: "${") {
             let after = rest[open.upperBound...]

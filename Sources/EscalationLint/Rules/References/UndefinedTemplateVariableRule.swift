@@ -80,8 +80,8 @@ public struct UndefinedTemplateVariableRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
         var users: [String: [Policy]] = [:]
-        for policy in organisation.policies {
-            for id in Set(Self.templateIDs(of: policy)) { users[id, default: []].append(policy) }
+        for labels in context.policyLabels {
+            for id in Set(Self.templateIDs(of: labels)) { users[id, default: []].append(labels.policy) }
         }
         let anyField = Set(organisation.policies.flatMap { $0.fields.map(\.name.value) })
         var result: [Diagnostic] = []
@@ -131,9 +131,10 @@ public struct UndefinedTemplateVariableRule: PolicyRule {
     }
 
     /// The ids of the templates a policy sends: step templates, posts, stages and actions.
-    static func templateIDs(of policy: Policy) -> [String] {
+    static func templateIDs(of labels: PolicyLabels) -> [String] {
+        let policy = labels.policy
         var ids: [String] = []
-        for (_, step) in policy.labelledSteps {
+        for (_, step) in labels.steps {
             if let template = step.template { ids.append(template.value) }
             ids += step.posts.map(\.template.value)
         }

@@ -82,9 +82,10 @@ public struct UnknownCalendarRule: PolicyRule {
         for schedule in organisation.schedules {
             if let during = schedule.rotation?.during { references.append(("the rotation of schedule '\(schedule.id.value)'", during)) }
         }
-        for policy in organisation.policies {
+        for labels in context.policyLabels {
+            let policy = labels.policy
             if let calendar = policy.calendar { references.append(("policy '\(policy.id.value)'", calendar)) }
-            for (label, step) in policy.labelledSteps {
+            for (label, step) in labels.steps {
                 if let during = step.when?.during { references.append(("the 'when: during' of \(label)", during)) }
                 if let outside = step.when?.outside { references.append(("the 'when: outside' of \(label)", outside)) }
             }

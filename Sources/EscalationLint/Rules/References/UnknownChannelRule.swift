@@ -78,8 +78,9 @@ public struct UnknownChannelRule: PolicyRule {
         for contact in organisation.contacts {
             references += contact.preferences.flatMap(\.channels).map { ("a preference of contact '\(contact.id.value)'", $0) }
         }
-        for policy in organisation.policies {
-            for (label, step) in policy.labelledSteps {
+        for labels in context.policyLabels {
+            let policy = labels.policy
+            for (label, step) in labels.steps {
                 references += step.via.flatMap(\.channels).map { ("the 'via' of \(label)", $0) }
                 references += step.posts.filter { $0.route == nil }.map { ("a post of \(label)", $0.channel) }
             }

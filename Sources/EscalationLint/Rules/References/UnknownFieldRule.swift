@@ -68,21 +68,22 @@ public struct UnknownFieldRule: PolicyRule {
     /// Reports each use of a field the policy does not declare.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         var result: [Diagnostic] = []
-        for policy in context.organisation.policies where !context.loaderReported(.policyFields, policy.id.value) {
+        for labels in context.policyLabels where !context.loaderReported(.policyFields, labels.policy.id.value) {
+            let policy = labels.policy
             let declared = policy.fields.map(\.name.value)
             // (where, field, the type the use needs)
             var uses: [(String, Located<String>, FieldDeclaration.FieldType?)] = []
             if let field = policy.resolvePer { uses.append(("'resolve_per' of policy '\(policy.id.value)'", field, .list)) }
-            for (label, target) in policy.labelledTargets where target.kind == .field {
+            for (label, target) in labels.targets where target.kind == .field {
                 uses.append((label, target.reference, .contact))
             }
             for stage in policy.stages {
                 uses += stage.requires.map { ("'requires' of stage '\(stage.id.value)' of policy '\(policy.id.value)'", $0, nil) }
             }
-            for (label, target) in policy.labelledTargets where target.kind == .address {
+            for (label, target) in labels.targets where target.kind == .address {
                 uses += target.addressFields.map { (label, $0, .address) }
             }
-            for (label, step) in policy.labelledSteps {
+            for (label, step) in labels.steps {
                 for match in step.when?.fields ?? [] { uses.append(("the condition of \(label)", match.field, nil)) }
                 for task in step.tasks {
                     if let per = task.per { uses.append(("'per' of task '\(task.title.value)' of \(label)", per, .list)) }

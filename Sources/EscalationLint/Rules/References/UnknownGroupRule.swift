@@ -47,7 +47,7 @@ public struct UnknownGroupRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
         let known = organisation.groups.map(\.id.value)
-        return organisation.labelledTargets
+        return context.labelledTargets
             .filter { $0.target.kind == .group && organisation.group($0.target.reference.value) == nil }
             .filter { !context.loaderReported(.group, $0.target.reference.value) }
             .map { label, target in

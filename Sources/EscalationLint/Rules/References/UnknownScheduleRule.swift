@@ -57,7 +57,7 @@ public struct UnknownScheduleRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
         let known = organisation.schedules.map(\.id.value)
-        return organisation.labelledTargets
+        return context.labelledTargets
             .filter { $0.target.kind == .schedule && organisation.schedule($0.target.reference.value) == nil }
             .filter { !context.loaderReported(.schedule, $0.target.reference.value) }
             .map { label, target in

@@ -60,8 +60,9 @@ public struct UnknownTemplateRule: PolicyRule {
         let organisation = context.organisation
         let known = organisation.templates.map(\.id.value)
         var references: [(String, Located<String>)] = []
-        for policy in organisation.policies {
-            for (label, step) in policy.labelledSteps {
+        for labels in context.policyLabels {
+            let policy = labels.policy
+            for (label, step) in labels.steps {
                 if let template = step.template { references.append((label, template)) }
                 references += step.posts.map { ("a post of \(label)", $0.template) }
             }

@@ -52,7 +52,8 @@ public struct AddressWithoutChannelRule: PolicyRule {
         let organisation = context.organisation
         let kinds = Set(organisation.channels.map(\.addressKind))
         var result: [Diagnostic] = []
-        for policy in organisation.policies {
+        for labels in context.policyLabels {
+            let policy = labels.policy
             for field in policy.fields where field.type.value.holdsAddresses {
                 guard let kind = field.addressKind, !kinds.contains(kind.value) else { continue }
                 let known = kinds.sorted().joined(separator: ", ")
@@ -62,7 +63,7 @@ public struct AddressWithoutChannelRule: PolicyRule {
                         at: kind.location,
                         hint: "declare a channel with 'address: \(kind.value)', or use a kind a channel reads (\(known.isEmpty ? "none declared" : known))"))
             }
-            for (label, step) in policy.labelledSteps where !step.via.isEmpty {
+            for (label, step) in labels.steps where !step.via.isEmpty {
                 let viaKinds = Set(step.via.flatMap(\.channels).compactMap { organisation.channel($0.value)?.addressKind })
                 for target in step.notify + step.cc where target.kind == .address {
                     let fields = target.addressFields.compactMap { policy.field($0.value) }

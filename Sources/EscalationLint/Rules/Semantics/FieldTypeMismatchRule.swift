@@ -55,18 +55,19 @@ public struct FieldTypeMismatchRule: PolicyRule {
     /// Reports each field used with a type other than the one the use needs.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         var result: [Diagnostic] = []
-        for policy in context.organisation.policies {
+        for labels in context.policyLabels {
+            let policy = labels.policy
             var uses: [(String, Located<String>, FieldDeclaration.FieldType)] = []
             if let field = policy.resolvePer { uses.append(("'resolve_per' of policy '\(policy.id.value)'", field, .list)) }
-            for (label, target) in policy.labelledTargets where target.kind == .field {
+            for (label, target) in labels.targets where target.kind == .field {
                 uses.append(("the target in \(label)", target.reference, .contact))
             }
-            for (label, step) in policy.labelledSteps {
+            for (label, step) in labels.steps {
                 for task in step.tasks {
                     if let per = task.per { uses.append(("'per' of task '\(task.title.value)' of \(label)", per, .list)) }
                 }
             }
-            for (label, target) in policy.labelledTargets where target.kind == .address {
+            for (label, target) in labels.targets where target.kind == .address {
                 let several = target.addressFields.count > 1
                 for reference in target.addressFields {
                     guard let field = policy.field(reference.value) else { continue }

@@ -54,11 +54,12 @@ public struct InvalidMatchValueRule: PolicyRule {
     /// Reports each compared value that the declared field can never hold.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         var result: [Diagnostic] = []
-        for policy in context.organisation.policies {
+        for labels in context.policyLabels {
+            let policy = labels.policy
             let name = "policy '\(policy.id.value)'"
             var groups: [(String, [FieldMatch])] = [("the match of \(name)", policy.match)]
             if let threshold = policy.threshold { groups.append(("the threshold 'unless' of \(name)", threshold.unless)) }
-            for (label, step) in policy.labelledSteps {
+            for (label, step) in labels.steps {
                 if let fields = step.when?.fields { groups.append(("the condition of \(label)", fields)) }
             }
             for (label, matches) in groups {

@@ -81,8 +81,8 @@ public struct MissingAddressRule: PolicyRule {
                         hint: "add '\(channel.addressKind): …' to the addresses of contact '\(contact.id.value)', or remove the preference"))
             }
         }
-        for policy in organisation.policies {
-            for (label, step) in policy.labelledSteps {
+        for labels in context.policyLabels {
+            for (label, step) in labels.steps {
                 let channels = step.via.flatMap(\.channels).compactMap { via in organisation.channel(via.value).map { (via, $0) } }
                 guard !channels.isEmpty else { continue }
                 let recipients = step.notify.flatMap { contacts(of: $0, in: organisation) }

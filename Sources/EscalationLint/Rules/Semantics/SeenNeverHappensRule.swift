@@ -52,7 +52,8 @@ public struct SeenNeverHappensRule: PolicyRule {
     /// Reports each `seen` name that no stage or signal of the policy matches.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         var result: [Diagnostic] = []
-        for policy in context.organisation.policies {
+        for labels in context.policyLabels {
+            let policy = labels.policy
             var known = Set(policy.stages.map(\.id.value))
             known.formUnion(policy.until.map(\.value))
             known.formUnion(policy.hooks.signals.map(\.name.value))
@@ -60,7 +61,7 @@ public struct SeenNeverHappensRule: PolicyRule {
             known.formUnion(policy.deadlines.compactMap(\.signal?.value))
             known.formUnion((policy.reminders.map { [$0] } ?? []).flatMap(\.resetOn).map(\.value))
             known.formUnion(policy.watchdogs.flatMap(\.resetOn).map(\.value))
-            let conditions = policy.labelledSteps.compactMap { label, step in step.when.map { (label, $0) } }
+            let conditions = labels.steps.compactMap { label, step in step.when.map { (label, $0) } }
             for (label, condition) in conditions {
                 for name in condition.seen where !known.contains(name.value) {
                     result.append(

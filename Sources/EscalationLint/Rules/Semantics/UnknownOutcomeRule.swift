@@ -67,11 +67,12 @@ public struct UnknownOutcomeRule: PolicyRule {
     /// Reports outcomes outside the policy's list and outcome tests outside `on.resolve`.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         var result: [Diagnostic] = []
-        for policy in context.organisation.policies {
+        for labels in context.policyLabels {
+            let policy = labels.policy
             let declared = policy.outcomes.map(\.value)
             let resolveLabels = Set(
                 policy.hooks.resolve.indices.map { "step \($0 + 1) of 'on resolve' in policy '\(policy.id.value)'" })
-            for (label, step) in policy.labelledSteps {
+            for (label, step) in labels.steps {
                 guard let outcomes = step.when?.outcome, let first = outcomes.first else { continue }
                 guard resolveLabels.contains(label) else {
                     result.append(

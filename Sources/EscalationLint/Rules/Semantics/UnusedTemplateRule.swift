@@ -51,7 +51,7 @@ public struct UnusedTemplateRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         guard !context.hasLoadErrors else { return [] }
         let organisation = context.organisation
-        let used = Set(organisation.policies.flatMap(UndefinedTemplateVariableRule.templateIDs(of:)))
+        let used = Set(context.policyLabels.flatMap(UndefinedTemplateVariableRule.templateIDs(of:)))
         return organisation.templates.filter { !used.contains($0.id.value) }.map { template in
             kind(
                 "template '\(template.id.value)' is not used by any policy",

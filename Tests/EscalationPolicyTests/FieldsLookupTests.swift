@@ -1,0 +1,48 @@
+import EscalationCore
+import Testing
+import Yams
+
+@testable import EscalationPolicy
+
+/// `DocumentReader.Fields` looks keys up in its list of keys instead of searching its pairs. This pins the value, key
+/// location and missing-key diagnostics against a search of the pairs, on 2,000 random mappings (repeated keys through
+/// `<<` merges, null values, keys outside the allowed set).
+@Suite struct FieldsLookupTests {
+    @Test func lookupsAgreeWithASearchOfThePairs() throws {
+        let keys = ["a", "b", "c", "d", "<<"]
+        let values = ["1", "~", "", "x y", "{ a: 1, e: 2 }", "[1]", "null"]
+        var state: UInt64 = 99
+        func below(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var checked = 0
+        for _ in 0..<2_000 {
+            var seen = Set<String>()
+            var text = ""
+            for _ in 0..<(1 + below(5)) {
+                let key = keys[below(keys.count)]
+                guard seen.insert(key).inserted else { continue }
+                text += "\(key): \(key == "<<" ? "{ a: 7, d: ~ }" : values[below(values.count)])\n"
+            }
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { continue }
+            let source = SourceText(file: "f.yaml", text: text)
+            let sink = DiagnosticSink()
+            let reader = DocumentReader(source: source, sink: sink)
+            guard let fields = reader.fields(node, what: "m", allowed: ["a", "b", "d"]) else { continue }
+            let before = sink.diagnostics.map(\.location)
+            var expected: [EscalationCore.SourceLocation?] = []
+            for key in ["a", "b", "c", "d", "e"] {
+                let pair = fields.pairs.first { $0.key == key }
+                #expect(fields[key] == pair.flatMap { reader.isNull($0.value) ? nil : $0.value }, "\(key) in \(text)")
+                #expect(fields.keyLocation(key) == pair.map { reader.location($0.keyNode) }, "\(key) in \(text)")
+                if fields.required(key) == nil { expected.append(pair.map { reader.location($0.keyNode) } ?? fields.ownerLocation) }
+                checked += 1
+            }
+            // The sink keeps its diagnostics in order of location: compare the locations the lookups added.
+            let locations = { (list: [EscalationCore.SourceLocation?]) in list.map { $0.map(\.description) ?? "" }.sorted() }
+            #expect(locations(sink.diagnostics.map(\.location)) == locations(before + expected), "\(text)")
+        }
+        #expect(checked > 5_000)
+    }
+}

@@ -1,0 +1,137 @@
+import EscalationCore
+
+@testable import EscalationPolicy
+
+/// `SourceText` as it was, one array of scalars per line: the reference `SourceTextTests` compares the flat one with.
+struct LineSourceText {
+    let file: String
+    let lines: [[Unicode.Scalar]]
+
+    init(file: String, text: String) {
+        self.file = file
+        var lines: [[Unicode.Scalar]] = [[]]
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" { lines.append([]) } else { lines[lines.count - 1].append(scalar) }
+        }
+        self.lines = lines
+    }
+
+    func location(line: Int, column: Int) -> SourceLocation {
+        SourceLocation(file: file, line: line, column: column)
+    }
+
+    /// The text of a line (1-based), without its line break; empty past the end.
+    func text(line: Int) -> String {
+        guard line >= 1, line <= lines.count else { return "" }
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: lines[line - 1])
+        return String(text)
+    }
+
+    /// The character at a position (1-based), or nil past the end of its line.
+    func character(line: Int, column: Int) -> Unicode.Scalar? {
+        guard line >= 1, line <= lines.count, column >= 1, column <= lines[line - 1].count else { return nil }
+        return lines[line - 1][column - 1]
+    }
+
+    /// The positions (1-based) of each occurrence of `needle` at or after a position, in order.
+    func occurrences(of needle: String, from line: Int, column: Int, limit: Int) -> [SourceLocation] {
+        let pattern = Array(needle.unicodeScalars)
+        var found: [SourceLocation] = []
+        var lineIndex = max(line - 1, 0)
+        var start = max(column - 1, 0)
+        while lineIndex < lines.count, found.count < limit {
+            let text = lines[lineIndex]
+            var i = start
+            while i + pattern.count <= text.count, found.count < limit {
+                if text[i..<(i + pattern.count)].elementsEqual(pattern) {
+                    found.append(location(line: lineIndex + 1, column: i + 1))
+                    i += pattern.count
+                } else {
+                    i += 1
+                }
+            }
+            lineIndex += 1
+            start = 0
+        }
+        return found
+    }
+
+    /// Where a key that YAML found twice in one mapping appears again after its first occurrence at
+    /// `firstLine`:`column`: later on the same line for a flow mapping (`{ a: 1, a: 2 }`), else the next
+    /// `key:` at the same column within the same block.
+    func duplicateKey(key: String, firstLine: Int, column: Int) -> SourceLocation? {
+        let candidates = [key, "\"\(key)\"", "'\(key)'"].map { Array($0.unicodeScalars) }
+        if firstLine >= 1, firstLine <= lines.count {
+            let text = lines[firstLine - 1]
+            let before = text[..<min(max(column - 1, 0), text.count)].last { $0 != " " && $0 != "\t" }
+            if before == "{" || before == "," {
+                // A flow mapping: look for `, key:` or `{ key:` after the first occurrence on the same line.
+                var index = column
+                while index < text.count {
+                    let previous = text[..<index].last { $0 != " " && $0 != "\t" }
+                    if previous == "," || previous == "{", let candidate = candidates.first(where: { text[index...].starts(with: $0) })
+                    {
+                        var after = index + candidate.count
+                        while after < text.count, text[after] == " " { after += 1 }
+                        if after < text.count, text[after] == ":" { return location(line: firstLine, column: index + 1) }
+                    }
+                    index += 1
+                }
+            }
+        }
+        let blockCandidates = candidates.map { $0 + [":"] }
+        for index in firstLine..<lines.count {
+            let text = lines[index]
+            guard let firstNonSpace = text.firstIndex(where: { $0 != " " }), text[firstNonSpace] != "#" else { continue }
+            if firstNonSpace < column - 1 { return nil }
+            if firstNonSpace == column - 1, blockCandidates.contains(where: { text[firstNonSpace...].starts(with: $0) }) {
+                return location(line: index + 1, column: column)
+            }
+        }
+        return nil
+    }
+
+    /// The name of the alias (`*name`) at a position, if there is one.
+    func alias(line: Int, column: Int) -> String? {
+        guard character(line: line, column: column) == "*", line >= 1, line <= lines.count else { return nil }
+        let name = lines[line - 1].dropFirst(column).prefix { !Self.endsAnchorName($0) }
+        guard !name.isEmpty else { return nil }
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: name)
+        return String(text)
+    }
+
+    /// Every anchor (`&name`) defined in the file with its position, in order.
+    func anchors() -> [(name: String, location: SourceLocation)] {
+        var result: [(name: String, location: SourceLocation)] = []
+        for (index, text) in lines.enumerated() {
+            var quote: Unicode.Scalar?
+            var column = 0
+            while column < text.count {
+                let scalar = text[column]
+                if let open = quote {
+                    if scalar == open { quote = nil }
+                } else if scalar == "#", column == 0 || text[column - 1] == " " {
+                    break
+                } else if scalar == "\"" || scalar == "'", column == 0 || " [{,:-".unicodeScalars.contains(text[column - 1]) {
+                    quote = scalar
+                } else if scalar == "&", column == 0 || " [{,-:".unicodeScalars.contains(text[column - 1]) {
+                    let name = text[(column + 1)...].prefix { !Self.endsAnchorName($0) }
+                    if !name.isEmpty {
+                        var view = String.UnicodeScalarView()
+                        view.append(contentsOf: name)
+                        result.append((String(view), location(line: index + 1, column: column + 1)))
+                    }
+                    column += name.count
+                }
+                column += 1
+            }
+        }
+        return result
+    }
+
+    private static func endsAnchorName(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || ",[]{}".unicodeScalars.contains(scalar)
+    }
+}
