@@ -33,9 +33,11 @@ public final class SQLiteIncidentStore: IncidentStore {
         } catch {
             throw OpenError(path: path, underlying: error)
         }
-        batcher.attach { [weak self] batch in
-            guard let self else { throw CancellationError() }
-            return try await self.write(batch)
+        // Batches are written on the writer's own queue, and their callers resumed from there (see `CommitBatcher`).
+        batcher.attach { [pool] drain in
+            pool.asyncWriteWithoutTransaction { db in
+                drain { batch in try Self.write(batch, in: db) }
+            }
         }
     }
 
@@ -164,15 +166,15 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     /// Writes a batch of transitions in one transaction, a savepoint each; the error of each one that failed.
-    func write(_ batch: [PendingCommit]) async throws -> [Int: any Error] {
-        try await pool.write { db in
+    static func write(_ batch: [PendingCommit], in db: Database) throws -> [Int: any Error] {
+        var failures: [Int: any Error] = [:]
+        try db.inTransaction {
             // One transition alone needs no savepoint: if it fails, the whole transaction is rolled back and its error
             // is the batch's (its caller's) error.
             if batch.count == 1, let pending = batch.first {
                 try Self.apply(pending.change, stateJSON: pending.stateJSON, to: db)
-                return [:]
+                return .commit
             }
-            var failures: [Int: any Error] = [:]
             for (index, pending) in batch.enumerated() {
                 do {
                     try db.inSavepoint {
@@ -183,8 +185,9 @@ public final class SQLiteIncidentStore: IncidentStore {
                     failures[index] = error
                 }
             }
-            return failures
+            return .commit
         }
+        return failures
     }
 
     /// Applies one transition's rows inside the current transaction.
