@@ -407,12 +407,29 @@ public final class SQLiteIncidentStore: IncidentStore {
         try await pool.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] } }
     }
 
-    /// Saves a delivery.
+    /// Saves a delivery. A delivery's final `delivered` result is committed without an fsync of its own
+    /// (`synchronous = NORMAL` for that one transaction; FULL again right after): it is in the WAL at once, so a
+    /// crash of the process loses nothing, and it reaches the disk with the next fsync (the next transition's commit or
+    /// checkpoint). Only a power loss before then can lose it, and that leaves the item `sending`, which `recover()`
+    /// settles as an interrupted send: never resent by a plugin without idempotency keys, resent with the same key by
+    /// one with them, no fallback. As it was delivered, nobody misses the page and nobody gets it twice. Every other
+    /// result (a retry, a failure, and what recovery writes) is fsynced before this returns, as before.
     public func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws {
-        try await pool.write { db in
-            try db.cachedStatement(sql: SQL.updateDelivery).execute(
-                arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
-            try Self.insertLog(log, into: db)
+        let deferSync = item.status == .delivered
+        try await pool.writeWithoutTransaction { db in
+            if deferSync { try db.cachedStatement(sql: SQL.synchronousNormal).execute() }
+            do {
+                try db.inTransaction {
+                    try db.cachedStatement(sql: SQL.updateDelivery).execute(
+                        arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
+                    try Self.insertLog(log, into: db)
+                    return .commit
+                }
+            } catch {
+                if deferSync { try db.cachedStatement(sql: SQL.synchronousFull).execute() }
+                throw error
+            }
+            if deferSync { try db.cachedStatement(sql: SQL.synchronousFull).execute() }
         }
     }
 
@@ -478,6 +495,10 @@ enum SQL {
     static let tasks = "SELECT * FROM tasks WHERE incident = ? ORDER BY sequence"
     /// Pending deliveries in due order (when the loop sleeps).
     static let pendingByDue = "SELECT organisation, channel, next_attempt FROM outbox WHERE status = 'pending' ORDER BY next_attempt, position"
+    /// The writer's durability for one delivered result's transaction, and back (see `updateDelivery`).
+    static let synchronousNormal = "PRAGMA synchronous = NORMAL"
+    /// Every commit fsynced (the writer's setting; see `durabilityPragmas`).
+    static let synchronousFull = "PRAGMA synchronous = FULL"
     /// Saves a delivery's result.
     static let updateDelivery = "UPDATE outbox SET status = ?, attempts = ?, next_attempt = ?, detail = ? WHERE idempotency_key = ?"
     /// An incident's outbox (receipts, the API's detail).
