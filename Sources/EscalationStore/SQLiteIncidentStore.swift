@@ -2,12 +2,20 @@ import EscalationCore
 import EscalationEngine
 import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded default store: one SQLite file (WAL) through GRDB, with migrations.
 public final class SQLiteIncidentStore: IncidentStore {
     private let pool: DatabasePool
     /// Gathers the transitions that arrive together into one transaction (see `commit`).
     let batcher = CommitBatcher<PendingCommit>()
+    /// Runs a flush of delivered results committed without an fsync (see `updateDelivery`) a little later: after
+    /// `deferredSyncSeconds` on a global queue (tests run it when they choose).
+    let scheduleFlush: @Sendable (@escaping @Sendable () -> Void) -> Void
+    /// Whether a flush is scheduled and not yet run.
+    let flushScheduled = Mutex(false)
+    /// Longest a delivered result stays in the WAL without an fsync when nothing else commits.
+    public static let deferredSyncSeconds = 1.0
 
     /// Why the store cannot be opened; `underlying` is the database's own error, for callers that need its code.
     public struct OpenError: Error, CustomStringConvertible, Sendable {
@@ -20,7 +28,13 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     /// Opens (creating and migrating) the database file.
-    public init(path: String) throws(OpenError) {
+    public convenience init(path: String) throws(OpenError) {
+        try self.init(path: path) { flush in DispatchQueue.global().asyncAfter(deadline: .now() + Self.deferredSyncSeconds, execute: flush) }
+    }
+
+    /// Opens the database file with its own scheduler of deferred-sync flushes (tests).
+    init(path: String, scheduleFlush: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) throws(OpenError) {
+        self.scheduleFlush = scheduleFlush
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
@@ -416,6 +430,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// result (a retry, a failure, and what recovery writes) is fsynced before this returns, as before.
     public func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws {
         let deferSync = item.status == .delivered
+        defer { if deferSync { flushLater() } }
         try await pool.writeWithoutTransaction { db in
             if deferSync { try db.cachedStatement(sql: SQL.synchronousNormal).execute() }
             do {
@@ -430,6 +445,27 @@ public final class SQLiteIncidentStore: IncidentStore {
                 throw error
             }
             if deferSync { try db.cachedStatement(sql: SQL.synchronousFull).execute() }
+        }
+    }
+
+    /// Makes sure delivered results written without an fsync reach the disk within `deferredSyncSeconds` even when
+    /// nothing else commits: one fsynced write of the probe row (which syncs the whole WAL, so every result before it),
+    /// at most one scheduled at a time.
+    func flushLater() {
+        let schedule = flushScheduled.withLock { scheduled in
+            defer { scheduled = true }
+            return !scheduled
+        }
+        guard schedule else { return }
+        scheduleFlush { [self] in
+            pool.asyncWriteWithoutTransaction { [self] db in
+                // Cleared before the write: a result committed after this point schedules a flush of its own.
+                flushScheduled.withLock { $0 = false }
+                try? db.inTransaction {
+                    try db.cachedStatement(sql: SQL.flushDeferred).execute(arguments: [Int64(Date().timeIntervalSince1970)])
+                    return .commit
+                }
+            }
         }
     }
 
@@ -497,6 +533,8 @@ enum SQL {
     static let pendingByDue = "SELECT organisation, channel, next_attempt FROM outbox WHERE status = 'pending' ORDER BY next_attempt, position"
     /// The writer's durability for one delivered result's transaction, and back (see `updateDelivery`).
     static let synchronousNormal = "PRAGMA synchronous = NORMAL"
+    /// The fsynced write that flushes deferred results (the probe row, so nothing grows).
+    static let flushDeferred = "INSERT OR REPLACE INTO store_probe (id, at) VALUES (2, ?)"
     /// Every commit fsynced (the writer's setting; see `durabilityPragmas`).
     static let synchronousFull = "PRAGMA synchronous = FULL"
     /// Saves a delivery's result.

@@ -53,3 +53,44 @@ struct DeliveredResultTests {
         }
     }
 }
+
+/// The flushes of deferred results, run when a test says so.
+final class ManualFlushes: @unchecked Sendable {
+    let lock = NSLock()
+    var waiting: [@Sendable () -> Void] = []
+
+    /// Schedules a flush (keeps it).
+    func schedule(_ flush: @escaping @Sendable () -> Void) { lock.withLock { waiting.append(flush) } }
+
+    /// Runs the flushes scheduled so far.
+    func runAll() { for flush in lock.withLock({ defer { waiting = [] }; return waiting }) { flush() } }
+
+    var count: Int { lock.withLock { waiting.count } }
+}
+
+extension DeliveredResultTests {
+    @Test("a delivered result schedules one flush (an fsynced write); more results before it runs share it; after it, the next schedules again")
+    func flushScheduled() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-flush-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let flushes = ManualFlushes()
+        let store = try SQLiteIncidentStore(path: path) { flushes.schedule($0) }
+        func deliver(_ id: String, _ status: OutboxItem.Status = .delivered) async throws {
+            try await store.commit(Self.change(id, key: "\(id)/k"))
+            var item = try #require(try await store.deliveries(incident: id).first)
+            item.status = status
+            try await store.updateDelivery(item, log: [])
+        }
+        try await deliver("a", .failed)
+        #expect(flushes.count == 0, "a failure is fsynced by its own commit")
+        try await deliver("b")
+        try await deliver("c")
+        #expect(flushes.count == 1)
+        flushes.runAll()
+        // The flush runs on the writer's queue: a write after it returns once it is done.
+        try await store.probeWrite()
+        #expect(try await store.writerPragma("synchronous") == "2")
+        try await deliver("d")
+        #expect(flushes.count == 1)
+    }
+}
