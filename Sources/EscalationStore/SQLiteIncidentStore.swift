@@ -267,22 +267,16 @@ public final class SQLiteIncidentStore: IncidentStore {
         return try rows.map { try JSONDecoder().decode(PendingEvent.self, from: Data($0.utf8)) }
     }
 
-    /// Reads synchronously on the calling thread (GRDB enters an idle reader's queue with `dispatch_sync`), for short
-    /// indexed reads on the hot path; an `async` read would hop to the reader's queue and back to the caller's.
-    private func readHere<T>(_ value: (Database) throws -> T) throws -> T { try pool.read(value) }
-
-    /// The incident with this id. Read synchronously, on the calling thread: one indexed row, from a reader
-    /// connection that never waits for the writer (WAL), so the call needs no hop to a reader's queue and back.
+    /// The incident with this id.
     public func incident(id: String) async throws -> StoredIncident? {
-        try readHere { db in
+        try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: SQL.incident), arguments: [id]).map(Self.incident)
         }
     }
 
-    /// The open incident with a dedup key (every trigger with a key). Read synchronously on the calling thread, as
-    /// `incident(id:)` is.
+    /// The open incident with a dedup key.
     public func openIncident(organisation: String, dedupKey: String) async throws -> StoredIncident? {
-        try readHere { db in
+        try await pool.read { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: SQL.openIncident),
                 arguments: [organisation, dedupKey]
