@@ -417,29 +417,47 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     /// Saves a delivery. A delivery's final `delivered` result is committed without an fsync of its own
     /// (`synchronous = NORMAL` for that one transaction; FULL again right after): it is in the WAL at once, so a
-    /// crash of the process loses nothing, and it reaches the disk with the next fsync (the next transition's commit or
-    /// checkpoint). Only a power loss before then can lose it, and that leaves the item `sending`, which `recover()`
+    /// crash of the process loses nothing, and it reaches the disk with the next fsync (the next transition's commit, or
+    /// the probe write `flushLater` schedules within `deferredSyncSeconds`). Only a power loss before then can lose it, and that leaves the item `sending`, which `recover()`
     /// settles as an interrupted send: never resent by a plugin without idempotency keys, resent with the same key by
     /// one with them, no fallback. As it was delivered, nobody misses the page and nobody gets it twice. Every other
     /// result (a retry, a failure, and what recovery writes) is fsynced before this returns, as before.
     public func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws {
-        let deferSync = item.status == .delivered
-        defer { if deferSync { flushLater() } }
-        try await pool.writeWithoutTransaction { db in
-            if deferSync { try db.cachedStatement(sql: SQL.synchronousNormal).execute() }
-            do {
-                try db.inTransaction {
-                    try db.cachedStatement(sql: SQL.updateDelivery).execute(
-                        arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
-                    try Self.insertLog(log, into: db)
-                    return .commit
-                }
-            } catch {
-                if deferSync { try db.cachedStatement(sql: SQL.synchronousFull).execute() }
-                throw error
-            }
-            if deferSync { try db.cachedStatement(sql: SQL.synchronousFull).execute() }
+        guard item.status == .delivered else {
+            try await pool.write { db in try Self.save(item, log: log, into: db) }
+            return
         }
+        // Not through GRDB's cancellable `write`: a cancellation interrupts the connection's statements, and the one
+        // that sets `synchronous` back to FULL must not be one of them.
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            pool.asyncWriteWithoutTransaction { db in
+                continuation.resume(with: Result { try Self.saveWithoutSync(item, log: log, into: db) })
+            }
+        }
+        flushLater()
+    }
+
+    /// Writes a delivery's result and its log lines inside the current transaction.
+    static func save(_ item: OutboxItem, log: [EventLogEntry], into db: Database) throws {
+        try db.cachedStatement(sql: SQL.updateDelivery).execute(
+            arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
+        try insertLog(log, into: db)
+    }
+
+    /// Commits a result in a transaction of its own without an fsync, and sets the writer back to FULL (also when the
+    /// transaction fails).
+    static func saveWithoutSync(_ item: OutboxItem, log: [EventLogEntry], into db: Database) throws {
+        try db.cachedStatement(sql: SQL.synchronousNormal).execute()
+        do {
+            try db.inTransaction {
+                try save(item, log: log, into: db)
+                return .commit
+            }
+        } catch {
+            try db.cachedStatement(sql: SQL.synchronousFull).execute()
+            throw error
+        }
+        try db.cachedStatement(sql: SQL.synchronousFull).execute()
     }
 
     /// Makes sure delivered results written without an fsync reach the disk within `deferredSyncSeconds` even when

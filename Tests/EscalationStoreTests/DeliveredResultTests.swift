@@ -40,6 +40,23 @@ struct DeliveredResultTests {
         }
     }
 
+    @Test("a delivered result saved from a task cancelled at once is saved all the same, and the writer is FULL again")
+    func cancelled() async throws {
+        try await SQLiteHardeningTests.withStore { store, _ in
+            for index in 0..<20 {
+                let id = "c-\(index)"
+                try await store.commit(Self.change(id, key: "\(id)/k"))
+                var item = try #require(try await store.deliveries(incident: id).first)
+                item.status = .delivered
+                let task = Task { [item] in try await store.updateDelivery(item, log: []) }
+                task.cancel()
+                try await task.value
+                #expect(try await store.deliveries(incident: id).first?.status == .delivered)
+                #expect(try await store.writerPragma("synchronous") == "2")
+            }
+        }
+    }
+
     @Test("a delivered result written, then the store reopened (as after a crash of the process): the result is there")
     func reopened() async throws {
         try await SQLiteHardeningTests.withStore { store, path in
