@@ -42,23 +42,52 @@ public struct ActionLink: Sendable, Hashable {
     /// The text the engine renders in place of the URL.
     public var placeholder: String { "\(Self.prefix)\(action.rawValue):\(Self.escape(incident)):\(Self.escape(recipient))!" }
 
-    /// `text` with every placeholder replaced by `url(link)`; text that merely looks like one is kept.
+    /// `text` with every placeholder replaced by `url(link)`; text that merely looks like one is kept. The prefix and
+    /// the closing `!` are found in the UTF-8 bytes (every sent message is scanned; Foundation's `range(of:)` cost
+    /// more than signing the link).
     public static func substitute(in text: String, _ url: (ActionLink) -> String) -> String {
-        guard text.contains(prefix) else { return text }
-        var result = ""
-        var rest = Substring(text)
-        while let start = rest.range(of: prefix) {
-            result += rest[..<start.lowerBound]
-            let after = rest[start.upperBound...]
-            guard let end = after.firstIndex(of: "!"), let link = parse(after[..<end]) else {
-                result += prefix
-                rest = after
-                continue
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard var start = firstPrefix(in: bytes, from: 0) else { return nil }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + 128)
+            var copied = 0
+            while true {
+                let after = start + prefixBytes.count
+                if let end = bytes[after...].firstIndex(of: UInt8(ascii: "!")),
+                    let link = parse(Substring(decoding: UnsafeBufferPointer(rebasing: bytes[after..<end]), as: UTF8.self))
+                {
+                    result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<start]))
+                    result.append(contentsOf: url(link).utf8)
+                    copied = end + 1
+                    guard let next = firstPrefix(in: bytes, from: copied) else { break }
+                    start = next
+                } else {
+                    guard let next = firstPrefix(in: bytes, from: after) else { break }
+                    start = next
+                }
             }
-            result += url(link)
-            rest = after[after.index(after: end)...]
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+            return String(decoding: result, as: UTF8.self)
+        } ?? text
+    }
+
+    static let prefixBytes = Array(prefix.utf8)
+
+    /// The offset of the first placeholder prefix at or after `from`.
+    static func firstPrefix(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        let count = prefixBytes.count
+        guard bytes.count >= count else { return nil }
+        var index = from
+        while index <= bytes.count - count {
+            if bytes[index] == prefixBytes[0] {
+                var matched = 1
+                while matched < count, bytes[index + matched] == prefixBytes[matched] { matched += 1 }
+                if matched == count { return index }
+            }
+            index += 1
         }
-        return result + rest
+        return nil
     }
 
     static func parse(_ body: Substring) -> ActionLink? {

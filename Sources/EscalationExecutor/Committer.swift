@@ -31,7 +31,16 @@ public struct Committer: Sendable {
                 throw EncodingFailure(description: "the \(what) of incident \(incident.id) cannot be encoded: \(error)")
             }
         }
-        var log = [EventLogEntry(incident: incident.id, at: now, kind: "event", text: Self.describe(event), payload: try json(event, "event"))] + notes
+        // A trigger and a notification are written by hand (the hot path), byte for byte as the encoder writes them.
+        func eventJSON(_ event: EngineEvent) throws(EncodingFailure) -> String {
+            if let written = Self.handWritten(event) { return written }
+            return try json(event, "event")
+        }
+        func effectJSON(_ effect: Effect) throws(EncodingFailure) -> String {
+            if let written = Self.handWritten(effect) { return written }
+            return try json(effect, "effect")
+        }
+        var log = [EventLogEntry(incident: incident.id, at: now, kind: "event", text: Self.describe(event), payload: try eventJSON(event))] + notes
         var add: [StoredTimer] = []
         var remove: [String] = firedTimer.map { [$0.id] } ?? []
         var outbox: [OutboxItem] = []
@@ -40,7 +49,7 @@ public struct Committer: Sendable {
         func queue(_ effect: Effect, key: String, channel: String) throws(EncodingFailure) {
             outbox.append(
                 OutboxItem(
-                    idempotencyKey: key, incident: incident.id, organisation: incident.organisation, effect: try json(effect, "effect"),
+                    idempotencyKey: key, incident: incident.id, organisation: incident.organisation, effect: try effectJSON(effect),
                     channel: channel, nextAttempt: now, deadline: deadline, createdAt: now))
         }
         for effect in effects {

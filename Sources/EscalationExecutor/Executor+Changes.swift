@@ -1,5 +1,6 @@
 import EscalationCore
 import EscalationStore
+import Synchronization
 
 extension Executor {
     /// The store key change events are kept under: beside the threshold events, with a policy part no policy id can
@@ -13,7 +14,22 @@ extension Executor {
         if let source { fields["source"] = source }
         try await store.addPendingEvent(PendingEvent(key: Self.changeKey(organisation), at: at, title: summary, fields: fields, dedupKey: nil))
         changeRecordings[organisation, default: 0] += 1
-        changeEvents[organisation] = nil
+        keepChanges(nil, organisation: organisation)
+    }
+
+    /// Keeps (or drops, with nil) an organisation's change events as read, and with them whether it is known quiet.
+    func keepChanges(_ kept: (since: Instant, events: [PendingEvent])?, organisation: String) {
+        changeEvents[organisation] = kept
+        let quiet = kept.flatMap { $0.events.isEmpty ? $0.since : nil }
+        quietChanges.withLock { $0[organisation] = quiet }
+    }
+
+    /// Whether the organisation is known to have had no change event in the hour (`windowSeconds`) before `now`, so a
+    /// new incident has none to show; answered without entering the actor, so a new incident of a quiet organisation
+    /// (the usual case) costs no second trip through it. False when not known (not read yet, a shared store).
+    public nonisolated func knownQuiet(organisation: String, now: Instant, windowSeconds: Int = 3_600) -> Bool {
+        guard let since = quietChanges.withLock({ $0[organisation] }) else { return false }
+        return since <= now.adding(seconds: -windowSeconds)
     }
 
     /// The organisation's change events in the hour before `now`, oldest first. Every new incident asks; with a store
@@ -24,12 +40,12 @@ extension Executor {
         let events: [PendingEvent]
         if shared == nil, let kept = changeEvents[organisation], kept.since <= since {
             events = kept.events.filter { $0.at >= since }
-            changeEvents[organisation] = (since, events)
+            keepChanges((since, events), organisation: organisation)
         } else {
             let recordings = changeRecordings[organisation, default: 0]
             events = try await store.pendingEvents(Self.changeKey(organisation), since: since)
             // A recording while this read ran may or may not be in it: keep only a read no recording raced.
-            if shared == nil, changeRecordings[organisation, default: 0] == recordings { changeEvents[organisation] = (since, events) }
+            if shared == nil, changeRecordings[organisation, default: 0] == recordings { keepChanges((since, events), organisation: organisation) }
         }
         return events
             .filter { $0.at <= now }

@@ -377,11 +377,16 @@ extension Executor {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 race.set(continuation)
+                // The wall clock's shared deadline timers when it has them; else a task sleeping on the clock.
+                if let cancelTimer = clock.timer(after: seconds, { race.finish(nil) }) {
+                    race.started(work: Task { race.finish(await work()) }, cancelTimer: cancelTimer)
+                    return
+                }
                 let timer = Task {
                     await clock.sleep(seconds: seconds)
                     if !Task.isCancelled { race.finish(nil) }
                 }
-                race.started(work: Task { race.finish(await work()) }, timer: timer)
+                race.started(work: Task { race.finish(await work()) }, cancelTimer: { timer.cancel() })
             }
         } onCancel: {
             race.finish(nil)
@@ -489,32 +494,33 @@ final class TimeoutRace: @unchecked Sendable {
     private let lock = NSLock()
     private var continuation: CheckedContinuation<DeliveryResult?, Never>?
     private var work: Task<Void, Never>?
-    private var timer: Task<Void, Never>?
+    private var cancelTimer: (@Sendable () -> Void)?
     private var done = false
 
     func set(_ continuation: CheckedContinuation<DeliveryResult?, Never>) { lock.withLock { self.continuation = continuation } }
 
-    /// Hands over the two racing tasks (both cancelled at once if the race is already over).
-    func started(work: Task<Void, Never>, timer: Task<Void, Never>) {
+    /// Hands over the work's task and the function that cancels the timeout (both cancelled at once if the race is
+    /// already over).
+    func started(work: Task<Void, Never>, cancelTimer: @escaping @Sendable () -> Void) {
         let over: Bool = lock.withLock {
-            if !done { (self.work, self.timer) = (work, timer) }
+            if !done { (self.work, self.cancelTimer) = (work, cancelTimer) }
             return done
         }
         if over {
             work.cancel()
-            timer.cancel()
+            cancelTimer()
         }
     }
 
     /// Resumes with `result` unless already resumed, cancelling the loser; returns whether this call won.
     @discardableResult
     func finish(_ result: DeliveryResult?) -> Bool {
-        let (pending, work, timer) = lock.withLock {
-            defer { (continuation, self.work, self.timer, done) = (nil, nil, nil, true) }
-            return (continuation, self.work, self.timer)
+        let (pending, work, cancelTimer) = lock.withLock {
+            defer { (continuation, self.work, self.cancelTimer, done) = (nil, nil, nil, true) }
+            return (continuation, self.work, self.cancelTimer)
         }
         guard let pending else { return false }
-        if result == nil { work?.cancel() } else { timer?.cancel() }
+        if result == nil { work?.cancel() } else { cancelTimer?() }
         pending.resume(returning: result)
         return true
     }

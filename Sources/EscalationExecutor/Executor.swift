@@ -5,6 +5,7 @@ import EscalationGraph
 import EscalationStore
 import Foundation
 import Logging
+import Synchronization
 
 /// Runs real escalations: engine transitions committed with their effects, durable timers, and an outbox
 /// delivered through channel plugins with timeouts, retries and fallback. A crash at any point loses nothing.
@@ -88,6 +89,8 @@ public actor Executor {
     /// With a store of this process: each organisation's recent change events as read from the store, and the
     /// instant they were read from (see `recentChanges`); dropped when a change event is recorded.
     var changeEvents: [String: (since: Instant, events: [PendingEvent])] = [:]
+    /// Per organisation whose kept change events are none: the start of the window they cover (see `knownQuiet`).
+    let quietChanges = Mutex<[String: Instant]>([:])
     /// Change events recorded so far per organisation, so a read that raced a recording is not kept.
     var changeRecordings: [String: Int] = [:]
     /// Counters for `/metrics`.

@@ -13,6 +13,9 @@ public protocol ExecutorClock: Sendable {
     func sleep(until instant: Instant) async
     /// Now with sub-second precision, in seconds since 1970 (for lag metrics).
     func preciseNow() -> Double
+    /// Runs `action` after `seconds` unless the returned function is called first; nil when this clock has no such
+    /// timers (then a timeout sleeps on the clock in a task of its own).
+    func timer(after seconds: Double, _ action: @escaping @Sendable () -> Void) -> (@Sendable () -> Void)?
 }
 
 extension ExecutorClock {
@@ -20,6 +23,8 @@ extension ExecutorClock {
     public func sleep(until instant: Instant) async { await sleep(seconds: Double(instant.seconds(since: now()))) }
     /// Now, to the second.
     public func preciseNow() -> Double { Double(now().seconds) }
+    /// No timers of its own: a timeout sleeps on the clock.
+    public func timer(after seconds: Double, _ action: @escaping @Sendable () -> Void) -> (@Sendable () -> Void)? { nil }
 }
 
 /// The wall clock.
@@ -34,4 +39,8 @@ public struct SystemClock: ExecutorClock {
     public func sleep(until instant: Instant) async { await sleep(seconds: Double(instant.seconds) - Date().timeIntervalSince1970) }
     /// Now, to the microsecond.
     public func preciseNow() -> Double { Date().timeIntervalSince1970 }
+    /// A delivery timeout from the shared deadline timers (no task and no dispatch timer per send).
+    public func timer(after seconds: Double, _ action: @escaping @Sendable () -> Void) -> (@Sendable () -> Void)? {
+        DeadlineTimers.shared.schedule(after: seconds, action)
+    }
 }

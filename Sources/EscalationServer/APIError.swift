@@ -75,6 +75,17 @@ enum JSONResponse {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data + Data("\n".utf8))))
     }
 
+    /// A response of JSON already written as `make` would write it (see `PrettyJSONWriter`), with the final newline.
+    static func make(_ status: HTTPResponse.Status, json: [UInt8]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(json.count + 1)
+        buffer.writeBytes(json)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
+    }
+
     static func text(_ status: HTTPResponse.Status, _ text: String, type: String = "text/plain; charset=utf-8") -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type

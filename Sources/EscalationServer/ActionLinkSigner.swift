@@ -56,9 +56,21 @@ public struct ActionLinkSigner: Sendable {
         return .success(signed)
     }
 
+    /// Base64url without padding (`+` as `-`, `/` as `_`, no `=`), mapped byte by byte: every sent message signs a
+    /// link, and three Foundation `replacingOccurrences` passes cost more than the HMAC.
     static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let encoded = data.base64EncodedData()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(encoded.count)
+        for byte in encoded {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "/"): bytes.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "="): continue
+            default: bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func data(base64URL text: Substring) -> Data? {

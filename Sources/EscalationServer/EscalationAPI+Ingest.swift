@@ -29,6 +29,7 @@ extension EscalationAPI {
     func noteRecentChanges(_ triggered: Executor.Triggered) async {
         guard triggered.created else { return }
         let now = Self.wallClock()
+        if executor.knownQuiet(organisation: triggered.incident.organisation, now: now) { return }
         let recent: [(at: Instant, summary: String, source: String?)]
         do {
             recent = try await executor.recentChanges(organisation: triggered.incident.organisation, now: now)

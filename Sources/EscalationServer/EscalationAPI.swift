@@ -106,7 +106,7 @@ public struct EscalationAPI: Sendable {
                 let body: ActionBody = try await decode(&request, what: action, allowEmpty: true) ?? ActionBody()
                 let event = try event(for: action, body: body)
                 let updated = try await run { try await executor.handle(incident: incident.id, event: event) }
-                return JSONResponse.make(.ok, IncidentSummary(updated))
+                return JSONResponse.make(.ok, json: IncidentSummary(updated).prettyJSON)
             }
         }
         router.get("/v1/ack/:token") { _, context in try await confirmLink(context) }
@@ -255,7 +255,7 @@ public struct EscalationAPI: Sendable {
         }
         guard case .opened(let triggered) = reception else { return Self.waiting(reception, dedupKey: body.dedupKey) }
         await noteRecentChanges(triggered)
-        return JSONResponse.make(triggered.created ? .created : .ok, IncidentSummary(triggered.incident))
+        return JSONResponse.make(triggered.created ? .created : .ok, json: IncidentSummary(triggered.incident).prettyJSON)
     }
 
     /// The most incidents one page of `GET /v1/incidents` may hold, and how many it holds without `limit`.

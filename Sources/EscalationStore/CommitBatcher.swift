@@ -13,22 +13,30 @@ struct PendingCommit: Sendable {
 /// share the next one. There is no added wait: an item arriving alone is written at once. Each caller returns when
 /// the batch holding its item is written, or with its own item's error (`write` returns them by index), or with
 /// the batch's error when the whole write failed.
+///
+/// The batches are written where `schedule` runs its work (the SQLite store: on its writer's serial queue, the
+/// thread that runs the transaction anyway), and each caller is resumed from there as soon as its batch is written.
+/// No task of its own drains the queue, so a commit costs no hop through the concurrency pool on its way to the
+/// writer and back.
 final class CommitBatcher<Item: Sendable>: @unchecked Sendable {
-    /// Writes a batch; the errors of the items that failed, by their index in the batch.
-    typealias Write = @Sendable ([Item]) async throws -> [Int: any Error]
+    /// Writes one batch synchronously; the errors of the items that failed, by their index in the batch.
+    typealias Write = ([Item]) throws -> [Int: any Error]
+    /// Runs `drain` once, off the submitting task, where a batch may be written synchronously; `drain` is given the
+    /// function that writes a batch there. Drains never overlap (a new one is scheduled only after the last ended).
+    typealias Schedule = @Sendable (_ drain: @escaping @Sendable (_ write: Write) -> Void) -> Void
 
     /// At most this many items per write.
     let maxBatch: Int
     let lock = NSLock()
     private var waiting: [(Item, CheckedContinuation<Void, any Error>)] = []
     private var writing = false
-    private var write: Write?
+    private var schedule: Schedule?
     private var batches = 0
 
     init(maxBatch: Int = 256) { self.maxBatch = maxBatch }
 
-    /// Sets the writer (once, before the first submit).
-    func attach(_ write: @escaping Write) { lock.withLock { self.write = write } }
+    /// Sets where batches are written (once, before the first submit).
+    func attach(_ schedule: @escaping Schedule) { lock.withLock { self.schedule = schedule } }
 
     /// Items waiting for a write (read under `lock`).
     var pendingCount: Int { waiting.count }
@@ -39,32 +47,32 @@ final class CommitBatcher<Item: Sendable>: @unchecked Sendable {
     /// Waits until the item is written (or has failed).
     func submit(_ item: Item) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let start: Bool = lock.withLock {
+            let schedule: Schedule?? = lock.withLock {
                 waiting.append((item, continuation))
-                if writing { return false }
+                if writing { return .none }
                 writing = true
-                return true
+                return .some(self.schedule)
             }
-            if start { Task { await self.drain() } }
+            switch schedule {
+            case .none: return
+            case .some(.none): drain { _ in throw CancellationError() }
+            case .some(.some(let schedule)): schedule { write in self.drain(write) }
+            }
         }
     }
 
-    /// Writes batches until nothing waits.
-    private func drain() async {
+    /// Writes batches until nothing waits, resuming each batch's callers as soon as it is written.
+    private func drain(_ write: Write) {
         while true {
-            let (batch, write): ([(Item, CheckedContinuation<Void, any Error>)], Write?) = lock.withLock {
+            let batch: [(Item, CheckedContinuation<Void, any Error>)] = lock.withLock {
                 let taken = Array(waiting.prefix(maxBatch))
                 waiting.removeFirst(taken.count)
                 if taken.isEmpty { writing = false } else { batches += 1 }
-                return (taken, self.write)
+                return taken
             }
             guard !batch.isEmpty else { return }
-            guard let write else {
-                for (_, continuation) in batch { continuation.resume(throwing: CancellationError()) }
-                continue
-            }
             do {
-                let failures = try await write(batch.map(\.0))
+                let failures = try write(batch.map(\.0))
                 for (index, (_, continuation)) in batch.enumerated() {
                     if let error = failures[index] { continuation.resume(throwing: error) } else { continuation.resume() }
                 }

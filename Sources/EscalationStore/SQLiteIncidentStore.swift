@@ -2,12 +2,20 @@ import EscalationCore
 import EscalationEngine
 import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded default store: one SQLite file (WAL) through GRDB, with migrations.
 public final class SQLiteIncidentStore: IncidentStore {
     private let pool: DatabasePool
     /// Gathers the transitions that arrive together into one transaction (see `commit`).
     let batcher = CommitBatcher<PendingCommit>()
+    /// Runs a flush of delivered results committed without an fsync (see `updateDelivery`) a little later: after
+    /// `deferredSyncSeconds` on a global queue (tests run it when they choose).
+    let scheduleFlush: @Sendable (@escaping @Sendable () -> Void) -> Void
+    /// Whether a flush is scheduled and not yet run.
+    let flushScheduled = Mutex(false)
+    /// Longest a delivered result stays in the WAL without an fsync when nothing else commits.
+    public static let deferredSyncSeconds = 1.0
 
     /// Why the store cannot be opened; `underlying` is the database's own error, for callers that need its code.
     public struct OpenError: Error, CustomStringConvertible, Sendable {
@@ -20,7 +28,13 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     /// Opens (creating and migrating) the database file.
-    public init(path: String) throws(OpenError) {
+    public convenience init(path: String) throws(OpenError) {
+        try self.init(path: path) { flush in DispatchQueue.global().asyncAfter(deadline: .now() + Self.deferredSyncSeconds, execute: flush) }
+    }
+
+    /// Opens the database file with its own scheduler of deferred-sync flushes (tests).
+    init(path: String, scheduleFlush: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) throws(OpenError) {
+        self.scheduleFlush = scheduleFlush
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
@@ -33,9 +47,11 @@ public final class SQLiteIncidentStore: IncidentStore {
         } catch {
             throw OpenError(path: path, underlying: error)
         }
-        batcher.attach { [weak self] batch in
-            guard let self else { throw CancellationError() }
-            return try await self.write(batch)
+        // Batches are written on the writer's own queue, and their callers resumed from there (see `CommitBatcher`).
+        batcher.attach { [pool] drain in
+            pool.asyncWriteWithoutTransaction { db in
+                drain { batch in try Self.write(batch, in: db) }
+            }
         }
     }
 
@@ -164,15 +180,15 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     /// Writes a batch of transitions in one transaction, a savepoint each; the error of each one that failed.
-    func write(_ batch: [PendingCommit]) async throws -> [Int: any Error] {
-        try await pool.write { db in
+    static func write(_ batch: [PendingCommit], in db: Database) throws -> [Int: any Error] {
+        var failures: [Int: any Error] = [:]
+        try db.inTransaction {
             // One transition alone needs no savepoint: if it fails, the whole transaction is rolled back and its error
             // is the batch's (its caller's) error.
             if batch.count == 1, let pending = batch.first {
                 try Self.apply(pending.change, stateJSON: pending.stateJSON, to: db)
-                return [:]
+                return .commit
             }
-            var failures: [Int: any Error] = [:]
             for (index, pending) in batch.enumerated() {
                 do {
                     try db.inSavepoint {
@@ -183,8 +199,9 @@ public final class SQLiteIncidentStore: IncidentStore {
                     failures[index] = error
                 }
             }
-            return failures
+            return .commit
         }
+        return failures
     }
 
     /// Applies one transition's rows inside the current transaction.
@@ -398,12 +415,69 @@ public final class SQLiteIncidentStore: IncidentStore {
         try await pool.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] } }
     }
 
-    /// Saves a delivery.
+    /// Saves a delivery. A delivery's final `delivered` result is committed without an fsync of its own
+    /// (`synchronous = NORMAL` for that one transaction; FULL again right after): it is in the WAL at once, so a
+    /// crash of the process loses nothing, and it reaches the disk with the next fsync (the next transition's commit, or
+    /// the probe write `flushLater` schedules within `deferredSyncSeconds`). Only a power loss before then can lose it, and that leaves the item `sending`, which `recover()`
+    /// settles as an interrupted send: never resent by a plugin without idempotency keys, resent with the same key by
+    /// one with them, no fallback. As it was delivered, nobody misses the page and nobody gets it twice. Every other
+    /// result (a retry, a failure, and what recovery writes) is fsynced before this returns, as before.
     public func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws {
-        try await pool.write { db in
-            try db.cachedStatement(sql: SQL.updateDelivery).execute(
-                arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
-            try Self.insertLog(log, into: db)
+        guard item.status == .delivered else {
+            try await pool.write { db in try Self.save(item, log: log, into: db) }
+            return
+        }
+        // Not through GRDB's cancellable `write`: a cancellation interrupts the connection's statements, and the one
+        // that sets `synchronous` back to FULL must not be one of them.
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            pool.asyncWriteWithoutTransaction { db in
+                continuation.resume(with: Result { try Self.saveWithoutSync(item, log: log, into: db) })
+            }
+        }
+        flushLater()
+    }
+
+    /// Writes a delivery's result and its log lines inside the current transaction.
+    static func save(_ item: OutboxItem, log: [EventLogEntry], into db: Database) throws {
+        try db.cachedStatement(sql: SQL.updateDelivery).execute(
+            arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
+        try insertLog(log, into: db)
+    }
+
+    /// Commits a result in a transaction of its own without an fsync, and sets the writer back to FULL (also when the
+    /// transaction fails).
+    static func saveWithoutSync(_ item: OutboxItem, log: [EventLogEntry], into db: Database) throws {
+        try db.cachedStatement(sql: SQL.synchronousNormal).execute()
+        do {
+            try db.inTransaction {
+                try save(item, log: log, into: db)
+                return .commit
+            }
+        } catch {
+            try db.cachedStatement(sql: SQL.synchronousFull).execute()
+            throw error
+        }
+        try db.cachedStatement(sql: SQL.synchronousFull).execute()
+    }
+
+    /// Makes sure delivered results written without an fsync reach the disk within `deferredSyncSeconds` even when
+    /// nothing else commits: one fsynced write of the probe row (which syncs the whole WAL, so every result before it),
+    /// at most one scheduled at a time.
+    func flushLater() {
+        let schedule = flushScheduled.withLock { scheduled in
+            defer { scheduled = true }
+            return !scheduled
+        }
+        guard schedule else { return }
+        scheduleFlush { [self] in
+            pool.asyncWriteWithoutTransaction { [self] db in
+                // Cleared before the write: a result committed after this point schedules a flush of its own.
+                flushScheduled.withLock { $0 = false }
+                try? db.inTransaction {
+                    try db.cachedStatement(sql: SQL.flushDeferred).execute(arguments: [Int64(Date().timeIntervalSince1970)])
+                    return .commit
+                }
+            }
         }
     }
 
@@ -469,6 +543,12 @@ enum SQL {
     static let tasks = "SELECT * FROM tasks WHERE incident = ? ORDER BY sequence"
     /// Pending deliveries in due order (when the loop sleeps).
     static let pendingByDue = "SELECT organisation, channel, next_attempt FROM outbox WHERE status = 'pending' ORDER BY next_attempt, position"
+    /// The writer's durability for one delivered result's transaction, and back (see `updateDelivery`).
+    static let synchronousNormal = "PRAGMA synchronous = NORMAL"
+    /// The fsynced write that flushes deferred results (the probe row, so nothing grows).
+    static let flushDeferred = "INSERT OR REPLACE INTO store_probe (id, at) VALUES (2, ?)"
+    /// Every commit fsynced (the writer's setting; see `durabilityPragmas`).
+    static let synchronousFull = "PRAGMA synchronous = FULL"
     /// Saves a delivery's result.
     static let updateDelivery = "UPDATE outbox SET status = ?, attempts = ?, next_attempt = ?, detail = ? WHERE idempotency_key = ?"
     /// An incident's outbox (receipts, the API's detail).

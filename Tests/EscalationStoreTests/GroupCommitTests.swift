@@ -1,6 +1,7 @@
 import EscalationCore
 import EscalationEngine
 import Foundation
+import Synchronization
 import Testing
 
 @testable import EscalationStore
@@ -8,30 +9,30 @@ import Testing
 /// Group commit: what arrives while a batch is written shares the next write; each caller hears its own outcome.
 @Suite("Group commit")
 struct GroupCommitTests {
-    /// A writer that holds its first batch until released, recording every batch it is given.
+    /// A writer that holds its first batch until released (blocking the queue it writes on, as a slow fsync would),
+    /// recording every batch it is given.
     final class Writer: @unchecked Sendable {
         let lock = NSLock()
         var batches: [[Int]] = []
-        var gate: CheckedContinuation<Void, Never>?
         var holding = true
+        var held = false
+        let gate = DispatchSemaphore(value: 0)
+        let queue = DispatchQueue(label: "group-commit-test-writer")
 
-        func write(_ batch: [Int]) async throws -> [Int: any Error] {
+        func write(_ batch: [Int]) throws -> [Int: any Error] {
             let hold = lock.withLock {
                 batches.append(batch)
-                return batches.count == 1 && holding
+                held = batches.count == 1 && holding
+                return held
             }
-            if hold { await withCheckedContinuation { continuation in lock.withLock { gate = continuation } } }
+            if hold { gate.wait() }
             // Item 13 fails on its own; the others of its batch are written.
             return Dictionary(uniqueKeysWithValues: batch.enumerated().filter { $0.element == 13 }.map { ($0.offset, CancellationError() as any Error) })
         }
 
         func release() {
-            let waiting: CheckedContinuation<Void, Never>? = lock.withLock {
-                holding = false
-                defer { gate = nil }
-                return gate
-            }
-            waiting?.resume()
+            lock.withLock { holding = false }
+            gate.signal()
         }
     }
 
@@ -39,11 +40,11 @@ struct GroupCommitTests {
     func batches() async throws {
         let writer = Writer()
         let batcher = CommitBatcher<Int>(maxBatch: 100)
-        batcher.attach { try await writer.write($0) }
+        batcher.attach { drain in writer.queue.async { drain { try writer.write($0) } } }
         let results = await withTaskGroup(of: (Int, Bool).self) { group in
             group.addTask { (0, (try? await batcher.submit(0)) != nil) }
             // Wait for the first write to start and hold, then submit 30 more while it is held.
-            while writer.lock.withLock({ writer.gate == nil }) { await Task.yield() }
+            while !writer.lock.withLock({ writer.held }) { await Task.yield() }
             for item in 1...30 { group.addTask { (item, (try? await batcher.submit(item)) != nil) } }
             while batcher.lock.withLock({ batcher.pendingCount }) < 30 { await Task.yield() }
             writer.release()
@@ -56,6 +57,26 @@ struct GroupCommitTests {
         #expect(writer.batches.last?.sorted() == Array(1...30))
         #expect(results.filter { !$0.value }.map(\.key) == [13])
         #expect(batcher.writes == 2)
+    }
+
+    @Test("a batch whose whole write fails fails each of its callers; the next batch is written")
+    func wholeBatchFails() async throws {
+        struct DiskFull: Error {}
+        let queue = DispatchQueue(label: "group-commit-test-failing")
+        let batcher = CommitBatcher<Int>(maxBatch: 100)
+        let written = Mutex<[[Int]]>([])
+        batcher.attach { drain in
+            queue.async {
+                drain { batch in
+                    written.withLock { $0.append(batch) }
+                    if batch.contains(1) { throw DiskFull() }
+                    return [:]
+                }
+            }
+        }
+        await #expect(throws: DiskFull.self) { try await batcher.submit(1) }
+        try await batcher.submit(2)
+        #expect(written.withLock { $0 } == [[1], [2]])
     }
 
     @Test("on the SQLite store, concurrent transitions all land, in fewer transactions than transitions")

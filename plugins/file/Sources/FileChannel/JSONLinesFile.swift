@@ -18,17 +18,21 @@ final class JSONLinesFile: @unchecked Sendable {
 
     private static let registryLock = NSLock()
     nonisolated(unsafe) private static var registry: [String: JSONLinesFile] = [:]
+    /// The instance found for each path as given, so a delivery does not standardise its path (a `URL` round trip
+    /// per line) to find the file it appends to.
+    nonisolated(unsafe) private static var byGivenPath: [String: JSONLinesFile] = [:]
 
     private init(path: String) { self.path = path }
 
     /// The one instance for this path (so every channel writing to one file shares its lock).
     static func shared(_ path: String) -> JSONLinesFile {
+        if let file = registryLock.withLock({ byGivenPath[path] }) { return file }
         let key = URL(fileURLWithPath: path).standardizedFileURL.path
         registryLock.lock()
         defer { registryLock.unlock() }
-        if let file = registry[key] { return file }
-        let file = JSONLinesFile(path: path)
+        let file = registry[key] ?? JSONLinesFile(path: path)
         registry[key] = file
+        byGivenPath[path] = file
         return file
     }
 
