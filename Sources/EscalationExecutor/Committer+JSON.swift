@@ -1,3 +1,4 @@
+import EscalationCore
 import EscalationEngine
 
 extension Committer {
@@ -5,7 +6,7 @@ extension Committer {
     /// one); nil for every other event, which the encoder writes.
     static func handWritten(_ event: EngineEvent) -> String? {
         guard case .trigger(let id, let policy, let title, let fields, let dedupKey) = event else { return nil }
-        var writer = CompactJSONWriter()
+        var writer = JSONWriter(.compact, escapesSlashes: true)
         writer.beginObject()
         writer.key("trigger")
         writer.beginObject()
@@ -30,7 +31,7 @@ extension Committer {
     /// nil for every other effect, which the encoder writes.
     static func handWritten(_ effect: Effect) -> String? {
         guard case .notify(let notification) = effect else { return nil }
-        var writer = CompactJSONWriter()
+        var writer = JSONWriter(.compact, escapesSlashes: true)
         writer.beginObject()
         writer.key("notify")
         writer.beginObject()

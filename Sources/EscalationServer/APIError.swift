@@ -75,7 +75,7 @@ enum JSONResponse {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data + Data("\n".utf8))))
     }
 
-    /// A response of JSON already written as `make` would write it (see `PrettyJSONWriter`), with the final newline.
+    /// A response of JSON already written as `make` would write it (see `JSONWriter`), with the final newline.
     static func make(_ status: HTTPResponse.Status, json: [UInt8]) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

@@ -1,8 +1,10 @@
+import EscalationCore
+
 extension IncidentSummary {
     /// The summary as `JSONResponse.make` writes it (sorted keys, pretty-printed, slashes as they are), without the
     /// encoder's generic pass: every new incident's response is one of these.
     var prettyJSON: [UInt8] {
-        var writer = PrettyJSONWriter()
+        var writer = JSONWriter(.pretty, escapesSlashes: false)
         writer.beginObject()
         writer.key("acknowledged_by")
         writer.optional(acknowledgedBy)
