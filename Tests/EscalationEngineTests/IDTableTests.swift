@@ -1,4 +1,5 @@
 @testable import EscalationEngine
+import EscalationCore
 import Testing
 
 /// The engine's id table answers every lookup as the dictionary it replaced did (first of duplicate ids wins).

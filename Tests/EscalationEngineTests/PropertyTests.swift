@@ -3,20 +3,9 @@ import EscalationEngine
 import EscalationGraph
 import Testing
 
-/// SplitMix64: a tiny seeded generator, so every generated policy and event sequence is reproducible.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Draws for the generated policies and event sequences, from the seeded generator (SplitMix64), so each is
+/// reproducible.
+extension SplitMix64 {
     /// A number in `range` (modulo bias is irrelevant here).
     mutating func int(_ range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))

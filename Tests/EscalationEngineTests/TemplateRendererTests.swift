@@ -1,4 +1,5 @@
 @testable import EscalationEngine
+import EscalationCore
 import Testing
 
 /// The renderer fills placeholders in one pass; what it renders is pinned here, edge cases included.

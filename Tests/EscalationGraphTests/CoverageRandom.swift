@@ -1,6 +1,7 @@
+import EscalationCore
 import EscalationSimulator
 
-/// The random organisations draw from the simulator's seeded generator (SplitMix64), so each is reproducible.
+/// The random organisations draw from the seeded generator (SplitMix64, in EscalationCore), so each is reproducible.
 typealias CoverageRandom = SplitMix64
 
 extension SplitMix64 {

@@ -9,17 +9,6 @@ import Testing
 /// fixtures, and bundled organisations with random lines dropped.
 @Suite("Lint labels")
 struct LintLabelsTests {
-    /// A seeded generator (SplitMix64), so each damaged organisation is reproducible.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Each bundled organisation's top-level YAML files.
     static func bundled() throws -> [[(path: String, text: String)]] {
@@ -73,7 +62,7 @@ struct LintLabelsTests {
     @Test("400 bundled organisations with random lines dropped")
     func damaged() throws {
         let sources = try Self.bundled()
-        var random = Seeded(state: 15)
+        var random = SplitMix64(seed: 15)
         var steps = 0
         for round in 0..<400 {
             let files = sources[round % sources.count].map { file in

@@ -1,3 +1,4 @@
+import EscalationCore
 @testable import EscalationLint
 import Foundation
 import Testing
@@ -6,17 +7,6 @@ import Testing
 /// against the Foundation searches it replaced, on chosen and 5,000 random names and values (non-ASCII and combining marks included, where the string search is kept).
 @Suite("Plaintext secret search")
 struct PlaintextSecretSearchTests {
-    /// A seeded generator (SplitMix64).
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// `looksSecret` as it was, with Foundation's `contains`.
     static func referenceLooksSecret(_ path: String) -> Bool {
@@ -30,12 +20,12 @@ struct PlaintextSecretSearchTests {
         "ß", "İ", "日", "🙂", "token\u{301}", "\u{301}", "${", "env", "ENV", ":", "}", "NAME", "1", " ", "$", "{", "e\u{301}", "TOKEN",
     ]
 
-    static func random(_ rng: inout Seeded) -> String {
+    static func random(_ rng: inout SplitMix64) -> String {
         (0..<Int(rng.next() % 8)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
     }
 
     @Test func looksSecretAgrees() {
-        var rng = Seeded(state: 28)
+        var rng = SplitMix64(seed: 28)
         let chosen = ["bot_token", "auth.client_secret", "tokens[0]", "PASSWORD", "api_url", "signing_key", "x.y.z", "", "webhook_url", "İtoken"]
         for path in chosen + (0..<5_000).map({ _ in Self.random(&rng) }) {
             #expect(PlaintextSecretRule.looksSecret(path) == Self.referenceLooksSecret(path), "\(path.debugDescription)")
@@ -43,7 +33,7 @@ struct PlaintextSecretSearchTests {
     }
 
     @Test func asciiContainsAgreesWithFoundation() {
-        var rng = Seeded(state: 29)
+        var rng = SplitMix64(seed: 29)
         for _ in 0..<5_000 {
             let text = Self.random(&rng)
             for word in PlaintextSecretRule.secretWords + ["${", "e"] {
@@ -53,7 +43,7 @@ struct PlaintextSecretSearchTests {
     }
 
     @Test func malformedReferenceWithoutDollarIsNil() {
-        var rng = Seeded(state: 30)
+        var rng = SplitMix64(seed: 30)
         var checked = 0
         for _ in 0..<5_000 {
             let text = Self.random(&rng)

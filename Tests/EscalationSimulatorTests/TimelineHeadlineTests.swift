@@ -1,3 +1,4 @@
+import EscalationCore
 import Testing
 
 @testable import EscalationSimulator
