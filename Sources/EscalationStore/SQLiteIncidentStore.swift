@@ -145,9 +145,9 @@ public final class SQLiteIncidentStore: IncidentStore {
         return encoder
     }()
 
-    static func encode(_ state: IncidentState) throws -> String {
-        String(decoding: try encoder.encode(state), as: UTF8.self)
-    }
+    /// The state's sorted JSON, written by hand (every transition writes one; `IncidentStateJSONTests` pins it to
+    /// the encoder's bytes).
+    static func encode(_ state: IncidentState) -> String { state.sortedJSON }
 
     static func incident(_ row: Row) throws -> StoredIncident {
         let json: String = row["state"]
@@ -175,7 +175,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// transaction (group commit: one fsync for the batch); each has its own savepoint, so one that fails is rolled
     /// back alone and reported to its caller only. Returns once the transaction holding it is on disk.
     public func commit(_ change: StoreChange) async throws {
-        let stateJSON = try Self.encode(change.incident.state)
+        let stateJSON = Self.encode(change.incident.state)
         try await batcher.submit(PendingCommit(change: change, stateJSON: stateJSON))
     }
 

@@ -80,6 +80,21 @@ public struct JSONWriter: Sendable {
         close(UInt8(ascii: "]"))
     }
 
+    /// Opens an array.
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+
+    /// Closes the innermost array.
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    /// Starts an element of the innermost array that is not a string (an object, a number): the separator.
+    public mutating func element() { separate() }
+
+    /// An integer value, in decimal as the encoder writes it.
+    public mutating func integer(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
+
+    /// A Boolean value.
+    public mutating func bool(_ value: Bool) { bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+
     /// An object of strings, its keys sorted by their UTF-8 bytes (as the encoder sorts them).
     public mutating func map(_ values: [String: String]) {
         beginObject()
