@@ -178,6 +178,7 @@ public struct EscalationAPI: Sendable {
             throw APIError(
                 .unsupportedMediaType, "\(what): the body must be JSON sent with 'Content-Type: application/json', not '\(type)'")
         }
+        if T.self == TriggerBody.self, let body = buffer.withUnsafeReadableBytes({ TriggerBody.fast($0) }) as? T { return body }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch {
