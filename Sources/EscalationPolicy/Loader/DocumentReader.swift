@@ -52,10 +52,8 @@ struct DocumentReader {
     }
 
     func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any, ImplicitTag.isNull(node) {
-            return true
-        }
-        return false
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
+        return ImplicitTag.isNull(node, plain: scalar)
     }
 
     func isMapping(_ node: Node) -> Bool {
