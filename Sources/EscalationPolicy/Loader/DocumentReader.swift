@@ -164,6 +164,7 @@ struct DocumentReader {
             return nil
         }
         var pairs: [Pair] = []
+        pairs.reserveCapacity(mapping.count)
         var merged: [Pair] = []
         for (keyNode, value) in mapping {
             guard case .scalar(let keyScalar) = keyNode else {
@@ -196,8 +197,15 @@ struct DocumentReader {
     func fields(_ node: Node, what: String, allowed: [String], owner: SourceLocation? = nil, hint: String? = nil) -> Fields? {
         guard let pairs = pairs(node, what: what, hint: hint) else { return nil }
         var unknown: [String] = []
-        // By index: enumerating would copy every pair; only the unknown ones are needed.
-        for index in pairs.indices where !allowed.contains(pairs[index].key) {
+        // The allowed pairs, in order, each checked against `allowed` once (a filter afterwards checked them again).
+        var kept: [Pair] = []
+        kept.reserveCapacity(pairs.count)
+        // By index: enumerating would copy every pair.
+        for index in pairs.indices {
+            guard !allowed.contains(pairs[index].key) else {
+                kept.append(pairs[index])
+                continue
+            }
             let pair = pairs[index]
             unknown.append(pair.key)
             // `{ body: Hello, world }`: the comma ended the value and `world` became a key without a value.
@@ -210,9 +218,7 @@ struct DocumentReader {
                 key: pair.key, at: location(pair.keyNode), what: what, allowed: allowed,
                 mergedAt: pair.mergeKey.map { location($0).line }, splitFrom: split ? previous?.key : nil)
         }
-        return Fields(
-            reader: self, node: node, what: what, owner: owner, pairs: pairs.filter { allowed.contains($0.key) },
-            unknownKeys: unknown)
+        return Fields(reader: self, node: node, what: what, owner: owner, pairs: kept, unknownKeys: unknown)
     }
 
     /// Reports every recorded unknown key once, noting the `<<` keys that merged it into other mappings.
