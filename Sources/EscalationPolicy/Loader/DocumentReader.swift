@@ -166,7 +166,9 @@ struct DocumentReader {
         var pairs: [Pair] = []
         pairs.reserveCapacity(mapping.count)
         var merged: [Pair] = []
-        for (keyNode, value) in mapping {
+        // By index: iterating a Yams mapping first copies all its pairs into a new array of tuples.
+        for index in mapping.indices {
+            let (keyNode, value) = mapping[index]
             guard case .scalar(let keyScalar) = keyNode else {
                 sink.add(
                     LoadProblem.wrongType(
@@ -177,7 +179,8 @@ struct DocumentReader {
             if keyScalar.string == "<<", keyNode.tag.rawValue == Tag.Name.merge.rawValue || keyScalar.style == .plain {
                 for source in mergeSources(value, what: what()) {
                     guard case .mapping(let sourceMapping) = source else { continue }
-                    for (sourceKey, sourceValue) in sourceMapping {
+                    for sourceIndex in sourceMapping.indices {
+                        let (sourceKey, sourceValue) = sourceMapping[sourceIndex]
                         guard let name = sourceKey.scalar?.string, !merged.contains(where: { $0.key == name }) else { continue }
                         merged.append(Pair(key: name, keyNode: sourceKey, value: sourceValue, mergeKey: keyNode))
                     }
@@ -278,7 +281,8 @@ struct DocumentReader {
     /// list item name it the way its author does.
     func itemName(_ noun: String, _ node: Node, index: Int, of owner: String) -> String {
         if case .mapping(let mapping) = node,
-            let id = mapping.first(where: { $0.key.scalar?.string == "id" })?.value.scalar?.string,
+            let idIndex = mapping.indices.first(where: { mapping[$0].key.scalar?.string == "id" }),
+            let id = mapping[idIndex].value.scalar?.string,
             FieldName.isValidIdentifier(id)
         {
             return "\(noun) '\(id)' of \(owner)"
