@@ -45,4 +45,40 @@ import Yams
         }
         #expect(checked > 5_000)
     }
+
+    /// `fields` keeps the allowed pairs while it looks for unknown keys, instead of filtering the pairs afterwards:
+    /// the kept pairs, unknown keys and diagnostics against a filter of `pairs`, on 2,000 random mappings.
+    @Test func allowedPairsAgreeWithAFilterOfThePairs() throws {
+        let keys = ["a", "b", "c", "d", "e", "<<"]
+        let values = ["1", "~", "", "x y", "{ a: 1, e: 2 }", "[1]"]
+        let allowed = ["a", "b", "d"]
+        var rng = SplitMix64(seed: 31)
+        var kept = 0
+        for _ in 0..<2_000 {
+            var seen = Set<String>()
+            var text = ""
+            for _ in 0..<(1 + Int(rng.next() % 6)) {
+                let key = keys[Int(rng.next() % UInt64(keys.count))]
+                guard seen.insert(key).inserted else { continue }
+                text += "\(key): \(key == "<<" ? "{ a: 7, c: ~ }" : values[Int(rng.next() % UInt64(values.count))])\n"
+            }
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { continue }
+            let sink = DiagnosticSink()
+            let reader = DocumentReader(source: SourceText(file: "f.yaml", text: text), sink: sink)
+            guard let all = reader.pairs(node, what: "m"), let fields = reader.fields(node, what: "m", allowed: allowed) else {
+                Issue.record("no mapping in \(text)")
+                continue
+            }
+            let filtered = all.filter { allowed.contains($0.key) }
+            #expect(fields.pairs.map(\.key) == filtered.map(\.key), "\(text)")
+            #expect(fields.pairs.map { reader.location($0.keyNode) } == filtered.map { reader.location($0.keyNode) }, "\(text)")
+            #expect(fields.pairs.map(\.value) == filtered.map(\.value), "\(text)")
+            #expect(fields.keys == filtered.map(\.key), "\(text)")
+            #expect(fields.unknownKeys == all.map(\.key).filter { !allowed.contains($0) }, "\(text)")
+            reader.reportUnknownKeys()
+            #expect(sink.diagnostics.count == fields.unknownKeys.count, "\(text)")
+            kept += fields.pairs.count
+        }
+        #expect(kept > 2_000)
+    }
 }

@@ -1,3 +1,4 @@
+import EscalationCore
 import Testing
 import Yams
 
@@ -48,6 +49,36 @@ import Yams
         for node in nodes {
             #expect(ImplicitTag.isNull(node) == (ImplicitTag.of(node) == .null), "node \(node)")
         }
+    }
+
+    /// `isNull(_:plain:)` (what `DocumentReader.isNull` asks) against `isNull` of the node, which hashes the text into
+    /// `nulls`: chosen scalars and 5,000 random ones, plain and `.any`, under seven tags. Each node gets a new tag, asked
+    /// first through `isNull(_:plain:)`, so implicit tags are still unresolved, as in a freshly composed document.
+    @Test func isNullOfAPlainScalarAgreesWithIsNull() {
+        let tags: [() -> Yams.Tag] = [
+            { Yams.Tag(.implicit, .basic) }, { Yams.Tag(.implicit, .default) }, { Yams.Tag(.nonSpecific) }, { Yams.Tag(.null) }, { Yams.Tag(.str) },
+            { Yams.Tag(.int) }, { Yams.Tag(.bool) },
+        ]
+        var texts = ["", "~", "null", "Null", "NULL", "nULL", "~~", "~ ", " ~", "null ", "nulls", "0", "-", "yes", "Étienne", "<<", "15m", "ｎｕｌｌ"]
+        let alphabet = Array("~nulNL0é ")
+        var rng = SplitMix64(seed: 5)
+        for _ in 0..<5_000 {
+            texts.append(String((0..<Int(rng.next() % 6)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }))
+        }
+        var nulls = 0
+        for text in texts {
+            for tag in tags {
+                for style in [Node.Scalar.Style.plain, .any] {
+                    let node = Node(text, tag(), style)
+                    guard case .scalar(let scalar) = node else { continue }
+                    let fast = ImplicitTag.isNull(node, plain: scalar)
+                    let expected = ImplicitTag.isNull(Node(text, tag(), style))
+                    #expect(fast == expected, "\(text.debugDescription) \(node.tag) \(style)")
+                    if expected { nulls += 1 }
+                }
+            }
+        }
+        #expect(nulls > 1_000)
     }
 
     @Test func isIntAgreesWithTheTagOnChosenAndRandomScalars() {

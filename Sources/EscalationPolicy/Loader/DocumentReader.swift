@@ -52,10 +52,8 @@ struct DocumentReader {
     }
 
     func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any, ImplicitTag.isNull(node) {
-            return true
-        }
-        return false
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
+        return ImplicitTag.isNull(node, plain: scalar)
     }
 
     func isMapping(_ node: Node) -> Bool {
@@ -64,10 +62,10 @@ struct DocumentReader {
     }
 
     @discardableResult
-    func wrongType(_ node: Node, expected: String, what: String, hint: String? = nil) -> Bool {
+    func wrongType(_ node: Node, expected: String, what: @autoclosure () -> String, hint: String? = nil) -> Bool {
         sink.add(
             LoadProblem.wrongType(
-                "\(what) must be \(expected), found \(describe(node))", at: location(node),
+                "\(what()) must be \(expected), found \(describe(node))", at: location(node),
                 hint: hint ?? typeHint(found: node, expected: expected)))
         return false
     }
@@ -160,25 +158,29 @@ struct DocumentReader {
     }
 
     /// The key/value pairs of a mapping with `<<` merge keys applied (local keys win).
-    func pairs(_ node: Node, what: String, hint: String? = nil) -> [Pair]? {
+    func pairs(_ node: Node, what: @autoclosure () -> String, hint: String? = nil) -> [Pair]? {
         guard case .mapping(let mapping) = node else {
-            wrongType(node, expected: "a map", what: what, hint: hint)
+            wrongType(node, expected: "a map", what: what(), hint: hint)
             return nil
         }
         var pairs: [Pair] = []
+        pairs.reserveCapacity(mapping.count)
         var merged: [Pair] = []
-        for (keyNode, value) in mapping {
+        // By index: iterating a Yams mapping first copies all its pairs into a new array of tuples.
+        for index in mapping.indices {
+            let (keyNode, value) = mapping[index]
             guard case .scalar(let keyScalar) = keyNode else {
                 sink.add(
                     LoadProblem.wrongType(
-                        "a key in \(what) must be text, found \(describe(keyNode))", at: location(keyNode),
+                        "a key in \(what()) must be text, found \(describe(keyNode))", at: location(keyNode),
                         hint: "write keys as plain words; a '?' or a '[' / '{' at the start of a line makes a complex key"))
                 continue
             }
             if keyScalar.string == "<<", keyNode.tag.rawValue == Tag.Name.merge.rawValue || keyScalar.style == .plain {
-                for source in mergeSources(value, what: what) {
+                for source in mergeSources(value, what: what()) {
                     guard case .mapping(let sourceMapping) = source else { continue }
-                    for (sourceKey, sourceValue) in sourceMapping {
+                    for sourceIndex in sourceMapping.indices {
+                        let (sourceKey, sourceValue) = sourceMapping[sourceIndex]
                         guard let name = sourceKey.scalar?.string, !merged.contains(where: { $0.key == name }) else { continue }
                         merged.append(Pair(key: name, keyNode: sourceKey, value: sourceValue, mergeKey: keyNode))
                     }
@@ -198,8 +200,15 @@ struct DocumentReader {
     func fields(_ node: Node, what: String, allowed: [String], owner: SourceLocation? = nil, hint: String? = nil) -> Fields? {
         guard let pairs = pairs(node, what: what, hint: hint) else { return nil }
         var unknown: [String] = []
-        // By index: enumerating would copy every pair; only the unknown ones are needed.
-        for index in pairs.indices where !allowed.contains(pairs[index].key) {
+        // The allowed pairs, in order, each checked against `allowed` once (a filter afterwards checked them again).
+        var kept: [Pair] = []
+        kept.reserveCapacity(pairs.count)
+        // By index: enumerating would copy every pair.
+        for index in pairs.indices {
+            guard !allowed.contains(pairs[index].key) else {
+                kept.append(pairs[index])
+                continue
+            }
             let pair = pairs[index]
             unknown.append(pair.key)
             // `{ body: Hello, world }`: the comma ended the value and `world` became a key without a value.
@@ -212,9 +221,7 @@ struct DocumentReader {
                 key: pair.key, at: location(pair.keyNode), what: what, allowed: allowed,
                 mergedAt: pair.mergeKey.map { location($0).line }, splitFrom: split ? previous?.key : nil)
         }
-        return Fields(
-            reader: self, node: node, what: what, owner: owner, pairs: pairs.filter { allowed.contains($0.key) },
-            unknownKeys: unknown)
+        return Fields(reader: self, node: node, what: what, owner: owner, pairs: kept, unknownKeys: unknown)
     }
 
     /// Reports every recorded unknown key once, noting the `<<` keys that merged it into other mappings.
@@ -237,35 +244,35 @@ struct DocumentReader {
         unknownKeys.entries.removeAll()
     }
 
-    private func mergeSources(_ value: Node, what: String) -> [Node] {
+    private func mergeSources(_ value: Node, what: @autoclosure () -> String) -> [Node] {
         switch value {
         case .mapping: return [value]
         case .sequence(let sequence): return sequence.filter { if case .mapping = $0 { return true } else { return false } }
         default:
             wrongType(
-                value, expected: "a map or a list of maps", what: "\(what): merge key '<<'",
+                value, expected: "a map or a list of maps", what: "\(what()): merge key '<<'",
                 hint: "merge an anchored map with an alias, e.g. '<<: *defaults'")
             return []
         }
     }
 
     /// The entries of an id-keyed section (`contacts:`), with each id checked.
-    func entries(_ node: Node, what: String, hint: String? = nil) -> [(id: Located<String>, value: Node)] {
+    func entries(_ node: Node, what: @autoclosure () -> String, hint: String? = nil) -> [(id: Located<String>, value: Node)] {
         if isNull(node) { return [] }
-        guard let pairs = pairs(node, what: what, hint: hint) else { return [] }
+        guard let pairs = pairs(node, what: what(), hint: hint) else { return [] }
         return pairs.compactMap { pair in
             let id = Located(pair.key, at: location(pair.keyNode))
-            guard checkIdentifier(id, what: "the id '\(pair.key)' in \(what)") else { return nil }
+            guard checkIdentifier(id, what: "the id '\(pair.key)' in \(what())") else { return nil }
             return (id, pair.value)
         }
     }
 
-    func checkIdentifier(_ id: Located<String>, what: String) -> Bool {
+    func checkIdentifier(_ id: Located<String>, what: @autoclosure () -> String) -> Bool {
         if FieldName.isValidIdentifier(id.value) { return true }
         let suggestion = id.value.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
         sink.add(
             LoadProblem.invalidIdentifier(
-                "\(what) is not a valid id", at: id.location,
+                "\(what()) is not a valid id", at: id.location,
                 hint: "ids are lower-case letters, digits, '-' and '_', starting with a letter (e.g. '\(String(suggestion))')"))
         return false
     }
@@ -274,7 +281,8 @@ struct DocumentReader {
     /// list item name it the way its author does.
     func itemName(_ noun: String, _ node: Node, index: Int, of owner: String) -> String {
         if case .mapping(let mapping) = node,
-            let id = mapping.first(where: { $0.key.scalar?.string == "id" })?.value.scalar?.string,
+            let idIndex = mapping.indices.first(where: { mapping[$0].key.scalar?.string == "id" }),
+            let id = mapping[idIndex].value.scalar?.string,
             FieldName.isValidIdentifier(id)
         {
             return "\(noun) '\(id)' of \(owner)"
@@ -285,50 +293,50 @@ struct DocumentReader {
     // MARK: - Scalars
 
     /// Non-null scalar text (numbers and booleans are taken as written).
-    func string(_ node: Node, what: String) -> Located<String>? {
+    func string(_ node: Node, what: @autoclosure () -> String) -> Located<String>? {
         guard case .scalar(let scalar) = node, !isNull(node) else {
-            wrongType(node, expected: "text", what: what)
+            wrongType(node, expected: "text", what: what())
             return nil
         }
         return Located(scalar.string, at: location(node))
     }
 
-    func identifier(_ node: Node, what: String) -> Located<String>? {
-        guard let text = string(node, what: what) else { return nil }
-        return checkIdentifier(text, what: "\(what) '\(text.value)'") ? text : nil
+    func identifier(_ node: Node, what: @autoclosure () -> String) -> Located<String>? {
+        guard let text = string(node, what: what()) else { return nil }
+        return checkIdentifier(text, what: "\(what()) '\(text.value)'") ? text : nil
     }
 
-    func fieldName(_ node: Node, what: String) -> Located<String>? {
-        guard let text = string(node, what: what) else { return nil }
+    func fieldName(_ node: Node, what: @autoclosure () -> String) -> Located<String>? {
+        guard let text = string(node, what: what()) else { return nil }
         guard FieldName.isValid(text.value) else {
             sink.add(
                 LoadProblem.invalidIdentifier(
-                    "\(what) '\(text.value)' is not a valid field name", at: text.location,
+                    "\(what()) '\(text.value)' is not a valid field name", at: text.location,
                     hint: "field names are lower-case words of letters, digits and '_', joined by dots (e.g. 'session.start')"))
             return nil
         }
         return text
     }
 
-    func int(_ node: Node, what: String, minimum: Int = Int.min) -> Located<Int>? {
+    func int(_ node: Node, what: @autoclosure () -> String, minimum: Int = Int.min) -> Located<Int>? {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string), scalar.style == .plain || scalar.style == .any
         else {
-            wrongType(node, expected: "a whole number", what: what)
+            wrongType(node, expected: "a whole number", what: what())
             return nil
         }
         guard value >= minimum else {
             sink.add(
                 LoadProblem.invalidValue(
-                    "\(what) must be at least \(minimum), found \(value)", at: location(node),
+                    "\(what()) must be at least \(minimum), found \(value)", at: location(node),
                     hint: "write \(minimum) or more"))
             return nil
         }
         return Located(value, at: location(node))
     }
 
-    func bool(_ node: Node, what: String) -> Bool? {
+    func bool(_ node: Node, what: @autoclosure () -> String) -> Bool? {
         guard case .scalar(let scalar) = node, !isNull(node) else {
-            wrongType(node, expected: "true or false", what: what)
+            wrongType(node, expected: "true or false", what: what())
             return nil
         }
         let plain = scalar.style == .plain || scalar.style == .any
@@ -336,7 +344,7 @@ struct DocumentReader {
         let quoted = !plain && ["true", "false"].contains(scalar.string.lowercased())
         sink.add(
             LoadProblem.wrongType(
-                "\(what) must be true or false, found '\(scalar.string)'; write \(quoted ? "it without quotes" : "true or false")",
+                "\(what()) must be true or false, found '\(scalar.string)'; write \(quoted ? "it without quotes" : "true or false")",
                 at: location(node),
                 hint: quoted
                     ? "quotes make a value text; a boolean is the bare word true or false"
@@ -344,15 +352,15 @@ struct DocumentReader {
         return nil
     }
 
-    func choice<E: RawRepresentable & CaseIterable>(_ node: Node, what: String, as type: E.Type) -> Located<E>?
+    func choice<E: RawRepresentable & CaseIterable>(_ node: Node, what: @autoclosure () -> String, as type: E.Type) -> Located<E>?
     where E.RawValue == String {
-        guard let text = string(node, what: what) else { return nil }
+        guard let text = string(node, what: what()) else { return nil }
         guard let value = E(rawValue: text.value) else {
             let names = E.allCases.map(\.rawValue)
             let suggestion = text.value.closest(in: names)
             sink.add(
                 LoadProblem.invalidValue(
-                    "\(what) '\(text.value)' is not one of \(names.joined(separator: ", "))\(text.value.didYouMean(names))",
+                    "\(what()) '\(text.value)' is not one of \(names.joined(separator: ", "))\(text.value.didYouMean(names))",
                     at: text.location,
                     hint: suggestion.map { "write \($0)" } ?? "write one of \(names.joined(separator: ", "))"))
             return nil
@@ -360,27 +368,27 @@ struct DocumentReader {
         return Located(value, at: text.location)
     }
 
-    func duration(_ node: Node, what: String, allowBusiness: Bool = true) -> Located<PolicyDuration>? {
+    func duration(_ node: Node, what: @autoclosure () -> String, allowBusiness: Bool = true) -> Located<PolicyDuration>? {
         if case .scalar(let scalar) = node, ImplicitTag.isInt(node), scalar.style == .plain || scalar.style == .any {
             sink.add(
                 LoadProblem.invalidDuration(
-                    "\(what) '\(scalar.string)' has no unit", at: location(node),
+                    "\(what()) '\(scalar.string)' has no unit", at: location(node),
                     hint: "write \(scalar.string)m for minutes, \(scalar.string)s for seconds or \(scalar.string)h for hours"))
             return nil
         }
-        guard let text = string(node, what: what) else { return nil }
+        guard let text = string(node, what: what()) else { return nil }
         switch PolicyDuration.parse(text.value) {
         case .failure(let error):
             sink.add(
                 LoadProblem.invalidDuration(
-                    "\(what) '\(text.value)' is not a duration: \(error.message)", at: text.location,
+                    "\(what()) '\(text.value)' is not a duration: \(error.message)", at: text.location,
                     hint: "durations look like 30s, 15m, 1h30m, 1d or '1 business day'"))
             return nil
         case .success(let duration):
             if duration.isBusiness, !allowBusiness {
                 sink.add(
                     LoadProblem.invalidDuration(
-                        "\(what) '\(text.value)' must be wall-clock time, not business time", at: text.location,
+                        "\(what()) '\(text.value)' must be wall-clock time, not business time", at: text.location,
                         hint: "write it as wall time, e.g. 8h or 1d"))
                 return nil
             }
@@ -388,43 +396,43 @@ struct DocumentReader {
         }
     }
 
-    func timeOfDay(_ node: Node, what: String) -> Located<TimeOfDay>? {
+    func timeOfDay(_ node: Node, what: @autoclosure () -> String) -> Located<TimeOfDay>? {
         if case .scalar(let scalar) = node, scalar.string.contains(":"), ImplicitTag.isInt(node) {
             sink.add(
                 LoadProblem.invalidTime(
-                    "\(what) \(scalar.string) was read by YAML as a number (base 60)", at: location(node),
+                    "\(what()) \(scalar.string) was read by YAML as a number (base 60)", at: location(node),
                     hint: "quote times of day: \"\(scalar.string)\""))
             return nil
         }
-        guard let text = string(node, what: what) else { return nil }
+        guard let text = string(node, what: what()) else { return nil }
         guard let time = TimeOfDay.parse(text.value) else {
             sink.add(
                 LoadProblem.invalidTime(
-                    "\(what) '\(text.value)' is not a time of day", at: text.location,
+                    "\(what()) '\(text.value)' is not a time of day", at: text.location,
                     hint: "write \"HH:MM\" on a 24-hour clock, e.g. \"09:00\" or \"17:30\""))
             return nil
         }
         return Located(time, at: text.location)
     }
 
-    func date(_ node: Node, what: String) -> Located<LocalDate>? {
-        guard let text = string(node, what: what) else { return nil }
+    func date(_ node: Node, what: @autoclosure () -> String) -> Located<LocalDate>? {
+        guard let text = string(node, what: what()) else { return nil }
         guard let date = LocalDate.parse(text.value) else {
             sink.add(
                 LoadProblem.invalidTime(
-                    "\(what) '\(text.value)' is not a date", at: text.location,
+                    "\(what()) '\(text.value)' is not a date", at: text.location,
                     hint: "write a real calendar date as YYYY-MM-DD, e.g. 2026-12-25"))
             return nil
         }
         return Located(date, at: text.location)
     }
 
-    func instant(_ node: Node, what: String) -> Located<LocalDateTime>? {
-        guard let text = string(node, what: what) else { return nil }
+    func instant(_ node: Node, what: @autoclosure () -> String) -> Located<LocalDateTime>? {
+        guard let text = string(node, what: what()) else { return nil }
         guard let instant = LocalDateTime.parse(text.value) else {
             sink.add(
                 LoadProblem.invalidTime(
-                    "\(what) '\(text.value)' is not an instant", at: text.location,
+                    "\(what()) '\(text.value)' is not an instant", at: text.location,
                     hint: "write YYYY-MM-DDTHH:MM in the organisation's timezone, e.g. 2026-01-05T09:00 (or with an offset, 2026-01-05T09:00-06:00)"))
             return nil
         }
@@ -433,22 +441,22 @@ struct DocumentReader {
 
     /// An IANA timezone name. Abbreviations (`PST`) are refused even though Foundation accepts some of them:
     /// they are ambiguous and do not follow daylight-saving changes.
-    func timezone(_ node: Node, what: String) -> Located<String>? {
-        guard let text = string(node, what: what) else { return nil }
+    func timezone(_ node: Node, what: @autoclosure () -> String) -> Located<String>? {
+        guard let text = string(node, what: what()) else { return nil }
         let known = TimeZone.knownTimeZoneIdentifiers
         if text.value == "UTC" || text.value == "GMT" || known.contains(text.value) { return text }
         if let zone = TimeZone(abbreviation: text.value) ?? TimeZone(abbreviation: text.value.uppercased()) {
             let suggestion = zone.identifier == "GMT" ? "UTC" : zone.identifier
             sink.add(
                 LoadProblem.invalidTimezone(
-                    "\(what) '\(text.value)' is an abbreviation, not an IANA name; use e.g. \(suggestion)", at: text.location,
+                    "\(what()) '\(text.value)' is an abbreviation, not an IANA name; use e.g. \(suggestion)", at: text.location,
                     hint: "write the IANA name of the place, e.g. 'timezone: \(suggestion)'; it follows daylight-saving changes, an abbreviation does not"))
             return nil
         }
         let suggestion = text.value.closest(in: known + ["UTC"])
         sink.add(
             LoadProblem.invalidTimezone(
-                "\(what) '\(text.value)' is not a known timezone\(suggestion.map { " (did you mean '\($0)'?)" } ?? "")",
+                "\(what()) '\(text.value)' is not a known timezone\(suggestion.map { " (did you mean '\($0)'?)" } ?? "")",
                 at: text.location,
                 hint: suggestion.map { "write \($0)" } ?? "use an IANA name such as America/Chicago, Europe/London or UTC"))
         return nil
@@ -457,10 +465,10 @@ struct DocumentReader {
     // MARK: - Lists
 
     /// The items of a list; a scalar or map where a list is expected is reported.
-    func list(_ node: Node, what: String, hint: String? = nil) -> [Node] {
+    func list(_ node: Node, what: @autoclosure () -> String, hint: String? = nil) -> [Node] {
         if isNull(node) { return [] }
         guard case .sequence(let sequence) = node else {
-            wrongType(node, expected: "a list", what: what, hint: hint)
+            wrongType(node, expected: "a list", what: what(), hint: hint)
             return []
         }
         return Array(sequence)

@@ -42,4 +42,14 @@ enum ImplicitTag {
         guard case .scalar(let scalar) = node, written == .str, scalar.style == .plain || scalar.style == .any else { return written == .null }
         return nulls.contains(scalar.string)
     }
+
+    /// `isNull(node)` for a plain (or `.any`) scalar, hashing nothing for the scalars that are not null words. Those
+    /// are null only when tagged `!!null`: Yams' resolvers (basic and default) give null to no other text. The scalar's
+    /// tag may still be unresolved (Yams resolves it on first read of `node.tag`), so a null word goes through `isNull`.
+    static func isNull(_ node: Node, plain scalar: Node.Scalar) -> Bool {
+        switch scalar.string {
+        case "", "~", "null", "Null", "NULL": return isNull(node)
+        default: return scalar.tag.rawValue == Tag.Name.null.rawValue
+        }
+    }
 }
