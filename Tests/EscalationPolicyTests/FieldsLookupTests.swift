@@ -55,13 +55,7 @@ import Yams
         var rng = SplitMix64(seed: 31)
         var kept = 0
         for _ in 0..<2_000 {
-            var seen = Set<String>()
-            var text = ""
-            for _ in 0..<(1 + Int(rng.next() % 6)) {
-                let key = keys[Int(rng.next() % UInt64(keys.count))]
-                guard seen.insert(key).inserted else { continue }
-                text += "\(key): \(key == "<<" ? "{ a: 7, c: ~ }" : values[Int(rng.next() % UInt64(values.count))])\n"
-            }
+            let text = rng.mappingText(keys: keys) { key, rng in key == "<<" ? "{ a: 7, c: ~ }" : values[Int(rng.next() % UInt64(values.count))] }
             guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { continue }
             let sink = DiagnosticSink()
             let reader = DocumentReader(source: SourceText(file: "f.yaml", text: text), sink: sink)

@@ -43,13 +43,8 @@ import Yams
         var rng = SplitMix64(seed: 77)
         var named = 0
         for _ in 0..<2_000 {
-            var seen = Set<String>()
-            var text = ""
-            for _ in 0..<(1 + Int(rng.next() % 6)) {
-                let key = keys[Int(rng.next() % UInt64(keys.count))]
-                guard seen.insert(key).inserted else { continue }
-                let value = key == "<<" ? merges[Int(rng.next() % UInt64(merges.count))] : values[Int(rng.next() % UInt64(values.count))]
-                text += "\(key): \(value)\n"
+            let text = rng.mappingText(keys: keys) { key, rng in
+                key == "<<" ? merges[Int(rng.next() % UInt64(merges.count))] : values[Int(rng.next() % UInt64(values.count))]
             }
             guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { continue }
             let reader = DocumentReader(source: SourceText(file: "f.yaml", text: text), sink: DiagnosticSink())
