@@ -15,7 +15,8 @@ extension PostgresIncidentStore {
     /// timers and outbox; a change that queues work notifies the other processes when it commits.
     public func commit(_ change: StoreChange) async throws {
         let incident = change.incident
-        let stateJSON = String(decoding: try Self.encoder.encode(incident.state), as: UTF8.self)
+        // The same bytes the SQLite store writes, from the one hand-written writer (`IncidentStateJSONTests`).
+        let stateJSON = incident.state.sortedJSON
         try await write("commit of incident \(incident.id)") { connection in
             try await connection.query(
                 """

@@ -2,8 +2,8 @@ import EscalationCore
 import Foundation
 
 extension DeliveryRecord {
-    /// The record as `jsonLine()` writes it (one line of compact JSON with sorted keys, ending in a newline), without
-    /// the encoder's generic pass: the file sink writes one per delivery.
+    /// The record as `DeliveryJSON.line` writes it (one line of compact JSON with sorted keys, ending in a newline),
+    /// without the encoder's generic pass: the file sink writes one per delivery.
     var jsonBytes: [UInt8] {
         var writer = JSONWriter(.compact, escapesSlashes: false)
         let message = delivery.message

@@ -21,7 +21,4 @@ struct DeliveryRecord: Encodable {
         try container.encode(time.description, forKey: .time)
         try delivery.encode(to: encoder)
     }
-
-    /// The record as one line of compact JSON ending in a newline.
-    func jsonLine() throws -> Data { try DeliveryJSON.line(self) }
 }

@@ -61,7 +61,7 @@ public struct FileChannel: NotificationChannel {
     }
 
     private func append(_ record: DeliveryRecord) -> DeliveryResult {
-        // Written by hand, byte for byte what `record.jsonLine()` encodes (strings cannot fail to encode).
+        // Written by hand, byte for byte what `DeliveryJSON.line(record)` encodes (strings cannot fail to encode).
         switch JSONLinesFile.shared(path).append(Data(record.jsonBytes)) {
         case .success(let number): return .delivered(DeliveryReceipt(externalID: String(number)))
         case .failure(let failure): return .failed(failure)

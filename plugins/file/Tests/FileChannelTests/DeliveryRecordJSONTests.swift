@@ -37,7 +37,7 @@ struct DeliveryRecordJSONTests {
             let record = DeliveryRecord(
                 action: ["deliver", "undo", "update", "expire"].randomElement(using: &generator) ?? "deliver", channel: Self.text(&generator),
                 address: Self.optional(&generator), message: message, receipt: receipt)
-            let expected = Array(try record.jsonLine())
+            let expected = Array(try DeliveryJSON.line(record))
             #expect(record.jsonBytes == expected, "\(String(decoding: expected, as: UTF8.self))")
             if record.jsonBytes != expected { return }
         }
