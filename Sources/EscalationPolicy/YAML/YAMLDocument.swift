@@ -84,16 +84,17 @@ final class YAMLDocument: Sendable {
     /// Whether the node is a scalar whose text is `text`, compared byte by byte (no string is made).
     func isScalar(_ node: YAMLNode, equalTo text: String) -> Bool {
         let record = records[Int(node.index)]
-        guard record.kind == .scalar else { return false }
-        var text = text
-        return text.withUTF8 { other in
-            guard other.count == Int(record.count) else { return false }
-            return bytes.withUnsafeBufferPointer { buffer in
-                let start = Int(record.start)
+        // The byte counts first (stored in the string): most keys asked for differ in length from most keys.
+        guard record.kind == .scalar, text.utf8.count == Int(record.count) else { return false }
+        let start = Int(record.start)
+        let compared = text.utf8.withContiguousStorageIfAvailable { other in
+            bytes.withUnsafeBufferPointer { buffer in
                 for index in 0..<other.count where buffer[start + index] != other[index] { return false }
                 return true
             }
         }
+        if let compared { return compared }
+        return bytes[start..<start + Int(record.count)].elementsEqual(text.utf8)
     }
 
     /// The number of items of a sequence or pairs of a mapping (0 for a scalar).
