@@ -84,6 +84,7 @@ enum YAMLRendering {
         case .composer(let c, let problem, let mark): return "composer \(context(c?.text, c?.mark.line, c?.mark.column)) \(problem) \(mark)"
         case .duplicatedKeys(let keys, let mark): return "duplicates \(keys) \(mark)"
         case .memory: return "memory"
+        case .tooLarge: return "too large"
         }
     }
 }

@@ -316,6 +316,10 @@ public struct PolicyLoader: Sendable {
             return LoadProblem.yamlSyntax(
                 "cannot read the file: \(problem)", at: source.location(line: 1, column: 1),
                 hint: "save the file as UTF-8 text without control characters")
+        case .tooLarge:
+            return LoadProblem.yamlSyntax(
+                "cannot read the file: it is larger than 1 GiB", at: source.location(line: 1, column: 1),
+                hint: "split the organisation into several files")
         case .memory:
             // Yams described its memory error so.
             return LoadProblem.yamlSyntax("invalid YAML: Memory error", at: source.location(line: 1, column: 1), hint: hint)

@@ -16,22 +16,31 @@ struct YAMLComposer {
         let anchor: String?
     }
 
+    /// The largest text composed, in bytes (1 GiB).
+    static let maximumBytes = 1 << 30
+
     private var records: [YAMLDocument.Record] = []
     private var bytes: [UInt8] = []
     private var children: [Int32] = []
     private var tagNames = YAMLTag.fixedNames
+    /// The tags found that are not fixed, by name.
     private var tagIndex: [String: YAMLTag] = [:]
     private var anchors: [String: Int32] = [:]
     /// The children of the open collections, innermost last.
     private var pending: [Int32] = []
     private var open: [Open] = []
 
-    private init() {
-        for (index, name) in YAMLTag.fixedNames.enumerated() { tagIndex[name] = YAMLTag(index: UInt16(index)) }
-    }
+    /// The fixed tags by name, built once.
+    private static let fixedTags: [String: YAMLTag] = Dictionary(
+        uniqueKeysWithValues: YAMLTag.fixedNames.enumerated().map { ($1, YAMLTag(index: UInt32($0))) })
+
+    private init() {}
 
     /// Composes the single document of `text` (nil root for a stream with none).
     static func compose(_ text: String) throws(YAMLError) -> YAMLDocument {
+        // Offsets, counts, lines and columns are kept as Int32; a scalar's text is at most 1.5 times what it was
+        // written with (`\L` is three bytes), so up to 1 GiB of text fits.
+        guard text.utf8.count <= maximumBytes else { throw .tooLarge }
         var composer = YAMLComposer()
         var text = text
         let result: Result<YAMLNode?, YAMLError> = text.withUTF8 { buffer in
@@ -146,8 +155,9 @@ struct YAMLComposer {
     /// The interned tag of a written tag (`!` and none resolve to `implicit`, as Yams' `Resolver.basic` does).
     private mutating func tag(_ pointer: UnsafeMutablePointer<yaml_char_t>?, implicit: YAMLTag) -> YAMLTag {
         guard let name = Self.string(pointer), name != "!" else { return implicit }
-        if let known = tagIndex[name] { return known }
-        let tag = YAMLTag(index: UInt16(truncatingIfNeeded: tagNames.count))
+        if let known = Self.fixedTags[name] ?? tagIndex[name] { return known }
+        // At most one tag per byte of a text of at most `maximumBytes`, so the count fits.
+        let tag = YAMLTag(index: UInt32(tagNames.count))
         tagNames.append(name)
         tagIndex[name] = tag
         return tag

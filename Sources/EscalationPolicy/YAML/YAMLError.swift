@@ -16,6 +16,8 @@ enum YAMLError: Error, Sendable, Equatable {
     case parser(context: Context?, problem: String, mark: YAMLMark)
     /// A composer error (an undefined alias, a second document).
     case composer(context: Context?, problem: String, mark: YAMLMark)
+    /// The text is larger than `YAMLComposer.maximumBytes` (Yams had no such limit; no policy file comes near it).
+    case tooLarge
     /// A mapping repeats keys: every repeated key (sorted as Yams sorts them) and where the first of them first stands.
     case duplicatedKeys(keys: [String], mark: YAMLMark)
 }

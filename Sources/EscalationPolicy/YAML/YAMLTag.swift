@@ -3,7 +3,7 @@
 /// tag names; the common tags have fixed indices, so comparing them compares two integers.
 struct YAMLTag: Hashable, Sendable {
     /// The index in `YAMLDocument.tagNames`.
-    let index: UInt16
+    let index: UInt32
 
     static let str = YAMLTag(index: 0)
     static let seq = YAMLTag(index: 1)
