@@ -4,10 +4,11 @@ import Yams
 
 @testable import EscalationPolicy
 
-/// `ImplicitTag` gives a plain scalar composed with `Resolver.basic` the tag Yams' default resolver would give it.
+/// `ImplicitTag` gives a plain scalar composed as with `Resolver.basic` the tag Yams' default resolver would give it,
+/// and `DocumentReader.isNull` answers as it did on the node Yams composed.
 @Suite struct ImplicitTagTests {
-    /// The node as `PolicyLoader` composes it: untagged, plain, resolved by `Resolver.basic`.
-    func composed(_ text: String) -> Node { Node(text, Tag(.implicit, .basic), .plain) }
+    /// The tag's name.
+    func name(_ tag: YAMLTag) -> String { YAMLTag.fixedNames[Int(tag.index)] }
 
     @Test func agreesWithYamsDefaultResolverOnChosenScalars() {
         let texts = [
@@ -16,7 +17,7 @@ import Yams
             "2026-11-27T10:00:00Z", "15m", "1h30m", "pat", "Étienne", "+1-555-0150", "@ops", "~home", "a b", "0.0.0.0",
         ]
         for text in texts {
-            #expect(ImplicitTag.of(composed(text)) == Resolver.default.resolveTag(of: Node(text)), "scalar \(text.debugDescription)")
+            #expect(name(ImplicitTag.of(plain: text)) == Resolver.default.resolveTag(of: Node(text)).rawValue, "scalar \(text.debugDescription)")
         }
     }
 
@@ -28,82 +29,77 @@ import Yams
             let length = Int(state >> 60) % 7
             let text = String(
                 (0..<length).map { index in alphabet[Int((state >> UInt64(8 * index + 3)) % UInt64(alphabet.count))] })
-            #expect(ImplicitTag.of(composed(text)) == Resolver.default.resolveTag(of: Node(text)), "scalar \(text.debugDescription)")
+            #expect(name(ImplicitTag.of(plain: text)) == Resolver.default.resolveTag(of: Node(text)).rawValue, "scalar \(text.debugDescription)")
         }
+    }
+
+    /// The value of `v:` in each text: plain, quoted and explicitly tagged scalars, a map and a list.
+    func values(_ texts: [String]) -> [(YAMLDocument, YAMLNode, String)] {
+        let forms = ["v: %@\n", "v: \"%@\"\n", "v: !!null %@\n", "v: !!int %@\n", "v: !!str %@\n", "v: ! %@\n"]
+        var values: [(YAMLDocument, YAMLNode, String)] = []
+        for text in texts + ["{ a: b }", "[~]", "!!null { a: b }", "[15m]"] {
+            for form in forms {
+                let yaml = form.replacingOccurrences(of: "%@", with: text)
+                guard let document = try? YAMLComposer.compose(yaml), let root = document.root, document.isMapping(root) else { continue }
+                values.append((document, document.value(root, 0), yaml))
+            }
+        }
+        return values
+    }
+
+    static func randomTexts(_ alphabet: String, seed: UInt64, count: Int = 3_000) -> [String] {
+        let letters = Array(alphabet)
+        var rng = SplitMix64(seed: seed)
+        return (0..<count).map { _ in String((0..<Int(rng.next() % 6)).map { _ in letters[Int(rng.next() % UInt64(letters.count))] }) }
     }
 
     @Test func isNullAgreesWithTheTagOnChosenAndRandomScalars() {
-        var nodes = [
-            "", "~", "null", "Null", "NULL", "nULL", "~~", "~ ", "null ", "0", "-", "yes", "Étienne", "<<", "15m",
-        ].flatMap { text in
-            [composed(text), Node(text, Tag(.implicit, .basic), .doubleQuoted), Node(text, Tag(.null), .plain), Node(text, Tag(.int), .plain)]
-        }
-        nodes += [Node([(Node("a"), Node("b"))]), Node([Node("~")])]
-        let alphabet = Array("~nulNL019_:.+- ")
-        var state: UInt64 = 7
-        for _ in 0..<5_000 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let length = Int(state >> 60) % 6
-            nodes.append(composed(String((0..<length).map { index in alphabet[Int((state >> UInt64(8 * index + 3)) % UInt64(alphabet.count))] })))
-        }
-        for node in nodes {
-            #expect(ImplicitTag.isNull(node) == (ImplicitTag.of(node) == .null), "node \(node)")
+        let texts = ["", "~", "null", "Null", "NULL", "nULL", "~~", "null ", "0", "-", "yes", "Étienne", "<<", "15m"] + Self.randomTexts("~nulNL019_.+", seed: 7)
+        let values = values(texts)
+        #expect(values.count > 10_000)
+        for (document, node, yaml) in values {
+            #expect(ImplicitTag.isNull(node, in: document) == (ImplicitTag.of(node, in: document) == .null), "\(yaml.debugDescription)")
         }
     }
 
-    /// `isNull(_:plain:)` (what `DocumentReader.isNull` asks) against `isNull` of the node, which hashes the text into
-    /// `nulls`: chosen scalars and 5,000 random ones, plain and `.any`, under seven tags. Each node gets a new tag, asked
-    /// first through `isNull(_:plain:)`, so implicit tags are still unresolved, as in a freshly composed document.
-    @Test func isNullOfAPlainScalarAgreesWithIsNull() {
-        let tags: [() -> Yams.Tag] = [
-            { Yams.Tag(.implicit, .basic) }, { Yams.Tag(.implicit, .default) }, { Yams.Tag(.nonSpecific) }, { Yams.Tag(.null) }, { Yams.Tag(.str) },
-            { Yams.Tag(.int) }, { Yams.Tag(.bool) },
-        ]
-        var texts = ["", "~", "null", "Null", "NULL", "nULL", "~~", "~ ", " ~", "null ", "nulls", "0", "-", "yes", "Étienne", "<<", "15m", "ｎｕｌｌ"]
-        let alphabet = Array("~nulNL0é ")
-        var rng = SplitMix64(seed: 5)
-        for _ in 0..<5_000 {
-            texts.append(String((0..<Int(rng.next() % 6)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }))
-        }
+    /// `DocumentReader.isNull` against the question it asked of the node Yams composed (a plain scalar whose resolved
+    /// tag is `str` and whose text is a null word, or whose tag is `null`).
+    @Test func readerIsNullAgreesWithYamsNodes() throws {
+        let texts = ["", "~", "null", "Null", "NULL", "nULL", "~~", "nulls", "0", "-", "yes", "Étienne", "<<", "15m", "ｎｕｌｌ"]
+            + Self.randomTexts("~nulNL0é", seed: 5)
         var nulls = 0
-        for text in texts {
-            for tag in tags {
-                for style in [Node.Scalar.Style.plain, .any] {
-                    let node = Node(text, tag(), style)
-                    guard case .scalar(let scalar) = node else { continue }
-                    let fast = ImplicitTag.isNull(node, plain: scalar)
-                    let expected = ImplicitTag.isNull(Node(text, tag(), style))
-                    #expect(fast == expected, "\(text.debugDescription) \(node.tag) \(style)")
-                    if expected { nulls += 1 }
-                }
+        for (document, node, yaml) in values(texts) {
+            guard case .mapping(let mapping)? = try Yams.compose(yaml: yaml, .basic, .default, .utf8), let yamsNode = mapping.first?.value else {
+                Issue.record("Yams does not compose \(yaml.debugDescription)")
+                continue
             }
+            var expected = false
+            if case .scalar(let scalar) = yamsNode, scalar.style == .plain || scalar.style == .any {
+                let written = yamsNode.tag.rawValue
+                expected = written == Tag.Name.str.rawValue ? ImplicitTag.nulls.contains(scalar.string) : written == Tag.Name.null.rawValue
+            }
+            let reader = DocumentReader(source: SourceText(file: "f.yaml", text: yaml), document: document, sink: DiagnosticSink())
+            #expect(reader.isNull(node) == expected, "\(yaml.debugDescription)")
+            if expected { nulls += 1 }
         }
         #expect(nulls > 1_000)
     }
 
     @Test func isIntAgreesWithTheTagOnChosenAndRandomScalars() {
-        var nodes = [
+        let texts = [
             "15m", "30s", "1h30m", "1d", "2w", "0x1F", "0o17", "0b101", "1_000", "1:30", "09:30", "5", "-5", "+0", "1e3", "15M", "0X1f", "0xG",
-            "15m\n", "15\n", "abc", "Étienne", "1 business day", "", "~", "yes",
-        ].flatMap { text in
-            [composed(text), Node(text, Tag(.implicit, .basic), .doubleQuoted), Node(text, Tag(.int), .plain), Node(text, Tag(.str), .plain)]
-        }
-        nodes += [Node([(Node("a"), Node("b"))]), Node([Node("15m")])]
-        let alphabet = Array("0159_:.+-xobabcdefABFgmshdwzGMZé\n ")
-        var state: UInt64 = 11
-        for _ in 0..<5_000 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let length = Int(state >> 60) % 7
-            nodes.append(composed(String((0..<length).map { index in alphabet[Int((state >> UInt64(8 * index + 3)) % UInt64(alphabet.count))] })))
-        }
-        for node in nodes {
-            #expect(ImplicitTag.isInt(node) == (ImplicitTag.of(node) == .int), "node \(node)")
+            "abc", "Étienne", "1 business day", "", "~", "yes",
+        ] + Self.randomTexts("0159_:.+-xobabcdefABFgmshdwzGMZé", seed: 11)
+        for (document, node, yaml) in values(texts) {
+            #expect(ImplicitTag.isInt(node, in: document) == (ImplicitTag.of(node, in: document) == .int), "\(yaml.debugDescription)")
         }
     }
 
-    @Test func quotedAndExplicitlyTaggedScalarsKeepTheirTags() {
-        #expect(ImplicitTag.of(Node("null", Tag(.implicit, .basic), .doubleQuoted)) == .str)
-        #expect(ImplicitTag.of(Node("5", Tag(.int, .basic), .plain)) == .int)
-        #expect(ImplicitTag.of(Node("", Tag(.null))) == .null)
+    @Test func quotedAndExplicitlyTaggedScalarsKeepTheirTags() throws {
+        for (yaml, tag) in [("v: \"null\"", YAMLTag.str), ("v: !!int 5", .int), ("v: !!null", .null), ("v: 'true'", .str), ("v: true", .bool)] {
+            let document = try YAMLComposer.compose(yaml)
+            let root = try #require(document.root)
+            #expect(ImplicitTag.of(document.value(root, 0), in: document) == tag, "\(yaml)")
+        }
     }
 }

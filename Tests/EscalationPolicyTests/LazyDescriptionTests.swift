@@ -1,6 +1,5 @@
 import EscalationCore
 import Testing
-import Yams
 
 @testable import EscalationPolicy
 
@@ -19,11 +18,11 @@ import Yams
         var reported = 0
         for _ in 0..<3_000 {
             let text = "v: \(Self.values[Int(rng.next() % UInt64(Self.values.count))])\n"
-            guard case .mapping(let mapping)? = try Yams.compose(yaml: text, .basic, .default, .utf8),
-                let node = mapping.first?.value
-            else { continue }
+            let document = try YAMLComposer.compose(text)
+            guard let root = document.root, document.isMapping(root), document.count(root) > 0 else { continue }
+            let node = document.value(root, 0)
             let sink = DiagnosticSink()
-            let reader = DocumentReader(source: SourceText(file: "f.yaml", text: text), sink: sink)
+            let reader = DocumentReader(source: SourceText(file: "f.yaml", text: text), document: document, sink: sink)
             var built = 0
             func place() -> String {
                 built += 1

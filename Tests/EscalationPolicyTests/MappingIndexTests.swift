@@ -4,11 +4,12 @@ import Yams
 
 @testable import EscalationPolicy
 
-/// `DocumentReader.pairs` and `itemName` walk Yams mappings by index: iterating one copies all its pairs into a new
-/// array first. This pins both against the iteration they replaced, on 2,000 random mappings with `<<` merges
-/// (a map and a list of maps), repeated merged keys, null values, and `id` keys valid, invalid or absent.
+/// `DocumentReader.pairs` and `itemName` walk a `YAMLDocument`'s mappings by index and merge `<<` keys themselves.
+/// This pins both against the same walk over the mapping Yams composes (the loader's composer before), on 2,000 random
+/// mappings with `<<` merges (a map and a list of maps), repeated merged keys, null values, and `id` keys valid,
+/// invalid or absent.
 @Suite struct MappingIndexTests {
-    /// The pairs as the iterating version read them, as (key, key line, key column, value).
+    /// The pairs read from Yams' mapping as the loader read them before, as (key, key line, key column, value).
     static func iterated(_ node: Node) -> [String] {
         guard case .mapping(let mapping) = node else { return [] }
         var pairs: [(String, Node, Node)] = []
@@ -33,10 +34,10 @@ import Yams
             pairs.append((keyScalar.string, keyNode, value))
         }
         for entry in merged where !pairs.contains(where: { $0.0 == entry.0 }) { pairs.append(entry) }
-        return pairs.map { "\($0.0)@\($0.1.mark?.line ?? 0):\($0.1.mark?.column ?? 0)=\($0.2)" }
+        return pairs.map { "\($0.0)@\($0.1.mark?.line ?? 0):\($0.1.mark?.column ?? 0)=\(YAMLRendering.render($0.2))" }
     }
 
-    @Test func pairsAndItemNamesAgreeWithIteration() throws {
+    @Test func pairsAndItemNamesAgreeWithYams() throws {
         let keys = ["id", "a", "b", "c", "<<"]
         let values = ["1", "~", "x y", "{ a: 1, c: 2 }", "[1]", "Bad Id", "ok-id"]
         let merges = ["{ a: 7, id: m }", "[{ b: 1, a: 2 }, { a: 3, c: ~ }]", "[{ id: z }, 5]"]
@@ -46,11 +47,15 @@ import Yams
             let text = rng.mappingText(keys: keys) { key, rng in
                 key == "<<" ? merges[Int(rng.next() % UInt64(merges.count))] : values[Int(rng.next() % UInt64(values.count))]
             }
-            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { continue }
-            let reader = DocumentReader(source: SourceText(file: "f.yaml", text: text), sink: DiagnosticSink())
-            let read = (reader.pairs(node, what: "m") ?? []).map { "\($0.key)@\($0.keyNode.mark?.line ?? 0):\($0.keyNode.mark?.column ?? 0)=\($0.value)" }
-            #expect(read == Self.iterated(node), "\(text)")
-            guard case .mapping(let mapping) = node else { continue }
+            guard let yams = try Yams.compose(yaml: text, .basic, .default, .utf8) else { continue }
+            let document = try YAMLComposer.compose(text)
+            let node = try #require(document.root)
+            let reader = DocumentReader(source: SourceText(file: "f.yaml", text: text), document: document, sink: DiagnosticSink())
+            let read = (reader.pairs(node, what: "m") ?? []).map {
+                "\($0.key)@\(document.mark($0.keyNode).line):\(document.mark($0.keyNode).column)=\(YAMLRendering.render($0.value, in: document))"
+            }
+            #expect(read == Self.iterated(yams), "\(text)")
+            guard case .mapping(let mapping) = yams else { continue }
             var expected = "item 3 of o"
             if let id = mapping.first(where: { $0.key.scalar?.string == "id" })?.value.scalar?.string, FieldName.isValidIdentifier(id) {
                 expected = "item '\(id)' of o"

@@ -1,11 +1,10 @@
 import EscalationCore
-import Yams
 
 extension DocumentReader {
     static let stepKeys = ["id", "name", "when", "notify", "via", "cc", "template", "tasks", "post"]
     static let layerKeys = stepKeys + ["timeout", "at", "calendar", "choose"]
 
-    func policy(id: Located<String>, node: Node) -> Policy? {
+    func policy(id: Located<String>, node: YAMLNode) -> Policy? {
         let what = "policy '\(id.value)'"
         let allowed = [
             "name", "description", "match", "priority", "threshold", "fields", "calendar", "target_ack", "outcomes",
@@ -34,7 +33,7 @@ extension DocumentReader {
             let items = list(
                 node, what: "the layers of \(what)",
                 hint: isMapping(node) ? "start each layer with '- ', e.g. '- id: first-responder'" : nil)
-            if items.isEmpty, case .sequence = node {
+            if items.isEmpty, isSequence(node) {
                 sink.add(
                     LoadProblem.invalidValue(
                         "\(what) has no layers", at: location(node), hint: "add at least one layer that notifies someone"))
@@ -100,7 +99,7 @@ extension DocumentReader {
     }
 
     /// An `at:` anchor (`FIELD`, `FIELD + D`, `FIELD - D`), reported where it is malformed.
-    func anchor(_ node: Node, what: String, example: String) -> Located<Anchor>? {
+    func anchor(_ node: YAMLNode, what: String, example: String) -> Located<Anchor>? {
         guard let text = string(node, what: "\(what): at") else { return nil }
         switch Anchor.parse(text.value) {
         case .success(let value): return Located(value, at: text.location)
@@ -115,7 +114,7 @@ extension DocumentReader {
 
     /// One deadline: a step with `id`, exactly one of `at` (anchor) and `after` (wall or business duration), an optional
     /// `signal` to raise and `until` (signals that cancel it).
-    private func deadline(_ node: Node, what: String) -> Deadline? {
+    private func deadline(_ node: YAMLNode, what: String) -> Deadline? {
         guard let map = fields(node, what: what, allowed: Self.stepKeys + ["at", "after", "signal", "until"]) else { return nil }
         let step = step(from: map, what: what, requireTemplate: false)
         if map["id"] == nil {
@@ -147,7 +146,7 @@ extension DocumentReader {
         return deadline
     }
 
-    private func entriesOfFields(_ node: Node, policy: String) -> [FieldDeclaration] {
+    private func entriesOfFields(_ node: YAMLNode, policy: String) -> [FieldDeclaration] {
         guard let pairs = pairs(node, what: "the fields of \(policy)", hint: "declare each field by name, e.g. 'session.start: { type: time }'")
         else { return [] }
         return pairs.compactMap { pair in
@@ -212,7 +211,7 @@ extension DocumentReader {
         return declaration
     }
 
-    func matches(_ node: Node, what: String) -> [FieldMatch] {
+    func matches(_ node: YAMLNode, what: String) -> [FieldMatch] {
         guard let pairs = pairs(node, what: what, hint: "write 'field: value' pairs, e.g. 'severity: high'") else { return [] }
         return pairs.compactMap { pair in
             let field = Located(pair.key, at: location(pair.keyNode))
@@ -224,9 +223,9 @@ extension DocumentReader {
                 return nil
             }
             let values: [Located<String>]
-            if case .sequence(let items) = pair.value {
-                values = items.compactMap { string($0, what: "\(what): a value of '\(field.value)'") }
-            } else if case .scalar = pair.value, let value = string(pair.value, what: "\(what): '\(field.value)'") {
+            if isSequence(pair.value) {
+                values = document.items(pair.value).compactMap { string($0, what: "\(what): a value of '\(field.value)'") }
+            } else if isScalar(pair.value), let value = string(pair.value, what: "\(what): '\(field.value)'") {
                 values = [value]
             } else {
                 wrongType(
@@ -238,7 +237,7 @@ extension DocumentReader {
         }
     }
 
-    private func readThreshold(_ node: Node, what: String, owner: SourceLocation?) -> Threshold? {
+    private func readThreshold(_ node: YAMLNode, what: String, owner: SourceLocation?) -> Threshold? {
         guard let map = fields(node, what: what, allowed: ["count", "within", "unless"], owner: owner) else { return nil }
         let count = map.required("count", example: "count: 3").flatMap { int($0, what: "\(what): count", minimum: 1) }
         let within = map.required("within", example: "within: 10m").flatMap {
@@ -249,7 +248,7 @@ extension DocumentReader {
         return Threshold(count: count, within: within, unless: unless)
     }
 
-    func layer(_ node: Node, what: String) -> Layer? {
+    func layer(_ node: YAMLNode, what: String) -> Layer? {
         guard let map = fields(node, what: what, allowed: Self.layerKeys) else { return nil }
         let layerStep = step(from: map, what: what)
         if map["id"] == nil {
@@ -313,16 +312,23 @@ extension DocumentReader {
     }
 
     /// The targets under `key` (`notify`, `cc`, `assignee`) of `owner`.
-    func targets(_ node: Node, key: String, of owner: String) -> [Target] {
+    func targets(_ node: YAMLNode, key: String, of owner: String) -> [Target] {
+        targets(
+            items: list(node, what: "\(owner): \(key)", hint: isMapping(node) ? "write a list of targets, e.g. '\(key): [{ contact: alice }]'" : nil),
+            key: key, of: owner)
+    }
+
+    /// The targets of a list's items (`targets(_:key:of:)` after reading the list, or one node read as a list of one).
+    func targets(items: [YAMLNode], key: String, of owner: String) -> [Target] {
         let kinds = Target.Kind.allCases.map(\.rawValue)
         let article = key.first.map { "aeiou".contains($0) } == true ? "an" : "a"
         let what = "\(article) \(key) target of \(owner)"
-        return list(node, what: "\(owner): \(key)", hint: isMapping(node) ? "write a list of targets, e.g. '\(key): [{ contact: alice }]'" : nil)
+        return items
             .compactMap { item in
                 guard
                     let map = fields(
                         item, what: what, allowed: kinds,
-                        hint: "write each target as a map, e.g. '{ contact: \(item.scalar?.string ?? "alice") }'")
+                        hint: "write each target as a map, e.g. '{ contact: \(isScalar(item) ? text(item) : "alice") }'")
                 else {
                     return nil
                 }
@@ -345,9 +351,9 @@ extension DocumentReader {
                     // One address field, or several fields that are one person's addresses of different kinds.
                     var names: [Located<String>] = []
                     var malformed = isMapping(value)
-                    if case .sequence(let items) = value {
+                    if isSequence(value) {
                         names = list(value, what: "\(what): address").compactMap { fieldName($0, what: "\(what): address") }
-                        malformed = items.isEmpty
+                        malformed = document.count(value) == 0
                     } else if !malformed, let name = fieldName(value, what: "\(what): address") {
                         names = [name]
                     }
@@ -366,7 +372,7 @@ extension DocumentReader {
             }
     }
 
-    func condition(_ node: Node, what: String, owner: SourceLocation?) -> Condition? {
+    func condition(_ node: YAMLNode, what: String, owner: SourceLocation?) -> Condition? {
         guard
             let map = fields(
                 node, what: what, allowed: ["during", "outside", "fields", "outcome", "seen"], owner: owner,
@@ -377,7 +383,7 @@ extension DocumentReader {
         let fieldMatches = map["fields"].map { matches($0, what: "the 'fields' of \(what)") } ?? []
         var outcome: [Located<String>] = []
         if let node = map["outcome"] {
-            if case .sequence = node {
+            if isSequence(node) {
                 outcome = list(node, what: "\(what): outcome").compactMap { identifier($0, what: "\(what): outcome") }
             } else if let value = identifier(node, what: "\(what): outcome") {
                 outcome = [value]
@@ -390,7 +396,7 @@ extension DocumentReader {
         }
         var seen: [Located<String>] = []
         if let node = map["seen"] {
-            if case .sequence = node {
+            if isSequence(node) {
                 seen = list(node, what: "\(what): seen").compactMap { identifier($0, what: "\(what): seen") }
             } else if let value = identifier(node, what: "\(what): seen") {
                 seen = [value]
@@ -401,7 +407,7 @@ extension DocumentReader {
         return condition
     }
 
-    private func task(_ node: Node, what: String) -> TaskSpec? {
+    private func task(_ node: YAMLNode, what: String) -> TaskSpec? {
         guard
             let map = fields(
                 node, what: what, allowed: ["title", "assignee", "description", "per"],
@@ -410,7 +416,7 @@ extension DocumentReader {
         let title = map.required("title", example: "title: Call the customer").flatMap { string($0, what: "\(what): title") }
         var assignee: Target?
         if let node = map["assignee"] {
-            assignee = targets(.sequence(.init([node])), key: "assignee", of: what).first
+            assignee = targets(items: [node], key: "assignee", of: what).first
         }
         let description = map["description"].flatMap { string($0, what: "\(what): description") }
         let per = map["per"].flatMap { fieldName($0, what: "\(what): per") }
@@ -418,7 +424,7 @@ extension DocumentReader {
         return TaskSpec(title: title, assignee: assignee, description: description?.value, per: per)
     }
 
-    private func stage(_ node: Node, what: String) -> Stage? {
+    private func stage(_ node: YAMLNode, what: String) -> Stage? {
         guard let map = fields(node, what: what, allowed: ["id", "on", "signal", "channel", "template", "expires", "if_posted", "requires"]) else { return nil }
         let id = map.required("id", example: "id: investigating").flatMap { identifier($0, what: "\(what): id") }
         let on = map.required("on", example: "on: trigger").flatMap { choice($0, what: "\(what): on", as: Stage.Trigger.self) }
@@ -446,7 +452,7 @@ extension DocumentReader {
         return stage
     }
 
-    private func action(_ node: Node, what: String) -> PolicyAction? {
+    private func action(_ node: YAMLNode, what: String) -> PolicyAction? {
         guard let map = fields(node, what: what, allowed: ["id", "channel", "template", "undo"]) else { return nil }
         let id = map.required("id", example: "id: open-ticket").flatMap { identifier($0, what: "\(what): id") }
         let channel = map.required("channel", example: "channel: tickets").flatMap { identifier($0, what: "\(what): channel") }
@@ -456,13 +462,13 @@ extension DocumentReader {
         return PolicyAction(id: id, channel: channel, template: template, undo: undo?.value ?? .resolve)
     }
 
-    private func readHooks(_ node: Node, policy: String, owner: SourceLocation?) -> Hooks {
+    private func readHooks(_ node: YAMLNode, policy: String, owner: SourceLocation?) -> Hooks {
         var hooks = Hooks()
         guard
             let map = fields(
                 node, what: "the hooks ('on') of \(policy)", allowed: ["trigger", "acknowledge", "resolve", "scope_resolved", "report", "signal"], owner: owner)
         else { return hooks }
-        func steps(_ node: Node, _ label: String) -> [Step] {
+        func steps(_ node: YAMLNode, _ label: String) -> [Step] {
             let owner = "\(label) in \(policy)"
             return list(node, what: "\(owner): steps", hint: "list the steps, each starting with '- '").enumerated().compactMap { index, item in
                 let what = itemName("step", item, index: index, of: owner)

@@ -1,9 +1,8 @@
 import EscalationCore
-import Yams
 
 extension DocumentReader {
     /// The `reminders:` map of a policy, or one item of its `watchdogs:` list (which needs an `id` and `reset_on`).
-    func readReminders(_ node: Node, what: String, owner: SourceLocation?, watchdog: Bool = false) -> Reminders? {
+    func readReminders(_ node: YAMLNode, what: String, owner: SourceLocation?, watchdog: Bool = false) -> Reminders? {
         let allowed = ["every", "notify", "via", "cc", "template", "reset_on"] + (watchdog ? ["id"] : [])
         guard let rem = fields(node, what: what, allowed: allowed, owner: owner) else { return nil }
         let every = rem.required("every", example: "every: 30m").flatMap { duration($0, what: "\(rem.what): every") }

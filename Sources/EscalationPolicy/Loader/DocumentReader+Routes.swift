@@ -1,10 +1,9 @@
 import EscalationCore
-import Yams
 
 extension DocumentReader {
     /// A `routes:` entry: `by: FIELD`, `to: { VALUE: TARGETS }` and an optional `default: TARGETS`, where TARGETS is
     /// one target map or a list of them (contacts, groups, schedules).
-    func route(id: Located<String>, node: Node) -> RouteTable? {
+    func route(id: Located<String>, node: YAMLNode) -> RouteTable? {
         let what = "route '\(id.value)'"
         guard
             let map = fields(
@@ -53,16 +52,15 @@ extension DocumentReader {
     }
 
     /// The channel of a row written `{ channel: ID }` (nil for any other row).
-    private func channelRow(_ node: Node, of owner: String) -> Located<String>? {
-        guard case .mapping(let mapping) = node, mapping.count == 1, mapping.first?.key.scalar?.string == "channel", let value = mapping.first?.value
-        else { return nil }
-        return identifier(value, what: "\(owner): channel")
+    private func channelRow(_ node: YAMLNode, of owner: String) -> Located<String>? {
+        guard isMapping(node), document.count(node) == 1, document.isScalar(document.key(node, 0), equalTo: "channel") else { return nil }
+        return identifier(document.value(node, 0), what: "\(owner): channel")
     }
 
     /// One target map or a list of them; a route row reaches declared people only (no fields, addresses or routes).
-    private func routeTargets(_ node: Node, of owner: String) -> [Target] {
-        let list = isMapping(node) ? Node.sequence(Node.Sequence([node])) : node
-        return targets(list, key: "to", of: owner).filter { target in
+    private func routeTargets(_ node: YAMLNode, of owner: String) -> [Target] {
+        let found = isMapping(node) ? targets(items: [node], key: "to", of: owner) : targets(node, key: "to", of: owner)
+        return found.filter { target in
             guard [.contact, .group, .schedule].contains(target.kind) else {
                 sink.add(
                     LoadProblem.invalidValue(
@@ -77,7 +75,7 @@ extension DocumentReader {
 
     /// The `choose:` alternatives of a layer: each a step (`when`, `name`, `notify`, `via`, `cc`, `template`, `tasks`,
     /// `post`); the first whose `when` holds runs, and only the last may leave `when` out (it is the otherwise).
-    func choices(_ node: Node, what: String) -> [Step] {
+    func choices(_ node: YAMLNode, what: String) -> [Step] {
         let items = list(node, what: "\(what): choose", hint: "write 'choose:' as a list of alternatives, each with 'when' and 'notify'")
         if items.isEmpty {
             sink.add(
@@ -105,7 +103,7 @@ extension DocumentReader {
 
     /// A post's or stage's `channel`: a channel id, or `{ route: R }` (a route whose rows pick the channel by a field's
     /// value; the channel is then the route id and `route` is set).
-    func channelOrRoute(_ node: Node, what: String) -> (channel: Located<String>, route: Located<String>?)? {
+    func channelOrRoute(_ node: YAMLNode, what: String) -> (channel: Located<String>, route: Located<String>?)? {
         guard isMapping(node) else { return identifier(node, what: what).map { ($0, nil) } }
         guard let map = fields(node, what: what, allowed: ["route"], hint: "write a channel id, or '{ route: ROUTE }' to pick it by a field's value"),
             let route = map.required("route", example: "channel: { route: status-page-by-region }").flatMap({ identifier($0, what: "\(what): route") })

@@ -1,10 +1,9 @@
 import EscalationCore
 import Foundation
-import Yams
 
 extension DocumentReader {
     /// The `organisation:` section; `owner` is the location of its key.
-    func organisationHeader(_ node: Node, owner: SourceLocation?) -> OrganisationHeader? {
+    func organisationHeader(_ node: YAMLNode, owner: SourceLocation?) -> OrganisationHeader? {
         let what = "the organisation section"
         guard
             let map = fields(
@@ -31,7 +30,7 @@ extension DocumentReader {
             location: map.location)
     }
 
-    func calendar(id: Located<String>, node: Node) -> BusinessCalendar? {
+    func calendar(id: Located<String>, node: YAMLNode) -> BusinessCalendar? {
         let what = "calendar '\(id.value)'"
         guard let map = fields(node, what: what, allowed: ["timezone", "hours", "holidays"], owner: id.location) else { return nil }
         let zone = map["timezone"].flatMap { timezone($0, what: "\(what): timezone") }
@@ -43,7 +42,7 @@ extension DocumentReader {
         return BusinessCalendar(id: id, timezone: zone, hours: hours, holidays: holidays)
     }
 
-    private func openHours(_ node: Node, what: String) -> BusinessCalendar.OpenHours? {
+    private func openHours(_ node: YAMLNode, what: String) -> BusinessCalendar.OpenHours? {
         let entry = "an hours entry of \(what)"
         guard
             let map = fields(
@@ -66,8 +65,8 @@ extension DocumentReader {
         return BusinessCalendar.OpenHours(days: days, from: from.value, to: to.value, location: map.location)
     }
 
-    private func holiday(_ node: Node, what: String) -> BusinessCalendar.Holiday? {
-        if case .mapping = node {
+    private func holiday(_ node: YAMLNode, what: String) -> BusinessCalendar.Holiday? {
+        if isMapping(node) {
             let holidayWhat = "a holiday of \(what)"
             guard let map = fields(node, what: holidayWhat, allowed: ["date", "name"]) else { return nil }
             let name = map["name"].flatMap { string($0, what: "\(holidayWhat): name") }
@@ -79,7 +78,7 @@ extension DocumentReader {
         return BusinessCalendar.Holiday(date: date.value, name: nil, location: date.location)
     }
 
-    func contact(id: Located<String>, node: Node) -> Contact? {
+    func contact(id: Located<String>, node: YAMLNode) -> Contact? {
         let what = "contact '\(id.value)'"
         guard
             let map = fields(node, what: what, allowed: ["name", "kind", "addresses", "preferences", "timezone"], owner: id.location)
@@ -107,20 +106,20 @@ extension DocumentReader {
             id: id, name: name, kind: kind?.value ?? .person, addresses: addresses, preferences: preferences, timezone: zone)
     }
 
-    func group(id: Located<String>, node: Node) -> ContactGroup? {
+    func group(id: Located<String>, node: YAMLNode) -> ContactGroup? {
         let what = "group '\(id.value)'"
         guard let map = fields(node, what: what, allowed: ["name", "members"], owner: id.location) else { return nil }
         let name = map.required("name", example: "name: \(id.value.capitalized)").flatMap { string($0, what: "\(what): name") }
         let membersNode = map.required("members", example: "members: [alice, bob]")
         let members = membersNode.map { list($0, what: "\(what): members").compactMap { identifier($0, what: "\(what): member") } }
-        if let membersNode, case .sequence(let items) = membersNode, items.isEmpty {
+        if let membersNode, isSequence(membersNode), document.count(membersNode) == 0 {
             sink.add(LoadProblem.invalidValue("\(what) has no members", at: location(membersNode), hint: "list at least one contact id, e.g. [alice, bob]"))
         }
         guard let name else { return nil }
         return ContactGroup(id: id, name: name, members: members ?? [])
     }
 
-    func schedule(id: Located<String>, node: Node) -> Schedule? {
+    func schedule(id: Located<String>, node: YAMLNode) -> Schedule? {
         let what = "schedule '\(id.value)'"
         guard let map = fields(node, what: what, allowed: ["name", "timezone", "rotation", "overrides"], owner: id.location) else {
             return nil
@@ -150,7 +149,7 @@ extension DocumentReader {
                     LoadProblem.invalidValue(
                         "\(rotationWhat): shift must be longer than zero", at: shift.location, hint: "write a positive length, e.g. 1w or 12h"))
             }
-            if let membersNode, case .sequence(let items) = membersNode, items.isEmpty {
+            if let membersNode, isSequence(membersNode), document.count(membersNode) == 0 {
                 sink.add(
                     LoadProblem.invalidValue(
                         "the rotation of \(what) has no members", at: location(membersNode),
@@ -179,7 +178,7 @@ extension DocumentReader {
         return Schedule(id: id, name: name, timezone: zone, rotation: rotation, overrides: overrides)
     }
 
-    func channel(id: Located<String>, node: Node) -> ChannelConfig? {
+    func channel(id: Located<String>, node: YAMLNode) -> ChannelConfig? {
         let what = "channel '\(id.value)'"
         guard
             let map = fields(node, what: what, allowed: ["plugin", "address", "settings", "timeout", "description"], owner: id.location)
@@ -203,7 +202,7 @@ extension DocumentReader {
         }
         var settings: SettingValue?
         if let node = map["settings"] {
-            if case .mapping = node {
+            if isMapping(node) {
                 settings = settingValue(node)
             } else {
                 wrongType(node, expected: "a map", what: "\(what): settings", hint: "write one 'name: value' setting per line, without '- '")
@@ -213,28 +212,26 @@ extension DocumentReader {
         return ChannelConfig(id: id, plugin: plugin, address: address, settings: settings, description: description?.value, timeout: timeout)
     }
 
-    func settingValue(_ node: Node) -> SettingValue {
-        switch node {
-        case .scalar(let scalar):
-            return isNull(node) ? .null(location(node)) : .scalar(scalar.string, location(node))
-        case .sequence(let sequence):
-            return .list(sequence.map(settingValue), location(node))
+    func settingValue(_ node: YAMLNode) -> SettingValue {
+        switch document.kind(node) {
+        case .scalar:
+            return isNull(node) ? .null(location(node)) : .scalar(text(node), location(node))
+        case .sequence:
+            return .list(document.items(node).map(settingValue), location(node))
         case .mapping:
             let pairs = pairs(node, what: "settings") ?? []
             return .map(pairs.map { (Located($0.key, at: location($0.keyNode)), settingValue($0.value)) }, location(node))
-        case .alias:
-            return .null(location(node))
         }
     }
 
-    func template(id: Located<String>, node: Node) -> MessageTemplate? {
+    func template(id: Located<String>, node: YAMLNode) -> MessageTemplate? {
         let what = "template '\(id.value)'"
         guard let map = fields(node, what: what, allowed: ["subject", "body"], owner: id.location) else { return nil }
         let subjectNode = map["subject"]
         let bodyNode = map.required("body", hint: "add 'body:' with the message text; use 'body: |' for several lines", example: "body: |")
         let subject = subjectNode.flatMap { string($0, what: "\(what): subject") }
         let body = bodyNode.flatMap { node -> Located<String>? in
-            if case .sequence = node {
+            if isSequence(node) {
                 wrongType(node, expected: "text", what: "\(what): body", hint: "for several lines write 'body: |' and indent the text below it, without '- '")
                 return nil
             }
@@ -242,7 +239,8 @@ extension DocumentReader {
         }
         var variables: [Located<String>] = []
         for (node, text) in [(subjectNode, subject), (bodyNode, body)] {
-            guard let node, let text, let mark = node.mark else { continue }
+            guard let node, let text else { continue }
+            let mark = document.mark(node)
             variables += TemplateText.variables(in: text.value, what: what, source: source, mark: mark, sink: sink)
         }
         guard let body else { return nil }
@@ -251,10 +249,10 @@ extension DocumentReader {
 
     /// The channel steps under `key` (`via`, `preferences`) of `owner`: `[sms, {channel: email, after: 5m}]`, with groups
     /// `{all: [sms, email]}` and waits for an answer `{channel: email, unanswered: 2m}`.
-    func channelSteps(_ node: Node, key: String, of owner: String) -> [ChannelStep] {
+    func channelSteps(_ node: YAMLNode, key: String, of owner: String) -> [ChannelStep] {
         list(node, what: "\(owner): \(key)").compactMap { item in
-            if case .mapping = item { return channelStep(item, key: key, of: owner) }
-            if case .sequence = item {
+            if isMapping(item) { return channelStep(item, key: key, of: owner) }
+            if isSequence(item) {
                 wrongType(
                     item, expected: "a channel id or a map", what: "\(owner): \(key) item",
                     hint: "to use several channels at once write '{ all: [sms, email] }'")
@@ -265,7 +263,7 @@ extension DocumentReader {
     }
 
     /// One map item of a channel list: exactly one of `channel` and `all`, at most one of `after` and `unanswered`.
-    private func channelStep(_ item: Node, key: String, of owner: String) -> ChannelStep? {
+    private func channelStep(_ item: YAMLNode, key: String, of owner: String) -> ChannelStep? {
         let what = "a channel in the \(key) of \(owner)"
         guard let map = fields(item, what: what, allowed: ["channel", "all", "after", "unanswered"]) else { return nil }
         let after = map["after"].flatMap { duration($0, what: "\(what): after", allowBusiness: false) }
@@ -301,7 +299,7 @@ extension DocumentReader {
                 return nil
             }
             guard let first = members.first else {
-                if case .sequence = allNode {
+                if isSequence(allNode) {
                     sink.add(
                         LoadProblem.invalidValue(
                             "\(what): 'all' names no channel", at: location(allNode),

@@ -1,6 +1,5 @@
 import EscalationCore
 import Foundation
-import Yams
 
 /// Reads one composed YAML file into model values, reporting every problem with its location.
 ///
@@ -9,6 +8,8 @@ import Yams
 /// phrase of the map itself (e.g. `the reminders of policy 'outage'`).
 struct DocumentReader {
     let source: SourceText
+    /// The composed file.
+    let document: YAMLDocument
     let sink: DiagnosticSink
     /// Unknown keys seen so far, reported once per key and location by `reportUnknownKeys()`.
     let unknownKeys = UnknownKeys()
@@ -25,44 +26,48 @@ struct DocumentReader {
 
     var file: String { source.file }
 
-    func location(_ node: Node) -> SourceLocation {
-        guard let mark = node.mark else { return source.location(line: 1, column: 1) }
+    func location(_ node: YAMLNode) -> SourceLocation {
+        let mark = document.mark(node)
         return source.location(line: mark.line, column: mark.column)
     }
 
+    /// A scalar's text ("" for a collection).
+    func text(_ node: YAMLNode) -> String { document.string(node) }
+
+    func isScalar(_ node: YAMLNode) -> Bool { document.isScalar(node) }
+
+    func isSequence(_ node: YAMLNode) -> Bool { document.isSequence(node) }
+
+    /// Whether a scalar is plain (`any` included).
+    func isPlain(_ node: YAMLNode) -> Bool { document.isPlain(node) }
+
     // MARK: - Describing what was found
 
-    func describe(_ node: Node) -> String {
-        switch node {
-        case .scalar(let scalar):
-            if scalar.style == .plain || scalar.style == .any {
-                switch ImplicitTag.of(node) {
-                case .null: return "nothing (null)"
-                case .int, .float: return "the number \(scalar.string)"
-                case .bool where scalar.string == "true" || scalar.string == "false": return "the boolean \(scalar.string)"
-                default: break
-                }
+    func describe(_ node: YAMLNode) -> String {
+        switch document.kind(node) {
+        case .scalar:
+            let string = text(node)
+            if isPlain(node) {
+                let tag = ImplicitTag.of(node, in: document)
+                if tag == .null { return "nothing (null)" }
+                if tag == .int || tag == .float { return "the number \(string)" }
+                if tag == .bool, string == "true" || string == "false" { return "the boolean \(string)" }
             }
-            let text = scalar.string.count > 40 ? String(scalar.string.prefix(37)) + "…" : scalar.string
-            return "the text '\(text)'"
+            let shown = string.count > 40 ? String(string.prefix(37)) + "…" : string
+            return "the text '\(shown)'"
         case .mapping: return "a map"
         case .sequence: return "a list"
-        case .alias: return "an alias"
         }
     }
 
-    func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
-        return ImplicitTag.isNull(node, plain: scalar)
+    func isNull(_ node: YAMLNode) -> Bool {
+        document.isPlain(node) && ImplicitTag.isNull(node, in: document)
     }
 
-    func isMapping(_ node: Node) -> Bool {
-        if case .mapping = node { return true }
-        return false
-    }
+    func isMapping(_ node: YAMLNode) -> Bool { document.isMapping(node) }
 
     @discardableResult
-    func wrongType(_ node: Node, expected: String, what: @autoclosure () -> String, hint: String? = nil) -> Bool {
+    func wrongType(_ node: YAMLNode, expected: String, what: @autoclosure () -> String, hint: String? = nil) -> Bool {
         sink.add(
             LoadProblem.wrongType(
                 "\(what()) must be \(expected), found \(describe(node))", at: location(node),
@@ -71,8 +76,8 @@ struct DocumentReader {
     }
 
     /// How to turn what was found into what is expected, for the common cases.
-    private func typeHint(found node: Node, expected: String) -> String? {
-        switch (expected, node) {
+    private func typeHint(found node: YAMLNode, expected: String) -> String? {
+        switch (expected, document.kind(node)) {
         case ("text", .sequence): return "write a single value, not a list"
         case ("text", .mapping): return "write a single value; put it in quotes if it contains ': '"
         case ("text", _) where isNull(node): return "give it a value"
@@ -81,53 +86,55 @@ struct DocumentReader {
         case ("a map", .sequence): return "drop the '- ' item markers and write one 'key: value' per line"
         case ("a map", .scalar): return "write 'key: value' pairs on the lines below it, indented"
         case ("a list", .mapping): return "start each item with '- ' on its own line, or write [a, b]"
-        case ("a list", .scalar(let scalar)): return "write a list, e.g. [\(scalar.string)]"
+        case ("a list", .scalar): return "write a list, e.g. [\(text(node))]"
         default: return nil
         }
     }
 
     // MARK: - Mappings
 
-    /// One key/value pair of a mapping; `mergeKey` is the `<<` key it was merged in through, if any.
-    struct Pair {
-        let key: String
-        let keyNode: Node
-        let value: Node
-        var mergeKey: Node?
+    /// One key/value pair of a mapping, as nodes; `mergeKey` is the `<<` key it was merged in through, if any.
+    struct Slot {
+        let keyNode: YAMLNode
+        let value: YAMLNode
+        var mergeKey: YAMLNode?
     }
 
-    /// A mapping whose keys were checked against the allowed set.
+    /// One key/value pair of a mapping with its key's text; `mergeKey` is the `<<` key it was merged in through, if any.
+    struct Pair {
+        let key: String
+        let keyNode: YAMLNode
+        let value: YAMLNode
+        var mergeKey: YAMLNode?
+    }
+
+    /// A mapping whose keys were checked against the allowed set. Keys are looked up by comparing their bytes with the
+    /// key asked for (every key asked for is ASCII, and an ASCII string equals another string only byte for byte,
+    /// but for the Kelvin sign, canonically `K`, which no lower-case key has).
     struct Fields {
         let reader: DocumentReader
-        let node: Node
+        let node: YAMLNode
         let what: String
         /// The key that owns the mapping (`bob:` for contact bob), where missing keys are reported.
         let owner: SourceLocation?
         /// The allowed pairs.
-        let pairs: [Pair]
+        let pairs: [Slot]
         /// The keys that are not allowed here (already reported).
         let unknownKeys: [String]
-        /// The key of each pair of `pairs`, in order: looking a key up compares strings without copying pairs.
-        let keys: [String]
-
-        init(reader: DocumentReader, node: Node, what: String, owner: SourceLocation?, pairs: [Pair], unknownKeys: [String]) {
-            self.reader = reader
-            self.node = node
-            self.what = what
-            self.owner = owner
-            self.pairs = pairs
-            self.unknownKeys = unknownKeys
-            keys = pairs.map(\.key)
-        }
 
         var location: SourceLocation { reader.location(node) }
 
         /// Where to report something missing from the whole mapping: its owning key, else the mapping.
         var ownerLocation: SourceLocation { owner ?? location }
 
-        subscript(key: String) -> Node? {
-            // By index in `keys`: searching `pairs` copies each pair (key, key node and value) it passes.
-            guard let index = keys.firstIndex(of: key) else { return nil }
+        /// The index in `pairs` of the first pair with this key.
+        private func index(of key: String) -> Int? {
+            let document = reader.document
+            return pairs.firstIndex { document.isScalar($0.keyNode, equalTo: key) }
+        }
+
+        subscript(key: String) -> YAMLNode? {
+            guard let index = index(of: key) else { return nil }
             let value = pairs[index].value
             return reader.isNull(value) ? nil : value
         }
@@ -136,13 +143,13 @@ struct DocumentReader {
 
         /// The location of a key, present even with a null value.
         func keyLocation(_ key: String) -> SourceLocation? {
-            keys.firstIndex(of: key).map { reader.location(pairs[$0].keyNode) }
+            index(of: key).map { reader.location(pairs[$0].keyNode) }
         }
 
         /// The value, or a `missing_key` diagnostic: at the key when it is present with no value, else at the owner.
-        func required(_ key: String, hint: String? = nil, example: String? = nil) -> Node? {
+        func required(_ key: String, hint: String? = nil, example: String? = nil) -> YAMLNode? {
             if let value = self[key] { return value }
-            if let present = keys.firstIndex(of: key) {
+            if let present = index(of: key) {
                 reader.sink.add(
                     LoadProblem.missingKey(
                         "'\(key)' in \(what) has no value", at: reader.location(pairs[present].keyNode),
@@ -157,69 +164,88 @@ struct DocumentReader {
         }
     }
 
-    /// The key/value pairs of a mapping with `<<` merge keys applied (local keys win).
-    func pairs(_ node: Node, what: @autoclosure () -> String, hint: String? = nil) -> [Pair]? {
-        guard case .mapping(let mapping) = node else {
+    /// The key/value pairs of a mapping with `<<` merge keys applied (local keys win), with their keys' text.
+    func pairs(_ node: YAMLNode, what: @autoclosure () -> String, hint: String? = nil) -> [Pair]? {
+        guard let slots = slots(node, what: what(), hint: hint) else { return nil }
+        return slots.map { Pair(key: text($0.keyNode), keyNode: $0.keyNode, value: $0.value, mergeKey: $0.mergeKey) }
+    }
+
+    /// The key/value pairs of a mapping with `<<` merge keys applied (local keys win), as nodes.
+    func slots(_ node: YAMLNode, what: @autoclosure () -> String, hint: String? = nil) -> [Slot]? {
+        guard isMapping(node) else {
             wrongType(node, expected: "a map", what: what(), hint: hint)
             return nil
         }
-        var pairs: [Pair] = []
-        pairs.reserveCapacity(mapping.count)
-        var merged: [Pair] = []
-        // By index: iterating a Yams mapping first copies all its pairs into a new array of tuples.
-        for index in mapping.indices {
-            let (keyNode, value) = mapping[index]
-            guard case .scalar(let keyScalar) = keyNode else {
+        let count = document.count(node)
+        var slots: [Slot] = []
+        slots.reserveCapacity(count)
+        var merged: [Slot] = []
+        for index in 0..<count {
+            let keyNode = document.key(node, index)
+            let value = document.value(node, index)
+            guard isScalar(keyNode) else {
                 sink.add(
                     LoadProblem.wrongType(
                         "a key in \(what()) must be text, found \(describe(keyNode))", at: location(keyNode),
                         hint: "write keys as plain words; a '?' or a '[' / '{' at the start of a line makes a complex key"))
                 continue
             }
-            if keyScalar.string == "<<", keyNode.tag.rawValue == Tag.Name.merge.rawValue || keyScalar.style == .plain {
-                for source in mergeSources(value, what: what()) {
-                    guard case .mapping(let sourceMapping) = source else { continue }
-                    for sourceIndex in sourceMapping.indices {
-                        let (sourceKey, sourceValue) = sourceMapping[sourceIndex]
-                        guard let name = sourceKey.scalar?.string, !merged.contains(where: { $0.key == name }) else { continue }
-                        merged.append(Pair(key: name, keyNode: sourceKey, value: sourceValue, mergeKey: keyNode))
+            if document.isScalar(keyNode, equalTo: "<<"), document.tag(keyNode) == .merge || document.style(keyNode) == .plain {
+                for source in mergeSources(value, what: what()) where isMapping(source) {
+                    for sourceIndex in 0..<document.count(source) {
+                        let sourceKey = document.key(source, sourceIndex)
+                        guard isScalar(sourceKey), !merged.contains(where: { sameText($0.keyNode, sourceKey) }) else { continue }
+                        merged.append(Slot(keyNode: sourceKey, value: document.value(source, sourceIndex), mergeKey: keyNode))
                     }
                 }
                 continue
             }
-            pairs.append(Pair(key: keyScalar.string, keyNode: keyNode, value: value))
+            slots.append(Slot(keyNode: keyNode, value: value))
         }
-        for entry in merged where !pairs.contains(where: { $0.key == entry.key }) {
-            pairs.append(entry)
+        for entry in merged where !slots.contains(where: { sameText($0.keyNode, entry.keyNode) }) {
+            slots.append(entry)
         }
-        return pairs
+        return slots
+    }
+
+    /// Whether two scalars' texts are equal as Swift compares strings: byte for byte, or (only when the bytes differ
+    /// and either is not ASCII) canonically equivalent.
+    func sameText(_ lhs: YAMLNode, _ rhs: YAMLNode) -> Bool {
+        let count = document.byteCount(lhs)
+        if count == document.byteCount(rhs), document.isScalar(lhs, equalTo: text(rhs)) { return true }
+        let left = text(lhs)
+        let right = text(rhs)
+        if left.utf8.allSatisfy({ $0 < 0x80 }), right.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        return left == right
     }
 
     /// Reads a mapping, merging `<<` keys and recording keys outside `allowed` (see `reportUnknownKeys()`).
     /// `owner` is the key the mapping belongs to, where missing keys are reported.
-    func fields(_ node: Node, what: String, allowed: [String], owner: SourceLocation? = nil, hint: String? = nil) -> Fields? {
-        guard let pairs = pairs(node, what: what, hint: hint) else { return nil }
+    func fields(_ node: YAMLNode, what: String, allowed: [String], owner: SourceLocation? = nil, hint: String? = nil) -> Fields? {
+        guard let slots = slots(node, what: what, hint: hint) else { return nil }
         var unknown: [String] = []
-        // The allowed pairs, in order, each checked against `allowed` once (a filter afterwards checked them again).
-        var kept: [Pair] = []
-        kept.reserveCapacity(pairs.count)
-        // By index: enumerating would copy every pair.
-        for index in pairs.indices {
-            guard !allowed.contains(pairs[index].key) else {
-                kept.append(pairs[index])
+        // The allowed pairs, in order, each checked against `allowed` once, byte by byte (see `Fields`).
+        var kept: [Slot] = []
+        kept.reserveCapacity(slots.count)
+        for index in slots.indices {
+            let slot = slots[index]
+            guard !allowed.contains(where: { document.isScalar(slot.keyNode, equalTo: $0) }) else {
+                kept.append(slot)
                 continue
             }
-            let pair = pairs[index]
-            unknown.append(pair.key)
+            let key = text(slot.keyNode)
+            unknown.append(key)
             // `{ body: Hello, world }`: the comma ended the value and `world` became a key without a value.
-            let previous = index > 0 ? pairs[index - 1] : nil
-            let valueless = isNull(pair.value) || pair.value.scalar.map { $0.string.isEmpty && $0.style != .singleQuoted && $0.style != .doubleQuoted } == true
+            let previous = index > 0 ? slots[index - 1] : nil
+            let valueless = isNull(slot.value)
+                || (isScalar(slot.value) && document.byteCount(slot.value) == 0 && document.style(slot.value) != .singleQuoted
+                    && document.style(slot.value) != .doubleQuoted)
             // Composed nodes do not keep their style; a valueless key on the line of the value before it is in a flow map.
-            let sameLine = previous.map { location($0.value).line == location(pair.keyNode).line && location($0.value).file == location(pair.keyNode).file } == true
-            let split = sameLine && pair.mergeKey == nil && valueless && previous.map { !isMapping($0.value) && $0.mergeKey == nil } == true
+            let sameLine = previous.map { document.mark($0.value).line == document.mark(slot.keyNode).line } == true
+            let split = sameLine && slot.mergeKey == nil && valueless && previous.map { !isMapping($0.value) && $0.mergeKey == nil } == true
             unknownKeys.record(
-                key: pair.key, at: location(pair.keyNode), what: what, allowed: allowed,
-                mergedAt: pair.mergeKey.map { location($0).line }, splitFrom: split ? previous?.key : nil)
+                key: key, at: location(slot.keyNode), what: what, allowed: allowed,
+                mergedAt: slot.mergeKey.map { location($0).line }, splitFrom: split ? previous.map { text($0.keyNode) } : nil)
         }
         return Fields(reader: self, node: node, what: what, owner: owner, pairs: kept, unknownKeys: unknown)
     }
@@ -244,11 +270,11 @@ struct DocumentReader {
         unknownKeys.entries.removeAll()
     }
 
-    private func mergeSources(_ value: Node, what: @autoclosure () -> String) -> [Node] {
-        switch value {
+    private func mergeSources(_ value: YAMLNode, what: @autoclosure () -> String) -> [YAMLNode] {
+        switch document.kind(value) {
         case .mapping: return [value]
-        case .sequence(let sequence): return sequence.filter { if case .mapping = $0 { return true } else { return false } }
-        default:
+        case .sequence: return document.items(value).filter { isMapping($0) }
+        case .scalar:
             wrongType(
                 value, expected: "a map or a list of maps", what: "\(what()): merge key '<<'",
                 hint: "merge an anchored map with an alias, e.g. '<<: *defaults'")
@@ -257,7 +283,7 @@ struct DocumentReader {
     }
 
     /// The entries of an id-keyed section (`contacts:`), with each id checked.
-    func entries(_ node: Node, what: @autoclosure () -> String, hint: String? = nil) -> [(id: Located<String>, value: Node)] {
+    func entries(_ node: YAMLNode, what: @autoclosure () -> String, hint: String? = nil) -> [(id: Located<String>, value: YAMLNode)] {
         if isNull(node) { return [] }
         guard let pairs = pairs(node, what: what(), hint: hint) else { return [] }
         return pairs.compactMap { pair in
@@ -279,10 +305,11 @@ struct DocumentReader {
 
     /// `noun 'id' of owner` when the item has a valid `id:`, else `noun N of owner`, so messages about a
     /// list item name it the way its author does.
-    func itemName(_ noun: String, _ node: Node, index: Int, of owner: String) -> String {
-        if case .mapping(let mapping) = node,
-            let idIndex = mapping.indices.first(where: { mapping[$0].key.scalar?.string == "id" }),
-            let id = mapping[idIndex].value.scalar?.string,
+    func itemName(_ noun: String, _ node: YAMLNode, index: Int, of owner: String) -> String {
+        if isMapping(node),
+            let idIndex = (0..<document.count(node)).first(where: { document.isScalar(document.key(node, $0), equalTo: "id") }),
+            isScalar(document.value(node, idIndex)),
+            case let id = text(document.value(node, idIndex)),
             FieldName.isValidIdentifier(id)
         {
             return "\(noun) '\(id)' of \(owner)"
@@ -293,20 +320,20 @@ struct DocumentReader {
     // MARK: - Scalars
 
     /// Non-null scalar text (numbers and booleans are taken as written).
-    func string(_ node: Node, what: @autoclosure () -> String) -> Located<String>? {
-        guard case .scalar(let scalar) = node, !isNull(node) else {
+    func string(_ node: YAMLNode, what: @autoclosure () -> String) -> Located<String>? {
+        guard isScalar(node), !isNull(node) else {
             wrongType(node, expected: "text", what: what())
             return nil
         }
-        return Located(scalar.string, at: location(node))
+        return Located(text(node), at: location(node))
     }
 
-    func identifier(_ node: Node, what: @autoclosure () -> String) -> Located<String>? {
+    func identifier(_ node: YAMLNode, what: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, what: what()) else { return nil }
         return checkIdentifier(text, what: "\(what()) '\(text.value)'") ? text : nil
     }
 
-    func fieldName(_ node: Node, what: @autoclosure () -> String) -> Located<String>? {
+    func fieldName(_ node: YAMLNode, what: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, what: what()) else { return nil }
         guard FieldName.isValid(text.value) else {
             sink.add(
@@ -318,9 +345,8 @@ struct DocumentReader {
         return text
     }
 
-    func int(_ node: Node, what: @autoclosure () -> String, minimum: Int = Int.min) -> Located<Int>? {
-        guard case .scalar(let scalar) = node, let value = Int(scalar.string), scalar.style == .plain || scalar.style == .any
-        else {
+    func int(_ node: YAMLNode, what: @autoclosure () -> String, minimum: Int = Int.min) -> Located<Int>? {
+        guard isPlain(node), let value = Int(text(node)) else {
             wrongType(node, expected: "a whole number", what: what())
             return nil
         }
@@ -334,17 +360,19 @@ struct DocumentReader {
         return Located(value, at: location(node))
     }
 
-    func bool(_ node: Node, what: @autoclosure () -> String) -> Bool? {
-        guard case .scalar(let scalar) = node, !isNull(node) else {
+    func bool(_ node: YAMLNode, what: @autoclosure () -> String) -> Bool? {
+        guard isScalar(node), !isNull(node) else {
             wrongType(node, expected: "true or false", what: what())
             return nil
         }
-        let plain = scalar.style == .plain || scalar.style == .any
-        if plain, scalar.string == "true" || scalar.string == "false" { return scalar.string == "true" }
-        let quoted = !plain && ["true", "false"].contains(scalar.string.lowercased())
+        let plain = isPlain(node)
+        if plain, document.isScalar(node, equalTo: "true") { return true }
+        if plain, document.isScalar(node, equalTo: "false") { return false }
+        let string = text(node)
+        let quoted = !plain && ["true", "false"].contains(string.lowercased())
         sink.add(
             LoadProblem.wrongType(
-                "\(what()) must be true or false, found '\(scalar.string)'; write \(quoted ? "it without quotes" : "true or false")",
+                "\(what()) must be true or false, found '\(string)'; write \(quoted ? "it without quotes" : "true or false")",
                 at: location(node),
                 hint: quoted
                     ? "quotes make a value text; a boolean is the bare word true or false"
@@ -352,7 +380,7 @@ struct DocumentReader {
         return nil
     }
 
-    func choice<E: RawRepresentable & CaseIterable>(_ node: Node, what: @autoclosure () -> String, as type: E.Type) -> Located<E>?
+    func choice<E: RawRepresentable & CaseIterable>(_ node: YAMLNode, what: @autoclosure () -> String, as type: E.Type) -> Located<E>?
     where E.RawValue == String {
         guard let text = string(node, what: what()) else { return nil }
         guard let value = E(rawValue: text.value) else {
@@ -368,12 +396,13 @@ struct DocumentReader {
         return Located(value, at: text.location)
     }
 
-    func duration(_ node: Node, what: @autoclosure () -> String, allowBusiness: Bool = true) -> Located<PolicyDuration>? {
-        if case .scalar(let scalar) = node, ImplicitTag.isInt(node), scalar.style == .plain || scalar.style == .any {
+    func duration(_ node: YAMLNode, what: @autoclosure () -> String, allowBusiness: Bool = true) -> Located<PolicyDuration>? {
+        if isPlain(node), ImplicitTag.isInt(node, in: document) {
+            let string = text(node)
             sink.add(
                 LoadProblem.invalidDuration(
-                    "\(what()) '\(scalar.string)' has no unit", at: location(node),
-                    hint: "write \(scalar.string)m for minutes, \(scalar.string)s for seconds or \(scalar.string)h for hours"))
+                    "\(what()) '\(string)' has no unit", at: location(node),
+                    hint: "write \(string)m for minutes, \(string)s for seconds or \(string)h for hours"))
             return nil
         }
         guard let text = string(node, what: what()) else { return nil }
@@ -396,12 +425,12 @@ struct DocumentReader {
         }
     }
 
-    func timeOfDay(_ node: Node, what: @autoclosure () -> String) -> Located<TimeOfDay>? {
-        if case .scalar(let scalar) = node, scalar.string.contains(":"), ImplicitTag.isInt(node) {
+    func timeOfDay(_ node: YAMLNode, what: @autoclosure () -> String) -> Located<TimeOfDay>? {
+        if isScalar(node), case let string = text(node), string.contains(":"), ImplicitTag.isInt(node, in: document) {
             sink.add(
                 LoadProblem.invalidTime(
-                    "\(what()) \(scalar.string) was read by YAML as a number (base 60)", at: location(node),
-                    hint: "quote times of day: \"\(scalar.string)\""))
+                    "\(what()) \(string) was read by YAML as a number (base 60)", at: location(node),
+                    hint: "quote times of day: \"\(string)\""))
             return nil
         }
         guard let text = string(node, what: what()) else { return nil }
@@ -415,7 +444,7 @@ struct DocumentReader {
         return Located(time, at: text.location)
     }
 
-    func date(_ node: Node, what: @autoclosure () -> String) -> Located<LocalDate>? {
+    func date(_ node: YAMLNode, what: @autoclosure () -> String) -> Located<LocalDate>? {
         guard let text = string(node, what: what()) else { return nil }
         guard let date = LocalDate.parse(text.value) else {
             sink.add(
@@ -427,7 +456,7 @@ struct DocumentReader {
         return Located(date, at: text.location)
     }
 
-    func instant(_ node: Node, what: @autoclosure () -> String) -> Located<LocalDateTime>? {
+    func instant(_ node: YAMLNode, what: @autoclosure () -> String) -> Located<LocalDateTime>? {
         guard let text = string(node, what: what()) else { return nil }
         guard let instant = LocalDateTime.parse(text.value) else {
             sink.add(
@@ -441,7 +470,7 @@ struct DocumentReader {
 
     /// An IANA timezone name. Abbreviations (`PST`) are refused even though Foundation accepts some of them:
     /// they are ambiguous and do not follow daylight-saving changes.
-    func timezone(_ node: Node, what: @autoclosure () -> String) -> Located<String>? {
+    func timezone(_ node: YAMLNode, what: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, what: what()) else { return nil }
         let known = TimeZone.knownTimeZoneIdentifiers
         if text.value == "UTC" || text.value == "GMT" || known.contains(text.value) { return text }
@@ -465,13 +494,13 @@ struct DocumentReader {
     // MARK: - Lists
 
     /// The items of a list; a scalar or map where a list is expected is reported.
-    func list(_ node: Node, what: @autoclosure () -> String, hint: String? = nil) -> [Node] {
+    func list(_ node: YAMLNode, what: @autoclosure () -> String, hint: String? = nil) -> [YAMLNode] {
         if isNull(node) { return [] }
-        guard case .sequence(let sequence) = node else {
+        guard isSequence(node) else {
             wrongType(node, expected: "a list", what: what(), hint: hint)
             return []
         }
-        return Array(sequence)
+        return document.items(node)
     }
 }
 

@@ -1,10 +1,10 @@
 import Yams
 
 /// The tag YAML 1.1 gives a plain scalar (null, bool, int, float, merge…), as Yams' default resolver decides it, but
-/// without running its seven regular expressions on every scalar: policies are composed with `Resolver.basic` (every
-/// untagged scalar a string), and only the scalars whose tag matters are classified here. A scalar starting with a
-/// letter can only be one of the null or boolean words; the rest (digits, signs, dots…) go to Yams' own resolver.
-/// One difference: a plain scalar explicitly tagged `!!str` is classified too (`!!str null` reads as null).
+/// without running its seven regular expressions on every scalar: documents are composed as with `Resolver.basic`
+/// (every untagged scalar a string), and only the scalars whose tag matters are classified here. A scalar starting
+/// with a letter can only be one of the null or boolean words; the rest (digits, signs, dots…) go to Yams' own
+/// resolver. One difference: a plain scalar explicitly tagged `!!str` is classified too (`!!str null` reads as null).
 enum ImplicitTag {
     static let nulls: Set<String> = ["~", "null", "Null", "NULL", ""]
     static let bools: Set<String> = [
@@ -12,44 +12,63 @@ enum ImplicitTag {
     ]
 
     /// The node's tag: an explicit one as written, else the implicit one of a plain scalar.
-    static func of(_ node: Node) -> Tag.Name {
-        let written = Tag.Name(rawValue: node.tag.rawValue)
-        guard case .scalar(let scalar) = node, written == .str, scalar.style == .plain || scalar.style == .any else { return written }
-        let text = scalar.string
+    static func of(_ node: YAMLNode, in document: YAMLDocument) -> YAMLTag {
+        let written = document.tag(node)
+        guard written == .str, document.isPlain(node) else { return written }
+        return of(plain: document.string(node))
+    }
+
+    /// The implicit tag of an untagged plain scalar's text.
+    static func of(plain text: String) -> YAMLTag {
         guard let first = text.unicodeScalars.first else { return .null }
         if first.properties.isAlphabetic {
             if nulls.contains(text) { return .null }
             return bools.contains(text) ? .bool : .str
         }
-        return Resolver.default.resolveTag(of: Node(text))
+        return tag(Resolver.default.resolveTag(of: Node(text)))
+    }
+
+    /// The fixed `YAMLTag` of a tag Yams' default resolver gives (it gives no other).
+    private static func tag(_ name: Tag.Name) -> YAMLTag {
+        switch name {
+        case .null: return .null
+        case .bool: return .bool
+        case .int: return .int
+        case .float: return .float
+        case .merge: return .merge
+        case .timestamp: return .timestamp
+        case .value: return .value
+        default: return .str
+        }
     }
 
     /// Whether `of(node) == .int`. An untagged scalar with a letter that no int form uses (all but a-f, A-F, o and x)
     /// is no int, without Yams' regular expressions (a duration such as `15m`, checked for a missing unit).
-    static func isInt(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node, Tag.Name(rawValue: node.tag.rawValue) == .str,
-            scalar.string.unicodeScalars.contains(where: { ("g"..."z").contains($0) && $0 != "o" && $0 != "x" || ("G"..."Z").contains($0) })
+    static func isInt(_ node: YAMLNode, in document: YAMLDocument) -> Bool {
+        if document.isScalar(node), document.tag(node) == .str,
+            document.string(node).unicodeScalars.contains(where: { ("g"..."z").contains($0) && $0 != "o" && $0 != "x" || ("G"..."Z").contains($0) })
         {
             return false
         }
-        return of(node) == .int
+        return of(node, in: document) == .int
     }
 
     /// Whether `of(node) == .null`, without a regular expression: Yams' null rule (`~`, `null`, `Null`, `NULL` or
-    /// nothing) is the only one that gives null, and those words are `nulls`.
-    static func isNull(_ node: Node) -> Bool {
-        let written = Tag.Name(rawValue: node.tag.rawValue)
-        guard case .scalar(let scalar) = node, written == .str, scalar.style == .plain || scalar.style == .any else { return written == .null }
-        return nulls.contains(scalar.string)
+    /// nothing) is the only one that gives null, and those words are `nulls`; they are compared byte by byte.
+    static func isNull(_ node: YAMLNode, in document: YAMLDocument) -> Bool {
+        let written = document.tag(node)
+        guard written == .str, document.isPlain(node) else { return written == .null }
+        return isNullWord(node, in: document)
     }
 
-    /// `isNull(node)` for a plain (or `.any`) scalar, hashing nothing for the scalars that are not null words. Those
-    /// are null only when tagged `!!null`: Yams' resolvers (basic and default) give null to no other text. The scalar's
-    /// tag may still be unresolved (Yams resolves it on first read of `node.tag`), so a null word goes through `isNull`.
-    static func isNull(_ node: Node, plain scalar: Node.Scalar) -> Bool {
-        switch scalar.string {
-        case "", "~", "null", "Null", "NULL": return isNull(node)
-        default: return scalar.tag.rawValue == Tag.Name.null.rawValue
+    /// Whether a scalar's text is one of the null words.
+    private static func isNullWord(_ node: YAMLNode, in document: YAMLDocument) -> Bool {
+        switch document.byteCount(node) {
+        case 0: return true
+        case 1: return document.isScalar(node, equalTo: "~")
+        case 4:
+            return document.isScalar(node, equalTo: "null") || document.isScalar(node, equalTo: "Null") || document.isScalar(node, equalTo: "NULL")
+        default: return false
         }
     }
 }

@@ -1,38 +1,52 @@
 import EscalationCore
 
 /// A file's text indexed by line, to turn YAML marks into locations and search near them. The text is kept as one
-/// array of scalars with the offset where each line starts (one allocation, not one per line).
+/// array of scalars with the offset where each line starts (one allocation, not one per line), built on first use:
+/// turning a mark into a location needs neither, and most files need them only for a diagnostic or a template.
 struct SourceText {
+    /// The scalars and line starts, built once when first asked for.
+    private final class Index {
+        let text: String
+        /// Every scalar of the text, line breaks included, and the offset at which each line starts (the first at 0,
+        /// then one after each line break).
+        lazy var lines: (scalars: [Unicode.Scalar], starts: [Int]) = Self.lines(of: text)
+
+        init(text: String) { self.text = text }
+
+        private static func lines(of text: String) -> (scalars: [Unicode.Scalar], starts: [Int]) {
+            var starts = [0]
+            // ASCII text (nearly every policy file) is one scalar per byte; other text is decoded.
+            let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> [Unicode.Scalar]? in
+                for index in bytes.indices {
+                    let byte = bytes[index]
+                    guard byte < 0x80 else { return nil }
+                    if byte == 0x0A { starts.append(index + 1) }
+                }
+                return [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+                    for index in bytes.indices { buffer.initializeElement(at: index, to: Unicode.Scalar(bytes[index])) }
+                    count = bytes.count
+                }
+            }
+            if let ascii = ascii.flatMap({ $0 }) { return (ascii, starts) }
+            let scalars = Array(text.unicodeScalars)
+            starts = [0]
+            for index in scalars.indices where scalars[index] == "\n" { starts.append(index + 1) }
+            return (scalars, starts)
+        }
+    }
+
     let file: String
-    /// Every scalar of the text, line breaks included.
-    private let scalars: [Unicode.Scalar]
-    /// The offset in `scalars` at which each line starts (the first at 0, then one after each line break).
-    private let starts: [Int]
+    private let storage: Index
 
     init(file: String, text: String) {
         self.file = file
-        var starts = [0]
-        // ASCII text (nearly every policy file) is one scalar per byte; other text is decoded.
-        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> [Unicode.Scalar]? in
-            for index in bytes.indices {
-                let byte = bytes[index]
-                guard byte < 0x80 else { return nil }
-                if byte == 0x0A { starts.append(index + 1) }
-            }
-            return [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, count in
-                for index in bytes.indices { buffer.initializeElement(at: index, to: Unicode.Scalar(bytes[index])) }
-                count = bytes.count
-            }
-        }
-        if let ascii = ascii.flatMap({ $0 }) {
-            scalars = ascii
-        } else {
-            scalars = Array(text.unicodeScalars)
-            starts = [0]
-            for index in scalars.indices where scalars[index] == "\n" { starts.append(index + 1) }
-        }
-        self.starts = starts
+        storage = Index(text: text)
     }
+
+    /// Every scalar of the text, line breaks included.
+    private var scalars: [Unicode.Scalar] { storage.lines.scalars }
+    /// The offset in `scalars` at which each line starts (the first at 0, then one after each line break).
+    private var starts: [Int] { storage.lines.starts }
 
     /// The number of lines (one more than the line breaks).
     private var lineCount: Int { starts.count }
@@ -68,14 +82,17 @@ struct SourceText {
     /// The positions (1-based) of each occurrence of `needle` at or after a position, in order.
     func occurrences(of needle: String, from line: Int, column: Int, limit: Int) -> [SourceLocation] {
         let pattern = Array(needle.unicodeScalars)
+        // The arrays once, not through the lazy index at every scalar.
+        let (scalars, starts) = storage.lines
         var found: [SourceLocation] = []
         var lineIndex = max(line - 1, 0)
         var start = max(column - 1, 0)
-        while lineIndex < lineCount, found.count < limit {
-            let bounds = range(lineIndex)
+        while lineIndex < starts.count, found.count < limit {
+            let lower = starts[lineIndex]
+            let count = (lineIndex + 1 < starts.count ? starts[lineIndex + 1] - 1 : scalars.count) - lower
             var i = start
-            while i + pattern.count <= bounds.count, found.count < limit {
-                if matches(pattern, at: bounds.lowerBound + i) {
+            while i + pattern.count <= count, found.count < limit {
+                if Self.matches(pattern, in: scalars, at: lower + i) {
                     found.append(location(line: lineIndex + 1, column: i + 1))
                     i += pattern.count
                 } else {
@@ -89,7 +106,7 @@ struct SourceText {
     }
 
     /// Whether `pattern` stands in `scalars` at `offset` (which leaves room for it).
-    private func matches(_ pattern: [Unicode.Scalar], at offset: Int) -> Bool {
+    private static func matches(_ pattern: [Unicode.Scalar], in scalars: [Unicode.Scalar], at offset: Int) -> Bool {
         for index in pattern.indices where scalars[offset + index] != pattern[index] { return false }
         return true
     }

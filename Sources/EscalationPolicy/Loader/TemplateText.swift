@@ -1,12 +1,11 @@
 import EscalationCore
 import Foundation
-import Yams
 
 /// Finds `{{ variable }}` placeholders in template text and locates each in the source file.
 enum TemplateText {
     /// The variables in `text`; malformed placeholders are reported to the sink. ASCII text (nearly every template)
     /// is scanned byte by byte; other text goes through Foundation's search, as before.
-    static func variables(in text: String, what: String, source: SourceText, mark: Mark, sink: DiagnosticSink) -> [Located<String>] {
+    static func variables(in text: String, what: String, source: SourceText, mark: YAMLMark, sink: DiagnosticSink) -> [Located<String>] {
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             return asciiVariables(in: text, what: what, source: source, mark: mark, sink: sink)
         }
@@ -14,7 +13,7 @@ enum TemplateText {
     }
 
     /// `foundationVariables` for ASCII text, without Foundation's string search: the same variables and diagnostics.
-    static func asciiVariables(in text: String, what: String, source: SourceText, mark: Mark, sink: DiagnosticSink) -> [Located<String>] {
+    static func asciiVariables(in text: String, what: String, source: SourceText, mark: YAMLMark, sink: DiagnosticSink) -> [Located<String>] {
         let bytes = Array(text.utf8)
         /// The offset of the first `pair` (`{{` or `}}`) at or after `start`.
         func find(_ brace: UInt8, from start: Int) -> Int? {
@@ -59,7 +58,7 @@ enum TemplateText {
     }
 
     /// The variables in any text, found with Foundation's string search.
-    static func foundationVariables(in text: String, what: String, source: SourceText, mark: Mark, sink: DiagnosticSink) -> [Located<String>] {
+    static func foundationVariables(in text: String, what: String, source: SourceText, mark: YAMLMark, sink: DiagnosticSink) -> [Located<String>] {
         let openings = text.components(separatedBy: "{{").count - 1
         let positions = source.occurrences(of: "{{", from: mark.line, column: mark.column, limit: openings)
         var result: [Located<String>] = []

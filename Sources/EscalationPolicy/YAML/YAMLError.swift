@@ -1,0 +1,23 @@
+/// Why composing a YAML file failed, with what libyaml or the composer said, as `Yams.YamlError` carries it.
+enum YAMLError: Error, Sendable, Equatable {
+    /// What libyaml says the problem was found while doing (`while scanning a quoted scalar`) and where.
+    struct Context: Sendable, Equatable {
+        let text: String
+        let mark: YAMLMark
+    }
+
+    /// libyaml ran out of memory.
+    case memory
+    /// The text could not be read (e.g. a control character): libyaml's problem.
+    case reader(problem: String)
+    /// A scanner error.
+    case scanner(context: Context?, problem: String, mark: YAMLMark)
+    /// A parser error.
+    case parser(context: Context?, problem: String, mark: YAMLMark)
+    /// A composer error (an undefined alias, a second document).
+    case composer(context: Context?, problem: String, mark: YAMLMark)
+    /// The text is larger than `YAMLComposer.maximumBytes` (Yams had no such limit; no policy file comes near it).
+    case tooLarge
+    /// A mapping repeats keys: every repeated key (sorted as Yams sorts them) and where the first of them first stands.
+    case duplicatedKeys(keys: [String], mark: YAMLMark)
+}
