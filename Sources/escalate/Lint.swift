@@ -8,6 +8,7 @@ extension Escalate {
     /// `escalate lint PATH…`: check policies and report every problem with its location.
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Check policy files and report every problem at file:line:col.",
             discussion: "Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or I/O error.")
 
