@@ -39,28 +39,52 @@ public struct CoverageAnalyzer: Sendable {
     public func analyze(_ policy: CompiledPolicy, over span: TimeSpan, days: Int) -> CoverageReport {
         let ladder = policy.ladder
         var memo = ChangePointMemo()
-        let points = changePoints(for: ladder, in: span, memo: &memo)
-        let table = states(of: ladder, at: points, in: span, memo: &memo)
-        var first: [(TimeSpan, [String])] = []
-        var whole: [(TimeSpan, [String])] = []
-        for (index, start) in points.enumerated() {
-            let segment = TimeSpan(start: start, end: index + 1 < points.count ? points[index + 1] : span.end)
-            let states = table.map { $0[index] }
-            if let head = states.first, let reason = head {
-                Self.extend(&first, segment, [reason])
-            } else if ladder.isEmpty {
-                Self.extend(&first, segment, ["the policy has no layers"])
-            }
-            if !states.contains(where: { $0 == nil }) {
-                Self.extend(&whole, segment, ladder.isEmpty ? ["the policy has no layers"] : states.compactMap { $0 })
-            }
-        }
+        let (first, whole) = gaps(of: ladder, over: span, firstLayer: true, memo: &memo)
         let zone = self.zone
         return CoverageReport(
             organisation: graph.organisation, timezone: graph.timezone, policy: policy.id, name: policy.name,
             range: CoverageWindow(span: span, reasons: [], zone: zone), days: days, firstLayer: ladder.first?.id,
             firstLayerGaps: first.map { CoverageWindow(span: $0.0, reasons: $0.1, zone: zone) },
             ladderGaps: whole.map { CoverageWindow(span: $0.0, reasons: $0.1, zone: zone) }, notes: notes(for: ladder))
+    }
+
+    /// The windows of `span` in which no layer of `ladder` (a policy's `ladder`) reaches anyone, with their reasons:
+    /// the spans and reasons of `analyze(_:over:days:)`'s `ladderGaps`, without the first layer's windows, the notes,
+    /// or any instant formatted (what the coverage-gap lint rule reads, for every policy of every organisation).
+    public func ladderGaps(of ladder: [LadderLayer], over span: TimeSpan) -> [(span: TimeSpan, reasons: [String])] {
+        ladderGaps(of: [ladder], over: span)[0]
+    }
+
+    /// `ladderGaps(of:over:)` of each ladder, in order. The calendars' open spans and the schedules' shifts and change
+    /// points over `span` are found once for all of them.
+    public func ladderGaps(of ladders: [[LadderLayer]], over span: TimeSpan) -> [[(span: TimeSpan, reasons: [String])]] {
+        var memo = ChangePointMemo()
+        return ladders.map { ladder in gaps(of: ladder, over: span, firstLayer: false, memo: &memo).whole.map { (span: $0.0, reasons: $0.1) } }
+    }
+
+    /// The windows in which the first layer (when `firstLayer`; none otherwise) and the whole ladder reach nobody.
+    /// `memo` holds what is known of this graph's calendars and schedules over `span`.
+    private func gaps(of ladder: [LadderLayer], over span: TimeSpan, firstLayer: Bool, memo: inout ChangePointMemo) -> (
+        first: [(TimeSpan, [String])], whole: [(TimeSpan, [String])]
+    ) {
+        let points = changePoints(for: ladder, in: span, memo: &memo)
+        let table = states(of: ladder, at: points, in: span, memo: &memo)
+        var first: [(TimeSpan, [String])] = []
+        var whole: [(TimeSpan, [String])] = []
+        for (index, start) in points.enumerated() {
+            let segment = TimeSpan(start: start, end: index + 1 < points.count ? points[index + 1] : span.end)
+            if firstLayer {
+                if let head = table.first, let reason = head[index] {
+                    Self.extend(&first, segment, [reason])
+                } else if ladder.isEmpty {
+                    Self.extend(&first, segment, ["the policy has no layers"])
+                }
+            }
+            if !table.contains(where: { $0[index] == nil }) {
+                Self.extend(&whole, segment, ladder.isEmpty ? ["the policy has no layers"] : table.map { $0[index] }.compactMap { $0 })
+            }
+        }
+        return (first, whole)
     }
 
     /// Appends a segment, joining it to the last window when they touch; reasons are kept distinct, in order.
@@ -92,7 +116,7 @@ public struct CoverageAnalyzer: Sendable {
                     if let seen = known[values] {
                         current = seen
                     } else {
-                        current = state(of: layer, at: point)
+                        current = state(of: layer, at: point, inputs: inputs)
                         known[values] = current
                     }
                 }
@@ -105,9 +129,11 @@ public struct CoverageAnalyzer: Sendable {
     /// Why a layer reaches nobody if it starts at `instant`, or nil when it reaches someone. Of a layer's alternatives,
     /// those whose condition fails are passed over; one that holds is taken; one whose condition reads incident fields
     /// may be taken, so it is analysed and the search goes on. Each row a route may pick is analysed on its own.
-    func state(of layer: LadderLayer, at instant: Instant) -> String? {
+    /// With `inputs` (the layer's), whether a calendar is open is read from its open spans, without converting the
+    /// instant through the calendar's zone.
+    func state(of layer: LadderLayer, at instant: Instant, inputs: LayerInputs? = nil) -> String? {
         let label = "layer \(layer.number) '\(layer.id)'"
-        let (possible, failures) = candidates(of: layer, at: instant)
+        let (possible, failures) = candidates(of: layer, at: instant, inputs: inputs)
         guard !possible.isEmpty else {
             return "\(label) is skipped (\(failures.joined(separator: "; ")))"
         }
@@ -129,7 +155,10 @@ public struct CoverageAnalyzer: Sendable {
     }
 
     /// The alternatives of a layer that may run if it starts at `instant` (fields unknown), and why the others fail.
-    func candidates(of layer: LadderLayer, at instant: Instant) -> (possible: [(number: Int, choice: LadderLayer.Choice)], failures: [String]) {
+    /// With `inputs` (the layer's), whether a calendar is open is read from its open spans.
+    func candidates(of layer: LadderLayer, at instant: Instant, inputs: LayerInputs? = nil) -> (
+        possible: [(number: Int, choice: LadderLayer.Choice)], failures: [String]
+    ) {
         let evaluator = ConditionEvaluator(graph: graph, looksAhead: false)
         var possible: [(number: Int, choice: LadderLayer.Choice)] = []
         var failures: [String] = []
@@ -138,7 +167,9 @@ public struct CoverageAnalyzer: Sendable {
                 possible.append((number, choice))
                 break
             }
-            let evaluation = evaluator.evaluate(condition, at: instant, fields: nil)
+            let evaluation = evaluator.evaluate(condition, at: instant, fields: nil) { calendar in
+                inputs?.isOpen(calendar, at: instant) ?? calendar.isOpen(at: instant)
+            }
             if evaluation.verdict == .fails {
                 failures.append(evaluation.failures)
                 continue

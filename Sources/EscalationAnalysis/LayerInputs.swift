@@ -51,6 +51,13 @@ struct LayerInputs {
         }
     }
 
+    /// Whether `calendar`, one of `calendars`, is open at `instant`, as `calendar.isOpen(at:)` answers (nil: not one of
+    /// `calendars`).
+    func isOpen(_ calendar: CompiledCalendar, at instant: Instant) -> Bool? {
+        guard let index = calendars.firstIndex(of: calendar.id), let entry = calendarTimelines[index] else { return nil }
+        return entry.timeline.isOpen(at: instant) ?? entry.calendar.isOpen(at: instant)
+    }
+
     /// The values at `instant`, read as the condition evaluator and the target resolver read them.
     func values(at instant: Instant) -> Values {
         func isOpen(_ entry: (calendar: CompiledCalendar, timeline: OpenTimeline)) -> Bool {

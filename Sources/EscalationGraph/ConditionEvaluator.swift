@@ -20,9 +20,18 @@ public struct ConditionEvaluator: Sendable {
     public func evaluate(_ condition: CompiledCondition, at instant: Instant, fields: [String: String]?, outcome: String? = nil, seen: [String]? = nil)
         -> ConditionEvaluation
     {
+        evaluate(condition, at: instant, fields: fields, outcome: outcome, seen: seen) { $0.isOpen(at: instant) }
+    }
+
+    /// `evaluate(_:at:fields:outcome:seen:)`, with whether a calendar is open at `instant` answered by `isOpen`, which
+    /// must answer as `CompiledCalendar.isOpen(at: instant)` does (coverage reads it from open spans found in advance).
+    public func evaluate(
+        _ condition: CompiledCondition, at instant: Instant, fields: [String: String]?, outcome: String? = nil, seen: [String]? = nil,
+        isOpen: (CompiledCalendar) -> Bool
+    ) -> ConditionEvaluation {
         var checks: [ConditionEvaluation.Check] = []
-        if let during = condition.during { checks.append(calendarCheck(.during, during, at: instant)) }
-        if let outside = condition.outside { checks.append(calendarCheck(.outside, outside, at: instant)) }
+        if let during = condition.during { checks.append(calendarCheck(.during, during, at: instant, isOpen: isOpen)) }
+        if let outside = condition.outside { checks.append(calendarCheck(.outside, outside, at: instant, isOpen: isOpen)) }
         for (name, accepted) in condition.fields.sorted(by: { $0.key < $1.key }) {
             checks.append(valueCheck(.field, name, accepted: accepted, actual: fields?[name], known: fields != nil))
         }
@@ -57,14 +66,16 @@ public struct ConditionEvaluator: Sendable {
         return true
     }
 
-    private func calendarCheck(_ kind: ConditionEvaluation.Check.Kind, _ id: String, at instant: Instant) -> ConditionEvaluation.Check {
+    private func calendarCheck(_ kind: ConditionEvaluation.Check.Kind, _ id: String, at instant: Instant, isOpen: (CompiledCalendar) -> Bool)
+        -> ConditionEvaluation.Check
+    {
         let name = kind == .during ? "during \(id)" : "outside \(id)"
         guard let calendar = graph.calendar(id) else {
             return .init(
                 kind: kind, subject: id, verdict: .fails, calendarOpen: nil, nextChange: nil, accepted: [], actual: nil,
                 detail: "\(name): calendar '\(id)' is not declared")
         }
-        let open = calendar.isOpen(at: instant)
+        let open = isOpen(calendar)
         let holds = (kind == .during) == open
         var detail = "\(name): \(id) is \(open ? "open" : "closed")"
         var next: Instant?

@@ -8,6 +8,7 @@ extension Escalate {
     /// `escalate coverage PATH [--policy ID] [--from T] [--days N]`: the windows in which a policy reaches nobody.
     struct Coverage: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "coverage",
             abstract: "Report the windows in which each policy's first layer, or its whole ladder, reaches nobody.",
             discussion: """
                 Exact interval arithmetic over calendars, holidays, rotations, overrides and DST (no sampling); \

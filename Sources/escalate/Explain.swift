@@ -8,6 +8,7 @@ extension Escalate {
     /// `escalate explain PATH --policy ID --at TIME [--field k=v …]`: what each layer would do at an instant, and why.
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Explain, layer by layer, whether a policy's layers run at an instant and whom they reach, and why.",
             discussion: """
                 Each layer is evaluated as if it started at TIME: its 'when' (which calendar, open or closed) and its \

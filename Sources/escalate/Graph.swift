@@ -13,6 +13,7 @@ extension Escalate {
         }
 
         static let configuration = CommandConfiguration(
+            commandName: "graph",
             abstract: "Draw policies as a flowchart: Mermaid, Graphviz DOT, SVG or PNG.",
             discussion: """
                 svg and png run Graphviz's `dot` (apt-get install graphviz). \

@@ -6,6 +6,7 @@ extension Escalate {
     /// `escalate incidents [ID]`.
     struct Incidents: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "incidents",
             abstract: "List incidents (every page), or show one with its timeline.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Incident id (omit to list).") var id: String?

@@ -6,12 +6,14 @@ extension Escalate {
     /// `escalate plugins list`: the channel plugins this escalate can use.
     struct Plugins: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "plugins",
             abstract: "List the channel plugins: built in, and loaded with --plugin or ESCALATE_PLUGIN_DIR.",
             subcommands: [List.self], defaultSubcommand: List.self)
 
         /// `escalate plugins list [--format text|json]`.
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "List each channel plugin's id, summary, capabilities and settings.",
                 discussion: "Exit status: 0 listed, 2 usage error or a plugin that cannot be loaded.")
 

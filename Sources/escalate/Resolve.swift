@@ -4,7 +4,7 @@ import Foundation
 extension Escalate {
     /// `escalate resolve ID`.
     struct Resolve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resolve an incident (or one scope of it).")
+        static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Resolve an incident (or one scope of it).")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Incident id.") var id: String
         @Option(help: "Who resolves.") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"

@@ -9,6 +9,7 @@ extension Escalate {
     /// `escalate route PATH (--incident FILE | --field k=v …)`: which policy takes an incident, and why.
     struct Route: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "route",
             abstract: "Show which policy takes an incident and why: every policy's match, field by field, and the winner.",
             discussion: """
                 The highest priority wins among matching policies, then file order. --incident reads a JSON or YAML \

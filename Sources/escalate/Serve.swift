@@ -16,6 +16,7 @@ extension Escalate {
     /// `escalate serve`: run escalations for real, with the HTTP API.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Run escalations as a durable service with an HTTP API (SQLite by default, one file).",
             discussion: """
                 Tokens: --tokens FILE with lines 'ORGANISATION SHA256-OF-TOKEN', or ESCALATE_TOKENS='org=token,…'. \

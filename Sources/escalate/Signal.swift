@@ -4,7 +4,7 @@ import Foundation
 extension Escalate {
     /// `escalate signal ID NAME`.
     struct Signal: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send a named signal to an incident.")
+        static let configuration = CommandConfiguration(commandName: "signal", abstract: "Send a named signal to an incident.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Incident id.") var id: String
         @Argument(help: "Signal name.") var name: String

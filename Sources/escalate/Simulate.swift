@@ -8,6 +8,7 @@ extension Escalate {
     /// `escalate simulate`: rehearse an escalation minute by minute; nothing is sent.
     struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "simulate",
             abstract: "Rehearse an escalation on a virtual clock: who is told what, on which channel, when and why.",
             discussion: """
                 Responder lines: "jessie acks at +20m", "pat resolves outcome ran at +1h", "signal facilitator-joined at \

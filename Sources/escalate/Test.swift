@@ -7,6 +7,7 @@ extension Escalate {
     /// `escalate test [PATH]`: run the policy tests in each organisation's `tests/` folder.
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Run policy unit tests (tests/*.yaml beside the policies) and print a diff on failure.",
             discussion: "Exit status: 0 all passed, 1 a test failed or the policies have errors, 2 usage or I/O error.")
 

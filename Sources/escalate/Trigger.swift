@@ -4,7 +4,7 @@ import Foundation
 extension Escalate {
     /// `escalate trigger`: open an incident through the API.
     struct Trigger: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Trigger an incident on a running server.")
+        static let configuration = CommandConfiguration(commandName: "trigger", abstract: "Trigger an incident on a running server.")
         @OptionGroup var options: ClientOptions
         @Option(help: "Policy id (default: chosen by the policies' match).") var policy: String?
         @Option(help: "Title.") var title: String?

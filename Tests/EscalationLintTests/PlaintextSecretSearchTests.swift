@@ -3,8 +3,9 @@ import EscalationCore
 import Foundation
 import Testing
 
-/// `PlaintextSecretRule` searches setting names and values without Foundation's string search. This pins its answers
-/// against the Foundation searches it replaced, on chosen and 5,000 random names and values (non-ASCII and combining marks included, where the string search is kept).
+/// `PlaintextSecretRule` searches setting names and values without Foundation's string search, and reads ASCII names
+/// and values byte by byte. This pins its answers against the string searches they replaced, on chosen and thousands
+/// of random names and values (non-ASCII and combining marks included, where the string search is kept).
 @Suite("Plaintext secret search")
 struct PlaintextSecretSearchTests {
 
@@ -32,6 +33,21 @@ struct PlaintextSecretSearchTests {
         }
     }
 
+    @Test func asciiLooksSecretAgrees() {
+        // ASCII paths only (the byte path), with the parts that move the answer: dots, brackets, case, CR LF.
+        let ascii = ["token", "Secret", "PASS", "word", "api", "_key", "_KEY", "key", "auth", ".", "..", "[0]", "[", "a", "_", "\r\n", "x"]
+        var rng = SplitMix64(seed: 32)
+        var secret = 0
+        let chosen = ["", ".", "...", "a..token", "token.", "x.y_key", "tokens[0].url", "[token]", "a.[secret]", "ab_key.", "_key"]
+        for path in chosen + (0..<20_000).map({ _ in (0..<Int(rng.next() % 7)).map { _ in ascii[Int(rng.next() % UInt64(ascii.count))] }.joined() }) {
+            let expected = Self.referenceLooksSecret(path)
+            #expect(PlaintextSecretRule.looksSecret(path) == expected, "\(path.debugDescription)")
+            if expected { secret += 1 }
+        }
+        #expect(secret > 2_000)
+        #expect(secret < 18_000)
+    }
+
     @Test func asciiContainsAgreesWithFoundation() {
         var rng = SplitMix64(seed: 29)
         for _ in 0..<5_000 {
@@ -55,5 +71,53 @@ struct PlaintextSecretSearchTests {
         #expect(PlaintextSecretRule.malformedReference(in: "${env:lower}") != nil)
         #expect(PlaintextSecretRule.malformedReference(in: "${ENV:X}") != nil)
         #expect(PlaintextSecretRule.malformedReference(in: "${env:OK} and ${env:FINE}") == nil)
+    }
+
+    /// `malformedReference(in:)` as it was, with Foundation's search on every text (the oracle for the byte scan).
+    static func referenceMalformedReference(in text: String) -> String? {
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return nil }
+        var rest = Substring(text)
+        while let open = rest.range(of: "${") {
+            let after = rest[open.upperBound...]
+            guard after.lowercased().hasPrefix("env") else {
+                rest = after
+                continue
+            }
+            guard let close = after.firstIndex(of: "}") else { return "it has no closing '}'" }
+            let inner = after[..<close]
+            rest = after[after.index(after: close)...]
+            guard inner.hasPrefix("env") else { return "the prefix must be lower-case 'env:'" }
+            guard inner.hasPrefix("env:") else { return "write a colon after 'env', as in ${env:NAME}" }
+            let name = inner.dropFirst("env:".count)
+            if name.isEmpty { return "the variable name is empty" }
+            if !PlaintextSecretRule.isVariableName(name) {
+                return "the variable name must be upper-case letters, digits and '_', not starting with a digit"
+            }
+        }
+        return nil
+    }
+
+    static let referencePieces = [
+        "${", "$", "{", "}", "env", "ENV", "Env", "eNv", "en", "v", ":", "env:", "${env:", "NAME", "A", "Z", "_", "9", "1x", "a", " ",
+        "\r\n", "\r", "\n", "$$", "{{", "}}", "é", "e\u{301}", "日", "🙂", "E",
+    ]
+
+    @Test func malformedReferenceAgreesWithFoundationSearch() {
+        var rng = SplitMix64(seed: 31)
+        let chosen = [
+            "${env:OK}", "${env:lower}", "${ENV:X}", "${env:}", "${env", "${envX}", "${env:A B}", "x ${env:A}${env:_9}", "$${env:A}",
+            "${e", "${Env:A}", "${env:A}}", "${foo}${env:1A}", "${env\r\n:A}", "${env:A\r\n}", "é${env:a}",
+        ]
+        var ascii = 0
+        var problems = Set<String>()
+        for text in chosen + (0..<20_000).map({ _ in (0..<Int(rng.next() % 10)).map { _ in Self.referencePieces[Int(rng.next() % UInt64(Self.referencePieces.count))] }.joined() }) {
+            let expected = Self.referenceMalformedReference(in: text)
+            #expect(PlaintextSecretRule.malformedReference(in: text) == expected, "\(text.debugDescription)")
+            if text.utf8.allSatisfy({ $0 < 0x80 }) && text.contains("$") { ascii += 1 }
+            if let expected { problems.insert(expected) }
+        }
+        // Many ASCII texts reach the byte scan, and every answer (each problem) is drawn.
+        #expect(ascii > 3_000)
+        #expect(problems.count == 5)
     }
 }

@@ -112,26 +112,37 @@ public struct CoverageGapRule: PolicyRule {
         guard !context.hasLoadErrors else { return [] }
         let graph = context.graph
         let analyzer = CoverageAnalyzer(graph: graph)
-        let start = Self.referenceInstant(for: graph)
-        var result: [Diagnostic] = []
+        // The message reads what `analyzer.analyze(compiled, from: start, days: Self.days)` reports: the range's start,
+        // the ladder's gaps and their total, and the first gap's edges. Each policy's ladder is built once, the
+        // calendars and rotations are read once for all policies, and only a reported gap is formatted.
+        let range = analyzer.range(from: Self.referenceInstant(for: graph), days: Self.days)
+        var analysed: [(id: String, declared: Located<String>, ladder: [LadderLayer])] = []
         for compiled in graph.policies {
-            guard let policy = context.organisation.policy(compiled.id), !policy.layers.isEmpty, !dangling(compiled, in: graph) else { continue }
-            let report = analyzer.analyze(compiled, from: start, days: Self.days)
-            guard let first = report.ladderGaps.first else { continue }
-            let count = report.ladderGaps.count
+            guard let policy = context.organisation.policy(compiled.id), !policy.layers.isEmpty else { continue }
+            let ladder = compiled.ladder
+            guard !dangling(ladder, in: graph) else { continue }
+            analysed.append((compiled.id, policy.id, ladder))
+        }
+        var result: [Diagnostic] = []
+        for (policy, gaps) in zip(analysed, analyzer.ladderGaps(of: analysed.map(\.ladder), over: range)) {
+            guard let gap = gaps.first else { continue }
+            let zone = analyzer.zone
+            let first = CoverageWindow(span: gap.span, reasons: gap.reasons, zone: zone)
+            let seconds = gaps.map(\.span.seconds).reduce(0, +)
+            let count = gaps.count
             let windows = count == 1 ? "1 window" : "\(count) windows"
             result.append(
                 kind(
-                    "policy '\(compiled.id)' reaches nobody in \(windows) (\(CoverageWindow.duration(report.ladderGapSeconds)) in total) in the \(Self.days) days from \(report.range.startDisplay); the first is \(first.startDisplay) – \(first.endDisplay) (\(first.duration)): \(first.reasons.joined(separator: "; "))",
-                    at: policy.id.location,
+                    "policy '\(policy.id)' reaches nobody in \(windows) (\(CoverageWindow.duration(seconds)) in total) in the \(Self.days) days from \(ZonedTime.display(range.start, in: zone)); the first is \(first.startDisplay) – \(first.endDisplay) (\(first.duration)): \(first.reasons.joined(separator: "; "))",
+                    at: policy.declared.location,
                     hint: "add a layer that reaches someone at those times (a group, or a schedule without gaps), or widen the calendar or rotation hours; `escalate coverage` lists every window"))
         }
         return result
     }
 
-    /// Whether the ladder names something undeclared (other rules report it; coverage would only repeat it).
-    private func dangling(_ policy: CompiledPolicy, in graph: RuleGraph) -> Bool {
-        for choice in policy.ladder.flatMap(\.choices) {
+    /// Whether the ladder (a policy's `ladder`) names something undeclared (other rules report it; coverage would only repeat it).
+    private func dangling(_ ladder: [LadderLayer], in graph: RuleGraph) -> Bool {
+        for choice in ladder.flatMap(\.choices) {
             for id in [choice.condition?.during, choice.condition?.outside].compactMap({ $0 }) where graph.calendar(id) == nil { return true }
             let targets = choice.step.targets + choice.step.cc + choice.step.tasks.compactMap(\.assignee)
             for target in targets.flatMap({ $0.kind == "route" ? (graph.route($0.ref).map { $0.branches.flatMap(\.targets) } ?? [$0]) : [$0] }) {

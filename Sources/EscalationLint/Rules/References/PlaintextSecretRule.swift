@@ -85,10 +85,31 @@ public struct PlaintextSecretRule: PolicyRule {
 
     /// Whether the last component of a dotted setting path (`auth.token`, `tokens[0]`) looks secret.
     static func looksSecret(_ path: String) -> Bool {
+        // An ASCII path (every setting in practice) is read byte by byte: the same answer, without splitting strings.
+        if path.utf8.allSatisfy({ $0 < 0x80 }) { return asciiLooksSecret(Array(path.utf8)) }
         let last = path.split(separator: ".").last.map(String.init) ?? path
         let name = String(last.prefix { $0 != "[" }).lowercased()
         let bytes = Array(name.utf8)
         return secretWords.indices.contains { contains(bytes, name, ascii: secretWordBytes[$0], secretWords[$0]) } || name.hasSuffix("_key")
+    }
+
+    /// `looksSecret(_:)` for an ASCII path, given its bytes: the last non-empty '.'-separated part (the whole path when
+    /// there is none), up to its first '[', in lower case, holds a secret word or ends in `_key`.
+    static func asciiLooksSecret(_ path: [UInt8]) -> Bool {
+        let dot = UInt8(ascii: ".")
+        var end = path.count
+        while end > 0, path[end - 1] == dot { end -= 1 }
+        var start = end
+        while start > 0, path[start - 1] != dot { start -= 1 }
+        let last = start < end ? path[start..<end] : path[...]
+        let name = last.prefix { $0 != UInt8(ascii: "[") }.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        return secretWordBytes.contains { word in
+            guard let first = word.first, name.count >= word.count else { return word.isEmpty }
+            for offset in 0...(name.count - word.count) where name[offset] == first {
+                if name[offset..<(offset + word.count)].elementsEqual(word) { return true }
+            }
+            return false
+        } || name.count >= 4 && name.suffix(4).elementsEqual("_key".utf8)
     }
 
     /// Whether `text` holds `word` (ASCII), as `text.contains(word)` answers. ASCII text is searched byte by byte;
@@ -127,6 +148,8 @@ public struct PlaintextSecretRule: PolicyRule {
     static func malformedReference(in text: String) -> String? {
         // Without a '$' there is no reference to check (and no need for a string search).
         guard text.utf8.contains(UInt8(ascii: "$")) else { return nil }
+        // ASCII text (every value in practice) is scanned byte by byte: the same answers, without string searches.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiMalformedReference(Array(text.utf8)) }
         var rest = Substring(text)
         while let open = rest.range(of: "${") {
             let after = rest[open.upperBound...]
@@ -146,6 +169,45 @@ public struct PlaintextSecretRule: PolicyRule {
             }
         }
         return nil
+    }
+
+    /// `malformedReference(in:)` for ASCII text, given its bytes. In ASCII every character is one byte except "\r\n",
+    /// which never matches '$', '{', '}', ':' or a letter, so each string search of the general loop is a byte search.
+    static func asciiMalformedReference(_ bytes: [UInt8]) -> String? {
+        let dollar = UInt8(ascii: "$"), open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), colon = UInt8(ascii: ":")
+        let e = UInt8(ascii: "e"), n = UInt8(ascii: "n"), v = UInt8(ascii: "v")
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+        var index = 0
+        while index + 1 < bytes.count {
+            guard bytes[index] == dollar, bytes[index + 1] == open else {
+                index += 1
+                continue
+            }
+            let after = index + 2
+            // `after.lowercased().hasPrefix("env")`.
+            guard after + 3 <= bytes.count, lower(bytes[after]) == e, lower(bytes[after + 1]) == n, lower(bytes[after + 2]) == v else {
+                index = after
+                continue
+            }
+            // The first '}' lies past "env" (none of its bytes is a '}').
+            guard let end = bytes[after...].firstIndex(of: close) else { return "it has no closing '}'" }
+            index = end + 1
+            guard bytes[after] == e, bytes[after + 1] == n, bytes[after + 2] == v else { return "the prefix must be lower-case 'env:'" }
+            guard after + 3 < end, bytes[after + 3] == colon else { return "write a colon after 'env', as in ${env:NAME}" }
+            let name = bytes[(after + 4)..<end]
+            if name.isEmpty { return "the variable name is empty" }
+            if !isVariableName(bytes: name) {
+                return "the variable name must be upper-case letters, digits and '_', not starting with a digit"
+            }
+        }
+        return nil
+    }
+
+    /// `isVariableName(_:)` for ASCII bytes: `[A-Z_][A-Z0-9_]*`.
+    private static func isVariableName(bytes: ArraySlice<UInt8>) -> Bool {
+        func upper(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
+        guard let first = bytes.first, first == UInt8(ascii: "_") || upper(first) else { return false }
+        return bytes.allSatisfy { $0 == UInt8(ascii: "_") || upper($0) || ($0 >= 0x30 && $0 <= 0x39) }
     }
 
     /// An environment variable name for a setting: `CHANNEL_PATH` in upper case.

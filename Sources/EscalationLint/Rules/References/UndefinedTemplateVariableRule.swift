@@ -76,19 +76,30 @@ public struct UndefinedTemplateVariableRule: PolicyRule {
                 """),
         ])
 
+    /// `builtInVariables` as a set, for lookups.
+    static let builtInSet = Set(builtInVariables)
+
     /// Reports each variable that is neither built in nor declared by every policy using the template.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
-        var users: [String: [Policy]] = [:]
-        for labels in context.policyLabels {
-            for id in Set(Self.templateIDs(of: labels)) { users[id, default: []].append(labels.policy) }
+        let labels = context.policyLabels
+        // Each template's users as indices into `labels` (in the organisation's order), and each policy's field names
+        // as a set: no policy is copied, and a field is looked up without a search.
+        var users: [String: [Int]] = [:]
+        var fieldNames: [Set<String>] = []
+        fieldNames.reserveCapacity(labels.count)
+        var anyField = Set<String>()
+        for index in labels.indices {
+            for id in Set(Self.templateIDs(of: labels[index])) { users[id, default: []].append(index) }
+            let names = Set(labels[index].policy.fields.map(\.name.value))
+            anyField.formUnion(names)
+            fieldNames.append(names)
         }
-        let anyField = Set(organisation.policies.flatMap { $0.fields.map(\.name.value) })
         var result: [Diagnostic] = []
         for template in organisation.templates {
             let using = users[template.id.value] ?? []
             let what = "template '\(template.id.value)'"
-            for variable in template.variables where !Self.builtInVariables.contains(variable.value) {
+            for variable in template.variables where !Self.builtInSet.contains(variable.value) {
                 let name = variable.value
                 guard name.hasPrefix("incident.") else {
                     result.append(
@@ -98,7 +109,7 @@ public struct UndefinedTemplateVariableRule: PolicyRule {
                             hint: "use a built-in (\(Self.builtInVariables.joined(separator: ", "))) or incident.FIELD for a declared field"))
                     continue
                 }
-                let field = String(name.dropFirst("incident.".count))
+                let field = String(name.dropFirst(Self.incidentPrefixCount))
                 if UnknownFieldRule.loaderDropped(field, context) { continue }
                 if using.isEmpty {
                     guard !anyField.contains(field) else { continue }
@@ -109,10 +120,10 @@ public struct UndefinedTemplateVariableRule: PolicyRule {
                             hint: "declare '\(field)' under 'fields:' of the policies that will use this template, or use a built-in variable"))
                     continue
                 }
-                let lacking = using.filter { $0.field(field) == nil }
+                let lacking = using.filter { !fieldNames[$0].contains(field) }
                 guard !lacking.isEmpty else { continue }
-                let common = using.map { Set($0.fields.map(\.name.value)) }.reduce(into: anyField) { $0.formIntersection($1) }
-                let names = lacking.map { "'\($0.id.value)'" }
+                let common = using.map { fieldNames[$0] }.reduce(into: anyField) { $0.formIntersection($1) }
+                let names = lacking.map { "'\(labels[$0].policy.id.value)'" }
                 let subject = names.count == 1 ? "policy \(names[0]), which uses it, does not" : "policies \(names.joined(separator: ", ")), which use it, do not"
                 result.append(
                     kind(
@@ -123,6 +134,9 @@ public struct UndefinedTemplateVariableRule: PolicyRule {
         }
         return result
     }
+
+    /// `"incident.".count`.
+    private static let incidentPrefixCount = "incident.".count
 
     /// ` (did you mean 'incident.x'?)` for the built-in incident variable or field closest to a field name, or an empty string.
     static func suggestion(for field: String, fields: Set<String>) -> String {
