@@ -73,6 +73,10 @@ public struct UnknownChannelRule: PolicyRule {
     /// Reports each reference to an undeclared channel.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
+        // Most organisations name only declared channels: check every reference against a set first, and build the
+        // labels only when one is missing.
+        let declared = Set(organisation.channels.map(\.id.value))
+        guard !Self.allDeclared(context, in: declared) else { return [] }
         let known = organisation.channels.map(\.id.value)
         var references: [(String, Located<String>)] = []
         for contact in organisation.contacts {
@@ -99,5 +103,22 @@ public struct UnknownChannelRule: PolicyRule {
                 at: reference.location,
                 hint: "declare it under 'channels:' with its plugin, or fix the id")
         }
+    }
+
+    /// Whether every channel the preferences, steps, stages, actions and routes name is in `declared`.
+    static func allDeclared(_ context: LintContext, in declared: Set<String>) -> Bool {
+        let organisation = context.organisation
+        let has = { (channel: Located<String>) in declared.contains(channel.value) }
+        for contact in organisation.contacts where !contact.preferences.allSatisfy({ $0.channels.allSatisfy(has) }) { return false }
+        for labels in context.policyLabels {
+            let policy = labels.policy
+            for (_, step) in labels.steps {
+                if !step.via.allSatisfy({ $0.channels.allSatisfy(has) }) { return false }
+                if !step.posts.allSatisfy({ $0.route != nil || has($0.channel) }) { return false }
+            }
+            if !policy.stages.allSatisfy({ $0.route != nil || has($0.channel) }) { return false }
+            if !policy.actions.allSatisfy({ has($0.channel) }) { return false }
+        }
+        return organisation.routes.allSatisfy { $0.labelledChannels.allSatisfy { has($0.channel) } }
     }
 }

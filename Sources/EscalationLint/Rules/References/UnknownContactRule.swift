@@ -43,6 +43,10 @@ public struct UnknownContactRule: PolicyRule {
     /// Reports each reference to an undeclared contact.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
+        // Most organisations name only declared contacts: check every reference against a set first, and build the
+        // labels (and the search for each reference) only when one is missing.
+        let declared = Set(organisation.contacts.map(\.id.value))
+        guard !Self.allDeclared(organisation, context.labelledTargets, in: declared) else { return [] }
         let known = organisation.contacts.map(\.id.value)
         var references: [(String, Located<String>)] = []
         for group in organisation.groups { references += group.members.map { ("group '\(group.id.value)'", $0) } }
@@ -57,5 +61,15 @@ public struct UnknownContactRule: PolicyRule {
                 at: reference.location,
                 hint: "declare it under 'contacts:' or fix the id")
         }
+    }
+
+    /// Whether every contact the organisation's groups, rotations, overrides and contact targets name is in `declared`.
+    static func allDeclared(_ organisation: Organisation, _ targets: [(label: String, target: Target)], in declared: Set<String>) -> Bool {
+        for group in organisation.groups where !group.members.allSatisfy({ declared.contains($0.value) }) { return false }
+        for schedule in organisation.schedules {
+            if !(schedule.rotation?.members ?? []).allSatisfy({ declared.contains($0.value) }) { return false }
+            if !schedule.overrides.allSatisfy({ declared.contains($0.contact.value) }) { return false }
+        }
+        return targets.allSatisfy { $0.target.kind != .contact || declared.contains($0.target.reference.value) }
     }
 }
