@@ -305,12 +305,18 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     /// A page of incidents, newest first.
+    ///
+    /// The rows are decoded on the reader: a read whose result is `Row` (not `Sendable`) would resolve to GRDB's
+    /// blocking `read`, which holds a thread of the concurrency pool while it waits for a free reader; with every reader
+    /// held by async reads waiting for a pool thread to resume them, such reads stalled the whole server.
     public func incidents(_ query: IncidentQuery) async throws -> IncidentPage {
         let (sql, arguments) = Self.listing(query)
-        let rows = try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
-        let page = rows.prefix(query.limit)
-        let next = rows.count > query.limit ? page.last.map { IncidentCursor(position: $0["position"]) } : nil
-        return IncidentPage(incidents: try page.map(Self.incident), next: next)
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            let page = rows.prefix(query.limit)
+            let next = rows.count > query.limit ? page.last.map { IncidentCursor(position: $0["position"]) } : nil
+            return IncidentPage(incidents: try page.map(Self.incident), next: next)
+        }
     }
 
     /// An incident's log.
