@@ -258,20 +258,48 @@ public actor Executor {
         }
         counter += 1
         let id = "\(organisation)-\(String(now.seconds, radix: 36))-\(counter)-\(UInt32.random(in: 0...UInt32.max))"
-        // The reply code is chosen and committed under one lock per organisation, so two incidents never share one.
-        let incident: StoredIncident = try await exclusively("reply-codes/\(organisation)") {
+        let open = { (replyCode: String) async throws -> StoredIncident in
             var fields = fields
-            fields[IncidentState.replyCodeField] = try await freeReplyCode(organisation: organisation)
+            fields[IncidentState.replyCodeField] = replyCode
             let event = EngineEvent.trigger(id: id, policy: policyID, title: title ?? "Incident via \(policyID)", fields: fields, dedupKey: dedupKey)
             let transition = engine.handle(event, state: nil, now: now)
             guard let state = transition.state else {
                 throw ExecutorError(.invalid, transition.effects.description)
             }
             let incident = StoredIncident(id: id, organisation: organisation, state: state, createdAt: now, updatedAt: now)
-            let snapshot = try await snapshot(of: graph, version: state.version)
-            try await commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot, consumePending: consumed)
-            if let snapshot { versions.markSaved(organisation: snapshot.organisation, version: snapshot.version) }
+            let commit = { () async throws in
+                let snapshot = try await self.snapshot(of: graph, version: state.version)
+                try await self.commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot, consumePending: consumed)
+                if let snapshot { self.versions.markSaved(organisation: snapshot.organisation, version: snapshot.version) }
+            }
+            if self.shared == nil, !self.versions.isSaved(organisation: organisation, version: state.version) {
+                // Without the organisation's lock, the first triggers of a policy version would each encode and write its
+                // snapshot: one of them does, and the others wait for its commit and then find the version saved.
+                let key = "policy-snapshot/\(organisation)/\(state.version)"
+                await self.locks.acquire(key)
+                defer { self.locks.release(key) }
+                try await commit()
+            } else {
+                try await commit()
+            }
             return incident
+        }
+        let incident: StoredIncident
+        if shared == nil {
+            // A store of this process: the code is reserved in memory (no other incident can take it until it is given
+            // back) and the commit runs without the organisation's lock, so the triggers of one organisation arriving
+            // together share the store's group commit instead of each waiting for the previous one's fsync.
+            let replyCode = try await reserveReplyCode(organisation: organisation)
+            do {
+                incident = try await open(replyCode)
+            } catch {
+                releaseReplyCode(replyCode, organisation: organisation)
+                throw error
+            }
+        } else {
+            // A shared store: another process may take a code at any time, so the code is chosen and committed under
+            // one lock per organisation (held across processes), and two incidents never share one.
+            incident = try await exclusively("reply-codes/\(organisation)") { try await open(try await freeReplyCode(organisation: organisation)) }
         }
         logger.info("incident opened", metadata: ["incident": "\(id)", "organisation": "\(organisation)", "policy": "\(policyID)"])
         return .opened(Triggered(incident: incident, created: true))
