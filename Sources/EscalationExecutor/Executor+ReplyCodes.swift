@@ -15,14 +15,8 @@ extension Executor {
     /// every commit), so a trigger does not read every open incident. Hand the code back with `releaseReplyCode` if
     /// the incident is not committed.
     func reserveReplyCode(organisation: String) async throws -> String {
-        if replyCodes[organisation] == nil {
-            // Loaded once: the first triggers after a start wait for one load (every open incident read) instead of
-            // each reading them all.
-            let key = "reply-codes/\(organisation)"
-            await locks.acquire(key)
-            defer { locks.release(key) }
-            _ = try await replyCodesInUse(organisation: organisation)
-        }
+        // Loaded once: the first triggers after a start wait for one read of the open incidents, not one read each.
+        if replyCodes[organisation] == nil { try await loadOpenIncidents(organisation: organisation) }
         // What follows runs on the actor without suspending, and works on the kept set in place (no copy per trigger).
         var code = replyCodeFloor[organisation] ?? 1
         while replyCodes[organisation]?.contains(String(code)) == true { code += 1 }
@@ -35,15 +29,6 @@ extension Executor {
     func releaseReplyCode(_ code: String, organisation: String) {
         guard replyCodes[organisation]?.remove(code) != nil, let number = Int(code), number < replyCodeFloor[organisation] ?? 1 else { return }
         replyCodeFloor[organisation] = number
-    }
-
-    /// The reply codes open incidents of the organisation hold (loaded from the store the first time).
-    func replyCodesInUse(organisation: String) async throws -> Set<String> {
-        if let known = replyCodes[organisation] { return known }
-        let loaded = Set(try await openIncidents(organisation: organisation).compactMap(\.state.replyCode))
-        // Another call may have loaded them while this one read the store: the first load stays.
-        if replyCodes[organisation] == nil { replyCodes[organisation] = loaded }
-        return replyCodes[organisation] ?? loaded
     }
 
     /// Keeps the codes in use up to date after a commit: an open incident holds its code, a resolved one frees it.

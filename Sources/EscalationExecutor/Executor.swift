@@ -80,6 +80,10 @@ public actor Executor {
     var replyCodes: [String: Set<String>] = [:]
     /// Per organisation, a code at or below the lowest free one (every smaller code is in use).
     var replyCodeFloor: [String: Int] = [:]
+    /// Per organisation, the open incidents holding each dedup key (see `mayHoldDedupKey`; only with a store of this process).
+    var openDedupKeys: [String: [String: [String]]] = [:]
+    /// Per organisation whose open incidents are being read: the dedup keys committed meanwhile, replayed onto the read.
+    var dedupJournal: [String: [DedupNote]] = [:]
     /// Engines by organisation and policy versions (see `engine(for:)`).
     var engines: [String: Engine] = [:]
     /// Which channels keep failing (degraded channels run one send at a time).
@@ -227,7 +231,9 @@ public actor Executor {
 
     func openIncident(graph: RuleGraph, policy policyID: String, title: String?, fields: [String: String], dedupKey: String?) async throws -> Reception {
         let organisation = graph.organisation
-        if let dedupKey, let open = try await store.openIncident(organisation: organisation, dedupKey: dedupKey) {
+        if let dedupKey, try await mayHoldDedupKey(organisation: organisation, key: dedupKey),
+            let open = try await store.openIncident(organisation: organisation, dedupKey: dedupKey)
+        {
             if graph.policy(open.state.policy)?.correlate != nil {
                 // The engine appends the report (list fields grow, `on: report` runs) over the incident's own snapshot.
                 let updated = try await handle(incident: open.id, event: .report(fields: fields))
@@ -400,6 +406,7 @@ public actor Executor {
             throw error
         }
         noteReplyCode(of: change.incident)
+        noteDedupKey(of: change.incident)
         metrics.events += 1
         // With a shared store the timers are claimed from it (another process may fire them), not kept in memory.
         if shared == nil {

@@ -24,6 +24,23 @@ actor GatedStore: IncidentStore {
     private(set) var mostTogether = 0
     /// How many commits carried a policy snapshot.
     private(set) var snapshots = 0
+    /// How many times the open incident with a dedup key was read.
+    private(set) var openIncidentReads = 0
+    /// Whether listings (`incidents(_:)`) are held after they read the store, until `releaseListings`.
+    private var holdingListings = false
+    /// How many listings were held.
+    private(set) var listingsHeld = 0
+    private var listingWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Holds the listings from now on (each returns what it read before the hold).
+    func holdListings() { holdingListings = true }
+
+    /// Lets the held listings return, and holds no more.
+    func releaseListings() {
+        holdingListings = false
+        for waiter in listingWaiters { waiter.resume() }
+        listingWaiters = []
+    }
 
     init(together: Int, seed: UInt64 = 1, fallbackSeconds: Double = 2) {
         self.together = together
@@ -73,9 +90,18 @@ actor GatedStore: IncidentStore {
     }
     func incident(id: String) async throws -> StoredIncident? { try await inner.incident(id: id) }
     func openIncident(organisation: String, dedupKey: String) async throws -> StoredIncident? {
-        try await inner.openIncident(organisation: organisation, dedupKey: dedupKey)
+        openIncidentReads += 1
+        return try await inner.openIncident(organisation: organisation, dedupKey: dedupKey)
     }
-    func incidents(_ query: IncidentQuery) async throws -> IncidentPage { try await inner.incidents(query) }
+    func incidents(_ query: IncidentQuery) async throws -> IncidentPage {
+        // Read first, then held: a held listing returns what the store held before the hold.
+        let page = try await inner.incidents(query)
+        if holdingListings {
+            listingsHeld += 1
+            await withCheckedContinuation { listingWaiters.append($0) }
+        }
+        return page
+    }
     func openIncidentCount() async throws -> Int { try await inner.openIncidentCount() }
     func log(incident: String) async throws -> [EventLogEntry] { try await inner.log(incident: incident) }
     func timers() async throws -> [StoredTimer] { try await inner.timers() }
