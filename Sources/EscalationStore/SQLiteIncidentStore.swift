@@ -38,7 +38,7 @@ public final class SQLiteIncidentStore: IncidentStore {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
-            configuration.prepareDatabase { db in try db.execute(sql: Self.durabilityPragmas + "; " + Self.cachePragma) }
+            configuration.prepareDatabase { db in try db.execute(sql: Self.durabilityPragmas + "; " + Self.cachePragma + "; " + Self.tempStorePragma) }
             pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB switches the pool's writer to WAL with `synchronous = NORMAL` after `prepareDatabase` has run, so the
             // pragmas are set on the writer again here: every commit is fsynced before `commit` returns.
@@ -62,6 +62,13 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// A page cache of up to 32 MiB per connection (SQLite's default is 2 MiB), so the indexes a commit touches stay in
     /// memory as the file grows to hundreds of thousands of incidents.
     static let cachePragma = "PRAGMA cache_size = -32768"
+
+    /// Temporary files in memory. A batch of transitions gives each its own savepoint, and SQLite keeps the pages a
+    /// savepoint may have to roll back in a statement journal: past 64 KiB a temporary file, written with two `pwrite`s
+    /// per page (3.7 times the WAL's writes under load). That journal only serves a rollback within the open
+    /// transaction; after a crash the uncommitted frames are ignored whatever it held, so keeping it in memory changes
+    /// nothing about durability.
+    static let tempStorePragma = "PRAGMA temp_store = MEMORY"
 
     /// A pragma's value as the writer connection (the one that commits) has it, e.g. `synchronous` (2 is FULL).
     public func writerPragma(_ name: String) async throws -> String? {

@@ -20,6 +20,8 @@ struct SQLiteHardeningTests {
             #expect(try await store.writerPragma("synchronous") == "2")
             #expect(try await store.writerPragma("journal_mode") == "wal")
             #expect(try await store.writerPragma("fullfsync") == "1")
+            // 2 is MEMORY: the statement journals of a batch's savepoints are not written to a temporary file.
+            #expect(try await store.writerPragma("temp_store") == "2")
             let reopened = try SQLiteIncidentStore(path: path)
             #expect(try await reopened.writerPragma("synchronous") == "2")
         }
