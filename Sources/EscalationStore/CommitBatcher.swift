@@ -1,11 +1,18 @@
 import Foundation
 
-/// A transition waiting to be committed, with its state already encoded.
-struct PendingCommit: Sendable {
-    /// The rows to write.
-    var change: StoreChange
-    /// The incident's state as JSON.
-    var stateJSON: String
+/// A write waiting for the SQLite store's batcher: a transition, with its state already encoded, or a delivery's
+/// `delivered` result (see `SQLiteIncidentStore.updateDelivery`).
+enum PendingCommit: Sendable {
+    /// A transition's rows and the incident's state as JSON.
+    case transition(StoreChange, stateJSON: String)
+    /// A delivered result and its log lines.
+    case delivered(OutboxItem, log: [EventLogEntry])
+
+    /// Whether this is a delivered result.
+    var isDelivered: Bool {
+        if case .delivered = self { return true }
+        return false
+    }
 }
 
 /// Group commit: callers submit items; one writer at a time takes everything waiting (at most `maxBatch`) into one
