@@ -180,6 +180,14 @@ extension Executor {
         inFlightTasks[item.idempotencyKey] = nil
         let channel = DeliveryChannel(item)
         let wasDegraded = health.isDegraded(channel)
+        let perChannel = max(1, options.maxInFlightPerChannel)
+        // The channel's slot is given back as soon as its plugin has answered: the slot bounds the sends a channel has
+        // running, and recording the result is the store's work, not the channel's (a channel's next page need not
+        // wait for the group commit that records this one).
+        let channelWasFull = health.paced(inFlightByChannel, perChannel: perChannel)[channel, default: 0] >= perChannel
+        let left = inFlightByChannel[channel, default: 1] - 1
+        inFlightByChannel[channel] = left > 0 ? left : nil
+        if channelWasFull { wakeup.signal() }
         var retry = true
         do {
             retry = try await record(result, for: item).status == .pending
@@ -187,13 +195,10 @@ extension Executor {
             // The item stays `sending`; the next start reports it as interrupted (not resent blindly).
             logger.error("recording a delivery failed", metadata: ["delivery": "\(item.idempotencyKey)", "incident": "\(item.incident)", "error": "\(error)"])
         }
-        // Slots were all taken (in all, or on this channel): items may be waiting for the one this frees.
-        let perChannel = max(1, options.maxInFlightPerChannel)
-        let wasFull = inFlight >= options.maxInFlight || health.paced(inFlightByChannel, perChannel: perChannel)[channel, default: 0] >= perChannel
-        // Counted out only once recorded, so `drain` returns after the result is in the store.
+        // All slots were taken: items may be waiting for the one this frees.
+        let wasFull = inFlight >= options.maxInFlight
+        // Counted out of the loop's slots only once recorded, so `drain` returns after the result is in the store.
         inFlight -= 1
-        let left = inFlightByChannel[channel, default: 1] - 1
-        inFlightByChannel[channel] = left > 0 ? left : nil
         if retry || wasFull || wasDegraded != health.isDegraded(channel) { wakeup.signal() }
         settled.signal()
     }

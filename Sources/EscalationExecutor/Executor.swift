@@ -74,7 +74,7 @@ public actor Executor {
     var running = false
     /// Deliveries the served loop started and whose results are not recorded yet.
     var inFlight = 0
-    /// The same, per channel of an organisation (no entry: none).
+    /// Sends running per channel of an organisation, until their plugin answers (no entry: none).
     var inFlightByChannel: [DeliveryChannel: Int] = [:]
     /// Reply codes held by open incidents, per organisation (see `freeReplyCode`; only with a store of this process).
     var replyCodes: [String: Set<String>] = [:]

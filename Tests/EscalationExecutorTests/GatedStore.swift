@@ -31,6 +31,11 @@ actor GatedStore: IncidentStore {
     /// How many listings were held.
     private(set) var listingsHeld = 0
     private var listingWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Whether delivery results are held before they are saved, until `releaseResults`.
+    private var holdingResults = false
+    /// How many results were held.
+    private(set) var resultsHeld = 0
+    private var resultWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Holds the listings from now on (each returns what it read before the hold).
     func holdListings() { holdingListings = true }
@@ -109,7 +114,23 @@ actor GatedStore: IncidentStore {
     func claimDeliveries(now: Instant, budget: DeliveryBudget) async throws -> [OutboxItem] { try await inner.claimDeliveries(now: now, budget: budget) }
     func nextDeliveryDue(excluding full: Set<DeliveryChannel>) async throws -> Instant? { try await inner.nextDeliveryDue(excluding: full) }
     func interruptedDeliveries() async throws -> [OutboxItem] { try await inner.interruptedDeliveries() }
-    func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws { try await inner.updateDelivery(item, log: log) }
+    func updateDelivery(_ item: OutboxItem, log: [EventLogEntry]) async throws {
+        if holdingResults {
+            resultsHeld += 1
+            await withCheckedContinuation { resultWaiters.append($0) }
+        }
+        try await inner.updateDelivery(item, log: log)
+    }
+
+    /// Holds the delivery results from now on (each is saved once released).
+    func holdResults() { holdingResults = true }
+
+    /// Lets the held results be saved, and holds no more.
+    func releaseResults() {
+        holdingResults = false
+        for waiter in resultWaiters { waiter.resume() }
+        resultWaiters = []
+    }
     func deliveries(incident: String?) async throws -> [OutboxItem] { try await inner.deliveries(incident: incident) }
     func append(_ entries: [EventLogEntry]) async throws { try await inner.append(entries) }
     func addPendingEvent(_ event: PendingEvent) async throws { try await inner.addPendingEvent(event) }
