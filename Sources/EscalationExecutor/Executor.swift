@@ -72,8 +72,10 @@ public actor Executor {
     let locks = KeyedLock()
     /// Whether `run()` is running (it may run once).
     var running = false
-    /// Deliveries the served loop started and whose results are not recorded yet.
+    /// Deliveries the served loop started whose plugin has not answered yet (bounded by `Options.maxInFlight`).
     var inFlight = 0
+    /// Deliveries whose plugin has answered and whose result is not recorded yet (`drain` waits for them too).
+    var recording = 0
     /// Sends running per channel of an organisation, until their plugin answers (no entry: none).
     var inFlightByChannel: [DeliveryChannel: Int] = [:]
     /// Reply codes held by open incidents, per organisation (see `freeReplyCode`; only with a store of this process).
