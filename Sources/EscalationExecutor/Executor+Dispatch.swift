@@ -180,6 +180,18 @@ extension Executor {
         inFlightTasks[item.idempotencyKey] = nil
         let channel = DeliveryChannel(item)
         let wasDegraded = health.isDegraded(channel)
+        let perChannel = max(1, options.maxInFlightPerChannel)
+        // The slots (the channel's and the loop's) are given back as soon as the plugin has answered: they bound the
+        // sends running, and recording the result is the store's work, not the channel's (the next page need not wait
+        // for the group commit that records this one). Until it is recorded the delivery counts in `recording`, so
+        // `drain` still returns only after every result is in the store.
+        let wasFull = inFlight >= options.maxInFlight || health.paced(inFlightByChannel, perChannel: perChannel)[channel, default: 0] >= perChannel
+        inFlight -= 1
+        let left = inFlightByChannel[channel, default: 1] - 1
+        inFlightByChannel[channel] = left > 0 ? left : nil
+        recording += 1
+        // Slots were all taken (in all, or on this channel): items may be waiting for the one this frees.
+        if wasFull { wakeup.signal() }
         var retry = true
         do {
             retry = try await record(result, for: item).status == .pending
@@ -187,14 +199,8 @@ extension Executor {
             // The item stays `sending`; the next start reports it as interrupted (not resent blindly).
             logger.error("recording a delivery failed", metadata: ["delivery": "\(item.idempotencyKey)", "incident": "\(item.incident)", "error": "\(error)"])
         }
-        // Slots were all taken (in all, or on this channel): items may be waiting for the one this frees.
-        let perChannel = max(1, options.maxInFlightPerChannel)
-        let wasFull = inFlight >= options.maxInFlight || health.paced(inFlightByChannel, perChannel: perChannel)[channel, default: 0] >= perChannel
-        // Counted out only once recorded, so `drain` returns after the result is in the store.
-        inFlight -= 1
-        let left = inFlightByChannel[channel, default: 1] - 1
-        inFlightByChannel[channel] = left > 0 ? left : nil
-        if retry || wasFull || wasDegraded != health.isDegraded(channel) { wakeup.signal() }
+        recording -= 1
+        if retry || wasDegraded != health.isDegraded(channel) { wakeup.signal() }
         settled.signal()
     }
 
@@ -456,7 +462,7 @@ extension Executor {
     /// The limit is measured on the executor's clock; it returns as soon as the last result is recorded.
     @discardableResult
     public func drain(seconds: Double) async -> Int {
-        guard inFlight > 0 else { return 0 }
+        guard inFlight + recording > 0 else { return 0 }
         let clock = clock
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await clock.sleep(seconds: seconds) }
@@ -464,12 +470,12 @@ extension Executor {
             await group.next()
             group.cancelAll()
         }
-        return inFlight
+        return inFlight + recording
     }
 
     /// Returns once no delivery started by the served loop is unrecorded, or when the task is cancelled.
     func settle() async {
-        while inFlight > 0, !Task.isCancelled { await settled.wait() }
+        while inFlight + recording > 0, !Task.isCancelled { await settled.wait() }
     }
 
     /// When the loop must next run: the earliest timer or pending delivery, else after `idleSeconds`.

@@ -2,28 +2,33 @@ import EscalationEngine
 import EscalationStore
 
 extension Executor {
-    /// The smallest whole number that no open (or acknowledged) incident of the organisation uses as its reply code.
-    /// Called under the organisation's reply-code lock, with the incident committed before the lock is let go.
-    /// With a store only this process writes, the codes in use are kept in memory (read from the store once, then
-    /// kept up to date by every commit), so a trigger does not read every open incident; with a shared store another
-    /// process may take a code at any time, so the store is read each time.
+    /// With a shared store: the smallest whole number that no open (or acknowledged) incident of the organisation uses
+    /// as its reply code. Another process may take a code at any time, so the store is read each time, and the caller
+    /// holds the organisation's reply-code lock (across processes) until the incident is committed.
     func freeReplyCode(organisation: String) async throws -> String {
-        guard shared == nil else { return ReplyRule.freeCode(among: try await openIncidents(organisation: organisation).map(\.state)) }
-        let codes = try await replyCodesInUse(organisation: organisation)
-        // Search from the lowest code that may be free (every code below it is in use), not from 1 each time.
+        ReplyRule.freeCode(among: try await openIncidents(organisation: organisation).map(\.state))
+    }
+
+    /// With a store only this process writes: the smallest code no open incident of the organisation uses, marked in
+    /// use at once, so that no other incident takes it while this one's commit is under way (the commit then needs no
+    /// lock per organisation). The codes in use are kept in memory (read from the store once, then kept up to date by
+    /// every commit), so a trigger does not read every open incident. Hand the code back with `releaseReplyCode` if
+    /// the incident is not committed.
+    func reserveReplyCode(organisation: String) async throws -> String {
+        // Loaded once: the first triggers after a start wait for one read of the open incidents, not one read each.
+        if replyCodes[organisation] == nil { try await loadOpenIncidents(organisation: organisation) }
+        // What follows runs on the actor without suspending, and works on the kept set in place (no copy per trigger).
         var code = replyCodeFloor[organisation] ?? 1
-        while codes.contains(String(code)) { code += 1 }
+        while replyCodes[organisation]?.contains(String(code)) == true { code += 1 }
+        replyCodes[organisation, default: []].insert(String(code))
         replyCodeFloor[organisation] = code
         return String(code)
     }
 
-    /// The reply codes open incidents of the organisation hold (loaded from the store the first time).
-    func replyCodesInUse(organisation: String) async throws -> Set<String> {
-        if let known = replyCodes[organisation] { return known }
-        let loaded = Set(try await openIncidents(organisation: organisation).compactMap(\.state.replyCode))
-        // Another call may have loaded them while this one read the store: the first load stays.
-        if replyCodes[organisation] == nil { replyCodes[organisation] = loaded }
-        return replyCodes[organisation] ?? loaded
+    /// Frees a reserved code whose incident was not committed (the engine refused it, or the commit failed).
+    func releaseReplyCode(_ code: String, organisation: String) {
+        guard replyCodes[organisation]?.remove(code) != nil, let number = Int(code), number < replyCodeFloor[organisation] ?? 1 else { return }
+        replyCodeFloor[organisation] = number
     }
 
     /// Keeps the codes in use up to date after a commit: an open incident holds its code, a resolved one frees it.

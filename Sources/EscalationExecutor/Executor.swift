@@ -72,14 +72,20 @@ public actor Executor {
     let locks = KeyedLock()
     /// Whether `run()` is running (it may run once).
     var running = false
-    /// Deliveries the served loop started and whose results are not recorded yet.
+    /// Deliveries the served loop started whose plugin has not answered yet (bounded by `Options.maxInFlight`).
     var inFlight = 0
-    /// The same, per channel of an organisation (no entry: none).
+    /// Deliveries whose plugin has answered and whose result is not recorded yet (`drain` waits for them too).
+    var recording = 0
+    /// Sends running per channel of an organisation, until their plugin answers (no entry: none).
     var inFlightByChannel: [DeliveryChannel: Int] = [:]
     /// Reply codes held by open incidents, per organisation (see `freeReplyCode`; only with a store of this process).
     var replyCodes: [String: Set<String>] = [:]
     /// Per organisation, a code at or below the lowest free one (every smaller code is in use).
     var replyCodeFloor: [String: Int] = [:]
+    /// Per organisation, the open incidents holding each dedup key (see `mayHoldDedupKey`; only with a store of this process).
+    var openDedupKeys: [String: [String: [String]]] = [:]
+    /// Per organisation whose open incidents are being read: the dedup keys committed meanwhile, replayed onto the read.
+    var dedupJournal: [String: [DedupNote]] = [:]
     /// Engines by organisation and policy versions (see `engine(for:)`).
     var engines: [String: Engine] = [:]
     /// Which channels keep failing (degraded channels run one send at a time).
@@ -227,7 +233,9 @@ public actor Executor {
 
     func openIncident(graph: RuleGraph, policy policyID: String, title: String?, fields: [String: String], dedupKey: String?) async throws -> Reception {
         let organisation = graph.organisation
-        if let dedupKey, let open = try await store.openIncident(organisation: organisation, dedupKey: dedupKey) {
+        if let dedupKey, try await mayHoldDedupKey(organisation: organisation, key: dedupKey),
+            let open = try await store.openIncident(organisation: organisation, dedupKey: dedupKey)
+        {
             if graph.policy(open.state.policy)?.correlate != nil {
                 // The engine appends the report (list fields grow, `on: report` runs) over the incident's own snapshot.
                 let updated = try await handle(incident: open.id, event: .report(fields: fields))
@@ -258,20 +266,48 @@ public actor Executor {
         }
         counter += 1
         let id = "\(organisation)-\(String(now.seconds, radix: 36))-\(counter)-\(UInt32.random(in: 0...UInt32.max))"
-        // The reply code is chosen and committed under one lock per organisation, so two incidents never share one.
-        let incident: StoredIncident = try await exclusively("reply-codes/\(organisation)") {
+        let open = { (replyCode: String) async throws -> StoredIncident in
             var fields = fields
-            fields[IncidentState.replyCodeField] = try await freeReplyCode(organisation: organisation)
+            fields[IncidentState.replyCodeField] = replyCode
             let event = EngineEvent.trigger(id: id, policy: policyID, title: title ?? "Incident via \(policyID)", fields: fields, dedupKey: dedupKey)
             let transition = engine.handle(event, state: nil, now: now)
             guard let state = transition.state else {
                 throw ExecutorError(.invalid, transition.effects.description)
             }
             let incident = StoredIncident(id: id, organisation: organisation, state: state, createdAt: now, updatedAt: now)
-            let snapshot = try await snapshot(of: graph, version: state.version)
-            try await commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot, consumePending: consumed)
-            if let snapshot { versions.markSaved(organisation: snapshot.organisation, version: snapshot.version) }
+            let commit = { () async throws in
+                let snapshot = try await self.snapshot(of: graph, version: state.version)
+                try await self.commit(incident: incident, event: event, effects: transition.effects, now: now, snapshot: snapshot, consumePending: consumed)
+                if let snapshot { self.versions.markSaved(organisation: snapshot.organisation, version: snapshot.version) }
+            }
+            if self.shared == nil, !self.versions.isSaved(organisation: organisation, version: state.version) {
+                // Without the organisation's lock, the first triggers of a policy version would each encode and write its
+                // snapshot: one of them does, and the others wait for its commit and then find the version saved.
+                let key = "policy-snapshot/\(organisation)/\(state.version)"
+                await self.locks.acquire(key)
+                defer { self.locks.release(key) }
+                try await commit()
+            } else {
+                try await commit()
+            }
             return incident
+        }
+        let incident: StoredIncident
+        if shared == nil {
+            // A store of this process: the code is reserved in memory (no other incident can take it until it is given
+            // back) and the commit runs without the organisation's lock, so the triggers of one organisation arriving
+            // together share the store's group commit instead of each waiting for the previous one's fsync.
+            let replyCode = try await reserveReplyCode(organisation: organisation)
+            do {
+                incident = try await open(replyCode)
+            } catch {
+                releaseReplyCode(replyCode, organisation: organisation)
+                throw error
+            }
+        } else {
+            // A shared store: another process may take a code at any time, so the code is chosen and committed under
+            // one lock per organisation (held across processes), and two incidents never share one.
+            incident = try await exclusively("reply-codes/\(organisation)") { try await open(try await freeReplyCode(organisation: organisation)) }
         }
         logger.info("incident opened", metadata: ["incident": "\(id)", "organisation": "\(organisation)", "policy": "\(policyID)"])
         return .opened(Triggered(incident: incident, created: true))
@@ -372,6 +408,7 @@ public actor Executor {
             throw error
         }
         noteReplyCode(of: change.incident)
+        noteDedupKey(of: change.incident)
         metrics.events += 1
         // With a shared store the timers are claimed from it (another process may fire them), not kept in memory.
         if shared == nil {

@@ -1,11 +1,18 @@
 import Foundation
 
-/// A transition waiting to be committed, with its state already encoded.
-struct PendingCommit: Sendable {
-    /// The rows to write.
-    var change: StoreChange
-    /// The incident's state as JSON.
-    var stateJSON: String
+/// A write waiting for the SQLite store's batcher: a transition, with its state already encoded, or a delivery's
+/// `delivered` result (see `SQLiteIncidentStore.updateDelivery`).
+enum PendingCommit: Sendable {
+    /// A transition's rows and the incident's state as JSON.
+    case transition(StoreChange, stateJSON: String)
+    /// A delivered result and its log lines.
+    case delivered(OutboxItem, log: [EventLogEntry])
+
+    /// Whether this is a delivered result.
+    var isDelivered: Bool {
+        if case .delivered = self { return true }
+        return false
+    }
 }
 
 /// Group commit: callers submit items; one writer at a time takes everything waiting (at most `maxBatch`) into one
@@ -61,7 +68,10 @@ final class CommitBatcher<Item: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// Writes batches until nothing waits, resuming each batch's callers as soon as it is written.
+    /// Writes a batch of what waits, resuming its callers as soon as it is written; then, if more waits, schedules
+    /// the next drain rather than looping. Under a steady stream of items a loop would keep the writer's queue for
+    /// itself, and the other work queued there (a claim of due deliveries, a retry's result) would wait until the
+    /// stream paused; a drain scheduled afresh goes behind it.
     private func drain(_ write: Write) {
         while true {
             let batch: [(Item, CheckedContinuation<Void, any Error>)] = lock.withLock {
@@ -79,6 +89,22 @@ final class CommitBatcher<Item: Sendable>: @unchecked Sendable {
             } catch {
                 // The write itself failed (disk full, read-only): none of the batch was written.
                 for (_, continuation) in batch { continuation.resume(throwing: error) }
+            }
+            // More waiting: the next batch is written by a drain scheduled behind what else was queued meanwhile
+            // (without a schedule, here). Nothing waiting: `writing` is off, and the next submit starts a drain.
+            let next: Schedule?? = lock.withLock {
+                if waiting.isEmpty {
+                    writing = false
+                    return .none
+                }
+                return .some(schedule)
+            }
+            switch next {
+            case .none: return
+            case .some(.none): continue
+            case .some(.some(let schedule)):
+                schedule { write in self.drain(write) }
+                return
             }
         }
     }

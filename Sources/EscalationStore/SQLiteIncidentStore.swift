@@ -38,7 +38,7 @@ public final class SQLiteIncidentStore: IncidentStore {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
-            configuration.prepareDatabase { db in try db.execute(sql: Self.durabilityPragmas + "; " + Self.cachePragma) }
+            configuration.prepareDatabase { db in try db.execute(sql: Self.durabilityPragmas + "; " + Self.cachePragma + "; " + Self.tempStorePragma) }
             pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB switches the pool's writer to WAL with `synchronous = NORMAL` after `prepareDatabase` has run, so the
             // pragmas are set on the writer again here: every commit is fsynced before `commit` returns.
@@ -48,9 +48,15 @@ public final class SQLiteIncidentStore: IncidentStore {
             throw OpenError(path: path, underlying: error)
         }
         // Batches are written on the writer's own queue, and their callers resumed from there (see `CommitBatcher`).
-        batcher.attach { [pool] drain in
+        // A batch of delivered results alone is committed without an fsync: a flush is scheduled for it.
+        batcher.attach { [pool, weak self] drain in
+            let store = self
             pool.asyncWriteWithoutTransaction { db in
-                drain { batch in try Self.write(batch, in: db) }
+                drain { batch in
+                    let written = try Self.write(batch, in: db)
+                    if written.unsynced { store?.flushLater() }
+                    return written.failures
+                }
             }
         }
     }
@@ -62,6 +68,13 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// A page cache of up to 32 MiB per connection (SQLite's default is 2 MiB), so the indexes a commit touches stay in
     /// memory as the file grows to hundreds of thousands of incidents.
     static let cachePragma = "PRAGMA cache_size = -32768"
+
+    /// Temporary files in memory. A batch of transitions gives each its own savepoint, and SQLite keeps the pages a
+    /// savepoint may have to roll back in a statement journal: past 64 KiB a temporary file, written with two `pwrite`s
+    /// per page (3.7 times the WAL's writes under load). That journal only serves a rollback within the open
+    /// transaction; after a crash the uncommitted frames are ignored whatever it held, so keeping it in memory changes
+    /// nothing about durability.
+    static let tempStorePragma = "PRAGMA temp_store = MEMORY"
 
     /// A pragma's value as the writer connection (the one that commits) has it, e.g. `synchronous` (2 is FULL).
     public func writerPragma(_ name: String) async throws -> String? {
@@ -176,23 +189,41 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// back alone and reported to its caller only. Returns once the transaction holding it is on disk.
     public func commit(_ change: StoreChange) async throws {
         let stateJSON = Self.encode(change.incident.state)
-        try await batcher.submit(PendingCommit(change: change, stateJSON: stateJSON))
+        try await batcher.submit(.transition(change, stateJSON: stateJSON))
     }
 
-    /// Writes a batch of transitions in one transaction, a savepoint each; the error of each one that failed.
-    static func write(_ batch: [PendingCommit], in db: Database) throws -> [Int: any Error] {
+    /// Writes a batch in one transaction, a savepoint each; the error of each one that failed, and whether the batch
+    /// was committed without an fsync. A batch of delivered results alone is committed with `synchronous = NORMAL`
+    /// (FULL again right after, also when the transaction fails; see `updateDelivery`); a batch with a transition in it
+    /// is fsynced as every transition is, the results in it with it.
+    static func write(_ batch: [PendingCommit], in db: Database) throws -> (failures: [Int: any Error], unsynced: Bool) {
+        guard batch.allSatisfy(\.isDelivered) else { return (try writeTransaction(batch, in: db), false) }
+        try db.cachedStatement(sql: SQL.synchronousNormal).execute()
+        let failures: [Int: any Error]
+        do {
+            failures = try writeTransaction(batch, in: db)
+        } catch {
+            try db.cachedStatement(sql: SQL.synchronousFull).execute()
+            throw error
+        }
+        try db.cachedStatement(sql: SQL.synchronousFull).execute()
+        return (failures, true)
+    }
+
+    /// Writes a batch in one transaction, a savepoint each; the error of each one that failed.
+    static func writeTransaction(_ batch: [PendingCommit], in db: Database) throws -> [Int: any Error] {
         var failures: [Int: any Error] = [:]
         try db.inTransaction {
             // One transition alone needs no savepoint: if it fails, the whole transaction is rolled back and its error
             // is the batch's (its caller's) error.
             if batch.count == 1, let pending = batch.first {
-                try Self.apply(pending.change, stateJSON: pending.stateJSON, to: db)
+                try Self.apply(pending, to: db)
                 return .commit
             }
             for (index, pending) in batch.enumerated() {
                 do {
                     try db.inSavepoint {
-                        try Self.apply(pending.change, stateJSON: pending.stateJSON, to: db)
+                        try Self.apply(pending, to: db)
                         return .commit
                     }
                 } catch {
@@ -202,6 +233,19 @@ public final class SQLiteIncidentStore: IncidentStore {
             return .commit
         }
         return failures
+    }
+
+    /// Applies one pending write inside the current transaction.
+    static func apply(_ pending: PendingCommit, to db: Database) throws {
+        switch pending {
+        case .transition(let change, let stateJSON): try apply(change, stateJSON: stateJSON, to: db)
+        case .delivered(let item, let log): try save(item, log: log, into: db)
+        }
+    }
+
+    /// Writes one batch on the writer at once, as the batcher does (tests).
+    func writeNow(_ batch: [PendingCommit]) async throws -> (failures: [Int: any Error], unsynced: Bool) {
+        try await pool.writeWithoutTransaction { db in try Self.write(batch, in: db) }
     }
 
     /// Applies one transition's rows inside the current transaction.
@@ -305,12 +349,18 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     /// A page of incidents, newest first.
+    ///
+    /// The rows are decoded on the reader: a read whose result is `Row` (not `Sendable`) would resolve to GRDB's
+    /// blocking `read`, which holds a thread of the concurrency pool while it waits for a free reader; with every reader
+    /// held by async reads waiting for a pool thread to resume them, such reads stalled the whole server.
     public func incidents(_ query: IncidentQuery) async throws -> IncidentPage {
         let (sql, arguments) = Self.listing(query)
-        let rows = try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
-        let page = rows.prefix(query.limit)
-        let next = rows.count > query.limit ? page.last.map { IncidentCursor(position: $0["position"]) } : nil
-        return IncidentPage(incidents: try page.map(Self.incident), next: next)
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            let page = rows.prefix(query.limit)
+            let next = rows.count > query.limit ? page.last.map { IncidentCursor(position: $0["position"]) } : nil
+            return IncidentPage(incidents: try page.map(Self.incident), next: next)
+        }
     }
 
     /// An incident's log.
@@ -415,8 +465,9 @@ public final class SQLiteIncidentStore: IncidentStore {
         try await pool.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] } }
     }
 
-    /// Saves a delivery. A delivery's final `delivered` result is committed without an fsync of its own
-    /// (`synchronous = NORMAL` for that one transaction; FULL again right after): it is in the WAL at once, so a
+    /// Saves a delivery. A delivery's final `delivered` result goes through the batcher: when transitions are being
+    /// committed, in their (fsynced) transaction, sharing its pages and its fsync; in a batch of results alone, without
+    /// an fsync of its own (`synchronous = NORMAL` for that transaction; FULL again right after): it is in the WAL at once, so a
     /// crash of the process loses nothing, and it reaches the disk with the next fsync (the next transition's commit, or
     /// the probe write `flushLater` schedules within `deferredSyncSeconds`). Only a power loss before then can lose it, and that leaves the item `sending`, which `recover()`
     /// settles as an interrupted send: never resent by a plugin without idempotency keys, resent with the same key by
@@ -428,13 +479,9 @@ public final class SQLiteIncidentStore: IncidentStore {
             return
         }
         // Not through GRDB's cancellable `write`: a cancellation interrupts the connection's statements, and the one
-        // that sets `synchronous` back to FULL must not be one of them.
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            pool.asyncWriteWithoutTransaction { db in
-                continuation.resume(with: Result { try Self.saveWithoutSync(item, log: log, into: db) })
-            }
-        }
-        flushLater()
+        // that sets `synchronous` back to FULL must not be one of them (the batcher writes with
+        // `asyncWriteWithoutTransaction`, and waiting for it is not cancelled).
+        try await batcher.submit(.delivered(item, log: log))
     }
 
     /// Writes a delivery's result and its log lines inside the current transaction.
@@ -442,22 +489,6 @@ public final class SQLiteIncidentStore: IncidentStore {
         try db.cachedStatement(sql: SQL.updateDelivery).execute(
             arguments: [item.status.rawValue, item.attempts, item.nextAttempt.seconds, item.detail, item.idempotencyKey])
         try insertLog(log, into: db)
-    }
-
-    /// Commits a result in a transaction of its own without an fsync, and sets the writer back to FULL (also when the
-    /// transaction fails).
-    static func saveWithoutSync(_ item: OutboxItem, log: [EventLogEntry], into db: Database) throws {
-        try db.cachedStatement(sql: SQL.synchronousNormal).execute()
-        do {
-            try db.inTransaction {
-                try save(item, log: log, into: db)
-                return .commit
-            }
-        } catch {
-            try db.cachedStatement(sql: SQL.synchronousFull).execute()
-            throw error
-        }
-        try db.cachedStatement(sql: SQL.synchronousFull).execute()
     }
 
     /// Makes sure delivered results written without an fsync reach the disk within `deferredSyncSeconds` even when

@@ -99,6 +99,33 @@ struct ChannelIsolationTests {
         #expect(log.all.isEmpty)
         await Self.release(executor, clock: clock, hung: 4)
     }
+
+    @Test("a channel's slot is free once its plugin has answered: its next page does not wait for the first one's result to be recorded")
+    func slotFreeBeforeRecord() async throws {
+        let log = RecordingChannel.Log()
+        let clock = ManualClock(Harness.start)
+        let store = GatedStore(together: 1)
+        var options = Executor.Options()
+        options.maxInFlight = 4
+        options.maxInFlightPerChannel = 1
+        let executor = Executor(
+            store: store, policies: PolicySet([PolicyLoader().load(files: [(path: "acme.yaml", text: Self.yaml)]).organisation]),
+            registry: try ChannelRegistry([RecordingChannel.self, SlowChannel.self]),
+            environment: log.environment().adding(SlowChannel.Slowness(seconds: 7_200, clock: clock)), clock: clock, options: options)
+        try await Self.trigger(executor, "fast", times: 2)
+        await store.holdResults()
+        #expect(try await executor.dispatchDue(wait: false) == 1, "one e-mail slot")
+        // The first page was sent; its result waits to be recorded.
+        while await store.resultsHeld == 0 { await Task.yield() }
+        #expect(log.all.count == 1)
+        // Before, the slot was held until the result was recorded, and nothing more was started.
+        #expect(try await executor.dispatchDue(wait: false) == 1)
+        while await store.resultsHeld < 2 { await Task.yield() }
+        #expect(log.all.count == 2)
+        await store.releaseResults()
+        #expect(await executor.drain(seconds: 5) == 0)
+        #expect(try await store.inner.deliveries(incident: nil).allSatisfy { $0.status == .delivered })
+    }
 }
 
 /// On shutdown, deliveries still running after the drain are cancelled rather than left to finish a page after the

@@ -40,6 +40,35 @@ struct DeliveredResultTests {
         }
     }
 
+    @Test("a delivered result in a batch with a transition is written in its fsynced transaction; results alone without an fsync; FULL again after both")
+    func batched() async throws {
+        try await SQLiteHardeningTests.withStore { store, _ in
+            try await store.commit(Self.change("b-0", key: "b-0/k"))
+            try await store.commit(Self.change("b-1", key: "b-1/k"))
+            var first = try #require(try await store.deliveries(incident: "b-0").first)
+            first.status = .delivered
+            let line = EventLogEntry(incident: "b-0", at: Self.now, kind: "delivery", text: "sink: delivered")
+            let mixed = try await store.writeNow([
+                .transition(Self.change("b-2", key: "b-2/k"), stateJSON: SQLiteIncidentStore.encode(Self.change("b-2", key: "b-2/k").incident.state)),
+                .delivered(first, log: [line]),
+            ])
+            #expect(mixed.failures.isEmpty && !mixed.unsynced)
+            #expect(try await store.writerPragma("synchronous") == "2")
+            #expect(try await store.deliveries(incident: "b-0").first?.status == .delivered)
+            #expect(try await store.log(incident: "b-0").map(\.text) == ["sink: delivered"])
+            #expect(try await store.incident(id: "b-2") != nil)
+            var second = try #require(try await store.deliveries(incident: "b-1").first)
+            second.status = .delivered
+            var third = try #require(try await store.deliveries(incident: "b-2").first)
+            third.status = .delivered
+            let alone = try await store.writeNow([.delivered(second, log: []), .delivered(third, log: [])])
+            #expect(alone.failures.isEmpty && alone.unsynced)
+            #expect(try await store.writerPragma("synchronous") == "2")
+            #expect(try await store.deliveries(incident: "b-1").first?.status == .delivered)
+            #expect(try await store.deliveries(incident: "b-2").first?.status == .delivered)
+        }
+    }
+
     @Test("a delivered result saved from a task cancelled at once is saved all the same, and the writer is FULL again")
     func cancelled() async throws {
         try await SQLiteHardeningTests.withStore { store, _ in

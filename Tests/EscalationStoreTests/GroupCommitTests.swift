@@ -79,6 +79,33 @@ struct GroupCommitTests {
         #expect(written.withLock { $0 } == [[1], [2]])
     }
 
+    @Test("work queued on the writer while a batch is written runs before the next batch (a steady stream of items does not keep the queue)")
+    func otherWorkInterleaves() async throws {
+        let writer = Writer()
+        let order = Mutex<[String]>([])
+        let batcher = CommitBatcher<Int>(maxBatch: 100)
+        batcher.attach { drain in
+            writer.queue.async {
+                drain { batch in
+                    let failures = try writer.write(batch)
+                    order.withLock { $0.append("batch \(batch.count)") }
+                    return failures
+                }
+            }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await batcher.submit(0) }
+            while !writer.lock.withLock({ writer.held }) { await Task.yield() }
+            for item in 1...30 { group.addTask { try? await batcher.submit(item) } }
+            while batcher.lock.withLock({ batcher.pendingCount }) < 30 { await Task.yield() }
+            // Queued on the writer while the first batch is being written, with 30 items waiting for the next.
+            writer.queue.async { order.withLock { $0.append("other") } }
+            writer.release()
+            await group.waitForAll()
+        }
+        #expect(order.withLock { $0 } == ["batch 1", "other", "batch 30"])
+    }
+
     @Test("on the SQLite store, concurrent transitions all land, in fewer transactions than transitions")
     func sqliteGroupCommit() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("escalate-group-\(UUID().uuidString).sqlite").path

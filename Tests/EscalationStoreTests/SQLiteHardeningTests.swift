@@ -20,8 +20,43 @@ struct SQLiteHardeningTests {
             #expect(try await store.writerPragma("synchronous") == "2")
             #expect(try await store.writerPragma("journal_mode") == "wal")
             #expect(try await store.writerPragma("fullfsync") == "1")
+            // 2 is MEMORY: the statement journals of a batch's savepoints are not written to a temporary file.
+            #expect(try await store.writerPragma("temp_store") == "2")
             let reopened = try SQLiteIncidentStore(path: path)
             #expect(try await reopened.writerPragma("synchronous") == "2")
+        }
+    }
+
+    @Test(
+        "listings and incident reads at once, far more than the store's readers: all finish (no read holds a thread of the pool while it waits for a reader)",
+        .timeLimit(.minutes(1)))
+    func concurrentReadsFinish() async throws {
+        try await Self.withStore { store, _ in
+            let ids = (0..<20).map { "i\($0)" }
+            let now = Instant(seconds: 1_795_000_000)
+            for id in ids {
+                let state = IncidentState(id: id, policy: "p", version: "v", title: "t", fields: [:], triggeredAt: now)
+                try await store.commit(
+                    StoreChange(
+                        incident: StoredIncident(id: id, organisation: "acme", state: state, createdAt: now, updatedAt: now), log: [], addTimers: [],
+                        removeTimers: [], outbox: []))
+            }
+            // Before, a listing resolved to GRDB's blocking read: with both pool threads blocked waiting for a reader and
+            // every reader held by an async read waiting for a pool thread, nothing moved again.
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<200 {
+                    if index.isMultiple(of: 2) {
+                        group.addTask { try await store.incidents(IncidentQuery(organisation: "acme", limit: 5)).incidents.count }
+                    } else {
+                        group.addTask { try await store.incident(id: ids[index % ids.count]) == nil ? 0 : 1 }
+                    }
+                }
+                var counts: [Int] = []
+                for try await count in group { counts.append(count) }
+                return counts
+            }
+            #expect(counts.count == 200)
+            #expect(counts.allSatisfy { $0 == 5 || $0 == 1 })
         }
     }
 
