@@ -51,13 +51,11 @@ public struct PolicyLoader: Sendable {
     /// is one; a folder of such folders is one per sub-folder. `tests/` folders are skipped.
     public func discover(_ paths: [String]) throws(IOError) -> [[String]] {
         var groups: [[String]] = []
-        let manager = FileManager.default
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard let top = FolderEntry.status(of: path) else {
                 throw IOError(.missing, path: path, "\(path): no such file or folder")
             }
-            if !isDirectory.boolValue {
+            if !top.isDirectory {
                 groups.append([path])
                 continue
             }
@@ -66,12 +64,11 @@ public struct PolicyLoader: Sendable {
                 groups.append(try yamlFiles(in: path, recursive: true))
                 continue
             }
-            let children = (try? manager.contentsOfDirectory(atPath: path))?.sorted() ?? []
+            let children = FolderEntry.list(path) ?? []
             var found = false
-            for child in children where child != "tests" && !child.hasPrefix(".") {
-                let childPath = (path as NSString).appendingPathComponent(child)
-                var childIsDirectory: ObjCBool = false
-                guard manager.fileExists(atPath: childPath, isDirectory: &childIsDirectory), childIsDirectory.boolValue else { continue }
+            for child in children where child.name != "tests" && !child.name.hasPrefix(".") {
+                let childPath = (path as NSString).appendingPathComponent(child.name)
+                guard child.isDirectory(at: childPath) else { continue }
                 let files = try yamlFiles(in: childPath, recursive: true)
                 if !files.isEmpty {
                     groups.append(files)
@@ -84,27 +81,26 @@ public struct PolicyLoader: Sendable {
     }
 
     private func yamlFiles(in folder: String, recursive: Bool) throws(IOError) -> [String] {
-        var visited = Set<String>()
+        var visited = Set<FolderEntry.Identity>()
         return try yamlFiles(in: folder, recursive: recursive, visited: &visited)
     }
 
-    /// The YAML files of a folder; `visited` holds the real paths of folders already read, so a symbolic link
-    /// that loops back (or reaches a folder twice) is read once.
-    private func yamlFiles(in folder: String, recursive: Bool, visited: inout Set<String>) throws(IOError) -> [String] {
-        let manager = FileManager.default
-        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
-        guard visited.insert(real).inserted else { return [] }
-        guard let names = try? manager.contentsOfDirectory(atPath: folder) else {
+    /// The YAML files of a folder; `visited` holds the identities (device and inode) of folders already read, so a
+    /// symbolic link that loops back (or reaches a folder twice) is read once.
+    private func yamlFiles(in folder: String, recursive: Bool, visited: inout Set<FolderEntry.Identity>) throws(IOError) -> [String] {
+        guard let identity = FolderEntry.status(of: folder)?.identity else {
+            throw IOError(.unreadable, path: folder, "\(folder): cannot read this folder")
+        }
+        guard visited.insert(identity).inserted else { return [] }
+        guard let entries = FolderEntry.list(folder) else {
             throw IOError(.unreadable, path: folder, "\(folder): cannot read this folder")
         }
         var files: [String] = []
-        for name in names.sorted() where !name.hasPrefix(".") {
-            let path = (folder as NSString).appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            _ = manager.fileExists(atPath: path, isDirectory: &isDirectory)
-            if isDirectory.boolValue {
-                if recursive, name != "tests" { files += try yamlFiles(in: path, recursive: true, visited: &visited) }
-            } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+        for entry in entries where !entry.name.hasPrefix(".") {
+            let path = (folder as NSString).appendingPathComponent(entry.name)
+            if entry.isDirectory(at: path) {
+                if recursive, entry.name != "tests" { files += try yamlFiles(in: path, recursive: true, visited: &visited) }
+            } else if entry.name.hasSuffix(".yaml") || entry.name.hasSuffix(".yml") {
                 files.append(path)
             }
         }
