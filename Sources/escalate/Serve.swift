@@ -142,7 +142,10 @@ extension Escalate {
                 printError("error: \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
-            let store = try await DatabaseOption.open(db, leaseSeconds: leaseSeconds, logger: Logger(label: "escalate.store"))
+            // A SQLite file is claimed for this process while it serves (the executor keeps open incidents' dedup keys
+            // and reply codes in memory); the claim ends with the process.
+            let (store, claim) = try await DatabaseOption.open(db, leaseSeconds: leaseSeconds, logger: Logger(label: "escalate.store"))
+            defer { withExtendedLifetime(claim) {} }
             let postgres = store as? PostgresIncidentStore
             let shownDB = PostgresLocation.redact(db)
             let limits: HTTPEdgeHandler.Limits
