@@ -9,12 +9,22 @@ import Darwin
 /// keeps the dedup keys and reply codes of open incidents in memory, which is right only while no other process writes
 /// the file. It is an advisory `flock` on the database file, separate from SQLite's own byte-range locks.
 public final class SQLiteFileLock: Sendable {
-    /// Why the file could not be claimed.
+    /// Why the file could not be claimed; callers compare `cause`, never the text.
     public struct Refused: Error, CustomStringConvertible, Sendable {
+        /// The cause, a struct over a private enum so adding one breaks no caller.
+        public struct Cause: Sendable, Hashable {
+            private enum Value: Sendable, Hashable { case held, unavailable }
+            private let value: Value
+            /// Another process holds the file.
+            public static let held = Cause(value: .held)
+            /// The file could not be opened or locked (a missing folder, no permission, no locks on this file system).
+            public static let unavailable = Cause(value: .unavailable)
+        }
+
+        /// Why.
+        public let cause: Cause
         /// The database file.
         public let path: String
-        /// Whether another process holds it (otherwise the file could not be opened or locked).
-        public let heldElsewhere: Bool
         /// What went wrong and what to do.
         public let description: String
     }
@@ -30,16 +40,16 @@ public final class SQLiteFileLock: Sendable {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))
-            throw Refused(path: path, heldElsewhere: false, description: "cannot open the database file \(path): \(reason)")
+            throw Refused(cause: .unavailable, path: path, description: "cannot open the database file \(path): \(reason)")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
             close(descriptor)
             guard code == EWOULDBLOCK else {
-                throw Refused(path: path, heldElsewhere: false, description: "cannot lock the database file \(path): \(String(cString: strerror(code)))")
+                throw Refused(cause: .unavailable, path: path, description: "cannot lock the database file \(path): \(String(cString: strerror(code)))")
             }
             throw Refused(
-                path: path, heldElsewhere: true,
+                cause: .held, path: path,
                 description:
                     "the database file \(path) is in use by another escalate serve; a SQLite file serves one process (stop the other, choose another --db, or share a postgres:// store between processes)"
             )

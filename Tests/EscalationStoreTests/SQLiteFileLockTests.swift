@@ -19,7 +19,7 @@ struct SQLiteFileLockTests {
             _ = try SQLiteFileLock.acquire(path: path)
             Issue.record("a second claim of a held file succeeded")
         } catch {
-            #expect(error.heldElsewhere)
+            #expect(error.cause == .held)
             #expect(error.path == path)
             #expect(error.description.contains("in use by another escalate serve"))
             #expect(error.description.contains("postgres://"))
@@ -40,7 +40,7 @@ struct SQLiteFileLockTests {
             _ = try SQLiteFileLock.acquire(path: "/nonexistent-folder-\(UUID().uuidString)/escalate.sqlite")
             Issue.record("a file in a missing folder was claimed")
         } catch {
-            #expect(!error.heldElsewhere)
+            #expect(error.cause == .unavailable)
             #expect(error.description.contains("cannot open the database file"))
         }
     }
