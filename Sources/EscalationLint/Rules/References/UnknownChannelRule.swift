@@ -72,53 +72,39 @@ public struct UnknownChannelRule: PolicyRule {
 
     /// Reports each reference to an undeclared channel.
     public func validate(_ context: LintContext) -> [Diagnostic] {
+        let known = context.organisation.channels.map(\.id.value)
+        let declared = Set(known)
+        var result: [Diagnostic] = []
+        // A label is built only for a reference that is missing, which most organisations never have.
+        Self.forEachReference(context) { label, reference in
+            guard !declared.contains(reference.value), !context.loaderReported(.channel, reference.value) else { return }
+            result.append(
+                kind(
+                    "\(label()) names channel '\(reference.value)', which is not declared\(reference.value.didYouMean(known))",
+                    at: reference.location,
+                    hint: "declare it under 'channels:' with its plugin, or fix the id"))
+        }
+        return result
+    }
+
+    /// Calls `body` with every channel the preferences, steps (`via`, then posts), stages, actions and routes name, in
+    /// that order, each with its label (built when asked).
+    static func forEachReference(_ context: LintContext, _ body: (_ label: () -> String, _ reference: Located<String>) -> Void) {
         let organisation = context.organisation
-        // Most organisations name only declared channels: check every reference against a set first, and build the
-        // labels only when one is missing.
-        let declared = Set(organisation.channels.map(\.id.value))
-        guard !Self.allDeclared(context, in: declared) else { return [] }
-        let known = organisation.channels.map(\.id.value)
-        var references: [(String, Located<String>)] = []
         for contact in organisation.contacts {
-            references += contact.preferences.flatMap(\.channels).map { ("a preference of contact '\(contact.id.value)'", $0) }
+            for channel in contact.preferences.flatMap(\.channels) { body({ "a preference of contact '\(contact.id.value)'" }, channel) }
         }
         for labels in context.policyLabels {
             let policy = labels.policy
             for (label, step) in labels.steps {
-                references += step.via.flatMap(\.channels).map { ("the 'via' of \(label)", $0) }
-                references += step.posts.filter { $0.route == nil }.map { ("a post of \(label)", $0.channel) }
+                for channel in step.via.flatMap(\.channels) { body({ "the 'via' of \(label)" }, channel) }
+                for post in step.posts where post.route == nil { body({ "a post of \(label)" }, post.channel) }
             }
-            references += policy.stages.filter { $0.route == nil }.map { ("stage '\($0.id.value)' of policy '\(policy.id.value)'", $0.channel) }
-            references += policy.actions.map { ("action '\($0.id.value)' of policy '\(policy.id.value)'", $0.channel) }
+            for stage in policy.stages where stage.route == nil { body({ "stage '\(stage.id.value)' of policy '\(policy.id.value)'" }, stage.channel) }
+            for action in policy.actions { body({ "action '\(action.id.value)' of policy '\(policy.id.value)'" }, action.channel) }
         }
         for route in organisation.routes {
-            references += route.labelledChannels.map { ("row \($0.row) of route '\(route.id.value)'", $0.channel) }
+            for (row, channel) in route.labelledChannels { body({ "row \(row) of route '\(route.id.value)'" }, channel) }
         }
-        let unknown = references.filter {
-            organisation.channel($0.1.value) == nil && !context.loaderReported(.channel, $0.1.value)
-        }
-        return unknown.map { label, reference in
-            kind(
-                "\(label) names channel '\(reference.value)', which is not declared\(reference.value.didYouMean(known))",
-                at: reference.location,
-                hint: "declare it under 'channels:' with its plugin, or fix the id")
-        }
-    }
-
-    /// Whether every channel the preferences, steps, stages, actions and routes name is in `declared`.
-    static func allDeclared(_ context: LintContext, in declared: Set<String>) -> Bool {
-        let organisation = context.organisation
-        let has = { (channel: Located<String>) in declared.contains(channel.value) }
-        for contact in organisation.contacts where !contact.preferences.allSatisfy({ $0.channels.allSatisfy(has) }) { return false }
-        for labels in context.policyLabels {
-            let policy = labels.policy
-            for (_, step) in labels.steps {
-                if !step.via.allSatisfy({ $0.channels.allSatisfy(has) }) { return false }
-                if !step.posts.allSatisfy({ $0.route != nil || has($0.channel) }) { return false }
-            }
-            if !policy.stages.allSatisfy({ $0.route != nil || has($0.channel) }) { return false }
-            if !policy.actions.allSatisfy({ has($0.channel) }) { return false }
-        }
-        return organisation.routes.allSatisfy { $0.labelledChannels.allSatisfy { has($0.channel) } }
     }
 }

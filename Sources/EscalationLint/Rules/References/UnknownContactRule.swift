@@ -43,33 +43,32 @@ public struct UnknownContactRule: PolicyRule {
     /// Reports each reference to an undeclared contact.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
-        // Most organisations name only declared contacts: check every reference against a set first, and build the
-        // labels (and the search for each reference) only when one is missing.
-        let declared = Set(organisation.contacts.map(\.id.value))
-        guard !Self.allDeclared(organisation, context.labelledTargets, in: declared) else { return [] }
         let known = organisation.contacts.map(\.id.value)
-        var references: [(String, Located<String>)] = []
-        for group in organisation.groups { references += group.members.map { ("group '\(group.id.value)'", $0) } }
-        for schedule in organisation.schedules {
-            references += (schedule.rotation?.members ?? []).map { ("the rotation of schedule '\(schedule.id.value)'", $0) }
-            references += schedule.overrides.map { ("an override of schedule '\(schedule.id.value)'", $0.contact) }
+        let declared = Set(known)
+        var result: [Diagnostic] = []
+        // A label is built only for a reference that is missing, which most organisations never have.
+        Self.forEachReference(context) { label, reference in
+            guard !declared.contains(reference.value) else { return }
+            result.append(
+                kind(
+                    "\(label()) names contact '\(reference.value)', which is not declared\(reference.value.didYouMean(known))",
+                    at: reference.location,
+                    hint: "declare it under 'contacts:' or fix the id"))
         }
-        references += context.labelledTargets.filter { $0.target.kind == .contact }.map { ($0.label, $0.target.reference) }
-        return references.filter { organisation.contact($0.1.value) == nil }.map { label, reference in
-            kind(
-                "\(label) names contact '\(reference.value)', which is not declared\(reference.value.didYouMean(known))",
-                at: reference.location,
-                hint: "declare it under 'contacts:' or fix the id")
-        }
+        return result
     }
 
-    /// Whether every contact the organisation's groups, rotations, overrides and contact targets name is in `declared`.
-    static func allDeclared(_ organisation: Organisation, _ targets: [(label: String, target: Target)], in declared: Set<String>) -> Bool {
-        for group in organisation.groups where !group.members.allSatisfy({ declared.contains($0.value) }) { return false }
-        for schedule in organisation.schedules {
-            if !(schedule.rotation?.members ?? []).allSatisfy({ declared.contains($0.value) }) { return false }
-            if !schedule.overrides.allSatisfy({ declared.contains($0.contact.value) }) { return false }
+    /// Calls `body` with every contact the organisation's groups, rotations, overrides and contact targets name, in
+    /// that order, each with its label (built when asked).
+    static func forEachReference(_ context: LintContext, _ body: (_ label: () -> String, _ reference: Located<String>) -> Void) {
+        let organisation = context.organisation
+        for group in organisation.groups {
+            for member in group.members { body({ "group '\(group.id.value)'" }, member) }
         }
-        return targets.allSatisfy { $0.target.kind != .contact || declared.contains($0.target.reference.value) }
+        for schedule in organisation.schedules {
+            for member in schedule.rotation?.members ?? [] { body({ "the rotation of schedule '\(schedule.id.value)'" }, member) }
+            for override in schedule.overrides { body({ "an override of schedule '\(schedule.id.value)'" }, override.contact) }
+        }
+        for (label, target) in context.labelledTargets where target.kind == .contact { body({ label }, target.reference) }
     }
 }
