@@ -36,9 +36,20 @@ let quiet: Logger = {
     return logger
 }()
 
+/// Ends the run with a message on standard error and exit status 2, for input the benchmark cannot use.
+func stop(_ message: String) -> Never {
+    FileHandle.standardError.write(Data(("escalate-benchmark: " + message + "\n").utf8))
+    exit(2)
+}
+
 let root = CommandLine.arguments.dropFirst().first ?? "policies"
-let loaded = try PolicyLoader().load(paths: [root + "/mindgym-live"])
-guard let organisation = loaded.first?.organisation else { fatalError("no organisation under \(root)") }
+let loaded: [PolicyLoader.Loaded]
+do {
+    loaded = try PolicyLoader().load(paths: [root + "/mindgym-live"])
+} catch {
+    stop("\(error) (run it from the repository's root, or pass the folder holding the bundled policies)")
+}
+guard let organisation = loaded.first?.organisation else { stop("no organisation under \(root)/mindgym-live") }
 let graph = GraphCompiler().compile(organisation)
 let engine = Engine(graph: graph)
 let zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
