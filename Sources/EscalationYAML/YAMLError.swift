@@ -1,9 +1,11 @@
 /// Why composing a YAML file failed, with what libyaml or the composer said, as `Yams.YamlError` carries it.
-enum YAMLError: Error, Sendable, Equatable {
+public enum YAMLError: Error, Sendable, Equatable {
     /// What libyaml says the problem was found while doing (`while scanning a quoted scalar`) and where.
-    struct Context: Sendable, Equatable {
-        let text: String
-        let mark: YAMLMark
+    public struct Context: Sendable, Equatable {
+        /// libyaml's words.
+        public let text: String
+        /// Where.
+        public let mark: YAMLMark
     }
 
     /// libyaml ran out of memory.

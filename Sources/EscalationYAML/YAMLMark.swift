@@ -1,10 +1,16 @@
 /// Where a node starts: line and column from 1, the column counted in Unicode scalars (libyaml's mark plus one, as
 /// Yams reports it).
-struct YAMLMark: Hashable, Sendable, CustomStringConvertible {
+public struct YAMLMark: Hashable, Sendable, CustomStringConvertible {
     /// The line, from 1.
-    let line: Int
+    public let line: Int
     /// The column, from 1, in Unicode scalars.
-    let column: Int
+    public let column: Int
 
-    var description: String { "\(line):\(column)" }
+    /// A mark at `line` and `column` (both from 1).
+    @inlinable public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(line):\(column)" }
 }

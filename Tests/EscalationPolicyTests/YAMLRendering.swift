@@ -1,6 +1,7 @@
 import Yams
 
 @testable import EscalationPolicy
+@testable import EscalationYAML
 
 /// One text for a composed node or a composing error, the same for Yams' result and `YAMLComposer`'s, so that the
 /// two can be compared as strings: kind, resolved tag, scalar style, mark and text of every node, every collection's

@@ -1,4 +1,5 @@
 import EscalationCore
+import EscalationYAML
 import Foundation
 
 /// Reads one composed YAML file into model values, reporting every problem with its location.

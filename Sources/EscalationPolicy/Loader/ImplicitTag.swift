@@ -1,3 +1,4 @@
+import EscalationYAML
 import Yams
 
 /// The tag YAML 1.1 gives a plain scalar (null, bool, int, float, merge…), as Yams' default resolver decides it, but

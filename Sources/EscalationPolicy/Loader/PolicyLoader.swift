@@ -1,4 +1,5 @@
 import EscalationCore
+import EscalationYAML
 import Foundation
 
 /// Loads organisations from YAML files and folders, collecting every problem with its location.
