@@ -209,7 +209,7 @@ public struct YAMLComposer {
         let problem = parser.problem.map { String(cString: $0) } ?? ""
         let context = parser.context.map { YAMLError.Context(text: String(cString: $0), mark: mark(parser.context_mark)) }
         switch parser.error {
-        case YAML_READER_ERROR: return .reader(problem: problem)
+        case YAML_READER_ERROR: return .reader(problem: problem, offset: Int(parser.problem_offset), value: parser.problem_value)
         case YAML_SCANNER_ERROR: return .scanner(context: context, problem: problem, mark: mark(parser.problem_mark))
         case YAML_PARSER_ERROR: return .parser(context: context, problem: problem, mark: mark(parser.problem_mark))
         case YAML_COMPOSER_ERROR: return .composer(context: context, problem: problem, mark: mark(parser.problem_mark))

@@ -10,8 +10,9 @@ public enum YAMLError: Error, Sendable, Equatable {
 
     /// libyaml ran out of memory.
     case memory
-    /// The text could not be read (e.g. a control character): libyaml's problem.
-    case reader(problem: String)
+    /// The text could not be read (e.g. a control character): libyaml's problem, the byte offset where it found it
+    /// and the offending value (-1 for none).
+    case reader(problem: String, offset: Int, value: Int32)
     /// A scanner error.
     case scanner(context: Context?, problem: String, mark: YAMLMark)
     /// A parser error.
