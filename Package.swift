@@ -139,7 +139,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "EscalationSimulator",
-            dependencies: ["EscalationCore", "EscalationGraph", "EscalationEngine", .product(name: "Yams", package: "Yams")],
+            dependencies: ["EscalationCore", "EscalationGraph", "EscalationEngine", "EscalationYAML"],
             swiftSettings: strict),
         .target(
             name: "EscalationLint",
@@ -223,7 +223,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "EscalationSimulatorTests",
-            dependencies: ["EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator"],
+            dependencies: [
+                "EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator", "EscalationYAML",
+            ],
             exclude: ["Golden"], swiftSettings: strict),
     ]
 )
