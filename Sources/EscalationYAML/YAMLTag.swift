@@ -8,25 +8,25 @@ public struct YAMLTag: Hashable, Sendable {
     @usableFromInline init(index: UInt32) { self.index = index }
 
     /// `tag:yaml.org,2002:str`.
-    public static let str = YAMLTag(index: 0)
+    @inlinable public static var str: YAMLTag { YAMLTag(index: 0) }
     /// `tag:yaml.org,2002:seq`.
-    public static let seq = YAMLTag(index: 1)
+    @inlinable public static var seq: YAMLTag { YAMLTag(index: 1) }
     /// `tag:yaml.org,2002:map`.
-    public static let map = YAMLTag(index: 2)
+    @inlinable public static var map: YAMLTag { YAMLTag(index: 2) }
     /// `tag:yaml.org,2002:null`.
-    public static let null = YAMLTag(index: 3)
+    @inlinable public static var null: YAMLTag { YAMLTag(index: 3) }
     /// `tag:yaml.org,2002:merge`.
-    public static let merge = YAMLTag(index: 4)
+    @inlinable public static var merge: YAMLTag { YAMLTag(index: 4) }
     /// `tag:yaml.org,2002:int`.
-    public static let int = YAMLTag(index: 5)
+    @inlinable public static var int: YAMLTag { YAMLTag(index: 5) }
     /// `tag:yaml.org,2002:bool`.
-    public static let bool = YAMLTag(index: 6)
+    @inlinable public static var bool: YAMLTag { YAMLTag(index: 6) }
     /// `tag:yaml.org,2002:float`.
-    public static let float = YAMLTag(index: 7)
+    @inlinable public static var float: YAMLTag { YAMLTag(index: 7) }
     /// `tag:yaml.org,2002:timestamp`.
-    public static let timestamp = YAMLTag(index: 8)
+    @inlinable public static var timestamp: YAMLTag { YAMLTag(index: 8) }
     /// `tag:yaml.org,2002:value`.
-    public static let value = YAMLTag(index: 9)
+    @inlinable public static var value: YAMLTag { YAMLTag(index: 9) }
 
     /// The names of the fixed tags, in index order.
     public static let fixedNames = [
