@@ -45,6 +45,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "escalate", targets: ["escalate"]),
+        .library(name: "EscalationYAML", targets: ["EscalationYAML"]),
         .library(name: "EscalationPolicy", targets: ["EscalationPolicy"]),
         .library(name: "EscalationGraph", targets: ["EscalationGraph"]),
         .library(name: "EscalationCompiler", targets: ["EscalationCompiler"]),
@@ -76,9 +77,14 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
+        // The YAML front end: libyaml's C API (CYaml, a target of the Yams package that SwiftPM reaches only through
+        // the Yams product) composed into flat documents; the loader and the simulator's readers both read through it.
+        .target(name: "EscalationYAML", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        // Yams' Swift API is still used here: ImplicitTag asks its default resolver about plain scalars that start with
+        // no letter.
         .target(
             name: "EscalationPolicy",
-            dependencies: ["EscalationCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["EscalationCore", "EscalationYAML", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .target(name: "EscalationPluginLoader", dependencies: ["EscalationChannel"], swiftSettings: strict),
         .target(name: "EscalationGraph", dependencies: ["EscalationCore"], swiftSettings: strict),
@@ -133,7 +139,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "EscalationSimulator",
-            dependencies: ["EscalationCore", "EscalationGraph", "EscalationEngine", .product(name: "Yams", package: "Yams")],
+            dependencies: ["EscalationCore", "EscalationGraph", "EscalationEngine", "EscalationYAML"],
             swiftSettings: strict),
         .target(
             name: "EscalationLint",
@@ -196,7 +202,7 @@ let package = Package(
             name: "EscalationPluginLoaderTests", dependencies: ["EscalationCore", "EscalationChannel", "EscalationPluginLoader"],
             swiftSettings: strict),
         .testTarget(
-            name: "EscalationPolicyTests", dependencies: ["EscalationCore", "EscalationPolicy", .product(name: "Yams", package: "Yams")],
+            name: "EscalationPolicyTests", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationYAML", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .testTarget(
             name: "EscalationEngineTests",
@@ -217,7 +223,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "EscalationSimulatorTests",
-            dependencies: ["EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator"],
+            dependencies: [
+                "EscalationCompiler", "EscalationCore", "EscalationPolicy", "EscalationGraph", "EscalationEngine", "EscalationSimulator", "EscalationYAML",
+            ],
             exclude: ["Golden"], swiftSettings: strict),
     ]
 )

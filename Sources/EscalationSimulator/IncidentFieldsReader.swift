@@ -1,10 +1,10 @@
 import EscalationCore
 import Foundation
-import Yams
+import EscalationYAML
 
 /// Reads an incident's fields from a JSON or YAML file: a flat map of fields, or `{fields: {…}}`. Nested maps are
 /// flattened with dots (`session: {start: …}` is `session.start`), lists become `a, b, c`, scalars keep their text
-/// as written, and null values are left out.
+/// as written, null values are left out, and `<<` merge keys are applied as the loader applies them.
 public enum IncidentFieldsReader {
     /// Why a file could not be read as incident fields.
     public struct Problem: Error, CustomStringConvertible, Sendable {
@@ -21,44 +21,44 @@ public enum IncidentFieldsReader {
 
     /// Parses the fields from JSON or YAML text; `file` names it in problems.
     public static func parse(_ text: String, file: String) throws(Problem) -> [String: String] {
-        let root: Node?
+        let document: YAMLDocument
         do {
-            root = try Yams.compose(yaml: text)
+            document = try YAMLComposer.compose(text)
         } catch {
-            throw Problem(description: "\(file): not valid JSON or YAML: \(error)")
+            throw Problem(description: "\(file): not valid JSON or YAML: \(error.message(in: text))")
         }
-        guard let root, case .mapping(var mapping) = root else {
+        guard var mapping = document.root, document.isMapping(mapping) else {
             throw Problem(description: "\(file): expected a map of incident fields (or {\"fields\": {…}})")
         }
-        if let fields = mapping["fields"], case .mapping(let inner) = fields {
-            mapping = inner
+        if let fields = document.value(in: document.mergedPairs(mapping), forKey: "fields"), document.isMapping(fields) {
+            mapping = fields
         }
         var result: [String: String] = [:]
-        flatten(mapping, prefix: "", into: &result)
+        flatten(mapping, in: document, prefix: "", into: &result)
         return result
     }
 
     /// A mapping of fields flattened (the one reading of incident fields, shared with scenario files).
-    static func flatten(_ mapping: Node.Mapping) -> [String: String] {
+    static func flatten(_ mapping: YAMLNode, in document: YAMLDocument) -> [String: String] {
         var result: [String: String] = [:]
-        flatten(mapping, prefix: "", into: &result)
+        flatten(mapping, in: document, prefix: "", into: &result)
         return result
     }
 
-    private static func flatten(_ mapping: Node.Mapping, prefix: String, into result: inout [String: String]) {
-        for (key, value) in mapping {
-            let name = prefix + (key.scalar?.string ?? "")
-            switch value {
-            case .mapping(let inner): flatten(inner, prefix: name + ".", into: &result)
-            case .sequence(let items): result[name] = items.compactMap(text).joined(separator: ", ")
-            default: if let text = text(value) { result[name] = text }
+    private static func flatten(_ mapping: YAMLNode, in document: YAMLDocument, prefix: String, into result: inout [String: String]) {
+        for (key, value) in document.mergedPairs(mapping) {
+            let name = prefix + (ScenarioFile.scalarText(key, in: document) ?? "")
+            switch document.kind(value) {
+            case .mapping: flatten(value, in: document, prefix: name + ".", into: &result)
+            case .sequence: result[name] = document.items(value).compactMap { text($0, in: document) }.joined(separator: ", ")
+            case .scalar: if let text = text(value, in: document) { result[name] = text }
             }
         }
     }
 
-    private static func text(_ node: Node) -> String? {
-        guard case .scalar(let scalar) = node else { return nil }
-        if node.tag.rawValue == Tag.Name.null.rawValue, scalar.style == .plain || scalar.style == .any { return nil }
-        return scalar.string
+    /// A scalar's text; nil for a null (the composer's rule, the loader's too) or a collection.
+    private static func text(_ node: YAMLNode, in document: YAMLDocument) -> String? {
+        guard document.isScalar(node), !document.isNull(node) else { return nil }
+        return document.string(node)
     }
 }

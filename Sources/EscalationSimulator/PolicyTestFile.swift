@@ -1,6 +1,6 @@
 import EscalationCore
 import Foundation
-import Yams
+import EscalationYAML
 
 /// A policy test file (`policies/<org>/tests/*.yaml`): cases with an incident, a script and the expected result.
 public struct PolicyTestFile: Sendable {
@@ -79,39 +79,41 @@ public struct PolicyTestFile: Sendable {
 
     /// Reads a test file's text; `path` names it in locations.
     public static func parse(text: String, path: String) throws(ScenarioFile.ReadError) -> PolicyTestFile {
-        let root: Node
+        let document: YAMLDocument
         do {
-            guard let node = try Yams.compose(yaml: text) else { throw ScenarioFile.ReadError(description: "\(path): the file is empty") }
-            root = node
-        } catch let error as ScenarioFile.ReadError {
-            throw error
+            document = try YAMLComposer.compose(text)
         } catch {
-            throw ScenarioFile.ReadError(description: "\(path): not valid YAML: \(error)")
+            throw ScenarioFile.ReadError(description: "\(path): not valid YAML: \(error.message(in: text))")
         }
-        let reader = PolicyTestExpectationReader(path: path)
-        guard case .mapping(let top) = root, let testsNode = top["tests"], case .sequence(let items) = testsNode else {
+        guard let root = document.root else { throw ScenarioFile.ReadError(description: "\(path): the file is empty") }
+        let reader = PolicyTestExpectationReader(path: path, document: document)
+        let top = document.isMapping(root) ? document.mergedPairs(root) : []
+        guard document.isMapping(root), let testsNode = document.value(in: top, forKey: "tests"), document.isSequence(testsNode) else {
             throw ScenarioFile.ReadError(description: "\(path):1:1: a test file has a 'tests:' list of cases")
         }
-        for key in top.keys where key.string != "tests" {
-            let name = key.string ?? ""
-            throw ScenarioFile.ReadError(description: "\(reader.location(key)): unknown key '\(name)'\(name.didYouMean(["tests"])); a test file has only 'tests:'")
+        for (key, _) in top {
+            let name = ScenarioFile.scalarText(key, in: document)
+            guard name != "tests" else { continue }
+            throw ScenarioFile.ReadError(
+                description: "\(reader.location(key)): unknown key '\(name ?? "")'\((name ?? "").didYouMean(["tests"])); a test file has only 'tests:'")
         }
         var cases: [Case] = []
-        for item in items {
-            guard case .mapping(let mapping) = item else {
+        for item in document.items(testsNode) {
+            guard document.isMapping(item) else {
                 throw ScenarioFile.ReadError(description: "\(reader.location(item)): each test is a map with name, fields, respond and expect")
             }
-            let scenario = try ScenarioFile.parse(mapping: mapping, file: path, extraKeys: caseKeys)
-            guard let name = mapping["name"]?.string else {
+            let scenario = try ScenarioFile.parse(mapping: item, in: document, file: path, extraKeys: caseKeys)
+            let pairs = document.mergedPairs(item)
+            guard let nameNode = document.value(in: pairs, forKey: "name"), let name = ScenarioFile.scalarText(nameNode, in: document) else {
                 throw ScenarioFile.ReadError(description: "\(reader.location(item)): a test needs a 'name'")
             }
             var test = Case(name: name, scenario: scenario, location: reader.location(item))
-            if let expect = mapping["expect"] {
-                guard case .mapping(let expectMap) = expect else {
+            if let expect = document.value(in: pairs, forKey: "expect") {
+                guard document.isMapping(expect) else {
                     throw ScenarioFile.ReadError(description: "\(reader.location(expect)): 'expect' must be a map")
                 }
-                for (key, value) in expectMap {
-                    let name = key.string ?? ""
+                for (key, value) in document.mergedPairs(expect) {
+                    let name = ScenarioFile.scalarText(key, in: document) ?? ""
                     test.expectLocations[name] = reader.location(key)
                     switch name {
                     case "notifications": test.notifications = try reader.deliveries(value, keys: PolicyTestExpectationReader.notificationKeys)

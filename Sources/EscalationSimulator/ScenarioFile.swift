@@ -1,6 +1,6 @@
 import EscalationCore
 import Foundation
-import Yams
+import EscalationYAML
 
 /// A scenario written as YAML or JSON (`escalate simulate --incident FILE`, and each case of a policy test file).
 public struct ScenarioFile: Sendable {
@@ -57,93 +57,103 @@ public struct ScenarioFile: Sendable {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ReadError(description: "\(path): cannot read this file")
         }
-        let node: Node
+        let document: YAMLDocument
         do {
-            guard let composed = try Yams.compose(yaml: text) else { throw ReadError(description: "\(path): the file is empty") }
-            node = composed
-        } catch let error as ReadError {
-            throw error
+            document = try YAMLComposer.compose(text)
         } catch {
-            throw ReadError(description: "\(path): not valid YAML or JSON: \(error)")
+            throw ReadError(description: "\(path): not valid YAML or JSON: \(error.message(in: text))")
         }
-        guard case .mapping(let mapping) = node else { throw ReadError(description: "\(path):1:1: a scenario must be a map") }
-        let isFlat = !mapping.keys.contains { $0.string == "fields" }
-        return try parse(mapping: mapping, file: path, flat: isFlat)
+        guard let root = document.root else { throw ReadError(description: "\(path): the file is empty") }
+        guard document.isMapping(root) else { throw ReadError(description: "\(path):1:1: a scenario must be a map") }
+        let isFlat = !document.mergedPairs(root).contains { scalarText($0.key, in: document) == "fields" }
+        return try parse(mapping: root, in: document, file: path, flat: isFlat)
     }
 
-    static func location(_ file: String, _ node: Node) -> String {
-        "\(file):\(node.mark?.line ?? 1):\(node.mark?.column ?? 1)"
+    static func location(_ file: String, _ node: YAMLNode, in document: YAMLDocument) -> String {
+        let mark = document.mark(node)
+        return "\(file):\(mark.line):\(mark.column)"
     }
 
-    /// Reads a scenario from a mapping (also used for policy test cases, which add their own keys).
-    public static func parse(mapping: Node.Mapping, file: String, flat: Bool = false, extraKeys: [String] = []) throws(ReadError)
-        -> ScenarioFile
+    /// A scalar's text; nil for a list or a map (a key's name, a test's name).
+    static func scalarText(_ node: YAMLNode, in document: YAMLDocument) -> String? {
+        document.isScalar(node) ? document.string(node) : nil
+    }
+
+    /// Reads a scenario from a mapping of a composed document, `<<` merges applied (also used for policy test cases,
+    /// which add their own keys).
+    public static func parse(mapping: YAMLNode, in document: YAMLDocument, file: String, flat: Bool = false, extraKeys: [String] = [])
+        throws(ReadError) -> ScenarioFile
     {
         var scenario = ScenarioFile(fields: [:], respond: [], fail: [])
         if flat {
-            scenario.fields = try fieldMap(.mapping(mapping), file: file)
+            scenario.fields = try fieldMap(mapping, in: document, file: file)
             return scenario
         }
-        for (key, value) in mapping {
-            guard let name = key.string else { continue }
+        for (key, value) in document.mergedPairs(mapping) {
+            guard let name = scalarText(key, in: document) else { continue }
             switch name {
-            case "policy": scenario.policy = try scalar(value, file: file, key: name)
-            case "title": scenario.title = try scalar(value, file: file, key: name)
-            case "start": scenario.start = try scalar(value, file: file, key: name)
-            case "until": scenario.until = try scalar(value, file: file, key: name)
-            case "fields": scenario.fields = try fieldMap(value, file: file)
-            case "respond": scenario.respond = try lines(value, file: file, key: name)
-            case "fail": scenario.fail = try lines(value, file: file, key: name)
-            case "answered": scenario.answered = try lines(value, file: file, key: name)
-            case "unanswered": scenario.unanswered = try lines(value, file: file, key: name)
+            case "policy": scenario.policy = try scalar(value, in: document, file: file, key: name)
+            case "title": scenario.title = try scalar(value, in: document, file: file, key: name)
+            case "start": scenario.start = try scalar(value, in: document, file: file, key: name)
+            case "until": scenario.until = try scalar(value, in: document, file: file, key: name)
+            case "fields": scenario.fields = try fieldMap(value, in: document, file: file)
+            case "respond": scenario.respond = try lines(value, in: document, file: file, key: name)
+            case "fail": scenario.fail = try lines(value, in: document, file: file, key: name)
+            case "answered": scenario.answered = try lines(value, in: document, file: file, key: name)
+            case "unanswered": scenario.unanswered = try lines(value, in: document, file: file, key: name)
             case "reports":
-                let items: [Node]
-                if case .sequence(let sequence) = value { items = Array(sequence) } else { items = [value] }
+                let items = document.isSequence(value) ? document.items(value) : [value]
                 for item in items {
-                    if case .mapping(let report) = item {
-                        guard let atNode = report["at"] else {
-                            throw ReadError(description: "\(location(file, item)): a report needs 'at', e.g. '{ at: +40m, fields: { customer_tickets: [CS-3] } }'")
+                    if document.isMapping(item) {
+                        let report = document.mergedPairs(item)
+                        guard let atNode = document.value(in: report, forKey: "at") else {
+                            throw ReadError(description: "\(location(file, item, in: document)): a report needs 'at', e.g. '{ at: +40m, fields: { customer_tickets: [CS-3] } }'")
                         }
-                        let at = try scalar(atNode, file: file, key: "at")
-                        for (reportKey, _) in report where !["at", "fields"].contains(reportKey.string ?? "") {
-                            throw ReadError(description: "\(location(file, reportKey)): unknown key '\(reportKey.string ?? "?")' in a report; allowed: at, fields")
+                        let at = try scalar(atNode, in: document, file: file, key: "at")
+                        for (reportKey, _) in report {
+                            let reportName = scalarText(reportKey, in: document)
+                            guard !["at", "fields"].contains(reportName ?? "") else { continue }
+                            throw ReadError(
+                                description: "\(location(file, reportKey, in: document)): unknown key '\(reportName ?? "?")' in a report; allowed: at, fields")
                         }
                         scenario.reports.append(at)
-                        if let fieldsNode = report["fields"] {
-                            scenario.reportFields.append(try fieldMap(fieldsNode, file: file))
+                        if let fieldsNode = document.value(in: report, forKey: "fields") {
+                            scenario.reportFields.append(try fieldMap(fieldsNode, in: document, file: file))
                         } else {
                             scenario.reportFields.append([:])
                         }
                     } else {
-                        scenario.reports.append(try scalar(item, file: file, key: name))
+                        scenario.reports.append(try scalar(item, in: document, file: file, key: name))
                         scenario.reportFields.append([:])
                     }
                 }
             default:
                 guard extraKeys.contains(name) else {
                     throw ReadError(
-                        description: "\(location(file, key)): unknown key '\(name)'\(name.didYouMean(keys + extraKeys)); allowed: \((keys + extraKeys).joined(separator: ", "))")
+                        description: "\(location(file, key, in: document)): unknown key '\(name)'\(name.didYouMean(keys + extraKeys)); allowed: \((keys + extraKeys).joined(separator: ", "))")
                 }
             }
         }
         return scenario
     }
 
-    static func scalar(_ node: Node, file: String, key: String) throws(ReadError) -> String {
-        guard case .scalar(let value) = node else { throw ReadError(description: "\(location(file, node)): '\(key)' must be text") }
-        return value.string
+    static func scalar(_ node: YAMLNode, in document: YAMLDocument, file: String, key: String) throws(ReadError) -> String {
+        guard document.isScalar(node) else { throw ReadError(description: "\(location(file, node, in: document)): '\(key)' must be text") }
+        return document.string(node)
     }
 
-    static func lines(_ node: Node, file: String, key: String) throws(ReadError) -> [String] {
-        if case .scalar(let value) = node { return [value.string] }
-        guard case .sequence(let items) = node else { throw ReadError(description: "\(location(file, node)): '\(key)' must be a list of lines") }
+    static func lines(_ node: YAMLNode, in document: YAMLDocument, file: String, key: String) throws(ReadError) -> [String] {
+        if document.isScalar(node) { return [document.string(node)] }
+        guard document.isSequence(node) else {
+            throw ReadError(description: "\(location(file, node, in: document)): '\(key)' must be a list of lines")
+        }
         var result: [String] = []
-        for item in items { result.append(try scalar(item, file: file, key: key)) }
+        for item in document.items(node) { result.append(try scalar(item, in: document, file: file, key: key)) }
         return result
     }
 
-    static func fieldMap(_ node: Node, file: String) throws(ReadError) -> [String: String] {
-        guard case .mapping(let mapping) = node else { throw ReadError(description: "\(location(file, node)): 'fields' must be a map") }
-        return IncidentFieldsReader.flatten(mapping)
+    static func fieldMap(_ node: YAMLNode, in document: YAMLDocument, file: String) throws(ReadError) -> [String: String] {
+        guard document.isMapping(node) else { throw ReadError(description: "\(location(file, node, in: document)): 'fields' must be a map") }
+        return IncidentFieldsReader.flatten(node, in: document)
     }
 }

@@ -2,6 +2,7 @@ import EscalationCore
 import Testing
 
 @testable import EscalationPolicy
+@testable import EscalationYAML
 
 /// `DocumentReader.Fields` looks keys up by comparing their bytes with the key asked for. This pins the value, key
 /// location and missing-key diagnostics against a search of the pairs by key text, on 2,000 random mappings (repeated keys through

@@ -3,6 +3,7 @@ import Testing
 import Yams
 
 @testable import EscalationPolicy
+@testable import EscalationYAML
 
 /// `ImplicitTag` gives a plain scalar composed as with `Resolver.basic` the tag Yams' default resolver would give it,
 /// and `DocumentReader.isNull` answers as it did on the node Yams composed.

@@ -2,6 +2,7 @@ import EscalationCore
 import Testing
 
 @testable import EscalationPolicy
+@testable import EscalationYAML
 
 /// The value readers of `DocumentReader` take the place they read (`what`) as an autoclosure: the text is built only
 /// when a diagnostic is reported. This pins that each reader builds it exactly when it reports, and that every

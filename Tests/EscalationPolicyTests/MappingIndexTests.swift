@@ -3,6 +3,7 @@ import Testing
 import Yams
 
 @testable import EscalationPolicy
+@testable import EscalationYAML
 
 /// `DocumentReader.pairs` and `itemName` walk a `YAMLDocument`'s mappings by index and merge `<<` keys themselves.
 /// This pins both against the same walk over the mapping Yams composes (the loader's composer before), on 2,000 random

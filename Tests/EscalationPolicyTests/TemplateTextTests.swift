@@ -2,6 +2,7 @@ import EscalationCore
 import Testing
 
 @testable import EscalationPolicy
+@testable import EscalationYAML
 
 /// ASCII templates are scanned byte by byte; this pins that the scan finds the same variables, at the same places,
 /// with the same diagnostics, as Foundation's string search (still used for other text).

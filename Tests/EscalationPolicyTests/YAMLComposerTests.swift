@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import EscalationPolicy
+@testable import EscalationYAML
 
 /// `YAMLComposer` against `Yams.compose` (the loader's composer before, kept here as the oracle): the same nodes
 /// (kind, resolved tag, scalar style, mark, text, items; aliases as the node they name) and the same errors (kind,

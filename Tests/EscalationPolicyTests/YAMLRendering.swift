@@ -1,6 +1,7 @@
 import Yams
 
 @testable import EscalationPolicy
+@testable import EscalationYAML
 
 /// One text for a composed node or a composing error, the same for Yams' result and `YAMLComposer`'s, so that the
 /// two can be compared as strings: kind, resolved tag, scalar style, mark and text of every node, every collection's
@@ -78,7 +79,7 @@ enum YAMLRendering {
 
     static func render(_ error: YAMLError) -> String {
         switch error {
-        case .reader(let problem): return "reader \(problem)"
+        case .reader(let problem, _, _): return "reader \(problem)"
         case .scanner(let c, let problem, let mark): return "scanner \(context(c?.text, c?.mark.line, c?.mark.column)) \(problem) \(mark)"
         case .parser(let c, let problem, let mark): return "parser \(context(c?.text, c?.mark.line, c?.mark.column)) \(problem) \(mark)"
         case .composer(let c, let problem, let mark): return "composer \(context(c?.text, c?.mark.line, c?.mark.column)) \(problem) \(mark)"

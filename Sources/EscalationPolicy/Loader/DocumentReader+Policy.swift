@@ -1,4 +1,5 @@
 import EscalationCore
+import EscalationYAML
 
 extension DocumentReader {
     static let stepKeys = ["id", "name", "when", "notify", "via", "cc", "template", "tasks", "post"]

@@ -1,4 +1,5 @@
 import EscalationCore
+import EscalationYAML
 
 extension DocumentReader {
     /// The `reminders:` map of a policy, or one item of its `watchdogs:` list (which needs an `id` and `reset_on`).

@@ -1,4 +1,5 @@
 import EscalationCore
+import EscalationYAML
 
 extension DocumentReader {
     /// A `routes:` entry: `by: FIELD`, `to: { VALUE: TARGETS }` and an optional `default: TARGETS`, where TARGETS is

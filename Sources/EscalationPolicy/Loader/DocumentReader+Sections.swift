@@ -1,4 +1,5 @@
 import EscalationCore
+import EscalationYAML
 import Foundation
 
 extension DocumentReader {

@@ -1,4 +1,5 @@
 import EscalationCore
+import EscalationYAML
 import Foundation
 
 /// Reads one composed YAML file into model values, reporting every problem with its location.
@@ -60,9 +61,8 @@ struct DocumentReader {
         }
     }
 
-    func isNull(_ node: YAMLNode) -> Bool {
-        document.isPlain(node) && ImplicitTag.isNull(node, in: document)
-    }
+    /// Whether a node is null (`YAMLDocument.isNull`, the rule the simulator's readers share).
+    func isNull(_ node: YAMLNode) -> Bool { document.isNull(node) }
 
     func isMapping(_ node: YAMLNode) -> Bool { document.isMapping(node) }
 

@@ -1,3 +1,4 @@
+import EscalationYAML
 import Yams
 
 /// The tag YAML 1.1 gives a plain scalar (null, bool, int, float, merge…), as Yams' default resolver decides it, but
@@ -58,17 +59,6 @@ enum ImplicitTag {
     static func isNull(_ node: YAMLNode, in document: YAMLDocument) -> Bool {
         let written = document.tag(node)
         guard written == .str, document.isPlain(node) else { return written == .null }
-        return isNullWord(node, in: document)
-    }
-
-    /// Whether a scalar's text is one of the null words.
-    private static func isNullWord(_ node: YAMLNode, in document: YAMLDocument) -> Bool {
-        switch document.byteCount(node) {
-        case 0: return true
-        case 1: return document.isScalar(node, equalTo: "~")
-        case 4:
-            return document.isScalar(node, equalTo: "null") || document.isScalar(node, equalTo: "Null") || document.isScalar(node, equalTo: "NULL")
-        default: return false
-        }
+        return document.isNullWord(node)
     }
 }

@@ -1,4 +1,5 @@
 import EscalationCore
+import EscalationYAML
 import Foundation
 
 /// Loads organisations from YAML files and folders, collecting every problem with its location.
@@ -308,7 +309,7 @@ public struct PolicyLoader: Sendable {
             return LoadProblem.duplicateKey(
                 "key '\(key)' appears more than once in one mapping; this is its first occurrence",
                 at: source.location(line: first.line, column: first.column), hint: hint)
-        case .reader(let problem):
+        case .reader(let problem, _, _):
             return LoadProblem.yamlSyntax(
                 "cannot read the file: \(problem)", at: source.location(line: 1, column: 1),
                 hint: "save the file as UTF-8 text without control characters")

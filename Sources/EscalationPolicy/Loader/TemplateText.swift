@@ -1,4 +1,5 @@
 import EscalationCore
+import EscalationYAML
 import Foundation
 
 /// Finds `{{ variable }}` placeholders in template text and locates each in the source file.

@@ -1,15 +1,18 @@
 /// Why composing a YAML file failed, with what libyaml or the composer said, as `Yams.YamlError` carries it.
-enum YAMLError: Error, Sendable, Equatable {
+public enum YAMLError: Error, Sendable, Equatable {
     /// What libyaml says the problem was found while doing (`while scanning a quoted scalar`) and where.
-    struct Context: Sendable, Equatable {
-        let text: String
-        let mark: YAMLMark
+    public struct Context: Sendable, Equatable {
+        /// libyaml's words.
+        public let text: String
+        /// Where.
+        public let mark: YAMLMark
     }
 
     /// libyaml ran out of memory.
     case memory
-    /// The text could not be read (e.g. a control character): libyaml's problem.
-    case reader(problem: String)
+    /// The text could not be read (e.g. a control character): libyaml's problem, the byte offset where it found it
+    /// and the offending value (-1 for none).
+    case reader(problem: String, offset: Int, value: Int32)
     /// A scanner error.
     case scanner(context: Context?, problem: String, mark: YAMLMark)
     /// A parser error.

@@ -1,31 +1,31 @@
 /// A composed YAML file in a few flat arrays: one record per node (kind, style, tag, mark, and where its value
 /// lies), the scalars' text as one byte buffer, and the children of every collection as one index array. Nodes are
 /// `YAMLNode` indices, so passing one around copies an integer; an alias is the index of the node it names.
-final class YAMLDocument: Sendable {
+public final class YAMLDocument: Sendable {
     /// One node.
-    struct Record: Sendable {
-        var kind: YAMLNode.Kind
+    @usableFromInline struct Record: Sendable {
+        @usableFromInline var kind: YAMLNode.Kind
         /// A scalar's `YAMLNode.Style`; a collection's libyaml style (block 1, flow 2).
-        var style: UInt8
-        var tag: YAMLTag
-        var line: Int32
-        var column: Int32
+        @usableFromInline var style: UInt8
+        @usableFromInline var tag: YAMLTag
+        @usableFromInline var line: Int32
+        @usableFromInline var column: Int32
         /// A scalar's first byte in `bytes`; a collection's first child in `children`.
-        var start: Int32
+        @usableFromInline var start: Int32
         /// A scalar's byte count; a sequence's item count; a mapping's pair count (two children each).
-        var count: Int32
+        @usableFromInline var count: Int32
     }
 
     /// Every node, in the order their first event came.
-    let records: [Record]
+    @usableFromInline let records: [Record]
     /// The UTF-8 text of every scalar, one after the other.
-    let bytes: [UInt8]
+    @usableFromInline let bytes: [UInt8]
     /// The items of each sequence and the key and value of each pair of each mapping.
-    let children: [Int32]
+    @usableFromInline let children: [Int32]
     /// The tag names: `YAMLTag.fixedNames` and then the other tags found, by `YAMLTag.index`.
-    let tagNames: [String]
+    public let tagNames: [String]
     /// The document's root; nil for a stream with no document (`Yams.compose` returns nil then).
-    let root: YAMLNode?
+    public let root: YAMLNode?
 
     init(records: [Record], bytes: [UInt8], children: [Int32], tagNames: [String], root: YAMLNode?) {
         self.records = records
@@ -35,39 +35,39 @@ final class YAMLDocument: Sendable {
         self.root = root
     }
 
-    @inline(__always) func kind(_ node: YAMLNode) -> YAMLNode.Kind { records[Int(node.index)].kind }
-    @inline(__always) func isScalar(_ node: YAMLNode) -> Bool { records[Int(node.index)].kind == .scalar }
-    @inline(__always) func isSequence(_ node: YAMLNode) -> Bool { records[Int(node.index)].kind == .sequence }
-    @inline(__always) func isMapping(_ node: YAMLNode) -> Bool { records[Int(node.index)].kind == .mapping }
+    @inlinable @inline(__always) public func kind(_ node: YAMLNode) -> YAMLNode.Kind { records[Int(node.index)].kind }
+    @inlinable @inline(__always) public func isScalar(_ node: YAMLNode) -> Bool { records[Int(node.index)].kind == .scalar }
+    @inlinable @inline(__always) public func isSequence(_ node: YAMLNode) -> Bool { records[Int(node.index)].kind == .sequence }
+    @inlinable @inline(__always) public func isMapping(_ node: YAMLNode) -> Bool { records[Int(node.index)].kind == .mapping }
 
     /// A scalar's style (`any` for a collection).
-    func style(_ node: YAMLNode) -> YAMLNode.Style {
+    @inlinable public func style(_ node: YAMLNode) -> YAMLNode.Style {
         let record = records[Int(node.index)]
         return record.kind == .scalar ? YAMLNode.Style(rawValue: record.style) ?? .any : .any
     }
 
     /// Whether a scalar is plain (or `any`, as the empty document's root is).
-    func isPlain(_ node: YAMLNode) -> Bool {
+    @inlinable public func isPlain(_ node: YAMLNode) -> Bool {
         let record = records[Int(node.index)]
         return record.kind == .scalar && record.style <= YAMLNode.Style.plain.rawValue
     }
 
     /// A collection's libyaml style (1 block, 2 flow; Yams reports `any` for every composed collection).
-    func collectionStyle(_ node: YAMLNode) -> UInt8 { records[Int(node.index)].style }
+    @inlinable public func collectionStyle(_ node: YAMLNode) -> UInt8 { records[Int(node.index)].style }
 
-    @inline(__always) func tag(_ node: YAMLNode) -> YAMLTag { records[Int(node.index)].tag }
+    @inlinable @inline(__always) public func tag(_ node: YAMLNode) -> YAMLTag { records[Int(node.index)].tag }
 
     /// The tag's full name (`tag:yaml.org,2002:str`).
-    func tagName(_ node: YAMLNode) -> String { tagNames[Int(records[Int(node.index)].tag.index)] }
+    @inlinable public func tagName(_ node: YAMLNode) -> String { tagNames[Int(records[Int(node.index)].tag.index)] }
 
     /// Where the node starts (for an alias, where the node it names starts).
-    func mark(_ node: YAMLNode) -> YAMLMark {
+    @inlinable public func mark(_ node: YAMLNode) -> YAMLMark {
         let record = records[Int(node.index)]
         return YAMLMark(line: Int(record.line), column: Int(record.column))
     }
 
     /// A scalar's text ("" for a collection).
-    func string(_ node: YAMLNode) -> String {
+    @inlinable public func string(_ node: YAMLNode) -> String {
         let record = records[Int(node.index)]
         guard record.kind == .scalar, record.count > 0 else { return "" }
         return bytes.withUnsafeBufferPointer { buffer in
@@ -76,13 +76,13 @@ final class YAMLDocument: Sendable {
     }
 
     /// A scalar's text as a byte count (0 for a collection).
-    func byteCount(_ node: YAMLNode) -> Int {
+    @inlinable public func byteCount(_ node: YAMLNode) -> Int {
         let record = records[Int(node.index)]
         return record.kind == .scalar ? Int(record.count) : 0
     }
 
     /// Whether the node is a scalar whose text is `text`, compared byte by byte (no string is made).
-    func isScalar(_ node: YAMLNode, equalTo text: String) -> Bool {
+    @inlinable public func isScalar(_ node: YAMLNode, equalTo text: String) -> Bool {
         let record = records[Int(node.index)]
         // The byte counts first (stored in the string): most keys asked for differ in length from most keys.
         guard record.kind == .scalar, text.utf8.count == Int(record.count) else { return false }
@@ -98,18 +98,18 @@ final class YAMLDocument: Sendable {
     }
 
     /// The number of items of a sequence or pairs of a mapping (0 for a scalar).
-    func count(_ node: YAMLNode) -> Int {
+    @inlinable public func count(_ node: YAMLNode) -> Int {
         let record = records[Int(node.index)]
         return record.kind == .scalar ? 0 : Int(record.count)
     }
 
     /// Item `index` of a sequence.
-    func item(_ node: YAMLNode, _ index: Int) -> YAMLNode {
+    @inlinable public func item(_ node: YAMLNode, _ index: Int) -> YAMLNode {
         YAMLNode(index: children[Int(records[Int(node.index)].start) + index])
     }
 
     /// The items of a sequence (empty for another node).
-    func items(_ node: YAMLNode) -> [YAMLNode] {
+    @inlinable public func items(_ node: YAMLNode) -> [YAMLNode] {
         let record = records[Int(node.index)]
         guard record.kind == .sequence else { return [] }
         let start = Int(record.start)
@@ -117,18 +117,18 @@ final class YAMLDocument: Sendable {
     }
 
     /// The key of pair `index` of a mapping.
-    func key(_ node: YAMLNode, _ index: Int) -> YAMLNode {
+    @inlinable public func key(_ node: YAMLNode, _ index: Int) -> YAMLNode {
         YAMLNode(index: children[Int(records[Int(node.index)].start) + 2 * index])
     }
 
     /// The value of pair `index` of a mapping.
-    func value(_ node: YAMLNode, _ index: Int) -> YAMLNode {
+    @inlinable public func value(_ node: YAMLNode, _ index: Int) -> YAMLNode {
         YAMLNode(index: children[Int(records[Int(node.index)].start) + 2 * index + 1])
     }
 
     /// The value of a mapping's first `str` key whose text is `key` (nil for another node or a missing key), as Yams'
     /// `node[key]` finds it.
-    func value(_ node: YAMLNode, forKey key: String) -> YAMLNode? {
+    @inlinable public func value(_ node: YAMLNode, forKey key: String) -> YAMLNode? {
         guard isMapping(node) else { return nil }
         for index in 0..<count(node) {
             let candidate = self.key(node, index)

@@ -7,7 +7,7 @@ import CYaml
 /// libyaml's reader, scanner and parser errors with its problem, context and marks, "found undefined alias", and a
 /// second document ("expected a single document in the stream"). Nodes live in flat arrays rather than Yams' tree
 /// of enums, tags and anchors, which was most of the loader's time.
-struct YAMLComposer {
+public struct YAMLComposer {
     /// A collection whose end event has not come yet.
     private struct Open {
         let record: Int32
@@ -17,7 +17,7 @@ struct YAMLComposer {
     }
 
     /// The largest text composed, in bytes (1 GiB).
-    static let maximumBytes = 1 << 30
+    public static let maximumBytes = 1 << 30
 
     private var records: [YAMLDocument.Record] = []
     private var bytes: [UInt8] = []
@@ -37,7 +37,7 @@ struct YAMLComposer {
     private init() {}
 
     /// Composes the single document of `text` (nil root for a stream with none).
-    static func compose(_ text: String) throws(YAMLError) -> YAMLDocument {
+    public static func compose(_ text: String) throws(YAMLError) -> YAMLDocument {
         // Offsets, counts, lines and columns are kept as Int32; a scalar's text is at most 1.5 times what it was
         // written with (`\L` is three bytes), so up to 1 GiB of text fits.
         guard text.utf8.count <= maximumBytes else { throw .tooLarge }
@@ -209,7 +209,7 @@ struct YAMLComposer {
         let problem = parser.problem.map { String(cString: $0) } ?? ""
         let context = parser.context.map { YAMLError.Context(text: String(cString: $0), mark: mark(parser.context_mark)) }
         switch parser.error {
-        case YAML_READER_ERROR: return .reader(problem: problem)
+        case YAML_READER_ERROR: return .reader(problem: problem, offset: Int(parser.problem_offset), value: parser.problem_value)
         case YAML_SCANNER_ERROR: return .scanner(context: context, problem: problem, mark: mark(parser.problem_mark))
         case YAML_PARSER_ERROR: return .parser(context: context, problem: problem, mark: mark(parser.problem_mark))
         case YAML_COMPOSER_ERROR: return .composer(context: context, problem: problem, mark: mark(parser.problem_mark))
