@@ -466,14 +466,14 @@ func isolationRun(perChannel: Int) async throws {
     loop.cancel()
     lags.sort()
     if lags.isEmpty {
-        report("isolation, per channel \(perChannel) of 100: 500 sends hanging on one channel; the other channel's pages: none delivered within 2 s each (starved)")
+        report("isolation, per channel \(perChannel) of \(options.maxInFlight): 500 sends hanging on one channel; the other channel's pages: none delivered within 2 s each (starved)")
     } else {
-        report(String(format: "isolation, per channel %d of 100: 500 sends hanging on one channel; the other channel's %d pages: trigger-to-delivery p50 %.1f ms, p99 %.1f ms",
-            perChannel, lags.count, lags[lags.count / 2], lags[min(lags.count - 1, lags.count * 99 / 100)]))
+        report(String(format: "isolation, per channel %d of %d: 500 sends hanging on one channel; the other channel's %d pages: trigger-to-delivery p50 %.1f ms, p99 %.1f ms",
+            perChannel, options.maxInFlight, lags.count, lags[lags.count / 2], lags[min(lags.count - 1, lags.count * 99 / 100)]))
     }
 }
-try await isolationRun(perChannel: 20)
-try await isolationRun(perChannel: 100)
+try await isolationRun(perChannel: Executor.Options().maxInFlightPerChannel)
+try await isolationRun(perChannel: Executor.Options().maxInFlight)
 
 
 // 6. Restart with 10,000 overdue timers (SQLite): the server was down while every incident's first layer timed out.

@@ -30,11 +30,15 @@ public actor Executor {
         /// Overdue timers the served loop fires in one turn before it dispatches due deliveries and lets new events in;
         /// after a restart with thousands of timers overdue, the first pages go out after one batch, not after all.
         public var timerBatch: Int = 50
-        /// Deliveries the served loop runs at once, in all.
-        public var maxInFlight: Int = 100
+        /// Deliveries the served loop runs at once, in all (five channels' worth, so that four channels whose sends
+        /// hang still leave a channel's worth to the others).
+        public var maxInFlight: Int = 200
         /// Deliveries the served loop runs at once per channel of an organisation, so that one channel whose sends hang
-        /// cannot take the slots of the others (its further items wait, pending, for one of its own to finish).
-        public var maxInFlightPerChannel: Int = 20
+        /// cannot take the slots of the others (its further items wait, pending, for one of its own to finish). A page
+        /// claimed with its trigger holds its slot from before the trigger's group commit until its plugin answers, so
+        /// in a burst the slots cover the triggers committing together as well as the sends running (`BurstSlotsTests`;
+        /// with 20, a burst from 32 clients left pages pending for the served loop's own, fsynced claim).
+        public var maxInFlightPerChannel: Int = 40
         /// Default options.
         public init() {}
     }

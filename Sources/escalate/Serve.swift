@@ -73,9 +73,9 @@ extension Escalate {
         var deliveryTimeout: String = "10s"
 
         @Option(help: "Deliveries running at once, in all.")
-        var maxInFlight: Int = 100
+        var maxInFlight: Int = 200
 
-        @Option(help: "Deliveries running at once per channel of an organisation, so a channel whose sends hang holds no more (default 20, at most --max-in-flight).")
+        @Option(help: "Deliveries running at once per channel of an organisation, so a channel whose sends hang holds no more (default 40, at most --max-in-flight).")
         var maxInFlightPerChannel: Int?
 
         @Option(help: "Pages one contact may receive per minute; more wait their turn (a flood must not page one person hundreds of times a minute).")
