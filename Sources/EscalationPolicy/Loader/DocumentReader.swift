@@ -170,53 +170,33 @@ struct DocumentReader {
         return slots.map { Pair(key: text($0.keyNode), keyNode: $0.keyNode, value: $0.value, mergeKey: $0.mergeKey) }
     }
 
-    /// The key/value pairs of a mapping with `<<` merge keys applied (local keys win), as nodes.
+    /// The key/value pairs of a mapping with `<<` merge keys applied (local keys win; `YAMLDocument.forEachMergedPair`
+    /// holds the rule), as nodes. A key that is not text, and a merge key whose value is not a map or a list of maps,
+    /// are reported and left out.
     func slots(_ node: YAMLNode, what: @autoclosure () -> String, hint: String? = nil) -> [Slot]? {
         guard isMapping(node) else {
             wrongType(node, expected: "a map", what: what(), hint: hint)
             return nil
         }
-        let count = document.count(node)
         var slots: [Slot] = []
-        slots.reserveCapacity(count)
-        var merged: [Slot] = []
-        for index in 0..<count {
-            let keyNode = document.key(node, index)
-            let value = document.value(node, index)
-            guard isScalar(keyNode) else {
+        slots.reserveCapacity(document.count(node))
+        document.forEachMergedPair(node) { pair in
+            guard isScalar(pair.key) else {
                 sink.add(
                     LoadProblem.wrongType(
-                        "a key in \(what()) must be text, found \(describe(keyNode))", at: location(keyNode),
+                        "a key in \(what()) must be text, found \(describe(pair.key))", at: location(pair.key),
                         hint: "write keys as plain words; a '?' or a '[' / '{' at the start of a line makes a complex key"))
-                continue
+                return
             }
-            if document.isScalar(keyNode, equalTo: "<<"), document.tag(keyNode) == .merge || document.style(keyNode) == .plain {
-                for source in mergeSources(value, what: what()) where isMapping(source) {
-                    for sourceIndex in 0..<document.count(source) {
-                        let sourceKey = document.key(source, sourceIndex)
-                        guard isScalar(sourceKey), !merged.contains(where: { sameText($0.keyNode, sourceKey) }) else { continue }
-                        merged.append(Slot(keyNode: sourceKey, value: document.value(source, sourceIndex), mergeKey: keyNode))
-                    }
-                }
-                continue
+            if pair.mergeKey == nil, document.isMergeKey(pair.key) {
+                wrongType(
+                    pair.value, expected: "a map or a list of maps", what: "\(what()): merge key '<<'",
+                    hint: "merge an anchored map with an alias, e.g. '<<: *defaults'")
+                return
             }
-            slots.append(Slot(keyNode: keyNode, value: value))
-        }
-        for entry in merged where !slots.contains(where: { sameText($0.keyNode, entry.keyNode) }) {
-            slots.append(entry)
+            slots.append(Slot(keyNode: pair.key, value: pair.value, mergeKey: pair.mergeKey))
         }
         return slots
-    }
-
-    /// Whether two scalars' texts are equal as Swift compares strings: byte for byte, or (only when the bytes differ
-    /// and either is not ASCII) canonically equivalent.
-    func sameText(_ lhs: YAMLNode, _ rhs: YAMLNode) -> Bool {
-        let count = document.byteCount(lhs)
-        if count == document.byteCount(rhs), document.isScalar(lhs, equalTo: text(rhs)) { return true }
-        let left = text(lhs)
-        let right = text(rhs)
-        if left.utf8.allSatisfy({ $0 < 0x80 }), right.utf8.allSatisfy({ $0 < 0x80 }) { return false }
-        return left == right
     }
 
     /// Reads a mapping, merging `<<` keys and recording keys outside `allowed` (see `reportUnknownKeys()`).
@@ -268,18 +248,6 @@ struct DocumentReader {
                     } ?? "allowed keys here: \(entry.allowed.joined(separator: ", "))"))
         }
         unknownKeys.entries.removeAll()
-    }
-
-    private func mergeSources(_ value: YAMLNode, what: @autoclosure () -> String) -> [YAMLNode] {
-        switch document.kind(value) {
-        case .mapping: return [value]
-        case .sequence: return document.items(value).filter { isMapping($0) }
-        case .scalar:
-            wrongType(
-                value, expected: "a map or a list of maps", what: "\(what()): merge key '<<'",
-                hint: "merge an anchored map with an alias, e.g. '<<: *defaults'")
-            return []
-        }
     }
 
     /// The entries of an id-keyed section (`contacts:`), with each id checked.
