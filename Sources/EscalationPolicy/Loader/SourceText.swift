@@ -1,5 +1,11 @@
 import EscalationCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A file's text indexed by line, to turn YAML marks into locations and search near them. The text is kept as one
 /// array of scalars with the offset where each line starts (one allocation, not one per line), built on first use:
 /// turning a mark into a location needs neither, and most files need them only for a diagnostic or a template.
@@ -18,11 +24,17 @@ struct SourceText {
 
         private static func asciiStarts(of text: String) -> [Int]? {
             text.utf8.withContiguousStorageIfAvailable { bytes -> [Int]? in
+                // Whether every byte is ASCII, in a loop without branches (which the compiler vectorises), then the
+                // line breaks by `memchr`: a third of the instructions of one loop asking both of each byte.
+                var any: UInt8 = 0
+                for byte in bytes { any |= byte }
+                guard any < 0x80 else { return nil }
                 var starts = [0]
-                for index in bytes.indices {
-                    let byte = bytes[index]
-                    guard byte < 0x80 else { return nil }
-                    if byte == 0x0A { starts.append(index + 1) }
+                guard let base = bytes.baseAddress else { return starts }
+                var offset = 0
+                while offset < bytes.count, let found = memchr(base + offset, 0x0A, bytes.count - offset) {
+                    offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found)) + 1
+                    starts.append(offset)
                 }
                 return starts
             } ?? nil
