@@ -47,4 +47,48 @@ import Testing
         }
         #expect(reported > 500)
     }
+
+    /// `Fields.required` takes its hint and example as autoclosures: each is built only when the key is missing (the
+    /// hint) or has no value (the example), and the message then holds it, on 2,000 random maps.
+    @Test func requiredBuildsItsHintAndExampleOnlyWhenItReports() {
+        var rng = SplitMix64(seed: 15)
+        let lines = ["name: Ann\n", "name:\n", "other: 1\n", "name: ''\n", ""]
+        var counts = (present: 0, empty: 0, missing: 0)
+        for _ in 0..<2_000 {
+            let text = "k:\n" + (0..<Int(rng.next() % 3)).map { _ in "  " + lines[Int(rng.next() % UInt64(lines.count))] }.joined()
+            // A key drawn twice does not compose.
+            guard let document = try? YAMLComposer.compose(text), let root = document.root, document.isMapping(root), document.count(root) > 0
+            else { continue }
+            let sink = DiagnosticSink()
+            let reader = DocumentReader(source: SourceText(file: "f.yaml", text: text), document: document, sink: sink)
+            guard let map = reader.fields(document.value(root, 0), what: "contact 'k'", allowed: ["name", "other"]) else { continue }
+            let before = sink.diagnostics.count
+            var hints = 0
+            var examples = 0
+            let found = map.required(
+                "name",
+                hint: { () -> String? in
+                    hints += 1
+                    return "the hint"
+                }(),
+                example: { () -> String? in
+                    examples += 1
+                    return "name: K"
+                }())
+            let messages = sink.diagnostics.dropFirst(before).map { "\($0.message) \($0.hint ?? "")" }
+            if found != nil {
+                counts.present += 1
+                #expect(hints == 0 && examples == 0 && messages.isEmpty, "\(text)")
+            } else if map.keyLocation("name") != nil {
+                counts.empty += 1
+                #expect(hints == 0 && examples == 1, "\(text)")
+                #expect(messages.count == 1 && messages[0].contains("e.g. 'name: K'"), "\(text): \(messages)")
+            } else {
+                counts.missing += 1
+                #expect(hints == 1 && examples == 0, "\(text)")
+                #expect(messages.count == 1 && messages[0].contains("the hint"), "\(text): \(messages)")
+            }
+        }
+        #expect(counts.present > 200 && counts.empty > 100 && counts.missing > 100, "\(counts)")
+    }
 }
