@@ -5,7 +5,8 @@ import Testing
 
 /// The value readers of `DocumentReader` take the place they read (`what`) as an autoclosure: the text is built only
 /// when a diagnostic is reported. This pins that each reader builds it exactly when it reports, and that every
-/// message it reports still names the place, on 3,000 random scalars, lists and maps.
+/// message it reports still names the place, on 3,000 random scalars, lists and maps. The collection readers' hints are
+/// autoclosures too: built exactly as often as a diagnostic carries them.
 @Suite struct LazyDescriptionTests {
     static let values = [
         "15m", "15", "09:00", "9:30", "true", "True", "'true'", "~", "", "null", "abc", "[1, 2]", "{ a: 1 }", "2026-01-05",
@@ -16,6 +17,7 @@ import Testing
     @Test func readersBuildTheirDescriptionOnlyWhenTheyReport() throws {
         var rng = SplitMix64(seed: 2_026)
         var reported = 0
+        var hintsReported = 0
         for _ in 0..<3_000 {
             let text = "v: \(Self.values[Int(rng.next() % UInt64(Self.values.count))])\n"
             let document = try YAMLComposer.compose(text)
@@ -28,6 +30,11 @@ import Testing
                 built += 1
                 return "place 'p'"
             }
+            var hinted = 0
+            func hint() -> String? {
+                hinted += 1
+                return "the hint"
+            }
             let reads: [() -> Void] = [
                 { _ = reader.string(node, what: place()) }, { _ = reader.identifier(node, what: place()) },
                 { _ = reader.fieldName(node, what: place()) }, { _ = reader.int(node, what: place(), minimum: 1) },
@@ -36,16 +43,23 @@ import Testing
                 { _ = reader.instant(node, what: place()) }, { _ = reader.timezone(node, what: place()) },
                 { _ = reader.list(node, what: place()) }, { _ = reader.pairs(node, what: place()) },
                 { _ = reader.entries(node, what: place()) }, { _ = reader.choice(node, what: place(), as: Severity.self) },
+                // The hints of the collection readers are autoclosures too.
+                { _ = reader.list(node, what: place(), hint: hint()) }, { _ = reader.pairs(node, what: place(), hint: hint()) },
+                { _ = reader.entries(node, what: place(), hint: hint()) },
             ]
             let read = reads[Int(rng.next() % UInt64(reads.count))]
             read()
             let messages = sink.diagnostics.map(\.message)
+            let hints = sink.diagnostics.compactMap(\.hint).filter { $0 == "the hint" }
+            #expect(hinted == hints.count, "\(text): hint built \(hinted) times, \(hints)")
+            if hinted > 0 { hintsReported += 1 }
             #expect((built > 0) == !messages.isEmpty, "\(text): built \(built) times, \(messages)")
             #expect(built <= messages.count, "\(text): built \(built) times, \(messages)")
             for message in messages { #expect(message.contains("place 'p'"), "\(text): \(message)") }
             reported += messages.count
         }
         #expect(reported > 500)
+        #expect(hintsReported > 50)
     }
 
     /// `Fields.required` takes its hint and example as autoclosures: each is built only when the key is missing (the
