@@ -6,7 +6,9 @@ import Testing
 
 /// `SourceText` keeps one array of scalars and where each line starts. This pins every question the loader asks it
 /// (lines, characters, occurrences, duplicate keys, aliases, anchors) against the array-per-line version it replaced
-/// (`LineSourceText`), on the bundled policies, the lint fixtures and 1,000 random texts (half of them ASCII).
+/// (`LineSourceText`), on the bundled policies, the lint fixtures and 1,000 random texts (half of them ASCII). In
+/// ASCII text `occurrences` searches the bytes (`asciiOccurrences`); the needles include non-ASCII ones, a line break
+/// and the empty one, which it leaves to the scalar search.
 @Suite struct SourceTextTests {
 
     /// The repository's root.
@@ -39,14 +41,14 @@ import Testing
         }
         #expect(flat.anchors().map(\.name) == lines.anchors().map(\.name), "\(what)")
         #expect(flat.anchors().map(\.location) == lines.anchors().map(\.location), "\(what)")
-        let words = ["{{", "}}", ":", "a", "key", "é", "日本", "&", "*x", " "]
+        let words = ["{{", "}}", ":", "a", "key", "é", "日本", "&", "*x", " ", "{{ ", "a\nb", "\r", ""]
         for _ in 0..<asks {
             let line = Int(rng.next() % UInt64(count + 2))
             let column = Int(rng.next() % 90)
             #expect(flat.character(line: line, column: column) == lines.character(line: line, column: column), "\(line):\(column) of \(what)")
             #expect(flat.alias(line: line, column: column) == lines.alias(line: line, column: column), "\(line):\(column) of \(what)")
             let needle = words[Int(rng.next() % UInt64(words.count))]
-            let limit = Int(rng.next() % 6)
+            let limit = Int(rng.next() % 9)
             #expect(
                 flat.occurrences(of: needle, from: line, column: column, limit: limit)
                     == lines.occurrences(of: needle, from: line, column: column, limit: limit), "\(needle) from \(line):\(column) of \(what)")

@@ -54,12 +54,13 @@ public struct Linter: Sendable {
     public func lint(_ loaded: PolicyLoader.Loaded, graph: RuleGraph) -> [Diagnostic] {
         let context = LintContext(organisation: loaded.organisation, loadDiagnostics: loaded.diagnostics, graph: graph, channels: channels)
         var result: [Diagnostic] = []
-        var claimed = Set<String>()
-        for rule in rules {
-            claimed.insert(rule.kind.id)
-            result += rule.validate(context)
+        for rule in rules { result += rule.validate(context) }
+        // The rules' ids are only needed to pass on loader problems no rule claims; most organisations have none,
+        // and hashing 57 ids per organisation cost 1.4 % of lint.
+        if !loaded.diagnostics.isEmpty {
+            let claimed = Set(rules.map(\.kind.id))
+            result += loaded.diagnostics.filter { !claimed.contains($0.rule) }
         }
-        result += loaded.diagnostics.filter { !claimed.contains($0.rule) }
         var seen = Set<Diagnostic>()
         return result.filter { seen.insert($0).inserted }
     }

@@ -67,11 +67,11 @@ struct DocumentReader {
     func isMapping(_ node: YAMLNode) -> Bool { document.isMapping(node) }
 
     @discardableResult
-    func wrongType(_ node: YAMLNode, expected: String, what: @autoclosure () -> String, hint: String? = nil) -> Bool {
+    func wrongType(_ node: YAMLNode, expected: String, what: @autoclosure () -> String, hint: @autoclosure () -> String? = nil) -> Bool {
         sink.add(
             LoadProblem.wrongType(
                 "\(what()) must be \(expected), found \(describe(node))", at: location(node),
-                hint: hint ?? typeHint(found: node, expected: expected)))
+                hint: hint() ?? typeHint(found: node, expected: expected)))
         return false
     }
 
@@ -147,35 +147,37 @@ struct DocumentReader {
         }
 
         /// The value, or a `missing_key` diagnostic: at the key when it is present with no value, else at the owner.
-        func required(_ key: String, hint: String? = nil, example: String? = nil) -> YAMLNode? {
+        /// `hint` and `example` are built only when the key is missing (contacts' and groups' examples capitalise the
+        /// id through Foundation, 7,000 instructions each).
+        func required(_ key: String, hint: @autoclosure () -> String? = nil, example: @autoclosure () -> String? = nil) -> YAMLNode? {
             if let value = self[key] { return value }
             if let present = index(of: key) {
                 reader.sink.add(
                     LoadProblem.missingKey(
                         "'\(key)' in \(what) has no value", at: reader.location(pairs[present].keyNode),
-                        hint: "give '\(key)' a value" + (example.map { ", e.g. '\($0)'" } ?? "")))
+                        hint: "give '\(key)' a value" + (example().map { ", e.g. '\($0)'" } ?? "")))
             } else {
                 reader.sink.add(
                     LoadProblem.missingKey(
                         "missing required key '\(key)' in \(what)", at: ownerLocation,
-                        hint: hint ?? "add '\(key):' to \(what)"))
+                        hint: hint() ?? "add '\(key):' to \(what)"))
             }
             return nil
         }
     }
 
     /// The key/value pairs of a mapping with `<<` merge keys applied (local keys win), with their keys' text.
-    func pairs(_ node: YAMLNode, what: @autoclosure () -> String, hint: String? = nil) -> [Pair]? {
-        guard let slots = slots(node, what: what(), hint: hint) else { return nil }
+    func pairs(_ node: YAMLNode, what: @autoclosure () -> String, hint: @autoclosure () -> String? = nil) -> [Pair]? {
+        guard let slots = slots(node, what: what(), hint: hint()) else { return nil }
         return slots.map { Pair(key: text($0.keyNode), keyNode: $0.keyNode, value: $0.value, mergeKey: $0.mergeKey) }
     }
 
     /// The key/value pairs of a mapping with `<<` merge keys applied (local keys win; `YAMLDocument.forEachMergedPair`
     /// holds the rule), as nodes. A key that is not text, and a merge key whose value is not a map or a list of maps,
     /// are reported and left out.
-    func slots(_ node: YAMLNode, what: @autoclosure () -> String, hint: String? = nil) -> [Slot]? {
+    func slots(_ node: YAMLNode, what: @autoclosure () -> String, hint: @autoclosure () -> String? = nil) -> [Slot]? {
         guard isMapping(node) else {
-            wrongType(node, expected: "a map", what: what(), hint: hint)
+            wrongType(node, expected: "a map", what: what(), hint: hint())
             return nil
         }
         var slots: [Slot] = []
@@ -201,8 +203,8 @@ struct DocumentReader {
 
     /// Reads a mapping, merging `<<` keys and recording keys outside `allowed` (see `reportUnknownKeys()`).
     /// `owner` is the key the mapping belongs to, where missing keys are reported.
-    func fields(_ node: YAMLNode, what: String, allowed: [String], owner: SourceLocation? = nil, hint: String? = nil) -> Fields? {
-        guard let slots = slots(node, what: what, hint: hint) else { return nil }
+    func fields(_ node: YAMLNode, what: String, allowed: [String], owner: SourceLocation? = nil, hint: @autoclosure () -> String? = nil) -> Fields? {
+        guard let slots = slots(node, what: what, hint: hint()) else { return nil }
         var unknown: [String] = []
         // The allowed pairs, in order, each checked against `allowed` once, byte by byte (see `Fields`).
         var kept: [Slot] = []
@@ -251,9 +253,9 @@ struct DocumentReader {
     }
 
     /// The entries of an id-keyed section (`contacts:`), with each id checked.
-    func entries(_ node: YAMLNode, what: @autoclosure () -> String, hint: String? = nil) -> [(id: Located<String>, value: YAMLNode)] {
+    func entries(_ node: YAMLNode, what: @autoclosure () -> String, hint: @autoclosure () -> String? = nil) -> [(id: Located<String>, value: YAMLNode)] {
         if isNull(node) { return [] }
-        guard let pairs = pairs(node, what: what(), hint: hint) else { return [] }
+        guard let pairs = pairs(node, what: what(), hint: hint()) else { return [] }
         return pairs.compactMap { pair in
             let id = Located(pair.key, at: location(pair.keyNode))
             guard checkIdentifier(id, what: "the id '\(pair.key)' in \(what())") else { return nil }
@@ -462,10 +464,10 @@ struct DocumentReader {
     // MARK: - Lists
 
     /// The items of a list; a scalar or map where a list is expected is reported.
-    func list(_ node: YAMLNode, what: @autoclosure () -> String, hint: String? = nil) -> [YAMLNode] {
+    func list(_ node: YAMLNode, what: @autoclosure () -> String, hint: @autoclosure () -> String? = nil) -> [YAMLNode] {
         if isNull(node) { return [] }
         guard isSequence(node) else {
-            wrongType(node, expected: "a list", what: what(), hint: hint)
+            wrongType(node, expected: "a list", what: what(), hint: hint())
             return []
         }
         return document.items(node)

@@ -51,37 +51,18 @@ public struct PolicyLoader: Sendable {
     /// The YAML files of each organisation under the paths: a file is one organisation; a folder with YAML files
     /// is one; a folder of such folders is one per sub-folder. `tests/` folders are skipped.
     public func discover(_ paths: [String]) throws(IOError) -> [[String]] {
-        var groups: [[String]] = []
-        for path in paths {
-            guard let top = FolderEntry.status(of: path) else {
-                throw IOError(.missing, path: path, "\(path): no such file or folder")
+        let candidates = candidates(paths)
+        let listed = candidates.map { candidate -> Result<[String], IOError> in
+            do throws(IOError) {
+                return .success(try files(of: candidate))
+            } catch {
+                return .failure(error)
             }
-            if !top.isDirectory {
-                groups.append([path])
-                continue
-            }
-            let direct = try yamlFiles(in: path, recursive: false)
-            if !direct.isEmpty {
-                groups.append(try yamlFiles(in: path, recursive: true))
-                continue
-            }
-            let children = FolderEntry.list(path) ?? []
-            var found = false
-            for child in children where child.name != "tests" && !child.name.hasPrefix(".") {
-                let childPath = (path as NSString).appendingPathComponent(child.name)
-                guard child.isDirectory(at: childPath) else { continue }
-                let files = try yamlFiles(in: childPath, recursive: true)
-                if !files.isEmpty {
-                    groups.append(files)
-                    found = true
-                }
-            }
-            if !found { throw IOError(.empty, path: path, "\(path): no policy files (*.yaml, *.yml) found in this folder or its sub-folders") }
         }
-        return groups
+        return try Self.organisations(candidates, listed: listed).map(\.files)
     }
 
-    private func yamlFiles(in folder: String, recursive: Bool) throws(IOError) -> [String] {
+    func yamlFiles(in folder: String, recursive: Bool) throws(IOError) -> [String] {
         var visited = Set<FolderEntry.Identity>()
         return try yamlFiles(in: folder, recursive: recursive, visited: &visited)
     }

@@ -85,6 +85,8 @@ public struct MissingAddressRule: PolicyRule {
             for (label, step) in labels.steps {
                 let channels = step.via.flatMap(\.channels).compactMap { via in organisation.channel(via.value).map { (via, $0) } }
                 guard !channels.isEmpty else { continue }
+                // Most steps report nothing: ask first, without the recipients' "member of group …" texts.
+                guard reportsSomething(step, kinds: channels.map { $0.1.addressKind }, in: organisation, context) else { continue }
                 let recipients = step.notify.flatMap { contacts(of: $0, in: organisation) }
                 for (via, channel) in channels {
                     var seen = Set<String>()
@@ -112,6 +114,55 @@ public struct MissingAddressRule: PolicyRule {
             }
         }
         return result
+    }
+
+    /// Whether the step's part of `validate` reports anything: a recipient without the address of one of the kinds,
+    /// or a copied contact with none of them (the loader not having reported the contact). The same walk as
+    /// `contacts(of:in:)`, without its texts.
+    private func reportsSomething(_ step: Step, kinds: [String], in organisation: Organisation, _ context: LintContext) -> Bool {
+        for target in step.notify {
+            var missing = false
+            forEachContact(of: target, in: organisation) { contact in
+                if !missing, kinds.contains(where: { contact.address($0) == nil }), !context.loaderReported(.contact, contact.id.value) {
+                    missing = true
+                }
+            }
+            if missing { return true }
+        }
+        for target in step.cc {
+            var missing = false
+            forEachContact(of: target, in: organisation) { contact in
+                if !missing, !kinds.contains(where: { contact.address($0) != nil }), !context.loaderReported(.contact, contact.id.value) {
+                    missing = true
+                }
+            }
+            if missing { return true }
+        }
+        return false
+    }
+
+    /// Calls `body` with each contact `contacts(of:in:)` gives for the target, in its order.
+    private func forEachContact(of target: Target, in organisation: Organisation, _ body: (Contact) -> Void) {
+        switch target.kind {
+        case .contact:
+            if let contact = organisation.contact(target.reference.value) { body(contact) }
+        case .group:
+            for member in organisation.group(target.reference.value)?.members ?? [] {
+                if let contact = organisation.contact(member.value) { body(contact) }
+            }
+        case .schedule:
+            guard let schedule = organisation.schedule(target.reference.value) else { return }
+            var seen = Set<String>()
+            for id in (schedule.rotation?.members ?? []) + schedule.overrides.map(\.contact) where seen.insert(id.value).inserted {
+                if let contact = organisation.contact(id.value) { body(contact) }
+            }
+        case .route:
+            guard let route = organisation.route(target.reference.value) else { return }
+            // `labelledTargets`' order, without its labels.
+            for row in route.entries.flatMap(\.targets) + (route.fallback ?? []) { forEachContact(of: row, in: organisation, body) }
+        case .field, .address:
+            return
+        }
     }
 
     /// The declared contacts a target reaches, each with how (` (member of group 'x')`); fields are unknown until run time.

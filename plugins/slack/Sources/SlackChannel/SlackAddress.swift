@@ -9,7 +9,7 @@ struct SlackAddress: Sendable {
 
     /// Reads an address.
     init(_ address: String) {
-        let text = address.trimmingSpaces
+        let text = Self.trimmingSpaces(address)
         if ["@here", "here", "@channel", "@everyone"].contains(text) {
             mention = "<!\(text.hasPrefix("@") ? String(text.dropFirst()) : text)>"
         } else if Self.isID(text, prefixes: "UW") {
@@ -32,10 +32,20 @@ struct SlackAddress: Sendable {
         guard let first = text.first, prefixes.contains(first), text.count >= 3 else { return false }
         return text.dropFirst().allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) }
     }
-}
 
-extension String {
-    fileprivate var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    /// The text without its leading and trailing spaces (characters equal to " "). ASCII text is trimmed by bytes:
+    /// there every character but CR LF is one byte, so a space character is exactly the byte 0x20. Other text is
+    /// trimmed by characters (a space followed by a combining mark is not a space). The lint rule
+    /// `invalid_channel_settings` reads every Slack channel's address, and trimming by characters cost about 130,000
+    /// instructions an address.
+    static func trimmingSpaces(_ address: String) -> String {
+        let bytes = address.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            return String(address.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        }
+        guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }),
+            let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") })
+        else { return "" }
+        return String(address[first...last])
     }
 }
