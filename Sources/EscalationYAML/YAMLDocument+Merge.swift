@@ -20,7 +20,12 @@ extension YAMLDocument {
 
     /// Whether a key is a merge key: `<<` written plain, or tagged `!!merge`.
     @inlinable public func isMergeKey(_ key: YAMLNode) -> Bool {
-        isScalar(key, equalTo: "<<") && (tag(key) == .merge || style(key) == .plain)
+        // Asked of every key the loader reads: the two bytes are compared in place.
+        let record = records[Int(key.index)]
+        guard record.kind == .scalar, record.count == 2 else { return false }
+        let start = Int(record.start)
+        guard bytes[start] == UInt8(ascii: "<"), bytes[start + 1] == UInt8(ascii: "<") else { return false }
+        return record.tag == .merge || style(key) == .plain
     }
 
     /// The one merge rule of every YAML reader (the policy loader and the simulator's readers): calls `body` with a
@@ -29,7 +34,7 @@ extension YAMLDocument {
     /// scalar keys of the map (or of each map of the list, other items skipped) a merge key names, each text once (the
     /// first map that has it wins) and only where the mapping has no own key of that text (texts compared as Swift
     /// compares strings: local keys win). Makes no array unless the mapping merges.
-    @inlinable public func forEachMergedPair(_ mapping: YAMLNode, _ body: (MergedPair) -> Void) {
+    @inlinable @inline(__always) public func forEachMergedPair(_ mapping: YAMLNode, _ body: (MergedPair) -> Void) {
         var merged: [MergedPair] = []
         for index in 0..<count(mapping) {
             let key = self.key(mapping, index)
