@@ -32,7 +32,7 @@ extension EngineRun {
             state.pending.append(pending)
             let first = channels[0]
             // Once resolved (resolve hooks) nothing is sent later: the first channel goes at once, without fallback.
-            if first.afterSeconds > 0, state.isOpen {
+            if first.afterSeconds > 0, isOpen {
                 schedule(.fallback(key: key), at: now.adding(seconds: first.afterSeconds))
             } else {
                 deliver(key: key, reason: reason)
@@ -97,7 +97,7 @@ extension EngineRun {
                         idempotencyKey: use.isGroup ? "\(key)/\(pending.index).\(member)" : "\(key)/\(pending.index)", notificationKey: key,
                         origin: pending.origin, reason: reason)))
         }
-        guard state.isOpen else {
+        guard isOpen else {
             state.pending.remove(at: index)
             return
         }
