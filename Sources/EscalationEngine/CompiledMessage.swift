@@ -3,7 +3,7 @@ import EscalationGraph
 /// A template split once into literal text and resolved placeholders (built with the engine's index), so a message
 /// renders by appending pieces: no search for `{{`, no placeholder name built, no name compared at render.
 struct CompiledMessage: Sendable {
-    /// One piece of a template's text.
+    /// One piece of a template's text, as the split yields it.
     enum Piece: Sendable {
         /// Literal text.
         case text(String)
@@ -11,10 +11,58 @@ struct CompiledMessage: Sendable {
         case variable(TemplateVariable, name: String)
     }
 
-    /// The subject's pieces, if the template has a subject.
-    let subject: [Piece]?
-    /// The body's pieces.
-    let body: [Piece]
+    /// One text (a subject or a body) laid out flat for rendering: every literal's bytes in one buffer and the
+    /// placeholders in their own list, so a render walks plain integers and copies byte ranges. A list of `Piece`s
+    /// copied each piece out of the list (a retain and a release of its string) on every render.
+    struct Text: Sendable {
+        /// One step of a render: the literal bytes `start..<end`, then placeholder `variable` (-1: none).
+        struct Part: Sendable {
+            let start: Int
+            let end: Int
+            let variable: Int
+        }
+
+        /// Every literal's UTF-8 bytes, in order.
+        let bytes: [UInt8]
+        /// The steps, in order.
+        let parts: [Part]
+        /// The placeholders, in order.
+        let variables: [TemplateVariable]
+        /// Each placeholder's name as written (for `(no value: name)`).
+        let names: [String]
+        /// The whole text when it is one literal (a render hands it back as it is).
+        let literal: String?
+
+        /// The layout of `pieces`.
+        init(_ pieces: [Piece]) {
+            var bytes: [UInt8] = []
+            var parts: [Part] = []
+            var variables: [TemplateVariable] = []
+            var names: [String] = []
+            var start = 0
+            for piece in pieces {
+                switch piece {
+                case .text(let text): bytes.append(contentsOf: text.utf8)
+                case .variable(let variable, let name):
+                    parts.append(Part(start: start, end: bytes.count, variable: variables.count))
+                    variables.append(variable)
+                    names.append(name)
+                    start = bytes.count
+                }
+            }
+            if start < bytes.count || parts.isEmpty { parts.append(Part(start: start, end: bytes.count, variable: -1)) }
+            self.bytes = bytes
+            self.parts = parts
+            self.variables = variables
+            self.names = names
+            if pieces.count == 1, case .text(let text) = pieces[0] { literal = text } else { literal = nil }
+        }
+    }
+
+    /// The subject, if the template has a subject.
+    let subject: Text?
+    /// The body.
+    let body: Text
 
     /// A template's subject and body, split, with each `incident.FIELD` shown as `fieldKind` says (a policy's field
     /// types; plain text by default).
@@ -23,35 +71,33 @@ struct CompiledMessage: Sendable {
         body = Self.pieces(template.body, fieldKind: fieldKind)
     }
 
-    /// The pieces of one text, from `TemplateRenderer`'s single parse.
-    static func pieces(_ text: String, fieldKind: (String) -> TemplateVariable.FieldKind = { _ in .plain }) -> [Piece] {
-        TemplateRenderer.segments(text).map { segment in
-            switch segment {
-            case .text(let literal): return .text(literal)
-            case .placeholder(let name):
-                if case .field(let field, _) = TemplateVariable(name: name) { return .variable(.field(field, fieldKind(field)), name: name) }
-                return .variable(TemplateVariable(name: name), name: name)
-            }
-        }
+    /// The pieces of one text, from `TemplateRenderer`'s single parse, laid out for rendering.
+    static func pieces(_ text: String, fieldKind: (String) -> TemplateVariable.FieldKind = { _ in .plain }) -> Text {
+        Text(
+            TemplateRenderer.segments(text).map { segment in
+                switch segment {
+                case .text(let literal): return .text(literal)
+                case .placeholder(let name):
+                    if case .field(let field, _) = TemplateVariable(name: name) { return .variable(.field(field, fieldKind(field)), name: name) }
+                    return .variable(TemplateVariable(name: name), name: name)
+                }
+            })
     }
 
     /// The text with each placeholder's value, or `(no value: name)` where `value` has none.
-    static func render(_ pieces: [Piece], value: (TemplateVariable) -> String?) -> String {
-        if pieces.count == 1, case .text(let literal) = pieces[0] { return literal }
+    static func render(_ text: Text, value: (TemplateVariable) -> String?) -> String {
+        if let literal = text.literal { return literal }
         var output: [UInt8] = []
         // Room for the literal text and a short value per placeholder, so appending rarely grows the buffer.
-        output.reserveCapacity(pieces.reduce(0) { total, piece in
-            if case .text(let literal) = piece { return total + literal.utf8.count }
-            return total + 24
-        })
-        for piece in pieces {
-            switch piece {
-            case .text(let literal): append(literal, to: &output)
-            case .variable(let variable, let name):
-                if let value = value(variable) {
+        output.reserveCapacity(text.bytes.count + 24 * text.variables.count)
+        text.bytes.withUnsafeBufferPointer { bytes in
+            for part in text.parts {
+                if part.end > part.start { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[part.start..<part.end])) }
+                guard part.variable >= 0 else { continue }
+                if let value = value(text.variables[part.variable]) {
                     append(value, to: &output)
                 } else {
-                    append("(no value: \(name))", to: &output)
+                    append("(no value: \(text.names[part.variable]))", to: &output)
                 }
             }
         }

@@ -66,7 +66,7 @@ public struct Engine: Sendable {
                 problems.append("field '\(field.name)' must be true or false, got '\(value)'")
             case .enumeration where !field.values.contains(value):
                 problems.append("field '\(field.name)' must be one of \(field.values.joined(separator: ", ")), got '\(value)'")
-            case .contact where index.contact(value) == nil:
+            case .contact where !index.isContact(value):
                 problems.append("field '\(field.name)' must name a contact, got '\(value)'")
             case .address(let single):
                 let entries = IncidentAddress.entries(value)

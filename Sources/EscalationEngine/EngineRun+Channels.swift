@@ -14,7 +14,7 @@ extension EngineRun {
         pending.failed = (pending.failed ?? []) + [channel]
         update(pending)
         record("delivery to \(pending.contact) on \(channel) failed")
-        guard state.isOpen else { return }
+        guard isOpen else { return }
         let use = pending.channels[pending.index]
         if use.channels.allSatisfy({ (pending.failed ?? []).contains($0) }) {
             nextChannel(key: key, reason: use.isGroup ? "fallback after every channel of \(use.written) failed" : "fallback after failed \(channel)")
@@ -49,7 +49,7 @@ extension EngineRun {
         pending.unanswered = (pending.unanswered ?? []) + [channel]
         update(pending)
         record("delivery to \(pending.contact) on \(channel) not answered")
-        guard state.isOpen, nextWaitsOnAnswer(pending), settledUnanswered(pending) else { return }
+        guard isOpen, nextWaitsOnAnswer(pending), settledUnanswered(pending) else { return }
         nextChannel(key: key, reason: use.isGroup ? "fallback: nobody answered on \(use.written)" : "fallback: \(channel) not answered")
     }
 

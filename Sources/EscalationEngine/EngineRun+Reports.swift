@@ -6,7 +6,7 @@ extension EngineRun {
     /// `on: report` steps run, their `per: FIELD` tasks one per item this report added. A resolved incident takes no
     /// reports; a policy that does not correlate takes them as duplicates (a record only).
     func report(_ fields: [String: String]) {
-        guard state.isOpen else { return record("report ignored: the incident is resolved") }
+        guard isOpen else { return record("report ignored: the incident is resolved") }
         state.reports = (state.reports ?? 1) + 1
         let number = state.reports ?? 2
         guard let correlate = policy.correlate else {

@@ -16,8 +16,8 @@ extension EngineRun {
             record("\(origin) reaches nobody (\(step.targets.map(\.description).joined(separator: ", ")))")
         }
         let ccAll = contacts(for: step.cc)
-        let ccContacts = ccAll.filter { engine.index.contact($0.id) != nil }.map(\.id)
-        let ccPeople = ccAll.filter { engine.index.contact($0.id) == nil }
+        let ccContacts = ccAll.filter { engine.index.isContact($0.id) }.map(\.id)
+        let ccPeople = ccAll.filter { !engine.index.isContact($0.id) }
         for contact in recipients {
             let channels = channelsFor(contact: contact, step: step)
             guard !channels.isEmpty else {
@@ -28,11 +28,11 @@ extension EngineRun {
             let pending = PendingNotification(
                 key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.template,
                 origin: origin, cc: ccContacts, layer: layer,
-                person: engine.index.contact(contact.id) == nil ? contact : nil, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.alternative)
+                person: engine.index.isContact(contact.id) ? nil : contact, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.alternative)
             state.pending.append(pending)
             let first = channels[0]
             // Once resolved (resolve hooks) nothing is sent later: the first channel goes at once, without fallback.
-            if first.afterSeconds > 0, state.isOpen {
+            if first.afterSeconds > 0, isOpen {
                 schedule(.fallback(key: key), at: now.adding(seconds: first.afterSeconds))
             } else {
                 deliver(key: key, reason: reason)
@@ -84,12 +84,21 @@ extension EngineRun {
         }
         let use = pending.channels[pending.index]
         let contact = pending.person ?? engine.index.contact(pending.contact)
-        let ccReached = pending.cc.compactMap(engine.index.contact) + (pending.ccPeople ?? [])
         let message = render(pending.template, recipient: contact, layer: pending.layer, alternative: pending.alternative)
         for (member, id) in use.channels.enumerated() {
-            let channel = engine.index.channel(id)
-            let address = channel.flatMap { contact?.addresses[$0.addressKind] }
-            let cc = ccReached.compactMap { person in channel.flatMap { person.addresses[$0.addressKind] } }
+            // The channel's address kind alone, and the copied people's addresses read where they are: no copy of the
+            // channel, and no list of the copied contacts built first.
+            let kind = engine.index.addressKind(ofChannel: id)
+            let address = kind.flatMap { contact?.addresses[$0] }
+            var cc: [String] = []
+            if let kind {
+                for copied in pending.cc {
+                    if let reached = engine.index.contact(copied)?.addresses[kind] { cc.append(reached) }
+                }
+                for person in pending.ccPeople ?? [] {
+                    if let reached = person.addresses[kind] { cc.append(reached) }
+                }
+            }
             effects.append(
                 .notify(
                     Effect.Notification(
@@ -97,7 +106,7 @@ extension EngineRun {
                         idempotencyKey: use.isGroup ? "\(key)/\(pending.index).\(member)" : "\(key)/\(pending.index)", notificationKey: key,
                         origin: pending.origin, reason: reason)))
         }
-        guard state.isOpen else {
+        guard isOpen else {
             state.pending.remove(at: index)
             return
         }
@@ -134,6 +143,7 @@ extension EngineRun {
     func contacts(for targets: [CompiledTarget], fields given: [String: String]? = nil) -> [CompiledContact] {
         let fields = given ?? state.fields
         var ids: [String] = []
+        ids.reserveCapacity(max(4, targets.count))
         var people: [String: CompiledContact] = [:]
         for target in targets {
             switch target.kind {
@@ -148,22 +158,29 @@ extension EngineRun {
                 let picked = engine.index.route(target.ref)?.targets(fields: fields) ?? []
                 ids += contacts(for: picked.filter { $0.kind != "route" }, fields: fields).map(\.id)
             case "address":
-                for person in graph.addressRecipients(target, declaredBy: nodes.field, fields: fields) where engine.index.contact(person.id) == nil {
+                for person in graph.addressRecipients(target, declaredBy: nodes.field, fields: fields) where !engine.index.isContact(person.id) {
                     people[person.id] = people[person.id] ?? person
                     ids.append(person.id)
                 }
             default: break
             }
         }
-        // Without repeats, first kept: a few ids are compared directly, many through a set.
+        // Without repeats, first kept: a few ids are compared directly, many through a set. Room is made once (the
+        // lists grew 1, 2, 4 before).
         var unique: [String] = []
+        unique.reserveCapacity(ids.count)
         if ids.count <= 16 {
             for id in ids where !unique.contains(id) { unique.append(id) }
         } else {
             var seen = Set<String>()
             unique = ids.filter { seen.insert($0).inserted }
         }
-        return unique.compactMap { people[$0] ?? engine.index.contact($0) }
+        var reached: [CompiledContact] = []
+        reached.reserveCapacity(unique.count)
+        for id in unique {
+            if let contact = people[id] ?? engine.index.contact(id) { reached.append(contact) }
+        }
+        return reached
     }
 
     /// The channels to try for a contact: the step's, else the contact's preferences, else the first channel
@@ -173,7 +190,7 @@ extension EngineRun {
         if candidates.isEmpty {
             return graph.channels.first { contact.addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
         }
-        return candidates.compactMap { use in use.keeping { engine.index.channel($0).map { contact.addresses[$0.addressKind] != nil } ?? false } }
+        return candidates.compactMap { use in use.keeping { engine.index.addressKind(ofChannel: $0).map { contact.addresses[$0] != nil } ?? false } }
     }
 
     /// The value of one template variable (nil: no such variable), computed only when a template asks for it.

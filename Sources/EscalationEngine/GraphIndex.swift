@@ -9,6 +9,8 @@ final class GraphIndex: Sendable {
     let graph: RuleGraph
     let contacts: IDTable<CompiledContact>
     let channels: IDTable<CompiledChannel>
+    /// Each channel's address kind (a lookup that needs only the kind copies no channel).
+    let channelAddressKinds: IDTable<String>
     let groups: IDTable<CompiledGroup>
     let schedules: IDTable<CompiledSchedule>
     let calendars: IDTable<CompiledCalendar>
@@ -22,6 +24,7 @@ final class GraphIndex: Sendable {
         func byID<T>(_ items: [T], _ id: (T) -> String) -> IDTable<T> { IDTable(items.map { (id($0), $0) }) }
         contacts = byID(graph.contacts, \.id)
         channels = byID(graph.channels, \.id)
+        channelAddressKinds = IDTable(graph.channels.map { ($0.id, $0.addressKind) })
         groups = byID(graph.groups, \.id)
         schedules = byID(graph.schedules, \.id)
         calendars = byID(graph.calendars, \.id)
@@ -33,6 +36,10 @@ final class GraphIndex: Sendable {
 
     func contact(_ id: String) -> CompiledContact? { contacts[id] }
     func channel(_ id: String) -> CompiledChannel? { channels[id] }
+    /// Whether `id` names a contact of the organisation.
+    func isContact(_ id: String) -> Bool { contacts.contains(id) }
+    /// The address kind of channel `id` (nil: no such channel).
+    func addressKind(ofChannel id: String) -> String? { channelAddressKinds[id] }
     func group(_ id: String) -> CompiledGroup? { groups[id] }
     func schedule(_ id: String) -> CompiledSchedule? { schedules[id] }
     func calendar(_ id: String) -> CompiledCalendar? { calendars[id] }

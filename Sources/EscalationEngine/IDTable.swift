@@ -65,6 +65,17 @@ struct IDTable<Value: Sendable>: Sendable {
         return nil
     }
 
+    /// Whether `key` has an entry (without copying its value out, as `self[key] != nil` does).
+    func contains(_ key: String) -> Bool {
+        guard asciiOnly, let hash = Self.asciiHash(key) else { return dictionary.index(forKey: key) != nil }
+        var slot = hash & mask
+        while filled[slot] {
+            if keys[slot] == key { return true }
+            slot = (slot + 1) & mask
+        }
+        return false
+    }
+
     /// A hash of an ASCII key's bytes, eight at a time (read in place when the string has contiguous storage, as
     /// native ones do); nil when the key is not ASCII. The value only has to agree within one process.
     static func asciiHash(_ key: String) -> Int? {

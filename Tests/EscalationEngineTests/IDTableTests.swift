@@ -19,10 +19,14 @@ struct IDTableTests {
             let table = IDTable(pairs)
             let reference = Dictionary(pairs) { first, _ in first }
             #expect(table.count == reference.count)
-            for (key, value) in reference { #expect(table[key] == value, "key \(key.debugDescription)") }
+            for (key, value) in reference {
+                #expect(table[key] == value, "key \(key.debugDescription)")
+                #expect(table.contains(key), "key \(key.debugDescription)")
+            }
             for _ in 0..<300 {
                 let probe = Self.id(&rng)
                 #expect(table[probe] == reference[probe], "probe \(probe.debugDescription)")
+                #expect(table.contains(probe) == (reference[probe] != nil), "probe \(probe.debugDescription)")
             }
         }
     }
@@ -50,6 +54,7 @@ struct IDTableTests {
             let reference = Dictionary(pairs) { first, _ in first }
             #expect(reference[probe] != nil)
             #expect(table[probe] == reference[probe], "probe \(probe.debugDescription) in \(stored)")
+            #expect(table.contains(probe), "probe \(probe.debugDescription) in \(stored)")
         }
     }
 }
