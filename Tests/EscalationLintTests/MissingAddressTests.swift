@@ -134,4 +134,51 @@ struct MissingAddressTests {
         #expect(clean > 100)
         #expect(reported > 500)
     }
+
+    @Test("contacts reached through route rows, the default row, groups and schedules in them, and copies by route")
+    func routes() {
+        let file = """
+            contacts:
+              carol: { name: Carol, addresses: { email: carol@example.org } }
+              dora: { name: Dora, addresses: { sms: "+1-555-0104" } }
+            groups:
+              mail-only: { name: Mail only, members: [carol, alice] }
+            schedules:
+              desk:
+                name: Desk
+                rotation: { members: [carol, dora], shift: 1w, start: "2026-01-05T09:00" }
+            routes:
+              by-region:
+                by: region
+                to:
+                  us: { contact: carol }
+                  eu: [{ group: mail-only }, { schedule: desk }]
+                default: [{ contact: dora }, { contact: carol }]
+            policies:
+              p:
+                name: P
+                fields:
+                  region: { type: enum, values: [us, eu, apac] }
+                layers:
+                  - id: first
+                    notify: [{ route: by-region }]
+                    via: [sms]
+                    cc: [{ route: by-region }]
+                    template: page
+                  - id: second
+                    notify: [{ contact: alice }]
+                    via: [email]
+                    cc: [{ route: by-region }]
+                    template: page
+            """
+        let loaded = PolicyLoader().load(files: [("base.yaml", RuleExample.baseOrganisation), ("routes.yaml", file)])
+        #expect(loaded.diagnostics.filter { $0.severity == .error }.isEmpty, "\(loaded.diagnostics)")
+        #expect(Self.expectSame(loaded, "routes") >= 4)
+        let diagnostics = MissingAddressRule().validate(LintContext(organisation: loaded.organisation, loadDiagnostics: loaded.diagnostics))
+        let messages = diagnostics.map(\.message)
+        #expect(messages.contains { $0.contains("contact 'carol' (row 'us' of route 'by-region') via channel 'sms'") }, "\(messages)")
+        #expect(messages.contains { $0.contains("contact 'carol' (member of group 'mail-only') (row 'eu' of route 'by-region')") }, "\(messages)")
+        #expect(messages.contains { $0.contains("contact 'carol' (on call in schedule 'desk') (row 'eu' of route 'by-region')") }, "\(messages)")
+        #expect(messages.contains { $0.contains("copies contact 'dora' (row default of route 'by-region')") }, "\(messages)")
+    }
 }

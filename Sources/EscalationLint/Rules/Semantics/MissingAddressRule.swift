@@ -118,11 +118,11 @@ public struct MissingAddressRule: PolicyRule {
 
     /// Whether the step's part of `validate` reports anything: a recipient without the address of one of the kinds,
     /// or a copied contact with none of them (the loader not having reported the contact). The same walk as
-    /// `contacts(of:in:)`, without its texts.
+    /// `contacts(of:in:)`, without wording how each contact is reached.
     private func reportsSomething(_ step: Step, kinds: [String], in organisation: Organisation, _ context: LintContext) -> Bool {
         for target in step.notify {
             var missing = false
-            forEachContact(of: target, in: organisation) { contact in
+            forEachContact(of: target, in: organisation) { contact, _ in
                 if !missing, kinds.contains(where: { contact.address($0) == nil }), !context.loaderReported(.contact, contact.id.value) {
                     missing = true
                 }
@@ -131,7 +131,7 @@ public struct MissingAddressRule: PolicyRule {
         }
         for target in step.cc {
             var missing = false
-            forEachContact(of: target, in: organisation) { contact in
+            forEachContact(of: target, in: organisation) { contact, _ in
                 if !missing, !kinds.contains(where: { contact.address($0) != nil }), !context.loaderReported(.contact, contact.id.value) {
                     missing = true
                 }
@@ -141,51 +141,60 @@ public struct MissingAddressRule: PolicyRule {
         return false
     }
 
-    /// Calls `body` with each contact `contacts(of:in:)` gives for the target, in its order.
-    private func forEachContact(of target: Target, in organisation: Organisation, _ body: (Contact) -> Void) {
-        switch target.kind {
-        case .contact:
-            if let contact = organisation.contact(target.reference.value) { body(contact) }
-        case .group:
-            for member in organisation.group(target.reference.value)?.members ?? [] {
-                if let contact = organisation.contact(member.value) { body(contact) }
+    /// The declared contacts a target reaches, each with how (` (member of group 'x')`); fields are unknown until run time.
+    private func contacts(of target: Target, in organisation: Organisation) -> [(Contact, String)] {
+        var result: [(Contact, String)] = []
+        forEachContact(of: target, in: organisation) { contact, reach in result.append((contact, reach.text)) }
+        return result
+    }
+
+    /// How a target reaches a contact, worded only when a diagnostic says it.
+    private indirect enum Reach {
+        case named
+        case group(String)
+        case schedule(String)
+        /// Through a row of a route table (nil: its default row).
+        case route(row: String?, route: String, through: Reach)
+
+        /// The words after the contact's id in a diagnostic (` (member of group 'x')`).
+        var text: String {
+            switch self {
+            case .named: return ""
+            case .group(let id): return " (member of group '\(id)')"
+            case .schedule(let id): return " (on call in schedule '\(id)')"
+            case .route(let row, let route, let through): return "\(through.text) (row \(row.map { "'\($0)'" } ?? "default") of route '\(route)')"
             }
-        case .schedule:
-            guard let schedule = organisation.schedule(target.reference.value) else { return }
-            var seen = Set<String>()
-            for id in (schedule.rotation?.members ?? []) + schedule.overrides.map(\.contact) where seen.insert(id.value).inserted {
-                if let contact = organisation.contact(id.value) { body(contact) }
-            }
-        case .route:
-            guard let route = organisation.route(target.reference.value) else { return }
-            // `labelledTargets`' order, without its labels.
-            for row in route.entries.flatMap(\.targets) + (route.fallback ?? []) { forEachContact(of: row, in: organisation, body) }
-        case .field, .address:
-            return
         }
     }
 
-    /// The declared contacts a target reaches, each with how (` (member of group 'x')`); fields are unknown until run time.
-    private func contacts(of target: Target, in organisation: Organisation) -> [(Contact, String)] {
+    /// The one walk of the contacts a target reaches: calls `body` with each declared contact, in order, and how the
+    /// target reaches them.
+    private func forEachContact(of target: Target, in organisation: Organisation, _ body: (Contact, Reach) -> Void) {
+        let id = target.reference.value
         switch target.kind {
         case .contact:
-            return organisation.contact(target.reference.value).map { [($0, "")] } ?? []
+            if let contact = organisation.contact(id) { body(contact, .named) }
         case .group:
-            let members = organisation.group(target.reference.value)?.members ?? []
-            return members.compactMap { organisation.contact($0.value) }.map { ($0, " (member of group '\(target.reference.value)')") }
+            for member in organisation.group(id)?.members ?? [] {
+                if let contact = organisation.contact(member.value) { body(contact, .group(id)) }
+            }
         case .schedule:
-            guard let schedule = organisation.schedule(target.reference.value) else { return [] }
-            let ids = (schedule.rotation?.members ?? []) + schedule.overrides.map(\.contact)
+            guard let schedule = organisation.schedule(id) else { return }
             var seen = Set<String>()
-            return ids.filter { seen.insert($0.value).inserted }.compactMap { organisation.contact($0.value) }
-                .map { ($0, " (on call in schedule '\(target.reference.value)')") }
+            for member in (schedule.rotation?.members ?? []) + schedule.overrides.map(\.contact) where seen.insert(member.value).inserted {
+                if let contact = organisation.contact(member.value) { body(contact, .schedule(id)) }
+            }
         case .route:
-            let rows = organisation.route(target.reference.value)?.labelledTargets ?? []
-            return rows.flatMap { row, inner in
-                contacts(of: inner, in: organisation).map { ($0.0, "\($0.1) (row \(row) of route '\(target.reference.value)')") }
+            guard let route = organisation.route(id) else { return }
+            // `RouteTable.labelledTargets`' rows and order.
+            let rows = route.entries.map { (row: Optional($0.value.value), targets: $0.targets) } + [(row: nil, targets: route.fallback ?? [])]
+            for (row, targets) in rows {
+                for inner in targets {
+                    forEachContact(of: inner, in: organisation) { contact, reach in body(contact, .route(row: row, route: id, through: reach)) }
+                }
             }
         case .field, .address:
-            return []
+            return
         }
     }
 }
