@@ -41,7 +41,7 @@ final class EngineRun {
 
     /// Whether the incident is still open (`IncidentState.isOpen`, read from the status alone: through the run's
     /// stored state the getter copied the whole state, about 950 instructions, on every call).
-    var isOpen: Bool { state.status != .resolved }
+    var isOpen: Bool { state.status.isOpen }
 
     // MARK: - Timers
 

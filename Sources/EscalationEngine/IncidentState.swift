@@ -6,6 +6,9 @@ public struct IncidentState: Codable, Sendable, Hashable {
     /// Where the incident is in its life.
     public enum Status: String, Codable, Sendable {
         case open, acknowledged, resolved
+
+        /// Whether an incident in this status is still open (acknowledged counts as open).
+        public var isOpen: Bool { self != .resolved }
     }
 
     /// Incident id.
@@ -66,7 +69,7 @@ public struct IncidentState: Codable, Sendable, Hashable {
     public static let replyCodeField = "escalate.reply_code"
 
     /// Whether the incident is still open (acknowledged counts as open).
-    public var isOpen: Bool { status != .resolved }
+    public var isOpen: Bool { status.isOpen }
 }
 
 /// A timer the engine asked for; when it fires the caller sends `.timerFired(id)`.
