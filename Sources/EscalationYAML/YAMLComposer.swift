@@ -115,7 +115,8 @@ public struct YAMLComposer {
             done = Int32(records.count)
             records.append(
                 YAMLDocument.Record(
-                    kind: .scalar, style: UInt8(truncatingIfNeeded: scalar.style.rawValue), tag: tag, line: Int32(event.start_mark.line + 1),
+                    kind: .scalar, style: UInt8(truncatingIfNeeded: scalar.style.rawValue), tagWritten: Self.isWritten(scalar.tag), tag: tag,
+                    line: Int32(event.start_mark.line + 1),
                     column: Int32(event.start_mark.column + 1), start: Int32(start), count: Int32(scalar.length)))
             if let anchor = Self.string(scalar.anchor) { anchors[anchor] = done }
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
@@ -128,7 +129,7 @@ public struct YAMLComposer {
             records.append(
                 YAMLDocument.Record(
                     kind: sequence ? .sequence : .mapping,
-                    style: UInt8(truncatingIfNeeded: sequence ? start.style.rawValue : mapping.style.rawValue), tag: tag,
+                    style: UInt8(truncatingIfNeeded: sequence ? start.style.rawValue : mapping.style.rawValue), tagWritten: !implicit && Self.isWritten(sequence ? start.tag : mapping.tag), tag: tag,
                     line: Int32(event.start_mark.line + 1), column: Int32(event.start_mark.column + 1), start: 0, count: 0))
             open.append(Open(record: index, firstChild: pending.count, anchor: Self.string(sequence ? start.anchor : mapping.anchor)))
             return nil
@@ -161,6 +162,13 @@ public struct YAMLComposer {
         tagNames.append(name)
         tagIndex[name] = tag
         return tag
+    }
+
+    /// Whether libyaml reports a written tag other than the non-specific `!` (which, as for Yams and PyYAML, leaves a
+    /// plain scalar to be resolved by its look).
+    private static func isWritten(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> Bool {
+        guard let pointer, pointer[0] != 0 else { return false }
+        return !(pointer[0] == UInt8(ascii: "!") && pointer[1] == 0)
     }
 
     /// Throws Yams' `duplicatedKeysInMapping` for a mapping with keys equal as Yams' `Node` compares them.

@@ -18,14 +18,14 @@ extension YAMLDocument {
         }
     }
 
-    /// Whether a key is a merge key: `<<` written plain, or tagged `!!merge`.
+    /// Whether a key is a merge key: `<<` written plain without a tag, or tagged `!!merge` (`!!str <<` is text).
     @inlinable public func isMergeKey(_ key: YAMLNode) -> Bool {
         // Asked of every key the loader reads: the two bytes are compared in place.
         let record = records[Int(key.index)]
         guard record.kind == .scalar, record.count == 2 else { return false }
         let start = Int(record.start)
         guard bytes[start] == UInt8(ascii: "<"), bytes[start + 1] == UInt8(ascii: "<") else { return false }
-        return record.tag == .merge || style(key) == .plain
+        return record.tag == .merge || style(key) == .plain && !record.tagWritten
     }
 
     /// The one merge rule of every YAML reader (the policy loader and the simulator's readers): calls `body` with a

@@ -7,6 +7,9 @@ public final class YAMLDocument: Sendable {
         @usableFromInline var kind: YAMLNode.Kind
         /// A scalar's `YAMLNode.Style`; a collection's libyaml style (block 1, flow 2).
         @usableFromInline var style: UInt8
+        /// Whether a tag other than the non-specific `!` was written (`!!str null` is text, not null); it sits in
+        /// what was padding before `tag`, so a record stays 24 bytes.
+        @usableFromInline var tagWritten: Bool
         @usableFromInline var tag: YAMLTag
         @usableFromInline var line: Int32
         @usableFromInline var column: Int32
@@ -56,6 +59,10 @@ public final class YAMLDocument: Sendable {
     @inlinable public func collectionStyle(_ node: YAMLNode) -> UInt8 { records[Int(node.index)].style }
 
     @inlinable @inline(__always) public func tag(_ node: YAMLNode) -> YAMLTag { records[Int(node.index)].tag }
+
+    /// Whether the node's tag was written (`!!str`, `!!int`, `!custom`…), rather than left out or written as the
+    /// non-specific `!`: only an untagged plain scalar is resolved by its look (null, bool, int…).
+    @inlinable @inline(__always) public func isTagWritten(_ node: YAMLNode) -> Bool { records[Int(node.index)].tagWritten }
 
     /// The tag's full name (`tag:yaml.org,2002:str`).
     @inlinable public func tagName(_ node: YAMLNode) -> String { tagNames[Int(records[Int(node.index)].tag.index)] }

@@ -70,7 +70,7 @@ private struct OldMergeWalk {
                         hint: "write keys as plain words; a '?' or a '[' / '{' at the start of a line makes a complex key"))
                 continue
             }
-            if document.isScalar(keyNode, equalTo: "<<"), document.tag(keyNode) == .merge || document.style(keyNode) == .plain {
+            if document.isScalar(keyNode, equalTo: "<<"), document.tag(keyNode) == .merge || document.style(keyNode) == .plain && !document.isTagWritten(keyNode) {
                 for source in mergeSources(value) where document.isMapping(source) {
                     for sourceIndex in 0..<document.count(source) {
                         let sourceKey = document.key(source, sourceIndex)

@@ -50,8 +50,9 @@ import Testing
 
     @Test func nullSpellings() throws {
         try Self.check(
-            "a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: 'null'\ng: \"~\"\nh: !!null x\ni: nUll\nj: '~'\nk: [~, x, null, '']\nl: !!str null\n",
-            ["f": "null", "g": "~", "i": "nUll", "j": "~", "k": "x, "])
+            "a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: 'null'\ng: \"~\"\nh: !!null x\ni: nUll\nj: '~'\nk: [~, x, null, '']\nl: !!str null\n"
+                + "m: ! null\nn: !!str ~\no: !!str\np: [!!str null, ! ~]\n",
+            ["f": "null", "g": "~", "i": "nUll", "j": "~", "k": "x, ", "l": "null", "n": "~", "o": "", "p": "null"])
     }
 
     @Test func booleansStayAsWritten() throws {
@@ -88,6 +89,8 @@ import Testing
             ["base.x": "1", "base.z": "3", "x": "1", "y": "2", "z": "3"])
         try Self.check("<<: [{ a: 1 }, { a: 2, b: 2 }]\nc: 3\n", ["a": "1", "b": "2", "c": "3"])
         try Self.check("'<<': { a: 1 }\n", ["<<.a": "1"])
+        try Self.check("!!str <<: { a: 1 }\nb: 2\n", ["<<.a": "1", "b": "2"])
+        try Self.check("! <<: { a: 1 }\nb: 2\n", ["a": "1", "b": "2"])
     }
 
     @Test func duplicateKeysAreRefusedAlike() throws {

@@ -5,7 +5,8 @@ import Yams
 /// without running its seven regular expressions on every scalar: documents are composed as with `Resolver.basic`
 /// (every untagged scalar a string), and only the scalars whose tag matters are classified here. A scalar starting
 /// with a letter can only be one of the null or boolean words; the rest (digits, signs, dots…) go to Yams' own
-/// resolver. One difference: a plain scalar explicitly tagged `!!str` is classified too (`!!str null` reads as null).
+/// resolver. A scalar with a written tag (`!!str 5`, `!!str null`) keeps that tag; the non-specific `!` counts as
+/// no tag, as it does for Yams and PyYAML.
 enum ImplicitTag {
     static let nulls: Set<String> = ["~", "null", "Null", "NULL", ""]
     static let bools: Set<String> = [
@@ -15,7 +16,7 @@ enum ImplicitTag {
     /// The node's tag: an explicit one as written, else the implicit one of a plain scalar.
     static func of(_ node: YAMLNode, in document: YAMLDocument) -> YAMLTag {
         let written = document.tag(node)
-        guard written == .str, document.isPlain(node) else { return written }
+        guard written == .str, document.isPlain(node), !document.isTagWritten(node) else { return written }
         return of(plain: document.string(node))
     }
 
@@ -58,7 +59,7 @@ enum ImplicitTag {
     /// nothing) is the only one that gives null, and those words are `nulls`; they are compared byte by byte.
     static func isNull(_ node: YAMLNode, in document: YAMLDocument) -> Bool {
         let written = document.tag(node)
-        guard written == .str, document.isPlain(node) else { return written == .null }
+        guard written == .str, document.isPlain(node), !document.isTagWritten(node) else { return written == .null }
         return document.isNullWord(node)
     }
 }
