@@ -80,12 +80,7 @@ let package = Package(
         // The YAML front end: libyaml's C API (CYaml, a target of the Yams package that SwiftPM reaches only through
         // the Yams product) composed into flat documents; the loader and the simulator's readers both read through it.
         .target(name: "EscalationYAML", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
-        // Yams' Swift API is still used here: ImplicitTag asks its default resolver about plain scalars that start with
-        // no letter.
-        .target(
-            name: "EscalationPolicy",
-            dependencies: ["EscalationCore", "EscalationYAML", .product(name: "Yams", package: "Yams")],
-            swiftSettings: strict),
+        .target(name: "EscalationPolicy", dependencies: ["EscalationCore", "EscalationYAML"], swiftSettings: strict),
         .target(name: "EscalationPluginLoader", dependencies: ["EscalationChannel"], swiftSettings: strict),
         .target(name: "EscalationGraph", dependencies: ["EscalationCore"], swiftSettings: strict),
         .target(name: "EscalationCompiler", dependencies: ["EscalationCore", "EscalationPolicy", "EscalationGraph"], swiftSettings: strict),

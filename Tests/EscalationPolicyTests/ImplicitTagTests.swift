@@ -34,6 +34,56 @@ import Yams
         }
     }
 
+    /// Scalars shaped like YAML 1.1's numbers and timestamps, each piece drawn or damaged at random, so that every
+    /// branch of the byte rules (`of(unlettered:)`) meets texts just inside and just outside its regular expression.
+    static func numberLikeTexts(seed: UInt64, count: Int) -> [String] {
+        var rng = SplitMix64(seed: seed)
+        func pick(_ options: [String]) -> String { options[Int(rng.next() % UInt64(options.count))] }
+        func digits(_ alphabet: String, _ most: Int) -> String {
+            let letters = Array(alphabet)
+            return String((0..<Int(rng.next() % UInt64(most + 1))).map { _ in letters[Int(rng.next() % UInt64(letters.count))] })
+        }
+        var texts: [String] = []
+        for _ in 0..<count {
+            let sign = pick(["", "", "+", "-"])
+            var text: String
+            switch rng.next() % 9 {
+            case 0: text = sign + pick(["0b", "0o", "0", "0x", "0B", "0X"]) + digits("0123456789abcdefABFG_", 5)
+            case 1: text = sign + digits("123456789", 1) + digits("0123456789_", 4)
+            case 2: text = sign + digits("0123456789", 2) + (0..<Int(rng.next() % 4)).map { _ in ":" + digits("0123456789", 3) }.joined()
+            case 3: text = sign + digits("0123456789_", 3) + pick(["", "."]) + digits("0123456789_", 3) + pick(["", "e", "E", "e+", "E-", "e-"]) + digits("0123456789", 2)
+            case 4: text = sign + "." + digits("0123456789_", 3) + pick(["", "e", "e+", "E-"]) + digits("0123456789", 2)
+            case 5: text = sign + digits("0123456789", 2) + pick([":", ":5", ":60", ":1:2"]) + pick([".", "", ".5"]) + digits("0123456789_", 2)
+            case 6: text = sign + "." + pick(["inf", "Inf", "INF", "iNf", "nan", "NaN", "NAN", "in"])
+            case 7:
+                // Mostly well-formed pieces, sometimes a piece of any length.
+                func part(_ usual: [String], _ most: Int) -> String { rng.next() % 5 == 0 ? digits("0123456789", most) : pick(usual) }
+                text = part(["2026", "1999"], 5) + "-" + part(["1", "01", "12"], 3) + "-" + part(["5", "05", "31"], 3)
+                if rng.next() % 4 != 0 {
+                    text += pick(["T", "t", " ", "\t", "  ", "x", ""]) + part(["9", "09", "23"], 3) + ":" + part(["00", "59"], 3) + ":" + part(["00", "30"], 3)
+                    text += pick(["", ".", ".5", ".123"]) + pick(["", " ", "\t"]) + pick(["", "Z", "z", "+1", "-05", "+05:30", "+5:3", "-123", "+01:"])
+                }
+            default: text = pick(["<<", "=", "~", "<", "==", "<<<", "~~", "", ".", "+", "-", "_", "0_", "€1", "1€", "١"])
+            }
+            if rng.next() % 12 == 0 { text += pick(["\n", "\r", "\r\n", "\u{85}", "\u{2028}", "\u{2029}", "\u{0B}", "\u{0C}", "\n\n", " "]) }
+            texts.append(text)
+        }
+        return texts
+    }
+
+    @Test func numberAndTimestampRulesAgreeWithYamsRegularExpressions() {
+        var tags: [String: Int] = [:]
+        for text in Self.numberLikeTexts(seed: 23, count: 20_000) where text.unicodeScalars.first.map({ !$0.properties.isAlphabetic }) ?? false {
+            let expected = Resolver.default.resolveTag(of: Node(text)).rawValue
+            #expect(name(ImplicitTag.of(plain: text)) == expected, "scalar \(text.debugDescription)")
+            tags[expected, default: 0] += 1
+        }
+        // Every rule is met often enough to be tested both ways.
+        for tag in ["int", "float", "timestamp", "str", "merge", "null", "value"] {
+            #expect(tags["tag:yaml.org,2002:\(tag)", default: 0] > 20, "\(tag): \(tags)")
+        }
+    }
+
     /// The value of `v:` in each text: plain, quoted and explicitly tagged scalars, a map and a list.
     func values(_ texts: [String]) -> [(YAMLDocument, YAMLNode, String)] {
         let forms = ["v: %@\n", "v: \"%@\"\n", "v: !!null %@\n", "v: !!int %@\n", "v: !!str %@\n", "v: ! %@\n"]

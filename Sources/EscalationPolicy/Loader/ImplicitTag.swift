@@ -1,11 +1,10 @@
 import EscalationYAML
-import Yams
 
 /// The tag YAML 1.1 gives a plain scalar (null, bool, int, float, merge…), as Yams' default resolver decides it, but
-/// without running its seven regular expressions on every scalar: documents are composed as with `Resolver.basic`
-/// (every untagged scalar a string), and only the scalars whose tag matters are classified here. A scalar starting
-/// with a letter can only be one of the null or boolean words; the rest (digits, signs, dots…) go to Yams' own
-/// resolver. A scalar with a written tag (`!!str 5`, `!!str null`) keeps that tag; the non-specific `!` counts as
+/// without its seven regular expressions: documents are composed as with `Resolver.basic` (every untagged scalar a
+/// string), and only the scalars whose tag matters are classified here. A scalar starting with a letter can only be
+/// one of the null or boolean words; the rest (digits, signs, dots…) are matched over their bytes
+/// (`of(unlettered:)`). A scalar with a written tag (`!!str 5`, `!!str null`) keeps that tag; the non-specific `!` counts as
 /// no tag, as it does for Yams and PyYAML.
 enum ImplicitTag {
     static let nulls: Set<String> = ["~", "null", "Null", "NULL", ""]
@@ -27,33 +26,11 @@ enum ImplicitTag {
             if nulls.contains(text) { return .null }
             return bools.contains(text) ? .bool : .str
         }
-        return tag(Resolver.default.resolveTag(of: Node(text)))
+        return of(unlettered: text)
     }
 
-    /// The fixed `YAMLTag` of a tag Yams' default resolver gives (it gives no other).
-    private static func tag(_ name: Tag.Name) -> YAMLTag {
-        switch name {
-        case .null: return .null
-        case .bool: return .bool
-        case .int: return .int
-        case .float: return .float
-        case .merge: return .merge
-        case .timestamp: return .timestamp
-        case .value: return .value
-        default: return .str
-        }
-    }
-
-    /// Whether `of(node) == .int`. An untagged scalar with a letter that no int form uses (all but a-f, A-F, o and x)
-    /// is no int, without Yams' regular expressions (a duration such as `15m`, checked for a missing unit).
-    static func isInt(_ node: YAMLNode, in document: YAMLDocument) -> Bool {
-        if document.isScalar(node), document.tag(node) == .str,
-            document.string(node).unicodeScalars.contains(where: { ("g"..."z").contains($0) && $0 != "o" && $0 != "x" || ("G"..."Z").contains($0) })
-        {
-            return false
-        }
-        return of(node, in: document) == .int
-    }
+    /// Whether `of(node) == .int` (a duration such as `15` is checked for a missing unit).
+    static func isInt(_ node: YAMLNode, in document: YAMLDocument) -> Bool { of(node, in: document) == .int }
 
     /// Whether `of(node) == .null`, without a regular expression: Yams' null rule (`~`, `null`, `Null`, `NULL` or
     /// nothing) is the only one that gives null, and those words are `nulls`; they are compared byte by byte.
