@@ -9,8 +9,9 @@ Each request is appended to RECORD_FILE as one JSON line before it is answered:
 {"method", "path" (with the query), "headers" (lower-case names), "body" (UTF-8 text)}.
 
 The answer is the default (--status, --body, --delay, --content-type) unless a rule matches. A rule is a JSON
-object {"method", "path" (a prefix), "status", "body", "delay", "content_type", "times"}: every key is optional;
-"times" limits how many requests it answers. Rules come from --rule (repeatable; the first that matches
+object {"method", "path" (a prefix), "status", "body", "delay", "hold", "content_type", "times"}: every key is
+optional; "times" limits how many requests it answers; "hold": true keeps the answer until a file named
+RECORD_FILE.release exists (a test creates it when it is ready for the answer; no clock decides). Rules come from --rule (repeatable; the first that matches
 answers) or at run time from POST /__control/rule (ahead of the others); GET /__control/requests lists what was
 recorded. /__control/ requests are not recorded.
 In a body, {{n}} becomes the request's number (1, 2, …), for unique ids.
@@ -88,6 +89,9 @@ def make_handler(state):
             answer = state.answer(self.command, self.path)
             if answer.get("delay"):
                 time.sleep(float(answer["delay"]))
+            if answer.get("hold"):
+                while not os.path.exists(state.record_path + ".release"):
+                    time.sleep(0.01)
             body = str(answer.get("body", "")).replace("{{n}}", str(number)).encode("utf-8")
             self.reply(int(answer.get("status", 200)), body, answer.get("content_type", "application/json"))
 

@@ -35,21 +35,27 @@ final class RecordingServer: @unchecked Sendable {
         }
     }
 
-    /// A canned answer for requests matching a method and path prefix (all optional), `times` times at most.
+    /// A canned answer for requests matching a method and path prefix (all optional), `times` times at most; with
+    /// `hold`, the answer waits until `release()` is called.
     struct Rule: Encodable, Sendable {
         var method: String?
         var path: String?
         var status: Int?
         var body: String?
         var delay: Double?
+        var hold: Bool?
         var times: Int?
 
-        init(method: String? = nil, path: String? = nil, status: Int? = nil, body: String? = nil, delay: Double? = nil, times: Int? = nil) {
+        init(
+            method: String? = nil, path: String? = nil, status: Int? = nil, body: String? = nil, delay: Double? = nil, hold: Bool? = nil,
+            times: Int? = nil
+        ) {
             self.method = method
             self.path = path
             self.status = status
             self.body = body
             self.delay = delay
+            self.hold = hold
             self.times = times
         }
     }
@@ -104,10 +110,18 @@ final class RecordingServer: @unchecked Sendable {
         throw PythonHelper.HelperError("expected \(count) requests, got \(try requests().count)")
     }
 
+    /// Lets the answers a `hold` rule keeps go (and any later ones a `hold` rule answers).
+    func release() throws {
+        try Data().write(to: releaseFile)
+    }
+
+    private var releaseFile: URL { URL(fileURLWithPath: recordFile.path + ".release") }
+
     /// Stops the server and removes its record.
     func stop() {
         helper.stop()
         try? FileManager.default.removeItem(at: recordFile)
+        try? FileManager.default.removeItem(at: releaseFile)
     }
 }
 
