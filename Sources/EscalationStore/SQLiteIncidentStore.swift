@@ -222,10 +222,7 @@ public final class SQLiteIncidentStore: IncidentStore {
             }
             for (index, pending) in batch.enumerated() {
                 do {
-                    try db.inSavepoint {
-                        try Self.apply(pending, to: db)
-                        return .commit
-                    }
+                    try inSavepoint(db) { try Self.apply(pending, to: db) }
                 } catch {
                     failures[index] = error
                 }
@@ -235,12 +232,47 @@ public final class SQLiteIncidentStore: IncidentStore {
         return failures
     }
 
+    /// Runs `body` in a savepoint of the open transaction, released when it returns and rolled back when it throws,
+    /// as GRDB's `inSavepoint` does, but with its three statements prepared once per connection: GRDB's own parses
+    /// `SAVEPOINT` and `RELEASE` anew at each call, twice per write of every batch. GRDB still sees each statement
+    /// begin, release or roll back the savepoint (it reads that when the statement is prepared). Outside a
+    /// transaction, GRDB's `inSavepoint` runs (it opens a transaction instead).
+    static func inSavepoint(_ db: Database, _ body: () throws -> Void) throws {
+        guard db.isInsideTransaction else {
+            try db.inSavepoint {
+                try body()
+                return .commit
+            }
+            return
+        }
+        try db.cachedStatement(sql: SQL.beginSavepoint).execute()
+        do {
+            try body()
+        } catch {
+            // The first error is the one thrown; rolling back is attempted whatever it was (as GRDB does).
+            do {
+                try db.cachedStatement(sql: SQL.rollbackSavepoint).execute()
+                try db.cachedStatement(sql: SQL.releaseSavepoint).execute()
+            } catch {}
+            throw error
+        }
+        // A statement that failed may have made SQLite roll the whole transaction back: then there is no savepoint
+        // to release, and the write must fail as aborted (GRDB's `inSavepoint` checks the same before releasing).
+        guard db.isInsideTransaction else { throw DatabaseError(resultCode: .SQLITE_ABORT, message: "Transaction was aborted") }
+        try db.cachedStatement(sql: SQL.releaseSavepoint).execute()
+    }
+
     /// Applies one pending write inside the current transaction.
     static func apply(_ pending: PendingCommit, to db: Database) throws {
         switch pending {
         case .transition(let change, let stateJSON): try apply(change, stateJSON: stateJSON, to: db)
         case .delivered(let item, let log): try save(item, log: log, into: db)
         }
+    }
+
+    /// Runs one statement on the writer, outside the batcher (tests: e.g. a trigger that makes some writes fail).
+    func executeOnWriter(_ sql: String) async throws {
+        try await pool.writeWithoutTransaction { db in try db.execute(sql: sql) }
     }
 
     /// Writes one batch on the writer at once, as the batcher does (tests).
@@ -574,6 +606,12 @@ enum SQL {
     static let tasks = "SELECT * FROM tasks WHERE incident = ? ORDER BY sequence"
     /// Pending deliveries in due order (when the loop sleeps).
     static let pendingByDue = "SELECT organisation, channel, next_attempt FROM outbox WHERE status = 'pending' ORDER BY next_attempt, position"
+    /// Opens the savepoint of one write of a batch (see `SQLiteIncidentStore.inSavepoint`).
+    static let beginSavepoint = "SAVEPOINT batch"
+    /// Undoes the writes since the savepoint opened (it stays open until released).
+    static let rollbackSavepoint = "ROLLBACK TRANSACTION TO SAVEPOINT batch"
+    /// Closes the savepoint, keeping its writes in the transaction.
+    static let releaseSavepoint = "RELEASE SAVEPOINT batch"
     /// The writer's durability for one delivered result's transaction, and back (see `updateDelivery`).
     static let synchronousNormal = "PRAGMA synchronous = NORMAL"
     /// The fsynced write that flushes deferred results (the probe row, so nothing grows).
