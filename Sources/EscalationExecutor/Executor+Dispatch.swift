@@ -223,13 +223,14 @@ extension Executor {
         case .delivered: change = health.note(channel, delivered: true, retryableFailure: nil)
         case .failed(let failure): change = health.note(channel, delivered: false, retryableFailure: failure.retryable ? failure.reason : nil)
         }
-        let metadata: Logger.Metadata = ["organisation": "\(item.organisation)", "channel": "\(item.channel)"]
+        // Built only when a line is logged (a change of health is rare; most results leave it as it was).
+        func metadata() -> Logger.Metadata { ["organisation": "\(item.organisation)", "channel": "\(item.channel)"] }
         switch change {
         case .degraded:
             logger.warning(
                 "channel degraded: \(health.threshold) sends in a row failed or timed out; one send at a time until one is delivered",
-                metadata: metadata)
-        case .recovered: logger.notice("channel recovered: a send was delivered", metadata: metadata)
+                metadata: metadata())
+        case .recovered: logger.notice("channel recovered: a send was delivered", metadata: metadata())
         case .none: break
         }
     }
@@ -254,14 +255,17 @@ extension Executor {
         noteHealth(result, for: original)
         metrics.deliveries[item.status == .pending ? "retry" : item.status.rawValue, default: 0] += 1
         try await store.updateDelivery(item, log: [EventLogEntry(incident: item.incident, at: now, kind: "delivery", text: line)])
-        let metadata: Logger.Metadata = [
-            "incident": "\(item.incident)", "channel": "\(item.channel)", "delivery": "\(item.idempotencyKey)", "attempts": "\(item.attempts)",
-            "status": "\(item.status.rawValue)",
-        ]
+        // Built only when the line is logged (a level such as `serve --log-level warning` leaves `info` out).
+        func metadata() -> Logger.Metadata {
+            [
+                "incident": "\(item.incident)", "channel": "\(item.channel)", "delivery": "\(item.idempotencyKey)", "attempts": "\(item.attempts)",
+                "status": "\(item.status.rawValue)",
+            ]
+        }
         switch item.status {
-        case .delivered: logger.info("delivered", metadata: metadata)
-        case .failed: logger.warning("delivery failed: \(item.detail ?? "")", metadata: metadata)
-        default: logger.notice("delivery will be retried: \(item.detail ?? "")", metadata: metadata)
+        case .delivered: logger.info("delivered", metadata: metadata())
+        case .failed: logger.warning("delivery failed: \(item.detail ?? "")", metadata: metadata())
+        default: logger.notice("delivery will be retried: \(item.detail ?? "")", metadata: metadata())
         }
         if item.status == .failed { try await reportFailure(item) }
         if item.status == .delivered, case .delivered(let receipt) = result, let answer = receipt.answer { try await reportAnswer(answer, item) }

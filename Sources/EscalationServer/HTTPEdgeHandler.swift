@@ -55,7 +55,13 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let limits: Limits
     private var state = State.awaitingHead
-    private var timer: Scheduled<Void>?
+    /// The timeout running: when it falls due and what it is for (nil: none).
+    private var due: (at: NIODeadline, reason: Timeout)?
+    /// The event loop task that checks `due`, and when it runs. A keep-alive connection arms and stops a timeout
+    /// three times a request; the task is kept across them and only replaced for an earlier instant, so a request
+    /// schedules and cancels no loop task (at most one every `headerTimeout` or so, when the task runs early and
+    /// schedules itself for what is due then).
+    private var timer: (task: Scheduled<Void>, at: NIODeadline)?
     /// Whether a response head has been written for the current request.
     private var responding = false
     /// Whether the current response has ended (the route may answer before the body is read).
@@ -77,7 +83,7 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     /// Cancels the timer.
-    public func handlerRemoved(context: ChannelHandlerContext) { cancelTimer() }
+    public func handlerRemoved(context: ChannelHandlerContext) { stopTimer() }
 
     /// Arms the head timeout when the connection opens.
     public func channelActive(context: ChannelHandlerContext) {
@@ -87,7 +93,7 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     /// Cancels the timer.
     public func channelInactive(context: ChannelHandlerContext) {
-        cancelTimer()
+        stopTimer()
         context.fireChannelInactive()
     }
 
@@ -194,22 +200,46 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
         arm(context, after: limits.headerTimeout, reason: .header)
     }
 
+    /// Starts a timeout (replacing the one running): `reason`'s, due `delay` from the loop's now.
     private func arm(_ context: ChannelHandlerContext, after delay: TimeAmount, reason: Timeout) {
-        cancelTimer()
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: delay) {
-            let (handler, context) = loopBound.value
-            handler.timedOut(context, reason)
-        }
+        let at = context.eventLoop.now + delay
+        due = (at, reason)
+        // A task that runs no later serves: it finds the timeout not due yet and schedules itself for it.
+        if let timer, timer.at <= at { return }
+        schedule(context, at: at)
     }
 
-    private func cancelTimer() {
-        timer?.cancel()
+    /// Replaces the loop task by one that runs at `at` and checks what is due then.
+    private func schedule(_ context: ChannelHandlerContext, at: NIODeadline) {
+        timer?.task.cancel()
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let task = context.eventLoop.scheduleTask(deadline: at) {
+            let (handler, context) = loopBound.value
+            handler.timerRan(context)
+        }
+        timer = (task, at)
+    }
+
+    /// Stops the timeout running; the loop task stays, finds nothing due and ends (see `timerRan`).
+    private func cancelTimer() { due = nil }
+
+    /// Stops the timeout and cancels the loop task (the connection is gone or the handler removed).
+    private func stopTimer() {
+        due = nil
+        timer?.task.cancel()
         timer = nil
+    }
+
+    /// The loop task ran: the timeout times out if it is due, or the task is scheduled again for when it will be.
+    private func timerRan(_ context: ChannelHandlerContext) {
+        timer = nil
+        guard let due else { return }
+        guard due.at <= context.eventLoop.now else { return schedule(context, at: due.at) }
+        self.due = nil
+        timedOut(context, due.reason)
     }
 
     private func timedOut(_ context: ChannelHandlerContext, _ reason: Timeout) {
-        timer = nil
         switch (reason, state) {
         case (.header, .awaitingHead) where servedOne:
             state = .closed

@@ -213,21 +213,22 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// Writes a batch in one transaction, a savepoint each; the error of each one that failed.
     static func writeTransaction(_ batch: [PendingCommit], in db: Database) throws -> [Int: any Error] {
         var failures: [Int: any Error] = [:]
+        // The outbox's last position as the batch's writes leave it, once read (see `apply(_:stateJSON:to:lastPosition:)`).
+        var lastPosition: Int64?
         try db.inTransaction {
             // One transition alone needs no savepoint: if it fails, the whole transaction is rolled back and its error
             // is the batch's (its caller's) error.
             if batch.count == 1, let pending = batch.first {
-                try Self.apply(pending, to: db)
+                try Self.apply(pending, to: db, lastPosition: &lastPosition)
                 return .commit
             }
             for (index, pending) in batch.enumerated() {
                 do {
-                    try db.inSavepoint {
-                        try Self.apply(pending, to: db)
-                        return .commit
-                    }
+                    try inSavepoint(db) { try Self.apply(pending, to: db, lastPosition: &lastPosition) }
                 } catch {
                     failures[index] = error
+                    // Its rows were rolled back, positions included: the next write reads the last position again.
+                    lastPosition = nil
                 }
             }
             return .commit
@@ -235,12 +236,52 @@ public final class SQLiteIncidentStore: IncidentStore {
         return failures
     }
 
+    /// Runs `body` in a savepoint of the open transaction, released when it returns and rolled back when it throws,
+    /// as GRDB's `inSavepoint` does, but with its three statements prepared once per connection: GRDB's own parses
+    /// `SAVEPOINT` and `RELEASE` anew at each call, twice per write of every batch. GRDB still sees each statement
+    /// begin, release or roll back the savepoint (it reads that when the statement is prepared). Outside a
+    /// transaction, GRDB's `inSavepoint` runs (it opens a transaction instead).
+    static func inSavepoint(_ db: Database, _ body: () throws -> Void) throws {
+        guard db.isInsideTransaction else {
+            try db.inSavepoint {
+                try body()
+                return .commit
+            }
+            return
+        }
+        try db.cachedStatement(sql: SQL.beginSavepoint).execute()
+        do {
+            try body()
+        } catch {
+            // The first error is the one thrown; rolling back is attempted whatever it was (as GRDB does).
+            do {
+                try db.cachedStatement(sql: SQL.rollbackSavepoint).execute()
+                try db.cachedStatement(sql: SQL.releaseSavepoint).execute()
+            } catch {}
+            throw error
+        }
+        // A statement that failed may have made SQLite roll the whole transaction back: then there is no savepoint
+        // to release, and the write must fail as aborted (GRDB's `inSavepoint` checks the same before releasing).
+        guard db.isInsideTransaction else { throw DatabaseError(resultCode: .SQLITE_ABORT, message: "Transaction was aborted") }
+        try db.cachedStatement(sql: SQL.releaseSavepoint).execute()
+    }
+
     /// Applies one pending write inside the current transaction.
-    static func apply(_ pending: PendingCommit, to db: Database) throws {
+    static func apply(_ pending: PendingCommit, to db: Database, lastPosition: inout Int64?) throws {
         switch pending {
-        case .transition(let change, let stateJSON): try apply(change, stateJSON: stateJSON, to: db)
+        case .transition(let change, let stateJSON): try apply(change, stateJSON: stateJSON, to: db, lastPosition: &lastPosition)
         case .delivered(let item, let log): try save(item, log: log, into: db)
         }
+    }
+
+    /// Runs one statement on the writer, outside the batcher (tests: e.g. a trigger that makes some writes fail).
+    func executeOnWriter(_ sql: String) async throws {
+        try await pool.writeWithoutTransaction { db in try db.execute(sql: sql) }
+    }
+
+    /// A delivery's outbox position (tests).
+    func position(of key: String) async throws -> Int64? {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT position FROM outbox WHERE idempotency_key = ?", arguments: [key]) }
     }
 
     /// Writes one batch on the writer at once, as the batcher does (tests).
@@ -248,8 +289,11 @@ public final class SQLiteIncidentStore: IncidentStore {
         try await pool.writeWithoutTransaction { db in try Self.write(batch, in: db) }
     }
 
-    /// Applies one transition's rows inside the current transaction.
-    static func apply(_ change: StoreChange, stateJSON: String, to db: Database) throws {
+    /// Applies one transition's rows inside the current transaction. Its deliveries take the positions after the
+    /// outbox's last one: `lastPosition` when an earlier write of the batch left it known (the largest position it
+    /// inserted, or the one it read), else `MAX(position)` read here; on return it holds the last position again. The
+    /// positions are those a read per transition gave (`BatchSavepointTests`), with one read per batch.
+    static func apply(_ change: StoreChange, stateJSON: String, to db: Database, lastPosition: inout Int64?) throws {
         let incident = change.incident
         try db.cachedStatement(sql: SQL.saveIncident).execute(
             arguments: [
@@ -274,14 +318,18 @@ public final class SQLiteIncidentStore: IncidentStore {
             try db.cachedStatement(sql: SQL.saveTimer).execute(arguments: [timer.id, timer.incident, timer.at.seconds])
         }
         guard !change.outbox.isEmpty else { return }
-        let position = try Int64.fetchOne(db.cachedStatement(sql: SQL.nextPosition)) ?? 0
+        let position = try lastPosition ?? Int64.fetchOne(db.cachedStatement(sql: SQL.nextPosition)) ?? 0
+        var last = position
         for (offset, item) in change.outbox.enumerated() {
             try db.cachedStatement(sql: SQL.queueDelivery).execute(
                 arguments: [
                     item.idempotencyKey, item.incident, item.organisation, item.effect, item.channel, item.status.rawValue, item.attempts,
                     item.nextAttempt.seconds, item.deadline.seconds, item.detail, item.createdAt.seconds, position + Int64(offset) + 1,
                 ])
+            // A key already queued is ignored, and its position stays unused (as `MAX(position)` would not see it).
+            if db.changesCount > 0 { last = position + Int64(offset) + 1 }
         }
+        lastPosition = last
     }
 
     /// Writes one row in a transaction of its own: fails while the disk is full or the file is read-only.
@@ -574,6 +622,12 @@ enum SQL {
     static let tasks = "SELECT * FROM tasks WHERE incident = ? ORDER BY sequence"
     /// Pending deliveries in due order (when the loop sleeps).
     static let pendingByDue = "SELECT organisation, channel, next_attempt FROM outbox WHERE status = 'pending' ORDER BY next_attempt, position"
+    /// Opens the savepoint of one write of a batch (see `SQLiteIncidentStore.inSavepoint`).
+    static let beginSavepoint = "SAVEPOINT batch"
+    /// Undoes the writes since the savepoint opened (it stays open until released).
+    static let rollbackSavepoint = "ROLLBACK TRANSACTION TO SAVEPOINT batch"
+    /// Closes the savepoint, keeping its writes in the transaction.
+    static let releaseSavepoint = "RELEASE SAVEPOINT batch"
     /// The writer's durability for one delivered result's transaction, and back (see `updateDelivery`).
     static let synchronousNormal = "PRAGMA synchronous = NORMAL"
     /// The fsynced write that flushes deferred results (the probe row, so nothing grows).

@@ -132,4 +132,51 @@ struct HTTPEdgeHandlerTests {
         #expect(try Self.written(answering).isEmpty)
         #expect(answering.isActive)
     }
+
+    /// Answers the request just read with an empty 200.
+    static func answerOK(_ channel: EmbeddedChannel) throws {
+        var fields = HTTPFields()
+        fields[.contentLength] = "0"
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok, headerFields: fields)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+    }
+
+    @Test("each timeout runs from its own start, however many requests a kept-alive connection served before")
+    func timeoutsAfterManyRequests() throws {
+        // The handler keeps one loop task across requests and moves it only for an earlier instant: requests 25 s
+        // apart are each within the header timeout, though the first task's instant passed long ago.
+        let channel = try Self.channel()
+        for _ in 0..<10 {
+            Self.send(channel, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            try Self.answerOK(channel)
+            #expect(try Self.written(channel).hasPrefix("HTTP/1.1 200"))
+            channel.embeddedEventLoop.advanceTime(by: .seconds(25))
+            #expect(channel.isActive)
+        }
+        // A body that stops arriving: its own 60 s count, not the header timeout's.
+        Self.send(channel, "POST /v1/incidents HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{\"ti")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(59))
+        #expect(try Self.written(channel).isEmpty)
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(try Self.written(channel).contains("408"))
+        #expect(!channel.isActive)
+
+        // Idle after the last of many responses: closed 30 s after it, not before, without a 408.
+        let idle = try Self.channel()
+        for _ in 0..<5 {
+            Self.send(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            try Self.answerOK(idle)
+            _ = try Self.written(idle)
+            idle.embeddedEventLoop.advanceTime(by: .seconds(20))
+        }
+        Self.send(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        try Self.answerOK(idle)
+        _ = try Self.written(idle)
+        idle.embeddedEventLoop.advanceTime(by: .seconds(29))
+        #expect(idle.isActive)
+        idle.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(try Self.written(idle).isEmpty)
+        #expect(!idle.isActive)
+    }
 }
