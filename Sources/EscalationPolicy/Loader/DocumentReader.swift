@@ -98,6 +98,8 @@ struct DocumentReader {
         let keyNode: YAMLNode
         let value: YAMLNode
         var mergeKey: YAMLNode?
+        /// The key's digest, which `Fields` compares first.
+        var digest: YAMLKeyDigest
     }
 
     /// One key/value pair of a mapping with its key's text; `mergeKey` is the `<<` key it was merged in through, if any.
@@ -110,7 +112,8 @@ struct DocumentReader {
 
     /// A mapping whose keys were checked against the allowed set. Keys are looked up by comparing their bytes with the
     /// key asked for (every key asked for is ASCII, and an ASCII string equals another string only byte for byte,
-    /// but for the Kelvin sign, canonically `K`, which no lower-case key has).
+    /// but for the Kelvin sign, canonically `K`, which no lower-case key has): first their `YAMLKeyDigest`s, kept in
+    /// every slot, then, for a key of more than eight bytes with the same digest, the rest of its bytes.
     struct Fields {
         let reader: DocumentReader
         let node: YAMLNode
@@ -129,8 +132,11 @@ struct DocumentReader {
 
         /// The index in `pairs` of the first pair with this key.
         private func index(of key: String) -> Int? {
-            let document = reader.document
-            return pairs.firstIndex { document.isScalar($0.keyNode, equalTo: key) }
+            let digest = YAMLKeyDigest(key)
+            for index in pairs.indices where pairs[index].digest == digest {
+                if digest.isWhole || reader.document.isScalar(pairs[index].keyNode, equalTo: key) { return index }
+            }
+            return nil
         }
 
         subscript(key: String) -> YAMLNode? {
@@ -196,7 +202,7 @@ struct DocumentReader {
                     hint: "merge an anchored map with an alias, e.g. '<<: *defaults'")
                 return
             }
-            slots.append(Slot(keyNode: pair.key, value: pair.value, mergeKey: pair.mergeKey))
+            slots.append(Slot(keyNode: pair.key, value: pair.value, mergeKey: pair.mergeKey, digest: document.digest(pair.key)))
         }
         return slots
     }
@@ -206,14 +212,20 @@ struct DocumentReader {
     func fields(_ node: YAMLNode, what: String, allowed: [String], owner: SourceLocation? = nil, hint: @autoclosure () -> String? = nil) -> Fields? {
         guard let slots = slots(node, what: what, hint: hint()) else { return nil }
         var unknown: [String] = []
-        // The allowed pairs, in order, each checked against `allowed` once, byte by byte (see `Fields`).
-        var kept: [Slot] = []
-        kept.reserveCapacity(slots.count)
+        // The allowed pairs, in order, each checked against `allowed` once, byte by byte (see `Fields`) where the byte
+        // counts agree. Nearly every mapping has only allowed keys: then the slots are kept as they are, and a list
+        // of the allowed ones is made only from the first key that is not.
+        var kept: [Slot]?
         for index in slots.indices {
             let slot = slots[index]
-            guard !allowed.contains(where: { document.isScalar(slot.keyNode, equalTo: $0) }) else {
-                kept.append(slot)
+            let count = slot.digest.count
+            guard !allowed.contains(where: { $0.utf8.count == count && document.isScalar(slot.keyNode, equalTo: $0) }) else {
+                kept?.append(slot)
                 continue
+            }
+            if kept == nil {
+                kept = Array(slots[..<index])
+                kept?.reserveCapacity(slots.count - 1)
             }
             let key = text(slot.keyNode)
             unknown.append(key)
@@ -229,7 +241,7 @@ struct DocumentReader {
                 key: key, at: location(slot.keyNode), what: what, allowed: allowed,
                 mergedAt: slot.mergeKey.map { location($0).line }, splitFrom: split ? previous.map { text($0.keyNode) } : nil)
         }
-        return Fields(reader: self, node: node, what: what, owner: owner, pairs: kept, unknownKeys: unknown)
+        return Fields(reader: self, node: node, what: what, owner: owner, pairs: kept ?? slots, unknownKeys: unknown)
     }
 
     /// Reports every recorded unknown key once, noting the `<<` keys that merged it into other mappings.
