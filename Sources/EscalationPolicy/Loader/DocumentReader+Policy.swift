@@ -321,8 +321,8 @@ extension DocumentReader {
 
     /// The targets of a list's items (`targets(_:key:of:)` after reading the list, or one node read as a list of one).
     func targets(items: [YAMLNode], key: String, of owner: String) -> [Target] {
-        let kinds = Target.Kind.allCases.map(\.rawValue)
-        let article = key.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+        let kinds = Self.targetKinds
+        let article = Self.startsWithVowel(key) ? "an" : "a"
         let what = "\(article) \(key) target of \(owner)"
         return items
             .compactMap { item in
@@ -371,6 +371,20 @@ extension DocumentReader {
                     ? fieldName(value, what: "\(what): field") : identifier(value, what: "\(what): \(kind.rawValue)")
                 return reference.map { Target(kind: kind, reference: $0) }
             }
+    }
+
+    /// The target kinds' names, in order, made once.
+    static let targetKinds = Target.Kind.allCases.map(\.rawValue)
+
+    /// Whether a text's first character is one of a, e, i, o and u: by its first byte when the next byte is ASCII
+    /// too (then the first character is that byte alone; every key asked for is such), else as characters.
+    static func startsWithVowel(_ text: String) -> Bool {
+        var bytes = text.utf8.makeIterator()
+        guard let first = bytes.next() else { return false }
+        if first < 0x80, bytes.next().map({ $0 < 0x80 && $0 != 0x0A }) ?? true, first != 0x0D {
+            return first == 0x61 || first == 0x65 || first == 0x69 || first == 0x6F || first == 0x75
+        }
+        return text.first.map { "aeiou".contains($0) } == true
     }
 
     func condition(_ node: YAMLNode, what: String, owner: SourceLocation?) -> Condition? {

@@ -7,7 +7,10 @@ import Foundation
 /// Value readers take `what`, the place and the key in the form `OWNER: KEY` (e.g. `layer 1 of policy 'outage':
 /// timeout`), so messages read "layer 1 of policy 'outage': timeout '15' has no unit"; map readers take the noun
 /// phrase of the map itself (e.g. `the reminders of policy 'outage'`).
-struct DocumentReader {
+///
+/// A class: every `Fields` and every closure of the readers holds the reader, and holding a struct of seven
+/// references copied and released each of them (a `Fields` cost 600 instructions to destroy).
+final class DocumentReader {
     let source: SourceText
     /// The composed file.
     let document: YAMLDocument
@@ -16,6 +19,12 @@ struct DocumentReader {
     let unknownKeys = UnknownKeys()
     /// Items whose reading reported an error.
     let damaged = DamagedItems()
+
+    init(source: SourceText, document: YAMLDocument, sink: DiagnosticSink) {
+        self.source = source
+        self.document = document
+        self.sink = sink
+    }
 
     /// Reads an item; when reading it adds an error, the item is recorded as damaged.
     func tracking<T>(_ item: ModelItem, _ read: () -> T) -> T {
@@ -132,9 +141,15 @@ struct DocumentReader {
 
         /// The index in `pairs` of the first pair with this key.
         private func index(of key: String) -> Int? {
-            let digest = YAMLKeyDigest(key)
-            for index in pairs.indices where pairs[index].digest == digest {
-                if digest.isWhole || reader.document.isScalar(pairs[index].keyNode, equalTo: key) { return index }
+            // The byte count first (most keys asked for have another length than most keys); the key's own digest is
+            // made only when a pair has its length.
+            let count = key.utf8.count
+            var digest: YAMLKeyDigest?
+            for index in pairs.indices where pairs[index].digest.count == count {
+                let asked = digest ?? YAMLKeyDigest(key)
+                digest = asked
+                guard pairs[index].digest == asked else { continue }
+                if asked.isWhole || reader.document.isScalar(pairs[index].keyNode, equalTo: key) { return index }
             }
             return nil
         }
