@@ -126,7 +126,9 @@ final class DocumentReader {
     struct Fields {
         let reader: DocumentReader
         let node: YAMLNode
-        let what: String
+        /// Makes `what`, the mapping's place in messages, when one is written (most mappings never need it).
+        let describe: () -> String
+        var what: String { describe() }
         /// The key that owns the mapping (`bob:` for contact bob), where missing keys are reported.
         let owner: SourceLocation?
         /// The allowed pairs.
@@ -224,8 +226,20 @@ final class DocumentReader {
 
     /// Reads a mapping, merging `<<` keys and recording keys outside `allowed` (see `reportUnknownKeys()`).
     /// `owner` is the key the mapping belongs to, where missing keys are reported.
-    func fields(_ node: YAMLNode, what: String, allowed: [String], owner: SourceLocation? = nil, hint: @autoclosure () -> String? = nil) -> Fields? {
-        guard let slots = slots(node, what: what, hint: hint()) else { return nil }
+    func fields(
+        _ node: YAMLNode, what: @autoclosure @escaping () -> String, allowed: [String], owner: SourceLocation? = nil,
+        hint: @autoclosure () -> String? = nil
+    ) -> Fields? {
+        fields(node, describedBy: what, allowed: allowed, owner: owner, hint: hint())
+    }
+
+    /// `fields(_:what:allowed:owner:hint:)` with the place as a closure, which the returned `Fields` keeps and calls only
+    /// for a message.
+    func fields(
+        _ node: YAMLNode, describedBy what: @escaping () -> String, allowed: [String], owner: SourceLocation? = nil,
+        hint: @autoclosure () -> String? = nil
+    ) -> Fields? {
+        guard let slots = slots(node, what: what(), hint: hint()) else { return nil }
         var unknown: [String] = []
         // The allowed pairs, in order, each checked against `allowed` once, byte by byte (see `Fields`) where the byte
         // counts agree. Nearly every mapping has only allowed keys: then the slots are kept as they are, and a list
@@ -253,10 +267,10 @@ final class DocumentReader {
             let sameLine = previous.map { document.mark($0.value).line == document.mark(slot.keyNode).line } == true
             let split = sameLine && slot.mergeKey == nil && valueless && previous.map { !isMapping($0.value) && $0.mergeKey == nil } == true
             unknownKeys.record(
-                key: key, at: location(slot.keyNode), what: what, allowed: allowed,
+                key: key, at: location(slot.keyNode), what: what(), allowed: allowed,
                 mergedAt: slot.mergeKey.map { location($0).line }, splitFrom: split ? previous.map { text($0.keyNode) } : nil)
         }
-        return Fields(reader: self, node: node, what: what, owner: owner, pairs: kept ?? slots, unknownKeys: unknown)
+        return Fields(reader: self, node: node, describe: what, owner: owner, pairs: kept ?? slots, unknownKeys: unknown)
     }
 
     /// Reports every recorded unknown key once, noting the `<<` keys that merged it into other mappings.
