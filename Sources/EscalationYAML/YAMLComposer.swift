@@ -42,6 +42,12 @@ public struct YAMLComposer {
         // written with (`\L` is three bytes), so up to 1 GiB of text fits.
         guard text.utf8.count <= maximumBytes else { throw .tooLarge }
         var composer = YAMLComposer()
+        // Room for what a policy file needs (about one node per 24 bytes, scalars' text at most the text's size), so
+        // that the arrays are not grown and copied while composing.
+        let size = text.utf8.count
+        composer.records.reserveCapacity(size / 16 + 16)
+        composer.children.reserveCapacity(size / 16 + 16)
+        composer.bytes.reserveCapacity(size)
         var text = text
         let result: Result<YAMLNode?, YAMLError> = text.withUTF8 { buffer in
             var parser = yaml_parser_t()

@@ -167,43 +167,44 @@ extension DocumentReader {
                     hint: "field names are lower-case words of letters, digits and '_', joined by dots (e.g. 'session.start')"))
             return nil
         }
-        let fieldWhat = "field '\(name.value)' of \(policy)"
+        // Made only for a message.
+        let fieldWhat = { "field '\(name.value)' of \(policy)" }
         guard
             let map = fields(
-                pair.value, what: fieldWhat, allowed: ["type", "required", "description", "values", "kind"], owner: name.location,
+                pair.value, describedBy: fieldWhat, allowed: ["type", "required", "description", "values", "kind"], owner: name.location,
                 hint: "declare the field as a map, e.g. '\(name.value): { type: string }'")
         else {
             return nil
         }
         let type = map.required("type", hint: "add 'type:' (one of \(Self.fieldTypeNames))", example: "type: string")
-            .flatMap { choice($0, what: "\(fieldWhat): type", as: FieldDeclaration.FieldType.self) }
-        let required = map["required"].flatMap { bool($0, what: "\(fieldWhat): 'required'") } ?? false
-        let description = map["description"].flatMap { string($0, what: "\(fieldWhat): description") }
+            .flatMap { choice($0, what: "\(fieldWhat()): type", as: FieldDeclaration.FieldType.self) }
+        let required = map["required"].flatMap { bool($0, what: "\(fieldWhat()): 'required'") } ?? false
+        let description = map["description"].flatMap { string($0, what: "\(fieldWhat()): description") }
         let values = map["values"].map {
-            list($0, what: "\(fieldWhat): values").compactMap { string($0, what: "\(fieldWhat): value") }
+            list($0, what: "\(fieldWhat()): values").compactMap { string($0, what: "\(fieldWhat()): value") }
         } ?? []
         if type?.value == .enum, values.isEmpty {
             sink.add(
                 LoadProblem.missingKey(
-                    "enum \(fieldWhat) needs 'values:'", at: map.ownerLocation, hint: "list the allowed values, e.g. values: [low, high]"))
+                    "enum \(fieldWhat()) needs 'values:'", at: map.ownerLocation, hint: "list the allowed values, e.g. values: [low, high]"))
         }
         if let type, type.value != .enum, let node = map["values"] {
             sink.add(
                 LoadProblem.invalidValue(
-                    "'values' only applies to enum fields; \(fieldWhat) is \(type.value.rawValue)", at: location(node),
+                    "'values' only applies to enum fields; \(fieldWhat()) is \(type.value.rawValue)", at: location(node),
                     hint: "remove 'values', or make the field 'type: enum'"))
         }
-        let addressKind = map["kind"].flatMap { identifier($0, what: "\(fieldWhat): kind") }
+        let addressKind = map["kind"].flatMap { identifier($0, what: "\(fieldWhat()): kind") }
         if let type, type.value.holdsAddresses, addressKind == nil, map["kind"] == nil {
             sink.add(
                 LoadProblem.missingKey(
-                    "\(type.value.rawValue) \(fieldWhat) needs 'kind:', the address kind it holds", at: map.ownerLocation,
+                    "\(type.value.rawValue) \(fieldWhat()) needs 'kind:', the address kind it holds", at: map.ownerLocation,
                     hint: "name the kind of address a channel reads, e.g. 'kind: email' or 'kind: phone'"))
         }
         if let type, !type.value.holdsAddresses, let node = map["kind"] {
             sink.add(
                 LoadProblem.invalidValue(
-                    "'kind' only applies to address fields; \(fieldWhat) is \(type.value.rawValue)", at: location(node),
+                    "'kind' only applies to address fields; \(fieldWhat()) is \(type.value.rawValue)", at: location(node),
                     hint: "remove 'kind', or make the field 'type: address' or 'type: address-list'"))
         }
         guard let type else { return nil }
@@ -321,14 +322,15 @@ extension DocumentReader {
 
     /// The targets of a list's items (`targets(_:key:of:)` after reading the list, or one node read as a list of one).
     func targets(items: [YAMLNode], key: String, of owner: String) -> [Target] {
-        let kinds = Target.Kind.allCases.map(\.rawValue)
-        let article = key.first.map { "aeiou".contains($0) } == true ? "an" : "a"
-        let what = "\(article) \(key) target of \(owner)"
+        let kinds = Self.targetKinds
+        let article = Self.startsWithVowel(key) ? "an" : "a"
+        // Made only for a message.
+        let what = { "\(article) \(key) target of \(owner)" }
         return items
             .compactMap { item in
                 guard
                     let map = fields(
-                        item, what: what, allowed: kinds,
+                        item, describedBy: what, allowed: kinds,
                         hint: "write each target as a map, e.g. '{ contact: \(isScalar(item) ? text(item) : "alice") }'")
                 else {
                     return nil
@@ -339,7 +341,7 @@ extension DocumentReader {
                     if map.unknownKeys.isEmpty || present.count > 1 {
                         sink.add(
                             LoadProblem.invalidValue(
-                                "\(what) must name exactly one of contact, group, schedule, field, address or route"
+                                "\(what()) must name exactly one of contact, group, schedule, field, address or route"
                                     + (present.count > 1 ? ", but names \(present.map(\.rawValue).joined(separator: " and "))" : ""),
                                 at: map.location,
                                 hint: present.count > 1
@@ -353,24 +355,38 @@ extension DocumentReader {
                     var names: [Located<String>] = []
                     var malformed = isMapping(value)
                     if isSequence(value) {
-                        names = list(value, what: "\(what): address").compactMap { fieldName($0, what: "\(what): address") }
+                        names = list(value, what: "\(what()): address").compactMap { fieldName($0, what: "\(what()): address") }
                         malformed = document.count(value) == 0
-                    } else if !malformed, let name = fieldName(value, what: "\(what): address") {
+                    } else if !malformed, let name = fieldName(value, what: "\(what()): address") {
                         names = [name]
                     }
                     if malformed {
                         sink.add(
                             LoadProblem.invalidValue(
-                                "\(what): 'address' must name an address field, or a list of them", at: location(value),
+                                "\(what()): 'address' must name an address field, or a list of them", at: location(value),
                                 hint: "write e.g. '{ address: client_email }' or '{ address: [client_phone, client_email] }'"))
                     }
                     guard let first = names.first else { return nil }
                     return Target(kind: kind, reference: first, also: Array(names.dropFirst()))
                 }
                 let reference = kind == .field
-                    ? fieldName(value, what: "\(what): field") : identifier(value, what: "\(what): \(kind.rawValue)")
+                    ? fieldName(value, what: "\(what()): field") : identifier(value, what: "\(what()): \(kind.rawValue)")
                 return reference.map { Target(kind: kind, reference: $0) }
             }
+    }
+
+    /// The target kinds' names, in order, made once.
+    static let targetKinds = Target.Kind.allCases.map(\.rawValue)
+
+    /// Whether a text's first character is one of a, e, i, o and u: by its first byte when the next byte is ASCII
+    /// too (then the first character is that byte alone; every key asked for is such), else as characters.
+    static func startsWithVowel(_ text: String) -> Bool {
+        var bytes = text.utf8.makeIterator()
+        guard let first = bytes.next() else { return false }
+        if first < 0x80, bytes.next().map({ $0 < 0x80 && $0 != 0x0A }) ?? true, first != 0x0D {
+            return first == 0x61 || first == 0x65 || first == 0x69 || first == 0x6F || first == 0x75
+        }
+        return text.first.map { "aeiou".contains($0) } == true
     }
 
     func condition(_ node: YAMLNode, what: String, owner: SourceLocation?) -> Condition? {

@@ -93,8 +93,11 @@ extension DocumentReader {
             "addresses", hint: "add 'addresses:' with at least one address, e.g. 'email: \(id.value)@example.org'",
             example: "addresses: { email: \(id.value)@example.org }")
         {
-            let hint = "write one 'kind: address' pair per line, without '- ', e.g. 'email: \(id.value)@example.org'"
-            for entry in entries(node, what: "the addresses of \(what)", hint: hint) {
+            // The hint is made only for a message.
+            for entry in entries(
+                node, what: "the addresses of \(what)",
+                hint: "write one 'kind: address' pair per line, without '- ', e.g. 'email: \(id.value)@example.org'")
+            {
                 if let value = string(entry.value, what: "\(what): address '\(entry.id.value)'") {
                     addresses.append((entry.id, value))
                 }
@@ -265,37 +268,38 @@ extension DocumentReader {
 
     /// One map item of a channel list: exactly one of `channel` and `all`, at most one of `after` and `unanswered`.
     private func channelStep(_ item: YAMLNode, key: String, of owner: String) -> ChannelStep? {
-        let what = "a channel in the \(key) of \(owner)"
-        guard let map = fields(item, what: what, allowed: ["channel", "all", "after", "unanswered"]) else { return nil }
-        let after = map["after"].flatMap { duration($0, what: "\(what): after", allowBusiness: false) }
-        var unanswered = map["unanswered"].flatMap { duration($0, what: "\(what): unanswered", allowBusiness: false) }
+        // Made only for a message.
+        let what = { "a channel in the \(key) of \(owner)" }
+        guard let map = fields(item, describedBy: what, allowed: ["channel", "all", "after", "unanswered"]) else { return nil }
+        let after = map["after"].flatMap { duration($0, what: "\(what()): after", allowBusiness: false) }
+        var unanswered = map["unanswered"].flatMap { duration($0, what: "\(what()): unanswered", allowBusiness: false) }
         if let wait = unanswered, wait.value.seconds <= 0 {
             sink.add(
                 LoadProblem.invalidValue(
-                    "\(what): unanswered must be longer than 0s, found '\(wait.value)'", at: wait.location,
+                    "\(what()): unanswered must be longer than 0s, found '\(wait.value)'", at: wait.location,
                     hint: "give the time to wait for an answer, e.g. 'unanswered: 2m'; for a channel used only when the one before fails, drop 'unanswered'"))
             unanswered = nil
         }
         if map.has("after"), map.has("unanswered"), let location = map.keyLocation("unanswered") {
             sink.add(
                 LoadProblem.invalidValue(
-                    "\(what) has both 'after' and 'unanswered'; an item is used at a fixed delay or when the one before goes unanswered, not both",
+                    "\(what()) has both 'after' and 'unanswered'; an item is used at a fixed delay or when the one before goes unanswered, not both",
                     at: location,
                     hint: "keep 'unanswered: D' to follow an unanswered (or failed) delivery, or 'after: D' to follow D after the start whatever happened"))
             return nil
         }
         switch (map["channel"], map["all"]) {
         case (let channelNode?, nil):
-            guard let channel = identifier(channelNode, what: "\(what): channel") else { return nil }
+            guard let channel = identifier(channelNode, what: "\(what()): channel") else { return nil }
             return ChannelStep(channel: channel, after: after, unanswered: unanswered)
         case (nil, let allNode?):
-            let members = list(allNode, what: "\(what): all", hint: "list the channels to use at once, e.g. 'all: [sms, email]'")
-                .compactMap { identifier($0, what: "\(what): all channel") }
+            let members = list(allNode, what: "\(what()): all", hint: "list the channels to use at once, e.g. 'all: [sms, email]'")
+                .compactMap { identifier($0, what: "\(what()): all channel") }
             var seen = Set<String>()
             for member in members where !seen.insert(member.value).inserted {
                 sink.add(
                     LoadProblem.invalidValue(
-                        "\(what): channel '\(member.value)' appears twice in 'all'", at: member.location,
+                        "\(what()): channel '\(member.value)' appears twice in 'all'", at: member.location,
                         hint: "name each channel of the group once"))
                 return nil
             }
@@ -303,7 +307,7 @@ extension DocumentReader {
                 if isSequence(allNode) {
                     sink.add(
                         LoadProblem.invalidValue(
-                            "\(what): 'all' names no channel", at: location(allNode),
+                            "\(what()): 'all' names no channel", at: location(allNode),
                             hint: "list the channels to use at once, e.g. 'all: [sms, email]', or drop the item"))
                 }
                 return nil
@@ -312,7 +316,7 @@ extension DocumentReader {
         case (_?, _?):
             sink.add(
                 LoadProblem.invalidValue(
-                    "\(what) has both 'channel' and 'all'", at: map.keyLocation("all") ?? map.location,
+                    "\(what()) has both 'channel' and 'all'", at: map.keyLocation("all") ?? map.location,
                     hint: "write '{ channel: sms }' for one channel or '{ all: [sms, email] }' for several at once"))
             return nil
         case (nil, nil):

@@ -7,7 +7,10 @@ import Foundation
 /// Value readers take `what`, the place and the key in the form `OWNER: KEY` (e.g. `layer 1 of policy 'outage':
 /// timeout`), so messages read "layer 1 of policy 'outage': timeout '15' has no unit"; map readers take the noun
 /// phrase of the map itself (e.g. `the reminders of policy 'outage'`).
-struct DocumentReader {
+///
+/// A class: every `Fields` and every closure of the readers holds the reader, and holding a struct of seven
+/// references copied and released each of them (a `Fields` cost 600 instructions to destroy).
+final class DocumentReader {
     let source: SourceText
     /// The composed file.
     let document: YAMLDocument
@@ -16,6 +19,12 @@ struct DocumentReader {
     let unknownKeys = UnknownKeys()
     /// Items whose reading reported an error.
     let damaged = DamagedItems()
+
+    init(source: SourceText, document: YAMLDocument, sink: DiagnosticSink) {
+        self.source = source
+        self.document = document
+        self.sink = sink
+    }
 
     /// Reads an item; when reading it adds an error, the item is recorded as damaged.
     func tracking<T>(_ item: ModelItem, _ read: () -> T) -> T {
@@ -98,6 +107,8 @@ struct DocumentReader {
         let keyNode: YAMLNode
         let value: YAMLNode
         var mergeKey: YAMLNode?
+        /// The key's digest, which `Fields` compares first.
+        var digest: YAMLKeyDigest
     }
 
     /// One key/value pair of a mapping with its key's text; `mergeKey` is the `<<` key it was merged in through, if any.
@@ -110,11 +121,14 @@ struct DocumentReader {
 
     /// A mapping whose keys were checked against the allowed set. Keys are looked up by comparing their bytes with the
     /// key asked for (every key asked for is ASCII, and an ASCII string equals another string only byte for byte,
-    /// but for the Kelvin sign, canonically `K`, which no lower-case key has).
+    /// but for the Kelvin sign, canonically `K`, which no lower-case key has): first their `YAMLKeyDigest`s, kept in
+    /// every slot, then, for a key of more than eight bytes with the same digest, the rest of its bytes.
     struct Fields {
         let reader: DocumentReader
         let node: YAMLNode
-        let what: String
+        /// Makes `what`, the mapping's place in messages, when one is written (most mappings never need it).
+        let describe: () -> String
+        var what: String { describe() }
         /// The key that owns the mapping (`bob:` for contact bob), where missing keys are reported.
         let owner: SourceLocation?
         /// The allowed pairs.
@@ -129,8 +143,17 @@ struct DocumentReader {
 
         /// The index in `pairs` of the first pair with this key.
         private func index(of key: String) -> Int? {
-            let document = reader.document
-            return pairs.firstIndex { document.isScalar($0.keyNode, equalTo: key) }
+            // The byte count first (most keys asked for have another length than most keys); the key's own digest is
+            // made only when a pair has its length.
+            let count = key.utf8.count
+            var digest: YAMLKeyDigest?
+            for index in pairs.indices where pairs[index].digest.count == count {
+                let asked = digest ?? YAMLKeyDigest(key)
+                digest = asked
+                guard pairs[index].digest == asked else { continue }
+                if asked.isWhole || reader.document.isScalar(pairs[index].keyNode, equalTo: key) { return index }
+            }
+            return nil
         }
 
         subscript(key: String) -> YAMLNode? {
@@ -196,24 +219,42 @@ struct DocumentReader {
                     hint: "merge an anchored map with an alias, e.g. '<<: *defaults'")
                 return
             }
-            slots.append(Slot(keyNode: pair.key, value: pair.value, mergeKey: pair.mergeKey))
+            slots.append(Slot(keyNode: pair.key, value: pair.value, mergeKey: pair.mergeKey, digest: document.digest(pair.key)))
         }
         return slots
     }
 
     /// Reads a mapping, merging `<<` keys and recording keys outside `allowed` (see `reportUnknownKeys()`).
     /// `owner` is the key the mapping belongs to, where missing keys are reported.
-    func fields(_ node: YAMLNode, what: String, allowed: [String], owner: SourceLocation? = nil, hint: @autoclosure () -> String? = nil) -> Fields? {
-        guard let slots = slots(node, what: what, hint: hint()) else { return nil }
+    func fields(
+        _ node: YAMLNode, what: @autoclosure @escaping () -> String, allowed: [String], owner: SourceLocation? = nil,
+        hint: @autoclosure () -> String? = nil
+    ) -> Fields? {
+        fields(node, describedBy: what, allowed: allowed, owner: owner, hint: hint())
+    }
+
+    /// `fields(_:what:allowed:owner:hint:)` with the place as a closure, which the returned `Fields` keeps and calls only
+    /// for a message.
+    func fields(
+        _ node: YAMLNode, describedBy what: @escaping () -> String, allowed: [String], owner: SourceLocation? = nil,
+        hint: @autoclosure () -> String? = nil
+    ) -> Fields? {
+        guard let slots = slots(node, what: what(), hint: hint()) else { return nil }
         var unknown: [String] = []
-        // The allowed pairs, in order, each checked against `allowed` once, byte by byte (see `Fields`).
-        var kept: [Slot] = []
-        kept.reserveCapacity(slots.count)
+        // The allowed pairs, in order, each checked against `allowed` once, byte by byte (see `Fields`) where the byte
+        // counts agree. Nearly every mapping has only allowed keys: then the slots are kept as they are, and a list
+        // of the allowed ones is made only from the first key that is not.
+        var kept: [Slot]?
         for index in slots.indices {
             let slot = slots[index]
-            guard !allowed.contains(where: { document.isScalar(slot.keyNode, equalTo: $0) }) else {
-                kept.append(slot)
+            let count = slot.digest.count
+            guard !allowed.contains(where: { $0.utf8.count == count && document.isScalar(slot.keyNode, equalTo: $0) }) else {
+                kept?.append(slot)
                 continue
+            }
+            if kept == nil {
+                kept = Array(slots[..<index])
+                kept?.reserveCapacity(slots.count - 1)
             }
             let key = text(slot.keyNode)
             unknown.append(key)
@@ -226,10 +267,10 @@ struct DocumentReader {
             let sameLine = previous.map { document.mark($0.value).line == document.mark(slot.keyNode).line } == true
             let split = sameLine && slot.mergeKey == nil && valueless && previous.map { !isMapping($0.value) && $0.mergeKey == nil } == true
             unknownKeys.record(
-                key: key, at: location(slot.keyNode), what: what, allowed: allowed,
+                key: key, at: location(slot.keyNode), what: what(), allowed: allowed,
                 mergedAt: slot.mergeKey.map { location($0).line }, splitFrom: split ? previous.map { text($0.keyNode) } : nil)
         }
-        return Fields(reader: self, node: node, what: what, owner: owner, pairs: kept, unknownKeys: unknown)
+        return Fields(reader: self, node: node, describe: what, owner: owner, pairs: kept ?? slots, unknownKeys: unknown)
     }
 
     /// Reports every recorded unknown key once, noting the `<<` keys that merged it into other mappings.
@@ -442,8 +483,8 @@ struct DocumentReader {
     /// they are ambiguous and do not follow daylight-saving changes.
     func timezone(_ node: YAMLNode, what: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, what: what()) else { return nil }
-        let known = TimeZone.knownTimeZoneIdentifiers
-        if text.value == "UTC" || text.value == "GMT" || known.contains(text.value) { return text }
+        let known = Self.knownTimeZones
+        if text.value == "UTC" || text.value == "GMT" || Self.knownTimeZoneSet.contains(text.value) { return text }
         if let zone = TimeZone(abbreviation: text.value) ?? TimeZone(abbreviation: text.value.uppercased()) {
             let suggestion = zone.identifier == "GMT" ? "UTC" : zone.identifier
             sink.add(
@@ -460,6 +501,13 @@ struct DocumentReader {
                 hint: suggestion.map { "write \($0)" } ?? "use an IANA name such as America/Chicago, Europe/London or UTC"))
         return nil
     }
+
+    /// The IANA names Foundation knows, in its order, asked for once: Foundation builds the list from ICU at every call
+    /// (25,000 instructions, for every organisation and calendar).
+    static let knownTimeZones = TimeZone.knownTimeZoneIdentifiers
+    /// `knownTimeZones` as a set: the same answers as the list's `contains` (a string hashes as it compares), without
+    /// comparing the name with 600 others.
+    static let knownTimeZoneSet = Set(knownTimeZones)
 
     // MARK: - Lists
 

@@ -160,8 +160,10 @@ public struct PolicyLoader: Sendable {
         var seen: [String: [String: SourceLocation]] = [:]
         var headerLocations: [SourceLocation] = []
 
+        // Each id is hashed once: stored at once, and the first location put back when it was there already.
         func unique(_ section: String, _ id: Located<String>) -> Bool {
-            if let first = seen[section, default: [:]][id.value] {
+            if let first = seen[section, default: [:]].updateValue(id.location, forKey: id.value) {
+                seen[section, default: [:]][id.value] = first
                 let noun = section == "policies" ? "policy" : String(section.dropLast())
                 sink.add(
                     LoadProblem.duplicateID(
@@ -169,7 +171,6 @@ public struct PolicyLoader: Sendable {
                         hint: "rename one of them or remove the copy"))
                 return false
             }
-            seen[section, default: [:]][id.value] = id.location
             return true
         }
 

@@ -138,23 +138,25 @@ struct SourceText {
         let pattern = Array(needle.utf8)
         guard let first = pattern.first, pattern.allSatisfy({ $0 < 0x80 && $0 != 0x0A }), let starts = storage.asciiStarts else { return nil }
         return storage.text.utf8.withContiguousStorageIfAvailable { bytes -> [SourceLocation] in
-            var found: [SourceLocation] = []
+            // The needle holds no line break, so a match in the whole text lies within one line: the text is searched
+            // from the position on by `memchr` for the needle's first byte, and each match's line found from `starts`.
             var lineIndex = max(line - 1, 0)
-            var start = max(column - 1, 0)
-            while lineIndex < starts.count, found.count < limit {
-                let lower = starts[lineIndex]
-                let count = (lineIndex + 1 < starts.count ? starts[lineIndex + 1] - 1 : bytes.count) - lower
-                var i = start
-                while i + pattern.count <= count, found.count < limit {
-                    if bytes[lower + i] == first, Self.matches(pattern, in: bytes, at: lower + i) {
-                        found.append(location(line: lineIndex + 1, column: i + 1))
-                        i += pattern.count
-                    } else {
-                        i += 1
-                    }
+            guard lineIndex < starts.count, limit > 0, let base = bytes.baseAddress else { return [] }
+            let lineEnd = lineIndex + 1 < starts.count ? starts[lineIndex + 1] - 1 : bytes.count
+            // A column past the end of its line starts at the next line.
+            var offset = min(starts[lineIndex] + max(column - 1, 0), lineEnd)
+            var found: [SourceLocation] = []
+            while found.count < limit, offset + pattern.count <= bytes.count,
+                let hit = memchr(base + offset, Int32(first), bytes.count - pattern.count + 1 - offset)
+            {
+                let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                guard Self.matches(pattern, in: bytes, at: at) else {
+                    offset = at + 1
+                    continue
                 }
-                lineIndex += 1
-                start = 0
+                while lineIndex + 1 < starts.count, starts[lineIndex + 1] <= at { lineIndex += 1 }
+                found.append(location(line: lineIndex + 1, column: at - starts[lineIndex] + 1))
+                offset = at + pattern.count
             }
             return found
         }

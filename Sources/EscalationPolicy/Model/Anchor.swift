@@ -22,7 +22,7 @@ public struct Anchor: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `FIELD`, `FIELD + DURATION` or `FIELD - DURATION` (spaces around the sign are optional).
     public static func parse(_ text: String) -> Result<Anchor, DurationError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = WhitespaceTrim.trimmed(text)
         // Field names have no '+' or '-', so the first sign separates the field from the offset.
         guard let sign = trimmed.firstIndex(where: { $0 == "+" || $0 == "-" }) else {
             let words = trimmed.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -43,8 +43,8 @@ public struct Anchor: Hashable, Sendable, CustomStringConvertible {
             }
             return .failure(DurationError("write FIELD, FIELD + DURATION or FIELD - DURATION, e.g. 'session.start + 15m'"))
         }
-        let field = trimmed[..<sign].trimmingCharacters(in: .whitespaces)
-        let offset = trimmed[trimmed.index(after: sign)...].trimmingCharacters(in: .whitespaces)
+        let field = WhitespaceTrim.trimmed(trimmed[..<sign])
+        let offset = WhitespaceTrim.trimmed(trimmed[trimmed.index(after: sign)...])
         guard FieldName.isValid(field) else {
             return .failure(
                 DurationError(
