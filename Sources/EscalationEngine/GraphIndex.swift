@@ -62,6 +62,12 @@ final class PolicyIndex: Sendable {
     let fieldChecks: [FieldCheck]
     /// Each template split into pieces once, its fields shown as this policy declares them (`CompiledMessage`).
     let messages: IDTable<CompiledMessage>
+    /// A slot for each field name the policy declares or its messages read (declared fields first, in order): the
+    /// incident's fields are read into a list by slot once (`slotValues`, kept beside the state as `FieldSlots`) and a
+    /// placeholder reads its slot, instead of hashing the field's name into the incident's `[String: String]`.
+    let fieldSlots: IDTable<Int>
+    /// The number of slots.
+    let slotCount: Int
 
     init(_ policy: CompiledPolicy, templates: [String: CompiledTemplate]) {
         self.policy = policy
@@ -73,7 +79,29 @@ final class PolicyIndex: Sendable {
         let fields = IDTable(policy.fields.map { ($0.name, $0) })
         self.fields = fields
         fieldChecks = policy.fields.map(FieldCheck.init)
-        messages = IDTable(templates.map { ($0.key, CompiledMessage($0.value) { TemplateVariable.fieldKind(type: fields[$0]?.type) }) })
+        var slots: [String: Int] = [:]
+        for field in policy.fields where slots[field.name] == nil { slots[field.name] = slots.count }
+        messages = IDTable(
+            templates.map { id, template in
+                let message = CompiledMessage(template, fieldKind: { TemplateVariable.fieldKind(type: fields[$0]?.type) }) { name in
+                    if let slot = slots[name] { return slot }
+                    slots[name] = slots.count
+                    return slots.count - 1
+                }
+                return (id, message)
+            })
+        fieldSlots = IDTable(slots.map { ($0.key, $0.value) })
+        slotCount = slots.count
+    }
+
+    /// The incident's `fields` by slot (nil where the incident has no value), in one pass over the dictionary: each
+    /// name is found in `fieldSlots` (no SipHash), and names no slot has are skipped.
+    func slotValues(_ fields: [String: String]) -> [String?] {
+        var values = [String?](repeating: nil, count: slotCount)
+        for (name, value) in fields {
+            if let slot = fieldSlots[name] { values[slot] = value }
+        }
+        return values
     }
 
     func node(_ id: String) -> GraphNode? { nodes[id] }
