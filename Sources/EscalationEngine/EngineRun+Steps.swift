@@ -88,12 +88,20 @@ extension EngineRun {
         for (member, id) in use.channels.enumerated() {
             // The channel's address kind alone, and the copied people's addresses read where they are: no copy of the
             // channel, and no list of the copied contacts built first.
+            // An organisation's contact's address is read by the kind's position (`GraphIndex.contactAddresses`): no
+            // copy of the contact and no hash of the kind; a person the incident carries has only its own map.
             let kind = engine.index.addressKind(ofChannel: id)
-            let address = kind.flatMap { contact?.addresses[$0] }
+            let slot = engine.index.addressKindSlot(ofChannel: id)
+            let address: String?
+            if let person = pending.person {
+                address = kind.flatMap { person.addresses[$0] }
+            } else {
+                address = slot.flatMap { engine.index.address(ofContact: pending.contact, kindSlot: $0) }
+            }
             var cc: [String] = []
-            if let kind {
+            if let kind, let slot {
                 for copied in pending.cc {
-                    if let reached = engine.index.contact(copied)?.addresses[kind] { cc.append(reached) }
+                    if let reached = engine.index.address(ofContact: copied, kindSlot: slot) { cc.append(reached) }
                 }
                 for person in pending.ccPeople ?? [] {
                     if let reached = person.addresses[kind] { cc.append(reached) }
