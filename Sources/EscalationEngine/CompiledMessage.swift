@@ -30,15 +30,22 @@ struct CompiledMessage: Sendable {
         let variables: [TemplateVariable]
         /// Each placeholder's name as written (for `(no value: name)`).
         let names: [String]
+        /// Each placeholder's field slot in its policy (`PolicyIndex.fieldSlots`; -1: not an `incident.FIELD`, or no
+        /// slot), so a render reads the field by position instead of hashing its name.
+        let slots: [Int]
+        /// Each placeholder's field kind (meaningful where `slots` has one), read without copying the variable.
+        let kinds: [TemplateVariable.FieldKind]
         /// The whole text when it is one literal (a render hands it back as it is).
         let literal: String?
 
-        /// The layout of `pieces`.
-        init(_ pieces: [Piece]) {
+        /// The layout of `pieces`, each `incident.FIELD` given the slot `slot` names (nil: none).
+        init(_ pieces: [Piece], slot: (String) -> Int? = { _ in nil }) {
             var bytes: [UInt8] = []
             var parts: [Part] = []
             var variables: [TemplateVariable] = []
             var names: [String] = []
+            var slots: [Int] = []
+            var kinds: [TemplateVariable.FieldKind] = []
             var start = 0
             for piece in pieces {
                 switch piece {
@@ -47,6 +54,13 @@ struct CompiledMessage: Sendable {
                     parts.append(Part(start: start, end: bytes.count, variable: variables.count))
                     variables.append(variable)
                     names.append(name)
+                    if case .field(let field, let kind) = variable {
+                        slots.append(slot(field) ?? -1)
+                        kinds.append(kind)
+                    } else {
+                        slots.append(-1)
+                        kinds.append(.plain)
+                    }
                     start = bytes.count
                 }
             }
@@ -55,6 +69,8 @@ struct CompiledMessage: Sendable {
             self.parts = parts
             self.variables = variables
             self.names = names
+            self.slots = slots
+            self.kinds = kinds
             if pieces.count == 1, case .text(let text) = pieces[0] { literal = text } else { literal = nil }
         }
     }
@@ -65,14 +81,18 @@ struct CompiledMessage: Sendable {
     let body: Text
 
     /// A template's subject and body, split, with each `incident.FIELD` shown as `fieldKind` says (a policy's field
-    /// types; plain text by default).
-    init(_ template: CompiledTemplate, fieldKind: (String) -> TemplateVariable.FieldKind = { _ in .plain }) {
-        subject = template.subject.map { Self.pieces($0, fieldKind: fieldKind) }
-        body = Self.pieces(template.body, fieldKind: fieldKind)
+    /// types; plain text by default) and read from the slot `slot` gives it (nil: by name).
+    init(
+        _ template: CompiledTemplate, fieldKind: (String) -> TemplateVariable.FieldKind = { _ in .plain }, slot: (String) -> Int? = { _ in nil }
+    ) {
+        subject = template.subject.map { Self.pieces($0, fieldKind: fieldKind, slot: slot) }
+        body = Self.pieces(template.body, fieldKind: fieldKind, slot: slot)
     }
 
     /// The pieces of one text, from `TemplateRenderer`'s single parse, laid out for rendering.
-    static func pieces(_ text: String, fieldKind: (String) -> TemplateVariable.FieldKind = { _ in .plain }) -> Text {
+    static func pieces(
+        _ text: String, fieldKind: (String) -> TemplateVariable.FieldKind = { _ in .plain }, slot: (String) -> Int? = { _ in nil }
+    ) -> Text {
         Text(
             TemplateRenderer.segments(text).map { segment in
                 switch segment {
@@ -81,11 +101,20 @@ struct CompiledMessage: Sendable {
                     if case .field(let field, _) = TemplateVariable(name: name) { return .variable(.field(field, fieldKind(field)), name: name) }
                     return .variable(TemplateVariable(name: name), name: name)
                 }
-            })
+            }, slot: slot)
     }
 
     /// The text with each placeholder's value, or `(no value: name)` where `value` has none.
     static func render(_ text: Text, value: (TemplateVariable) -> String?) -> String {
+        render(text, slotted: false, field: { _, _ in nil }, value: value)
+    }
+
+    /// The text with each placeholder's value: with `slotted`, a field with a slot from `field` (slot, kind); anything
+    /// else from `value`; `(no value: name)` where there is none. (Both closures are non-escaping: an optional closure
+    /// would escape, and its captures be boxed on the heap for every render.)
+    static func render(
+        _ text: Text, slotted: Bool, field: (Int, TemplateVariable.FieldKind) -> String?, value: (TemplateVariable) -> String?
+    ) -> String {
         if let literal = text.literal { return literal }
         var output: [UInt8] = []
         // Room for the literal text and a short value per placeholder, so appending rarely grows the buffer.
@@ -94,7 +123,14 @@ struct CompiledMessage: Sendable {
             for part in text.parts {
                 if part.end > part.start { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[part.start..<part.end])) }
                 guard part.variable >= 0 else { continue }
-                if let value = value(text.variables[part.variable]) {
+                let slot = text.slots[part.variable]
+                let found: String?
+                if slotted, slot >= 0 {
+                    found = field(slot, text.kinds[part.variable])
+                } else {
+                    found = value(text.variables[part.variable])
+                }
+                if let value = found {
                     append(value, to: &output)
                 } else {
                     append("(no value: \(text.names[part.variable]))", to: &output)

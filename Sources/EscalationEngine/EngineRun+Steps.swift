@@ -88,12 +88,20 @@ extension EngineRun {
         for (member, id) in use.channels.enumerated() {
             // The channel's address kind alone, and the copied people's addresses read where they are: no copy of the
             // channel, and no list of the copied contacts built first.
+            // An organisation's contact's address is read by the kind's position (`GraphIndex.contactAddresses`): no
+            // copy of the contact and no hash of the kind; a person the incident carries has only its own map.
             let kind = engine.index.addressKind(ofChannel: id)
-            let address = kind.flatMap { contact?.addresses[$0] }
+            let slot = engine.index.addressKindSlot(ofChannel: id)
+            let address: String?
+            if let person = pending.person {
+                address = kind.flatMap { person.addresses[$0] }
+            } else {
+                address = slot.flatMap { engine.index.address(ofContact: pending.contact, kindSlot: $0) }
+            }
             var cc: [String] = []
-            if let kind {
+            if let kind, let slot {
                 for copied in pending.cc {
-                    if let reached = engine.index.contact(copied)?.addresses[kind] { cc.append(reached) }
+                    if let reached = engine.index.address(ofContact: copied, kindSlot: slot) { cc.append(reached) }
                 }
                 for person in pending.ccPeople ?? [] {
                     if let reached = person.addresses[kind] { cc.append(reached) }
@@ -193,9 +201,9 @@ extension EngineRun {
         return candidates.compactMap { use in use.keeping { engine.index.addressKind(ofChannel: $0).map { contact.addresses[$0] != nil } ?? false } }
     }
 
-    /// The value of one template variable (nil: no such variable), computed only when a template asks for it.
-    /// `fields` are the incident's (the caller reads them once per message, not once per placeholder).
-    func variable(_ variable: TemplateVariable, recipient: CompiledContact?, layer: String?, alternative: String?, fields: [String: String]) -> String? {
+    /// The value of one template variable (nil: no such variable), computed only when a template asks for it. A field
+    /// with a slot is read by `field(slot:)` instead; one without is read here by name.
+    func variable(_ variable: TemplateVariable, recipient: CompiledContact?, layer: String?, alternative: String?) -> String? {
         let zone = engine.zone
         let base = engine.links.baseURL
         switch variable {
@@ -228,13 +236,17 @@ extension EngineRun {
         case .unknown:
             return nil
         case .field(let field, let kind):
-            guard let value = fields[field] else { return nil }
-            switch kind {
-            case .plain: return value
-            case .contact: return engine.index.contact(value)?.name ?? value
-            // The names people are addressed by (the address when no name is given).
-            case .address: return IncidentAddress.entries(value).map { $0.name ?? $0.address }.joined(separator: ", ")
-            }
+            return state.fields[field].map { shown($0, kind: kind) }
+        }
+    }
+
+    /// A field's value as a message shows it.
+    func shown(_ value: String, kind: TemplateVariable.FieldKind) -> String {
+        switch kind {
+        case .plain: return value
+        case .contact: return engine.index.contact(value)?.name ?? value
+        // The names people are addressed by (the address when no name is given).
+        case .address: return IncidentAddress.entries(value).map { $0.name ?? $0.address }.joined(separator: ", ")
         }
     }
 
@@ -249,12 +261,13 @@ extension EngineRun {
         guard let id = template, let compiled = nodes.message(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
         }
-        let fields = state.fields
         let value = { (variable: TemplateVariable) in
-            self.variable(variable, recipient: recipient, layer: layer, alternative: alternative, fields: fields)
+            self.variable(variable, recipient: recipient, layer: layer, alternative: alternative)
         }
+        let field = { (slot: Int, kind: TemplateVariable.FieldKind) in self.field(slot: slot).map { self.shown($0, kind: kind) } }
         return RenderedMessage(
-            template: id, subject: compiled.subject.map { CompiledMessage.render($0, value: value) }, body: CompiledMessage.render(compiled.body, value: value))
+            template: id, subject: compiled.subject.map { CompiledMessage.render($0, slotted: true, field: field, value: value) },
+            body: CompiledMessage.render(compiled.body, slotted: true, field: field, value: value))
     }
 }
 

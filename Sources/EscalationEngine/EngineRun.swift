@@ -39,6 +39,15 @@ final class EngineRun {
 
     func record(_ line: String) { effects.append(.record(line)) }
 
+    /// The incident's value for the field in `slot` (nil: it has none). The fields are read by slot once and kept
+    /// beside the state (`IncidentState.slots`) until they change, so later steps read them by position.
+    func field(slot: Int) -> String? {
+        if let read = state.slots.read, read.owner === nodes { return read.values[slot] }
+        let values = nodes.slotValues(state.fields)
+        state.slots = FieldSlots(owner: nodes, values: values)
+        return values[slot]
+    }
+
     /// Whether the incident is still open (`IncidentState.isOpen`, read from the status alone: through the run's
     /// stored state the getter copied the whole state, about 950 instructions, on every call).
     var isOpen: Bool { state.status.isOpen }

@@ -11,6 +11,11 @@ final class GraphIndex: Sendable {
     let channels: IDTable<CompiledChannel>
     /// Each channel's address kind (a lookup that needs only the kind copies no channel).
     let channelAddressKinds: IDTable<String>
+    /// Each channel's address kind by position among the kinds the channels read (first seen first).
+    let channelKindSlots: IDTable<Int>
+    /// Each contact's addresses by those positions (nil where it has none), so a delivery reads `addresses[i]` instead
+    /// of copying the contact and hashing the kind into its `[String: String]`.
+    let contactAddresses: IDTable<[String?]>
     let groups: IDTable<CompiledGroup>
     let schedules: IDTable<CompiledSchedule>
     let calendars: IDTable<CompiledCalendar>
@@ -25,6 +30,14 @@ final class GraphIndex: Sendable {
         contacts = byID(graph.contacts, \.id)
         channels = byID(graph.channels, \.id)
         channelAddressKinds = IDTable(graph.channels.map { ($0.id, $0.addressKind) })
+        var kinds: [String: Int] = [:]
+        var kindNames: [String] = []
+        for channel in graph.channels where kinds[channel.addressKind] == nil {
+            kinds[channel.addressKind] = kindNames.count
+            kindNames.append(channel.addressKind)
+        }
+        channelKindSlots = IDTable(graph.channels.compactMap { channel in kinds[channel.addressKind].map { (channel.id, $0) } })
+        contactAddresses = IDTable(graph.contacts.map { contact in (contact.id, kindNames.map { contact.addresses[$0] }) })
         groups = byID(graph.groups, \.id)
         schedules = byID(graph.schedules, \.id)
         calendars = byID(graph.calendars, \.id)
@@ -40,6 +53,10 @@ final class GraphIndex: Sendable {
     func isContact(_ id: String) -> Bool { contacts.contains(id) }
     /// The address kind of channel `id` (nil: no such channel).
     func addressKind(ofChannel id: String) -> String? { channelAddressKinds[id] }
+    /// The position of channel `id`'s address kind (`channelKindSlots`; nil: no such channel).
+    func addressKindSlot(ofChannel id: String) -> Int? { channelKindSlots[id] }
+    /// The address contact `id` has of the kind at `kindSlot` (nil: no such contact, or no such address).
+    func address(ofContact id: String, kindSlot: Int) -> String? { contactAddresses[id].flatMap { $0[kindSlot] } }
     func group(_ id: String) -> CompiledGroup? { groups[id] }
     func schedule(_ id: String) -> CompiledSchedule? { schedules[id] }
     func calendar(_ id: String) -> CompiledCalendar? { calendars[id] }
@@ -62,6 +79,12 @@ final class PolicyIndex: Sendable {
     let fieldChecks: [FieldCheck]
     /// Each template split into pieces once, its fields shown as this policy declares them (`CompiledMessage`).
     let messages: IDTable<CompiledMessage>
+    /// A slot for each field name the policy declares or its messages read (declared fields first, in order): the
+    /// incident's fields are read into a list by slot once (`slotValues`, kept beside the state as `FieldSlots`) and a
+    /// placeholder reads its slot, instead of hashing the field's name into the incident's `[String: String]`.
+    let fieldSlots: IDTable<Int>
+    /// The number of slots.
+    let slotCount: Int
 
     init(_ policy: CompiledPolicy, templates: [String: CompiledTemplate]) {
         self.policy = policy
@@ -73,7 +96,29 @@ final class PolicyIndex: Sendable {
         let fields = IDTable(policy.fields.map { ($0.name, $0) })
         self.fields = fields
         fieldChecks = policy.fields.map(FieldCheck.init)
-        messages = IDTable(templates.map { ($0.key, CompiledMessage($0.value) { TemplateVariable.fieldKind(type: fields[$0]?.type) }) })
+        var slots: [String: Int] = [:]
+        for field in policy.fields where slots[field.name] == nil { slots[field.name] = slots.count }
+        messages = IDTable(
+            templates.map { id, template in
+                let message = CompiledMessage(template, fieldKind: { TemplateVariable.fieldKind(type: fields[$0]?.type) }) { name in
+                    if let slot = slots[name] { return slot }
+                    slots[name] = slots.count
+                    return slots.count - 1
+                }
+                return (id, message)
+            })
+        fieldSlots = IDTable(slots.map { ($0.key, $0.value) })
+        slotCount = slots.count
+    }
+
+    /// The incident's `fields` by slot (nil where the incident has no value), in one pass over the dictionary: each
+    /// name is found in `fieldSlots` (no SipHash), and names no slot has are skipped.
+    func slotValues(_ fields: [String: String]) -> [String?] {
+        var values = [String?](repeating: nil, count: slotCount)
+        for (name, value) in fields {
+            if let slot = fieldSlots[name] { values[slot] = value }
+        }
+        return values
     }
 
     func node(_ id: String) -> GraphNode? { nodes[id] }

@@ -22,7 +22,10 @@ public struct IncidentState: Codable, Sendable, Hashable {
     /// Deduplication key.
     public var dedupKey: String?
     /// Incident fields (text values; lists are comma-separated).
-    public var fields: [String: String]
+    public var fields: [String: String] {
+        // Any change drops the values the engine read by slot.
+        didSet { slots = FieldSlots() }
+    }
     /// When it triggered.
     public var triggeredAt: Instant
     /// Status.
@@ -64,6 +67,16 @@ public struct IncidentState: Codable, Sendable, Hashable {
     /// The short code responders quote to answer on a channel (`4a`), unique among the organisation's open incidents;
     /// the executor allocates it and passes it in the trigger's fields under `replyCodeField` (nil in the simulator).
     public var replyCode: String?
+
+    /// The fields as the engine last read them by slot (a cache: not coded, compared or hashed).
+    var slots = FieldSlots()
+
+    /// The coded properties: every stored one but `slots`, under its own name.
+    enum CodingKeys: String, CodingKey {
+        case id, policy, version, title, dedupKey, fields, triggeredAt, status, openScopes, resolvedScopes, cursor, ladderEnd, pass, timers
+        case pending, appliedActions, stage, postedStages, acknowledgedBy, resolvedBy, outcome, snoozedUntil, signalsSeen, reports, sequence
+        case replyCode
+    }
 
     /// The reserved trigger field that carries the reply code into the engine (taken out of the fields).
     public static let replyCodeField = "escalate.reply_code"
