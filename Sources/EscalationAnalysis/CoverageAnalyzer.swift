@@ -58,8 +58,7 @@ public struct CoverageAnalyzer: Sendable {
     /// `ladderGaps(of:over:)` of each ladder, in order. The calendars' open spans and the schedules' shifts and change
     /// points over `span` are found once for all of them.
     public func ladderGaps(of ladders: [[LadderLayer]], over span: TimeSpan) -> [[(span: TimeSpan, reasons: [String])]] {
-        var memo = ChangePointMemo()
-        return ladders.map { ladder in gaps(of: ladder, over: span, firstLayer: false, memo: &memo).whole.map { (span: $0.0, reasons: $0.1) } }
+        ladderGaps(of: ladders, over: span, reasonedWindows: .max)
     }
 
     /// The windows in which the first layer (when `firstLayer`; none otherwise) and the whole ladder reach nobody.

@@ -114,7 +114,8 @@ public struct CoverageGapRule: PolicyRule {
         let analyzer = CoverageAnalyzer(graph: graph)
         // The message reads what `analyzer.analyze(compiled, from: start, days: Self.days)` reports: the range's start,
         // the ladder's gaps and their total, and the first gap's edges. Each policy's ladder is built once, the
-        // calendars and rotations are read once for all policies, and only a reported gap is formatted.
+        // calendars and rotations are read once for all policies, and only a reported gap is formatted. Only the first
+        // gap's reasons are printed, so only its reasons are built.
         let range = analyzer.range(from: Self.referenceInstant(for: graph), days: Self.days)
         var analysed: [(id: String, declared: Located<String>, ladder: [LadderLayer])] = []
         for compiled in graph.policies {
@@ -124,7 +125,7 @@ public struct CoverageGapRule: PolicyRule {
             analysed.append((compiled.id, policy.id, ladder))
         }
         var result: [Diagnostic] = []
-        for (policy, gaps) in zip(analysed, analyzer.ladderGaps(of: analysed.map(\.ladder), over: range)) {
+        for (policy, gaps) in zip(analysed, analyzer.ladderGaps(of: analysed.map(\.ladder), over: range, reasonedWindows: 1)) {
             guard let gap = gaps.first else { continue }
             let zone = analyzer.zone
             let first = CoverageWindow(span: gap.span, reasons: gap.reasons, zone: zone)
