@@ -11,8 +11,9 @@ extension CoverageAnalyzer {
     ) -> [[(span: TimeSpan, reasons: [String])]] {
         var memo = ChangePointMemo()
         return ladders.map { ladder in
-            let points = changePoints(for: ladder, in: span, memo: &memo)
-            let (table, inputs) = unreached(of: ladder, at: points, in: span, memo: &memo)
+            let own = ladder.map { changePoints(for: [$0], in: span, memo: &memo) }
+            let points = Self.ladderPoints(own: own, in: span)
+            let (table, inputs) = unreached(of: ladder, at: points, in: span, own: own, memo: &memo)
             // The windows of `gaps(of:over:firstLayer:memo:)`'s `whole`, with the indices of the points they join.
             var windows: [(span: TimeSpan, indices: [Int])] = []
             for (index, start) in points.enumerated() where !table.contains(where: { $0[index] == nil }) {
@@ -52,19 +53,31 @@ extension CoverageAnalyzer {
         }
     }
 
+    /// `changePoints(for: ladder, in: span)` from each layer's own change points (`own`), so that each is found once:
+    /// `span.start` with every layer's, sorted and distinct, or none for an empty span.
+    static func ladderPoints(own: [[Instant]], in span: TimeSpan) -> [Instant] {
+        guard span.start < span.end else { return [] }
+        var all = [span.start] + own.joined()
+        all.sort()
+        var points: [Instant] = []
+        points.reserveCapacity(all.count)
+        for point in all where point != points.last { points.append(point) }
+        return points
+    }
+
     /// For each layer (outer) at each of `points` (inner): nil when the layer reaches someone there, else the instant
     /// at which `states(of:at:in:memo:)` evaluates the state it holds there (a reason would be built at that instant);
     /// with each layer's inputs. Mirrors `states`: a layer is evaluated at its own change points only, and once per
-    /// distinct inputs.
+    /// distinct inputs. `own` holds each layer's own change points when they are known already.
     func unreached(
-        of ladder: [LadderLayer], at points: [Instant], in span: TimeSpan, memo: inout ChangePointMemo
+        of ladder: [LadderLayer], at points: [Instant], in span: TimeSpan, own ownPoints: [[Instant]]? = nil, memo: inout ChangePointMemo
     ) -> (table: [[Instant?]], inputs: [LayerInputs]) {
         var table: [[Instant?]] = []
         var all: [LayerInputs] = []
         table.reserveCapacity(ladder.count)
         all.reserveCapacity(ladder.count)
-        for layer in ladder {
-            let own = changePoints(for: [layer], in: span, memo: &memo)
+        for (number, layer) in ladder.enumerated() {
+            let own = ownPoints?[number] ?? changePoints(for: [layer], in: span, memo: &memo)
             let inputs = LayerInputs(layer, graph: graph, span: span, memo: &memo)
             let variants = layer.choices.map { choice in graph.routeVariants(of: choice.step).map(\.step) }
             var known: [LayerInputs.Values: Instant?] = [:]

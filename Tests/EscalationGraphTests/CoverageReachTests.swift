@@ -109,9 +109,12 @@ struct CoverageReachTests {
                 let ladder = policy.ladder
                 var memo = ChangePointMemo()
                 let points = analyzer.changePoints(for: ladder, in: span, memo: &memo)
+                let own = ladder.map { analyzer.changePoints(for: [$0], in: span) }
+                #expect(CoverageAnalyzer.ladderPoints(own: own, in: span) == points, "\(policy.id): the ladder's points from its layers'")
+                #expect(CoverageAnalyzer.ladderPoints(own: own, in: TimeSpan(start: span.end, end: span.end)).isEmpty)
                 let old = analyzer.states(of: ladder, at: points, in: span, memo: &memo)
                 var fresh = ChangePointMemo()
-                let (table, inputs) = analyzer.unreached(of: ladder, at: points, in: span, memo: &fresh)
+                let (table, inputs) = analyzer.unreached(of: ladder, at: points, in: span, own: rng.below(2) == 0 ? own : nil, memo: &fresh)
                 #expect(table.count == old.count)
                 for (number, (states, instants)) in zip(old, table).enumerated() {
                     #expect(states.count == instants.count)
