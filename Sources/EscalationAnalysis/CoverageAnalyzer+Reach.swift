@@ -78,8 +78,8 @@ extension CoverageAnalyzer {
         all.reserveCapacity(ladder.count)
         for (number, layer) in ladder.enumerated() {
             let own = ownPoints?[number] ?? changePoints(for: [layer], in: span, memo: &memo)
-            let inputs = LayerInputs(layer, graph: graph, span: span, memo: &memo)
             let variants = layer.choices.map { choice in graph.routeVariants(of: choice.step).map(\.step) }
+            let inputs = LayerInputs(layer, graph: graph, span: span, variants: variants, memo: &memo)
             var known: [LayerInputs.Values: Instant?] = [:]
             var result: [Instant?] = []
             result.reserveCapacity(points.count)

@@ -202,19 +202,24 @@ public struct CoverageAnalyzer: Sendable {
             }
         }
         if memo.span != span { memo = ChangePointMemo(span: span) }
-        var points: Set<Instant> = [span.start]
+        // Sorted and distinct: the instants are gathered in a list, sorted, and each kept once.
+        var all: [Instant] = [span.start]
         for id in schedules.sorted() {
             guard let schedule = graph.schedule(id) else { continue }
             if let during = schedule.during { calendars.insert(during) }
             let shifts = memo.shifts(schedule, in: span)
-            points.formUnion(memo.schedule(id) { scheduleChanges(schedule, shifts, in: span) })
+            all += memo.schedule(id) { scheduleChanges(schedule, shifts, in: span) }
         }
         for id in calendars.sorted() {
             guard let calendar = graph.calendar(id) else { continue }
             let timeline = memo.timeline(calendar, in: span)
-            points.formUnion(memo.calendar(id) { calendarChanges(timeline, in: span) })
+            all += memo.calendar(id) { calendarChanges(timeline, in: span) }
         }
-        return points.sorted()
+        all.sort()
+        var points: [Instant] = []
+        points.reserveCapacity(all.count)
+        for point in all where point != points.last { points.append(point) }
+        return points
     }
 
     /// The instants in `span` at which a schedule's overrides start or end, or a shift starts (from `shifts`, its

@@ -109,6 +109,8 @@ struct CoverageReachTests {
                 let ladder = policy.ladder
                 var memo = ChangePointMemo()
                 let points = analyzer.changePoints(for: ladder, in: span, memo: &memo)
+                // Sorted and distinct (they were a set's, sorted), from the span's start.
+                #expect(zip(points, points.dropFirst()).allSatisfy { $0 < $1 } && points.first == span.start)
                 let own = ladder.map { analyzer.changePoints(for: [$0], in: span) }
                 #expect(CoverageAnalyzer.ladderPoints(own: own, in: span) == points, "\(policy.id): the ladder's points from its layers'")
                 #expect(CoverageAnalyzer.ladderPoints(own: own, in: TimeSpan(start: span.end, end: span.end)).isEmpty)
