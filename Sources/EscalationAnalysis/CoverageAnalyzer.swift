@@ -58,8 +58,7 @@ public struct CoverageAnalyzer: Sendable {
     /// `ladderGaps(of:over:)` of each ladder, in order. The calendars' open spans and the schedules' shifts and change
     /// points over `span` are found once for all of them.
     public func ladderGaps(of ladders: [[LadderLayer]], over span: TimeSpan) -> [[(span: TimeSpan, reasons: [String])]] {
-        var memo = ChangePointMemo()
-        return ladders.map { ladder in gaps(of: ladder, over: span, firstLayer: false, memo: &memo).whole.map { (span: $0.0, reasons: $0.1) } }
+        ladderGaps(of: ladders, over: span, reasonedWindows: .max)
     }
 
     /// The windows in which the first layer (when `firstLayer`; none otherwise) and the whole ladder reach nobody.
@@ -203,19 +202,24 @@ public struct CoverageAnalyzer: Sendable {
             }
         }
         if memo.span != span { memo = ChangePointMemo(span: span) }
-        var points: Set<Instant> = [span.start]
+        // Sorted and distinct: the instants are gathered in a list, sorted, and each kept once.
+        var all: [Instant] = [span.start]
         for id in schedules.sorted() {
             guard let schedule = graph.schedule(id) else { continue }
             if let during = schedule.during { calendars.insert(during) }
             let shifts = memo.shifts(schedule, in: span)
-            points.formUnion(memo.schedule(id) { scheduleChanges(schedule, shifts, in: span) })
+            all += memo.schedule(id) { scheduleChanges(schedule, shifts, in: span) }
         }
         for id in calendars.sorted() {
             guard let calendar = graph.calendar(id) else { continue }
             let timeline = memo.timeline(calendar, in: span)
-            points.formUnion(memo.calendar(id) { calendarChanges(timeline, in: span) })
+            all += memo.calendar(id) { calendarChanges(timeline, in: span) }
         }
-        return points.sorted()
+        all.sort()
+        var points: [Instant] = []
+        points.reserveCapacity(all.count)
+        for point in all where point != points.last { points.append(point) }
+        return points
     }
 
     /// The instants in `span` at which a schedule's overrides start or end, or a shift starts (from `shifts`, its

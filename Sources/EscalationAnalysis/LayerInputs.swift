@@ -26,15 +26,15 @@ struct LayerInputs {
 
     /// The inputs of `layer` in `graph`: its alternatives' conditions, and the schedules of every route variant. The
     /// calendars' open spans and the schedules' shift starts in `span` come from `memo`, so reading them at an instant of
-    /// `span` needs no zone.
-    init(_ layer: LadderLayer, graph: RuleGraph, span: TimeSpan, memo: inout ChangePointMemo) {
+    /// `span` needs no zone. `variants`, when given, holds each choice's `graph.routeVariants(of:)` steps, already found.
+    init(_ layer: LadderLayer, graph: RuleGraph, span: TimeSpan, variants: [[CompiledStep]]? = nil, memo: inout ChangePointMemo) {
         var calendars: [String] = []
         var schedules: [String] = []
-        for choice in layer.choices {
+        for (number, choice) in layer.choices.enumerated() {
             for id in [choice.condition?.during, choice.condition?.outside].compactMap({ $0 }) where !calendars.contains(id) {
                 calendars.append(id)
             }
-            for (_, step) in graph.routeVariants(of: choice.step) {
+            for step in variants?[number] ?? graph.routeVariants(of: choice.step).map(\.step) {
                 for target in step.targets + step.cc + step.tasks.compactMap(\.assignee) where target.kind == "schedule" {
                     if !schedules.contains(target.ref) { schedules.append(target.ref) }
                 }

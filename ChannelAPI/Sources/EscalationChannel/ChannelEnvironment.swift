@@ -24,8 +24,27 @@ public struct ChannelEnvironment: Sendable {
         services[ObjectIdentifier(type)] as? Service
     }
 
+    /// The bytes a reference starts with.
+    private static let referencePrefix: [UInt8] = Array("${env:".utf8)
+
     /// Whether text is exactly one `${env:NAME}` reference.
-    public static func isReference(_ text: String) -> Bool { referenceName(text) != nil }
+    public static func isReference(_ text: String) -> Bool {
+        // ASCII text (the usual case) is checked on its bytes, without building the name: there every character is
+        // one byte but CR LF, and CR and LF are neither in the prefix, the suffix nor a name. Text with other
+        // characters is never a reference (a name is ASCII, and a combining mark after the prefix or the suffix
+        // changes that character), but it keeps the character check.
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            let prefix = referencePrefix
+            guard bytes.count > prefix.count + 1, bytes.starts(with: prefix), bytes[bytes.count - 1] == UInt8(ascii: "}") else { return false }
+            let name = bytes[prefix.count..<(bytes.count - 1)]
+            func isUpper(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "_") || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
+            guard let first = name.first, isUpper(first) else { return false }
+            return name.allSatisfy { isUpper($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        }
+        if let answer = ascii ?? nil { return answer }
+        return referenceName(text) != nil
+    }
 
     /// The NAME of a `${env:NAME}` reference.
     public static func referenceName(_ text: String) -> String? {

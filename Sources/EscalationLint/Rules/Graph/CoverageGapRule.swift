@@ -114,17 +114,19 @@ public struct CoverageGapRule: PolicyRule {
         let analyzer = CoverageAnalyzer(graph: graph)
         // The message reads what `analyzer.analyze(compiled, from: start, days: Self.days)` reports: the range's start,
         // the ladder's gaps and their total, and the first gap's edges. Each policy's ladder is built once, the
-        // calendars and rotations are read once for all policies, and only a reported gap is formatted.
+        // calendars and rotations are read once for all policies, and only a reported gap is formatted. Only the first
+        // gap's reasons are printed, so only its reasons are built.
         let range = analyzer.range(from: Self.referenceInstant(for: graph), days: Self.days)
         var analysed: [(id: String, declared: Located<String>, ladder: [LadderLayer])] = []
+        let declared = Declared(graph)
         for compiled in graph.policies {
             guard let policy = context.organisation.policy(compiled.id), !policy.layers.isEmpty else { continue }
             let ladder = compiled.ladder
-            guard !dangling(ladder, in: graph) else { continue }
+            guard !dangling(ladder, in: graph, declared) else { continue }
             analysed.append((compiled.id, policy.id, ladder))
         }
         var result: [Diagnostic] = []
-        for (policy, gaps) in zip(analysed, analyzer.ladderGaps(of: analysed.map(\.ladder), over: range)) {
+        for (policy, gaps) in zip(analysed, analyzer.ladderGaps(of: analysed.map(\.ladder), over: range, reasonedWindows: 1)) {
             guard let gap = gaps.first else { continue }
             let zone = analyzer.zone
             let first = CoverageWindow(span: gap.span, reasons: gap.reasons, zone: zone)
@@ -140,24 +142,49 @@ public struct CoverageGapRule: PolicyRule {
         return result
     }
 
+    /// The ids a graph declares, and its groups and schedules by id (the first of each id, as `RuleGraph`'s lookups
+    /// find them), for `dangling`'s many questions.
+    private struct Declared {
+        let calendars: Set<String>
+        let contacts: Set<String>
+        let groups: [String: CompiledGroup]
+        let schedules: [String: CompiledSchedule]
+
+        init(_ graph: RuleGraph) {
+            calendars = Set(graph.calendars.map(\.id))
+            contacts = Set(graph.contacts.map(\.id))
+            groups = Dictionary(graph.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            schedules = Dictionary(graph.schedules.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
     /// Whether the ladder (a policy's `ladder`) names something undeclared (other rules report it; coverage would only repeat it).
-    private func dangling(_ ladder: [LadderLayer], in graph: RuleGraph) -> Bool {
-        for choice in ladder.flatMap(\.choices) {
-            for id in [choice.condition?.during, choice.condition?.outside].compactMap({ $0 }) where graph.calendar(id) == nil { return true }
-            let targets = choice.step.targets + choice.step.cc + choice.step.tasks.compactMap(\.assignee)
-            for target in targets.flatMap({ $0.kind == "route" ? (graph.route($0.ref).map { $0.branches.flatMap(\.targets) } ?? [$0]) : [$0] }) {
-                switch target.kind {
-                case "contact": if graph.contact(target.ref) == nil { return true }
-                case "group":
-                    guard let group = graph.group(target.ref) else { return true }
-                    if group.members.contains(where: { graph.contact($0) == nil }) { return true }
-                case "schedule":
-                    guard let schedule = graph.schedule(target.ref) else { return true }
-                    if let during = schedule.during, graph.calendar(during) == nil { return true }
-                    if (schedule.members + schedule.overrides.map(\.contact)).contains(where: { graph.contact($0) == nil }) { return true }
-                case "route": return true
-                default: break
-                }
+    private func dangling(_ ladder: [LadderLayer], in graph: RuleGraph, _ declared: Declared) -> Bool {
+        func danglingTarget(_ target: CompiledTarget) -> Bool {
+            switch target.kind {
+            case "contact": return !declared.contacts.contains(target.ref)
+            case "group":
+                guard let group = declared.groups[target.ref] else { return true }
+                return group.members.contains { !declared.contacts.contains($0) }
+            case "schedule":
+                guard let schedule = declared.schedules[target.ref] else { return true }
+                if let during = schedule.during, !declared.calendars.contains(during) { return true }
+                return schedule.members.contains { !declared.contacts.contains($0) }
+                    || schedule.overrides.contains { !declared.contacts.contains($0.contact) }
+            case "route": return true
+            default: return false
+            }
+        }
+        // A route target stands for its rows' targets; an undeclared one is itself dangling.
+        func dangles(_ target: CompiledTarget) -> Bool {
+            guard target.kind == "route", let route = graph.route(target.ref) else { return danglingTarget(target) }
+            return route.branches.contains { $0.targets.contains(where: danglingTarget) }
+        }
+        for layer in ladder {
+            for choice in layer.choices {
+                for id in [choice.condition?.during, choice.condition?.outside].compactMap({ $0 }) where !declared.calendars.contains(id) { return true }
+                if choice.step.targets.contains(where: dangles) || choice.step.cc.contains(where: dangles) { return true }
+                if choice.step.tasks.contains(where: { $0.assignee.map(dangles) ?? false }) { return true }
             }
         }
         return false

@@ -233,8 +233,20 @@ public struct EmailChannel: NotificationChannel {
 
     /// Letters, digits, `-` and `.`, or an IP address.
     static func isHostName(_ text: String) -> Bool {
+        // Text of ASCII letters, digits, `-` and `.` only (the usual case) is answered from its bytes: each is one
+        // character, and the character check below holds for it.
+        if !text.isEmpty, text.utf8.allSatisfy({ isHostByte($0) }) { return text.utf8.count <= 253 }
         guard !text.isEmpty, text.count <= 253 else { return false }
         return SMTPClient.isIPAddress(text) || text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+    }
+
+    /// An ASCII letter, digit, `-` or `.`.
+    private static func isHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+        case UInt8(ascii: "-"), UInt8(ascii: "."): return true
+        default: return false
+        }
     }
 
     /// Text as the left part of a message id: RFC 5322 atext kept, every other byte (and `=`, `.`) as `=XX`.
