@@ -22,7 +22,7 @@ struct DeclaredReferencesTests {
             references += (schedule.rotation?.members ?? []).map { ("the rotation of schedule '\(schedule.id.value)'", $0) }
             references += schedule.overrides.map { ("an override of schedule '\(schedule.id.value)'", $0.contact) }
         }
-        references += context.labelledTargets.filter { $0.target.kind == .contact }.map { ($0.label, $0.target.reference) }
+        references += organisation.labelledTargets.filter { $0.target.kind == .contact }.map { ($0.label, $0.target.reference) }
         return references.filter { organisation.contact($0.1.value) == nil }.map { label, reference in
             rule.kind(
                 "\(label) names contact '\(reference.value)', which is not declared\(reference.value.didYouMean(known))",

@@ -6,7 +6,7 @@ final class LintLabels: @unchecked Sendable {
     private let lock = NSLock()
     private let organisation: Organisation
     private var policies: [PolicyLabels]?
-    private var targets: [(label: String, target: Target)]?
+    private var targets: [(label: LintLabel, target: Target)]?
 
     /// Lists for `organisation`, none built yet.
     init(_ organisation: Organisation) { self.organisation = organisation }
@@ -18,12 +18,16 @@ final class LintLabels: @unchecked Sendable {
         return policyLabelsLocked()
     }
 
-    /// `organisation.labelledTargets`.
-    func organisationTargets() -> [(label: String, target: Target)] {
+    /// `organisation.labelledTargets`, with lazy labels.
+    func organisationTargets() -> [(label: LintLabel, target: Target)] {
         lock.lock()
         defer { lock.unlock() }
         if let targets { return targets }
-        let built = organisation.labelledTargets(policyTargets: policyLabelsLocked().map(\.targets))
+        var built = policyLabelsLocked().flatMap(\.targets)
+        for route in organisation.routes {
+            let id = route.id.value
+            for (row, target) in route.labelledTargets { built.append((.routeRow(row: row, route: id), target)) }
+        }
         targets = built
         return built
     }

@@ -69,7 +69,7 @@ public struct ChannelCannotAnswerRule: PolicyRule {
             guard let config = organisation.channel(channel), let plugin = context.channels.plugin(config.plugin.value) else { return nil }
             return plugin.descriptor.capabilities.contains(.answers)
         }
-        func check(_ items: [ChannelStep], _ what: String) {
+        func check(_ items: [ChannelStep], _ what: @autoclosure () -> String) {
             for (previous, item) in zip(items, items.dropFirst()) {
                 guard let wait = item.unanswered else { continue }
                 let known = previous.channels.map { answers($0.value) }
@@ -78,7 +78,7 @@ public struct ChannelCannotAnswerRule: PolicyRule {
                 let names = previous.channels.map(\.value).joined(separator: ", ")
                 result.append(
                     kind(
-                        "\(what): '\(item.channels.map(\.value).joined(separator: ", "))' waits \(wait.value) for an unanswered delivery, but "
+                        "\(what()): '\(item.channels.map(\.value).joined(separator: ", "))' waits \(wait.value) for an unanswered delivery, but "
                             + (previous.channels.count > 1 ? "the plugins of \(names) never report" : "the plugin of \(names) never reports")
                             + " whether anyone answered",
                         at: wait.location,

@@ -49,7 +49,7 @@ public struct ChannelCannotPostRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
         var result: [Diagnostic] = []
-        func check(_ channel: Located<String>, _ what: String) {
+        func check(_ channel: Located<String>, _ what: @autoclosure () -> String) {
             guard let config = organisation.channel(channel.value), let plugin = context.channels.plugin(config.plugin.value),
                 !plugin.descriptor.capabilities.contains(.posts)
             else { return }
@@ -57,7 +57,7 @@ public struct ChannelCannotPostRule: PolicyRule {
                 .map(\.id.value)
             result.append(
                 kind(
-                    "\(what) goes to channel '\(channel.value)', but its plugin '\(config.plugin.value)' delivers only to a person's address",
+                    "\(what()) goes to channel '\(channel.value)', but its plugin '\(config.plugin.value)' delivers only to a person's address",
                     at: channel.location,
                     hint: able.isEmpty
                         ? "use a channel whose plugin posts to a room, page or queue (e.g. slack, webhook, statuspage, ticket, exec), or notify people instead"

@@ -42,11 +42,11 @@ public struct UnansweredFirstChannelRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
         var result: [Diagnostic] = []
-        func check(_ items: [ChannelStep], _ what: String) {
+        func check(_ items: [ChannelStep], _ what: @autoclosure () -> String) {
             guard let first = items.first, let wait = first.unanswered else { return }
             result.append(
                 kind(
-                    "\(what) starts with '\(first.channels.map(\.value).joined(separator: ", "))' waiting for an unanswered delivery, but nothing comes before it",
+                    "\(what()) starts with '\(first.channels.map(\.value).joined(separator: ", "))' waiting for an unanswered delivery, but nothing comes before it",
                     at: wait.location,
                     hint: "drop 'unanswered: \(wait.value)' (the first channel is used at once), or put the channel it should follow before it"))
         }

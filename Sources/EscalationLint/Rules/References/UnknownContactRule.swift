@@ -69,6 +69,6 @@ public struct UnknownContactRule: PolicyRule {
             for member in schedule.rotation?.members ?? [] { body({ "the rotation of schedule '\(schedule.id.value)'" }, member) }
             for override in schedule.overrides { body({ "an override of schedule '\(schedule.id.value)'" }, override.contact) }
         }
-        for (label, target) in context.labelledTargets where target.kind == .contact { body({ label }, target.reference) }
+        for (label, target) in context.labelledTargets where target.kind == .contact { body({ label.description }, target.reference) }
     }
 }

@@ -72,34 +72,34 @@ public struct UnknownFieldRule: PolicyRule {
             let policy = labels.policy
             let declared = policy.fields.map(\.name.value)
             // (where, field, the type the use needs)
-            var uses: [(String, Located<String>, FieldDeclaration.FieldType?)] = []
-            if let field = policy.resolvePer { uses.append(("'resolve_per' of policy '\(policy.id.value)'", field, .list)) }
+            var uses: [(LintLabel, Located<String>, FieldDeclaration.FieldType?)] = []
+            if let field = policy.resolvePer { uses.append((.text("'resolve_per' of policy '\(policy.id.value)'"), field, .list)) }
             for (label, target) in labels.targets where target.kind == .field {
                 uses.append((label, target.reference, .contact))
             }
             for stage in policy.stages {
-                uses += stage.requires.map { ("'requires' of stage '\(stage.id.value)' of policy '\(policy.id.value)'", $0, nil) }
+                uses += stage.requires.map { (.text("'requires' of stage '\(stage.id.value)' of policy '\(policy.id.value)'"), $0, nil) }
             }
             for (label, target) in labels.targets where target.kind == .address {
                 uses += target.addressFields.map { (label, $0, .address) }
             }
             for (label, step) in labels.steps {
-                for match in step.when?.fields ?? [] { uses.append(("the condition of \(label)", match.field, nil)) }
+                for match in step.when?.fields ?? [] { uses.append((.phrase("the condition of ", label), match.field, nil)) }
                 for task in step.tasks {
-                    if let per = task.per { uses.append(("'per' of task '\(task.title.value)' of \(label)", per, .list)) }
+                    if let per = task.per { uses.append((.phrase("'per' of task '\(task.title.value)' of ", label), per, .list)) }
                 }
             }
             for layer in policy.layers {
                 if let anchor = layer.at {
                     uses.append(
-                        ("the 'at' of layer '\(layer.id)' of policy '\(policy.id.value)'",
+                        (.text("the 'at' of layer '\(layer.id)' of policy '\(policy.id.value)'"),
                          Located(anchor.value.field, at: anchor.location), .time))
                 }
             }
             for deadline in policy.deadlines {
                 if let anchor = deadline.at {
                     uses.append(
-                        ("the 'at' of deadline '\(deadline.id)' of policy '\(policy.id.value)'", Located(anchor.value.field, at: anchor.location), .time))
+                        (.text("the 'at' of deadline '\(deadline.id)' of policy '\(policy.id.value)'"), Located(anchor.value.field, at: anchor.location), .time))
                 }
             }
             for (label, field, type) in uses where policy.field(field.value) == nil && !Self.loaderDropped(field.value, context) {

@@ -59,15 +59,15 @@ public struct UnknownTemplateRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
         let known = organisation.templates.map(\.id.value)
-        var references: [(String, Located<String>)] = []
+        var references: [(LintLabel, Located<String>)] = []
         for labels in context.policyLabels {
             let policy = labels.policy
             for (label, step) in labels.steps {
                 if let template = step.template { references.append((label, template)) }
-                references += step.posts.map { ("a post of \(label)", $0.template) }
+                references += step.posts.map { (.phrase("a post of ", label), $0.template) }
             }
-            references += policy.stages.map { ("stage '\($0.id.value)' of policy '\(policy.id.value)'", $0.template) }
-            references += policy.actions.map { ("action '\($0.id.value)' of policy '\(policy.id.value)'", $0.template) }
+            references += policy.stages.map { (.stage(id: $0.id.value, policy: policy.id.value), $0.template) }
+            references += policy.actions.map { (.text("action '\($0.id.value)' of policy '\(policy.id.value)'"), $0.template) }
         }
         let unknown = references.filter {
             organisation.template($0.1.value) == nil && !context.loaderReported(.template, $0.1.value)

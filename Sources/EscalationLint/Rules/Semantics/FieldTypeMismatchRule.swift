@@ -57,14 +57,14 @@ public struct FieldTypeMismatchRule: PolicyRule {
         var result: [Diagnostic] = []
         for labels in context.policyLabels {
             let policy = labels.policy
-            var uses: [(String, Located<String>, FieldDeclaration.FieldType)] = []
-            if let field = policy.resolvePer { uses.append(("'resolve_per' of policy '\(policy.id.value)'", field, .list)) }
+            var uses: [(LintLabel, Located<String>, FieldDeclaration.FieldType)] = []
+            if let field = policy.resolvePer { uses.append((.text("'resolve_per' of policy '\(policy.id.value)'"), field, .list)) }
             for (label, target) in labels.targets where target.kind == .field {
-                uses.append(("the target in \(label)", target.reference, .contact))
+                uses.append((.phrase("the target in ", label), target.reference, .contact))
             }
             for (label, step) in labels.steps {
                 for task in step.tasks {
-                    if let per = task.per { uses.append(("'per' of task '\(task.title.value)' of \(label)", per, .list)) }
+                    if let per = task.per { uses.append((.phrase("'per' of task '\(task.title.value)' of ", label), per, .list)) }
                 }
             }
             for (label, target) in labels.targets where target.kind == .address {

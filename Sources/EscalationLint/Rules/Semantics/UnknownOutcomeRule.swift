@@ -74,7 +74,7 @@ public struct UnknownOutcomeRule: PolicyRule {
                 policy.hooks.resolve.indices.map { "step \($0 + 1) of 'on resolve' in policy '\(policy.id.value)'" })
             for (label, step) in labels.steps {
                 guard let outcomes = step.when?.outcome, let first = outcomes.first else { continue }
-                guard resolveLabels.contains(label) else {
+                guard resolveLabels.contains(label.description) else {
                     result.append(
                         kind(
                             "\(label) tests the outcome ('\(first.value)'), but an incident has an outcome only when it resolves",
