@@ -144,7 +144,7 @@ public struct YAMLComposer {
             let first = children.count
             children.append(contentsOf: pending[collection.firstChild...])
             let childCount = pending.count - collection.firstChild
-            pending.removeLast(childCount)
+            pending.removeSubrange(collection.firstChild...)
             let isMapping = records[Int(collection.record)].kind == .mapping
             records[Int(collection.record)].start = Int32(first)
             records[Int(collection.record)].count = Int32(isMapping ? childCount / 2 : childCount)
