@@ -11,6 +11,18 @@ extension YAMLDocument {
         guard record.kind == .scalar, record.style <= YAMLNode.Style.plain.rawValue else { return false }
         if record.tag == .null { return true }
         guard record.tag == .str, !record.tagWritten else { return false }
+        return isNullWord(record)
+    }
+
+    /// Whether a scalar's text is one of YAML 1.1's null words (`~`, `null`, `Null`, `NULL`, nothing), compared byte
+    /// by byte.
+    @inlinable @inline(__always) public func isNullWord(_ node: YAMLNode) -> Bool {
+        let record = records[Int(node.index)]
+        return record.kind == .scalar && isNullWord(record)
+    }
+
+    /// The null words over a scalar record's bytes, in place: the one list both questions above read.
+    @inlinable @inline(__always) func isNullWord(_ record: Record) -> Bool {
         switch record.count {
         case 0: return true
         case 1: return bytes[Int(record.start)] == UInt8(ascii: "~")
@@ -21,18 +33,6 @@ extension YAMLDocument {
             let rest = (bytes[start + 1], bytes[start + 2], bytes[start + 3])
             return rest == (UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l"))
                 || first == UInt8(ascii: "N") && rest == (UInt8(ascii: "U"), UInt8(ascii: "L"), UInt8(ascii: "L"))
-        default: return false
-        }
-    }
-
-    /// Whether a scalar's text is one of YAML 1.1's null words (`~`, `null`, `Null`, `NULL`, nothing), compared byte
-    /// by byte.
-    @inlinable @inline(__always) public func isNullWord(_ node: YAMLNode) -> Bool {
-        guard isScalar(node) else { return false }
-        switch byteCount(node) {
-        case 0: return true
-        case 1: return isScalar(node, equalTo: "~")
-        case 4: return isScalar(node, equalTo: "null") || isScalar(node, equalTo: "Null") || isScalar(node, equalTo: "NULL")
         default: return false
         }
     }

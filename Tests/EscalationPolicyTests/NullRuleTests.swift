@@ -8,11 +8,12 @@ import Testing
 /// documents: scalars near the null words (case variants, one byte more or less, non-ASCII), in every style, with no
 /// tag, the non-specific `!`, `!!str`, `!!null`, `!!int` or a custom tag; and the composer's random documents.
 @Suite struct NullRuleTests {
-    /// The rule over the single accessors, as `isNull` was written before.
+    /// The rule over the single accessors, as `isNull` was written before, with YAML 1.1's null words as text (the
+    /// document's `isNullWord` shares `isNull`'s byte check, so it is no oracle).
     static func oracle(_ document: YAMLDocument, _ node: YAMLNode) -> Bool {
         guard document.isPlain(node) else { return false }
         let written = document.tag(node)
-        return written == .null || written == .str && !document.isTagWritten(node) && document.isNullWord(node)
+        return written == .null || written == .str && !document.isTagWritten(node) && ["", "~", "null", "Null", "NULL"].contains(document.string(node))
     }
 
     static let words = [
