@@ -80,25 +80,10 @@ extension CoverageAnalyzer {
             let own = ownPoints?[number] ?? changePoints(for: [layer], in: span, memo: &memo)
             let variants = layer.choices.map { choice in graph.routeVariants(of: choice.step).map(\.step) }
             let inputs = LayerInputs(layer, graph: graph, span: span, variants: variants, memo: &memo)
-            var known: [LayerInputs.Values: Instant?] = [:]
-            var result: [Instant?] = []
-            result.reserveCapacity(points.count)
-            var next = 0
-            var current: Instant?
-            for point in points {
-                if next < own.count, own[next] <= point {
-                    while next < own.count, own[next] <= point { next += 1 }
-                    let values = inputs.values(at: point)
-                    if let seen = known[values] {
-                        current = seen
-                    } else {
-                        current = reachesSomeone(layer, variants: variants, values: values, inputs: inputs) ? nil : point
-                        known[values] = current
-                    }
-                }
-                result.append(current)
-            }
-            table.append(result)
+            table.append(
+                Self.held(at: points, own: own, inputs: inputs) { values, point in
+                    reachesSomeone(layer, variants: variants, values: values, inputs: inputs) ? nil : point
+                })
             all.append(inputs)
         }
         return (table, all)

@@ -96,6 +96,34 @@ public struct CoverageAnalyzer: Sendable {
         }
     }
 
+    /// A layer's answer at each of `points` (sorted): worked out only at the layer's own change points (`own`, sorted),
+    /// and once per distinct inputs, since between two of its change points nothing the layer reads changes; nil
+    /// before its first change point. `states` and `unreached` both walk a ladder so.
+    @inline(__always)
+    static func held<Answer>(
+        at points: [Instant], own: [Instant], inputs: LayerInputs, answer: (LayerInputs.Values, Instant) -> Answer?
+    ) -> [Answer?] {
+        var known: [LayerInputs.Values: Answer?] = [:]
+        var result: [Answer?] = []
+        result.reserveCapacity(points.count)
+        var next = 0
+        var current: Answer?
+        for point in points {
+            if next < own.count, own[next] <= point {
+                while next < own.count, own[next] <= point { next += 1 }
+                let values = inputs.values(at: point)
+                if let seen = known[values] {
+                    current = seen
+                } else {
+                    current = answer(values, point)
+                    known[values] = current
+                }
+            }
+            result.append(current)
+        }
+        return result
+    }
+
     /// `state(of:at:)` of each layer (outer) at each of `points` (inner), the ladder's change points in `span`. A layer
     /// is evaluated only at its own change points: between two of them nothing it reads changes, so its state holds.
     /// At a change point whose inputs (`LayerInputs`) it has seen before, the state found then is taken again.
@@ -103,25 +131,7 @@ public struct CoverageAnalyzer: Sendable {
         ladder.map { layer in
             let own = changePoints(for: [layer], in: span, memo: &memo)
             let inputs = LayerInputs(layer, graph: graph, span: span, memo: &memo)
-            var known: [LayerInputs.Values: String?] = [:]
-            var result: [String?] = []
-            result.reserveCapacity(points.count)
-            var next = 0
-            var current: String?
-            for point in points {
-                if next < own.count, own[next] <= point {
-                    while next < own.count, own[next] <= point { next += 1 }
-                    let values = inputs.values(at: point)
-                    if let seen = known[values] {
-                        current = seen
-                    } else {
-                        current = state(of: layer, at: point, inputs: inputs)
-                        known[values] = current
-                    }
-                }
-                result.append(current)
-            }
-            return result
+            return Self.held(at: points, own: own, inputs: inputs) { _, point in state(of: layer, at: point, inputs: inputs) }
         }
     }
 
