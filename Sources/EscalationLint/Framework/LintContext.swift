@@ -20,7 +20,7 @@ public struct LintContext: Sendable {
 
     /// Each policy with its labelled steps, targets and route uses, in the organisation's order.
     public var policyLabels: [PolicyLabels] { labels.policyLabels() }
-    /// `organisation.labelledTargets`, built once, with lazy labels.
+    /// Every target the policies and route tables name, built once, with lazy labels.
     public var labelledTargets: [(label: LintLabel, target: Target)] { labels.organisationTargets() }
 
     /// Creates a context, compiling the graph (without policy versions: no rule reads them).

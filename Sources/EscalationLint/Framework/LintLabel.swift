@@ -1,6 +1,6 @@
 /// A label for messages ("layer 'a' of policy 'p'"), kept as its parts and written as text only when a message needs it.
 ///
-/// `description` is exactly the text `Policy.labelledSteps`, `labelledTargets` and `routeUses` build.
+/// `description` is exactly the text the policy model's eager labels had (kept in the tests as `LintLabelsTests`' oracle).
 public indirect enum LintLabel: Sendable, CustomStringConvertible {
     /// "layer 'id' of policy 'p'", or "layer '#n' of policy 'p'" for a layer without an id (`index` counts from 0).
     case layer(id: String, index: Int, policy: String)

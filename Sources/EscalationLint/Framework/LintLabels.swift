@@ -18,7 +18,7 @@ final class LintLabels: @unchecked Sendable {
         return policyLabelsLocked()
     }
 
-    /// `organisation.labelledTargets`, with lazy labels.
+    /// Every target the policies and route tables name, policies first, with lazy labels.
     func organisationTargets() -> [(label: LintLabel, target: Target)] {
         lock.lock()
         defer { lock.unlock() }

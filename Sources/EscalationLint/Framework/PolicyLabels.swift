@@ -3,16 +3,16 @@ import EscalationPolicy
 
 /// One policy's labelled steps, targets and route uses, built once per lint context for every rule that asks.
 ///
-/// The labels are `LintLabel`s: their text (the same as `Policy.labelledSteps`, `labelledTargets` and `routeUses`
-/// build) is written only when a rule reports.
+/// The labels are `LintLabel`s: their text (the same the policy model's eager labels had;
+/// `LintLabelsTests` keeps those as its oracle) is written only when a rule reports.
 public struct PolicyLabels: Sendable {
     /// The policy.
     public let policy: Policy
-    /// `policy.labelledSteps`, with lazy labels.
+    /// Every step: layers, alternatives, reminders, watchdogs, deadlines and hook steps.
     public let steps: [(label: LintLabel, step: Step)]
-    /// `policy.labelledTargets`, with lazy labels.
+    /// Every target a step, cc or task names.
     public let targets: [(label: LintLabel, target: Target)]
-    /// `policy.routeUses`, with lazy labels.
+    /// Every use of a route, and whether it picks a channel (a post's or stage's) or people.
     public let routeUses: [(label: LintLabel, route: Located<String>, picksChannel: Bool)]
 
     /// Builds the lists of `policy`, each once.
@@ -23,7 +23,7 @@ public struct PolicyLabels: Sendable {
         routeUses = Self.routeUses(of: policy, steps: steps, targets: targets)
     }
 
-    /// `Policy.labelledSteps`' steps in its order, with lazy labels.
+    /// The policy's steps with their labels: each layer's own step then its alternatives, reminders, watchdogs, deadlines, hooks.
     static func steps(of policy: Policy) -> [(label: LintLabel, step: Step)] {
         let id = policy.id.value
         var result: [(label: LintLabel, step: Step)] = []
@@ -48,7 +48,7 @@ public struct PolicyLabels: Sendable {
         return result
     }
 
-    /// `Policy.labelledTargets(of:)` for lazily labelled steps.
+    /// Each step's notify targets, then its cc ("cc of …"), then its tasks' assignees ("task 't' of …").
     static func targets(of steps: [(label: LintLabel, step: Step)]) -> [(label: LintLabel, target: Target)] {
         var result: [(label: LintLabel, target: Target)] = []
         for (label, step) in steps {
@@ -64,7 +64,7 @@ public struct PolicyLabels: Sendable {
         return result
     }
 
-    /// `Policy.routeUses(steps:targets:)` for lazily labelled steps and targets.
+    /// The route uses: route targets, posts' routes ("a post of …"), then stages' routes.
     static func routeUses(
         of policy: Policy, steps: [(label: LintLabel, step: Step)], targets: [(label: LintLabel, target: Target)]
     ) -> [(label: LintLabel, route: Located<String>, picksChannel: Bool)] {

@@ -1,8 +1,13 @@
 import EscalationCore
+import EscalationPolicy
+
+// The labels as the policy model built them eagerly before `LintLabel`, kept here as the oracle `LintLabelsTests`,
+// `DeclaredReferencesTests` and `MissingAddressTests` compare the lint's lazy labels with; nothing in `Sources/` reads
+// them any more.
 
 extension Policy {
     /// Every step of the policy with a label for messages: layers, reminders and hook steps.
-    public var labelledSteps: [(label: String, step: Step)] {
+    var labelledSteps: [(label: String, step: Step)] {
         var result: [(String, Step)] = layers.enumerated().flatMap { index, layer in
             let label = "layer '\(layer.id.isEmpty ? "#\(index + 1)" : layer.id)' of policy '\(id.value)'"
             // The layer's own step (for `choose:` its shared tasks and posts), then each alternative as written.
@@ -25,10 +30,10 @@ extension Policy {
     }
 
     /// Every target a step, cc or task of the policy names, with a label for messages.
-    public var labelledTargets: [(label: String, target: Target)] { Self.labelledTargets(of: labelledSteps) }
+    var labelledTargets: [(label: String, target: Target)] { Self.labelledTargets(of: labelledSteps) }
 
     /// Every target the given labelled steps name (a step's notify, cc and task assignees), with a label for messages.
-    public static func labelledTargets(of steps: [(label: String, step: Step)]) -> [(label: String, target: Target)] {
+    static func labelledTargets(of steps: [(label: String, step: Step)]) -> [(label: String, target: Target)] {
         steps.flatMap { label, step in
             step.notify.map { (label, $0) } + step.cc.map { ("cc of \(label)", $0) }
                 + step.tasks.compactMap { task in task.assignee.map { ("task '\(task.title.value)' of \(label)", $0) } }
@@ -38,10 +43,10 @@ extension Policy {
 
 extension Organisation {
     /// Every target the policies and route tables name, with a label for messages.
-    public var labelledTargets: [(label: String, target: Target)] { labelledTargets(policyTargets: policies.map(\.labelledTargets)) }
+    var labelledTargets: [(label: String, target: Target)] { labelledTargets(policyTargets: policies.map(\.labelledTargets)) }
 
     /// Every target named, given each policy's `labelledTargets` in order, followed by the route tables' targets.
-    public func labelledTargets(policyTargets: [[(label: String, target: Target)]]) -> [(label: String, target: Target)] {
+    func labelledTargets(policyTargets: [[(label: String, target: Target)]]) -> [(label: String, target: Target)] {
         policyTargets.flatMap { $0 }
             + routes.flatMap { route in route.labelledTargets.map { ("row \($0.row) of route '\(route.id.value)'", $0.target) } }
     }
@@ -49,12 +54,12 @@ extension Organisation {
 
 extension Policy {
     /// Every use of a route in the policy, with a label, and whether it picks a channel (a post's or stage's) or people.
-    public var routeUses: [(label: String, route: Located<String>, picksChannel: Bool)] {
+    var routeUses: [(label: String, route: Located<String>, picksChannel: Bool)] {
         routeUses(steps: labelledSteps, targets: labelledTargets)
     }
 
     /// `routeUses`, given the policy's `labelledSteps` and `labelledTargets` already built.
-    public func routeUses(
+    func routeUses(
         steps labelledSteps: [(label: String, step: Step)], targets labelledTargets: [(label: String, target: Target)]
     ) -> [(label: String, route: Located<String>, picksChannel: Bool)] {
         var uses = labelledTargets.filter { $0.target.kind == .route }.map { ($0.label, $0.target.reference, false) }
