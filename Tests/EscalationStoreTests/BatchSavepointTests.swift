@@ -71,6 +71,25 @@ struct BatchSavepointTests {
         }
     }
 
+    @Test("a write that makes SQLite roll the whole transaction back fails its batch, with and without savepoints; nothing of it is committed")
+    func writeRollingBackTheTransaction() async throws {
+        try await SQLiteHardeningTests.withStore { store, _ in
+            // RAISE(ROLLBACK) ends the transaction itself, not only the statement: the savepoints go with it.
+            try await store.executeOnWriter(
+                "CREATE TRIGGER roll_back BEFORE INSERT ON event_log WHEN NEW.incident LIKE 'gone%' BEGIN SELECT RAISE(ROLLBACK, 'rolled back'); END")
+            for position in 0..<3 {
+                var ids = ["a-\(position)", "b-\(position)", "c-\(position)"]
+                ids[position] = "gone-\(position)"
+                await #expect(throws: (any Error).self) { _ = try await store.writeNow(ids.map(Self.transition)) }
+                for id in ids { #expect(try await store.incident(id: id) == nil, "\(id)") }
+            }
+            // The writer is out of every transaction: the next batch is committed.
+            let result = try await store.writeNow(["after-1", "after-2"].map(Self.transition))
+            #expect(result.failures.isEmpty && !result.rewritten)
+            #expect(try await store.incident(id: "after-2") != nil)
+        }
+    }
+
     /// A transition queueing deliveries with these keys (a log line first, then the outbox rows).
     static func queueing(_ id: String, keys: [String]) -> PendingCommit {
         let state = IncidentState(id: id, policy: "p", version: "v", title: "t", fields: [:], triggeredAt: now)
