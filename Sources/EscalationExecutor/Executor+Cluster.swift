@@ -3,9 +3,6 @@ import EscalationStore
 import Foundation
 
 extension Executor {
-    /// The store as one several processes share, if it is.
-    var shared: (any SharedIncidentStore)? { store as? any SharedIncidentStore }
-
     /// Fires due timers claimed from a shared store (at most `limit`): each under its incident's cross-process lock,
     /// leaving the store in the transaction of its transition. A timer whose firing fails stays claimed until its
     /// lease expires, then any process (this one too) claims it again.

@@ -36,11 +36,15 @@ public struct ActionLinkSigner: Sendable {
 
     /// The token of a link that expires at `expires` (epoch seconds).
     public func token(for link: ActionLink, expires: Int64) -> String {
-        let payload = Data("1|\(link.action.rawValue)|\(link.incident)|\(link.recipient)|\(expires)".utf8)
-        var mac = keyed
-        mac.update(data: payload)
-        let code = mac.finalize()
-        return Self.base64URL(payload) + "." + code.withUnsafeBytes { Self.base64URL($0) }
+        // Signed and encoded from the text's own UTF-8 (no `Data` copy of it per sent message).
+        var payload = "1|\(link.action.rawValue)|\(link.incident)|\(link.recipient)|\(expires)"
+        return payload.withUTF8 { utf8 in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            var mac = keyed
+            mac.update(data: bytes)
+            let code = mac.finalize()
+            return Self.base64URL(bytes) + "." + code.withUnsafeBytes { Self.base64URL($0) }
+        }
     }
 
     /// What a token asks for, or why it is refused (checked against the current key, then the earlier ones).

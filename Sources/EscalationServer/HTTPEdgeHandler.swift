@@ -68,6 +68,12 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var responseEnded = false
     /// Whether a response has been completed on this connection (it is then kept alive, idle).
     private var servedOne = false
+    /// The client's IP address as written into each request's `peerField`, once found (at the connection's first
+    /// request): a connection's peer does not change, and looking it up (a locked copy of the address, then `inet_ntop`) cost
+    /// about 0.3 % of a trigger's CPU per request.
+    private var peer: String?
+    /// The name of `peerField`, parsed once.
+    private static let peerName = HTTPField.Name(peerField)
 
     /// The request header this handler sets to the client's IP address (whatever the client sent in it is replaced).
     public static let peerField = "Escalate-Client-Address"
@@ -119,7 +125,10 @@ public final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandle
             // The client's address, for routes that count per client (console sign-in failures); a value the client
             // sent itself is replaced, so it cannot be forged.
             var forwarded = head
-            if let name = HTTPField.Name(Self.peerField) { forwarded.headerFields[name] = context.channel.remoteAddress?.ipAddress ?? "unknown" }
+            if let name = Self.peerName {
+                if peer == nil { peer = context.channel.remoteAddress?.ipAddress }
+                forwarded.headerFields[name] = peer ?? "unknown"
+            }
             context.fireChannelRead(wrapInboundOut(.head(forwarded)))
             return
         case .body:

@@ -35,7 +35,10 @@ final class CommitBatcher<Item: Sendable>: @unchecked Sendable {
     /// At most this many items per write.
     let maxBatch: Int
     let lock = NSLock()
-    private var waiting: [(Item, CheckedContinuation<Void, any Error>)] = []
+    /// The items waiting for a write, and their callers (the same order). Two arrays, so that a batch is handed to
+    /// `write` as the array it waited in: no copy of its items, and no shift of what is left.
+    private var waitingItems: [Item] = []
+    private var waitingCallers: [CheckedContinuation<Void, any Error>] = []
     private var writing = false
     private var schedule: Schedule?
     private var batches = 0
@@ -46,7 +49,7 @@ final class CommitBatcher<Item: Sendable>: @unchecked Sendable {
     func attach(_ schedule: @escaping Schedule) { lock.withLock { self.schedule = schedule } }
 
     /// Items waiting for a write (read under `lock`).
-    var pendingCount: Int { waiting.count }
+    var pendingCount: Int { waitingItems.count }
 
     /// How many writes ran so far.
     var writes: Int { lock.withLock { batches } }
@@ -55,7 +58,8 @@ final class CommitBatcher<Item: Sendable>: @unchecked Sendable {
     func submit(_ item: Item) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let schedule: Schedule?? = lock.withLock {
-                waiting.append((item, continuation))
+                waitingItems.append(item)
+                waitingCallers.append(continuation)
                 if writing { return .none }
                 writing = true
                 return .some(self.schedule)
@@ -68,32 +72,52 @@ final class CommitBatcher<Item: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Takes the next batch (at most `maxBatch` of what waits, oldest first) with its callers, under `lock`; when
+    /// nothing waits, the drain ends (`writing` off). What waits is usually fewer than `maxBatch`: then the arrays
+    /// themselves are taken, and the next ones start with room for as many.
+    private func take() -> (items: [Item], callers: [CheckedContinuation<Void, any Error>]) {
+        if waitingItems.isEmpty {
+            writing = false
+            return ([], [])
+        }
+        batches += 1
+        guard waitingItems.count <= maxBatch else {
+            let items = Array(waitingItems.prefix(maxBatch))
+            let callers = Array(waitingCallers.prefix(maxBatch))
+            waitingItems.removeFirst(maxBatch)
+            waitingCallers.removeFirst(maxBatch)
+            return (items, callers)
+        }
+        var items: [Item] = []
+        var callers: [CheckedContinuation<Void, any Error>] = []
+        items.reserveCapacity(waitingItems.count)
+        callers.reserveCapacity(waitingCallers.count)
+        swap(&items, &waitingItems)
+        swap(&callers, &waitingCallers)
+        return (items, callers)
+    }
+
     /// Writes a batch of what waits, resuming its callers as soon as it is written; then, if more waits, schedules
     /// the next drain rather than looping. Under a steady stream of items a loop would keep the writer's queue for
     /// itself, and the other work queued there (a claim of due deliveries, a retry's result) would wait until the
     /// stream paused; a drain scheduled afresh goes behind it.
     private func drain(_ write: Write) {
         while true {
-            let batch: [(Item, CheckedContinuation<Void, any Error>)] = lock.withLock {
-                let taken = Array(waiting.prefix(maxBatch))
-                waiting.removeFirst(taken.count)
-                if taken.isEmpty { writing = false } else { batches += 1 }
-                return taken
-            }
-            guard !batch.isEmpty else { return }
+            let (items, callers) = lock.withLock { take() }
+            guard !items.isEmpty else { return }
             do {
-                let failures = try write(batch.map(\.0))
-                for (index, (_, continuation)) in batch.enumerated() {
+                let failures = try write(items)
+                for (index, continuation) in callers.enumerated() {
                     if let error = failures[index] { continuation.resume(throwing: error) } else { continuation.resume() }
                 }
             } catch {
                 // The write itself failed (disk full, read-only): none of the batch was written.
-                for (_, continuation) in batch { continuation.resume(throwing: error) }
+                for continuation in callers { continuation.resume(throwing: error) }
             }
             // More waiting: the next batch is written by a drain scheduled behind what else was queued meanwhile
             // (without a schedule, here). Nothing waiting: `writing` is off, and the next submit starts a drain.
             let next: Schedule?? = lock.withLock {
-                if waiting.isEmpty {
+                if waitingItems.isEmpty {
                     writing = false
                     return .none
                 }

@@ -69,7 +69,8 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// memory as the file grows to hundreds of thousands of incidents.
     static let cachePragma = "PRAGMA cache_size = -32768"
 
-    /// Temporary files in memory. A batch of transitions gives each its own savepoint, and SQLite keeps the pages a
+    /// Temporary files in memory. A batch written again after one of its writes failed gives each write its own
+    /// savepoint (see `writeTransaction`), and SQLite keeps the pages a
     /// savepoint may have to roll back in a statement journal: past 64 KiB a temporary file, written with two `pwrite`s
     /// per page (3.7 times the WAL's writes under load). That journal only serves a rollback within the open
     /// transaction; after a crash the uncommitted frames are ignored whatever it held, so keeping it in memory changes
@@ -185,39 +186,80 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     /// Commits one transition. Transitions that arrive while another transaction is being written share the next
-    /// transaction (group commit: one fsync for the batch); each has its own savepoint, so one that fails is rolled
-    /// back alone and reported to its caller only. Returns once the transaction holding it is on disk.
+    /// transaction (group commit: one fsync for the batch); one that fails is rolled back alone (the batch is written
+    /// again with a savepoint each, see `writeTransaction`) and reported to its caller only. Returns once the
+    /// transaction holding it is on disk.
     public func commit(_ change: StoreChange) async throws {
         let stateJSON = Self.encode(change.incident.state)
         try await batcher.submit(.transition(change, stateJSON: stateJSON))
     }
 
-    /// Writes a batch in one transaction, a savepoint each; the error of each one that failed, and whether the batch
-    /// was committed without an fsync. A batch of delivered results alone is committed with `synchronous = NORMAL`
-    /// (FULL again right after, also when the transaction fails; see `updateDelivery`); a batch with a transition in it
-    /// is fsynced as every transition is, the results in it with it.
-    static func write(_ batch: [PendingCommit], in db: Database) throws -> (failures: [Int: any Error], unsynced: Bool) {
-        guard batch.allSatisfy(\.isDelivered) else { return (try writeTransaction(batch, in: db), false) }
+    /// Writes a batch in one transaction; the error of each write that failed, whether the batch was committed without
+    /// an fsync, and whether it was written a second time with a savepoint per write (see `writeTransaction`). A batch
+    /// of delivered results alone is committed with `synchronous = NORMAL` (FULL again right after, also when the
+    /// transaction fails; see `updateDelivery`); a batch with a transition in it is fsynced as every transition is, the
+    /// results in it with it.
+    static func write(_ batch: [PendingCommit], in db: Database) throws -> (failures: [Int: any Error], unsynced: Bool, rewritten: Bool) {
+        guard batch.allSatisfy(\.isDelivered) else {
+            let written = try writeTransaction(batch, in: db)
+            return (written.failures, false, written.rewritten)
+        }
         try db.cachedStatement(sql: SQL.synchronousNormal).execute()
-        let failures: [Int: any Error]
+        let written: (failures: [Int: any Error], rewritten: Bool)
         do {
-            failures = try writeTransaction(batch, in: db)
+            written = try writeTransaction(batch, in: db)
         } catch {
             try db.cachedStatement(sql: SQL.synchronousFull).execute()
             throw error
         }
         try db.cachedStatement(sql: SQL.synchronousFull).execute()
-        return (failures, true)
+        return (written.failures, true, written.rewritten)
     }
 
-    /// Writes a batch in one transaction, a savepoint each; the error of each one that failed.
-    static func writeTransaction(_ batch: [PendingCommit], in db: Database) throws -> [Int: any Error] {
+    /// A write of a batch failed while the batch was written without savepoints: the transaction is rolled back and the
+    /// batch written again, a savepoint each (see `writeTransaction`).
+    struct WriteFailed: Error {}
+
+    /// Writes a batch in one transaction; the error of each write that failed, and whether the batch was written a
+    /// second time. Each write is committed or rolled back alone, as if each had a savepoint of its own, but savepoints
+    /// are only paid for when a write fails: in a savepoint, SQLite copies every page a write touches for the first
+    /// time into the savepoint's journal (4 KiB and about five allocations a page, most of SQLite's allocations per
+    /// trigger). So the batch is first written without them. If every write succeeds, that is the transaction
+    /// committed. If one fails, that transaction is rolled back (nothing of it was committed) and the batch is written
+    /// again from the start the way it always was, a savepoint each, so that the failing write is rolled back alone
+    /// and the others are committed. The writes are the same statements both times (the outbox positions are read
+    /// again), so the rows committed are those a savepoint per write gave (`BatchSavepointTests`). A failure of the
+    /// commit itself is the batch's error, as before.
+    static func writeTransaction(_ batch: [PendingCommit], in db: Database) throws -> (failures: [Int: any Error], rewritten: Bool) {
+        // One transition alone needs no savepoint: if it fails, the whole transaction is rolled back and its error
+        // is the batch's (its caller's) error.
+        if batch.count > 1 {
+            do {
+                var lastPosition: Int64?
+                try db.inTransaction {
+                    for pending in batch {
+                        do {
+                            try Self.apply(pending, to: db, lastPosition: &lastPosition)
+                        } catch {
+                            throw WriteFailed()
+                        }
+                    }
+                    return .commit
+                }
+                return ([:], false)
+            } catch is WriteFailed {
+                // Rolled back by `inTransaction`: written again below, a savepoint each.
+            }
+        }
+        return (try writeWithSavepoints(batch, in: db), batch.count > 1)
+    }
+
+    /// Writes a batch in one transaction, a savepoint each (none for a batch of one); the error of each write that failed.
+    static func writeWithSavepoints(_ batch: [PendingCommit], in db: Database) throws -> [Int: any Error] {
         var failures: [Int: any Error] = [:]
         // The outbox's last position as the batch's writes leave it, once read (see `apply(_:stateJSON:to:lastPosition:)`).
         var lastPosition: Int64?
         try db.inTransaction {
-            // One transition alone needs no savepoint: if it fails, the whole transaction is rolled back and its error
-            // is the batch's (its caller's) error.
             if batch.count == 1, let pending = batch.first {
                 try Self.apply(pending, to: db, lastPosition: &lastPosition)
                 return .commit
@@ -285,7 +327,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     /// Writes one batch on the writer at once, as the batcher does (tests).
-    func writeNow(_ batch: [PendingCommit]) async throws -> (failures: [Int: any Error], unsynced: Bool) {
+    func writeNow(_ batch: [PendingCommit]) async throws -> (failures: [Int: any Error], unsynced: Bool, rewritten: Bool) {
         try await pool.writeWithoutTransaction { db in try Self.write(batch, in: db) }
     }
 

@@ -5,9 +5,10 @@ import Testing
 
 @testable import EscalationStore
 
-/// Each write of a batch runs in a savepoint whose statements are prepared once: a write that fails is rolled back
-/// alone (rows it wrote before failing included), the others of its batch are committed, and the next batch runs on
-/// a clean transaction.
+/// A batch is written without savepoints; when one of its writes fails, that transaction is rolled back and the batch
+/// written again with a savepoint per write, whose statements are prepared once: a write that fails is rolled back
+/// alone (rows it wrote before failing included), the others of its batch are committed once, and the next batch runs
+/// on a clean transaction.
 @Suite("SQLite store: a batch's savepoints")
 struct BatchSavepointTests {
     static let now = Instant(seconds: 1_795_000_000)
@@ -34,6 +35,7 @@ struct BatchSavepointTests {
             var random = SplitMix64(seed: 0x15_0601)
             var committed: [String] = []
             var refused: [String] = []
+            var rewrittenCount = 0
             for batchNumber in 0..<150 {
                 let ids = (0..<Int.random(in: 2...8, using: &random)).map { index in
                     (Int.random(in: 0..<4, using: &random) == 0 ? "bad" : "ok") + "-\(batchNumber)-\(index)"
@@ -42,6 +44,9 @@ struct BatchSavepointTests {
                 let failing = ids.indices.filter { ids[$0].hasPrefix("bad") }
                 #expect(Set(result.failures.keys) == Set(failing), "batch \(batchNumber): \(ids)")
                 #expect(!result.unsynced)
+                // Written a second time, a savepoint each, only when a write failed without savepoints.
+                #expect(result.rewritten == !failing.isEmpty, "batch \(batchNumber): \(ids)")
+                if result.rewritten { rewrittenCount += 1 }
                 committed += ids.filter { !$0.hasPrefix("bad") }
                 refused += ids.filter { $0.hasPrefix("bad") }
             }
@@ -55,6 +60,7 @@ struct BatchSavepointTests {
                 #expect(try await store.deliveries(incident: id).isEmpty)
             }
             #expect(!committed.isEmpty && !refused.isEmpty)
+            #expect(rewrittenCount > 0 && rewrittenCount < 150)
             // A batch of one has no savepoint: its failure is the batch's error.
             await #expect(throws: (any Error).self) { _ = try await store.writeNow([Self.transition("bad-alone")]) }
             #expect(try await store.incident(id: "bad-alone") == nil)
@@ -62,6 +68,25 @@ struct BatchSavepointTests {
             guard case .transition(let change, _) = Self.transition("ok-after") else { return }
             try await store.commit(change)
             #expect(try await store.incident(id: "ok-after") != nil)
+        }
+    }
+
+    @Test("a write that makes SQLite roll the whole transaction back fails its batch, with and without savepoints; nothing of it is committed")
+    func writeRollingBackTheTransaction() async throws {
+        try await SQLiteHardeningTests.withStore { store, _ in
+            // RAISE(ROLLBACK) ends the transaction itself, not only the statement: the savepoints go with it.
+            try await store.executeOnWriter(
+                "CREATE TRIGGER roll_back BEFORE INSERT ON event_log WHEN NEW.incident LIKE 'gone%' BEGIN SELECT RAISE(ROLLBACK, 'rolled back'); END")
+            for position in 0..<3 {
+                var ids = ["a-\(position)", "b-\(position)", "c-\(position)"]
+                ids[position] = "gone-\(position)"
+                await #expect(throws: (any Error).self) { _ = try await store.writeNow(ids.map(Self.transition)) }
+                for id in ids { #expect(try await store.incident(id: id) == nil, "\(id)") }
+            }
+            // The writer is out of every transaction: the next batch is committed.
+            let result = try await store.writeNow(["after-1", "after-2"].map(Self.transition))
+            #expect(result.failures.isEmpty && !result.rewritten)
+            #expect(try await store.incident(id: "after-2") != nil)
         }
     }
 
@@ -105,6 +130,7 @@ struct BatchSavepointTests {
                     writes.append(Self.queueing("i-\(batchNumber)-\(index)", keys: keys))
                 }
                 let result = try await store.writeNow(writes)
+                #expect(result.rewritten == plans.contains { $0.contains { $0.hasPrefix("refuse") } }, "batch \(batchNumber)")
                 for (index, keys) in plans.enumerated() {
                     let refused = keys.contains { $0.hasPrefix("refuse") }
                     #expect((result.failures[index] != nil) == refused, "batch \(batchNumber) write \(index): \(keys)")

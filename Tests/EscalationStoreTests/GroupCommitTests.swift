@@ -59,6 +59,33 @@ struct GroupCommitTests {
         #expect(batcher.writes == 2)
     }
 
+    @Test("more waiting than maxBatch: batches of at most maxBatch, oldest first, each caller resumed with its own outcome")
+    func batchesCappedAtMaxBatch() async throws {
+        let writer = Writer()
+        let batcher = CommitBatcher<Int>(maxBatch: 4)
+        batcher.attach { drain in writer.queue.async { drain { try writer.write($0) } } }
+        let results = await withTaskGroup(of: (Int, Bool).self) { group in
+            group.addTask { (0, (try? await batcher.submit(0)) != nil) }
+            while !writer.lock.withLock({ writer.held }) { await Task.yield() }
+            // One at a time, so that they wait in this order.
+            for item in 11...20 {
+                group.addTask { (item, (try? await batcher.submit(item)) != nil) }
+                while batcher.lock.withLock({ batcher.pendingCount }) < item - 10 { await Task.yield() }
+            }
+            writer.release()
+            var collected: [Int: Bool] = [:]
+            for await (item, ok) in group { collected[item] = ok }
+            return collected
+        }
+        #expect(writer.batches == [[0], [11, 12, 13, 14], [15, 16, 17, 18], [19, 20]])
+        #expect(results.filter { !$0.value }.map(\.key) == [13])
+        #expect(results.count == 11)
+        #expect(batcher.writes == 4)
+        // The batcher is idle again: the next item is written alone.
+        try await batcher.submit(21)
+        #expect(writer.batches.last == [21])
+    }
+
     @Test("a batch whose whole write fails fails each of its callers; the next batch is written")
     func wholeBatchFails() async throws {
         struct DiskFull: Error {}
