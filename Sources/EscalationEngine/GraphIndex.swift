@@ -70,7 +70,8 @@ final class GraphIndex: Sendable {
 final class PolicyIndex: Sendable {
     /// The policy.
     let policy: CompiledPolicy
-    let nodes: IDTable<GraphNode>
+    /// The nodes by id, each behind one reference (`Shared`): a lookup copied the whole node before.
+    let nodes: IDTable<Shared<GraphNode>>
     let outgoing: IDTable<[GraphEdge]>
     let fields: IDTable<CompiledField>
     /// Each layer's name for `layer.name` (its step's name, else its node's label), by the layer's id.
@@ -88,7 +89,7 @@ final class PolicyIndex: Sendable {
 
     init(_ policy: CompiledPolicy, templates: [String: CompiledTemplate]) {
         self.policy = policy
-        nodes = IDTable(policy.nodes.map { ($0.id, $0) })
+        nodes = IDTable(policy.nodes.map { ($0.id, Shared($0)) })
         // Looked up once here: a message naming its layer found the layer's node (copying it) on every render.
         layerNames = IDTable(
             policy.nodes.filter { $0.id.hasPrefix("layer:") }.map { (String($0.id.dropFirst("layer:".count)), $0.step?.name ?? $0.label) })
@@ -121,7 +122,8 @@ final class PolicyIndex: Sendable {
         return values
     }
 
-    func node(_ id: String) -> GraphNode? { nodes[id] }
+    /// The node `id`, shared (read its parts through `value`).
+    func node(_ id: String) -> Shared<GraphNode>? { nodes[id] }
     func edges(from id: String) -> [GraphEdge] { outgoing[id] ?? [] }
     func field(_ name: String) -> CompiledField? { fields[name] }
     func message(_ id: String) -> CompiledMessage? { messages[id] }
