@@ -6,7 +6,7 @@ extension EngineRun {
     /// Runs a step: notifications with channel fallback, tasks and posts (a hook step may have a condition).
     func run(_ step: CompiledStep, origin: String, reason: String, perItems: [String: [String]] = [:]) {
         if let condition = step.condition,
-            !ConditionEvaluator(graph: graph, looksAhead: false).holds(condition, at: now, fields: state.fields, outcome: state.outcome, seen: seen)
+            !engine.index.conditions.holds(condition, at: now, fields: state.fields, outcome: state.outcome, seen: seen)
         {
             return record("\(origin) skipped: its condition does not hold")
         }

@@ -368,7 +368,7 @@ final class EngineRun {
             case .start:
                 current = nodes.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
             case .branch:
-                let holds = node.value.condition.map { ConditionEvaluator(graph: graph, looksAhead: false).holds($0, at: now, fields: state.fields, seen: seen) } ?? true
+                let holds = node.value.condition.map { engine.index.conditions.holds($0, at: now, fields: state.fields, seen: seen) } ?? true
                 let taken = nodes.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
                 if !holds {
                     // A false edge inside the layer leads to its next alternative; otherwise the layer is skipped.

@@ -23,6 +23,9 @@ final class GraphIndex: Sendable {
     let policyIndexes: IDTable<PolicyIndex>
     /// The organisation's zone, looked up once.
     let zone: TimeZone
+    /// The engine's condition evaluator (no look-ahead), made once: a step with a condition built one over the graph,
+    /// copying the graph's twelve references in and releasing them after.
+    let conditions: ConditionEvaluator
 
     init(_ graph: RuleGraph) {
         self.graph = graph
@@ -45,6 +48,7 @@ final class GraphIndex: Sendable {
         let templates = Dictionary(graph.templates.map { ($0.id, $0) }) { first, _ in first }
         policyIndexes = IDTable(graph.policies.map { ($0.id, PolicyIndex($0, templates: templates)) })
         zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
+        conditions = ConditionEvaluator(graph: graph, looksAhead: false)
     }
 
     func contact(_ id: String) -> CompiledContact? { contacts[id] }
