@@ -264,10 +264,12 @@ extension EngineRun {
         let value = { (variable: TemplateVariable) in
             self.variable(variable, recipient: recipient, layer: layer, alternative: alternative)
         }
-        let field = { (slot: Int, kind: TemplateVariable.FieldKind) in self.field(slot: slot).map { self.shown($0, kind: kind) } }
+        // The fields by slot, fetched once for the render (and only when a placeholder reads one).
+        let slotValues = compiled.readsSlots ? slotRead().values : nil
+        let shown = { (value: String, kind: TemplateVariable.FieldKind) in self.shown(value, kind: kind) }
         return RenderedMessage(
-            template: id, subject: compiled.subject.map { CompiledMessage.render($0, slotted: true, field: field, value: value) },
-            body: CompiledMessage.render(compiled.body, slotted: true, field: field, value: value))
+            template: id, subject: compiled.subject.map { CompiledMessage.render($0, slotValues: slotValues, shown: shown, value: value) },
+            body: CompiledMessage.render(compiled.body, slotValues: slotValues, shown: shown, value: value))
     }
 }
 

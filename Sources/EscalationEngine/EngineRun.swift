@@ -41,11 +41,16 @@ final class EngineRun {
 
     /// The incident's value for the field in `slot` (nil: it has none). The fields are read by slot once and kept
     /// beside the state (`IncidentState.slots`) until they change, so later steps read them by position.
-    func field(slot: Int) -> String? {
-        if let read = state.slots.read, read.owner === nodes { return read.values[slot] }
-        let values = nodes.slotValues(state.fields)
-        state.slots = FieldSlots(owner: nodes, values: values)
-        return values[slot]
+    func field(slot: Int) -> String? { slotRead().values[slot] }
+
+    /// The incident's fields read by slot for this run's policy: the kept ones, else read now and kept. A render asks
+    /// once and reads each placeholder from the answer (asking per placeholder cost an exclusivity check on the run's
+    /// state, a retain and a release each time).
+    func slotRead() -> FieldSlots.Read {
+        if let read = state.slots.read, read.owner === nodes { return read }
+        let slots = FieldSlots(owner: nodes, values: nodes.slotValues(state.fields))
+        state.slots = slots
+        return slots.read ?? FieldSlots.Read(owner: nodes, values: [])
     }
 
     /// Whether the incident is still open (`IncidentState.isOpen`, read from the status alone: through the run's
