@@ -83,34 +83,44 @@ extension EngineRun {
             return record("no channel left for \(pending.contact) (\(pending.origin))")
         }
         let use = pending.channels[pending.index]
-        let contact = pending.person ?? engine.index.contact(pending.contact)
-        let message = render(pending.template, recipient: contact, layer: pending.layer, alternative: pending.alternative)
-        for (member, id) in use.channels.enumerated() {
-            // The channel's address kind alone, and the copied people's addresses read where they are: no copy of the
-            // channel, and no list of the copied contacts built first.
+        // The recipient's id and name alone: an organisation's contact is read in place (`sharedContact`), not copied.
+        let recipient: MessageRecipient?
+        if let person = pending.person {
+            recipient = MessageRecipient(id: person.id, name: person.name)
+        } else if let known = engine.index.sharedContact(pending.contact) {
+            recipient = MessageRecipient(id: known.value.id, name: known.value.name)
+        } else {
+            recipient = nil
+        }
+        let message = render(pending.template, recipient: recipient, layer: pending.layer, alternative: pending.alternative)
+        // A group's channels, else the item's one channel (`use.channels` built a one-element list for it).
+        let members = use.all
+        for member in 0..<(members?.count ?? 1) {
+            let id = members?[member] ?? use.channel
+            // The channel's address kind and its position in one lookup, and the copied people's addresses read where
+            // they are: no copy of the channel, and no list of the copied contacts built first.
             // An organisation's contact's address is read by the kind's position (`GraphIndex.contactAddresses`): no
             // copy of the contact and no hash of the kind; a person the incident carries has only its own map.
-            let kind = engine.index.addressKind(ofChannel: id)
-            let slot = engine.index.addressKindSlot(ofChannel: id)
+            let channelKind = engine.index.kind(ofChannel: id)
             let address: String?
             if let person = pending.person {
-                address = kind.flatMap { person.addresses[$0] }
+                address = channelKind.flatMap { person.addresses[$0.kind] }
             } else {
-                address = slot.flatMap { engine.index.address(ofContact: pending.contact, kindSlot: $0) }
+                address = channelKind.flatMap { engine.index.address(ofContact: pending.contact, kindSlot: $0.slot) }
             }
             var cc: [String] = []
-            if let kind, let slot {
+            if let channelKind {
                 for copied in pending.cc {
-                    if let reached = engine.index.address(ofContact: copied, kindSlot: slot) { cc.append(reached) }
+                    if let reached = engine.index.address(ofContact: copied, kindSlot: channelKind.slot) { cc.append(reached) }
                 }
                 for person in pending.ccPeople ?? [] {
-                    if let reached = person.addresses[kind] { cc.append(reached) }
+                    if let reached = person.addresses[channelKind.kind] { cc.append(reached) }
                 }
             }
             effects.append(
                 .notify(
                     Effect.Notification(
-                        contact: pending.contact, name: contact?.name ?? pending.contact, channel: id, address: address, cc: cc, message: message,
+                        contact: pending.contact, name: recipient?.name ?? pending.contact, channel: id, address: address, cc: cc, message: message,
                         idempotencyKey: use.isGroup ? "\(key)/\(pending.index).\(member)" : "\(key)/\(pending.index)", notificationKey: key,
                         origin: pending.origin, reason: reason)))
         }
@@ -203,7 +213,7 @@ extension EngineRun {
 
     /// The value of one template variable (nil: no such variable), computed only when a template asks for it. A field
     /// with a slot is read by `field(slot:)` instead; one without is read here by name.
-    func variable(_ variable: TemplateVariable, recipient: CompiledContact?, layer: String?, alternative: String?) -> String? {
+    func variable(_ variable: TemplateVariable, recipient: MessageRecipient?, layer: String?, alternative: String?) -> String? {
         let zone = engine.zone
         let base = engine.links.baseURL
         switch variable {
@@ -251,12 +261,12 @@ extension EngineRun {
     }
 
     /// An action link's placeholder, or `(plain link)` when the server has no base URL.
-    private func link(_ action: ActionLink.Action, plain: String, recipient: CompiledContact?) -> String {
+    private func link(_ action: ActionLink.Action, plain: String, recipient: MessageRecipient?) -> String {
         engine.links.baseURL == nil ? "(\(plain) link)" : ActionLink(action: action, incident: state.id, recipient: recipient?.id ?? "").placeholder
     }
 
     /// A template rendered for a recipient.
-    func render(_ template: String?, recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> RenderedMessage {
+    func render(_ template: String?, recipient: MessageRecipient?, layer: String?, alternative: String? = nil) -> RenderedMessage {
         guard engine.rendersMessages else { return RenderedMessage(template: template, subject: nil, body: "") }
         guard let id = template, let compiled = nodes.message(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
