@@ -5,30 +5,37 @@ import Foundation
 extension EngineRun {
     /// Runs a step: notifications with channel fallback, tasks and posts (a hook step may have a condition).
     func run(_ step: CompiledStep, origin: String, reason: String, perItems: [String: [String]] = [:]) {
-        if let condition = step.condition,
+        run(Shared(step), origin: origin, reason: reason, perItems: perItems)
+    }
+
+    /// Runs a step read in place from its shared copy (the index keeps the steps of nodes and of the common hooks
+    /// shared). A step passed by value was copied whole at every call (memcpy and about 20 retains, released after),
+    /// even from the index's immutable storage.
+    func run(_ step: Shared<CompiledStep>, origin: String, reason: String, perItems: [String: [String]] = [:]) {
+        if let condition = step.value.condition,
             !engine.index.conditions.holds(condition, at: now, fields: state.fields, outcome: state.outcome, seen: seen)
         {
             return record("\(origin) skipped: its condition does not hold")
         }
-        let layer = step.id
-        let recipients = contacts(for: step.targets)
-        if !step.targets.isEmpty, recipients.isEmpty {
-            record("\(origin) reaches nobody (\(step.targets.map(\.description).joined(separator: ", ")))")
+        let layer = step.value.id
+        let recipients = contacts(for: step.value.targets)
+        if !step.value.targets.isEmpty, recipients.isEmpty {
+            record("\(origin) reaches nobody (\(step.value.targets.map(\.description).joined(separator: ", ")))")
         }
-        let ccAll = contacts(for: step.cc)
+        let ccAll = contacts(for: step.value.cc)
         let ccContacts = ccAll.filter { engine.index.isContact($0.id) }.map(\.id)
         let ccPeople = ccAll.filter { !engine.index.isContact($0.id) }
         for contact in recipients {
-            let channels = channelsFor(contact: contact, step: step)
+            let channels = channelsFor(contact: contact, stepChannels: step.value.channels)
             guard !channels.isEmpty else {
                 record("\(origin): no channel reaches \(contact.id)")
                 continue
             }
             let key = nextID("n")
             let pending = PendingNotification(
-                key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.template,
+                key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.value.template,
                 origin: origin, cc: ccContacts, layer: layer,
-                person: engine.index.isContact(contact.id) ? nil : contact, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.alternative)
+                person: engine.index.isContact(contact.id) ? nil : contact, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.value.alternative)
             state.pending.append(pending)
             let first = channels[0]
             // Once resolved (resolve hooks) nothing is sent later: the first channel goes at once, without fallback.
@@ -38,7 +45,7 @@ extension EngineRun {
                 deliver(key: key, reason: reason)
             }
         }
-        for task in step.tasks {
+        for task in step.value.tasks {
             let shared = task.assignee.map { contacts(for: [$0]).map(\.id) } ?? []
             // `per: FIELD` makes one task per item; an absent or empty list makes none.
             let items = task.per.map { perItems[$0] ?? Engine.listItems(state.fields[$0] ?? "") } ?? [""]
@@ -57,12 +64,12 @@ extension EngineRun {
                             description: task.description, origin: origin)))
             }
         }
-        for post in step.posts {
+        for post in step.value.posts {
             guard let channel = channel(post.channel, route: post.route, what: "post of \(origin)") else { continue }
             effects.append(
                 .post(
                     Effect.Post(
-                        channel: channel, message: render(post.template, recipient: nil, layer: layer, alternative: step.alternative), idempotencyKey: nextID("p"),
+                        channel: channel, message: render(post.template, recipient: nil, layer: layer, alternative: step.value.alternative), idempotencyKey: nextID("p"),
                         origin: origin)))
         }
     }
@@ -203,8 +210,9 @@ extension EngineRun {
 
     /// The channels to try for a contact: the step's, else the contact's preferences, else the first channel
     /// that can reach one of the contact's addresses. Channels the contact has no address for are dropped.
-    func channelsFor(contact: CompiledContact, step: CompiledStep) -> [ChannelUse] {
-        let candidates = !step.channels.isEmpty ? step.channels : contact.preferences
+    /// (It takes the step's channels, not the step: a step passed by value was copied whole.)
+    func channelsFor(contact: CompiledContact, stepChannels: [ChannelUse]) -> [ChannelUse] {
+        let candidates = !stepChannels.isEmpty ? stepChannels : contact.preferences
         if candidates.isEmpty {
             return graph.channels.first { contact.addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
         }

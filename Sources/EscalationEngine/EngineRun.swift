@@ -99,9 +99,10 @@ final class EngineRun {
             state.appliedActions.append(action.id)
         }
         postStages(on: "trigger", signal: nil)
-        // Hook steps go to `run` by index, here and below: `for (index, step) in steps.enumerated()` copied each step
-        // out of its list (about 20 references) and destroyed it after.
-        let steps = policy.hooks.trigger ?? []
+        // Hook steps go to `run` as their shared copies (`PolicyIndex.triggerSteps`), here and for acknowledge and
+        // resolve; the rarer hooks are shared when they run. A step passed by value was copied whole (about 20
+        // references) and destroyed after.
+        let steps = nodes.triggerSteps
         for index in steps.indices {
             run(steps[index], origin: "on trigger #\(index + 1)", reason: "incident opened")
         }
@@ -192,7 +193,7 @@ final class EngineRun {
         cancelFallbacks()
         record("acknowledged by \(who)")
         postStages(on: "acknowledge", signal: nil)
-        let steps = policy.hooks.acknowledge
+        let steps = nodes.acknowledgeSteps
         for index in steps.indices {
             run(steps[index], origin: "on acknowledge #\(index + 1)", reason: "acknowledged by \(who)")
         }
@@ -231,7 +232,7 @@ final class EngineRun {
             }
         }
         record("resolved by \(who)\(outcome.map { " (outcome: \($0))" } ?? "")")
-        let steps = policy.hooks.resolve
+        let steps = nodes.resolveSteps
         for index in steps.indices {
             run(steps[index], origin: "on resolve #\(index + 1)", reason: "resolved by \(who)")
         }
@@ -385,8 +386,8 @@ final class EngineRun {
                 }
                 current = taken
             case .notify, .task:
-                if let step = node.value.step {
-                    let chosen = step.alternative.map { ": \($0)" } ?? ""
+                if let step = node.step {
+                    let chosen = step.value.alternative.map { ": \($0)" } ?? ""
                     let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.value.layer ?? current)' started\(chosen)"
                     run(step, origin: "layer \(node.value.layer ?? current)", reason: reason)
                 }

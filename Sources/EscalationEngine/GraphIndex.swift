@@ -92,8 +92,13 @@ final class GraphIndex: Sendable {
 final class PolicyIndex: Sendable {
     /// The policy.
     let policy: CompiledPolicy
-    /// The nodes by id, each behind one reference (`Shared`): a lookup copied the whole node before.
-    let nodes: IDTable<Shared<GraphNode>>
+    /// The nodes by id, each behind one reference (`IndexedNode`): a lookup copied the whole node before.
+    let nodes: IDTable<IndexedNode>
+    /// The hook steps of `acknowledge`, `resolve` and `trigger`, each behind one reference, so `run` reads them in
+    /// place instead of copying each out of its list.
+    let acknowledgeSteps: [Shared<CompiledStep>]
+    let resolveSteps: [Shared<CompiledStep>]
+    let triggerSteps: [Shared<CompiledStep>]
     let outgoing: IDTable<[GraphEdge]>
     let fields: IDTable<CompiledField>
     /// Each layer's name for `layer.name` (its step's name, else its node's label), by the layer's id.
@@ -111,7 +116,10 @@ final class PolicyIndex: Sendable {
 
     init(_ policy: CompiledPolicy, templates: [String: CompiledTemplate]) {
         self.policy = policy
-        nodes = IDTable(policy.nodes.map { ($0.id, Shared($0)) })
+        nodes = IDTable(policy.nodes.map { ($0.id, IndexedNode($0)) })
+        acknowledgeSteps = policy.hooks.acknowledge.map(Shared.init)
+        resolveSteps = policy.hooks.resolve.map(Shared.init)
+        triggerSteps = (policy.hooks.trigger ?? []).map(Shared.init)
         // Looked up once here: a message naming its layer found the layer's node (copying it) on every render.
         layerNames = IDTable(
             policy.nodes.filter { $0.id.hasPrefix("layer:") }.map { (String($0.id.dropFirst("layer:".count)), $0.step?.name ?? $0.label) })
@@ -145,7 +153,7 @@ final class PolicyIndex: Sendable {
     }
 
     /// The node `id`, shared (read its parts through `value`).
-    func node(_ id: String) -> Shared<GraphNode>? { nodes[id] }
+    func node(_ id: String) -> IndexedNode? { nodes[id] }
     func edges(from id: String) -> [GraphEdge] { outgoing[id] ?? [] }
     func field(_ name: String) -> CompiledField? { fields[name] }
     func message(_ id: String) -> CompiledMessage? { messages[id] }
