@@ -142,7 +142,7 @@ public struct Engine: Sendable {
             triggeredAt: now, status: .open, openScopes: scopes, resolvedScopes: [], cursor: indexed.policy.entry, ladderEnd: nil,
             pass: 0, timers: [], pending: [], appliedActions: [], stage: nil, acknowledgedBy: nil, resolvedBy: nil,
             outcome: nil, snoozedUntil: nil, sequence: 0, replyCode: replyCode)
-        let run = EngineRun(engine: self, policy: indexed, state: opened, now: now)
+        let run = EngineRun(engine: self, policy: indexed, state: consume opened, now: now)
         run.start()
         state = run.takeState()
         return run.effects
