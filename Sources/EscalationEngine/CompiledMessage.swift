@@ -2,7 +2,10 @@ import EscalationGraph
 
 /// A template split once into literal text and resolved placeholders (built with the engine's index), so a message
 /// renders by appending pieces: no search for `{{`, no placeholder name built, no name compared at render.
-struct CompiledMessage: Sendable {
+///
+/// A class with `let`s: looking a message up in its policy's table copies one reference. As a struct it held 14
+/// references (two `Text`s of 7), and every render copied and destroyed them all.
+final class CompiledMessage: Sendable {
     /// One piece of a template's text, as the split yields it.
     enum Piece: Sendable {
         /// Literal text.
@@ -13,8 +16,9 @@ struct CompiledMessage: Sendable {
 
     /// One text (a subject or a body) laid out flat for rendering: every literal's bytes in one buffer and the
     /// placeholders in their own list, so a render walks plain integers and copies byte ranges. A list of `Piece`s
-    /// copied each piece out of the list (a retain and a release of its string) on every render.
-    struct Text: Sendable {
+    /// copied each piece out of the list (a retain and a release of its string) on every render. A class, so reading
+    /// the subject out of its message copies one reference, not seven.
+    final class Text: Sendable {
         /// One step of a render: the literal bytes `start..<end`, then placeholder `variable` (-1: none).
         struct Part: Sendable {
             let start: Int
@@ -79,6 +83,8 @@ struct CompiledMessage: Sendable {
     let subject: Text?
     /// The body.
     let body: Text
+    /// Whether a placeholder of the subject or the body reads a field by slot.
+    let readsSlots: Bool
 
     /// A template's subject and body, split, with each `incident.FIELD` shown as `fieldKind` says (a policy's field
     /// types; plain text by default) and read from the slot `slot` gives it (nil: by name).
@@ -87,6 +93,7 @@ struct CompiledMessage: Sendable {
     ) {
         subject = template.subject.map { Self.pieces($0, fieldKind: fieldKind, slot: slot) }
         body = Self.pieces(template.body, fieldKind: fieldKind, slot: slot)
+        readsSlots = (subject?.slots ?? []).contains { $0 >= 0 } || body.slots.contains { $0 >= 0 }
     }
 
     /// The pieces of one text, from `TemplateRenderer`'s single parse, laid out for rendering.
@@ -106,14 +113,15 @@ struct CompiledMessage: Sendable {
 
     /// The text with each placeholder's value, or `(no value: name)` where `value` has none.
     static func render(_ text: Text, value: (TemplateVariable) -> String?) -> String {
-        render(text, slotted: false, field: { _, _ in nil }, value: value)
+        render(text, slotValues: nil, shown: { value, _ in value }, value: value)
     }
 
-    /// The text with each placeholder's value: with `slotted`, a field with a slot from `field` (slot, kind); anything
-    /// else from `value`; `(no value: name)` where there is none. (Both closures are non-escaping: an optional closure
-    /// would escape, and its captures be boxed on the heap for every render.)
+    /// The text with each placeholder's value: with `slotValues` (the incident's fields by slot), a field with a slot
+    /// from there, shown as `shown` says for its kind; anything else from `value`; `(no value: name)` where there is
+    /// none. (The closures are non-escaping: an optional closure would escape, and its captures be boxed on the heap
+    /// for every render; the values come as a list, not read through a closure that captured them, for the same reason.)
     static func render(
-        _ text: Text, slotted: Bool, field: (Int, TemplateVariable.FieldKind) -> String?, value: (TemplateVariable) -> String?
+        _ text: Text, slotValues: [String?]?, shown: (String, TemplateVariable.FieldKind) -> String, value: (TemplateVariable) -> String?
     ) -> String {
         if let literal = text.literal { return literal }
         var output: [UInt8] = []
@@ -125,8 +133,8 @@ struct CompiledMessage: Sendable {
                 guard part.variable >= 0 else { continue }
                 let slot = text.slots[part.variable]
                 let found: String?
-                if slotted, slot >= 0 {
-                    found = field(slot, text.kinds[part.variable])
+                if let slotValues, slot >= 0 {
+                    found = slotValues[slot].map { shown($0, text.kinds[part.variable]) }
                 } else {
                     found = value(text.variables[part.variable])
                 }

@@ -108,9 +108,7 @@ public struct Engine: Sendable {
     public func apply(_ event: EngineEvent, to state: inout IncidentState?, now: Instant) -> [Effect] {
         if case .trigger(let id, let policyID, let title, let fields, let dedupKey) = event {
             guard state == nil else { return [.record("trigger ignored: incident \(id) exists")] }
-            let transition = trigger(id: id, policyID: policyID, title: title, fields: fields, dedupKey: dedupKey, now: now)
-            state = transition.state
-            return transition.effects
+            return trigger(id: id, policyID: policyID, title: title, fields: fields, dedupKey: dedupKey, now: now, into: &state)
         }
         guard let policyID = state?.policy, let policy = index.policyIndex(policyID) else {
             return [.record("event ignored: no such incident")]
@@ -127,24 +125,27 @@ public struct Engine: Sendable {
         return run.effects
     }
 
-    private func trigger(id: String, policyID: String, title: String, fields: [String: String], dedupKey: String?, now: Instant)
-        -> Transition
-    {
+    /// Opens an incident into `state` (left nil when the trigger is refused) and returns the effects. (The state goes
+    /// straight to the caller's optional: a `Transition` carrying it was copied out and destroyed after.)
+    private func trigger(
+        id: String, policyID: String, title: String, fields: [String: String], dedupKey: String?, now: Instant, into state: inout IncidentState?
+    ) -> [Effect] {
         var fields = fields
         let replyCode = fields.removeValue(forKey: IncidentState.replyCodeField)
         let problems = validate(policy: policyID, fields: fields)
         guard problems.isEmpty, let indexed = index.policyIndex(policyID) else {
-            return Transition(state: nil, effects: [.record("trigger refused: \(problems.joined(separator: "; "))")])
+            return [.record("trigger refused: \(problems.joined(separator: "; "))")]
         }
         let scopes = indexed.policy.resolvePer.flatMap { fields[$0] }.map(Self.listItems) ?? []
-        let state = IncidentState(
+        let opened = IncidentState(
             id: id, policy: policyID, version: indexed.policy.version, title: title, dedupKey: dedupKey, fields: fields,
             triggeredAt: now, status: .open, openScopes: scopes, resolvedScopes: [], cursor: indexed.policy.entry, ladderEnd: nil,
             pass: 0, timers: [], pending: [], appliedActions: [], stage: nil, acknowledgedBy: nil, resolvedBy: nil,
             outcome: nil, snoozedUntil: nil, sequence: 0, replyCode: replyCode)
-        let run = EngineRun(engine: self, policy: indexed, state: state, now: now)
+        let run = EngineRun(engine: self, policy: indexed, state: consume opened, now: now)
         run.start()
-        return Transition(state: run.takeState(), effects: run.effects)
+        state = run.takeState()
+        return run.effects
     }
 
     /// The items of a list field value (`a, b, c`).

@@ -5,30 +5,37 @@ import Foundation
 extension EngineRun {
     /// Runs a step: notifications with channel fallback, tasks and posts (a hook step may have a condition).
     func run(_ step: CompiledStep, origin: String, reason: String, perItems: [String: [String]] = [:]) {
-        if let condition = step.condition,
-            !ConditionEvaluator(graph: graph, looksAhead: false).holds(condition, at: now, fields: state.fields, outcome: state.outcome, seen: seen)
+        run(Shared(step), origin: origin, reason: reason, perItems: perItems)
+    }
+
+    /// Runs a step read in place from its shared copy (the index keeps the steps of nodes and of the common hooks
+    /// shared). A step passed by value was copied whole at every call (memcpy and about 20 retains, released after),
+    /// even from the index's immutable storage.
+    func run(_ step: Shared<CompiledStep>, origin: String, reason: String, perItems: [String: [String]] = [:]) {
+        if let condition = step.value.condition,
+            !engine.index.conditions.holds(condition, at: now, fields: state.fields, outcome: state.outcome, seen: seen)
         {
             return record("\(origin) skipped: its condition does not hold")
         }
-        let layer = step.id
-        let recipients = contacts(for: step.targets)
-        if !step.targets.isEmpty, recipients.isEmpty {
-            record("\(origin) reaches nobody (\(step.targets.map(\.description).joined(separator: ", ")))")
+        let layer = step.value.id
+        let recipients = contacts(for: step.value.targets)
+        if !step.value.targets.isEmpty, recipients.isEmpty {
+            record("\(origin) reaches nobody (\(step.value.targets.map(\.description).joined(separator: ", ")))")
         }
-        let ccAll = contacts(for: step.cc)
+        let ccAll = contacts(for: step.value.cc)
         let ccContacts = ccAll.filter { engine.index.isContact($0.id) }.map(\.id)
         let ccPeople = ccAll.filter { !engine.index.isContact($0.id) }
         for contact in recipients {
-            let channels = channelsFor(contact: contact, step: step)
+            let channels = channelsFor(contact: contact, stepChannels: step.value.channels)
             guard !channels.isEmpty else {
                 record("\(origin): no channel reaches \(contact.id)")
                 continue
             }
             let key = nextID("n")
             let pending = PendingNotification(
-                key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.template,
+                key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.value.template,
                 origin: origin, cc: ccContacts, layer: layer,
-                person: engine.index.isContact(contact.id) ? nil : contact, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.alternative)
+                person: engine.index.isContact(contact.id) ? nil : contact, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.value.alternative)
             state.pending.append(pending)
             let first = channels[0]
             // Once resolved (resolve hooks) nothing is sent later: the first channel goes at once, without fallback.
@@ -38,7 +45,7 @@ extension EngineRun {
                 deliver(key: key, reason: reason)
             }
         }
-        for task in step.tasks {
+        for task in step.value.tasks {
             let shared = task.assignee.map { contacts(for: [$0]).map(\.id) } ?? []
             // `per: FIELD` makes one task per item; an absent or empty list makes none.
             let items = task.per.map { perItems[$0] ?? Engine.listItems(state.fields[$0] ?? "") } ?? [""]
@@ -57,12 +64,12 @@ extension EngineRun {
                             description: task.description, origin: origin)))
             }
         }
-        for post in step.posts {
+        for post in step.value.posts {
             guard let channel = channel(post.channel, route: post.route, what: "post of \(origin)") else { continue }
             effects.append(
                 .post(
                     Effect.Post(
-                        channel: channel, message: render(post.template, recipient: nil, layer: layer, alternative: step.alternative), idempotencyKey: nextID("p"),
+                        channel: channel, message: render(post.template, recipient: nil, layer: layer, alternative: step.value.alternative), idempotencyKey: nextID("p"),
                         origin: origin)))
         }
     }
@@ -83,34 +90,44 @@ extension EngineRun {
             return record("no channel left for \(pending.contact) (\(pending.origin))")
         }
         let use = pending.channels[pending.index]
-        let contact = pending.person ?? engine.index.contact(pending.contact)
-        let message = render(pending.template, recipient: contact, layer: pending.layer, alternative: pending.alternative)
-        for (member, id) in use.channels.enumerated() {
-            // The channel's address kind alone, and the copied people's addresses read where they are: no copy of the
-            // channel, and no list of the copied contacts built first.
+        // The recipient's id and name alone: an organisation's contact is read in place (`sharedContact`), not copied.
+        let recipient: MessageRecipient?
+        if let person = pending.person {
+            recipient = MessageRecipient(id: person.id, name: person.name)
+        } else if let known = engine.index.sharedContact(pending.contact) {
+            recipient = MessageRecipient(id: known.value.id, name: known.value.name)
+        } else {
+            recipient = nil
+        }
+        let message = render(pending.template, recipient: recipient, layer: pending.layer, alternative: pending.alternative)
+        // A group's channels, else the item's one channel (`use.channels` built a one-element list for it).
+        let members = use.all
+        for member in 0..<(members?.count ?? 1) {
+            let id = members?[member] ?? use.channel
+            // The channel's address kind and its position in one lookup, and the copied people's addresses read where
+            // they are: no copy of the channel, and no list of the copied contacts built first.
             // An organisation's contact's address is read by the kind's position (`GraphIndex.contactAddresses`): no
             // copy of the contact and no hash of the kind; a person the incident carries has only its own map.
-            let kind = engine.index.addressKind(ofChannel: id)
-            let slot = engine.index.addressKindSlot(ofChannel: id)
+            let channelKind = engine.index.kind(ofChannel: id)
             let address: String?
             if let person = pending.person {
-                address = kind.flatMap { person.addresses[$0] }
+                address = channelKind.flatMap { person.addresses[$0.kind] }
             } else {
-                address = slot.flatMap { engine.index.address(ofContact: pending.contact, kindSlot: $0) }
+                address = channelKind.flatMap { engine.index.address(ofContact: pending.contact, kindSlot: $0.slot) }
             }
             var cc: [String] = []
-            if let kind, let slot {
+            if let channelKind {
                 for copied in pending.cc {
-                    if let reached = engine.index.address(ofContact: copied, kindSlot: slot) { cc.append(reached) }
+                    if let reached = engine.index.address(ofContact: copied, kindSlot: channelKind.slot) { cc.append(reached) }
                 }
                 for person in pending.ccPeople ?? [] {
-                    if let reached = person.addresses[kind] { cc.append(reached) }
+                    if let reached = person.addresses[channelKind.kind] { cc.append(reached) }
                 }
             }
             effects.append(
                 .notify(
                     Effect.Notification(
-                        contact: pending.contact, name: contact?.name ?? pending.contact, channel: id, address: address, cc: cc, message: message,
+                        contact: pending.contact, name: recipient?.name ?? pending.contact, channel: id, address: address, cc: cc, message: message,
                         idempotencyKey: use.isGroup ? "\(key)/\(pending.index).\(member)" : "\(key)/\(pending.index)", notificationKey: key,
                         origin: pending.origin, reason: reason)))
         }
@@ -193,8 +210,9 @@ extension EngineRun {
 
     /// The channels to try for a contact: the step's, else the contact's preferences, else the first channel
     /// that can reach one of the contact's addresses. Channels the contact has no address for are dropped.
-    func channelsFor(contact: CompiledContact, step: CompiledStep) -> [ChannelUse] {
-        let candidates = !step.channels.isEmpty ? step.channels : contact.preferences
+    /// (It takes the step's channels, not the step: a step passed by value was copied whole.)
+    func channelsFor(contact: CompiledContact, stepChannels: [ChannelUse]) -> [ChannelUse] {
+        let candidates = !stepChannels.isEmpty ? stepChannels : contact.preferences
         if candidates.isEmpty {
             return graph.channels.first { contact.addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
         }
@@ -203,7 +221,7 @@ extension EngineRun {
 
     /// The value of one template variable (nil: no such variable), computed only when a template asks for it. A field
     /// with a slot is read by `field(slot:)` instead; one without is read here by name.
-    func variable(_ variable: TemplateVariable, recipient: CompiledContact?, layer: String?, alternative: String?) -> String? {
+    func variable(_ variable: TemplateVariable, recipient: MessageRecipient?, layer: String?, alternative: String?) -> String? {
         let zone = engine.zone
         let base = engine.links.baseURL
         switch variable {
@@ -251,12 +269,12 @@ extension EngineRun {
     }
 
     /// An action link's placeholder, or `(plain link)` when the server has no base URL.
-    private func link(_ action: ActionLink.Action, plain: String, recipient: CompiledContact?) -> String {
+    private func link(_ action: ActionLink.Action, plain: String, recipient: MessageRecipient?) -> String {
         engine.links.baseURL == nil ? "(\(plain) link)" : ActionLink(action: action, incident: state.id, recipient: recipient?.id ?? "").placeholder
     }
 
     /// A template rendered for a recipient.
-    func render(_ template: String?, recipient: CompiledContact?, layer: String?, alternative: String? = nil) -> RenderedMessage {
+    func render(_ template: String?, recipient: MessageRecipient?, layer: String?, alternative: String? = nil) -> RenderedMessage {
         guard engine.rendersMessages else { return RenderedMessage(template: template, subject: nil, body: "") }
         guard let id = template, let compiled = nodes.message(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
@@ -264,10 +282,12 @@ extension EngineRun {
         let value = { (variable: TemplateVariable) in
             self.variable(variable, recipient: recipient, layer: layer, alternative: alternative)
         }
-        let field = { (slot: Int, kind: TemplateVariable.FieldKind) in self.field(slot: slot).map { self.shown($0, kind: kind) } }
+        // The fields by slot, fetched once for the render (and only when a placeholder reads one).
+        let slotValues = compiled.readsSlots ? slotRead().values : nil
+        let shown = { (value: String, kind: TemplateVariable.FieldKind) in self.shown(value, kind: kind) }
         return RenderedMessage(
-            template: id, subject: compiled.subject.map { CompiledMessage.render($0, slotted: true, field: field, value: value) },
-            body: CompiledMessage.render(compiled.body, slotted: true, field: field, value: value))
+            template: id, subject: compiled.subject.map { CompiledMessage.render($0, slotValues: slotValues, shown: shown, value: value) },
+            body: CompiledMessage.render(compiled.body, slotValues: slotValues, shown: shown, value: value))
     }
 }
 

@@ -41,11 +41,16 @@ final class EngineRun {
 
     /// The incident's value for the field in `slot` (nil: it has none). The fields are read by slot once and kept
     /// beside the state (`IncidentState.slots`) until they change, so later steps read them by position.
-    func field(slot: Int) -> String? {
-        if let read = state.slots.read, read.owner === nodes { return read.values[slot] }
-        let values = nodes.slotValues(state.fields)
-        state.slots = FieldSlots(owner: nodes, values: values)
-        return values[slot]
+    func field(slot: Int) -> String? { slotRead().values[slot] }
+
+    /// The incident's fields read by slot for this run's policy: the kept ones, else read now and kept. A render asks
+    /// once and reads each placeholder from the answer (asking per placeholder cost an exclusivity check on the run's
+    /// state, a retain and a release each time).
+    func slotRead() -> FieldSlots.Read {
+        if let read = state.slots.read, read.owner === nodes { return read }
+        let slots = FieldSlots(owner: nodes, values: nodes.slotValues(state.fields))
+        state.slots = slots
+        return slots.read ?? FieldSlots.Read(owner: nodes, values: [])
     }
 
     /// Whether the incident is still open (`IncidentState.isOpen`, read from the status alone: through the run's
@@ -94,8 +99,12 @@ final class EngineRun {
             state.appliedActions.append(action.id)
         }
         postStages(on: "trigger", signal: nil)
-        for (index, step) in (policy.hooks.trigger ?? []).enumerated() {
-            run(step, origin: "on trigger #\(index + 1)", reason: "incident opened")
+        // Hook steps go to `run` as their shared copies (`PolicyIndex.triggerSteps`), here and for acknowledge and
+        // resolve; the rarer hooks are shared when they run. A step passed by value was copied whole (about 20
+        // references) and destroyed after.
+        let steps = nodes.triggerSteps
+        for index in steps.indices {
+            run(steps[index], origin: "on trigger #\(index + 1)", reason: "incident opened")
         }
         if let reminders = policy.reminders, let at = fireTime(of: reminders.every), at > now {
             schedule(.reminder, at: at)
@@ -184,8 +193,9 @@ final class EngineRun {
         cancelFallbacks()
         record("acknowledged by \(who)")
         postStages(on: "acknowledge", signal: nil)
-        for (index, step) in policy.hooks.acknowledge.enumerated() {
-            run(step, origin: "on acknowledge #\(index + 1)", reason: "acknowledged by \(who)")
+        let steps = nodes.acknowledgeSteps
+        for index in steps.indices {
+            run(steps[index], origin: "on acknowledge #\(index + 1)", reason: "acknowledged by \(who)")
         }
     }
 
@@ -200,8 +210,9 @@ final class EngineRun {
             record("scope '\(scope)' resolved by \(who)")
             guard state.openScopes.isEmpty else {
                 // The parties of a resolved item may share the fix with the others, and are no longer engaged.
-                for (index, step) in (policy.hooks.scopeResolved ?? []).enumerated() {
-                    run(step, origin: "on scope_resolved #\(index + 1)", reason: "scope '\(scope)' resolved by \(who)")
+                let steps = policy.hooks.scopeResolved ?? []
+                for index in steps.indices {
+                    run(steps[index], origin: "on scope_resolved #\(index + 1)", reason: "scope '\(scope)' resolved by \(who)")
                 }
                 return
             }
@@ -221,8 +232,9 @@ final class EngineRun {
             }
         }
         record("resolved by \(who)\(outcome.map { " (outcome: \($0))" } ?? "")")
-        for (index, step) in policy.hooks.resolve.enumerated() {
-            run(step, origin: "on resolve #\(index + 1)", reason: "resolved by \(who)")
+        let steps = nodes.resolveSteps
+        for index in steps.indices {
+            run(steps[index], origin: "on resolve #\(index + 1)", reason: "resolved by \(who)")
         }
         for action in policy.actions where action.undoOnResolve && state.appliedActions.contains(action.id) {
             effects.append(.undoAction(id: action.id, channel: action.channel))
@@ -249,8 +261,9 @@ final class EngineRun {
             stopLadder(reason: "stopped by signal '\(name)'")
             cancelFallbacks()
         }
-        for (index, step) in (policy.hooks.signals[name] ?? []).enumerated() {
-            run(step, origin: "on signal \(name) #\(index + 1)", reason: "signal '\(name)'")
+        let steps = policy.hooks.signals[name] ?? []
+        for index in steps.indices {
+            run(steps[index], origin: "on signal \(name) #\(index + 1)", reason: "signal '\(name)'")
         }
         postStages(on: "signal", signal: name)
     }
@@ -279,7 +292,7 @@ final class EngineRun {
         state.snoozedUntil = nil
         state.status = .open
         record("escalated by hand from \(cursor)")
-        if nodes.node(cursor)?.kind == .repeat {
+        if nodes.node(cursor)?.value.kind == .repeat {
             // Waiting before a pass that is already counted: start it now.
             startRepeatPass()
         } else {
@@ -295,8 +308,8 @@ final class EngineRun {
         switch timer.purpose {
         case .ladder(let node):
             guard state.status == .open, state.cursor == node else { return }
-            if let wait = nodes.node(node)?.wait {
-                record("timeout of \(nodes.node(node)?.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
+            if let shared = nodes.node(node), let wait = shared.value.wait {
+                record("timeout of \(shared.value.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
             }
             advance(from: node, along: .timer)
         case .repeatPass:
@@ -354,40 +367,41 @@ final class EngineRun {
     func enter(_ id: String) {
         var current = id
         for _ in 0..<(policy.nodes.count * 2 + 4) {
+            // The node is read in place through its shared reference: binding the value copied every part of it.
             guard let node = nodes.node(current) else { return }
             state.cursor = current
-            switch node.kind {
+            switch node.value.kind {
             case .start:
                 current = nodes.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
             case .branch:
-                let holds = node.condition.map { ConditionEvaluator(graph: graph, looksAhead: false).holds($0, at: now, fields: state.fields, seen: seen) } ?? true
+                let holds = node.value.condition.map { engine.index.conditions.holds($0, at: now, fields: state.fields, seen: seen) } ?? true
                 let taken = nodes.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
                 if !holds {
                     // A false edge inside the layer leads to its next alternative; otherwise the layer is skipped.
-                    let layer = node.layer ?? current
+                    let layer = node.value.layer ?? current
                     record(
-                        nodes.node(taken)?.layer == node.layer
-                            ? "layer '\(layer)': \(node.label) does not hold; trying the next alternative"
-                            : "layer '\(layer)' skipped: \(node.label) does not hold")
+                        nodes.node(taken)?.value.layer == node.value.layer
+                            ? "layer '\(layer)': \(node.value.label) does not hold; trying the next alternative"
+                            : "layer '\(layer)' skipped: \(node.value.label) does not hold")
                 }
                 current = taken
             case .notify, .task:
                 if let step = node.step {
-                    let chosen = step.alternative.map { ": \($0)" } ?? ""
-                    let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.layer ?? current)' started\(chosen)"
-                    run(step, origin: "layer \(node.layer ?? current)", reason: reason)
+                    let chosen = step.value.alternative.map { ": \($0)" } ?? ""
+                    let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.value.layer ?? current)' started\(chosen)"
+                    run(step, origin: "layer \(node.value.layer ?? current)", reason: reason)
                 }
                 current = nodes.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
             case .wait:
-                guard let wait = node.wait else { return }
+                guard let wait = node.value.wait else { return }
                 if let at = fireTime(of: wait) {
                     if at > now {
                         schedule(.ladder(node: current), at: at)
                         return
                     }
-                    record("\(node.label) is already past; moving on")
+                    record("\(node.value.label) is already past; moving on")
                 } else {
-                    record("\(node.label): cannot compute the time (missing field or calendar); moving on")
+                    record("\(node.value.label): cannot compute the time (missing field or calendar); moving on")
                 }
                 current = nodes.edges(from: current).first { $0.kind == .timer }?.to ?? "end:exhausted"
             case .repeat:
@@ -395,8 +409,8 @@ final class EngineRun {
                 return
             case .end:
                 state.cursor = nil
-                state.ladderEnd = node.id == "end:exhausted" ? "ladder exhausted" : node.label
-                record(node.id == "end:exhausted" ? "ladder exhausted: nobody acknowledged" : "ladder ended: \(node.label)")
+                state.ladderEnd = node.value.id == "end:exhausted" ? "ladder exhausted" : node.value.label
+                record(node.value.id == "end:exhausted" ? "ladder exhausted: nobody acknowledged" : "ladder ended: \(node.value.label)")
                 return
             case .stage, .action:
                 return
@@ -405,7 +419,7 @@ final class EngineRun {
     }
 
     func passRepeat() {
-        guard let node = nodes.node("repeat"), let rule = node.repeatRule else { return }
+        guard let rule = nodes.node("repeat")?.value.repeatRule else { return }
         state.cursor = "repeat"
         if state.pass < rule.times {
             state.pass += 1
@@ -422,13 +436,13 @@ final class EngineRun {
 
     /// Starts the repeat pass already counted by `passRepeat` (its pause is over, or was cut short).
     func startRepeatPass() {
-        record("repeat pass \(state.pass) of \(nodes.node("repeat")?.repeatRule?.times ?? 0)")
+        record("repeat pass \(state.pass) of \(nodes.node("repeat")?.value.repeatRule?.times ?? 0)")
         advance(from: "repeat", along: .timer)
     }
 
     /// Re-runs a node after a snooze: a wait node re-runs its layer and restarts the wait.
     func rerun(_ cursor: String) {
-        if let node = nodes.node(cursor), node.kind == .wait, let layer = node.layer {
+        if let node = nodes.node(cursor)?.value, node.kind == .wait, let layer = node.layer {
             // A layer that chooses between alternatives chooses again, as it would start now.
             let choosing = nodes.node("layer:\(layer)/alt-2") != nil && nodes.node("layer:\(layer)/when") != nil
             enter(choosing ? "layer:\(layer)/when" : "layer:\(layer)")

@@ -7,12 +7,16 @@ import Foundation
 final class GraphIndex: Sendable {
     /// The graph itself.
     let graph: RuleGraph
-    let contacts: IDTable<CompiledContact>
+    /// The contacts, each behind one reference (`Shared`): a delivery reads the name in place instead of copying the
+    /// contact.
+    let contacts: IDTable<Shared<CompiledContact>>
     let channels: IDTable<CompiledChannel>
     /// Each channel's address kind (a lookup that needs only the kind copies no channel).
     let channelAddressKinds: IDTable<String>
     /// Each channel's address kind by position among the kinds the channels read (first seen first).
     let channelKindSlots: IDTable<Int>
+    /// Each channel's address kind with its position, in one lookup (a delivery needs both).
+    let channelKinds: IDTable<ChannelKind>
     /// Each contact's addresses by those positions (nil where it has none), so a delivery reads `addresses[i]` instead
     /// of copying the contact and hashing the kind into its `[String: String]`.
     let contactAddresses: IDTable<[String?]>
@@ -23,11 +27,14 @@ final class GraphIndex: Sendable {
     let policyIndexes: IDTable<PolicyIndex>
     /// The organisation's zone, looked up once.
     let zone: TimeZone
+    /// The engine's condition evaluator (no look-ahead), made once: a step with a condition built one over the graph,
+    /// copying the graph's twelve references in and releasing them after.
+    let conditions: ConditionEvaluator
 
     init(_ graph: RuleGraph) {
         self.graph = graph
         func byID<T>(_ items: [T], _ id: (T) -> String) -> IDTable<T> { IDTable(items.map { (id($0), $0) }) }
-        contacts = byID(graph.contacts, \.id)
+        contacts = IDTable(graph.contacts.map { ($0.id, Shared($0)) })
         channels = byID(graph.channels, \.id)
         channelAddressKinds = IDTable(graph.channels.map { ($0.id, $0.addressKind) })
         var kinds: [String: Int] = [:]
@@ -37,6 +44,8 @@ final class GraphIndex: Sendable {
             kindNames.append(channel.addressKind)
         }
         channelKindSlots = IDTable(graph.channels.compactMap { channel in kinds[channel.addressKind].map { (channel.id, $0) } })
+        channelKinds = IDTable(
+            graph.channels.compactMap { channel in kinds[channel.addressKind].map { (channel.id, ChannelKind(kind: channel.addressKind, slot: $0)) } })
         contactAddresses = IDTable(graph.contacts.map { contact in (contact.id, kindNames.map { contact.addresses[$0] }) })
         groups = byID(graph.groups, \.id)
         schedules = byID(graph.schedules, \.id)
@@ -45,9 +54,12 @@ final class GraphIndex: Sendable {
         let templates = Dictionary(graph.templates.map { ($0.id, $0) }) { first, _ in first }
         policyIndexes = IDTable(graph.policies.map { ($0.id, PolicyIndex($0, templates: templates)) })
         zone = ZonedTime.zone(graph.timezone) ?? ZonedTime.utc
+        conditions = ConditionEvaluator(graph: graph, looksAhead: false)
     }
 
-    func contact(_ id: String) -> CompiledContact? { contacts[id] }
+    func contact(_ id: String) -> CompiledContact? { contacts[id]?.value }
+    /// The contact `id`, shared (read its parts through `value`, without copying the contact).
+    func sharedContact(_ id: String) -> Shared<CompiledContact>? { contacts[id] }
     func channel(_ id: String) -> CompiledChannel? { channels[id] }
     /// Whether `id` names a contact of the organisation.
     func isContact(_ id: String) -> Bool { contacts.contains(id) }
@@ -55,6 +67,16 @@ final class GraphIndex: Sendable {
     func addressKind(ofChannel id: String) -> String? { channelAddressKinds[id] }
     /// The position of channel `id`'s address kind (`channelKindSlots`; nil: no such channel).
     func addressKindSlot(ofChannel id: String) -> Int? { channelKindSlots[id] }
+    /// Channel `id`'s address kind and its position (nil: no such channel).
+    func kind(ofChannel id: String) -> ChannelKind? { channelKinds[id] }
+
+    /// A channel's address kind and the kind's position among those the channels read (`channelKindSlots`).
+    struct ChannelKind: Sendable {
+        /// The address kind (`email`, `phone`, …).
+        let kind: String
+        /// Its position, for `address(ofContact:kindSlot:)`.
+        let slot: Int
+    }
     /// The address contact `id` has of the kind at `kindSlot` (nil: no such contact, or no such address).
     func address(ofContact id: String, kindSlot: Int) -> String? { contactAddresses[id].flatMap { $0[kindSlot] } }
     func group(_ id: String) -> CompiledGroup? { groups[id] }
@@ -70,7 +92,13 @@ final class GraphIndex: Sendable {
 final class PolicyIndex: Sendable {
     /// The policy.
     let policy: CompiledPolicy
-    let nodes: IDTable<GraphNode>
+    /// The nodes by id, each behind one reference (`IndexedNode`): a lookup copied the whole node before.
+    let nodes: IDTable<IndexedNode>
+    /// The hook steps of `acknowledge`, `resolve` and `trigger`, each behind one reference, so `run` reads them in
+    /// place instead of copying each out of its list.
+    let acknowledgeSteps: [Shared<CompiledStep>]
+    let resolveSteps: [Shared<CompiledStep>]
+    let triggerSteps: [Shared<CompiledStep>]
     let outgoing: IDTable<[GraphEdge]>
     let fields: IDTable<CompiledField>
     /// Each layer's name for `layer.name` (its step's name, else its node's label), by the layer's id.
@@ -88,7 +116,10 @@ final class PolicyIndex: Sendable {
 
     init(_ policy: CompiledPolicy, templates: [String: CompiledTemplate]) {
         self.policy = policy
-        nodes = IDTable(policy.nodes.map { ($0.id, $0) })
+        nodes = IDTable(policy.nodes.map { ($0.id, IndexedNode($0)) })
+        acknowledgeSteps = policy.hooks.acknowledge.map(Shared.init)
+        resolveSteps = policy.hooks.resolve.map(Shared.init)
+        triggerSteps = (policy.hooks.trigger ?? []).map(Shared.init)
         // Looked up once here: a message naming its layer found the layer's node (copying it) on every render.
         layerNames = IDTable(
             policy.nodes.filter { $0.id.hasPrefix("layer:") }.map { (String($0.id.dropFirst("layer:".count)), $0.step?.name ?? $0.label) })
@@ -121,7 +152,8 @@ final class PolicyIndex: Sendable {
         return values
     }
 
-    func node(_ id: String) -> GraphNode? { nodes[id] }
+    /// The node `id`, shared (read its parts through `value`).
+    func node(_ id: String) -> IndexedNode? { nodes[id] }
     func edges(from id: String) -> [GraphEdge] { outgoing[id] ?? [] }
     func field(_ name: String) -> CompiledField? { fields[name] }
     func message(_ id: String) -> CompiledMessage? { messages[id] }

@@ -31,6 +31,12 @@ struct AddressByKindTests {
                     let expected = index.addressKind(ofChannel: channel).flatMap { index.contact(contact)?.addresses[$0] }
                     let found = index.addressKindSlot(ofChannel: channel).flatMap { index.address(ofContact: contact, kindSlot: $0) }
                     #expect(found == expected, "\(contact) on \(channel)")
+                    // A delivery's one lookup (kind and position together) reads the same address.
+                    let both = index.kind(ofChannel: channel)
+                    #expect(both?.kind == index.addressKind(ofChannel: channel), "\(channel)")
+                    #expect(both.flatMap { index.address(ofContact: contact, kindSlot: $0.slot) } == expected, "\(contact) on \(channel)")
+                    // The shared contact is the contact the table holds.
+                    #expect(index.sharedContact(contact)?.value == index.contact(contact), "\(contact)")
                 }
             }
         }
