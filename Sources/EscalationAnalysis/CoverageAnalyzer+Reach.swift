@@ -76,23 +76,37 @@ extension CoverageAnalyzer {
         var all: [LayerInputs] = []
         table.reserveCapacity(ladder.count)
         all.reserveCapacity(ladder.count)
+        // The declared contact ids, so that whether a target's contact is declared is one lookup, not a search.
+        let contacts = Set(graph.contacts.map(\.id))
         for (number, layer) in ladder.enumerated() {
             let own = ownPoints?[number] ?? changePoints(for: [layer], in: span, memo: &memo)
-            let variants = layer.choices.map { choice in graph.routeVariants(of: choice.step).map(\.step) }
+            let variants = layer.choices.map { choice in Self.variants(of: choice.step, in: graph) }
             let inputs = LayerInputs(layer, graph: graph, span: span, variants: variants, memo: &memo)
             table.append(
                 Self.held(at: points, own: own, inputs: inputs) { values, point in
-                    reachesSomeone(layer, variants: variants, values: values, inputs: inputs) ? nil : point
+                    reachesSomeone(layer, variants: variants, values: values, inputs: inputs, contacts: contacts) ? nil : point
                 })
             all.append(inputs)
         }
         return (table, all)
     }
 
+    /// `graph.routeVariants(of: step).map(\.step)`: a step none of whose targets, cc or assignees is a route comes back
+    /// alone, without the lists `routeVariants` builds to find that out.
+    static func variants(of step: CompiledStep, in graph: RuleGraph) -> [CompiledStep] {
+        let routes =
+            step.targets.contains { $0.kind == "route" } || step.cc.contains { $0.kind == "route" }
+            || step.tasks.contains { $0.assignee?.kind == "route" }
+        return routes ? graph.routeVariants(of: step).map(\.step) : [step]
+    }
+
     /// Whether `state(of: layer, at: instant, inputs: inputs)` is nil, where `values` are `inputs.values(at: instant)`
     /// and `variants` each choice's route variants (`graph.routeVariants(of:)`): some alternative may run, and every
-    /// route variant of every alternative that may run reaches someone. No reason is built.
-    func reachesSomeone(_ layer: LadderLayer, variants: [[CompiledStep]], values: LayerInputs.Values, inputs: LayerInputs) -> Bool {
+    /// route variant of every alternative that may run reaches someone. No reason is built. `contacts` holds the ids of
+    /// `graph.contacts`.
+    func reachesSomeone(
+        _ layer: LadderLayer, variants: [[CompiledStep]], values: LayerInputs.Values, inputs: LayerInputs, contacts: Set<String>
+    ) -> Bool {
         var anyPossible = false
         for (number, choice) in layer.choices.enumerated() {
             var holds = true
@@ -107,7 +121,7 @@ extension CoverageAnalyzer {
                 holds = condition.fields.isEmpty && condition.outcome.isEmpty && (condition.seen ?? []).isEmpty
             }
             anyPossible = true
-            for step in variants[number] where !reaches(step, values: values, inputs: inputs) { return false }
+            for step in variants[number] where !reaches(step, values: values, inputs: inputs, contacts: contacts) { return false }
             if holds { break }
         }
         return anyPossible
@@ -121,26 +135,27 @@ extension CoverageAnalyzer {
 
     /// `TargetResolver(graph:resolvesChannels: false).resolve(step, at: instant, fields: nil).reachesAnyone`, with who
     /// is on call in each schedule read from `values`.
-    private func reaches(_ step: CompiledStep, values: LayerInputs.Values, inputs: LayerInputs) -> Bool {
-        for target in step.targets where reaches(target, values: values, inputs: inputs) { return true }
-        for target in step.cc where reaches(target, values: values, inputs: inputs) { return true }
+    private func reaches(_ step: CompiledStep, values: LayerInputs.Values, inputs: LayerInputs, contacts: Set<String>) -> Bool {
+        for target in step.targets where reaches(target, values: values, inputs: inputs, contacts: contacts) { return true }
+        for target in step.cc where reaches(target, values: values, inputs: inputs, contacts: contacts) { return true }
         for task in step.tasks {
-            if let target = task.assignee, reaches(target, values: values, inputs: inputs) { return true }
+            if let target = task.assignee, reaches(target, values: values, inputs: inputs, contacts: contacts) { return true }
         }
         return false
     }
 
-    /// Whether one target, resolved with no incident fields, has a recipient or a pending field.
-    private func reaches(_ target: CompiledTarget, values: LayerInputs.Values, inputs: LayerInputs) -> Bool {
+    /// Whether one target, resolved with no incident fields, has a recipient or a pending field. A contact is declared
+    /// when `graph.contact(id)` finds it, that is when its id is in `contacts`.
+    private func reaches(_ target: CompiledTarget, values: LayerInputs.Values, inputs: LayerInputs, contacts: Set<String>) -> Bool {
         switch target.kind {
         case "contact":
-            return graph.contact(target.ref) != nil
+            return contacts.contains(target.ref)
         case "group":
             guard let group = graph.group(target.ref) else { return false }
-            return group.members.contains { graph.contact($0) != nil }
+            return group.members.contains { contacts.contains($0) }
         case "schedule":
             guard let index = inputs.schedules.firstIndex(of: target.ref), let who = values.onCall[index] else { return false }
-            return graph.contact(who) != nil
+            return contacts.contains(who)
         case "field", "address":
             return true
         case "route":

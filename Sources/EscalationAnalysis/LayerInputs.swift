@@ -21,8 +21,21 @@ struct LayerInputs {
     private let calendarTimelines: [(calendar: CompiledCalendar, timeline: OpenTimeline)?]
     /// Each schedule of `schedules` (nil: not declared) with its shift starts in the analysed span, and its `during`
     /// calendar's open spans (nil: none declared).
-    private let scheduleTimelines:
-        [(schedule: CompiledSchedule, shifts: ShiftTimeline, during: (calendar: CompiledCalendar, timeline: OpenTimeline)?)?]
+    private let scheduleTimelines: [ScheduleTimelines?]
+
+    /// A schedule with its shift starts and its `during` calendar's open spans; a class, so that reading it at each
+    /// instant passes one reference instead of copying the schedule, its shifts and its calendar.
+    private final class ScheduleTimelines {
+        let schedule: CompiledSchedule
+        let shifts: ShiftTimeline
+        let during: (calendar: CompiledCalendar, timeline: OpenTimeline)?
+
+        init(_ schedule: CompiledSchedule, _ shifts: ShiftTimeline, _ during: (calendar: CompiledCalendar, timeline: OpenTimeline)?) {
+            self.schedule = schedule
+            self.shifts = shifts
+            self.during = during
+        }
+    }
 
     /// The inputs of `layer` in `graph`: its alternatives' conditions, and the schedules of every route variant. The
     /// calendars' open spans and the schedules' shift starts in `span` come from `memo`, so reading them at an instant of
@@ -34,7 +47,7 @@ struct LayerInputs {
             for id in [choice.condition?.during, choice.condition?.outside].compactMap({ $0 }) where !calendars.contains(id) {
                 calendars.append(id)
             }
-            for step in variants?[number] ?? graph.routeVariants(of: choice.step).map(\.step) {
+            for step in variants?[number] ?? CoverageAnalyzer.variants(of: choice.step, in: graph) {
                 for target in step.targets + step.cc + step.tasks.compactMap(\.assignee) where target.kind == "schedule" {
                     if !schedules.contains(target.ref) { schedules.append(target.ref) }
                 }
@@ -47,7 +60,7 @@ struct LayerInputs {
         }
         calendarTimelines = calendars.map(timeline)
         scheduleTimelines = schedules.map { id in
-            graph.schedule(id).map { ($0, memo.shifts($0, in: span), $0.during.flatMap(timeline)) }
+            graph.schedule(id).map { ScheduleTimelines($0, memo.shifts($0, in: span), $0.during.flatMap(timeline)) }
         }
     }
 

@@ -97,6 +97,7 @@ struct CoverageReachTests {
         var reached = 0
         var windows = 0
         var layers = 0
+        var routed = 0
         for _ in 0..<500 {
             let text = Self.organisation(&rng)
             let graph = GraphCompiler().compile(PolicyLoader().load(files: [(path: "random.yaml", text: text)]).organisation)
@@ -107,6 +108,11 @@ struct CoverageReachTests {
             let span = analyzer.range(from: start, days: 3 + rng.below(26))
             for policy in graph.policies {
                 let ladder = policy.ladder
+                // The route variants without `routeVariants` for a step with no route target, cc or assignee.
+                for choice in ladder.flatMap(\.choices) {
+                    #expect(CoverageAnalyzer.variants(of: choice.step, in: graph) == graph.routeVariants(of: choice.step).map(\.step))
+                    routed += graph.routeVariants(of: choice.step).count > 1 ? 1 : 0
+                }
                 var memo = ChangePointMemo()
                 let points = analyzer.changePoints(for: ladder, in: span, memo: &memo)
                 // Sorted and distinct (they were a set's, sorted), from the span's start.
@@ -148,6 +154,7 @@ struct CoverageReachTests {
         }
         // Both answers are drawn often, and the extra policy's features reach the analysis.
         #expect(unreached > 1_000 && reached > 1_000, "\(unreached) unreached, \(reached) reached")
+        #expect(routed > 100, "\(routed) steps with several route variants")
         #expect(windows > 500 && layers > 1_000)
     }
 }

@@ -138,4 +138,38 @@ struct UndefinedTemplateVariableTests {
         #expect(reported > 3_000)
         #expect(several > 300)
     }
+
+    /// The field of an `incident.FIELD` name as the rule found it before reading bytes.
+    static func referenceField(_ name: String) -> String? {
+        name.hasPrefix("incident.") ? String(name.dropFirst("incident.".count)) : nil
+    }
+
+    @Test("incidentField agrees with hasPrefix and dropFirst on chosen and 20,000 random names")
+    func incidentField() {
+        let chosen = [
+            "incident.", "incident.x", "incident.owner", "incident", "incident.\u{301}x", "incident.\u{301}", "incident.é",
+            "incident.e\u{301}", "incidenT.x", "Incident.x", "incident,x", "incident.\r\nx", "incident.\n", "incident.\u{212A}",
+            "\u{212A}incident.x", "incidenté.x", "incident.very_long_field_name_beyond_fifteen_bytes", "", "i", ".",
+            "incident.\u{0308}\u{0301}", "incident.🙂", "incident. x",
+        ]
+        for name in chosen {
+            #expect(UndefinedTemplateVariableRule.incidentField(name) == Self.referenceField(name), "\(name.unicodeScalars.map(\.value))")
+        }
+        var rng = SplitMix64(seed: 0x1_7C1D_E7F1)
+        let prefixes = ["incident.", "incident", "incident.", "incidenT.", "policy.", "", "incident.\u{301}", "incident.."]
+        let pieces: [String] = ["a", "b", "_", ".", "x1", "\u{301}", "\u{0308}", "é", "e\u{301}", "\r", "\n", "\r\n", " ", "\u{212A}", "🙂", "ß"]
+        var fields = 0
+        var slow = 0
+        for _ in 0..<20_000 {
+            var name = prefixes[Int(rng.next() % UInt64(prefixes.count))]
+            for _ in 0..<Int(rng.next() % 6) { name += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            let expected = Self.referenceField(name)
+            #expect(UndefinedTemplateVariableRule.incidentField(name) == expected, "\(name.unicodeScalars.map(\.value))")
+            if expected != nil { fields += 1 }
+            if name.utf8.starts(with: "incident.".utf8), name.utf8.count > 9, name.utf8.dropFirst(9).first.map({ $0 >= 0x80 }) == true { slow += 1 }
+        }
+        // The draws reach both answers and the character path after the prefix.
+        #expect(fields > 5_000)
+        #expect(slow > 500)
+    }
 }

@@ -66,7 +66,7 @@ public struct ChannelCannotAnswerRule: PolicyRule {
         let organisation = context.organisation
         var result: [Diagnostic] = []
         func answers(_ channel: String) -> Bool? {
-            guard let config = organisation.channel(channel), let plugin = context.channels.plugin(config.plugin.value) else { return nil }
+            guard let config = organisation.channel(channel), let plugin = context.plugin(config.plugin.value) else { return nil }
             return plugin.descriptor.capabilities.contains(.answers)
         }
         func check(_ items: [ChannelStep], _ what: @autoclosure () -> String) {

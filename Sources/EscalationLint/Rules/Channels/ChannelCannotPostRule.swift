@@ -50,10 +50,10 @@ public struct ChannelCannotPostRule: PolicyRule {
         let organisation = context.organisation
         var result: [Diagnostic] = []
         func check(_ channel: Located<String>, _ what: @autoclosure () -> String) {
-            guard let config = organisation.channel(channel.value), let plugin = context.channels.plugin(config.plugin.value),
+            guard let config = organisation.channel(channel.value), let plugin = context.plugin(config.plugin.value),
                 !plugin.descriptor.capabilities.contains(.posts)
             else { return }
-            let able = organisation.channels.filter { context.channels.plugin($0.plugin.value)?.descriptor.capabilities.contains(.posts) == true }
+            let able = organisation.channels.filter { context.plugin($0.plugin.value)?.descriptor.capabilities.contains(.posts) == true }
                 .map(\.id.value)
             result.append(
                 kind(

@@ -32,7 +32,7 @@ public struct InboundUnverifiableRule: PolicyRule {
     /// Reports channels of inbound plugins without their verifying secret.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         context.organisation.channels.compactMap { channel in
-            guard let plugin = context.channels.plugin(channel.plugin.value) as? any InboundChannel.Type else { return nil }
+            guard let plugin = context.plugin(channel.plugin.value) as? any InboundChannel.Type else { return nil }
             let setting = plugin.inboundSecretSetting
             // Mail replies come through serve's SMTP listener, checked by sender and thread; the secret is for a webhook.
             if channel.settings?[setting] != nil || plugin.descriptor.capabilities.contains(.mail) { return nil }

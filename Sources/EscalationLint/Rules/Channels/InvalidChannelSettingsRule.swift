@@ -49,7 +49,7 @@ public struct InvalidChannelSettingsRule: PolicyRule {
     /// Runs each channel's plugin validation.
     public func validate(_ context: LintContext) -> [Diagnostic] {
         context.organisation.channels.flatMap { channel -> [Diagnostic] in
-            guard let plugin = context.channels.plugin(channel.plugin.value) else { return [] }
+            guard let plugin = context.plugin(channel.plugin.value) else { return [] }
             return ChannelSettings(channel: channel.id.value, value: channel.settings, location: channel.id.location).problems(for: plugin)
         }
     }

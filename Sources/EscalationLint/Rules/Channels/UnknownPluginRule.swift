@@ -39,7 +39,7 @@ public struct UnknownPluginRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let known = context.channels.ids
         guard !known.isEmpty else { return [] }
-        return context.organisation.channels.filter { context.channels.plugin($0.plugin.value) == nil }.map { channel in
+        return context.organisation.channels.filter { context.plugin($0.plugin.value) == nil }.map { channel in
             let plugin = channel.plugin.value
             return kind(
                 "channel '\(channel.id.value)' uses the plugin '\(plugin)', which is not installed\(plugin.didYouMean(known))",

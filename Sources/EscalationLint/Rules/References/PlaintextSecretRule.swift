@@ -134,9 +134,23 @@ public struct PlaintextSecretRule: PolicyRule {
 
     /// Whether the text is exactly `${env:NAME}` with NAME in `[A-Z_][A-Z0-9_]*`.
     static func isReference(_ text: String) -> Bool {
+        // ASCII text (every value in practice) is read byte by byte: each character is one byte there (a "\r\n" is
+        // never part of the prefix, the brace or a name), so the prefix, the brace and the name are bytes.
+        if let ascii = text.utf8.withContiguousStorageIfAvailable({ bytes -> Bool? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let prefix = referencePrefix
+            guard bytes.count > prefix.count, bytes.last == UInt8(ascii: "}") else { return false }
+            for index in prefix.indices where bytes[index] != prefix[index] { return false }
+            return isVariableName(bytes: bytes[prefix.count..<(bytes.count - 1)])
+        }), let answer = ascii {
+            return answer
+        }
         guard text.hasPrefix("${env:"), text.hasSuffix("}") else { return false }
         return isVariableName(text.dropFirst("${env:".count).dropLast())
     }
+
+    /// The bytes of `${env:`.
+    private static let referencePrefix = Array("${env:".utf8)
 
     /// `[A-Z_][A-Z0-9_]*`.
     static func isVariableName(_ name: Substring) -> Bool {
@@ -204,7 +218,7 @@ public struct PlaintextSecretRule: PolicyRule {
     }
 
     /// `isVariableName(_:)` for ASCII bytes: `[A-Z_][A-Z0-9_]*`.
-    private static func isVariableName(bytes: ArraySlice<UInt8>) -> Bool {
+    private static func isVariableName<Bytes: Collection<UInt8>>(bytes: Bytes) -> Bool {
         func upper(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
         guard let first = bytes.first, first == UInt8(ascii: "_") || upper(first) else { return false }
         return bytes.allSatisfy { $0 == UInt8(ascii: "_") || upper($0) || ($0 >= 0x30 && $0 <= 0x39) }

@@ -83,51 +83,60 @@ public struct UndefinedTemplateVariableRule: PolicyRule {
     public func validate(_ context: LintContext) -> [Diagnostic] {
         let organisation = context.organisation
         let labels = context.policyLabels
-        // Each template's users as indices into `labels` (in the organisation's order), and each policy's field names
-        // as a set: no policy is copied, and a field is looked up without a search.
-        var users: [String: [Int]] = [:]
-        var fieldNames: [Set<String>] = []
-        fieldNames.reserveCapacity(labels.count)
-        var anyField = Set<String>()
-        for index in labels.indices {
-            for id in Set(Self.templateIDs(of: labels[index])) { users[id, default: []].append(index) }
-            let names = Set(labels[index].policy.fields.map(\.name.value))
-            anyField.formUnion(names)
-            fieldNames.append(names)
+        // Most variables are built-ins or fields every policy using the template declares, and nothing is reported. So
+        // each policy's template ids are listed only when a template first has an `incident.FIELD` variable, a
+        // template's users (indices into `labels`, in order) only when it has one, a field is looked for in each user's
+        // declarations without building sets, and the organisation's field names are gathered only for a message or a
+        // template no policy uses.
+        var sent: [[String]]?
+        var anyFieldSet: Set<String>?
+        func anyField() -> Set<String> {
+            if let known = anyFieldSet { return known }
+            var made = Set<String>()
+            for policyLabels in labels { made.formUnion(policyLabels.policy.fields.map(\.name.value)) }
+            anyFieldSet = made
+            return made
+        }
+        func declares(_ index: Int, _ field: String) -> Bool {
+            labels[index].policy.fields.contains { $0.name.value == field }
         }
         var result: [Diagnostic] = []
         for template in organisation.templates {
-            let using = users[template.id.value] ?? []
-            let what = "template '\(template.id.value)'"
+            var templateUsers: [Int]?
             for variable in template.variables where !Self.builtInSet.contains(variable.value) {
                 let name = variable.value
-                guard name.hasPrefix("incident.") else {
+                guard let field = Self.incidentField(name) else {
                     result.append(
                         kind(
-                            "\(what) uses '{{ \(name) }}', which is not a built-in variable\(name.didYouMean(Self.builtInVariables))",
+                            "template '\(template.id.value)' uses '{{ \(name) }}', which is not a built-in variable\(name.didYouMean(Self.builtInVariables))",
                             at: variable.location,
                             hint: "use a built-in (\(Self.builtInVariables.joined(separator: ", "))) or incident.FIELD for a declared field"))
                     continue
                 }
-                let field = String(name.dropFirst(Self.incidentPrefixCount))
                 if UnknownFieldRule.loaderDropped(field, context) { continue }
+                if templateUsers == nil {
+                    if sent == nil { sent = labels.map(Self.templateIDs(of:)) }
+                    let id = template.id.value
+                    templateUsers = labels.indices.filter { sent?[$0].contains(id) == true }
+                }
+                let using = templateUsers ?? []
                 if using.isEmpty {
-                    guard !anyField.contains(field) else { continue }
+                    guard !anyField().contains(field) else { continue }
                     result.append(
                         kind(
-                            "\(what) uses '{{ \(name) }}', but no policy declares field '\(field)'\(Self.suggestion(for: field, fields: anyField))",
+                            "template '\(template.id.value)' uses '{{ \(name) }}', but no policy declares field '\(field)'\(Self.suggestion(for: field, fields: anyField()))",
                             at: variable.location,
                             hint: "declare '\(field)' under 'fields:' of the policies that will use this template, or use a built-in variable"))
                     continue
                 }
-                let lacking = using.filter { !fieldNames[$0].contains(field) }
+                let lacking = using.filter { !declares($0, field) }
                 guard !lacking.isEmpty else { continue }
-                let common = using.map { fieldNames[$0] }.reduce(into: anyField) { $0.formIntersection($1) }
+                let common = using.map { Set(labels[$0].policy.fields.map(\.name.value)) }.reduce(into: anyField()) { $0.formIntersection($1) }
                 let names = lacking.map { "'\(labels[$0].policy.id.value)'" }
                 let subject = names.count == 1 ? "policy \(names[0]), which uses it, does not" : "policies \(names.joined(separator: ", ")), which use it, do not"
                 result.append(
                     kind(
-                        "\(what) uses '{{ \(name) }}', but \(subject) declare field '\(field)'\(Self.suggestion(for: field, fields: common))",
+                        "template '\(template.id.value)' uses '{{ \(name) }}', but \(subject) declare field '\(field)'\(Self.suggestion(for: field, fields: common))",
                         at: variable.location,
                         hint: "declare '\(field)' under 'fields:' of \(names.count == 1 ? "policy \(names[0])" : "those policies"), or use a built-in variable"))
             }
@@ -137,6 +146,24 @@ public struct UndefinedTemplateVariableRule: PolicyRule {
 
     /// `"incident.".count`.
     private static let incidentPrefixCount = "incident.".count
+
+    /// The bytes of `"incident."`.
+    private static let incidentPrefix = Array("incident.".utf8)
+
+    /// `name.hasPrefix("incident.") ? String(name.dropFirst("incident.".count)) : nil`. When the bytes start with
+    /// `incident.` and the next byte is ASCII (or there is none), the first nine characters are those nine bytes, so
+    /// the field is the rest of the bytes, found without walking characters; any other name takes the character path.
+    static func incidentField(_ name: String) -> String? {
+        let fast = name.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            let count = incidentPrefix.count
+            guard bytes.count >= count, bytes.count == count || bytes[count] < 0x80 else { return nil }
+            for index in 0..<count where bytes[index] != incidentPrefix[index] { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[count...]), as: UTF8.self)
+        }
+        if let fast, let field = fast { return field }
+        guard name.hasPrefix("incident.") else { return nil }
+        return String(name.dropFirst(incidentPrefixCount))
+    }
 
     /// ` (did you mean 'incident.x'?)` for the built-in incident variable or field closest to a field name, or an empty string.
     static func suggestion(for field: String, fields: Set<String>) -> String {

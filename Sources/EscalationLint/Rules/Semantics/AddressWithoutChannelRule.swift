@@ -64,13 +64,18 @@ public struct AddressWithoutChannelRule: PolicyRule {
                         hint: "declare a channel with 'address: \(kind.value)', or use a kind a channel reads (\(known.isEmpty ? "none declared" : known))"))
             }
             for (label, step) in labels.steps where !step.via.isEmpty {
-                let viaKinds = Set(step.via.flatMap(\.channels).compactMap { organisation.channel($0.value)?.addressKind })
-                for target in step.notify + step.cc where target.kind == .address {
+                // Most steps name no address target: the kinds their 'via' channels read are gathered only for one that
+                // does, and the notify and cc targets are walked in place instead of joined into a new list.
+                var viaKinds: Set<String>?
+                func check(_ target: Target) {
+                    guard target.kind == .address else { return }
                     let fields = target.addressFields.compactMap { policy.field($0.value) }
                     let fieldKinds = fields.compactMap { $0.addressKind?.value }
                     // Unknown fields and kinds no channel reads are reported by their own rules.
-                    guard fields.count == target.addressFields.count, !fieldKinds.isEmpty, fieldKinds.allSatisfy(kinds.contains) else { continue }
-                    guard !fieldKinds.contains(where: viaKinds.contains) else { continue }
+                    guard fields.count == target.addressFields.count, !fieldKinds.isEmpty, fieldKinds.allSatisfy(kinds.contains) else { return }
+                    let read = viaKinds ?? Set(step.via.flatMap(\.channels).compactMap { organisation.channel($0.value)?.addressKind })
+                    viaKinds = read
+                    guard !fieldKinds.contains(where: read.contains) else { return }
                     let names = target.addressFields.map(\.value).joined(separator: ", ")
                     result.append(
                         kind(
@@ -78,6 +83,8 @@ public struct AddressWithoutChannelRule: PolicyRule {
                             at: target.reference.location,
                             hint: "add a channel that reads \(fieldKinds.joined(separator: " or ")) to its 'via'"))
                 }
+                for target in step.notify { check(target) }
+                for target in step.cc { check(target) }
             }
         }
         return result

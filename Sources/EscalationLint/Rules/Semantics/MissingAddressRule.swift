@@ -86,7 +86,7 @@ public struct MissingAddressRule: PolicyRule {
                 let channels = step.via.flatMap(\.channels).compactMap { via in organisation.channel(via.value).map { (via, $0) } }
                 guard !channels.isEmpty else { continue }
                 // Most steps report nothing: ask first, without the recipients' "member of group …" texts.
-                guard reportsSomething(step, kinds: channels.map { $0.1.addressKind }, in: organisation, context) else { continue }
+                guard reportsSomething(step, kinds: channels.map { $0.1.addressKind }, in: organisation) else { continue }
                 let recipients = step.notify.flatMap { contacts(of: $0, in: organisation) }
                 for (via, channel) in channels {
                     var seen = Set<String>()
@@ -119,11 +119,15 @@ public struct MissingAddressRule: PolicyRule {
     /// Whether the step's part of `validate` reports anything: a recipient without the address of one of the kinds,
     /// or a copied contact with none of them (the loader not having reported the contact). The same walk as
     /// `contacts(of:in:)`, without wording how each contact is reached.
-    private func reportsSomething(_ step: Step, kinds: [String], in organisation: Organisation, _ context: LintContext) -> Bool {
+    /// It reads the loader's damaged items (`LintContext.loaderReported`) from `organisation`, so that its closures
+    /// capture a set instead of copying the whole context for every target.
+    private func reportsSomething(_ step: Step, kinds: [String], in organisation: Organisation) -> Bool {
+        let damaged = organisation.damaged
+        func reported(_ contact: Contact) -> Bool { !damaged.isEmpty && damaged.contains(ModelItem(.contact, contact.id.value)) }
         for target in step.notify {
             var missing = false
             forEachContact(of: target, in: organisation) { contact, _ in
-                if !missing, kinds.contains(where: { contact.address($0) == nil }), !context.loaderReported(.contact, contact.id.value) {
+                if !missing, kinds.contains(where: { contact.address($0) == nil }), !reported(contact) {
                     missing = true
                 }
             }
@@ -132,7 +136,7 @@ public struct MissingAddressRule: PolicyRule {
         for target in step.cc {
             var missing = false
             forEachContact(of: target, in: organisation) { contact, _ in
-                if !missing, !kinds.contains(where: { contact.address($0) != nil }), !context.loaderReported(.contact, contact.id.value) {
+                if !missing, !kinds.contains(where: { contact.address($0) != nil }), !reported(contact) {
                     missing = true
                 }
             }
