@@ -206,6 +206,14 @@ extension RuleGraph {
     public func addressRecipients(_ target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
         -> [CompiledContact]
     {
+        Self.addressRecipients(of: target, declaredBy: field, fields: fields)
+    }
+
+    /// `addressRecipients`, which reads nothing of the graph: the engine asks here without copying the graph out of
+    /// its index (a copy retains and releases each of its lists).
+    public static func addressRecipients(of target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
+        -> [CompiledContact]
+    {
         // One field (the usual case): no lists of the target's fields and of their declarations, no map of addresses
         // grown one entry at a time; the same contact as the general path below.
         if target.kind == "address", target.also?.isEmpty ?? true {
@@ -224,18 +232,25 @@ extension RuleGraph {
     }
 
     /// `addressRecipients` for any target: the fields' declarations listed, each field's first address under its kind.
-    func addressRecipientsOfFields(_ target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
+    static func addressRecipientsOfFields(_ target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
         -> [CompiledContact]
     {
-        let declared = target.addressFields.compactMap(field)
-        guard declared.count == target.addressFields.count, let first = declared.first else { return [] }
+        // Every field must be declared (else nobody): the names listed once, and room made once.
+        let names = target.addressFields
+        var declared: [CompiledField] = []
+        declared.reserveCapacity(names.count)
+        for name in names {
+            guard let found = field(name) else { return [] }
+            declared.append(found)
+        }
+        guard let first = declared.first else { return [] }
         if first.type == "address-list" {
             let kind = first.addressKind ?? "address"
             return IncidentAddress.entries(fields[first.name] ?? "").map { entry in
                 CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])
             }
         }
-        var addresses: [String: String] = [:]
+        var addresses = [String: String](minimumCapacity: declared.count)
         var id: String?
         var name: String?
         for field in declared {
