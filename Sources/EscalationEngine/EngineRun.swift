@@ -48,6 +48,14 @@ final class EngineRun {
         return values[slot]
     }
 
+    /// The incident's value for field `name`: at its slot when the fields are already read by slot for this policy (a
+    /// trigger keeps them from its checks), else by name. It does not read the slots for one field (Monte Carlo, which
+    /// renders nothing, would then read every field to find one).
+    func stateField(_ name: String) -> String? {
+        if let read = state.slots.read, read.owner === nodes, let slot = nodes.fieldSlots[name] { return read.values[slot] }
+        return state.fields[name]
+    }
+
     /// Whether the incident is still open (`IncidentState.isOpen`, read from the status alone: through the run's
     /// stored state the getter copied the whole state, about 950 instructions, on every call).
     var isOpen: Bool { state.status.isOpen }

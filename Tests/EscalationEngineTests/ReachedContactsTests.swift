@@ -37,14 +37,6 @@ struct ReachedContactsTests {
     static let kinds = ["email", "phone", "slack", "K", "\u{212A}", "address"]
     static let channels = [("email", "email"), ("sms", "phone"), ("chat", "slack"), ("k", "K"), ("kelvin", "\u{212A}"), ("any", "address")]
 
-    /// A step's `via`: channels (some undeclared), some of them groups.
-    static func via(_ rng: inout SplitMix64) -> [ChannelUse] {
-        let ids = channels.map(\.0) + ["none"]
-        return (0..<rng.int(0...4)).map { _ in
-            ChannelUse(channel: rng.pick(ids), afterSeconds: rng.int(0...2) * 60, all: rng.chance(25) ? (0..<rng.int(1...3)).map { _ in rng.pick(ids) } : nil)
-        }
-    }
-
     static func targets(_ rng: inout SplitMix64, routes: Bool = true) -> [CompiledTarget] {
         (0..<rng.int(0...7)).map { _ in target(&rng, routes: routes) }
     }
@@ -105,10 +97,6 @@ struct ReachedContactsTests {
                 let expected = run.oracleContacts(for: targets, fields: given)
                 #expect(run.contacts(for: targets, fields: given) == expected, "\(targets) \(given ?? run.state.fields)")
                 #expect(run.contactIDs(for: targets, fields: given) == expected.map(\.id))
-                let step = CompiledStep(targets: targets, channels: Self.via(&rng), cc: [], tasks: [], posts: [])
-                for contact in expected {
-                    #expect(run.channelsFor(contact: contact, step: step) == run.oracleChannelsFor(contact: contact, step: step), "\(contact.id)")
-                }
                 let all = run.oracleContacts(for: targets)
                 let copied = run.copied(targets)
                 #expect(copied.contacts == all.filter { engine.index.isContact($0.id) }.map(\.id))
@@ -119,15 +107,6 @@ struct ReachedContactsTests {
 }
 
 extension EngineRun {
-    /// `channelsFor` as it was before it read a contact's addresses by kind position (the oracle).
-    func oracleChannelsFor(contact: CompiledContact, step: CompiledStep) -> [ChannelUse] {
-        let candidates = !step.channels.isEmpty ? step.channels : contact.preferences
-        if candidates.isEmpty {
-            return graph.channels.first { contact.addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
-        }
-        return candidates.compactMap { use in use.keeping { engine.index.addressKind(ofChannel: $0).map { contact.addresses[$0] != nil } ?? false } }
-    }
-
     /// `contacts(for:)` as it was before it shared `reached(by:fields:)` (the oracle).
     func oracleContacts(for targets: [CompiledTarget], fields given: [String: String]? = nil) -> [CompiledContact] {
         let fields = given ?? state.fields
