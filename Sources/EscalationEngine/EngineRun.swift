@@ -188,12 +188,14 @@ final class EngineRun {
         }
         state.status = .acknowledged
         state.acknowledgedBy = who
-        stopLadder(reason: "acknowledged by \(who)")
+        // The reason is written once for the ladder, the record and each hook (the same text each time).
+        let reason = "acknowledged by \(who)"
+        stopLadder(reason: reason)
         cancelFallbacks()
-        record("acknowledged by \(who)")
+        record(reason)
         postStages(on: "acknowledge", signal: nil)
         for (index, step) in policy.hooks.acknowledge.enumerated() {
-            run(step, origin: "on acknowledge #\(index + 1)", reason: "acknowledged by \(who)")
+            run(step, origin: "on acknowledge #\(index + 1)", reason: reason)
         }
     }
 
@@ -220,7 +222,9 @@ final class EngineRun {
         state.status = .resolved
         state.resolvedBy = who
         state.outcome = outcome
-        stopLadder(reason: "resolved by \(who)")
+        // The reason is written once for the ladder, the record and each hook (the same text each time).
+        let reason = "resolved by \(who)"
+        stopLadder(reason: reason)
         cancelFallbacks()
         cancelTimers {
             switch $0 {
@@ -228,9 +232,12 @@ final class EngineRun {
             default: return false
             }
         }
-        record("resolved by \(who)\(outcome.map { " (outcome: \($0))" } ?? "")")
-        for (index, step) in policy.hooks.resolve.enumerated() {
-            run(step, origin: "on resolve #\(index + 1)", reason: "resolved by \(who)")
+        record(outcome.map { "\(reason) (outcome: \($0))" } ?? reason)
+        // Each hook is handed over from the list, not bound first (`for (index, step) in ….enumerated()` copied each
+        // step out, retaining each of its lists).
+        let hooks = policy.hooks.resolve
+        for index in hooks.indices {
+            run(hooks[index], origin: "on resolve #\(index + 1)", reason: reason)
         }
         for action in policy.actions where action.undoOnResolve && state.appliedActions.contains(action.id) {
             effects.append(.undoAction(id: action.id, channel: action.channel))
