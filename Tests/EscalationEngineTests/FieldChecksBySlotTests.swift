@@ -26,7 +26,7 @@ struct FieldChecksBySlotTests {
               phones: { type: address-list, kind: phone }
               chat: { type: address, kind: slack }
               note: { type: string }
-              K: { type: string }
+              k: { type: string }
             layers:
               - id: first
                 notify: [{ field: owner }, { field: owners }, { field: note }, { field: undeclared }]
@@ -34,7 +34,7 @@ struct FieldChecksBySlotTests {
                 template: page
         """
 
-    static let names = ["at", "count", "ratio", "flag", "level", "owner", "owners", "client", "phones", "chat", "note", "K", "\u{212A}", "undeclared"]
+    static let names = ["at", "count", "ratio", "flag", "level", "owner", "owners", "client", "phones", "chat", "note", "k", "K", "\u{212A}", "undeclared"]
     static let values = [
         "", "2026-03-09T10:00", "2026-03-09T10:00-06:00", "tomorrow", "12", "1.5", "x1", "true", "false", "TRUE", "low", "high", "ann", "bob, cat",
         "nobody", "Dana <dana@example.org>", "a@example.org, b@example.org", "dana@", "+1-555-0150", "+1 555", "@ann", "a b", "é", "K",
@@ -69,7 +69,7 @@ struct FieldChecksBySlotTests {
             let required = ["at": "2026-03-09T10:00", "flag": "true", "client": "Dana <dana@example.org>"]
             var fields = required
             for (name, value) in Self.fields(&rng)
-            where rng.chance(50) || engine.validate(policy: "checked", fields: required.merging([name: value]) { _, new in new }).isEmpty {
+            where rng.chance(5) || engine.validate(policy: "checked", fields: required.merging([name: value]) { _, new in new }).isEmpty {
                 fields[name] = value
             }
             var state: IncidentState?

@@ -6,8 +6,9 @@ import Testing
 @testable import EscalationEngine
 
 /// `contacts(for:)`, `contactIDs(for:)` and `copied(_:)` share one walk of the targets (`reached(by:fields:)`), which
-/// drops repeats in place and reads address targets without copying the graph: each must give what the walk it
-/// replaced gave (kept below as the oracle) on random organisations, targets and fields.
+/// drops repeats in place, reads address targets without copying the graph and field targets by slot when the state
+/// has its slots: each must give what the walk it replaced gave (kept below as the oracle) on random organisations,
+/// targets and fields.
 @Suite("Contacts a step reaches")
 struct ReachedContactsTests {
     static let t0 = instant("2026-03-09T10:00")
@@ -67,7 +68,7 @@ struct ReachedContactsTests {
             stages: [], actions: [], hooks: CompiledHooks(acknowledge: [], resolve: [], signals: [:]))
         return RuleGraph(
             organisation: "o", name: "O", timezone: "UTC", calendars: [], contacts: contacts, groups: groups, schedules: [schedule],
-            channels: channels.map { CompiledChannel(id: $0.id, plugin: "p", addressKind: $0.kind) }, templates: [], policies: [policy], routes: [route])
+            channels: channels.map { CompiledChannel(id: $0.0, plugin: "p", addressKind: $0.1) }, templates: [], policies: [policy], routes: [route])
     }
 
     static func fields(_ rng: inout SplitMix64) -> [String: String] {
@@ -90,7 +91,9 @@ struct ReachedContactsTests {
             let engine = Engine(graph: Self.graph(&rng))
             let policy = try #require(engine.index.policyIndex("p"))
             for _ in 0..<20 {
-                let state = IncidentState(id: "I-1", policy: "p", version: "1", title: "t", fields: Self.fields(&rng), triggeredAt: Self.t0)
+                var state = IncidentState(id: "I-1", policy: "p", version: "1", title: "t", fields: Self.fields(&rng), triggeredAt: Self.t0)
+                // Half the time the fields are already read by slot, as after a trigger (field targets then read there).
+                if rng.chance(50) { state.slots = FieldSlots(owner: policy, values: policy.slotValues(state.fields)) }
                 let run = EngineRun(engine: engine, policy: policy, state: state, now: Self.t0.adding(seconds: rng.int(0...20_000)))
                 let targets = Self.targets(&rng)
                 let given = rng.chance(30) ? Self.fields(&rng) : nil
