@@ -85,7 +85,7 @@ final class EngineRun {
             }
             return calendar.adding(businessDays: wait.businessDays, seconds: wait.seconds, to: now)
         case .anchor:
-            guard let field = wait.field, let text = state.fields[field], let base = Instant.parse(text, zone: engine.zone) else {
+            guard let field = wait.field, let text = stateField(field), let base = Instant.parse(text, zone: engine.zone) else {
                 return nil
             }
             return base.adding(seconds: wait.offsetSeconds)
@@ -310,8 +310,9 @@ final class EngineRun {
         switch timer.purpose {
         case .ladder(let node):
             guard state.status == .open, state.cursor == node else { return }
-            if let wait = nodes.node(node)?.wait {
-                record("timeout of \(nodes.node(node)?.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
+            // The node read once: each `nodes.node(node)?.part` copies the whole node out of the index.
+            if let found = nodes.node(node), let wait = found.wait {
+                record("timeout of \(found.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
             }
             advance(from: node, along: .timer)
         case .repeatPass:
