@@ -211,7 +211,7 @@ extension EngineRun {
             case "schedule":
                 if let who = engine.index.schedule(target.ref)?.onCall(at: now, calendars: graph.calendars)?.contact { reach.ids.append(who) }
             case "field":
-                if let value = given == nil ? stateField(target.ref) : fields[target.ref] { TargetResolver.appendListItems(value, to: &reach.ids) }
+                if let value = fields[target.ref] { TargetResolver.appendListItems(value, to: &reach.ids) }
             case "route":
                 // A route row names contacts, groups and schedules (never another route), resolved like any target.
                 let picked = engine.index.route(target.ref)?.targets(fields: fields) ?? []

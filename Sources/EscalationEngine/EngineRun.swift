@@ -48,14 +48,6 @@ final class EngineRun {
         return values[slot]
     }
 
-    /// The incident's value for field `name`: at its slot when the fields are already read by slot for this policy (a
-    /// trigger keeps them from its checks), else by name. It does not read the slots for one field (Monte Carlo, which
-    /// renders nothing, would then read every field to find one).
-    func stateField(_ name: String) -> String? {
-        if let read = state.slots.read, read.owner === nodes, let slot = nodes.fieldSlots[name] { return read.values[slot] }
-        return state.fields[name]
-    }
-
     /// Whether the incident is still open (`IncidentState.isOpen`, read from the status alone: through the run's
     /// stored state the getter copied the whole state, about 950 instructions, on every call).
     var isOpen: Bool { state.status.isOpen }
@@ -85,7 +77,7 @@ final class EngineRun {
             }
             return calendar.adding(businessDays: wait.businessDays, seconds: wait.seconds, to: now)
         case .anchor:
-            guard let field = wait.field, let text = stateField(field), let base = Instant.parse(text, zone: engine.zone) else {
+            guard let field = wait.field, let text = state.fields[field], let base = Instant.parse(text, zone: engine.zone) else {
                 return nil
             }
             return base.adding(seconds: wait.offsetSeconds)

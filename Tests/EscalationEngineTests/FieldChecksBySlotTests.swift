@@ -6,8 +6,8 @@ import Testing
 @testable import EscalationEngine
 
 /// `validate` reads the declared fields by slot (`PolicyIndex.slotValues`) and a trigger keeps what it read as the new
-/// state's `slots`; field targets read a field at its slot when the slots are there. Each must answer what reading the
-/// fields by name answered (the old `validate` is kept below as the oracle).
+/// state's `slots`. It must answer what reading the fields by name answered (the old `validate` is kept below as the
+/// oracle), and the slots kept must be what a fill of the state's fields gives.
 @Suite("Field checks by slot")
 struct FieldChecksBySlotTests {
     static let policies = """
@@ -57,11 +57,10 @@ struct FieldChecksBySlotTests {
         #expect(engine.validate(policy: "nope", fields: [:]) == ["unknown policy 'nope'"])
     }
 
-    @Test("a trigger keeps the fields it checked as the state's slots; field targets read by slot what they read by name", arguments: [4, 5] as [UInt64])
+    @Test("a trigger keeps the fields it checked as the state's slots", arguments: [4, 5] as [UInt64])
     func triggerKeepsTheSlots(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         let engine = Engine(graph: try Org.graph(Self.policies))
-        let other = Engine(graph: try Org.graph(Self.policies))
         let policy = try #require(engine.index.policyIndex("checked"))
         var triggered = 0
         for _ in 0..<1_000 {
@@ -74,22 +73,11 @@ struct FieldChecksBySlotTests {
             }
             var state: IncidentState?
             _ = engine.apply(.trigger(id: "I", policy: "checked", title: "t", fields: fields, dedupKey: nil), to: &state, now: instant("2026-03-09T09:00"))
-            guard var opened = state else { continue }
+            guard let opened = state else { continue }
             triggered += 1
             let read = try #require(opened.slots.read)
             #expect(read.owner === policy)
             #expect(read.values == policy.slotValues(opened.fields))
-            // Read by slot, after a change of the fields (no slots), and with slots another engine's index filled.
-            switch rng.int(0...2) {
-            case 0: break
-            case 1: opened.fields[rng.pick(Self.names)] = rng.pick(Self.values)
-            default:
-                let stale = EngineRun(engine: other, policy: try #require(other.index.policyIndex("checked")), state: opened, now: instant("2026-03-09T09:00"))
-                _ = stale.field(slot: 0)
-                opened = stale.takeState()
-            }
-            let run = EngineRun(engine: engine, policy: policy, state: opened, now: instant("2026-03-09T09:00"))
-            for name in Self.names { #expect(run.stateField(name) == opened.fields[name], "\(name)") }
         }
         #expect(triggered > 100)
     }

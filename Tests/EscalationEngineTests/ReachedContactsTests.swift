@@ -6,9 +6,9 @@ import Testing
 @testable import EscalationEngine
 
 /// `contacts(for:)`, `contactIDs(for:)` and `copied(_:)` share one walk of the targets (`reached(by:fields:)`), which
-/// drops repeats in place, reads address targets without copying the graph and field targets by slot when the state
-/// has its slots: each must give what the walk it replaced gave (kept below as the oracle) on random organisations,
-/// targets and fields.
+/// drops repeats in place, appends a field's contacts without a list of its own and reads address targets without
+/// copying the graph: each must give what the walk it replaced gave (kept below as the oracle) on random
+/// organisations, targets and fields, with and without the slots a trigger leaves in the state.
 @Suite("Contacts a step reaches")
 struct ReachedContactsTests {
     static let t0 = instant("2026-03-09T10:00")
@@ -92,7 +92,7 @@ struct ReachedContactsTests {
             let policy = try #require(engine.index.policyIndex("p"))
             for _ in 0..<20 {
                 var state = IncidentState(id: "I-1", policy: "p", version: "1", title: "t", fields: Self.fields(&rng), triggeredAt: Self.t0)
-                // Half the time the fields are already read by slot, as after a trigger (field targets then read there).
+                // Half the time the fields are already read by slot, as after a trigger.
                 if rng.chance(50) { state.slots = FieldSlots(owner: policy, values: policy.slotValues(state.fields)) }
                 let run = EngineRun(engine: engine, policy: policy, state: state, now: Self.t0.adding(seconds: rng.int(0...20_000)))
                 let targets = Self.targets(&rng)
