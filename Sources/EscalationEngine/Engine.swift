@@ -48,33 +48,42 @@ public struct Engine: Sendable {
     /// Problems with a trigger's fields for a policy: unknown policy, missing required fields, bad values.
     public func validate(policy id: String, fields: [String: String]) -> [String] {
         guard let indexed = index.policyIndex(id) else { return ["unknown policy '\(id)'"] }
+        return validate(indexed, values: indexed.slotValues(fields))
+    }
+
+    /// `validate` on the fields read by slot (`PolicyIndex.slotValues`, one pass over the fields): each declared field
+    /// is read at its slot instead of hashing its name into the fields, and a trigger keeps the values as the new
+    /// state's `slots`, so its first message does not read the fields again.
+    func validate(_ indexed: PolicyIndex, values: [String?]) -> [String] {
         var problems: [String] = []
         for check in indexed.fieldChecks {
-            let field = check.field
-            guard let value = fields[field.name], !value.isEmpty else {
-                if field.required { problems.append("missing required field '\(field.name)'\(field.description.map { " (\($0))" } ?? "")") }
+            // Declared fields always have a slot; the field is read in place (a copy of it retained each of its parts).
+            guard let value = indexed.fieldSlots[check.field.name].flatMap({ values[$0] }), !value.isEmpty else {
+                if check.field.required { problems.append("missing required field '\(check.field.name)'\(check.field.description.map { " (\($0))" } ?? "")") }
                 continue
             }
             switch check.kind {
             case .time where Instant.parse(value, zone: zone) == nil:
-                problems.append("field '\(field.name)' must be a time like 2026-11-22T10:00 or 2026-11-22T10:00-06:00, got '\(value)'")
+                problems.append("field '\(check.field.name)' must be a time like 2026-11-22T10:00 or 2026-11-22T10:00-06:00, got '\(value)'")
             case .integer where Int(value) == nil:
-                problems.append("field '\(field.name)' must be a whole number, got '\(value)'")
+                problems.append("field '\(check.field.name)' must be a whole number, got '\(value)'")
             case .number where Double(value) == nil:
-                problems.append("field '\(field.name)' must be a number, got '\(value)'")
+                problems.append("field '\(check.field.name)' must be a number, got '\(value)'")
             case .boolean where value != "true" && value != "false":
-                problems.append("field '\(field.name)' must be true or false, got '\(value)'")
-            case .enumeration where !field.values.contains(value):
-                problems.append("field '\(field.name)' must be one of \(field.values.joined(separator: ", ")), got '\(value)'")
+                problems.append("field '\(check.field.name)' must be true or false, got '\(value)'")
+            case .enumeration where !check.field.values.contains(value):
+                problems.append("field '\(check.field.name)' must be one of \(check.field.values.joined(separator: ", ")), got '\(value)'")
             case .contact where !index.isContact(value):
-                problems.append("field '\(field.name)' must name a contact, got '\(value)'")
+                problems.append("field '\(check.field.name)' must name a contact, got '\(value)'")
             case .address(let single):
                 let entries = IncidentAddress.entries(value)
                 if single, entries.count > 1 {
-                    problems.append("field '\(field.name)' takes one address, got \(entries.count); declare it 'type: address-list' for several")
+                    problems.append("field '\(check.field.name)' takes one address, got \(entries.count); declare it 'type: address-list' for several")
                 }
-                let kind = field.addressKind ?? "address"
-                problems += entries.compactMap { $0.problem(kind: kind) }.map { "field '\(field.name)' (\(kind)): \($0)" }
+                let kind = check.field.addressKind ?? "address"
+                for entry in entries {
+                    if let problem = entry.problem(kind: kind) { problems.append("field '\(check.field.name)' (\(kind)): \(problem)") }
+                }
             default: break
             }
         }
@@ -132,8 +141,11 @@ public struct Engine: Sendable {
     ) -> [Effect] {
         var fields = fields
         let replyCode = fields.removeValue(forKey: IncidentState.replyCodeField)
-        let problems = validate(policy: policyID, fields: fields)
-        guard problems.isEmpty, let indexed = index.policyIndex(policyID) else {
+        // The fields are read by slot once, for the checks and then as the new state's `slots`.
+        let indexed = index.policyIndex(policyID)
+        let values = indexed?.slotValues(fields) ?? []
+        let problems = indexed.map { validate($0, values: values) } ?? ["unknown policy '\(policyID)'"]
+        guard problems.isEmpty, let indexed else {
             return [.record("trigger refused: \(problems.joined(separator: "; "))")]
         }
         let scopes = indexed.policy.resolvePer.flatMap { fields[$0] }.map(Self.listItems) ?? []
@@ -143,6 +155,8 @@ public struct Engine: Sendable {
             pass: 0, timers: [], pending: [], appliedActions: [], stage: nil, acknowledgedBy: nil, resolvedBy: nil,
             outcome: nil, snoozedUntil: nil, sequence: 0, replyCode: replyCode)
         let run = EngineRun(engine: self, policy: indexed, state: consume opened, now: now)
+        // The values the checks read, kept as the new state's slots (the first message reads them from there).
+        run.state.slots = FieldSlots(owner: indexed, values: values)
         run.start()
         state = run.takeState()
         return run.effects

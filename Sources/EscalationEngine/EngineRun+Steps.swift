@@ -22,9 +22,7 @@ extension EngineRun {
         if !step.value.targets.isEmpty, recipients.isEmpty {
             record("\(origin) reaches nobody (\(step.value.targets.map(\.description).joined(separator: ", ")))")
         }
-        let ccAll = contacts(for: step.value.cc)
-        let ccContacts = ccAll.filter { engine.index.isContact($0.id) }.map(\.id)
-        let ccPeople = ccAll.filter { !engine.index.isContact($0.id) }
+        let (ccContacts, ccPeople) = copied(step.value.cc)
         for contact in recipients {
             let channels = channelsFor(contact: contact, stepChannels: step.value.channels)
             guard !channels.isEmpty else {
@@ -46,7 +44,7 @@ extension EngineRun {
             }
         }
         for task in step.value.tasks {
-            let shared = task.assignee.map { contacts(for: [$0]).map(\.id) } ?? []
+            let shared = task.assignee.map { contactIDs(for: CollectionOfOne($0)) } ?? []
             // `per: FIELD` makes one task per item; an absent or empty list makes none.
             let items = task.per.map { perItems[$0] ?? Engine.listItems(state.fields[$0] ?? "") } ?? [""]
             for item in items {
@@ -55,7 +53,7 @@ extension EngineRun {
                 if let per = task.per, let assignee = task.assignee, assignee.kind == "route", engine.index.route(assignee.ref)?.field == per {
                     var fields = state.fields
                     fields[per] = item
-                    assignees = contacts(for: [assignee], fields: fields).map(\.id)
+                    assignees = contactIDs(for: CollectionOfOne(assignee), fields: fields)
                 }
                 effects.append(
                     .createTask(
@@ -165,47 +163,98 @@ extension EngineRun {
 
     /// The contacts a list of targets reaches now, in order, without repeats; people outside the organisation whose
     /// addresses the incident carries come as contacts that cannot acknowledge.
-    func contacts(for targets: [CompiledTarget], fields given: [String: String]? = nil) -> [CompiledContact] {
-        let fields = given ?? state.fields
+    func contacts(for targets: some Collection<CompiledTarget>, fields given: [String: String]? = nil) -> [CompiledContact] {
+        let reach = reached(by: targets, fields: given)
+        var contacts: [CompiledContact] = []
+        contacts.reserveCapacity(reach.ids.count)
+        for id in reach.ids {
+            if let contact = reach.person(id) ?? engine.index.contact(id) { contacts.append(contact) }
+        }
+        return contacts
+    }
+
+    /// The ids of `contacts(for:fields:)`, the same list without keeping each contact (for copies and assignees).
+    func contactIDs(for targets: some Collection<CompiledTarget>, fields given: [String: String]? = nil) -> [String] {
+        let reach = reached(by: targets, fields: given)
         var ids: [String] = []
-        ids.reserveCapacity(max(4, targets.count))
-        var people: [String: CompiledContact] = [:]
+        ids.reserveCapacity(reach.ids.count)
+        for id in reach.ids {
+            if let found = reach.person(id)?.id ?? engine.index.contact(id)?.id { ids.append(found) }
+        }
+        return ids
+    }
+
+    /// Those a step copies (`cc`): the organisation's contacts by id and the people the incident carries whole, each in
+    /// the order `contacts(for:)` reaches them.
+    func copied(_ targets: [CompiledTarget]) -> (contacts: [String], people: [CompiledContact]) {
+        let reach = reached(by: targets, fields: nil)
+        var contacts: [String] = []
+        var people: [CompiledContact] = []
+        for id in reach.ids {
+            if let person = reach.person(id) {
+                people.append(person)
+            } else if let contact = engine.index.contact(id)?.id {
+                contacts.append(contact)
+            }
+        }
+        return (contacts, people)
+    }
+
+    /// What a list of targets reaches: every id named (declared or not), in order, without repeats, and the people
+    /// outside the organisation that address targets give (`contacts(for:fields:)` reads a contact for each id).
+    struct Reach {
+        /// The ids named, first kept.
+        var ids: [String] = []
+        /// People the incident carries, the first for each id.
+        var people: [CompiledContact] = []
+
+        /// The person whose id is `id`, if an address target gave one.
+        func person(_ id: String) -> CompiledContact? {
+            people.isEmpty ? nil : people.first { $0.id == id }
+        }
+    }
+
+    /// The one walk of the targets behind `contacts(for:)` and `contactIDs(for:)`. No list is made for no targets, and
+    /// repeats are dropped in place (a few ids compared directly, many through a set).
+    func reached(by targets: some Collection<CompiledTarget>, fields given: [String: String]?) -> Reach {
+        var reach = Reach()
+        guard !targets.isEmpty else { return reach }
+        let fields = given ?? state.fields
+        reach.ids.reserveCapacity(max(4, targets.count))
         for target in targets {
             switch target.kind {
-            case "contact": ids.append(target.ref)
-            case "group": ids += engine.index.group(target.ref)?.members ?? []
+            case "contact": reach.ids.append(target.ref)
+            case "group": reach.ids += engine.index.group(target.ref)?.members ?? []
             case "schedule":
-                if let who = engine.index.schedule(target.ref)?.onCall(at: now, calendars: graph.calendars)?.contact { ids.append(who) }
+                if let who = engine.index.schedule(target.ref)?.onCall(at: now, calendars: graph.calendars)?.contact { reach.ids.append(who) }
             case "field":
-                if let value = fields[target.ref] { ids += Engine.listItems(value) }
+                if let value = fields[target.ref] { TargetResolver.appendListItems(value, to: &reach.ids) }
             case "route":
                 // A route row names contacts, groups and schedules (never another route), resolved like any target.
                 let picked = engine.index.route(target.ref)?.targets(fields: fields) ?? []
-                ids += contacts(for: picked.filter { $0.kind != "route" }, fields: fields).map(\.id)
+                reach.ids += contactIDs(for: picked.filter { $0.kind != "route" }, fields: fields)
             case "address":
-                for person in graph.addressRecipients(target, declaredBy: nodes.field, fields: fields) where !engine.index.isContact(person.id) {
-                    people[person.id] = people[person.id] ?? person
-                    ids.append(person.id)
+                // The people's rule is `RuleGraph.addressRecipients`, read without a copy of the graph.
+                for person in RuleGraph.addressRecipients(of: target, declaredBy: nodes.field, fields: fields) where !engine.index.isContact(person.id) {
+                    if reach.person(person.id) == nil { reach.people.append(person) }
+                    reach.ids.append(person.id)
                 }
             default: break
             }
         }
-        // Without repeats, first kept: a few ids are compared directly, many through a set. Room is made once (the
-        // lists grew 1, 2, 4 before).
-        var unique: [String] = []
-        unique.reserveCapacity(ids.count)
-        if ids.count <= 16 {
-            for id in ids where !unique.contains(id) { unique.append(id) }
+        guard reach.ids.count > 1 else { return reach }
+        if reach.ids.count <= 16 {
+            var kept = 1
+            for index in 1..<reach.ids.count where !reach.ids[..<kept].contains(reach.ids[index]) {
+                reach.ids.swapAt(kept, index)
+                kept += 1
+            }
+            reach.ids.removeLast(reach.ids.count - kept)
         } else {
             var seen = Set<String>()
-            unique = ids.filter { seen.insert($0).inserted }
+            reach.ids = reach.ids.filter { seen.insert($0).inserted }
         }
-        var reached: [CompiledContact] = []
-        reached.reserveCapacity(unique.count)
-        for id in unique {
-            if let contact = people[id] ?? engine.index.contact(id) { reached.append(contact) }
-        }
-        return reached
+        return reach
     }
 
     /// The channels to try for a contact: the step's, else the contact's preferences, else the first channel

@@ -189,13 +189,15 @@ final class EngineRun {
         }
         state.status = .acknowledged
         state.acknowledgedBy = who
-        stopLadder(reason: "acknowledged by \(who)")
+        // The reason is written once for the ladder, the record and each hook (the same text each time).
+        let reason = "acknowledged by \(who)"
+        stopLadder(reason: reason)
         cancelFallbacks()
-        record("acknowledged by \(who)")
+        record(reason)
         postStages(on: "acknowledge", signal: nil)
         let steps = nodes.acknowledgeSteps
         for index in steps.indices {
-            run(steps[index], origin: "on acknowledge #\(index + 1)", reason: "acknowledged by \(who)")
+            run(steps[index], origin: "on acknowledge #\(index + 1)", reason: reason)
         }
     }
 
@@ -223,7 +225,9 @@ final class EngineRun {
         state.status = .resolved
         state.resolvedBy = who
         state.outcome = outcome
-        stopLadder(reason: "resolved by \(who)")
+        // The reason is written once for the ladder, the record and each hook (the same text each time).
+        let reason = "resolved by \(who)"
+        stopLadder(reason: reason)
         cancelFallbacks()
         cancelTimers {
             switch $0 {
@@ -231,10 +235,10 @@ final class EngineRun {
             default: return false
             }
         }
-        record("resolved by \(who)\(outcome.map { " (outcome: \($0))" } ?? "")")
+        record(outcome.map { "\(reason) (outcome: \($0))" } ?? reason)
         let steps = nodes.resolveSteps
         for index in steps.indices {
-            run(steps[index], origin: "on resolve #\(index + 1)", reason: "resolved by \(who)")
+            run(steps[index], origin: "on resolve #\(index + 1)", reason: reason)
         }
         for action in policy.actions where action.undoOnResolve && state.appliedActions.contains(action.id) {
             effects.append(.undoAction(id: action.id, channel: action.channel))

@@ -15,7 +15,16 @@ public struct IncidentAddress: Sendable, Hashable {
     /// The entries of a field's value: one for an `address` field, each comma-separated one for an `address-list`
     /// (commas inside quotes or angle brackets do not separate). One pass over the text, no Foundation.
     public static func entries(_ value: String) -> [IncidentAddress] {
-        value.utf8.allSatisfy({ $0 < 0x80 }) ? asciiEntries(value) : characterEntries(value)
+        // The bytes read where they are (no array of them, and one scan for ASCII instead of one through `utf8`).
+        var text = value
+        return text.withUTF8 { bytes in isASCII(bytes) ? asciiEntries(bytes) : nil } ?? characterEntries(value)
+    }
+
+    /// Whether every byte is ASCII.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt8 = 0
+        for byte in bytes { high |= byte }
+        return high < 0x80
     }
 
     /// `entries` read character by character (any text).
@@ -45,13 +54,18 @@ public struct IncidentAddress: Sendable, Hashable {
     /// characters). In ASCII, whitespace is tab to carriage return and space, and the blanks trimmed inside a line are
     /// tab and space.
     static func asciiEntries(_ value: String) -> [IncidentAddress] {
-        let bytes = Array(value.utf8)
+        var text = value
+        return text.withUTF8 { asciiEntries($0) }
+    }
+
+    /// `asciiEntries` on the text's bytes (ASCII).
+    static func asciiEntries(_ bytes: UnsafeBufferPointer<UInt8>) -> [IncidentAddress] {
         var result: [IncidentAddress] = []
         var start = 0
         var quoted = false
         var angled = false
-        for (index, byte) in bytes.enumerated() {
-            switch byte {
+        for index in 0..<bytes.count {
+            switch bytes[index] {
             case UInt8(ascii: "\""): quoted.toggle()
             case UInt8(ascii: "<") where !quoted: angled = true
             case UInt8(ascii: ">") where !quoted: angled = false
@@ -66,22 +80,22 @@ public struct IncidentAddress: Sendable, Hashable {
     }
 
     /// One ASCII entry, as `parse` reads it.
-    private static func asciiEntry(_ text: ArraySlice<UInt8>) -> IncidentAddress? {
-        let whitespace: (UInt8) -> Bool = { (0x09...0x0D).contains($0) || $0 == 0x20 }
-        let blank: (UInt8) -> Bool = { $0 == 0x09 || $0 == 0x20 }
-        let trimmed = trimBytes(text, whitespace)
+    private static func asciiEntry(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> IncidentAddress? {
+        let trimmed = trimBytes(text, whitespace: true)
         guard let last = trimmed.last else { return nil }
         if last == UInt8(ascii: ">"), let open = trimmed.lastIndex(of: UInt8(ascii: "<")) {
-            let address = String(decoding: trimBytes(trimmed[(open + 1)..<(trimmed.endIndex - 1)], blank), as: UTF8.self)
-            var name = trimBytes(trimmed[..<open], blank)
+            let address = String(decoding: trimBytes(trimmed[(open + 1)..<(trimmed.endIndex - 1)], whitespace: false), as: UTF8.self)
+            var name = trimBytes(trimmed[..<open], whitespace: false)
             if name.count >= 2, name.first == UInt8(ascii: "\""), name.last == UInt8(ascii: "\"") { name = name.dropFirst().dropLast() }
             return IncidentAddress(name: name.isEmpty ? nil : String(decoding: name, as: UTF8.self), address: address)
         }
         return IncidentAddress(name: nil, address: String(decoding: trimmed, as: UTF8.self))
     }
 
-    /// The bytes without those `drop` holds for at either end.
-    private static func trimBytes(_ text: ArraySlice<UInt8>, _ drop: (UInt8) -> Bool) -> ArraySlice<UInt8> {
+    /// The bytes without whitespace (tab to carriage return and space) or, when `whitespace` is false, blanks (tab and
+    /// space) at either end.
+    private static func trimBytes(_ text: Slice<UnsafeBufferPointer<UInt8>>, whitespace: Bool) -> Slice<UnsafeBufferPointer<UInt8>> {
+        let drop = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || (whitespace && (0x0A...0x0D).contains(byte)) }
         var lower = text.startIndex
         var upper = text.endIndex
         while lower < upper, drop(text[lower]) { lower += 1 }
@@ -124,15 +138,21 @@ public struct IncidentAddress: Sendable, Hashable {
     /// What an address of a kind must look like.
     enum Shape { case email, phone, other }
 
-    /// The shape an ASCII kind's lower-cased name asks for, as `characterProblem` reads it: `mail` in it is e-mail,
-    /// a phone word in it is a phone.
-    static func shape(ofASCIIKind lower: [UInt8]) -> Shape {
-        // Searched without building an array per word: this runs for every address field of every trigger.
+    /// The shape an ASCII kind's name asks for, as `characterProblem` reads its lower-cased name: `mail` in it is
+    /// e-mail, a phone word in it is a phone. Upper-case letters are folded as they are compared.
+    static func shape(ofASCIIKind kind: UnsafeBufferPointer<UInt8>) -> Shape {
+        // Searched without building an array per word (or a lower-cased copy): this runs for every address field of
+        // every trigger.
         func contains(_ word: StaticString) -> Bool {
             let count = word.utf8CodeUnitCount
-            guard lower.count >= count else { return false }
+            guard kind.count >= count else { return false }
             return word.withUTF8Buffer { needle in
-                (0...(lower.count - count)).contains { start in (0..<count).allSatisfy { lower[start + $0] == needle[$0] } }
+                (0...(kind.count - count)).contains { start in
+                    (0..<count).allSatisfy { offset in
+                        let byte = kind[start + offset]
+                        return ((0x41...0x5A).contains(byte) ? byte + 0x20 : byte) == needle[offset]
+                    }
+                }
             }
         }
         if contains("mail") { return .email }
@@ -141,35 +161,43 @@ public struct IncidentAddress: Sendable, Hashable {
 
     /// `problem` on the bytes of an ASCII address and kind (the usual case): nil when either is not ASCII, else the
     /// same answer as `characterProblem`. In ASCII, numbers are the digits and whitespace is tab to carriage return
-    /// and space.
+    /// and space. Both are read where they are (no arrays of their bytes).
     func asciiProblem(kind: String) -> String?? {
-        guard kind.utf8.allSatisfy({ $0 < 0x80 }), address.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-        let bytes = Array(address.utf8)
-        let lower = kind.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
-        let isWhitespace: (UInt8) -> Bool = { (0x09...0x0D).contains($0) || $0 == 0x20 }
-        let isDigit: (UInt8) -> Bool = { (0x30...0x39).contains($0) }
-        if bytes.isEmpty { return .some("an empty address") }
-        switch Self.shape(ofASCIIKind: lower) {
+        var kindText = kind
+        guard let shape = kindText.withUTF8({ Self.isASCII($0) ? Self.shape(ofASCIIKind: $0) : nil }) else { return nil }
+        var text = address
+        return text.withUTF8 { bytes in Self.isASCII(bytes) ? .some(asciiProblem(bytes, shape: shape, kind: kind)) : nil }
+    }
+
+    /// `asciiProblem` on the address's bytes (ASCII) for a kind's shape.
+    private func asciiProblem(_ bytes: UnsafeBufferPointer<UInt8>, shape: Shape, kind: String) -> String? {
+        let isWhitespace = { (byte: UInt8) in (0x09...0x0D).contains(byte) || byte == 0x20 }
+        let isDigit = { (byte: UInt8) in (0x30...0x39).contains(byte) }
+        guard let lastByte = bytes.last else { return "an empty address" }
+        switch shape {
         case .email:
             var ats = 0
-            var at: Int?
-            for index in bytes.indices where bytes[index] == UInt8(ascii: "@") {
+            var at = 0
+            for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "@") {
                 ats += 1
                 at = index
             }
             let dot = UInt8(ascii: ".")
-            guard ats == 1, let split = at, split > 0, bytes[(split + 1)...].contains(dot), bytes[split + 1..<bytes.count].first != dot,
-                bytes.last != dot, !bytes.contains(where: isWhitespace)
-            else { return .some("'\(address)' is not an e-mail address (write name@example.org)") }
-            return .some(nil)
+            guard ats == 1, at > 0, bytes[(at + 1)...].contains(dot), at + 1 < bytes.count, bytes[at + 1] != dot, lastByte != dot,
+                !bytes.contains(where: isWhitespace)
+            else { return "'\(address)' is not an e-mail address (write name@example.org)" }
+            return nil
         case .phone:
-            let punctuation: (UInt8) -> Bool = { isDigit($0) || [0x20, 0x2D, 0x2E, 0x28, 0x29].contains($0) }
-            let digits = bytes.filter(isDigit).count
-            let allowed = bytes.allSatisfy(punctuation) || (bytes.first == UInt8(ascii: "+") && bytes.dropFirst().allSatisfy(punctuation))
-            guard allowed, (7...15).contains(digits) else { return .some("'\(address)' is not a phone number (write +1-555-0150)") }
-            return .some(nil)
+            let punctuation = { (byte: UInt8) in
+                isDigit(byte) || byte == 0x20 || byte == 0x2D || byte == 0x2E || byte == 0x28 || byte == 0x29
+            }
+            var digits = 0
+            for byte in bytes where isDigit(byte) { digits += 1 }
+            let allowed = bytes.allSatisfy(punctuation) || (bytes[0] == UInt8(ascii: "+") && bytes[1...].allSatisfy(punctuation))
+            guard allowed, (7...15).contains(digits) else { return "'\(address)' is not a phone number (write +1-555-0150)" }
+            return nil
         case .other:
-            return .some(bytes.contains(where: isWhitespace) ? "'\(address)' has spaces; write the \(kind) address alone" : nil)
+            return bytes.contains(where: isWhitespace) ? "'\(address)' has spaces; write the \(kind) address alone" : nil
         }
     }
 
@@ -206,6 +234,14 @@ extension RuleGraph {
     public func addressRecipients(_ target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
         -> [CompiledContact]
     {
+        Self.addressRecipients(of: target, declaredBy: field, fields: fields)
+    }
+
+    /// `addressRecipients`, which reads nothing of the graph: the engine asks here without copying the graph out of
+    /// its index (a copy retains and releases each of its lists).
+    public static func addressRecipients(of target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
+        -> [CompiledContact]
+    {
         // One field (the usual case): no lists of the target's fields and of their declarations, no map of addresses
         // grown one entry at a time; the same contact as the general path below.
         if target.kind == "address", target.also?.isEmpty ?? true {
@@ -224,18 +260,27 @@ extension RuleGraph {
     }
 
     /// `addressRecipients` for any target: the fields' declarations listed, each field's first address under its kind.
-    func addressRecipientsOfFields(_ target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
+    static func addressRecipientsOfFields(_ target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
         -> [CompiledContact]
     {
-        let declared = target.addressFields.compactMap(field)
-        guard declared.count == target.addressFields.count, let first = declared.first else { return [] }
+        // Every field must be declared (else nobody), read in place of `addressFields` (which builds a list of the
+        // names), with room made once.
+        guard target.kind == "address", let first = field(target.ref) else { return [] }
+        var declared = [first]
+        if let also = target.also, !also.isEmpty {
+            declared.reserveCapacity(1 + also.count)
+            for name in also {
+                guard let found = field(name) else { return [] }
+                declared.append(found)
+            }
+        }
         if first.type == "address-list" {
             let kind = first.addressKind ?? "address"
             return IncidentAddress.entries(fields[first.name] ?? "").map { entry in
                 CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])
             }
         }
-        var addresses: [String: String] = [:]
+        var addresses = [String: String](minimumCapacity: declared.count)
         var id: String?
         var name: String?
         for field in declared {

@@ -173,22 +173,46 @@ public struct TargetResolver: Sendable {
 
     /// The items of a list value (`a, b, c`), as the engine splits a field naming several contacts.
     public static func listItems(_ value: String) -> [String] {
-        // ASCII text (the usual case) is split on its bytes: there the only characters `.whitespaces` holds are space
-        // and tab, and a comma is always one character. Other text goes through Foundation, as before.
-        // One item with nothing to trim (a field naming one contact, the usual case) is the value itself.
-        if !value.isEmpty, !value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == 0x20 || $0 == 0x09 || $0 >= 0x80 }) { return [value] }
-        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return foundationListItems(value) }
         var items: [String] = []
-        for piece in value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
-            var lower = piece.startIndex
-            var upper = piece.endIndex
-            while lower < upper, piece[lower] == 0x20 || piece[lower] == 0x09 { lower = piece.index(after: lower) }
-            while upper > lower, piece[piece.index(before: upper)] == 0x20 || piece[piece.index(before: upper)] == 0x09 {
-                upper = piece.index(before: upper)
-            }
-            if lower < upper { items.append(String(decoding: piece[lower..<upper], as: UTF8.self)) }
-        }
+        appendListItems(value, to: &items)
         return items
+    }
+
+    /// Appends the items of a list value (`listItems`) to `items`, without a list of its own (the engine appends a
+    /// field's contacts to those its other targets name).
+    public static func appendListItems(_ value: String, to items: inout [String]) {
+        // ASCII text (the usual case) is split on its bytes, read where they are: there the only characters
+        // `.whitespaces` holds are space and tab, and a comma is always one character. Other text goes through
+        // Foundation, as before. One item with nothing to trim (a field naming one contact, the usual case) is the value
+        // itself.
+        var text = value
+        let ascii = text.withUTF8 { appendASCIIListItems($0, value: value, to: &items) }
+        if !ascii { items += foundationListItems(value) }
+    }
+
+    /// `appendListItems` on the bytes of `value`; false (nothing appended) when it is not ASCII.
+    private static func appendASCIIListItems(_ bytes: UnsafeBufferPointer<UInt8>, value: String, to items: inout [String]) -> Bool {
+        var high: UInt8 = 0
+        var separated = false
+        for byte in bytes {
+            high |= byte
+            if byte == UInt8(ascii: ",") || byte == 0x20 || byte == 0x09 { separated = true }
+        }
+        guard high < 0x80 else { return false }
+        if !separated, !bytes.isEmpty {
+            items.append(value)
+            return true
+        }
+        var start = 0
+        for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: ",") {
+            var lower = start
+            var upper = end
+            start = end + 1
+            while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+            while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+            if lower < upper { items.append(String(decoding: bytes[lower..<upper], as: UTF8.self)) }
+        }
+        return true
     }
 
     /// `listItems` through Foundation's trimming (any text).

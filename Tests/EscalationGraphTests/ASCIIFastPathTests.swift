@@ -49,7 +49,7 @@ import Testing
             var fields: [String: String] = [:]
             for name in declared.keys where Bool.random(using: &generator) { fields[name] = text(pieces, count: 0...8, &generator) }
             let fast = graph.addressRecipients(target, declaredBy: { declared[$0] }, fields: fields)
-            let general = graph.addressRecipientsOfFields(target, declaredBy: { declared[$0] }, fields: fields)
+            let general = RuleGraph.addressRecipientsOfFields(target, declaredBy: { declared[$0] }, fields: fields)
             #expect(fast == general, "\(target) \(fields)")
         }
     }
