@@ -47,9 +47,12 @@ public struct Engine: Sendable {
 
     /// Problems with a trigger's fields for a policy: unknown policy, missing required fields, bad values.
     public func validate(policy id: String, fields: [String: String]) -> [String] {
-        guard let indexed = index.policyIndex(id) else { return ["unknown policy '\(id)'"] }
+        guard let indexed = index.policyIndex(id) else { return [Self.unknownPolicy(id)] }
         return validate(indexed, values: indexed.slotValues(fields))
     }
+
+    /// The problem `validate` reports for a policy id the graph does not have (a trigger reports the same).
+    static func unknownPolicy(_ id: String) -> String { "unknown policy '\(id)'" }
 
     /// `validate` on the fields read by slot (`PolicyIndex.slotValues`, one pass over the fields): each declared field
     /// is read at its slot instead of hashing its name into the fields, and a trigger keeps the values as the new
@@ -144,7 +147,7 @@ public struct Engine: Sendable {
         // The fields are read by slot once, for the checks and then as the new state's `slots`.
         let indexed = index.policyIndex(policyID)
         let values = indexed?.slotValues(fields) ?? []
-        let problems = indexed.map { validate($0, values: values) } ?? ["unknown policy '\(policyID)'"]
+        let problems = indexed.map { validate($0, values: values) } ?? [Self.unknownPolicy(policyID)]
         guard problems.isEmpty, let indexed else {
             return [.record("trigger refused: \(problems.joined(separator: "; "))")]
         }
