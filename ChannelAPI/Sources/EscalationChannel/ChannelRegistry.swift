@@ -4,6 +4,8 @@ import EscalationCore
 public struct ChannelRegistry: Sendable {
     /// Registered plugin types, in registration order.
     public private(set) var plugins: [any NotificationChannel.Type] = []
+    /// The same plugins by id (filled by `register`), so a lookup builds no descriptor on the way.
+    private var byID: [String: any NotificationChannel.Type] = [:]
 
     /// An empty registry.
     public init() {}
@@ -22,14 +24,15 @@ public struct ChannelRegistry: Sendable {
     /// Adds a plugin; throws when its id is taken.
     public mutating func register(_ plugin: any NotificationChannel.Type) throws(RegistryError) {
         let id = plugin.descriptor.id
-        if plugins.contains(where: { $0.descriptor.id == id }) {
+        if byID[id] != nil {
             throw RegistryError(description: "two channel plugins have the id '\(id)'; each plugin id must be unique")
         }
         plugins.append(plugin)
+        byID[id] = plugin
     }
 
     /// The plugin with this id.
-    public func plugin(_ id: String) -> (any NotificationChannel.Type)? { plugins.first { $0.descriptor.id == id } }
+    public func plugin(_ id: String) -> (any NotificationChannel.Type)? { byID[id] }
 
     /// All plugin ids.
     public var ids: [String] { plugins.map { $0.descriptor.id } }

@@ -14,10 +14,7 @@ public struct LintContext: Sendable {
     /// The organisation compiled (dangling references kept as written), for graph analyses.
     public var graph: RuleGraph
     /// The channel plugins the organisation's channels may use.
-    public var channels: ChannelRegistry { didSet { plugins = Self.plugins(of: channels) } }
-    /// `channels`' plugins by id, built once (again after `channels` changes): `plugin(_:)` looks an id up instead of
-    /// searching the registry, which builds every plugin's descriptor it passes.
-    private var plugins: [String: any NotificationChannel.Type]
+    public var channels: ChannelRegistry
     /// Labelled lists several rules read, built once (again after `organisation` changes).
     private var labels: LintLabels
 
@@ -40,20 +37,8 @@ public struct LintContext: Sendable {
         self.loadDiagnostics = loadDiagnostics
         self.graph = graph
         self.channels = channels
-        plugins = Self.plugins(of: channels)
     }
 
-    /// The plugin with this id: `channels.plugin(id)`.
-    public func plugin(_ id: String) -> (any NotificationChannel.Type)? { plugins[id] }
-
-    /// The registry's plugins by id, the first of each id (as `ChannelRegistry.plugin(_:)` finds them).
-    private static func plugins(of registry: ChannelRegistry) -> [String: any NotificationChannel.Type] {
-        var plugins: [String: any NotificationChannel.Type] = [:]
-        plugins.reserveCapacity(registry.plugins.count)
-        for plugin in registry.plugins {
-            let id = plugin.descriptor.id
-            if plugins[id] == nil { plugins[id] = plugin }
-        }
-        return plugins
-    }
+    /// The plugin with this id: `channels.plugin(id)` (a lookup by id in the registry).
+    public func plugin(_ id: String) -> (any NotificationChannel.Type)? { channels.plugin(id) }
 }
