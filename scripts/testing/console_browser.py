@@ -89,6 +89,27 @@ def call(port, method, path, body=None, token=TOKEN):
         return error.code, {}
 
 
+def wait_replaced(driver, element, seconds=10):
+    """Waits until `element` has left the page (a form posted, the next page loaded). Selenium's `staleness_of` counts
+    only a stale reference as gone; while the page is being replaced Chromium may answer instead that the node "does not
+    belong to the document", which is the same fact, and `staleness_of` raised it as an error."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def gone(_):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+
+    WebDriverWait(driver, seconds).until(gone)
+
+
 def wait_for(predicate, seconds, interval=0.2):
     deadline = time.time() + seconds
     while True:
@@ -131,8 +152,6 @@ def coverage_checks(checks, driver, base, out, binary, db):
     """Signs in with a one-time link from `escalate console-link`, then the lint diagnostics, the coverage grid (a gap
     cell and a name, no page scroll at 360 px, the grid scrolling in its own box) and who is on call now."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
 
     made = subprocess.run([binary, "console-link", "--organisation", "web", "--base-url", base, "--db", db, "--valid", "10m"],
                           capture_output=True, text=True, timeout=20)
@@ -144,7 +163,7 @@ def coverage_checks(checks, driver, base, out, binary, db):
     driver.find_element(By.ID, "name").send_keys("Linda")
     button = driver.find_element(By.ID, "use-link")
     button.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
+    wait_replaced(driver, button)
     checks.require(wait_for(lambda: driver.current_url.endswith("/console/incidents"), 10), f"the link's button signs in (at {driver.current_url})")
     checks.check("Linda" in driver.find_element(By.CSS_SELECTOR, "header .who").text, "the session has the name given on the link's page")
     driver.delete_cookie("escalate_console")
@@ -159,7 +178,7 @@ def coverage_checks(checks, driver, base, out, binary, db):
     driver.get(made.stdout.strip())
     button = driver.find_element(By.ID, "use-link")
     button.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
+    wait_replaced(driver, button)
 
     driver.get(f"{base}/console/policies")
     checks.check("coverage_gap" in driver.page_source and "organisation.yaml:" in driver.page_source, "the policies page shows lint's coverage_gap warning at organisation.yaml:LINE:COL")
@@ -199,7 +218,7 @@ def coverage_checks(checks, driver, base, out, binary, db):
     checks.check(not errors, f"the browser log has no errors on the coverage pages ({errors[:3]})")
     button = driver.find_element(By.CSS_SELECTOR, "form[action='/console/sign-out'] button")
     button.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
+    wait_replaced(driver, button)
 
 
 # Layout problems of the timeline list on the current page: a time cell running past its row or into the next, the
