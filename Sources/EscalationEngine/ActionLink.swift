@@ -54,9 +54,7 @@ public struct ActionLink: Sendable, Hashable {
             var copied = 0
             while true {
                 let after = start + prefixBytes.count
-                if let end = bytes[after...].firstIndex(of: UInt8(ascii: "!")),
-                    let link = parse(Substring(decoding: UnsafeBufferPointer(rebasing: bytes[after..<end]), as: UTF8.self))
-                {
+                if let end = bytes[after...].firstIndex(of: UInt8(ascii: "!")), let link = parse(UnsafeBufferPointer(rebasing: bytes[after..<end])) {
                     result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<start]))
                     result.append(contentsOf: url(link).utf8)
                     copied = end + 1
@@ -96,6 +94,33 @@ public struct ActionLink: Sendable, Hashable {
             let recipient = unescape(parts[2])
         else { return nil }
         return ActionLink(action: action, incident: incident, recipient: recipient)
+    }
+
+    /// `parse` of the placeholder's body as UTF-8 bytes, without splitting it into strings first: the same link or
+    /// nil for every input (`ActionLinkParseTests`). A part with a byte other than a letter, a digit, `-` or `_` is
+    /// unescaped by `unescape` as before; the usual part has none and is taken as it is.
+    static func parse(_ body: UnsafeBufferPointer<UInt8>) -> ActionLink? {
+        let colon = UInt8(ascii: ":")
+        guard let first = body.firstIndex(of: colon) else { return nil }
+        let rest = body[(first + 1)...]
+        guard let second = rest.firstIndex(of: colon), !body[(second + 1)...].contains(colon),
+            let action = action(UnsafeBufferPointer(rebasing: body[..<first])),
+            let incident = part(UnsafeBufferPointer(rebasing: body[(first + 1)..<second])), !incident.isEmpty,
+            let recipient = part(UnsafeBufferPointer(rebasing: body[(second + 1)...]))
+        else { return nil }
+        return ActionLink(action: action, incident: incident, recipient: recipient)
+    }
+
+    /// The action whose raw value is exactly these bytes.
+    static func action(_ bytes: UnsafeBufferPointer<UInt8>) -> Action? {
+        for action in Action.allCases where action.rawValue.utf8.elementsEqual(bytes) { return action }
+        return nil
+    }
+
+    /// One part of a placeholder unescaped: taken as it is when every byte is plain, else as `unescape` reads it.
+    static func part(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if bytes.allSatisfy(isPlain) { return String(decoding: bytes, as: UTF8.self) }
+        return unescape(Substring(decoding: bytes, as: UTF8.self))
     }
 
     static func isPlain(_ byte: UInt8) -> Bool {

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import EscalationEngine
+
+/// `ActionLink.parse` of a placeholder's bytes (what `substitute` calls) must read every body exactly as the string
+/// parse it replaced (kept as `parse(_: Substring)`, the oracle here) does: the same link, or nil.
+@Suite("Action link parse from bytes")
+struct ActionLinkParseTests {
+    /// Byte pieces bodies are made of: the actions and near misses, colons, plain text, escapes (valid, short,
+    /// signed as `UInt8(_:radix:)` reads them), other ASCII, multi-byte characters and invalid UTF-8.
+    static let pieces: [[UInt8]] =
+        ActionLink.Action.allCases.map { Array($0.rawValue.utf8) } + [
+            Array("ack".utf8), Array("Acknowledge".utf8), Array("resolved".utf8), [], Array(":".utf8), Array(":".utf8), Array(":".utf8),
+            Array("acme-1".utf8), Array("alice".utf8), Array("a_b".utf8), Array("%41".utf8), Array("%3A".utf8), Array("%e9".utf8), Array("%".utf8),
+            Array("%4".utf8), Array("%+F".utf8), Array("%-0".utf8), Array("%zz".utf8), Array(" ".utf8), Array("!".utf8), Array(".".utf8),
+            Array("é".utf8), Array("日本".utf8), Array("😀".utf8), [0xFF], [0xE2], [0xC3], [0x80], [0x00],
+        ]
+
+    static func parsedByString(_ bytes: [UInt8]) -> ActionLink? {
+        ActionLink.parse(Substring(decoding: bytes, as: UTF8.self))
+    }
+
+    static func parsedByBytes(_ bytes: [UInt8]) -> ActionLink? {
+        bytes.withUnsafeBufferPointer { ActionLink.parse($0) }
+    }
+
+    @Test("random bodies: the same link or nil as the string parse")
+    func equivalence() {
+        var generator = SystemRandomNumberGenerator()
+        var parsed = 0
+        for _ in 0..<20_000 {
+            var body: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...7, using: &generator) {
+                body += Self.pieces.randomElement(using: &generator) ?? []
+            }
+            let expected = Self.parsedByString(body)
+            #expect(Self.parsedByBytes(body) == expected, "body: \(body)")
+            if expected != nil { parsed += 1 }
+        }
+        // Enough of the bodies are links for the comparison to mean something.
+        #expect(parsed > 200)
+    }
+
+    @Test("every placeholder the engine writes is read back, escapes included")
+    func placeholders() {
+        var generator = SystemRandomNumberGenerator()
+        let texts = ["acme-1", "a b", "日本", "x:y!z", "%41", "o'brien", "zoë", "", "bench-tp7t4o-2323-3595749482", "oncall-01173"]
+        for _ in 0..<2_000 {
+            let link = ActionLink(
+                action: ActionLink.Action.allCases.randomElement(using: &generator) ?? .acknowledge,
+                incident: (texts.randomElement(using: &generator) ?? "i") + (texts.randomElement(using: &generator) ?? ""),
+                recipient: texts.randomElement(using: &generator) ?? "")
+            let body = Array(link.placeholder.utf8.dropFirst(ActionLink.prefixBytes.count).dropLast())
+            let expected = link.incident.isEmpty ? nil : link
+            #expect(Self.parsedByBytes(body) == expected)
+            #expect(Self.parsedByString(body) == expected)
+        }
+    }
+}
