@@ -9,13 +9,16 @@ import Testing
 struct ActionLinkParseTests {
     /// Byte pieces bodies are made of: the actions and near misses, colons, plain text, escapes (valid, short,
     /// signed as `UInt8(_:radix:)` reads them), other ASCII, multi-byte characters and invalid UTF-8.
-    static let pieces: [[UInt8]] =
-        ActionLink.Action.allCases.map { Array($0.rawValue.utf8) } + [
-            Array("ack".utf8), Array("Acknowledge".utf8), Array("resolved".utf8), [], Array(":".utf8), Array(":".utf8), Array(":".utf8),
-            Array("acme-1".utf8), Array("alice".utf8), Array("a_b".utf8), Array("%41".utf8), Array("%3A".utf8), Array("%e9".utf8), Array("%".utf8),
-            Array("%4".utf8), Array("%+F".utf8), Array("%-0".utf8), Array("%zz".utf8), Array(" ".utf8), Array("!".utf8), Array(".".utf8),
-            Array("é".utf8), Array("日本".utf8), Array("😀".utf8), [0xFF], [0xE2], [0xC3], [0x80], [0x00],
+    static let pieces: [[UInt8]] = {
+        let texts: [String] = [
+            "ack", "Acknowledge", "resolved", "", ":", ":", ":", "acme-1", "alice", "a_b", "%41", "%3A", "%e9", "%", "%4", "%+F", "%-0",
+            "%zz", " ", "!", ".", "é", "日本", "😀",
         ]
+        let invalid: [[UInt8]] = [[0xFF], [0xE2], [0xC3], [0x80], [0x00]]
+        let actions: [[UInt8]] = ActionLink.Action.allCases.map { Array($0.rawValue.utf8) }
+        let plain: [[UInt8]] = texts.map { Array($0.utf8) }
+        return actions + plain + invalid
+    }()
 
     static func parsedByString(_ bytes: [UInt8]) -> ActionLink? {
         ActionLink.parse(Substring(decoding: bytes, as: UTF8.self))
