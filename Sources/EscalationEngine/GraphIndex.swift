@@ -126,9 +126,10 @@ final class PolicyIndex: Sendable {
         outgoing = IDTable(Dictionary(grouping: policy.edges, by: \.from).map { ($0.key, $0.value) })
         let fields = IDTable(policy.fields.map { ($0.name, $0) })
         self.fields = fields
-        fieldChecks = policy.fields.map(FieldCheck.init)
         var slots: [String: Int] = [:]
         for field in policy.fields where slots[field.name] == nil { slots[field.name] = slots.count }
+        // Each check with its field's slot (the first of duplicate names, as the slot table answers).
+        fieldChecks = policy.fields.map { field in FieldCheck(field, slot: slots[field.name] ?? 0) }
         messages = IDTable(
             templates.map { id, template in
                 let message = CompiledMessage(template, fieldKind: { TemplateVariable.fieldKind(type: fields[$0]?.type) }) { name in
