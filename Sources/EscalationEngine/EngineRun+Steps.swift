@@ -149,10 +149,13 @@ extension EngineRun {
     /// Moves a notification to its next item now (after a failure, no answer, or its delay).
     func nextChannel(key: String, reason: String) {
         cancelTimers { if case .fallback(let timerKey) = $0 { return timerKey == key }; return false }
-        guard let pending = state.pending.first(where: { $0.key == key }) else { return }
-        if pending.index + 1 >= pending.channels.count {
+        // Read where it is kept: copying the notification out to read two numbers cost a copy and a destroy of it.
+        guard let index = state.pending.firstIndex(where: { $0.key == key }) else { return }
+        if state.pending[index].index + 1 >= state.pending[index].channels.count {
+            let contact = state.pending[index].contact
+            let origin = state.pending[index].origin
             state.pending.removeAll { $0.key == key }
-            return record("all channels tried for \(pending.contact) (\(pending.origin))")
+            return record("all channels tried for \(contact) (\(origin))")
         }
         deliver(key: key, reason: reason)
     }
