@@ -111,7 +111,7 @@ extension EngineRun {
             let channelKind = engine.index.kind(ofChannel: id)
             let address: String?
             if let person = pending.person {
-                address = channelKind.flatMap { person.addresses[$0.kind] }
+                address = channelKind.flatMap { Self.address(in: person.addresses, kind: $0.kind) }
             } else {
                 address = channelKind.flatMap { engine.index.address(ofContact: pending.contact, kindSlot: $0.slot) }
             }
@@ -121,7 +121,7 @@ extension EngineRun {
                     if let reached = engine.index.address(ofContact: copied, kindSlot: channelKind.slot) { cc.append(reached) }
                 }
                 for person in pending.ccPeople ?? [] {
-                    if let reached = person.addresses[channelKind.kind] { cc.append(reached) }
+                    if let reached = Self.address(in: person.addresses, kind: channelKind.kind) { cc.append(reached) }
                 }
             }
             effects.append(
@@ -323,9 +323,9 @@ extension EngineRun {
         let addresses = recipient.addresses
         let candidates = !stepChannels.isEmpty ? stepChannels : recipient.preferences
         if candidates.isEmpty {
-            return graph.channels.first { addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
+            return graph.channels.first { Self.address(in: addresses, kind: $0.addressKind) != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
         }
-        return candidates.compactMap { use in use.keeping { engine.index.addressKind(ofChannel: $0).map { addresses[$0] != nil } ?? false } }
+        return candidates.compactMap { use in use.keeping { engine.index.addressKind(ofChannel: $0).map { Self.address(in: addresses, kind: $0) != nil } ?? false } }
     }
 
     /// The value of one template variable (nil: no such variable), computed only when a template asks for it. A field
