@@ -237,7 +237,7 @@ extension EngineRun {
         var ids: [String] = []
         ids.reserveCapacity(reach.ids.count)
         for id in reach.ids {
-            // The declared spelling of the id, read in place (copying the contact out to read it cost its every part).
+            // The declared spelling of the id, read in place from the shared contact.
             if let found = reach.person(id)?.id ?? engine.index.sharedContact(id)?.value.id { ids.append(found) }
         }
         return ids
