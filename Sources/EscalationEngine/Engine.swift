@@ -60,8 +60,9 @@ public struct Engine: Sendable {
     func validate(_ indexed: PolicyIndex, values: [String?]) -> [String] {
         var problems: [String] = []
         for check in indexed.fieldChecks {
-            // Declared fields always have a slot; the field is read in place (a copy of it retained each of its parts).
-            guard let value = indexed.fieldSlots[check.field.name].flatMap({ values[$0] }), !value.isEmpty else {
+            // Each check keeps its field's slot (no lookup of the name per check); the field is read in place (a copy of
+            // it retained each of its parts).
+            guard check.slot < values.count, let value = values[check.slot], !value.isEmpty else {
                 if check.field.required { problems.append("missing required field '\(check.field.name)'\(check.field.description.map { " (\($0))" } ?? "")") }
                 continue
             }

@@ -55,10 +55,13 @@ extension EngineRun {
 
     /// Why a notification's fallback timer moves it on: no answer within the wait, or the next item's delay.
     func fallbackReason(key: String) -> String {
-        guard let pending = state.pending.first(where: { $0.key == key }), pending.channels.indices.contains(pending.index),
-            nextWaitsOnAnswer(pending), let wait = pending.channels[pending.index + 1].unansweredSeconds
+        // The notification's channels and position read where they are kept (a copy of it cost a copy and a destroy).
+        guard let index = state.pending.firstIndex(where: { $0.key == key }) else { return "no acknowledgement yet" }
+        let channels = state.pending[index].channels
+        let used = state.pending[index].index
+        guard channels.indices.contains(used), channels.indices.contains(used + 1), let wait = channels[used + 1].unansweredSeconds
         else { return "no acknowledgement yet" }
-        return "\(pending.channels[pending.index].written) not answered within \(PolicyDuration.compact(wait) ?? "0s")"
+        return "\(channels[used].written) not answered within \(PolicyDuration.compact(wait) ?? "0s")"
     }
 
     /// The pending notification a report is about, when the channel belongs to the item used last (else a `record`).

@@ -18,22 +18,24 @@ extension EngineRun {
             return record("\(origin) skipped: its condition does not hold")
         }
         let layer = step.value.id
-        let recipients = contacts(for: step.value.targets)
+        // The organisation's contacts are read in place (no copy of each), and whether one is a person the incident
+        // carries is known from the walk (no lookup of its id).
+        let recipients = recipients(for: step.value.targets)
         if !step.value.targets.isEmpty, recipients.isEmpty {
             record("\(origin) reaches nobody (\(step.value.targets.map(\.description).joined(separator: ", ")))")
         }
         let (ccContacts, ccPeople) = copied(step.value.cc)
-        for contact in recipients {
-            let channels = channelsFor(contact: contact, stepChannels: step.value.channels)
+        for recipient in recipients {
+            let channels = channelsFor(recipient, stepChannels: step.value.channels)
             guard !channels.isEmpty else {
-                record("\(origin): no channel reaches \(contact.id)")
+                record("\(origin): no channel reaches \(recipient.id)")
                 continue
             }
             let key = nextID("n")
             let pending = PendingNotification(
-                key: key, contact: contact.id, channels: channels, index: -1, startedAt: now, template: step.value.template,
+                key: key, contact: recipient.id, channels: channels, index: -1, startedAt: now, template: step.value.template,
                 origin: origin, cc: ccContacts, layer: layer,
-                person: engine.index.isContact(contact.id) ? nil : contact, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.value.alternative)
+                person: recipient.person, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.value.alternative)
             state.pending.append(pending)
             let first = channels[0]
             // Once resolved (resolve hooks) nothing is sent later: the first channel goes at once, without fallback.
@@ -109,7 +111,7 @@ extension EngineRun {
             let channelKind = engine.index.kind(ofChannel: id)
             let address: String?
             if let person = pending.person {
-                address = channelKind.flatMap { person.addresses[$0.kind] }
+                address = channelKind.flatMap { Self.address(in: person.addresses, kind: $0.kind) }
             } else {
                 address = channelKind.flatMap { engine.index.address(ofContact: pending.contact, kindSlot: $0.slot) }
             }
@@ -119,7 +121,7 @@ extension EngineRun {
                     if let reached = engine.index.address(ofContact: copied, kindSlot: channelKind.slot) { cc.append(reached) }
                 }
                 for person in pending.ccPeople ?? [] {
-                    if let reached = person.addresses[channelKind.kind] { cc.append(reached) }
+                    if let reached = Self.address(in: person.addresses, kind: channelKind.kind) { cc.append(reached) }
                 }
             }
             effects.append(
@@ -147,10 +149,13 @@ extension EngineRun {
     /// Moves a notification to its next item now (after a failure, no answer, or its delay).
     func nextChannel(key: String, reason: String) {
         cancelTimers { if case .fallback(let timerKey) = $0 { return timerKey == key }; return false }
-        guard let pending = state.pending.first(where: { $0.key == key }) else { return }
-        if pending.index + 1 >= pending.channels.count {
+        // Read where it is kept: copying the notification out to read two numbers cost a copy and a destroy of it.
+        guard let index = state.pending.firstIndex(where: { $0.key == key }) else { return }
+        if state.pending[index].index + 1 >= state.pending[index].channels.count {
+            let contact = state.pending[index].contact
+            let origin = state.pending[index].origin
             state.pending.removeAll { $0.key == key }
-            return record("all channels tried for \(pending.contact) (\(pending.origin))")
+            return record("all channels tried for \(contact) (\(origin))")
         }
         deliver(key: key, reason: reason)
     }
@@ -164,13 +169,66 @@ extension EngineRun {
     /// The contacts a list of targets reaches now, in order, without repeats; people outside the organisation whose
     /// addresses the incident carries come as contacts that cannot acknowledge.
     func contacts(for targets: some Collection<CompiledTarget>, fields given: [String: String]? = nil) -> [CompiledContact] {
+        recipients(for: targets, fields: given).map(\.contact)
+    }
+
+    /// `contacts(for:fields:)` without copying the organisation's contacts: each is read in place from the index.
+    func recipients(for targets: some Collection<CompiledTarget>, fields given: [String: String]? = nil) -> [Recipient] {
         let reach = reached(by: targets, fields: given)
-        var contacts: [CompiledContact] = []
-        contacts.reserveCapacity(reach.ids.count)
+        var recipients: [Recipient] = []
+        recipients.reserveCapacity(reach.ids.count)
         for id in reach.ids {
-            if let contact = reach.person(id) ?? engine.index.contact(id) { contacts.append(contact) }
+            if let person = reach.person(id) {
+                recipients.append(.person(person))
+            } else if let known = engine.index.sharedContact(id) {
+                recipients.append(.contact(known))
+            }
         }
-        return contacts
+        return recipients
+    }
+
+    /// Someone a step reaches: a contact of the organisation (shared, read in place) or a person the incident carries.
+    enum Recipient {
+        case contact(Shared<CompiledContact>)
+        case person(CompiledContact)
+
+        /// The contact's id (the organisation's spelling of it, for a contact).
+        var id: String {
+            switch self {
+            case .contact(let known): return known.value.id
+            case .person(let person): return person.id
+            }
+        }
+
+        /// The addresses by kind.
+        var addresses: [String: String] {
+            switch self {
+            case .contact(let known): return known.value.addresses
+            case .person(let person): return person.addresses
+            }
+        }
+
+        /// The channels the contact prefers (none for a person).
+        var preferences: [ChannelUse] {
+            switch self {
+            case .contact(let known): return known.value.preferences
+            case .person(let person): return person.preferences
+            }
+        }
+
+        /// The person the incident carries (nil: a contact of the organisation).
+        var person: CompiledContact? {
+            if case .person(let person) = self { return person }
+            return nil
+        }
+
+        /// The contact whole (a copy, for an organisation's contact).
+        var contact: CompiledContact {
+            switch self {
+            case .contact(let known): return known.value
+            case .person(let person): return person
+            }
+        }
     }
 
     /// The ids of `contacts(for:fields:)`, the same list without keeping each contact (for copies and assignees).
@@ -179,7 +237,8 @@ extension EngineRun {
         var ids: [String] = []
         ids.reserveCapacity(reach.ids.count)
         for id in reach.ids {
-            if let found = reach.person(id)?.id ?? engine.index.contact(id)?.id { ids.append(found) }
+            // The declared spelling of the id, read in place from the shared contact.
+            if let found = reach.person(id)?.id ?? engine.index.sharedContact(id)?.value.id { ids.append(found) }
         }
         return ids
     }
@@ -193,7 +252,7 @@ extension EngineRun {
         for id in reach.ids {
             if let person = reach.person(id) {
                 people.append(person)
-            } else if let contact = engine.index.contact(id)?.id {
+            } else if let contact = engine.index.sharedContact(id)?.value.id {
                 contacts.append(contact)
             }
         }
@@ -260,12 +319,13 @@ extension EngineRun {
     /// The channels to try for a contact: the step's, else the contact's preferences, else the first channel
     /// that can reach one of the contact's addresses. Channels the contact has no address for are dropped.
     /// (It takes the step's channels, not the step: a step passed by value was copied whole.)
-    func channelsFor(contact: CompiledContact, stepChannels: [ChannelUse]) -> [ChannelUse] {
-        let candidates = !stepChannels.isEmpty ? stepChannels : contact.preferences
+    func channelsFor(_ recipient: Recipient, stepChannels: [ChannelUse]) -> [ChannelUse] {
+        let addresses = recipient.addresses
+        let candidates = !stepChannels.isEmpty ? stepChannels : recipient.preferences
         if candidates.isEmpty {
-            return graph.channels.first { contact.addresses[$0.addressKind] != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
+            return graph.channels.first { Self.address(in: addresses, kind: $0.addressKind) != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
         }
-        return candidates.compactMap { use in use.keeping { engine.index.addressKind(ofChannel: $0).map { contact.addresses[$0] != nil } ?? false } }
+        return candidates.compactMap { use in use.keeping { engine.index.addressKind(ofChannel: $0).map { Self.address(in: addresses, kind: $0) != nil } ?? false } }
     }
 
     /// The value of one template variable (nil: no such variable), computed only when a template asks for it. A field

@@ -376,10 +376,10 @@ final class EngineRun {
             state.cursor = current
             switch node.value.kind {
             case .start:
-                current = nodes.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
+                current = node.outgoing.first { $0.kind == .next }?.to ?? "end:exhausted"
             case .branch:
                 let holds = node.value.condition.map { engine.index.conditions.holds($0, at: now, fields: state.fields, seen: seen) } ?? true
-                let taken = nodes.edges(from: current).first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
+                let taken = node.outgoing.first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
                 if !holds {
                     // A false edge inside the layer leads to its next alternative; otherwise the layer is skipped.
                     let layer = node.value.layer ?? current
@@ -395,7 +395,7 @@ final class EngineRun {
                     let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.value.layer ?? current)' started\(chosen)"
                     run(step, origin: "layer \(node.value.layer ?? current)", reason: reason)
                 }
-                current = nodes.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
+                current = node.outgoing.first { $0.kind == .next }?.to ?? "end:exhausted"
             case .wait:
                 guard let wait = node.value.wait else { return }
                 if let at = fireTime(of: wait) {
@@ -407,7 +407,7 @@ final class EngineRun {
                 } else {
                     record("\(node.value.label): cannot compute the time (missing field or calendar); moving on")
                 }
-                current = nodes.edges(from: current).first { $0.kind == .timer }?.to ?? "end:exhausted"
+                current = node.outgoing.first { $0.kind == .timer }?.to ?? "end:exhausted"
             case .repeat:
                 passRepeat()
                 return

@@ -116,19 +116,21 @@ final class PolicyIndex: Sendable {
 
     init(_ policy: CompiledPolicy, templates: [String: CompiledTemplate]) {
         self.policy = policy
-        nodes = IDTable(policy.nodes.map { ($0.id, IndexedNode($0)) })
+        let grouped = Dictionary(grouping: policy.edges, by: \.from)
+        nodes = IDTable(policy.nodes.map { ($0.id, IndexedNode($0, outgoing: grouped[$0.id] ?? [])) })
         acknowledgeSteps = policy.hooks.acknowledge.map(Shared.init)
         resolveSteps = policy.hooks.resolve.map(Shared.init)
         triggerSteps = (policy.hooks.trigger ?? []).map(Shared.init)
         // Looked up once here: a message naming its layer found the layer's node (copying it) on every render.
         layerNames = IDTable(
             policy.nodes.filter { $0.id.hasPrefix("layer:") }.map { (String($0.id.dropFirst("layer:".count)), $0.step?.name ?? $0.label) })
-        outgoing = IDTable(Dictionary(grouping: policy.edges, by: \.from).map { ($0.key, $0.value) })
+        outgoing = IDTable(grouped.map { ($0.key, $0.value) })
         let fields = IDTable(policy.fields.map { ($0.name, $0) })
         self.fields = fields
-        fieldChecks = policy.fields.map(FieldCheck.init)
         var slots: [String: Int] = [:]
         for field in policy.fields where slots[field.name] == nil { slots[field.name] = slots.count }
+        // Each check with its field's slot (the first of duplicate names, as the slot table answers).
+        fieldChecks = policy.fields.map { field in FieldCheck(field, slot: slots[field.name] ?? 0) }
         messages = IDTable(
             templates.map { id, template in
                 let message = CompiledMessage(template, fieldKind: { TemplateVariable.fieldKind(type: fields[$0]?.type) }) { name in

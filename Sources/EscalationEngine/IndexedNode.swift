@@ -8,10 +8,14 @@ final class IndexedNode: Sendable {
     let value: GraphNode
     /// The node's step, shared (nil: the node has none).
     let step: Shared<CompiledStep>?
+    /// The edges out of the node (`PolicyIndex.edges(from:)` of its id), kept with it so the ladder follows an edge
+    /// from the node it holds instead of looking its id up again.
+    let outgoing: [GraphEdge]
 
-    /// Indexes `node`.
-    init(_ node: GraphNode) {
+    /// Indexes `node`, with the edges out of it.
+    init(_ node: GraphNode, outgoing: [GraphEdge]) {
         value = node
         step = node.step.map(Shared.init)
+        self.outgoing = outgoing
     }
 }

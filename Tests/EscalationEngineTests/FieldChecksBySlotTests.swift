@@ -57,6 +57,14 @@ struct FieldChecksBySlotTests {
         #expect(engine.validate(policy: "nope", fields: [:]) == ["unknown policy 'nope'"])
     }
 
+    @Test("each check keeps its field's slot, as the slot table gives it")
+    func checksKeepTheirSlots() throws {
+        let engine = Engine(graph: try Org.graph(Self.policies))
+        let policy = try #require(engine.index.policyIndex("checked"))
+        #expect(policy.fieldChecks.count == policy.policy.fields.count)
+        for check in policy.fieldChecks { #expect(check.slot == policy.fieldSlots[check.field.name], "\(check.field.name)") }
+    }
+
     @Test("a trigger keeps the fields it checked as the state's slots", arguments: [4, 5] as [UInt64])
     func triggerKeepsTheSlots(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
