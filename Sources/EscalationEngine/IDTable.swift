@@ -79,43 +79,8 @@ struct IDTable<Value: Sendable>: Sendable {
     /// A hash of an ASCII key's bytes, eight at a time (read in place when the string has contiguous storage, as
     /// native ones do); nil when the key is not ASCII. The value only has to agree within one process.
     static func asciiHash(_ key: String) -> Int? {
-        // A small ASCII string (up to 15 bytes, most ids) is hashed from its two words, with the same result.
-        if let small = smallASCIIHash(key) { return Int(truncatingIfNeeded: small) }
         let hash = key.utf8.withContiguousStorageIfAvailable { hashBytes(UnsafeRawBufferPointer($0)) } ?? Array(key.utf8).withUnsafeBytes(hashBytes)
         return hash.map { Int(truncatingIfNeeded: $0) }
-    }
-
-    /// `hashBytes` of a small ASCII string read from the string's own two words, where the standard library keeps a
-    /// string of up to 15 bytes on 64-bit little-endian platforms: the first eight bytes in the first word, the rest
-    /// in the second, whose top byte is `0xE0` plus the count for an ASCII one. Reading the bytes through `utf8` copied
-    /// them to the stack and took the tail a byte at a time. Nil for any other string (and everywhere when
-    /// `smallStringLayoutHolds` found another layout), which goes through `hashBytes`.
-    static func smallASCIIHash(_ key: String) -> UInt64? {
-        #if _endian(little) && (arch(x86_64) || arch(arm64))
-            let (first, second) = unsafeBitCast(key, to: (UInt64, UInt64).self)
-            let top = second >> 56
-            guard top & 0xF0 == 0xE0, smallStringLayoutHolds else { return nil }
-            return smallHash(first, second, count: Int(top & 0x0F))
-        #else
-            return nil
-        #endif
-    }
-
-    /// `hashBytes` of `count` (0 to 15) bytes laid out in two little-endian words.
-    static func smallHash(_ first: UInt64, _ second: UInt64, count: Int) -> UInt64 {
-        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(count)
-        let tail: UInt64
-        if count >= 8 {
-            hash = (hash ^ first) &* multiplier
-            hash ^= hash >> 32
-            tail = second & ((1 << UInt64((count - 8) * 8)) &- 1)
-        } else {
-            tail = first & ((1 << UInt64(count * 8)) &- 1)
-        }
-        hash = (hash ^ tail) &* multiplier
-        hash ^= hash >> 29
-        return hash
     }
 
     /// The words of `bytes` multiplied in (a multiply-xorshift mix); nil when a byte has its high bit set.
@@ -152,21 +117,3 @@ struct IDTable<Value: Sendable>: Sendable {
     }
 }
 
-/// Whether small strings are laid out as `IDTable.smallASCIIHash` reads them: checked once, on strings of every small
-/// length, against `IDTable.hashBytes` (if not, every key goes through `hashBytes`).
-let smallStringLayoutHolds: Bool = {
-    #if _endian(little) && (arch(x86_64) || arch(arm64))
-        let letters = Array("abcdefghijklmnopq".utf8)
-        for count in 0...15 {
-            let text = String(decoding: letters[0..<count], as: UTF8.self)
-            let (first, second) = unsafeBitCast(text, to: (UInt64, UInt64).self)
-            let bytes = Array(text.utf8)
-            guard second >> 56 == 0xE0 | UInt64(count),
-                bytes.withUnsafeBytes(IDTable<Int>.hashBytes) == IDTable<Int>.smallHash(first, second, count: count)
-            else { return false }
-        }
-        return true
-    #else
-        return false
-    #endif
-}()
