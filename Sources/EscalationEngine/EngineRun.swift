@@ -92,7 +92,7 @@ final class EngineRun {
     // MARK: - Life cycle
 
     func start() {
-        record("triggered by policy '\(policy.id)' (version \(policy.version))")
+        record(nodes.triggeredRecord)
         for action in policy.actions {
             guard let channel = engine.index.channel(action.channel) else { continue }
             effects.append(.applyAction(id: action.id, channel: channel.id, message: render(action.template, recipient: nil, layer: nil)))
@@ -104,7 +104,7 @@ final class EngineRun {
         // references) and destroyed after.
         let steps = nodes.triggerSteps
         for index in steps.indices {
-            run(steps[index], origin: "on trigger #\(index + 1)", reason: "incident opened")
+            run(steps[index], origin: nodes.triggerOrigins[index], reason: "incident opened")
         }
         if let reminders = policy.reminders, let at = fireTime(of: reminders.every), at > now {
             schedule(.reminder, at: at)
@@ -197,7 +197,7 @@ final class EngineRun {
         postStages(on: "acknowledge", signal: nil)
         let steps = nodes.acknowledgeSteps
         for index in steps.indices {
-            run(steps[index], origin: "on acknowledge #\(index + 1)", reason: reason)
+            run(steps[index], origin: nodes.acknowledgeOrigins[index], reason: reason)
         }
     }
 
@@ -238,7 +238,7 @@ final class EngineRun {
         record(outcome.map { "\(reason) (outcome: \($0))" } ?? reason)
         let steps = nodes.resolveSteps
         for index in steps.indices {
-            run(steps[index], origin: "on resolve #\(index + 1)", reason: reason)
+            run(steps[index], origin: nodes.resolveOrigins[index], reason: reason)
         }
         for action in policy.actions where action.undoOnResolve && state.appliedActions.contains(action.id) {
             effects.append(.undoAction(id: action.id, channel: action.channel))
@@ -313,7 +313,8 @@ final class EngineRun {
         case .ladder(let node):
             guard state.status == .open, state.cursor == node else { return }
             if let shared = nodes.node(node), let wait = shared.value.wait {
-                record("timeout of \(shared.value.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
+                // A layer's timeout record is its node's shared text (`IndexedNode.texts`).
+                record(shared.texts?.timeout ?? "timeout of \(shared.value.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
             }
             advance(from: node, along: .timer)
         case .repeatPass:
@@ -391,9 +392,14 @@ final class EngineRun {
                 current = taken
             case .notify, .task:
                 if let step = node.step {
-                    let chosen = step.value.alternative.map { ": \($0)" } ?? ""
-                    let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.value.layer ?? current)' started\(chosen)"
-                    run(step, origin: "layer \(node.value.layer ?? current)", reason: reason)
+                    // A layer's origin and first-pass reason are the node's shared texts (`IndexedNode.texts`).
+                    if let texts = node.texts, state.pass == 0 {
+                        run(step, origin: texts.origin, reason: texts.started)
+                    } else {
+                        let chosen = step.value.alternative.map { ": \($0)" } ?? ""
+                        let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.value.layer ?? current)' started\(chosen)"
+                        run(step, origin: node.texts?.origin ?? "layer \(node.value.layer ?? current)", reason: reason)
+                    }
                 }
                 current = nodes.edges(from: current).first { $0.kind == .next }?.to ?? "end:exhausted"
             case .wait:

@@ -8,10 +8,30 @@ final class IndexedNode: Sendable {
     let value: GraphNode
     /// The node's step, shared (nil: the node has none).
     let step: Shared<CompiledStep>?
+    /// The texts a layer's node gives every incident the same (nil: the node has no layer; the texts are then built
+    /// with the id the node was reached by, as before). Built once here and shared: building them per event cost an
+    /// allocation, the copies and a free each.
+    let texts: Texts?
+
+    /// The constant texts of a layer's node, written as `EngineRun` wrote them per event.
+    struct Texts: Sendable {
+        /// The origin of its notifications, tasks and posts: `layer X`.
+        let origin: String
+        /// Why its step runs on the first pass: `layer 'X' started`, with `: alternative` for a chosen alternative.
+        let started: String
+        /// The record when its wait times out: `timeout of layer 'X' (5m)` (nil: the node has no wait).
+        let timeout: String?
+    }
 
     /// Indexes `node`.
     init(_ node: GraphNode) {
         value = node
         step = node.step.map(Shared.init)
+        texts = node.layer.map { layer in
+            let chosen = node.step?.alternative.map { ": \($0)" } ?? ""
+            return Texts(
+                origin: "layer \(layer)", started: "layer '\(layer)' started\(chosen)",
+                timeout: node.wait.map { "timeout of layer '\(layer)' (\($0))" })
+        }
     }
 }
