@@ -126,7 +126,7 @@ extension EngineRun {
                 .notify(
                     Effect.Notification(
                         contact: pending.contact, name: recipient?.name ?? pending.contact, channel: id, address: address, cc: cc, message: message,
-                        idempotencyKey: use.isGroup ? "\(key)/\(pending.index).\(member)" : "\(key)/\(pending.index)", notificationKey: key,
+                        idempotencyKey: KeyText.key(key, number: pending.index, member: use.isGroup ? member : nil), notificationKey: key,
                         origin: pending.origin, reason: reason)))
         }
         guard isOpen else {

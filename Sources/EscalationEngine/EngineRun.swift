@@ -32,9 +32,11 @@ final class EngineRun {
         return taken
     }
 
-    func nextID(_ prefix: String) -> String {
+    /// The next id of the incident's sequence: `ID/` + `prefix` (one ASCII letter: `t`, `n`, `s`, `p`) + the number,
+    /// written on its bytes (`KeyText`).
+    func nextID(_ prefix: Unicode.Scalar) -> String {
         state.sequence += 1
-        return "\(state.id)/\(prefix)\(state.sequence)"
+        return KeyText.key(state.id, prefix: UInt8(ascii: prefix), number: state.sequence)
     }
 
     func record(_ line: String) { effects.append(.record(line)) }
@@ -475,7 +477,7 @@ final class EngineRun {
             state.postedStages = (state.postedStages ?? []) + [stage.id]
             // Each posting advances the sequence, so the executor's key for it (stage, sequence) is new even when the
             // same stage is entered again by a later signal with nothing else happening.
-            _ = nextID("s")
+            state.sequence += 1
             let expires = stage.expiresSeconds.map { now.adding(seconds: $0) }
             effects.append(
                 .postStage(stage: stage.id, channel: channel, message: render(stage.template, recipient: nil, layer: nil), expiresAt: expires))
