@@ -192,7 +192,7 @@ final class EngineRun {
         state.status = .acknowledged
         state.acknowledgedBy = who
         // The reason is written once for the ladder, the record and each hook (the same text each time).
-        let reason = "acknowledged by \(who)"
+        let reason = KeyText.joined("acknowledged by ", who)
         stopLadder(reason: reason)
         cancelFallbacks()
         record(reason)
@@ -228,7 +228,7 @@ final class EngineRun {
         state.resolvedBy = who
         state.outcome = outcome
         // The reason is written once for the ladder, the record and each hook (the same text each time).
-        let reason = "resolved by \(who)"
+        let reason = KeyText.joined("resolved by ", who)
         stopLadder(reason: reason)
         cancelFallbacks()
         cancelTimers {
@@ -237,7 +237,7 @@ final class EngineRun {
             default: return false
             }
         }
-        record(outcome.map { "\(reason) (outcome: \($0))" } ?? reason)
+        record(outcome.map { KeyText.joined(reason, " (outcome: ", $0, ")") } ?? reason)
         let steps = nodes.resolveSteps
         for index in steps.indices {
             run(steps[index], origin: nodes.resolveOrigins[index], reason: reason)

@@ -1,4 +1,4 @@
-/// The run's ids and keys written on their bytes: a timer's or notification's id (`B-7/t3`) and a delivery's
+/// The run's ids, keys and short joined texts written on their bytes: a timer's or notification's id (`B-7/t3`) and a delivery's
 /// idempotency key (`B-7/n2/0`, `B-7/n2/0.1`). Interpolation built each through `DefaultStringInterpolation` (a
 /// reserve, an append per piece, and `Int.description` making a string of its own for each number); here the length is
 /// counted first and the bytes written once into the new string (no storage at all when it fits a small string).
@@ -54,5 +54,30 @@ enum KeyText {
         } while rest > 0
         if number < 0 { out[at] = UInt8(ascii: "-") }
         return end
+    }
+
+    /// `first + second + third + fourth` written into one string of the right capacity: one allocation, where
+    /// interpolating grew the string once or twice on the way (a reason such as `resolved by X (outcome: ran)`).
+    static func joined(_ first: String, _ second: String, _ third: String = "", _ fourth: String = "") -> String {
+        let count = first.utf8.count + second.utf8.count + third.utf8.count + fourth.utf8.count
+        return String(unsafeUninitializedCapacity: count) { out in
+            var at = append(first, to: out, at: 0)
+            at = append(second, to: out, at: at)
+            at = append(third, to: out, at: at)
+            return append(fourth, to: out, at: at)
+        }
+    }
+
+    /// Writes `text`'s bytes at `at`; returns the index after them.
+    private static func append(_ text: String, to out: UnsafeMutableBufferPointer<UInt8>, at: Int) -> Int {
+        if let end = text.utf8.withContiguousStorageIfAvailable({ UnsafeMutableBufferPointer(rebasing: out[at...]).initialize(fromContentsOf: $0) + at }) {
+            return end
+        }
+        var index = at
+        for byte in text.utf8 {
+            out[index] = byte
+            index += 1
+        }
+        return index
     }
 }
