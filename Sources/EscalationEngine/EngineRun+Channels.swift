@@ -58,7 +58,7 @@ extension EngineRun {
         guard let pending = state.pending.first(where: { $0.key == key }), pending.channels.indices.contains(pending.index),
             nextWaitsOnAnswer(pending), let wait = pending.channels[pending.index + 1].unansweredSeconds
         else { return "no acknowledgement yet" }
-        return "\(pending.channels[pending.index].written) not answered within \(PolicyDuration.compact(wait) ?? "0s")"
+        return KeyText.joined(pending.channels[pending.index].written, " not answered within ", PolicyDuration.compact(wait) ?? "0s")
     }
 
     /// The pending notification a report is about, when the channel belongs to the item used last (else a `record`).
