@@ -124,36 +124,52 @@ final class CompiledMessage: Sendable {
         _ text: Text, slotValues: [String?]?, shown: (String, TemplateVariable.FieldKind) -> String, value: (TemplateVariable) -> String?
     ) -> String {
         if let literal = text.literal { return literal }
-        var output: [UInt8] = []
-        // Room for the literal text and a short value per placeholder, so appending rarely grows the buffer.
-        output.reserveCapacity(text.bytes.count + 24 * text.variables.count)
-        text.bytes.withUnsafeBufferPointer { bytes in
-            for part in text.parts {
-                if part.end > part.start { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[part.start..<part.end])) }
-                guard part.variable >= 0 else { continue }
-                let slot = text.slots[part.variable]
+        let count = text.variables.count
+        // Each placeholder's value first (in order, on the stack for the usual few), so the length is known, then the
+        // text is written once into a string of that capacity. Appending into a byte array and decoding it after made
+        // the array (a malloc and a free), grew it through `Array.append(contentsOf:)` and copied it all again.
+        return withUnsafeTemporaryAllocation(of: String.self, capacity: count) { values in
+            var total = text.bytes.count
+            for index in 0..<count {
+                let slot = text.slots[index]
                 let found: String?
                 if let slotValues, slot >= 0 {
-                    found = slotValues[slot].map { shown($0, text.kinds[part.variable]) }
+                    found = slotValues[slot].map { shown($0, text.kinds[index]) }
                 } else {
-                    found = value(text.variables[part.variable])
+                    found = value(text.variables[index])
                 }
-                if let value = found {
-                    append(value, to: &output)
-                } else {
-                    append("(no value: \(text.names[part.variable]))", to: &output)
+                let piece = found ?? "(no value: \(text.names[index]))"
+                total += piece.utf8.count
+                values.initializeElement(at: index, to: piece)
+            }
+            defer { _ = values.deinitialize() }
+            return String(unsafeUninitializedCapacity: total) { output in
+                var at = 0
+                text.bytes.withUnsafeBufferPointer { bytes in
+                    for part in text.parts {
+                        if part.end > part.start {
+                            at = copy(UnsafeBufferPointer(rebasing: bytes[part.start..<part.end]), into: output, at: at)
+                        }
+                        guard part.variable >= 0 else { continue }
+                        let piece = values[part.variable]
+                        if let end = piece.utf8.withContiguousStorageIfAvailable({ copy($0, into: output, at: at) }) {
+                            at = end
+                        } else {
+                            for byte in piece.utf8 {
+                                output[at] = byte
+                                at += 1
+                            }
+                        }
+                    }
                 }
+                return at
             }
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
-    /// Appends a string's bytes: one copy of its storage when it has contiguous UTF-8 (native strings do), else
-    /// byte by byte.
+    /// Copies `bytes` into `output` at `at`; returns the index after them.
     @inline(__always)
-    private static func append(_ text: String, to output: inout [UInt8]) {
-        if text.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
-            output.append(contentsOf: text.utf8)
-        }
+    private static func copy(_ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>, at: Int) -> Int {
+        UnsafeMutableBufferPointer(rebasing: output[at...]).initialize(fromContentsOf: bytes) + at
     }
 }

@@ -61,7 +61,7 @@ extension EngineRun {
         let used = state.pending[index].index
         guard channels.indices.contains(used), channels.indices.contains(used + 1), let wait = channels[used + 1].unansweredSeconds
         else { return "no acknowledgement yet" }
-        return "\(channels[used].written) not answered within \(PolicyDuration.compact(wait) ?? "0s")"
+        return KeyText.joined(channels[used].written, " not answered within ", PolicyDuration.compact(wait) ?? "0s")
     }
 
     /// The pending notification a report is about, when the channel belongs to the item used last (else a `record`).

@@ -128,7 +128,7 @@ extension EngineRun {
                 .notify(
                     Effect.Notification(
                         contact: pending.contact, name: recipient?.name ?? pending.contact, channel: id, address: address, cc: cc, message: message,
-                        idempotencyKey: use.isGroup ? "\(key)/\(pending.index).\(member)" : "\(key)/\(pending.index)", notificationKey: key,
+                        idempotencyKey: KeyText.key(key, number: pending.index, member: use.isGroup ? member : nil), notificationKey: key,
                         origin: pending.origin, reason: reason)))
         }
         guard isOpen else {
@@ -339,9 +339,9 @@ extension EngineRun {
         case .incidentStartedAt: return ZonedTime.display(state.triggeredAt, in: zone)
         case .incidentURL: return base.map { "\($0)/v1/incidents/\(state.id)" } ?? "(incident link)"
         // A placeholder the executor signs when it sends (the engine reads no clock and holds no key).
-        case .incidentAckURL: return link(.acknowledge, plain: "acknowledge", recipient: recipient)
-        case .incidentResolveURL: return link(.resolve, plain: "resolve", recipient: recipient)
-        case .incidentEscalateURL: return link(.escalate, plain: "escalate", recipient: recipient)
+        case .incidentAckURL: return link(.acknowledge, plain: "(acknowledge link)", recipient: recipient)
+        case .incidentResolveURL: return link(.resolve, plain: "(resolve link)", recipient: recipient)
+        case .incidentEscalateURL: return link(.escalate, plain: "(escalate link)", recipient: recipient)
         case .incidentReplyCode: return state.replyCode ?? "(reply code)"
         case .incidentStatus: return state.status.rawValue
         case .incidentStage: return state.stage ?? "none"
@@ -377,9 +377,10 @@ extension EngineRun {
         }
     }
 
-    /// An action link's placeholder, or `(plain link)` when the server has no base URL.
+    /// An action link's placeholder, or `plain` (`(acknowledge link)`, a literal: no text built per message) when the
+    /// server has no base URL.
     private func link(_ action: ActionLink.Action, plain: String, recipient: MessageRecipient?) -> String {
-        engine.links.baseURL == nil ? "(\(plain) link)" : ActionLink(action: action, incident: state.id, recipient: recipient?.id ?? "").placeholder
+        engine.links.baseURL == nil ? plain : ActionLink(action: action, incident: state.id, recipient: recipient?.id ?? "").placeholder
     }
 
     /// A template rendered for a recipient.

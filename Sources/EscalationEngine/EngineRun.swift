@@ -32,9 +32,11 @@ final class EngineRun {
         return taken
     }
 
-    func nextID(_ prefix: String) -> String {
+    /// The next id of the incident's sequence: `ID/` + `prefix` (one ASCII letter: `t`, `n`, `s`, `p`) + the number,
+    /// written on its bytes (`KeyText`).
+    func nextID(_ prefix: Unicode.Scalar) -> String {
         state.sequence += 1
-        return "\(state.id)/\(prefix)\(state.sequence)"
+        return KeyText.key(state.id, prefix: UInt8(ascii: prefix), number: state.sequence)
     }
 
     func record(_ line: String) { effects.append(.record(line)) }
@@ -92,7 +94,7 @@ final class EngineRun {
     // MARK: - Life cycle
 
     func start() {
-        record("triggered by policy '\(policy.id)' (version \(policy.version))")
+        record(nodes.triggeredRecord)
         for action in policy.actions {
             guard let channel = engine.index.channel(action.channel) else { continue }
             effects.append(.applyAction(id: action.id, channel: channel.id, message: render(action.template, recipient: nil, layer: nil)))
@@ -104,7 +106,7 @@ final class EngineRun {
         // references) and destroyed after.
         let steps = nodes.triggerSteps
         for index in steps.indices {
-            run(steps[index], origin: "on trigger #\(index + 1)", reason: "incident opened")
+            run(steps[index], origin: nodes.triggerOrigins[index], reason: "incident opened")
         }
         if let reminders = policy.reminders, let at = fireTime(of: reminders.every), at > now {
             schedule(.reminder, at: at)
@@ -190,14 +192,14 @@ final class EngineRun {
         state.status = .acknowledged
         state.acknowledgedBy = who
         // The reason is written once for the ladder, the record and each hook (the same text each time).
-        let reason = "acknowledged by \(who)"
+        let reason = KeyText.joined("acknowledged by ", who)
         stopLadder(reason: reason)
         cancelFallbacks()
         record(reason)
         postStages(on: "acknowledge", signal: nil)
         let steps = nodes.acknowledgeSteps
         for index in steps.indices {
-            run(steps[index], origin: "on acknowledge #\(index + 1)", reason: reason)
+            run(steps[index], origin: nodes.acknowledgeOrigins[index], reason: reason)
         }
     }
 
@@ -226,7 +228,7 @@ final class EngineRun {
         state.resolvedBy = who
         state.outcome = outcome
         // The reason is written once for the ladder, the record and each hook (the same text each time).
-        let reason = "resolved by \(who)"
+        let reason = KeyText.joined("resolved by ", who)
         stopLadder(reason: reason)
         cancelFallbacks()
         cancelTimers {
@@ -235,10 +237,10 @@ final class EngineRun {
             default: return false
             }
         }
-        record(outcome.map { "\(reason) (outcome: \($0))" } ?? reason)
+        record(outcome.map { KeyText.joined(reason, " (outcome: ", $0, ")") } ?? reason)
         let steps = nodes.resolveSteps
         for index in steps.indices {
-            run(steps[index], origin: "on resolve #\(index + 1)", reason: reason)
+            run(steps[index], origin: nodes.resolveOrigins[index], reason: reason)
         }
         for action in policy.actions where action.undoOnResolve && state.appliedActions.contains(action.id) {
             effects.append(.undoAction(id: action.id, channel: action.channel))
@@ -313,7 +315,8 @@ final class EngineRun {
         case .ladder(let node):
             guard state.status == .open, state.cursor == node else { return }
             if let shared = nodes.node(node), let wait = shared.value.wait {
-                record("timeout of \(shared.value.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
+                // A layer's timeout record is its node's shared text (`IndexedNode.texts`).
+                record(shared.texts?.timeout ?? "timeout of \(shared.value.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
             }
             advance(from: node, along: .timer)
         case .repeatPass:
@@ -391,9 +394,14 @@ final class EngineRun {
                 current = taken
             case .notify, .task:
                 if let step = node.step {
-                    let chosen = step.value.alternative.map { ": \($0)" } ?? ""
-                    let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.value.layer ?? current)' started\(chosen)"
-                    run(step, origin: "layer \(node.value.layer ?? current)", reason: reason)
+                    // A layer's origin and first-pass reason are the node's shared texts (`IndexedNode.texts`).
+                    if let texts = node.texts, state.pass == 0 {
+                        run(step, origin: texts.origin, reason: texts.started)
+                    } else {
+                        let chosen = step.value.alternative.map { ": \($0)" } ?? ""
+                        let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.value.layer ?? current)' started\(chosen)"
+                        run(step, origin: node.texts?.origin ?? "layer \(node.value.layer ?? current)", reason: reason)
+                    }
                 }
                 current = node.outgoing.first { $0.kind == .next }?.to ?? "end:exhausted"
             case .wait:
@@ -469,7 +477,7 @@ final class EngineRun {
             state.postedStages = (state.postedStages ?? []) + [stage.id]
             // Each posting advances the sequence, so the executor's key for it (stage, sequence) is new even when the
             // same stage is entered again by a later signal with nothing else happening.
-            _ = nextID("s")
+            state.sequence += 1
             let expires = stage.expiresSeconds.map { now.adding(seconds: $0) }
             effects.append(
                 .postStage(stage: stage.id, channel: channel, message: render(stage.template, recipient: nil, layer: nil), expiresAt: expires))

@@ -99,6 +99,12 @@ final class PolicyIndex: Sendable {
     let acknowledgeSteps: [Shared<CompiledStep>]
     let resolveSteps: [Shared<CompiledStep>]
     let triggerSteps: [Shared<CompiledStep>]
+    /// The origin of each hook step above (`on resolve #2`), written once: the texts are the same for every incident.
+    let acknowledgeOrigins: [String]
+    let resolveOrigins: [String]
+    let triggerOrigins: [String]
+    /// The first line of every incident's timeline: `triggered by policy 'P' (version V)`.
+    let triggeredRecord: String
     let outgoing: IDTable<[GraphEdge]>
     let fields: IDTable<CompiledField>
     /// Each layer's name for `layer.name` (its step's name, else its node's label), by the layer's id.
@@ -121,6 +127,10 @@ final class PolicyIndex: Sendable {
         acknowledgeSteps = policy.hooks.acknowledge.map(Shared.init)
         resolveSteps = policy.hooks.resolve.map(Shared.init)
         triggerSteps = (policy.hooks.trigger ?? []).map(Shared.init)
+        acknowledgeOrigins = policy.hooks.acknowledge.indices.map { "on acknowledge #\($0 + 1)" }
+        resolveOrigins = policy.hooks.resolve.indices.map { "on resolve #\($0 + 1)" }
+        triggerOrigins = (policy.hooks.trigger ?? []).indices.map { "on trigger #\($0 + 1)" }
+        triggeredRecord = "triggered by policy '\(policy.id)' (version \(policy.version))"
         // Looked up once here: a message naming its layer found the layer's node (copying it) on every render.
         layerNames = IDTable(
             policy.nodes.filter { $0.id.hasPrefix("layer:") }.map { (String($0.id.dropFirst("layer:".count)), $0.step?.name ?? $0.label) })

@@ -11,11 +11,31 @@ final class IndexedNode: Sendable {
     /// The edges out of the node (`PolicyIndex.edges(from:)` of its id), kept with it so the ladder follows an edge
     /// from the node it holds instead of looking its id up again.
     let outgoing: [GraphEdge]
+    /// The texts a layer's node gives every incident the same (nil: the node has no layer; the texts are then built
+    /// with the id the node was reached by, as before). Built once here and shared: building them per event cost an
+    /// allocation, the copies and a free each.
+    let texts: Texts?
+
+    /// The constant texts of a layer's node, written as `EngineRun` wrote them per event.
+    struct Texts: Sendable {
+        /// The origin of its notifications, tasks and posts: `layer X`.
+        let origin: String
+        /// Why its step runs on the first pass: `layer 'X' started`, with `: alternative` for a chosen alternative.
+        let started: String
+        /// The record when its wait times out: `timeout of layer 'X' (5m)` (nil: the node has no wait).
+        let timeout: String?
+    }
 
     /// Indexes `node`, with the edges out of it.
     init(_ node: GraphNode, outgoing: [GraphEdge]) {
         value = node
         step = node.step.map(Shared.init)
         self.outgoing = outgoing
+        texts = node.layer.map { layer in
+            let chosen = node.step?.alternative.map { ": \($0)" } ?? ""
+            return Texts(
+                origin: "layer \(layer)", started: "layer '\(layer)' started\(chosen)",
+                timeout: node.wait.map { "timeout of layer '\(layer)' (\($0))" })
+        }
     }
 }
