@@ -316,7 +316,7 @@ final class EngineRun {
             guard state.status == .open, state.cursor == node else { return }
             if let shared = nodes.node(node), let wait = shared.value.wait {
                 // A layer's timeout record is its node's shared text (`IndexedNode.texts`).
-                record(shared.texts?.timeout ?? "timeout of \(shared.value.layer.map { "layer '\($0)'" } ?? node) (\(wait))")
+                record(shared.texts?.timeout ?? IndexedNode.Texts.timeout(layer: shared.value.layer, node: node, wait: wait))
             }
             advance(from: node, along: .timer)
         case .repeatPass:
@@ -398,9 +398,10 @@ final class EngineRun {
                     if let texts = node.texts, state.pass == 0 {
                         run(step, origin: texts.origin, reason: texts.started)
                     } else {
-                        let chosen = step.value.alternative.map { ": \($0)" } ?? ""
-                        let reason = state.pass > 0 ? "repeat pass \(state.pass)\(chosen)" : "layer '\(node.value.layer ?? current)' started\(chosen)"
-                        run(step, origin: node.texts?.origin ?? "layer \(node.value.layer ?? current)", reason: reason)
+                        let layer = node.value.layer ?? current
+                        let alternative = step.value.alternative
+                        let reason = state.pass > 0 ? IndexedNode.Texts.repeated(state.pass, alternative: alternative) : IndexedNode.Texts.started(layer, alternative: alternative)
+                        run(step, origin: node.texts?.origin ?? IndexedNode.Texts.origin(layer), reason: reason)
                     }
                 }
                 current = node.outgoing.first { $0.kind == .next }?.to ?? "end:exhausted"

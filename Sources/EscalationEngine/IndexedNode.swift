@@ -24,6 +24,24 @@ final class IndexedNode: Sendable {
         let started: String
         /// The record when its wait times out: `timeout of layer 'X' (5m)` (nil: the node has no wait).
         let timeout: String?
+
+        /// The origin of a node's notifications: `layer X`, with the layer's id or the node's.
+        static func origin(_ layer: String) -> String { "layer \(layer)" }
+
+        /// Why a node's step runs on the first pass: `layer 'X' started`, with `: alternative` when one is chosen.
+        static func started(_ layer: String, alternative: String?) -> String {
+            "layer '\(layer)' started\(alternative.map { ": \($0)" } ?? "")"
+        }
+
+        /// Why a node's step runs on a repeat pass: `repeat pass N`, with `: alternative` when one is chosen.
+        static func repeated(_ pass: Int, alternative: String?) -> String {
+            "repeat pass \(pass)\(alternative.map { ": \($0)" } ?? "")"
+        }
+
+        /// The record when a node's wait times out: `timeout of layer 'X' (5m)`, or of the node's id without a layer.
+        static func timeout(layer: String?, node: String, wait: CompiledWait) -> String {
+            "timeout of \(layer.map { "layer '\($0)'" } ?? node) (\(wait))"
+        }
     }
 
     /// Indexes `node`, with the edges out of it.
@@ -32,10 +50,9 @@ final class IndexedNode: Sendable {
         step = node.step.map(Shared.init)
         self.outgoing = outgoing
         texts = node.layer.map { layer in
-            let chosen = node.step?.alternative.map { ": \($0)" } ?? ""
-            return Texts(
-                origin: "layer \(layer)", started: "layer '\(layer)' started\(chosen)",
-                timeout: node.wait.map { "timeout of layer '\(layer)' (\($0))" })
+            Texts(
+                origin: Texts.origin(layer), started: Texts.started(layer, alternative: node.step?.alternative),
+                timeout: node.wait.map { Texts.timeout(layer: layer, node: node.id, wait: $0) })
         }
     }
 }
