@@ -88,14 +88,6 @@ public struct ActionLink: Sendable, Hashable {
         return nil
     }
 
-    static func parse(_ body: Substring) -> ActionLink? {
-        let parts = body.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 3, let action = Action(rawValue: String(parts[0])), let incident = unescape(parts[1]), !incident.isEmpty,
-            let recipient = unescape(parts[2])
-        else { return nil }
-        return ActionLink(action: action, incident: incident, recipient: recipient)
-    }
-
     /// `parse` of the placeholder's body as UTF-8 bytes, without splitting it into strings first: the same link or
     /// nil for every input (`ActionLinkParseTests`). A part with a byte other than a letter, a digit, `-` or `_` is
     /// unescaped by `unescape` as before; the usual part has none and is taken as it is.

@@ -4,7 +4,7 @@ import Testing
 @testable import EscalationEngine
 
 /// `ActionLink.parse` of a placeholder's bytes (what `substitute` calls) must read every body exactly as the string
-/// parse it replaced (kept as `parse(_: Substring)`, the oracle here) does: the same link, or nil.
+/// parse it replaced (kept below as `stringParse`, the oracle here) does: the same link, or nil.
 @Suite("Action link parse from bytes")
 struct ActionLinkParseTests {
     /// Byte pieces bodies are made of: the actions and near misses, colons, plain text, escapes (valid, short,
@@ -21,7 +21,7 @@ struct ActionLinkParseTests {
     }()
 
     static func parsedByString(_ bytes: [UInt8]) -> ActionLink? {
-        ActionLink.parse(Substring(decoding: bytes, as: UTF8.self))
+        ActionLink.stringParse(Substring(decoding: bytes, as: UTF8.self))
     }
 
     static func parsedByBytes(_ bytes: [UInt8]) -> ActionLink? {
@@ -71,5 +71,17 @@ struct ActionLinkParseTests {
             #expect(Self.parsedByBytes(body) == expected)
             #expect(Self.parsedByString(body) == expected)
         }
+    }
+}
+
+extension ActionLink {
+    /// The placeholder's body read as it was before the byte reader: split into strings, then each part unescaped (the
+    /// oracle of `ActionLinkParseTests` and `ActionLinkSubstituteTests`).
+    static func stringParse(_ body: Substring) -> ActionLink? {
+        let parts = body.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, let action = Action(rawValue: String(parts[0])), let incident = unescape(parts[1]), !incident.isEmpty,
+            let recipient = unescape(parts[2])
+        else { return nil }
+        return ActionLink(action: action, incident: incident, recipient: recipient)
     }
 }

@@ -14,7 +14,7 @@ struct ActionLinkSubstituteTests {
         while let start = rest.range(of: ActionLink.prefix) {
             result += rest[..<start.lowerBound]
             let after = rest[start.upperBound...]
-            guard let end = after.firstIndex(of: "!"), let link = ActionLink.parse(after[..<end]) else {
+            guard let end = after.firstIndex(of: "!"), let link = ActionLink.stringParse(after[..<end]) else {
                 result += ActionLink.prefix
                 rest = after
                 continue
