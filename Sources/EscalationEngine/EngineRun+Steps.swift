@@ -233,6 +233,8 @@ extension EngineRun {
 
     /// The ids of `contacts(for:fields:)`, the same list without keeping each contact (for copies and assignees).
     func contactIDs(for targets: some Collection<CompiledTarget>, fields given: [String: String]? = nil) -> [String] {
+        // A lone group (a task's usual assignee): its ids do not depend on the incident, so the index keeps them.
+        if let members = loneGroupIDs(targets) { return members }
         let reach = reached(by: targets, fields: given)
         var ids: [String] = []
         ids.reserveCapacity(reach.ids.count)
@@ -246,6 +248,7 @@ extension EngineRun {
     /// Those a step copies (`cc`): the organisation's contacts by id and the people the incident carries whole, each in
     /// the order `contacts(for:)` reaches them.
     func copied(_ targets: [CompiledTarget]) -> (contacts: [String], people: [CompiledContact]) {
+        if let members = loneGroupIDs(targets) { return (members, []) }
         let reach = reached(by: targets, fields: nil)
         var contacts: [String] = []
         var people: [CompiledContact] = []
@@ -259,6 +262,13 @@ extension EngineRun {
         return (contacts, people)
     }
 
+    /// The ids a list of one `group` target reaches, kept by the index (`GraphIndex.groupReach`: the walk's
+    /// rule applied once per group); nil for any other list, which the walk reads.
+    func loneGroupIDs(_ targets: some Collection<CompiledTarget>) -> [String]? {
+        guard targets.count == 1, let only = targets.first, only.kind == "group" else { return nil }
+        return engine.index.groupContactIDs(only.ref) ?? []
+    }
+
     /// What a list of targets reaches: every id named (declared or not), in order, without repeats, and the people
     /// outside the organisation that address targets give (`contacts(for:fields:)` reads a contact for each id).
     struct Reach {
@@ -270,6 +280,23 @@ extension EngineRun {
         /// The person whose id is `id`, if an address target gave one.
         func person(_ id: String) -> CompiledContact? {
             people.isEmpty ? nil : people.first { $0.id == id }
+        }
+
+        /// Drops repeated ids (by `==`, canonically equal spellings included), keeping the first of each in order: a
+        /// few compared directly, many through a set.
+        static func dropRepeats(_ ids: inout [String]) {
+            guard ids.count > 1 else { return }
+            if ids.count <= 16 {
+                var kept = 1
+                for index in 1..<ids.count where !ids[..<kept].contains(ids[index]) {
+                    ids.swapAt(kept, index)
+                    kept += 1
+                }
+                ids.removeLast(ids.count - kept)
+            } else {
+                var seen = Set<String>()
+                ids = ids.filter { seen.insert($0).inserted }
+            }
         }
     }
 
@@ -301,18 +328,7 @@ extension EngineRun {
             default: break
             }
         }
-        guard reach.ids.count > 1 else { return reach }
-        if reach.ids.count <= 16 {
-            var kept = 1
-            for index in 1..<reach.ids.count where !reach.ids[..<kept].contains(reach.ids[index]) {
-                reach.ids.swapAt(kept, index)
-                kept += 1
-            }
-            reach.ids.removeLast(reach.ids.count - kept)
-        } else {
-            var seen = Set<String>()
-            reach.ids = reach.ids.filter { seen.insert($0).inserted }
-        }
+        Reach.dropRepeats(&reach.ids)
         return reach
     }
 

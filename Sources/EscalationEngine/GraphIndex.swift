@@ -21,6 +21,10 @@ final class GraphIndex: Sendable {
     /// of copying the contact and hashing the kind into its `[String: String]`.
     let contactAddresses: IDTable<[String?]>
     let groups: IDTable<CompiledGroup>
+    /// What a lone `group` target reaches, by the group's id: its members without repeats (`EngineRun.Reach.dropRepeats`),
+    /// each as the organisation declares it, members that are no contact left out. The same for every incident, so
+    /// a task's assignees or a step's copies naming one group share this list instead of walking the group per step.
+    let groupReach: IDTable<[String]>
     let schedules: IDTable<CompiledSchedule>
     let calendars: IDTable<CompiledCalendar>
     let routes: IDTable<CompiledRoute>
@@ -34,7 +38,8 @@ final class GraphIndex: Sendable {
     init(_ graph: RuleGraph) {
         self.graph = graph
         func byID<T>(_ items: [T], _ id: (T) -> String) -> IDTable<T> { IDTable(items.map { (id($0), $0) }) }
-        contacts = IDTable(graph.contacts.map { ($0.id, Shared($0)) })
+        let contacts = IDTable(graph.contacts.map { ($0.id, Shared($0)) })
+        self.contacts = contacts
         channels = byID(graph.channels, \.id)
         channelAddressKinds = IDTable(graph.channels.map { ($0.id, $0.addressKind) })
         var kinds: [String: Int] = [:]
@@ -48,6 +53,12 @@ final class GraphIndex: Sendable {
             graph.channels.compactMap { channel in kinds[channel.addressKind].map { (channel.id, ChannelKind(kind: channel.addressKind, slot: $0)) } })
         contactAddresses = IDTable(graph.contacts.map { contact in (contact.id, kindNames.map { contact.addresses[$0] }) })
         groups = byID(graph.groups, \.id)
+        groupReach = IDTable(
+            graph.groups.map { group in
+                var ids = group.members
+                EngineRun.Reach.dropRepeats(&ids)
+                return (group.id, ids.compactMap { contacts[$0]?.value.id })
+            })
         schedules = byID(graph.schedules, \.id)
         calendars = byID(graph.calendars, \.id)
         routes = byID(graph.routes ?? [], \.id)
@@ -80,6 +91,8 @@ final class GraphIndex: Sendable {
     /// The address contact `id` has of the kind at `kindSlot` (nil: no such contact, or no such address).
     func address(ofContact id: String, kindSlot: Int) -> String? { contactAddresses[id].flatMap { $0[kindSlot] } }
     func group(_ id: String) -> CompiledGroup? { groups[id] }
+    /// The ids a lone target naming group `id` reaches (`groupReach`; nil: no such group).
+    func groupContactIDs(_ id: String) -> [String]? { groupReach[id] }
     func schedule(_ id: String) -> CompiledSchedule? { schedules[id] }
     func calendar(_ id: String) -> CompiledCalendar? { calendars[id] }
     func route(_ id: String) -> CompiledRoute? { routes[id] }
