@@ -341,7 +341,18 @@ extension EngineRun {
         if candidates.isEmpty {
             return graph.channels.first { Self.address(in: addresses, kind: $0.addressKind) != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
         }
-        return candidates.compactMap { use in use.keeping { engine.index.addressKind(ofChannel: $0).map { Self.address(in: addresses, kind: $0) != nil } ?? false } }
+        let index = engine.index
+        let keep = { (channel: String) in index.addressKind(ofChannel: channel).map { Self.address(in: addresses, kind: $0) != nil } ?? false }
+        // Every candidate a single channel the recipient has an address for (the usual case): the list itself, shared,
+        // instead of a new one with the same uses. From the first use that is a group or is dropped, as before.
+        var whole = 0
+        while whole < candidates.count, candidates[whole].all == nil, keep(candidates[whole].channel) { whole += 1 }
+        if whole == candidates.count { return candidates }
+        var kept = Array(candidates[..<whole])
+        for use in candidates[whole...] {
+            if let use = use.keeping(keep) { kept.append(use) }
+        }
+        return kept
     }
 
     /// The value of one template variable (nil: no such variable), computed only when a template asks for it. A field
