@@ -79,12 +79,9 @@ extension EngineRun {
     /// (the layer it started in). After resolution there is no fallback.
     func deliver(key: String, reason: String) {
         guard let index = state.pending.firstIndex(where: { $0.key == key }) else { return }
-        // Changed where it is kept, then read once (a copy changed and written back cost a copy and a destroy more).
-        state.pending[index].index += 1
-        state.pending[index].failed = nil
-        state.pending[index].unanswered = nil
-        state.pending[index].answered = nil
-        let pending = state.pending[index]
+        // Changed where it is kept and read in the same access (a copy changed and written back cost a copy and a
+        // destroy more; four writes and a read were five exclusivity checks of the run's state).
+        let pending = state.pending[index].movedToNextItem()
         guard pending.index < pending.channels.count else {
             state.pending.remove(at: index)
             return record("no channel left for \(pending.contact) (\(pending.origin))")
