@@ -314,11 +314,13 @@ final class EngineRun {
         switch timer.purpose {
         case .ladder(let node):
             guard state.status == .open, state.cursor == node else { return }
-            if let shared = nodes.node(node), let wait = shared.value.wait {
+            let shared = nodes.node(node)
+            if let shared, let wait = shared.value.wait {
                 // A layer's timeout record is its node's shared text (`IndexedNode.texts`).
                 record(shared.texts?.timeout ?? IndexedNode.Texts.timeout(layer: shared.value.layer, node: node, wait: wait))
             }
-            advance(from: node, along: .timer)
+            // The node's own edges (`IndexedNode.outgoing`), not a second lookup of its id in the edge table.
+            advance(from: node, along: .timer, edges: shared?.outgoing)
         case .repeatPass:
             guard state.status == .open else { return }
             startRepeatPass()
@@ -361,9 +363,10 @@ final class EngineRun {
         }
     }
 
-    /// Follows the edge of `kind` out of `node` and processes nodes until a wait or an end.
-    func advance(from node: String, along kind: GraphEdge.Kind) {
-        guard let edge = nodes.edges(from: node).first(where: { $0.kind == kind }) else {
+    /// Follows the edge of `kind` out of `node` and processes nodes until a wait or an end. `edges` are the node's
+    /// edges when the caller holds the node already (nil: looked up by id).
+    func advance(from node: String, along kind: GraphEdge.Kind, edges: [GraphEdge]? = nil) {
+        guard let edge = (edges ?? nodes.edges(from: node)).first(where: { $0.kind == kind }) else {
             state.cursor = nil
             state.ladderEnd = "ladder ended at \(node)"
             return
