@@ -246,7 +246,18 @@ extension EngineRun {
     /// the order `contacts(for:)` reaches them.
     func copied(_ targets: [CompiledTarget]) -> (contacts: [String], people: [CompiledContact]) {
         if let members = loneGroupIDs(targets) { return (members, []) }
-        let reach = reached(by: targets, fields: nil)
+        var reach = reached(by: targets, fields: nil)
+        if reach.people.isEmpty {
+            // No people (the usual `cc`): the walk's own list becomes the contacts' ids in place, no second list.
+            var kept = 0
+            for index in reach.ids.indices {
+                guard let contact = engine.index.sharedContact(reach.ids[index])?.value.id else { continue }
+                reach.ids[kept] = contact
+                kept += 1
+            }
+            reach.ids.removeLast(reach.ids.count - kept)
+            return (reach.ids, [])
+        }
         var contacts: [String] = []
         var people: [CompiledContact] = []
         for id in reach.ids {
