@@ -350,15 +350,19 @@ extension EngineRun {
             return graph.channels.first { Self.address(in: addresses, kind: $0.addressKind) != nil }.map { [ChannelUse(channel: $0.id, afterSeconds: 0)] } ?? []
         }
         let index = engine.index
-        let keep = { (channel: String) in index.addressKind(ofChannel: channel).map { Self.address(in: addresses, kind: $0) != nil } ?? false }
         // Every candidate a single channel the recipient has an address for (the usual case): the list itself, shared,
-        // instead of a new one with the same uses. From the first use that is a group or is dropped, as before.
+        // instead of a new one with the same uses. From the first use that is a group or is dropped, as before. (The
+        // test is written out here: a closure kept in a `let` for both uses was allocated on the heap per call.)
         var whole = 0
-        while whole < candidates.count, candidates[whole].all == nil, keep(candidates[whole].channel) { whole += 1 }
+        while whole < candidates.count, candidates[whole].all == nil, let kind = index.addressKind(ofChannel: candidates[whole].channel),
+            Self.address(in: addresses, kind: kind) != nil
+        {
+            whole += 1
+        }
         if whole == candidates.count { return candidates }
         var kept = Array(candidates[..<whole])
         for use in candidates[whole...] {
-            if let use = use.keeping(keep) { kept.append(use) }
+            if let use = use.keeping({ index.addressKind(ofChannel: $0).map { Self.address(in: addresses, kind: $0) != nil } ?? false }) { kept.append(use) }
         }
         return kept
     }

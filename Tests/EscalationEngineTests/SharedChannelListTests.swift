@@ -67,6 +67,6 @@ struct SharedChannelListTests {
             }
         }
         #expect(compared > 2_000)
-        #expect(shared > 500)
+        #expect(shared > 300)
     }
 }
