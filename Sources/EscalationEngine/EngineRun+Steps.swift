@@ -11,11 +11,13 @@ extension EngineRun {
     /// Runs a step read in place from its shared copy (the index keeps the steps of nodes and of the common hooks
     /// shared). A step passed by value was copied whole at every call (memcpy and about 20 retains, released after),
     /// even from the index's immutable storage.
-    func run(_ step: Shared<CompiledStep>, origin: String, reason: String, perItems: [String: [String]] = [:]) {
+    /// `skipped` is the record of a step whose condition does not hold, when the caller keeps it written
+    /// (`PolicyIndex`'s hooks; nil: written here by `skippedRecord`).
+    func run(_ step: Shared<CompiledStep>, origin: String, reason: String, perItems: [String: [String]] = [:], skipped: String? = nil) {
         if let condition = step.value.condition,
             !engine.index.conditions.holds(condition, at: now, fields: state.fields, outcome: state.outcome, seen: seen)
         {
-            return record("\(origin) skipped: its condition does not hold")
+            return record(skipped ?? Self.skippedRecord(origin: origin))
         }
         let layer = step.value.id
         // The organisation's contacts are read in place (no copy of each), and whether one is a person the incident
@@ -73,6 +75,9 @@ extension EngineRun {
                         origin: origin)))
         }
     }
+
+    /// The record of a step from `origin` whose condition does not hold (written once per hook by `PolicyIndex`).
+    static func skippedRecord(origin: String) -> String { "\(origin) skipped: its condition does not hold" }
 
     /// Sends a pending notification on its next item (each channel of a group at once) and arms the timer for the one
     /// after: at `start + after`, or `unanswered` after now. Every delivery of a notification renders the same message

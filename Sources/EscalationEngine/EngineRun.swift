@@ -106,7 +106,7 @@ final class EngineRun {
         // references) and destroyed after.
         let steps = nodes.triggerSteps
         for index in steps.indices {
-            run(steps[index], origin: nodes.triggerOrigins[index], reason: "incident opened")
+            run(steps[index], origin: nodes.triggerOrigins[index], reason: "incident opened", skipped: nodes.triggerSkipped[index])
         }
         if let reminders = policy.reminders, let at = fireTime(of: reminders.every), at > now {
             schedule(.reminder, at: at)
@@ -199,7 +199,7 @@ final class EngineRun {
         postStages(on: "acknowledge", signal: nil)
         let steps = nodes.acknowledgeSteps
         for index in steps.indices {
-            run(steps[index], origin: nodes.acknowledgeOrigins[index], reason: reason)
+            run(steps[index], origin: nodes.acknowledgeOrigins[index], reason: reason, skipped: nodes.acknowledgeSkipped[index])
         }
     }
 
@@ -240,7 +240,7 @@ final class EngineRun {
         record(outcome.map { KeyText.joined(reason, " (outcome: ", $0, ")") } ?? reason)
         let steps = nodes.resolveSteps
         for index in steps.indices {
-            run(steps[index], origin: nodes.resolveOrigins[index], reason: reason)
+            run(steps[index], origin: nodes.resolveOrigins[index], reason: reason, skipped: nodes.resolveSkipped[index])
         }
         for action in policy.actions where action.undoOnResolve && state.appliedActions.contains(action.id) {
             effects.append(.undoAction(id: action.id, channel: action.channel))

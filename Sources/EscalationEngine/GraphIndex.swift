@@ -116,6 +116,10 @@ final class PolicyIndex: Sendable {
     let acknowledgeOrigins: [String]
     let resolveOrigins: [String]
     let triggerOrigins: [String]
+    /// The record of each hook step above when its condition does not hold (`on resolve #3 skipped: …`), written once.
+    let acknowledgeSkipped: [String]
+    let resolveSkipped: [String]
+    let triggerSkipped: [String]
     /// The first line of every incident's timeline: `triggered by policy 'P' (version V)`.
     let triggeredRecord: String
     let outgoing: IDTable<[GraphEdge]>
@@ -140,9 +144,15 @@ final class PolicyIndex: Sendable {
         acknowledgeSteps = policy.hooks.acknowledge.map(Shared.init)
         resolveSteps = policy.hooks.resolve.map(Shared.init)
         triggerSteps = (policy.hooks.trigger ?? []).map(Shared.init)
-        acknowledgeOrigins = policy.hooks.acknowledge.indices.map { "on acknowledge #\($0 + 1)" }
-        resolveOrigins = policy.hooks.resolve.indices.map { "on resolve #\($0 + 1)" }
-        triggerOrigins = (policy.hooks.trigger ?? []).indices.map { "on trigger #\($0 + 1)" }
+        let acknowledgeOrigins = policy.hooks.acknowledge.indices.map { "on acknowledge #\($0 + 1)" }
+        let resolveOrigins = policy.hooks.resolve.indices.map { "on resolve #\($0 + 1)" }
+        let triggerOrigins = (policy.hooks.trigger ?? []).indices.map { "on trigger #\($0 + 1)" }
+        self.acknowledgeOrigins = acknowledgeOrigins
+        self.resolveOrigins = resolveOrigins
+        self.triggerOrigins = triggerOrigins
+        acknowledgeSkipped = acknowledgeOrigins.map(EngineRun.skippedRecord)
+        resolveSkipped = resolveOrigins.map(EngineRun.skippedRecord)
+        triggerSkipped = triggerOrigins.map(EngineRun.skippedRecord)
         triggeredRecord = "triggered by policy '\(policy.id)' (version \(policy.version))"
         // Looked up once here: a message naming its layer found the layer's node (copying it) on every render.
         layerNames = IDTable(
