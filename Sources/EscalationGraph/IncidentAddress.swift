@@ -259,33 +259,37 @@ extension RuleGraph {
         return addressRecipientsOfFields(target, declaredBy: field, fields: fields)
     }
 
-    /// `addressRecipients` for any target: the fields' declarations listed, each field's first address under its kind.
+    /// `addressRecipients` for any target: each field's first address under its kind.
     static func addressRecipientsOfFields(_ target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
         -> [CompiledContact]
     {
-        // Every field must be declared (else nobody), read in place of `addressFields` (which builds a list of the
-        // names), with room made once.
+        // Every field must be declared (else nobody).
         guard target.kind == "address", let first = field(target.ref) else { return [] }
-        var declared = [first]
-        if let also = target.also, !also.isEmpty {
-            declared.reserveCapacity(1 + also.count)
-            for name in also {
-                guard let found = field(name) else { return [] }
-                declared.append(found)
-            }
-        }
+        let also = target.also ?? []
         if first.type == "address-list" {
+            for name in also where field(name) == nil { return [] }
             let kind = first.addressKind ?? "address"
             return IncidentAddress.entries(fields[first.name] ?? "").map { entry in
                 CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])
             }
         }
-        var addresses = [String: String](minimumCapacity: declared.count)
+        // One pass over the fields, each declaration read once where it is used (no list of them; an undeclared field
+        // met on the way still means nobody), and each kind's first address kept with one hash when the kind is new.
+        var addresses = [String: String](minimumCapacity: 1 + also.count)
         var id: String?
         var name: String?
-        for field in declared {
-            guard let entry = IncidentAddress.entries(fields[field.name] ?? "").first else { continue }
-            addresses[field.addressKind ?? "address"] = addresses[field.addressKind ?? "address"] ?? entry.address
+        for position in -1..<also.count {
+            let declared: CompiledField
+            if position < 0 {
+                declared = first
+            } else {
+                guard let found = field(also[position]) else { return [] }
+                declared = found
+            }
+            guard let entry = IncidentAddress.entries(fields[declared.name] ?? "").first else { continue }
+            let kind = declared.addressKind ?? "address"
+            // A kind seen before keeps its first address (put back; the key stays the first spelling).
+            if let kept = addresses.updateValue(entry.address, forKey: kind) { addresses[kind] = kept }
             id = id ?? entry.address
             name = name ?? entry.name
         }
