@@ -231,7 +231,7 @@ struct YAMLFastScanner {
         try start(.mappingStart, style: Self.blockStyle, anchor: anchor, line: markLine, column: markColumn)
         var key = firstKey
         while true {
-            guard position - (key.start - (key.style == Self.plain ? 0 : 1)) <= Self.maximumKeyLength else { throw Decline() }
+            guard column - key.column <= Self.maximumKeyLength else { throw Decline() }
             _ = try emit(key, anchor: nil, markLine: key.line, markColumn: key.column)
             position += 1  // the `:`
             try blockValue(indent: indent, emptyLine: line, emptyColumn: column)
@@ -624,7 +624,8 @@ struct YAMLFastScanner {
         if text[position] != closing {
             while true {
                 if mapping {
-                    guard let key = try scalar(flow: true), isKeyEnd() else { throw Decline() }
+                    let keyStart = position
+                    guard let key = try scalar(flow: true), isKeyEnd(), position - keyStart <= Self.maximumKeyLength else { throw Decline() }
                     _ = try emit(key, anchor: nil, markLine: key.line, markColumn: key.column)
                     position += 1
                     try flowSpaces()

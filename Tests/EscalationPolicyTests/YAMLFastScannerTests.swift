@@ -204,8 +204,13 @@ import Testing
             "---\na: 1\n", "a: 1\n...\n", "a: 1\n--- \n", "...a: 1\n", "a: !x b\n", "? a\n: b\n", "a: 1\n\n\n", "a: 1",
             "a:\n\n  b: 1\n", "a:\n  b: 1\n\n  c: 2\n", "a:\n b: 1\n",
         ]
+        // Keys near libyaml's 1,024-character limit on simple keys, in block and flow.
+        let long = [999, 1_000, 1_001, 1_030].flatMap { count -> [String] in
+            let key = String(repeating: "k", count: count)
+            return ["\(key): v\n", "- \(key): v\n", "a: { \(key): v }\n", "'\(key)': v\n"]
+        }
         var fast = 0
-        for text in texts {
+        for text in texts + long {
             let outcome = Self.check(text)
             #expect(outcome == .same || outcome == .declined, "\(text.debugDescription): \(outcome)")
             if outcome == .same { fast += 1 }
