@@ -171,7 +171,7 @@ public struct YAMLComposer {
     }
 
     /// libyaml's event as the composer takes it (its buffers stay libyaml's, valid until the event is deleted).
-    private static func event(_ event: inout yaml_event_t) -> YAMLEvent {
+    @inline(__always) private static func event(_ event: inout yaml_event_t) -> YAMLEvent {
         let line = Int(event.start_mark.line)
         let column = Int(event.start_mark.column)
         switch event.type {

@@ -573,13 +573,14 @@ struct YAMLFastScanner {
             for _ in 0..<trailingBreaks { scratch.append(0x0A) }
             trailingBreaks = 0
             leadingBlank = text[position] == 0x20
+            let lineBegin = position
             while position < end {
                 let byte = text[position]
                 if byte == 0x0A { break }
                 guard byte >= 0x20, byte < 0x7F else { throw Decline() }
-                scratch.append(byte)
                 position += 1
             }
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: text[lineBegin..<position]))
             if position < end {
                 leadingBreak = true
                 newline()
