@@ -386,6 +386,14 @@ struct YAMLFastScanner {
         var contentEnd = position
         while position < end {
             let byte = text[position]
+            // Most bytes: printable, not a space, `:` or (in flow) a flow indicator.
+            if byte > 0x20, byte < 0x7F, byte != 0x3A,
+                !flow || (byte != 0x2C && byte != 0x5B && byte != 0x5D && byte != 0x7B && byte != 0x7D)
+            {
+                position += 1
+                contentEnd = position
+                continue
+            }
             if byte == 0x0A { break }
             if byte == 0x20 {
                 if self.byte(position + 1) == 0x23 { break }
