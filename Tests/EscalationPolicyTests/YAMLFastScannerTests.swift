@@ -236,3 +236,111 @@ extension YAMLFastScannerTests {
         }
     }
 }
+
+extension YAMLFastScannerTests {
+    /// Random documents inside or at the edge of the subset (ASCII, no tags): block mappings and sequences nested
+    /// at random indentations, block scalars with random headers, indentation, blank lines (with and without spaces),
+    /// trailing spaces and comment-like lines, quoted scalars with escapes, plain scalars with `:`, `#` and `-`, flow
+    /// collections, anchors and aliases, comments at random indentation, and sometimes one line over-indented.
+    struct SubsetYAML {
+        var rng: SplitMix64
+        var anchors: [String] = []
+
+        mutating func below(_ bound: Int) -> Int { Int(rng.next() % UInt64(bound)) }
+        mutating func pick(_ choices: [String]) -> String { choices[below(choices.count)] }
+
+        mutating func plain() -> String {
+            pick(["a", "b c", "x:y", "a#b", "-1", "10:00", "http://h:1/p", "v ", "k.e-y", "<<", "~", "a ,b", "x]y", "1.5", "t'q", "q\"t"])
+        }
+
+        mutating func scalar() -> String {
+            switch below(9) {
+            case 0: return "'" + pick(["", "it''s", "a b", "#x", ": y"]) + "'"
+            case 1: return "\"" + pick(["", "\\n\\t", "\\u00e9", "\\x41", "\\\"q\\\"", "a\\\\b", "\\U0001F600", "\\z"]) + "\""
+            case 2 where !anchors.isEmpty: return "*" + anchors[below(anchors.count)]
+            case 3: return "[" + (0..<below(4)).map { _ in pick(["a", "'b'", "\"c\"", "{ d: e }", "[f]", "-1", "x:y"]) }.joined(separator: ", ") + "]"
+            case 4: return "{ " + (0..<below(3)).map { index in "k\(index): " + pick(["v", "'w'", "[x]", "1:2"]) }.joined(separator: ", ") + " }"
+            default: return plain()
+            }
+        }
+
+        mutating func blockScalar(indent: Int) -> String {
+            var text = pick(["|", ">", "|-", ">-", "|+", ">+", "|2", ">1", "|2-", "|-1", "|+2"]) + pick(["", " ", " # c"]) + "\n"
+            let base = indent + 1 + below(3)
+            for _ in 0..<below(6) {
+                switch below(6) {
+                case 0: text += "\n"
+                case 1: text += String(repeating: " ", count: below(base + 3)) + "\n"
+                case 2: text += String(repeating: " ", count: base + 1 + below(2)) + pick(["more", "# deep"]) + "\n"
+                default: text += String(repeating: " ", count: base) + pick(["line", "two words", "# text", "- x", "k: v", "t  "]) + "\n"
+                }
+            }
+            return text
+        }
+
+        /// A value after `key:` or `-` (the text starting right after the indicator).
+        mutating func value(indent: Int, depth: Int) -> String {
+            var anchor = ""
+            if below(8) == 0 {
+                let name = "n\(below(5))"
+                anchors.append(name)
+                anchor = " &" + name
+            }
+            switch below(10) {
+            case 0, 1 where depth < 4: return anchor + pick(["", " # c"]) + "\n" + mapping(indent: indent + 1 + below(3), depth: depth + 1)
+            case 2 where depth < 4: return anchor + "\n" + sequence(indent: indent + below(2) * (1 + below(2)), depth: depth + 1)
+            case 3: return anchor + " " + blockScalar(indent: indent)
+            case 4: return anchor.isEmpty ? pick(["", " ", " # c"]) + "\n" : " x\n"
+            default: return anchor + " " + scalar() + pick(["", "", " # c", "#c"]) + "\n"
+            }
+        }
+
+        mutating func mapping(indent: Int, depth: Int) -> String {
+            let pad = String(repeating: " ", count: indent)
+            var text = ""
+            for index in 0..<(1 + below(4)) {
+                if below(6) == 0 { text += String(repeating: " ", count: below(8)) + "# note\n" }
+                if below(12) == 0 { text += "\n" }
+                let key = below(8) == 0 ? pick(["'q k'", "\"d\"", "k k", "a:b"]) : "k\(index)"
+                text += (below(40) == 0 ? " " : "") + pad + key + pick([":", ":", " :"]) + value(indent: indent, depth: depth)
+            }
+            return text
+        }
+
+        mutating func sequence(indent: Int, depth: Int) -> String {
+            let pad = String(repeating: " ", count: indent)
+            var text = ""
+            for _ in 0..<(1 + below(4)) {
+                if below(10) == 0, depth < 4 {
+                    text += pad + "- " + "k: " + scalar() + "\n" + pad + "  j:" + value(indent: indent + 2, depth: depth + 1)
+                } else if below(12) == 0, depth < 4 {
+                    text += pad + "- - " + scalar() + "\n"
+                } else {
+                    text += pad + "-" + value(indent: indent, depth: depth)
+                }
+            }
+            return text
+        }
+
+        mutating func document() -> String {
+            anchors = []
+            var text = below(5) == 0 ? sequence(indent: 0, depth: 0) : mapping(indent: 0, depth: 0)
+            if below(3) == 0 { text = String(text.dropLast()) }
+            return text
+        }
+    }
+
+    @Test func agreesWithLibYAMLOnRandomSubsetDocuments() {
+        var generator = SubsetYAML(rng: SplitMix64(seed: 0x5CA7))
+        var accepted = 0
+        var declined = 0
+        for _ in 0..<10_000 {
+            let text = generator.document()
+            let outcome = Self.check(text)
+            #expect(outcome == .same || outcome == .declined, "\(text.debugDescription): \(outcome)")
+            if outcome == .same { accepted += 1 } else { declined += 1 }
+        }
+        #expect(accepted > 3_500, "accepted \(accepted)")
+        #expect(declined > 2_000, "declined \(declined)")
+    }
+}
