@@ -34,20 +34,32 @@ public struct YAMLComposer {
     private static let fixedTags: [String: YAMLTag] = Dictionary(
         uniqueKeysWithValues: YAMLTag.fixedNames.enumerated().map { ($1, YAMLTag(index: UInt32($0))) })
 
-    private init() {}
-
-    /// Composes the single document of `text` (nil root for a stream with none).
+    /// Composes the single document of `text` (nil root for a stream with none). `YAMLFastScanner` reads it first;
+    /// whenever it meets anything outside its subset of YAML, or anything that may be an error, libyaml composes the
+    /// whole text, so every error and its wording comes from libyaml.
     public static func compose(_ text: String) throws(YAMLError) -> YAMLDocument {
         // Offsets, counts, lines and columns are kept as Int32; a scalar's text is at most 1.5 times what it was
         // written with (`\L` is three bytes), so up to 1 GiB of text fits.
         guard text.utf8.count <= maximumBytes else { throw .tooLarge }
-        var composer = YAMLComposer()
-        // Room for what a policy file needs (about one node per 24 bytes, scalars' text at most the text's size), so
-        // that the arrays are not grown and copied while composing.
-        let size = text.utf8.count
-        composer.records.reserveCapacity(size / 16 + 16)
-        composer.children.reserveCapacity(size / 16 + 16)
-        composer.bytes.reserveCapacity(size)
+        if let document = composeFast(text) { return document }
+        return try composeWithLibYAML(text)
+    }
+
+    /// The document by `YAMLFastScanner` alone; nil when it declines the text.
+    static func composeFast(_ text: String) -> YAMLDocument? {
+        guard text.utf8.count <= maximumBytes else { return nil }
+        var text = text
+        return text.withUTF8 { buffer in
+            var scanner = YAMLFastScanner(text: buffer, composer: YAMLComposer(reservingFor: buffer.count))
+            guard let root = scanner.run() else { return nil }
+            return scanner.composer.document(root: YAMLNode(index: root))
+        }
+    }
+
+    /// The document by libyaml alone (the fast scanner not asked).
+    static func composeWithLibYAML(_ text: String) throws(YAMLError) -> YAMLDocument {
+        guard text.utf8.count <= maximumBytes else { throw .tooLarge }
+        var composer = YAMLComposer(reservingFor: text.utf8.count)
         var text = text
         let result: Result<YAMLNode?, YAMLError> = text.withUTF8 { buffer in
             var parser = yaml_parser_t()
@@ -66,7 +78,20 @@ public struct YAMLComposer {
             }
         }
         let root = try result.get()
-        return YAMLDocument(records: composer.records, bytes: composer.bytes, children: composer.children, tagNames: composer.tagNames, root: root)
+        return composer.document(root: root)
+    }
+
+    /// A composer with room for what a policy file of `size` bytes needs (about one node per 24 bytes, scalars' text
+    /// at most the text's size), so that the arrays are not grown and copied while composing.
+    init(reservingFor size: Int) {
+        records.reserveCapacity(size / 16 + 16)
+        children.reserveCapacity(size / 16 + 16)
+        bytes.reserveCapacity(size)
+    }
+
+    /// The composed document.
+    func document(root: YAMLNode?) -> YAMLDocument {
+        YAMLDocument(records: records, bytes: bytes, children: children, tagNames: tagNames, root: root)
     }
 
     /// The event loop: stream start, then nothing or one document, then stream end.
@@ -82,7 +107,7 @@ public struct YAMLComposer {
         while root == nil {
             yaml_event_delete(&event)
             try Self.parse(&parser, &event)
-            root = try add(&event)
+            root = try add(Self.event(&event))
         }
         yaml_event_delete(&event)
         try Self.parse(&parser, &event)  // document end
@@ -97,49 +122,35 @@ public struct YAMLComposer {
     }
 
     /// Adds one node event; returns the node when it completes the root.
-    private mutating func add(_ event: inout yaml_event_t) throws(YAMLError) -> Int32? {
+    mutating func add(_ event: YAMLEvent) throws(YAMLError) -> Int32? {
         var done: Int32
-        switch event.type {
-        case YAML_ALIAS_EVENT:
-            let name = Self.string(event.data.alias.anchor)
-            guard let name, let target = anchors[name] else {
-                throw .composer(context: nil, problem: "found undefined alias", mark: Self.mark(event.start_mark))
+        switch event.kind {
+        case .alias:
+            guard let target = anchors[String(decoding: event.value, as: UTF8.self)] else {
+                throw .composer(context: nil, problem: "found undefined alias", mark: YAMLMark(line: event.line + 1, column: event.column + 1))
             }
             done = target
-        case YAML_SCALAR_EVENT:
-            let scalar = event.data.scalar
+        case .scalar:
             let start = bytes.count
-            if scalar.length > 0, let value = scalar.value {
-                bytes.append(contentsOf: UnsafeBufferPointer(start: value, count: scalar.length))
-            }
-            let tag: YAMLTag
-            if scalar.quoted_implicit == 1 {
-                tag = .str
-            } else {
-                tag = self.tag(scalar.tag, implicit: .str)
-            }
+            if event.value.count > 0 { bytes.append(contentsOf: event.value) }
+            let tag = event.implicit ? YAMLTag.str : self.tag(event.tag, implicit: .str)
             done = Int32(records.count)
             records.append(
                 YAMLDocument.Record(
-                    kind: .scalar, style: UInt8(truncatingIfNeeded: scalar.style.rawValue), tagWritten: Self.isWritten(scalar.tag), tag: tag,
-                    line: Int32(event.start_mark.line + 1),
-                    column: Int32(event.start_mark.column + 1), start: Int32(start), count: Int32(scalar.length)))
-            if let anchor = Self.string(scalar.anchor) { anchors[anchor] = done }
-        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-            let sequence = event.type == YAML_SEQUENCE_START_EVENT
-            let start = event.data.sequence_start
-            let mapping = event.data.mapping_start
-            let implicit = sequence ? start.implicit != 0 : mapping.implicit != 0
-            let tag = implicit ? (sequence ? YAMLTag.seq : .map) : self.tag(sequence ? start.tag : mapping.tag, implicit: sequence ? .seq : .map)
+                    kind: .scalar, style: event.style, tagWritten: Self.isWritten(event.tag), tag: tag, line: Int32(event.line + 1),
+                    column: Int32(event.column + 1), start: Int32(start), count: Int32(event.value.count)))
+            if let anchor = event.anchor { anchors[String(decoding: anchor, as: UTF8.self)] = done }
+        case .sequenceStart, .mappingStart:
+            let sequence = event.kind == .sequenceStart
+            let tag = event.implicit ? (sequence ? YAMLTag.seq : .map) : self.tag(event.tag, implicit: sequence ? .seq : .map)
             let index = Int32(records.count)
             records.append(
                 YAMLDocument.Record(
-                    kind: sequence ? .sequence : .mapping,
-                    style: UInt8(truncatingIfNeeded: sequence ? start.style.rawValue : mapping.style.rawValue), tagWritten: !implicit && Self.isWritten(sequence ? start.tag : mapping.tag), tag: tag,
-                    line: Int32(event.start_mark.line + 1), column: Int32(event.start_mark.column + 1), start: 0, count: 0))
-            open.append(Open(record: index, firstChild: pending.count, anchor: Self.string(sequence ? start.anchor : mapping.anchor)))
+                    kind: sequence ? .sequence : .mapping, style: event.style, tagWritten: !event.implicit && Self.isWritten(event.tag), tag: tag,
+                    line: Int32(event.line + 1), column: Int32(event.column + 1), start: 0, count: 0))
+            open.append(Open(record: index, firstChild: pending.count, anchor: event.anchor.map { String(decoding: $0, as: UTF8.self) }))
             return nil
-        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+        case .sequenceEnd, .mappingEnd:
             guard let collection = open.popLast() else { return nil }
             let first = children.count
             children.append(contentsOf: pending[collection.firstChild...])
@@ -151,12 +162,50 @@ public struct YAMLComposer {
             if isMapping { try checkDuplicates(YAMLNode(index: collection.record)) }
             if let anchor = collection.anchor { anchors[anchor] = collection.record }
             done = collection.record
-        default:
+        case .other:
             return nil
         }
         if open.isEmpty { return done }
         pending.append(done)
         return nil
+    }
+
+    /// libyaml's event as the composer takes it (its buffers stay libyaml's, valid until the event is deleted).
+    @inline(__always) private static func event(_ event: inout yaml_event_t) -> YAMLEvent {
+        let line = Int(event.start_mark.line)
+        let column = Int(event.start_mark.column)
+        switch event.type {
+        case YAML_ALIAS_EVENT:
+            return YAMLEvent(kind: .alias, line: line, column: column, value: bytes(event.data.alias.anchor) ?? UnsafeBufferPointer(start: nil, count: 0))
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            let value = scalar.length > 0 && scalar.value != nil
+                ? UnsafeBufferPointer(start: scalar.value, count: scalar.length) : UnsafeBufferPointer(start: nil, count: 0)
+            return YAMLEvent(
+                kind: .scalar, style: UInt8(truncatingIfNeeded: scalar.style.rawValue), line: line, column: column, value: value,
+                anchor: bytes(scalar.anchor), tag: scalar.tag, implicit: scalar.quoted_implicit == 1)
+        case YAML_SEQUENCE_START_EVENT:
+            let start = event.data.sequence_start
+            return YAMLEvent(
+                kind: .sequenceStart, style: UInt8(truncatingIfNeeded: start.style.rawValue), line: line, column: column,
+                anchor: bytes(start.anchor), tag: start.tag, implicit: start.implicit != 0)
+        case YAML_MAPPING_START_EVENT:
+            let start = event.data.mapping_start
+            return YAMLEvent(
+                kind: .mappingStart, style: UInt8(truncatingIfNeeded: start.style.rawValue), line: line, column: column,
+                anchor: bytes(start.anchor), tag: start.tag, implicit: start.implicit != 0)
+        case YAML_SEQUENCE_END_EVENT: return YAMLEvent(kind: .sequenceEnd)
+        case YAML_MAPPING_END_EVENT: return YAMLEvent(kind: .mappingEnd)
+        default: return YAMLEvent(kind: .other)
+        }
+    }
+
+    /// A C string from libyaml (an anchor's name) as its bytes, without the terminating zero.
+    private static func bytes(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> UnsafeBufferPointer<UInt8>? {
+        guard let pointer else { return nil }
+        var count = 0
+        while pointer[count] != 0 { count += 1 }
+        return UnsafeBufferPointer(start: pointer, count: count)
     }
 
     /// The interned tag of a written tag (`!` and none resolve to `implicit`, as Yams' `Resolver.basic` does).
