@@ -327,7 +327,12 @@ extension EngineRun {
             case "schedule":
                 if let who = engine.index.schedule(target.ref)?.onCall(at: now, calendars: graph.calendars)?.contact { reach.ids.append(who) }
             case "field":
-                if let value = fields[target.ref] { TargetResolver.appendListItems(value, to: &reach.ids) }
+                // The state's own fields are read at the field's slot when it has one (`fieldSlots`, the byte table; the
+                // values kept beside the state): hashing the name into the fields with SipHash cost about 570
+                // instructions a read. Fields given by the caller, or a name without a slot, are read by name.
+                let value: String?
+                if given == nil, let slot = nodes.fieldSlots[target.ref] { value = slotRead().values[slot] } else { value = fields[target.ref] }
+                if let value { TargetResolver.appendListItems(value, to: &reach.ids) }
             case "route":
                 // A route row names contacts, groups and schedules (never another route), resolved like any target.
                 let picked = engine.index.route(target.ref)?.targets(fields: fields) ?? []

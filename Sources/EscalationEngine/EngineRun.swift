@@ -320,7 +320,7 @@ final class EngineRun {
                 record(shared.texts?.timeout ?? IndexedNode.Texts.timeout(layer: shared.value.layer, node: node, wait: wait))
             }
             // The node's own edges (`IndexedNode.outgoing`), not a second lookup of its id in the edge table.
-            advance(from: node, along: .timer, edges: shared?.outgoing)
+            advance(from: node, along: .timer, held: shared)
         case .repeatPass:
             guard state.status == .open else { return }
             startRepeatPass()
@@ -363,38 +363,55 @@ final class EngineRun {
         }
     }
 
-    /// Follows the edge of `kind` out of `node` and processes nodes until a wait or an end. `edges` are the node's
-    /// edges when the caller holds the node already (nil: looked up by id).
-    func advance(from node: String, along kind: GraphEdge.Kind, edges: [GraphEdge]? = nil) {
-        guard let edge = (edges ?? nodes.edges(from: node)).first(where: { $0.kind == kind }) else {
-            state.cursor = nil
-            state.ladderEnd = "ladder ended at \(node)"
-            return
+    /// Follows the edge of `kind` out of `node` and processes nodes until a wait or an end. `held` is the node when the
+    /// caller holds it already: its own edges, and the node an edge leads to taken by position (nil: looked up by id).
+    func advance(from node: String, along kind: GraphEdge.Kind, held: IndexedNode? = nil) {
+        if let held {
+            guard let at = held.outgoing.firstIndex(where: { $0.kind == kind }) else { return endLadder(at: node) }
+            return enter(held.outgoing[at].to, node: nodes.target(of: held, edge: at))
         }
+        guard let edge = nodes.edges(from: node).first(where: { $0.kind == kind }) else { return endLadder(at: node) }
         enter(edge.to)
     }
 
-    func enter(_ id: String) {
+    /// The ladder stops at `node`, which has no edge to follow.
+    private func endLadder(at node: String) {
+        state.cursor = nil
+        state.ladderEnd = "ladder ended at \(node)"
+    }
+
+    /// The edge of `kind` out of `node`: the id it leads to, and that node taken by position (`IndexedNode.targets`; nil
+    /// when the policy has no node of that id). Without such an edge, `end:exhausted`, looked up by id as before.
+    private func follow(_ node: IndexedNode, _ kind: GraphEdge.Kind) -> (id: String, node: IndexedNode?) {
+        guard let at = node.outgoing.firstIndex(where: { $0.kind == kind }) else { return ("end:exhausted", nil) }
+        return (node.outgoing[at].to, nodes.target(of: node, edge: at))
+    }
+
+    /// Processes nodes from `id` until a wait or an end. `given` is the node of that id when the caller has it (by
+    /// position); each node after is taken by position from the edge that leads to it, not looked up by id.
+    func enter(_ id: String, node given: IndexedNode? = nil) {
         var current = id
+        var next = given
         for _ in 0..<(policy.nodes.count * 2 + 4) {
             // The node is read in place through its shared reference: binding the value copied every part of it.
-            guard let node = nodes.node(current) else { return }
+            guard let node = next ?? nodes.node(current) else { return }
+            next = nil
             state.cursor = current
             switch node.value.kind {
             case .start:
-                current = node.outgoing.first { $0.kind == .next }?.to ?? "end:exhausted"
+                (current, next) = follow(node, .next)
             case .branch:
                 let holds = node.value.condition.map { engine.index.conditions.holds($0, at: now, fields: state.fields, seen: seen) } ?? true
-                let taken = node.outgoing.first { $0.kind == (holds ? .conditionTrue : .conditionFalse) }?.to ?? "end:exhausted"
+                let (taken, takenNode) = follow(node, holds ? .conditionTrue : .conditionFalse)
                 if !holds {
                     // A false edge inside the layer leads to its next alternative; otherwise the layer is skipped.
                     let layer = node.value.layer ?? current
                     record(
-                        nodes.node(taken)?.value.layer == node.value.layer
+                        (takenNode ?? nodes.node(taken))?.value.layer == node.value.layer
                             ? "layer '\(layer)': \(node.value.label) does not hold; trying the next alternative"
                             : "layer '\(layer)' skipped: \(node.value.label) does not hold")
                 }
-                current = taken
+                (current, next) = (taken, takenNode)
             case .notify, .task:
                 if let step = node.step {
                     // A layer's origin and first-pass reason are the node's shared texts (`IndexedNode.texts`).
@@ -407,7 +424,7 @@ final class EngineRun {
                         run(step, origin: node.texts?.origin ?? IndexedNode.Texts.origin(layer), reason: reason)
                     }
                 }
-                current = node.outgoing.first { $0.kind == .next }?.to ?? "end:exhausted"
+                (current, next) = follow(node, .next)
             case .wait:
                 guard let wait = node.value.wait else { return }
                 if let at = fireTime(of: wait) {
@@ -419,7 +436,7 @@ final class EngineRun {
                 } else {
                     record("\(node.value.label): cannot compute the time (missing field or calendar); moving on")
                 }
-                current = node.outgoing.first { $0.kind == .timer }?.to ?? "end:exhausted"
+                (current, next) = follow(node, .timer)
             case .repeat:
                 passRepeat()
                 return

@@ -107,6 +107,8 @@ final class PolicyIndex: Sendable {
     let policy: CompiledPolicy
     /// The nodes by id, each behind one reference (`IndexedNode`): a lookup copied the whole node before.
     let nodes: IDTable<IndexedNode>
+    /// The nodes in the policy's order (`IndexedNode.targets` are positions in it).
+    let nodeList: [IndexedNode]
     /// The hook steps of `acknowledge`, `resolve` and `trigger`, each behind one reference, so `run` reads them in
     /// place instead of copying each out of its list.
     let acknowledgeSteps: [Shared<CompiledStep>]
@@ -140,7 +142,14 @@ final class PolicyIndex: Sendable {
     init(_ policy: CompiledPolicy, templates: [String: CompiledTemplate]) {
         self.policy = policy
         let grouped = Dictionary(grouping: policy.edges, by: \.from)
-        nodes = IDTable(policy.nodes.map { ($0.id, IndexedNode($0, outgoing: grouped[$0.id] ?? [])) })
+        // Each id's position among the nodes, the first of duplicates winning as the node table's lookup does.
+        let positions = Dictionary(policy.nodes.enumerated().map { ($0.element.id, $0.offset) }) { first, _ in first }
+        let nodeList = policy.nodes.map { node in
+            let outgoing = grouped[node.id] ?? []
+            return IndexedNode(node, outgoing: outgoing, targets: outgoing.map { positions[$0.to] ?? -1 })
+        }
+        self.nodeList = nodeList
+        nodes = IDTable(zip(policy.nodes, nodeList).map { ($0.0.id, $0.1) })
         acknowledgeSteps = policy.hooks.acknowledge.map(Shared.init)
         resolveSteps = policy.hooks.resolve.map(Shared.init)
         triggerSteps = (policy.hooks.trigger ?? []).map(Shared.init)
@@ -190,6 +199,11 @@ final class PolicyIndex: Sendable {
     /// The node `id`, shared (read its parts through `value`).
     func node(_ id: String) -> IndexedNode? { nodes[id] }
     func edges(from id: String) -> [GraphEdge] { outgoing[id] ?? [] }
+    /// The node the edge at `edge` of `node.outgoing` leads to (nil: the policy has no node of that id).
+    func target(of node: IndexedNode, edge: Int) -> IndexedNode? {
+        let position = node.targets[edge]
+        return position >= 0 ? nodeList[position] : nil
+    }
     func field(_ name: String) -> CompiledField? { fields[name] }
     func message(_ id: String) -> CompiledMessage? { messages[id] }
     /// The name `layer.name` shows for a layer (nil: the policy has no such layer).

@@ -15,16 +15,25 @@ struct IDTable<Value: Sendable>: Sendable {
     private let dictionary: [String: Value]
     /// Whether every id is ASCII (else the byte table is empty and the dictionary answers everything).
     private let asciiOnly: Bool
-    /// Keys by slot (meaningful only where `filled`).
-    private let keys: [String]
+    /// The keys' bytes, one after another: a slot's key is `bytes[start ..< start + length]`. A probe compares bytes
+    /// (length, then `memcmp`) where comparing `String`s went through the standard library's comparison, which checks
+    /// both strings' normalization flags before the bytes (about 70 instructions a compare). For ASCII keys, equal bytes
+    /// are equal strings and nothing else is.
+    private let bytes: [UInt8]
+    /// Each slot's key as a range of `bytes` (`length` -1: the slot is empty).
+    private let slots: [KeyRange]
     /// Values by slot (nil where the slot is empty).
     private let values: [Value?]
-    /// Whether a slot holds an entry.
-    private let filled: [Bool]
     /// Slot count minus one (the count is a power of two).
     private let mask: Int
     /// The number of entries.
     let count: Int
+
+    /// Where a slot's key lies in `bytes` (`length` -1 where the slot is empty).
+    private struct KeyRange: Sendable {
+        let start: Int32
+        let length: Int32
+    }
 
     /// A table of `pairs`; the first of duplicate ids wins.
     init(_ pairs: some Sequence<(String, Value)>) {
@@ -32,48 +41,104 @@ struct IDTable<Value: Sendable>: Sendable {
         let dictionary = Dictionary(entries) { first, _ in first }
         let asciiOnly = entries.allSatisfy { $0.0.utf8.allSatisfy { $0 < 0x80 } }
         // At most half full, so probe runs stay short.
-        var slots = 8
-        while slots < entries.count * 2 { slots *= 2 }
-        var keys = Array(repeating: "", count: slots)
-        var values = [Value?](repeating: nil, count: slots)
-        var filled = Array(repeating: false, count: slots)
+        var count = 8
+        while count < entries.count * 2 { count *= 2 }
+        var keys = Array(repeating: "", count: count)
+        var values = [Value?](repeating: nil, count: count)
+        var filled = Array(repeating: false, count: count)
         for (key, value) in entries where asciiOnly {
-            var slot = (Self.asciiHash(key) ?? 0) & (slots - 1)
-            while filled[slot], keys[slot] != key { slot = (slot + 1) & (slots - 1) }
+            var slot = (Self.asciiHash(key) ?? 0) & (count - 1)
+            while filled[slot], keys[slot] != key { slot = (slot + 1) & (count - 1) }
             guard !filled[slot] else { continue }
             keys[slot] = key
             values[slot] = value
             filled[slot] = true
         }
+        var bytes: [UInt8] = []
+        var slots: [KeyRange] = []
+        slots.reserveCapacity(count)
+        for slot in 0..<count {
+            guard filled[slot] else {
+                slots.append(KeyRange(start: 0, length: -1))
+                continue
+            }
+            slots.append(KeyRange(start: Int32(bytes.count), length: Int32(keys[slot].utf8.count)))
+            bytes.append(contentsOf: keys[slot].utf8)
+        }
         self.dictionary = dictionary
         self.asciiOnly = asciiOnly
-        self.keys = keys
+        self.bytes = bytes
+        self.slots = slots
         self.values = values
-        self.filled = filled
-        self.mask = slots - 1
+        self.mask = count - 1
         self.count = dictionary.count
     }
 
     /// The value for `key`, if any.
     subscript(key: String) -> Value? {
-        guard asciiOnly, let hash = Self.asciiHash(key) else { return dictionary[key] }
-        var slot = hash & mask
-        while filled[slot] {
-            if keys[slot] == key { return values[slot] }
-            slot = (slot + 1) & mask
+        switch find(key) {
+        case .slot(let slot): return values[slot]
+        case .absent: return nil
+        case .notASCII: return dictionary[key]
         }
-        return nil
     }
 
     /// Whether `key` has an entry (without copying its value out, as `self[key] != nil` does).
     func contains(_ key: String) -> Bool {
-        guard asciiOnly, let hash = Self.asciiHash(key) else { return dictionary.index(forKey: key) != nil }
-        var slot = hash & mask
-        while filled[slot] {
-            if keys[slot] == key { return true }
-            slot = (slot + 1) & mask
+        switch find(key) {
+        case .slot: return true
+        case .absent: return false
+        case .notASCII: return dictionary.index(forKey: key) != nil
         }
-        return false
+    }
+
+    /// What the byte table says of a key.
+    private enum Found {
+        /// The key's slot.
+        case slot(Int)
+        /// No entry has the key.
+        case absent
+        /// The byte table does not answer (the key or an id is not ASCII): ask the dictionary.
+        case notASCII
+    }
+
+    /// The slot of `key` in the byte table: hashed and compared on its UTF-8 bytes, read in place.
+    private func find(_ key: String) -> Found {
+        guard asciiOnly else { return .notASCII }
+        return key.utf8.withContiguousStorageIfAvailable { find(UnsafeRawBufferPointer($0)) } ?? Array(key.utf8).withUnsafeBytes(find)
+    }
+
+    /// The slot of the key whose bytes are `key`.
+    private func find(_ key: UnsafeRawBufferPointer) -> Found {
+        guard let hash = Self.hashBytes(key) else { return .notASCII }
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        return bytes.withUnsafeBytes { stored in
+            while true {
+                let range = slots[slot]
+                if range.length < 0 { return .absent }
+                if Int(range.length) == key.count, Self.sameBytes(stored, at: Int(range.start), key) { return .slot(slot) }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    /// Whether `stored[start ..< start + key.count]` holds `key`'s bytes: eight at a time, the last eight overlapping
+    /// (a call of `memcmp` cost more than the compare itself for keys this short).
+    @inline(__always)
+    static func sameBytes(_ stored: UnsafeRawBufferPointer, at start: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        let count = key.count
+        if count >= 8 {
+            var offset = 0
+            while offset + 8 < count {
+                if stored.loadUnaligned(fromByteOffset: start + offset, as: UInt64.self) != key.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                    return false
+                }
+                offset += 8
+            }
+            return stored.loadUnaligned(fromByteOffset: start + count - 8, as: UInt64.self) == key.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        }
+        for offset in 0..<count where stored[start + offset] != key[offset] { return false }
+        return true
     }
 
     /// A hash of an ASCII key's bytes, eight at a time (read in place when the string has contiguous storage, as

@@ -11,6 +11,9 @@ final class IndexedNode: Sendable {
     /// The edges out of the node (`PolicyIndex.edges(from:)` of its id), kept with it so the ladder follows an edge
     /// from the node it holds instead of looking its id up again.
     let outgoing: [GraphEdge]
+    /// For each edge of `outgoing`, the position of the node it leads to in `PolicyIndex.nodeList` (-1: the policy has no
+    /// node of that id), so `enter` takes the next node by position instead of looking its id up.
+    let targets: [Int]
     /// The texts a layer's node gives every incident the same (nil: the node has no layer; the texts are then built
     /// with the id the node was reached by, as before). Built once here and shared: building them per event cost an
     /// allocation, the copies and a free each.
@@ -44,11 +47,12 @@ final class IndexedNode: Sendable {
         }
     }
 
-    /// Indexes `node`, with the edges out of it.
-    init(_ node: GraphNode, outgoing: [GraphEdge]) {
+    /// Indexes `node`, with the edges out of it and the positions of the nodes they lead to.
+    init(_ node: GraphNode, outgoing: [GraphEdge], targets: [Int]) {
         value = node
         step = node.step.map(Shared.init)
         self.outgoing = outgoing
+        self.targets = targets
         texts = node.layer.map { layer in
             Texts(
                 origin: Texts.origin(layer), started: Texts.started(layer, alternative: node.step?.alternative),

@@ -134,7 +134,7 @@ struct TextsWrittenOnceTests {
                     offsetSeconds: rng.int(-7_200...7_200))
             }
             let node = GraphNode(id: id, kind: rng.chance(50) ? .notify : .wait, layer: layer, step: step, wait: wait)
-            let indexed = IndexedNode(node, outgoing: [])
+            let indexed = IndexedNode(node, outgoing: [], targets: [])
             guard let texts = indexed.texts else {
                 #expect(layer == nil)
                 continue
