@@ -119,6 +119,9 @@ extension EngineRun {
             }
             var cc: [String] = []
             if let channelKind {
+                // Room for every copy at once: grown one append at a time, the list was reallocated for the second.
+                let copies = pending.cc.count + (pending.ccPeople?.count ?? 0)
+                if copies > 1 { cc.reserveCapacity(copies) }
                 for copied in pending.cc {
                     if let reached = engine.index.address(ofContact: copied, kindSlot: channelKind.slot) { cc.append(reached) }
                 }
