@@ -92,14 +92,16 @@ extension EngineRun {
             return record("no channel left for \(pending.contact) (\(pending.origin))")
         }
         let use = pending.channels[pending.index]
-        // The recipient's id and name alone: an organisation's contact is read in place (`sharedContact`), not copied.
+        // The recipient's id and name alone: an organisation's contact is read in place, not copied, and found once with
+        // its addresses (`contactEntry`: a lookup for the name and another for each address cost two of the same id).
+        let known: GraphIndex.ContactEntry?
         let recipient: MessageRecipient?
         if let person = pending.person {
+            known = nil
             recipient = MessageRecipient(id: person.id, name: person.name)
-        } else if let known = engine.index.sharedContact(pending.contact) {
-            recipient = MessageRecipient(id: known.value.id, name: known.value.name)
         } else {
-            recipient = nil
+            known = engine.index.contactEntry(pending.contact)
+            recipient = known.map { MessageRecipient(id: $0.contact.value.id, name: $0.contact.value.name) }
         }
         let message = render(pending.template, recipient: recipient, layer: pending.layer, alternative: pending.alternative)
         // A group's channels, else the item's one channel (`use.channels` built a one-element list for it).
@@ -115,7 +117,7 @@ extension EngineRun {
             if let person = pending.person {
                 address = channelKind.flatMap { Self.address(in: person.addresses, kind: $0.kind) }
             } else {
-                address = channelKind.flatMap { engine.index.address(ofContact: pending.contact, kindSlot: $0.slot) }
+                address = channelKind.flatMap { known?.address(kindSlot: $0.slot) }
             }
             var cc: [String] = []
             if let channelKind {

@@ -20,6 +20,9 @@ final class GraphIndex: Sendable {
     /// Each contact's addresses by those positions (nil where it has none), so a delivery reads `addresses[i]` instead
     /// of copying the contact and hashing the kind into its `[String: String]`.
     let contactAddresses: IDTable<[String?]>
+    /// Each contact (the one `contacts` shares) with those addresses, in one table: a delivery to a contact needs its
+    /// name and an address, and found them in two lookups of the same id.
+    let contactEntries: IDTable<ContactEntry>
     let groups: IDTable<CompiledGroup>
     /// What a lone `group` target reaches, by the group's id: its members without repeats (`EngineRun.Reach.dropRepeats`),
     /// each as the organisation declares it, members that are no contact left out. The same for every incident, so
@@ -38,7 +41,8 @@ final class GraphIndex: Sendable {
     init(_ graph: RuleGraph) {
         self.graph = graph
         func byID<T>(_ items: [T], _ id: (T) -> String) -> IDTable<T> { IDTable(items.map { (id($0), $0) }) }
-        let contacts = IDTable(graph.contacts.map { ($0.id, Shared($0)) })
+        let shared = graph.contacts.map(Shared.init)
+        let contacts = IDTable(shared.map { ($0.value.id, $0) })
         self.contacts = contacts
         channels = byID(graph.channels, \.id)
         channelAddressKinds = IDTable(graph.channels.map { ($0.id, $0.addressKind) })
@@ -52,6 +56,8 @@ final class GraphIndex: Sendable {
         channelKinds = IDTable(
             graph.channels.compactMap { channel in kinds[channel.addressKind].map { (channel.id, ChannelKind(kind: channel.addressKind, slot: $0)) } })
         contactAddresses = IDTable(graph.contacts.map { contact in (contact.id, kindNames.map { contact.addresses[$0] }) })
+        contactEntries = IDTable(
+            shared.map { contact in (contact.value.id, ContactEntry(contact: contact, addresses: kindNames.map { contact.value.addresses[$0] })) })
         groups = byID(graph.groups, \.id)
         groupReach = IDTable(
             graph.groups.map { group in
@@ -90,6 +96,19 @@ final class GraphIndex: Sendable {
     }
     /// The address contact `id` has of the kind at `kindSlot` (nil: no such contact, or no such address).
     func address(ofContact id: String, kindSlot: Int) -> String? { contactAddresses[id].flatMap { $0[kindSlot] } }
+    /// Contact `id`, shared, with its addresses by kind position (`contactEntries`; nil: no such contact).
+    func contactEntry(_ id: String) -> ContactEntry? { contactEntries[id] }
+
+    /// A contact, shared, with its addresses by the position of their kind (`channelKindSlots`).
+    struct ContactEntry: Sendable {
+        /// The contact (read its parts through `value`).
+        let contact: Shared<CompiledContact>
+        /// Its address of each kind the channels read, by the kind's position (nil where it has none).
+        let addresses: [String?]
+
+        /// The address of the kind at `kindSlot` (nil: none).
+        func address(kindSlot: Int) -> String? { addresses[kindSlot] }
+    }
     func group(_ id: String) -> CompiledGroup? { groups[id] }
     /// The ids a lone target naming group `id` reaches (`groupReach`; nil: no such group).
     func groupContactIDs(_ id: String) -> [String]? { groupReach[id] }
