@@ -416,6 +416,12 @@ struct YAMLFastScanner {
         return Scalar(line: startLine, column: startColumn, style: Self.plain, start: start, count: contentEnd - start, inScratch: false)
     }
 
+    /// Starts a quoted scalar's value in `scratch` at its first escape: the bytes read so far, from `start`.
+    @inline(__always) private mutating func startScratch(from start: Int) {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<position]))
+    }
+
     /// A single-quoted scalar on one line (`''` is a quote).
     private mutating func singleQuoted() throws(Decline) -> Scalar {
         let startLine = line
@@ -430,8 +436,7 @@ struct YAMLFastScanner {
                 if self.byte(position + 1) != 0x27 { break }
                 if !escaped {
                     escaped = true
-                    scratch.removeAll(keepingCapacity: true)
-                    scratch.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<position]))
+                    startScratch(from: start)
                 }
                 scratch.append(0x27)
                 position += 2
@@ -465,8 +470,7 @@ struct YAMLFastScanner {
             }
             if !escaped {
                 escaped = true
-                scratch.removeAll(keepingCapacity: true)
-                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<position]))
+                startScratch(from: start)
             }
             position += 1
             guard position < end else { throw Decline() }
