@@ -110,7 +110,7 @@ extension EngineRun {
             let id = members?[member] ?? use.channel
             // The channel's address kind and its position in one lookup, and the copied people's addresses read where
             // they are: no copy of the channel, and no list of the copied contacts built first.
-            // An organisation's contact's address is read by the kind's position (`GraphIndex.contactAddresses`): no
+            // An organisation's contact's address is read by the kind's position (`GraphIndex.contactEntries`): no
             // copy of the contact and no hash of the kind; a person the incident carries has only its own map.
             let channelKind = engine.index.kind(ofChannel: id)
             let address: String?

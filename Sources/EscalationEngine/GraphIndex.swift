@@ -17,11 +17,9 @@ final class GraphIndex: Sendable {
     let channelKindSlots: IDTable<Int>
     /// Each channel's address kind with its position, in one lookup (a delivery needs both).
     let channelKinds: IDTable<ChannelKind>
-    /// Each contact's addresses by those positions (nil where it has none), so a delivery reads `addresses[i]` instead
-    /// of copying the contact and hashing the kind into its `[String: String]`.
-    let contactAddresses: IDTable<[String?]>
-    /// Each contact (the one `contacts` shares) with those addresses, in one table: a delivery to a contact needs its
-    /// name and an address, and found them in two lookups of the same id.
+    /// Each contact (the one `contacts` shares) with its addresses by those positions (nil where it has none), in one
+    /// table: a delivery reads `addresses[i]` instead of copying the contact and hashing the kind into its
+    /// `[String: String]`, and finds the contact's name in the same lookup.
     let contactEntries: IDTable<ContactEntry>
     let groups: IDTable<CompiledGroup>
     /// What a lone `group` target reaches, by the group's id: its members without repeats (`EngineRun.Reach.dropRepeats`),
@@ -55,7 +53,6 @@ final class GraphIndex: Sendable {
         channelKindSlots = IDTable(graph.channels.compactMap { channel in kinds[channel.addressKind].map { (channel.id, $0) } })
         channelKinds = IDTable(
             graph.channels.compactMap { channel in kinds[channel.addressKind].map { (channel.id, ChannelKind(kind: channel.addressKind, slot: $0)) } })
-        contactAddresses = IDTable(graph.contacts.map { contact in (contact.id, kindNames.map { contact.addresses[$0] }) })
         contactEntries = IDTable(
             shared.map { contact in (contact.value.id, ContactEntry(contact: contact, addresses: kindNames.map { contact.value.addresses[$0] })) })
         groups = byID(graph.groups, \.id)
@@ -95,7 +92,7 @@ final class GraphIndex: Sendable {
         let slot: Int
     }
     /// The address contact `id` has of the kind at `kindSlot` (nil: no such contact, or no such address).
-    func address(ofContact id: String, kindSlot: Int) -> String? { contactAddresses[id].flatMap { $0[kindSlot] } }
+    func address(ofContact id: String, kindSlot: Int) -> String? { contactEntries[id]?.address(kindSlot: kindSlot) }
     /// Contact `id`, shared, with its addresses by kind position (`contactEntries`; nil: no such contact).
     func contactEntry(_ id: String) -> ContactEntry? { contactEntries[id] }
 

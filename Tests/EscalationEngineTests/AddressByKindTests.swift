@@ -6,7 +6,7 @@ import Testing
 @testable import EscalationEngine
 
 /// A delivery reads an organisation's contact's address by the position of the channel's address kind
-/// (`GraphIndex.contactAddresses`): it must be the address the contact's own map gives for the channel's kind.
+/// (`GraphIndex.contactEntries`): it must be the address the contact's own map gives for the channel's kind.
 @Suite("Addresses by kind")
 struct AddressByKindTests {
     @Test("every contact and channel, random organisations: the address by position is the map's", arguments: [1, 2, 3] as [UInt64])
