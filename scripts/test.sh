@@ -47,7 +47,19 @@ swift build --build-tests
 # tests wait on a ManualClock rather than real time, and tests against real servers and processes use loose bounds.
 # The PostgreSQL tests run against a private server (scripts/testing/pg_server.py: a temporary folder, a free port on
 # 127.0.0.1, an unprivileged user) unless ESCALATE_TEST_POSTGRES_URL names one already.
+run=(swift test --skip-build "$@")
 if [ -z "${ESCALATE_TEST_POSTGRES_URL:-}" ]; then
-  exec python3 scripts/testing/pg_server.py -- swift test --skip-build "$@"
+  run=(python3 scripts/testing/pg_server.py -- "${run[@]}")
 fi
-exec swift test --skip-build "$@"
+# The suite's output is long and a CI log often keeps only its end, so a failing run repeats its failures last.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+"${run[@]}" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -ne 0 ]; then
+  echo "scripts/test.sh: swift test failed (exit $status). Its failures again:" >&2
+  grep -E -A4 '✘ Test .*(recorded an issue|failed)|Fatal error|error: Exited' "$log" | head -200 >&2 || true
+fi
+exit "$status"
