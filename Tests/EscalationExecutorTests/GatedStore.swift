@@ -4,7 +4,8 @@ import Foundation
 
 /// An in-memory store whose commits wait at a gate until `together` of them are waiting (or, so that a caller that
 /// commits one at a time is seen failing rather than hanging, until `fallbackSeconds` of real time have passed: long
-/// enough that concurrent callers all reach the gate on a loaded machine, where 2 s once opened it early); then
+/// enough that concurrent callers all reach the gate on a loaded machine, where 2 s once opened it early, and a test
+/// runner whose pool is busy with other tests can resume a caller minutes late); then
 /// all go on, in an order drawn from `generator`, and those `fails` picks fail. It records how many commits were ever
 /// waiting at once: triggers that can share a group commit reach the store together.
 actor GatedStore: IncidentStore {
@@ -48,7 +49,7 @@ actor GatedStore: IncidentStore {
         listingWaiters = []
     }
 
-    init(together: Int, seed: UInt64 = 1, fallbackSeconds: Double = 15) {
+    init(together: Int, seed: UInt64 = 1, fallbackSeconds: Double = 120) {
         self.together = together
         self.generator = SplitMix64(seed: seed)
         self.fallbackSeconds = fallbackSeconds

@@ -102,26 +102,28 @@ struct WebhookChannelTests {
     @Test func connectionRefusedIsRetryable() async throws {
         let port = try await RecordingServer.closedPort()
         let plugin = try WebhookChannel(
-            settings: SettingsYAML.settings("url: http://127.0.0.1:\(port)/hook\ntimeout: 60s"), environment: environment)
+            settings: SettingsYAML.settings("url: http://127.0.0.1:\(port)/hook\ntimeout: 500s"), environment: environment)
         let started = ContinuousClock.now
         let result = await plugin.deliver(message, to: nil)
         guard case .failed(let failure) = result else { Issue.record("expected a failure, got \(result)"); return }
         #expect(failure.retryable)
         #expect(failure.reason.contains("connection refused"))
-        // At once rather than at the 60 s timeout (loose: other tests share the machine).
-        #expect(ContinuousClock.now - started < .seconds(30))
+        // At once rather than at the 500 s timeout (loose: a test runner whose pool is busy with other tests can resume
+        // this one minutes late).
+        #expect(ContinuousClock.now - started < .seconds(200))
     }
 
     @Test func slowServerPastTheTimeoutIsRetryable() async throws {
-        let server = try await RecordingServer.start(delay: 30)
+        let server = try await RecordingServer.start(delay: 300)
         defer { server.stop() }
         let started = ContinuousClock.now
         let result = try await channel(server).deliver(message, to: nil)
         guard case .failed(let failure) = result else { Issue.record("expected a failure, got \(result)"); return }
         #expect(failure.retryable)
         #expect(failure.reason.contains("did not answer within 1s"))
-        // Given up at the 1 s timeout, not after the server's 30 s (loose: other tests share the machine).
-        #expect(ContinuousClock.now - started < .seconds(20))
+        // Given up at the 1 s timeout, not after the server's 300 s (loose: a test runner whose pool is busy with other
+        // tests can resume this one minutes late).
+        #expect(ContinuousClock.now - started < .seconds(200))
     }
 
     @Test func aFailingDeliveryDoesNotBlockAnother() async throws {
