@@ -63,7 +63,7 @@ extension PostgresIncidentStore {
                     ON CONFLICT (organisation) DO UPDATE SET versions = excluded.versions, owner = excluded.owner, at = excluded.at
                     """, logger: logger)
             }
-            try await connection.query("SELECT pg_notify(\(channel), \("reload:" + owner))", logger: logger)
+            _ = try await connection.query("SELECT pg_notify(\(channel), \("reload:" + owner))", logger: logger).collect()
         }
     }
 

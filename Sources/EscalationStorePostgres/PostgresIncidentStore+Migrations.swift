@@ -72,18 +72,23 @@ extension PostgresIncidentStore {
 
     /// Applies the migrations the database lacks, each in its own transaction, under an advisory lock so that
     /// processes starting together migrate once; returns the versions applied. Refuses a database whose schema is
-    /// newer than this build's.
+    /// newer than this build's. The lock is the schema's own: stores on other schemas of the database (other
+    /// deployments, or tests in parallel) neither wait for it nor make it wait past the `lock_timeout`.
     @discardableResult
     static func migrate(client: PostgresClient, logger: Logger) async throws -> [Int] {
         do {
             return try await client.withConnection { connection in
-                try await connection.query(
-                    "CREATE TABLE IF NOT EXISTS escalate_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-                    logger: logger)
                 var applied: [Int] = []
                 for migration in migrations {
                     let done: Bool = try await transaction(connection, logger: logger) { connection in
-                        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('escalate/migrations', 0))", logger: logger)
+                        // Rows read to the end: a SELECT's error (a lock timeout, a deadlock) reaches its rows, not `query`.
+                        _ = try await connection.query(
+                            "SELECT pg_advisory_xact_lock(hashtextextended('escalate/migrations/' || COALESCE(current_schema(), ''), 0))", logger: logger
+                        ).collect()
+                        // Under the lock, so that processes starting together do not race to create it.
+                        try await connection.query(
+                            "CREATE TABLE IF NOT EXISTS escalate_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                            logger: logger)
                         let newest = try await connection.query("SELECT COALESCE(MAX(version), 0) FROM escalate_schema", logger: logger)
                             .collect().first?.decode(Int.self) ?? 0
                         if newest > schemaVersion {

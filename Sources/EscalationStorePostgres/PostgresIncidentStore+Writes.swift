@@ -67,7 +67,7 @@ extension PostgresIncidentStore {
     }
 
     func notify(on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT pg_notify(\(channel), \("work:" + owner))", logger: logger)
+        _ = try await connection.query("SELECT pg_notify(\(channel), \("work:" + owner))", logger: logger).collect()
     }
 
     func insertLog(_ entries: [EventLogEntry], on connection: PostgresConnection) async throws {

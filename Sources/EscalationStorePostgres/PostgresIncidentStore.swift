@@ -252,7 +252,8 @@ public final class PostgresIncidentStore: SharedIncidentStore {
     func lock(_ keys: [String], on connection: PostgresConnection) async throws {
         for key in keys {
             do {
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(lockPrefix + key), 0))", logger: logger)
+                // Rows read to the end: a SELECT's error (a deadlock found while it waits) reaches its rows, not `query`.
+                _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(lockPrefix + key), 0))", logger: logger).collect()
             } catch {
                 throw PostgresStoreError("locking \(key)", error)
             }

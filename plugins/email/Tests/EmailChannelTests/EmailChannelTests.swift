@@ -9,7 +9,7 @@ struct EmailChannelTests {
     static let password = "smtp-pw-4Lm9-DistinctiveValue"
     let environment = ChannelEnvironment(["SMTP_USER": "bot", "SMTP_PASSWORD": password])
 
-    func channel(_ sink: SMTPSink, host: String = "127.0.0.1", timeout: String = "30s", extra: String = "") throws -> EmailChannel {
+    func channel(_ sink: SMTPSink, host: String = "127.0.0.1", timeout: String = "120s", extra: String = "") throws -> EmailChannel {
         let yaml = """
             host: \(host)
             port: \(sink.port)

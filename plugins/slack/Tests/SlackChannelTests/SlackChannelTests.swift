@@ -9,7 +9,7 @@ struct SlackChannelTests {
     static let token = "xoxb-1111-2222-DistinctiveSlackToken"
     let environment = ChannelEnvironment(["SLACK_TOKEN": token])
 
-    func apiChannel(_ server: RecordingServer, channel: String? = "C0OPS1234", timeout: String = "1s") throws -> SlackChannel {
+    func apiChannel(_ server: RecordingServer, channel: String? = "C0OPS1234", timeout: String = "60s") throws -> SlackChannel {
         var yaml = "token: ${env:SLACK_TOKEN}\napi_url: \(server.url)/api\ntimeout: \(timeout)"
         if let channel { yaml += "\nchannel: \"\(channel)\"" }
         return try SlackChannel(settings: SettingsYAML.settings(yaml, channel: "slack"), environment: environment)
@@ -118,7 +118,7 @@ struct SlackChannelTests {
         let server = try await RecordingServer.start(status: 403, body: "invalid token \(Self.token)")
         defer { server.stop() }
         let hook = try SlackChannel(
-            settings: SettingsYAML.settings("webhook_url: ${env:SLACK_HOOK}\ntimeout: 1s"),
+            settings: SettingsYAML.settings("webhook_url: ${env:SLACK_HOOK}\ntimeout: 60s"),
             environment: ChannelEnvironment(["SLACK_HOOK": "\(server.url)/services/\(Self.token)"]))
         let results = [try await apiChannel(server).deliver(message, to: "U0JESSIE1"), await hook.deliver(message, to: nil)]
         for result in results {

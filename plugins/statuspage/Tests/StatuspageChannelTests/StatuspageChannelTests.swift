@@ -9,12 +9,12 @@ struct StatuspageChannelTests {
     static let key = "sp-key-8Hq1-DistinctiveValue"
     let environment = ChannelEnvironment(["SP_KEY": key])
 
-    func channel(_ url: String, extra: String = "") throws -> StatuspageChannel {
+    func channel(_ url: String, extra: String = "", timeout: String = "60s") throws -> StatuspageChannel {
         let yaml = """
             page_id: kctbh9vrtdwd
             api_key: ${env:SP_KEY}
             api_url: \(url)/v1
-            timeout: 1s
+            timeout: \(timeout)
             \(extra)
             """
         return try StatuspageChannel(settings: SettingsYAML.settings(yaml, channel: "status"), environment: environment)
@@ -83,8 +83,8 @@ struct StatuspageChannelTests {
 
     @Test func refusedAndSlowAreRetryable() async throws {
         try await RecordingServer.expectRefusedAndSlowAreRetryable(
-            refused: { try await channel($0).deliver(stage, to: nil) },
-            slow: { try await channel($0).expire(stage, receipt: DeliveryReceipt(externalID: "abc")) })
+            refused: { try await channel($0, timeout: "1s").deliver(stage, to: nil) },
+            slow: { try await channel($0, timeout: "1s").expire(stage, receipt: DeliveryReceipt(externalID: "abc")) })
     }
 
     @Test func secretsNeverAppearInResults() async throws {

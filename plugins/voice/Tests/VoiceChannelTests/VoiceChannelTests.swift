@@ -9,13 +9,13 @@ struct VoiceChannelTests {
     static let token = "voice-token-3Jx8-DistinctiveValue"
     let environment = ChannelEnvironment(["VOICE_ACCOUNT": "AC0077", "VOICE_TOKEN": token])
 
-    func channel(_ url: String, extra: String = "") throws -> VoiceChannel {
+    func channel(_ url: String, extra: String = "", timeout: String = "60s") throws -> VoiceChannel {
         let yaml = """
             api_url: \(url)/2010-04-01
             account: ${env:VOICE_ACCOUNT}
             auth_token: ${env:VOICE_TOKEN}
             from: "+15550100"
-            timeout: 1s
+            timeout: \(timeout)
             \(extra)
             """
         return try VoiceChannel(settings: SettingsYAML.settings(yaml, channel: "phone"), environment: environment)
@@ -71,7 +71,7 @@ struct VoiceChannelTests {
     }
 
     @Test func refusedAndSlowAreRetryable() async throws {
-        try await RecordingServer.expectRefusedAndSlowAreRetryable(refused: { try await channel($0).deliver(message, to: "+15550101") })
+        try await RecordingServer.expectRefusedAndSlowAreRetryable(refused: { try await channel($0, timeout: "1s").deliver(message, to: "+15550101") })
     }
 
     @Test func secretsNeverAppearInResults() async throws {

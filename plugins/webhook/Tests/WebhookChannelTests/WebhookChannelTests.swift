@@ -10,11 +10,11 @@ struct WebhookChannelTests {
     static let token = "Bearer tok-5VfR1-AlsoSecret"
     let environment = ChannelEnvironment(["HOOK_SECRET": secret, "HOOK_AUTH": token])
 
-    func channel(_ server: RecordingServer) throws -> WebhookChannel {
+    func channel(_ server: RecordingServer, timeout: String = "60s") throws -> WebhookChannel {
         let yaml = """
             url: \(server.url)/hook
             secret: ${env:HOOK_SECRET}
-            timeout: 1s
+            timeout: \(timeout)
             headers:
               Authorization: ${env:HOOK_AUTH}
               X-Team: ops
@@ -117,7 +117,7 @@ struct WebhookChannelTests {
         let server = try await RecordingServer.start(delay: 300)
         defer { server.stop() }
         let started = ContinuousClock.now
-        let result = try await channel(server).deliver(message, to: nil)
+        let result = try await channel(server, timeout: "1s").deliver(message, to: nil)
         guard case .failed(let failure) = result else { Issue.record("expected a failure, got \(result)"); return }
         #expect(failure.retryable)
         #expect(failure.reason.contains("did not answer within 1s"))
@@ -159,7 +159,7 @@ struct WebhookChannelTests {
         }
         // A secret URL is masked too, and setup errors name the variable, not a value.
         let hidden = try WebhookChannel(
-            settings: SettingsYAML.settings("url: ${env:HOOK_URL}\ntimeout: 1s"),
+            settings: SettingsYAML.settings("url: ${env:HOOK_URL}\ntimeout: 60s"),
             environment: ChannelEnvironment(["HOOK_URL": "\(server.url)/\(Self.secret)"]))
         #expect(!"\(await hidden.deliver(message, to: nil))".contains(Self.secret))
         #expect(throws: ChannelSetupError.self) {
