@@ -190,6 +190,7 @@ let package = Package(
             dependencies: [
                 "EscalationCore", "EscalationEngine", "EscalationStore", "EscalationStorePostgres", "EscalationTesting", "EscalationExecutor",
                 "EscalationChannel", "EscalationGraph", "EscalationPipeline", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
         .testTarget(name: "EscalationCoreTests", dependencies: ["EscalationCore"], swiftSettings: strict),
