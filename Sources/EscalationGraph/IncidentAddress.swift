@@ -61,6 +61,34 @@ public struct IncidentAddress: Sendable, Hashable {
     /// `asciiEntries` on the text's bytes (ASCII).
     static func asciiEntries(_ bytes: UnsafeBufferPointer<UInt8>) -> [IncidentAddress] {
         var result: [IncidentAddress] = []
+        asciiParts(bytes) { part in
+            if let entry = asciiEntry(part) { result.append(entry) }
+            return true
+        }
+        return result
+    }
+
+    /// The first of `entries`, without the list of them: the reading stops at the first entry that is not blank. An
+    /// `address` field uses only its first; a list of one cost an allocation and a free for every read.
+    public static func firstEntry(_ value: String) -> IncidentAddress? {
+        var text = value
+        return text.withUTF8 { bytes in isASCII(bytes) ? .some(firstASCIIEntry(bytes)) : nil } ?? characterEntries(value).first
+    }
+
+    /// `firstEntry` on the text's bytes (ASCII).
+    static func firstASCIIEntry(_ bytes: UnsafeBufferPointer<UInt8>) -> IncidentAddress? {
+        var found: IncidentAddress?
+        asciiParts(bytes) { part in
+            found = asciiEntry(part)
+            return found == nil
+        }
+        return found
+    }
+
+    /// Hands `body` each comma-separated part of ASCII bytes in turn (commas inside quotes or angle brackets do not
+    /// separate), the last one included, until it returns false. The one splitting rule of the ASCII readers.
+    @inline(__always)
+    private static func asciiParts(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Slice<UnsafeBufferPointer<UInt8>>) -> Bool) {
         var start = 0
         var quoted = false
         var angled = false
@@ -70,13 +98,12 @@ public struct IncidentAddress: Sendable, Hashable {
             case UInt8(ascii: "<") where !quoted: angled = true
             case UInt8(ascii: ">") where !quoted: angled = false
             case UInt8(ascii: ",") where !quoted && !angled:
-                if let entry = asciiEntry(bytes[start..<index]) { result.append(entry) }
+                guard body(bytes[start..<index]) else { return }
                 start = index + 1
             default: break
             }
         }
-        if let entry = asciiEntry(bytes[start...]) { result.append(entry) }
-        return result
+        _ = body(bytes[start...])
     }
 
     /// One ASCII entry, as `parse` reads it.
@@ -247,13 +274,13 @@ extension RuleGraph {
         if target.kind == "address", target.also?.isEmpty ?? true {
             guard let only = field(target.ref) else { return [] }
             let kind = only.addressKind ?? "address"
-            let entries = IncidentAddress.entries(fields[only.name] ?? "")
             if only.type == "address-list" {
-                return entries.map { entry in
+                return IncidentAddress.entries(fields[only.name] ?? "").map { entry in
                     CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])
                 }
             }
-            guard let entry = entries.first else { return [] }
+            // One address: its first entry, read without a list of them.
+            guard let entry = IncidentAddress.firstEntry(fields[only.name] ?? "") else { return [] }
             return [CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])]
         }
         return addressRecipientsOfFields(target, declaredBy: field, fields: fields)
@@ -286,7 +313,7 @@ extension RuleGraph {
                 guard let found = field(also[position]) else { return [] }
                 declared = found
             }
-            guard let entry = IncidentAddress.entries(fields[declared.name] ?? "").first else { continue }
+            guard let entry = IncidentAddress.firstEntry(fields[declared.name] ?? "") else { continue }
             let kind = declared.addressKind ?? "address"
             // A kind seen before keeps its first address (put back; the key stays the first spelling).
             if let kept = addresses.updateValue(entry.address, forKey: kind) { addresses[kind] = kept }
