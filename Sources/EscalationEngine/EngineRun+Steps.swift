@@ -94,14 +94,19 @@ extension EngineRun {
         let use = pending.channels[pending.index]
         // The recipient's id and name alone: an organisation's contact is read in place, not copied, and found once with
         // its addresses (`contactEntry`: a lookup for the name and another for each address cost two of the same id).
+        // A person's addresses are taken here once: reading `pending.person` again for each member channel copied the
+        // whole person (its id, name, addresses and preferences) each time.
         let known: GraphIndex.ContactEntry?
         let recipient: MessageRecipient?
+        let personAddresses: [String: String]?
         if let person = pending.person {
             known = nil
             recipient = MessageRecipient(id: person.id, name: person.name)
+            personAddresses = person.addresses
         } else {
             known = engine.index.contactEntry(pending.contact)
             recipient = known.map { MessageRecipient(id: $0.contact.value.id, name: $0.contact.value.name) }
+            personAddresses = nil
         }
         let message = render(pending.template, recipient: recipient, layer: pending.layer, alternative: pending.alternative)
         // A group's channels, else the item's one channel (`use.channels` built a one-element list for it).
@@ -114,8 +119,8 @@ extension EngineRun {
             // copy of the contact and no hash of the kind; a person the incident carries has only its own map.
             let channelKind = engine.index.kind(ofChannel: id)
             let address: String?
-            if let person = pending.person {
-                address = channelKind.flatMap { Self.address(in: person.addresses, kind: $0.kind) }
+            if let personAddresses {
+                address = channelKind.flatMap { Self.address(in: personAddresses, kind: $0.kind) }
             } else {
                 address = channelKind.flatMap { known?.address(kindSlot: $0.slot) }
             }
