@@ -448,15 +448,20 @@ extension EngineRun {
         guard let id = template, let compiled = nodes.message(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
         }
-        let value = { (variable: TemplateVariable) in
-            self.variable(variable, recipient: recipient, layer: layer, alternative: alternative)
-        }
         // The fields by slot, fetched once for the render (and only when a placeholder reads one).
         let slotValues = compiled.readsSlots ? slotRead().values : nil
-        let shown = { (value: String, kind: TemplateVariable.FieldKind) in self.shown(value, kind: kind) }
-        return RenderedMessage(
-            template: id, subject: compiled.subject.map { CompiledMessage.render($0, slotValues: slotValues, shown: shown, value: value) },
-            body: CompiledMessage.render(compiled.body, slotValues: slotValues, shown: shown, value: value))
+        // The closures are written where they are passed: kept in a `let` for both renders, the one capturing the
+        // recipient, layer and alternative had its context allocated on the heap for every message.
+        var subject: String?
+        if let text = compiled.subject {
+            subject = CompiledMessage.render(
+                text, slotValues: slotValues, shown: { self.shown($0, kind: $1) },
+                value: { self.variable($0, recipient: recipient, layer: layer, alternative: alternative) })
+        }
+        let body = CompiledMessage.render(
+            compiled.body, slotValues: slotValues, shown: { self.shown($0, kind: $1) },
+            value: { self.variable($0, recipient: recipient, layer: layer, alternative: alternative) })
+        return RenderedMessage(template: id, subject: subject, body: body)
     }
 }
 
