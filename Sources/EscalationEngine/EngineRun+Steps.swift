@@ -21,17 +21,16 @@ extension EngineRun {
         }
         let layer = step.value.id
         // The organisation's contacts are read in place (no copy of each), and whether one is a person the incident
-        // carries is known from the walk (no lookup of its id).
-        let recipients = recipients(for: step.value.targets)
-        if !step.value.targets.isEmpty, recipients.isEmpty {
-            record("\(origin) reaches nobody (\(step.value.targets.map(\.description).joined(separator: ", ")))")
-        }
+        // carries is known from the walk (no lookup of its id). The recipients are visited without a list of them;
+        // `reaches nobody` is recorded after the visit, which then recorded nothing and sent nothing (as before, it
+        // comes before the tasks and posts; `copied` records nothing).
+        let reach = reached(by: step.value.targets, fields: nil)
         let (ccContacts, ccPeople) = copied(step.value.cc)
-        for recipient in recipients {
+        let reachedAny = eachRecipient(of: reach) { recipient in
             let channels = channelsFor(recipient, stepChannels: step.value.channels)
             guard !channels.isEmpty else {
                 record("\(origin): no channel reaches \(recipient.id)")
-                continue
+                return
             }
             let key = nextID("n")
             let pending = PendingNotification(
@@ -46,6 +45,9 @@ extension EngineRun {
             } else {
                 deliver(key: key, reason: reason)
             }
+        }
+        if !step.value.targets.isEmpty, !reachedAny {
+            record("\(origin) reaches nobody (\(step.value.targets.map(\.description).joined(separator: ", ")))")
         }
         for task in step.value.tasks {
             let shared = task.assignee.map { contactIDs(for: CollectionOfOne($0)) } ?? []
@@ -189,14 +191,26 @@ extension EngineRun {
         let reach = reached(by: targets, fields: given)
         var recipients: [Recipient] = []
         recipients.reserveCapacity(reach.ids.count)
+        eachRecipient(of: reach) { recipients.append($0) }
+        return recipients
+    }
+
+    /// Hands `body` each recipient of a walk in order, as `recipients(for:)` lists them: a person the incident carries,
+    /// else the organisation's contact read in place (an id that is neither is skipped). A step's run visits them
+    /// without the list (an allocation and a free per step). Returns whether there was any.
+    @discardableResult
+    func eachRecipient(of reach: Reach, _ body: (Recipient) -> Void) -> Bool {
+        var any = false
         for id in reach.ids {
             if let person = reach.person(id) {
-                recipients.append(.person(person))
+                any = true
+                body(.person(person))
             } else if let known = engine.index.sharedContact(id) {
-                recipients.append(.contact(known))
+                any = true
+                body(.contact(known))
             }
         }
-        return recipients
+        return any
     }
 
     /// Someone a step reaches: a contact of the organisation (shared, read in place) or a person the incident carries.
