@@ -80,14 +80,13 @@ public struct Engine: Sendable {
             case .contact where !index.isContact(value):
                 problems.append("field '\(check.field.name)' must name a contact, got '\(value)'")
             case .address(let single):
-                let entries = IncidentAddress.entries(value)
-                if single, entries.count > 1 {
-                    problems.append("field '\(check.field.name)' takes one address, got \(entries.count); declare it 'type: address-list' for several")
-                }
+                // The entries counted and checked on their bytes (no list of them, no strings unless a problem).
                 let kind = check.field.addressKind ?? "address"
-                for entry in entries {
-                    if let problem = entry.problem(kind: kind) { problems.append("field '\(check.field.name)' (\(kind)): \(problem)") }
+                let checked = IncidentAddress.check(value, kind: kind)
+                if single, checked.count > 1 {
+                    problems.append("field '\(check.field.name)' takes one address, got \(checked.count); declare it 'type: address-list' for several")
                 }
+                for problem in checked.problems { problems.append("field '\(check.field.name)' (\(kind)): \(problem)") }
             default: break
             }
         }

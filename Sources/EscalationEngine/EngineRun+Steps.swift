@@ -21,17 +21,16 @@ extension EngineRun {
         }
         let layer = step.value.id
         // The organisation's contacts are read in place (no copy of each), and whether one is a person the incident
-        // carries is known from the walk (no lookup of its id).
-        let recipients = recipients(for: step.value.targets)
-        if !step.value.targets.isEmpty, recipients.isEmpty {
-            record("\(origin) reaches nobody (\(step.value.targets.map(\.description).joined(separator: ", ")))")
-        }
+        // carries is known from the walk (no lookup of its id). The recipients are visited without a list of them;
+        // `reaches nobody` is recorded after the visit, which then recorded nothing and sent nothing (as before, it
+        // comes before the tasks and posts; `copied` records nothing).
+        let reach = reached(by: step.value.targets, fields: nil)
         let (ccContacts, ccPeople) = copied(step.value.cc)
-        for recipient in recipients {
+        let reachedAny = eachRecipient(of: reach) { recipient in
             let channels = channelsFor(recipient, stepChannels: step.value.channels)
             guard !channels.isEmpty else {
                 record("\(origin): no channel reaches \(recipient.id)")
-                continue
+                return
             }
             let key = nextID("n")
             let pending = PendingNotification(
@@ -46,6 +45,9 @@ extension EngineRun {
             } else {
                 deliver(key: key, reason: reason)
             }
+        }
+        if !step.value.targets.isEmpty, !reachedAny {
+            record("\(origin) reaches nobody (\(step.value.targets.map(\.description).joined(separator: ", ")))")
         }
         for task in step.value.tasks {
             let shared = task.assignee.map { contactIDs(for: CollectionOfOne($0)) } ?? []
@@ -94,14 +96,19 @@ extension EngineRun {
         let use = pending.channels[pending.index]
         // The recipient's id and name alone: an organisation's contact is read in place, not copied, and found once with
         // its addresses (`contactEntry`: a lookup for the name and another for each address cost two of the same id).
+        // A person's addresses are taken here once: reading `pending.person` again for each member channel copied the
+        // whole person (its id, name, addresses and preferences) each time.
         let known: GraphIndex.ContactEntry?
         let recipient: MessageRecipient?
+        let personAddresses: [String: String]?
         if let person = pending.person {
             known = nil
             recipient = MessageRecipient(id: person.id, name: person.name)
+            personAddresses = person.addresses
         } else {
             known = engine.index.contactEntry(pending.contact)
             recipient = known.map { MessageRecipient(id: $0.contact.value.id, name: $0.contact.value.name) }
+            personAddresses = nil
         }
         let message = render(pending.template, recipient: recipient, layer: pending.layer, alternative: pending.alternative)
         // A group's channels, else the item's one channel (`use.channels` built a one-element list for it).
@@ -114,8 +121,8 @@ extension EngineRun {
             // copy of the contact and no hash of the kind; a person the incident carries has only its own map.
             let channelKind = engine.index.kind(ofChannel: id)
             let address: String?
-            if let person = pending.person {
-                address = channelKind.flatMap { Self.address(in: person.addresses, kind: $0.kind) }
+            if let personAddresses {
+                address = channelKind.flatMap { Self.address(in: personAddresses, kind: $0.kind) }
             } else {
                 address = channelKind.flatMap { known?.address(kindSlot: $0.slot) }
             }
@@ -184,14 +191,26 @@ extension EngineRun {
         let reach = reached(by: targets, fields: given)
         var recipients: [Recipient] = []
         recipients.reserveCapacity(reach.ids.count)
+        eachRecipient(of: reach) { recipients.append($0) }
+        return recipients
+    }
+
+    /// Hands `body` each recipient of a walk in order, as `recipients(for:)` lists them: a person the incident carries,
+    /// else the organisation's contact read in place (an id that is neither is skipped). A step's run visits them
+    /// without the list (an allocation and a free per step). Returns whether there was any.
+    @discardableResult
+    func eachRecipient(of reach: Reach, _ body: (Recipient) -> Void) -> Bool {
+        var any = false
         for id in reach.ids {
             if let person = reach.person(id) {
-                recipients.append(.person(person))
+                any = true
+                body(.person(person))
             } else if let known = engine.index.sharedContact(id) {
-                recipients.append(.contact(known))
+                any = true
+                body(.contact(known))
             }
         }
-        return recipients
+        return any
     }
 
     /// Someone a step reaches: a contact of the organisation (shared, read in place) or a person the incident carries.
@@ -443,15 +462,20 @@ extension EngineRun {
         guard let id = template, let compiled = nodes.message(id) else {
             return RenderedMessage(template: template, subject: nil, body: state.title)
         }
-        let value = { (variable: TemplateVariable) in
-            self.variable(variable, recipient: recipient, layer: layer, alternative: alternative)
-        }
         // The fields by slot, fetched once for the render (and only when a placeholder reads one).
         let slotValues = compiled.readsSlots ? slotRead().values : nil
-        let shown = { (value: String, kind: TemplateVariable.FieldKind) in self.shown(value, kind: kind) }
-        return RenderedMessage(
-            template: id, subject: compiled.subject.map { CompiledMessage.render($0, slotValues: slotValues, shown: shown, value: value) },
-            body: CompiledMessage.render(compiled.body, slotValues: slotValues, shown: shown, value: value))
+        // The closures are written where they are passed: kept in a `let` for both renders, the one capturing the
+        // recipient, layer and alternative had its context allocated on the heap for every message.
+        var subject: String?
+        if let text = compiled.subject {
+            subject = CompiledMessage.render(
+                text, slotValues: slotValues, shown: { self.shown($0, kind: $1) },
+                value: { self.variable($0, recipient: recipient, layer: layer, alternative: alternative) })
+        }
+        let body = CompiledMessage.render(
+            compiled.body, slotValues: slotValues, shown: { self.shown($0, kind: $1) },
+            value: { self.variable($0, recipient: recipient, layer: layer, alternative: alternative) })
+        return RenderedMessage(template: id, subject: subject, body: body)
     }
 }
 

@@ -61,6 +61,34 @@ public struct IncidentAddress: Sendable, Hashable {
     /// `asciiEntries` on the text's bytes (ASCII).
     static func asciiEntries(_ bytes: UnsafeBufferPointer<UInt8>) -> [IncidentAddress] {
         var result: [IncidentAddress] = []
+        asciiParts(bytes) { part in
+            if let entry = asciiEntry(part) { result.append(entry) }
+            return true
+        }
+        return result
+    }
+
+    /// The first of `entries`, without the list of them: the reading stops at the first entry that is not blank. An
+    /// `address` field uses only its first; a list of one cost an allocation and a free for every read.
+    public static func firstEntry(_ value: String) -> IncidentAddress? {
+        var text = value
+        return text.withUTF8 { bytes in isASCII(bytes) ? .some(firstASCIIEntry(bytes)) : nil } ?? characterEntries(value).first
+    }
+
+    /// `firstEntry` on the text's bytes (ASCII).
+    static func firstASCIIEntry(_ bytes: UnsafeBufferPointer<UInt8>) -> IncidentAddress? {
+        var found: IncidentAddress?
+        asciiParts(bytes) { part in
+            found = asciiEntry(part)
+            return found == nil
+        }
+        return found
+    }
+
+    /// Hands `body` each comma-separated part of ASCII bytes in turn (commas inside quotes or angle brackets do not
+    /// separate), the last one included, until it returns false. The one splitting rule of the ASCII readers.
+    @inline(__always)
+    private static func asciiParts(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Slice<UnsafeBufferPointer<UInt8>>) -> Bool) {
         var start = 0
         var quoted = false
         var angled = false
@@ -70,26 +98,62 @@ public struct IncidentAddress: Sendable, Hashable {
             case UInt8(ascii: "<") where !quoted: angled = true
             case UInt8(ascii: ">") where !quoted: angled = false
             case UInt8(ascii: ",") where !quoted && !angled:
-                if let entry = asciiEntry(bytes[start..<index]) { result.append(entry) }
+                guard body(bytes[start..<index]) else { return }
                 start = index + 1
             default: break
             }
         }
-        if let entry = asciiEntry(bytes[start...]) { result.append(entry) }
-        return result
+        _ = body(bytes[start...])
     }
 
     /// One ASCII entry, as `parse` reads it.
     private static func asciiEntry(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> IncidentAddress? {
+        guard let parts = asciiEntryParts(text) else { return nil }
+        return IncidentAddress(name: parts.name.map { String(decoding: $0, as: UTF8.self) }, address: String(decoding: parts.address, as: UTF8.self))
+    }
+
+    /// Where an ASCII entry's name (nil: none) and address are in its bytes, as `parse` reads them; nil when blank.
+    @inline(__always)
+    private static func asciiEntryParts(_ text: Slice<UnsafeBufferPointer<UInt8>>)
+        -> (name: Slice<UnsafeBufferPointer<UInt8>>?, address: Slice<UnsafeBufferPointer<UInt8>>)?
+    {
         let trimmed = trimBytes(text, whitespace: true)
         guard let last = trimmed.last else { return nil }
         if last == UInt8(ascii: ">"), let open = trimmed.lastIndex(of: UInt8(ascii: "<")) {
-            let address = String(decoding: trimBytes(trimmed[(open + 1)..<(trimmed.endIndex - 1)], whitespace: false), as: UTF8.self)
+            let address = trimBytes(trimmed[(open + 1)..<(trimmed.endIndex - 1)], whitespace: false)
             var name = trimBytes(trimmed[..<open], whitespace: false)
             if name.count >= 2, name.first == UInt8(ascii: "\""), name.last == UInt8(ascii: "\"") { name = name.dropFirst().dropLast() }
-            return IncidentAddress(name: name.isEmpty ? nil : String(decoding: name, as: UTF8.self), address: address)
+            return (name.isEmpty ? nil : name, address)
         }
-        return IncidentAddress(name: nil, address: String(decoding: trimmed, as: UTF8.self))
+        return (nil, trimmed)
+    }
+
+    /// What a trigger's check of an address field reads: how many entries the value has, and the problem of each entry
+    /// for `kind`, in order (`entries(value).count` and each entry's `problem(kind:)`). For ASCII text the entries are
+    /// checked on their bytes: no list of them and no string for an address or a name, unless there is a problem.
+    public static func check(_ value: String, kind: String) -> (count: Int, problems: [String]) {
+        var kindText = kind
+        if let shape = kindText.withUTF8({ Self.isASCII($0) ? Self.shape(ofASCIIKind: $0) : nil }) {
+            var text = value
+            if let checked = text.withUTF8({ bytes in isASCII(bytes) ? asciiCheck(bytes, shape: shape, kind: kind) : nil }) {
+                return checked
+            }
+        }
+        let entries = Self.entries(value)
+        return (entries.count, entries.compactMap { $0.problem(kind: kind) })
+    }
+
+    /// `check` on ASCII bytes, for an ASCII kind's shape.
+    static func asciiCheck(_ bytes: UnsafeBufferPointer<UInt8>, shape: Shape, kind: String) -> (count: Int, problems: [String]) {
+        var count = 0
+        var problems: [String] = []
+        asciiParts(bytes) { part in
+            guard let parts = asciiEntryParts(part) else { return true }
+            count += 1
+            if let problem = asciiProblem(UnsafeBufferPointer(rebasing: parts.address), shape: shape, kind: kind) { problems.append(problem) }
+            return true
+        }
+        return (count, problems)
     }
 
     /// The bytes without whitespace (tab to carriage return and space) or, when `whitespace` is false, blanks (tab and
@@ -166,11 +230,13 @@ public struct IncidentAddress: Sendable, Hashable {
         var kindText = kind
         guard let shape = kindText.withUTF8({ Self.isASCII($0) ? Self.shape(ofASCIIKind: $0) : nil }) else { return nil }
         var text = address
-        return text.withUTF8 { bytes in Self.isASCII(bytes) ? .some(asciiProblem(bytes, shape: shape, kind: kind)) : nil }
+        return text.withUTF8 { bytes in Self.isASCII(bytes) ? .some(Self.asciiProblem(bytes, shape: shape, kind: kind)) : nil }
     }
 
-    /// `asciiProblem` on the address's bytes (ASCII) for a kind's shape.
-    private func asciiProblem(_ bytes: UnsafeBufferPointer<UInt8>, shape: Shape, kind: String) -> String? {
+    /// `asciiProblem` on an address's bytes (ASCII) for a kind's shape; the address is written from its bytes only into
+    /// a problem's text.
+    private static func asciiProblem(_ bytes: UnsafeBufferPointer<UInt8>, shape: Shape, kind: String) -> String? {
+        var address: String { String(decoding: bytes, as: UTF8.self) }
         let isWhitespace = { (byte: UInt8) in (0x09...0x0D).contains(byte) || byte == 0x20 }
         let isDigit = { (byte: UInt8) in (0x30...0x39).contains(byte) }
         guard let lastByte = bytes.last else { return "an empty address" }
@@ -247,13 +313,13 @@ extension RuleGraph {
         if target.kind == "address", target.also?.isEmpty ?? true {
             guard let only = field(target.ref) else { return [] }
             let kind = only.addressKind ?? "address"
-            let entries = IncidentAddress.entries(fields[only.name] ?? "")
             if only.type == "address-list" {
-                return entries.map { entry in
+                return IncidentAddress.entries(fields[only.name] ?? "").map { entry in
                     CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])
                 }
             }
-            guard let entry = entries.first else { return [] }
+            // One address: its first entry, read without a list of them.
+            guard let entry = IncidentAddress.firstEntry(fields[only.name] ?? "") else { return [] }
             return [CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])]
         }
         return addressRecipientsOfFields(target, declaredBy: field, fields: fields)
@@ -286,7 +352,7 @@ extension RuleGraph {
                 guard let found = field(also[position]) else { return [] }
                 declared = found
             }
-            guard let entry = IncidentAddress.entries(fields[declared.name] ?? "").first else { continue }
+            guard let entry = IncidentAddress.firstEntry(fields[declared.name] ?? "") else { continue }
             let kind = declared.addressKind ?? "address"
             // A kind seen before keeps its first address (put back; the key stays the first spelling).
             if let kept = addresses.updateValue(entry.address, forKey: kind) { addresses[kind] = kept }
