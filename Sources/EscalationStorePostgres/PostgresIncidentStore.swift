@@ -27,6 +27,9 @@ public final class PostgresIncidentStore: SharedIncidentStore {
         public var probeTimeout: Double = 3
         /// A schema of its own (created at start; letters, digits and `_`), e.g. one per test; nil: the default.
         public var schema: String?
+        /// Whole seconds a transaction may sit idle before the server ends its session, and a statement may wait for a
+        /// lock before it fails (`idle_in_transaction_session_timeout`, `lock_timeout`).
+        public var stuckSeconds = 30
         /// Default options.
         public init() {}
     }
@@ -76,7 +79,8 @@ public final class PostgresIncidentStore: SharedIncidentStore {
         configuration.options.connectTimeout = .seconds(5)
         // A process stopped (SIGSTOP, a hung host) inside a transaction must not hold an incident's lock for ever: the
         // server ends such a session, and a wait for a lock gives up with an error rather than hang a request.
-        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "30s"), ("lock_timeout", "30s")]
+        let stuck = "\(max(1, options.stuckSeconds))s"
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", stuck), ("lock_timeout", stuck)]
         if let schema = options.schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
         let scope = options.schema.map { "_" + $0 } ?? ""
         lockPrefix = "escalate\(scope)/"

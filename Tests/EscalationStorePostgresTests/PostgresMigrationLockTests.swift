@@ -45,7 +45,7 @@ struct PostgresMigrationLockTests {
         try await holder.query("BEGIN", logger: Self.logger)
         _ = try await holder.query("SELECT pg_advisory_xact_lock(hashtextextended(\("escalate/migrations/" + held), 0))", logger: Self.logger).collect()
 
-        // With one lock for the whole database this start would wait for the holder, then fail at the lock_timeout.
+        // With one lock for the whole database this start would wait for the holder until its lock_timeout.
         let free = try await TestDatabase.store(schema: other)
         #expect(try await free.databaseSchemaVersion() == PostgresIncidentStore.schemaVersion)
 

@@ -26,6 +26,8 @@ enum TestDatabase {
         options.heartbeat = heartbeat
         options.maxConnections = 4
         options.leaseSeconds = 10
+        // Tests run in parallel on a pool as wide as the machine has cores: a transaction's task can be resumed late.
+        options.stuckSeconds = 300
         let store = PostgresIncidentStore(
             location: try PostgresLocation(url: url), options: options, logger: Logger(label: "test.postgres", factory: { _ in SwiftLogNoOpLogHandler() }), leaseClock: { clock.now })
         try await store.start()
