@@ -37,6 +37,9 @@ extension EngineRun {
                 key: key, contact: recipient.id, channels: channels, index: -1, startedAt: now, template: step.value.template,
                 origin: origin, cc: ccContacts, layer: layer,
                 person: recipient.person, ccPeople: ccPeople.isEmpty ? nil : ccPeople, alternative: step.value.alternative)
+            // An empty list (a new incident's, or one emptied by an acknowledgement) gets room for four at once: it was
+            // reallocated at every append that found it full (every one in the benchmark, about 330 instructions each).
+            if state.pending.capacity == 0 { state.pending.reserveCapacity(4) }
             state.pending.append(pending)
             let first = channels[0]
             // Once resolved (resolve hooks) nothing is sent later: the first channel goes at once, without fallback.
