@@ -63,6 +63,8 @@ final class EngineRun {
 
     func schedule(_ purpose: PendingTimer.Purpose, at instant: Instant) {
         let id = nextID("t")
+        // An empty list gets room for four at once (it was reallocated at most appends as it grew from nothing).
+        if state.timers.capacity == 0 { state.timers.reserveCapacity(4) }
         state.timers.append(PendingTimer(id: id, at: instant, purpose: purpose))
         effects.append(.scheduleTimer(id: id, at: instant))
     }
