@@ -345,7 +345,9 @@ extension EngineRun {
     func reached(by targets: some Collection<CompiledTarget>, fields given: [String: String]?) -> Reach {
         var reach = Reach()
         guard !targets.isEmpty else { return reach }
-        let fields = given ?? state.fields
+        // The fields by name are read where a target asks for them (`given ?? state.fields` at each use): read once
+        // before the walk, they cost an exclusivity check of the run's state and a retain and release on every walk,
+        // though most walks (contacts, groups, schedules, fields and addresses read by slot) never use them.
         reach.ids.reserveCapacity(max(4, targets.count))
         for target in targets {
             switch target.kind {
@@ -358,10 +360,11 @@ extension EngineRun {
                 // values kept beside the state): hashing the name into the fields with SipHash cost about 570
                 // instructions a read. Fields given by the caller, or a name without a slot, are read by name.
                 let value: String?
-                if given == nil, let slot = nodes.fieldSlots[target.ref] { value = slotRead().values[slot] } else { value = fields[target.ref] }
+                if given == nil, let slot = nodes.fieldSlots[target.ref] { value = slotRead().values[slot] } else { value = (given ?? state.fields)[target.ref] }
                 if let value { TargetResolver.appendListItems(value, to: &reach.ids) }
             case "route":
                 // A route row names contacts, groups and schedules (never another route), resolved like any target.
+                let fields = given ?? state.fields
                 let picked = engine.index.route(target.ref)?.targets(fields: fields) ?? []
                 reach.ids += contactIDs(for: picked.filter { $0.kind != "route" }, fields: fields)
             case "address":
@@ -376,7 +379,7 @@ extension EngineRun {
                         declared[name].map { AddressFieldRead(value: values[$0.slot], kind: $0.kind, isList: $0.isList) }
                     }
                 } else {
-                    people = RuleGraph.addressRecipients(of: target, declaredBy: nodes.field, fields: fields)
+                    people = RuleGraph.addressRecipients(of: target, declaredBy: nodes.field, fields: given ?? state.fields)
                 }
                 for person in people where !engine.index.isContact(person.id) {
                     if reach.person(person.id) == nil { reach.people.append(person) }
