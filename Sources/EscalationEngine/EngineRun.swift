@@ -34,9 +34,13 @@ final class EngineRun {
 
     /// The next id of the incident's sequence: `ID/` + `prefix` (one ASCII letter: `t`, `n`, `s`, `p`) + the number,
     /// written on its bytes (`KeyText`).
-    func nextID(_ prefix: Unicode.Scalar) -> String {
+    func nextID(_ prefix: Unicode.Scalar) -> String { Self.nextID(&state, prefix: UInt8(ascii: prefix)) }
+
+    /// `nextID` on a state passed in place: one exclusivity check of the run's state for the whole call, where
+    /// counting, reading the id and reading the number through the run were one each (about 80 instructions apiece).
+    static func nextID(_ state: inout IncidentState, prefix: UInt8) -> String {
         state.sequence += 1
-        return KeyText.key(state.id, prefix: UInt8(ascii: prefix), number: state.sequence)
+        return KeyText.key(state.id, prefix: prefix, number: state.sequence)
     }
 
     func record(_ line: String) { effects.append(.record(line)) }
@@ -62,9 +66,18 @@ final class EngineRun {
     // MARK: - Timers
 
     func schedule(_ purpose: PendingTimer.Purpose, at instant: Instant) {
-        let id = nextID("t")
-        state.timers.append(PendingTimer(id: id, at: instant, purpose: purpose))
+        let id = Self.addTimer(&state, purpose: purpose, at: instant)
         effects.append(.scheduleTimer(id: id, at: instant))
+    }
+
+    /// Numbers a timer and adds it to `state` (passed in place: one exclusivity check of the run's state, where the
+    /// id and the append were three); returns its id.
+    private static func addTimer(_ state: inout IncidentState, purpose: PendingTimer.Purpose, at instant: Instant) -> String {
+        let id = nextID(&state, prefix: UInt8(ascii: "t"))
+        // An empty list gets room for four at once (it was reallocated at most appends as it grew from nothing).
+        if state.timers.capacity == 0 { state.timers.reserveCapacity(4) }
+        state.timers.append(PendingTimer(id: id, at: instant, purpose: purpose))
+        return id
     }
 
     func cancelTimers(where predicate: (PendingTimer.Purpose) -> Bool) {

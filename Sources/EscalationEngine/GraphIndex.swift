@@ -154,6 +154,17 @@ final class PolicyIndex: Sendable {
     let fieldSlots: IDTable<Int>
     /// The number of slots.
     let slotCount: Int
+    /// Each declared field as an `address` target reads it (its slot, address kind and whether it is a list), by name,
+    /// the first of duplicate names winning as `fields` answers: the walk reads the field's value at its slot instead
+    /// of copying the declaration out of `fields` and hashing its name into the incident's fields with SipHash.
+    let addressFields: IDTable<AddressField>
+
+    /// A declared field's slot, address kind (`address` when it has none) and whether it is an `address-list`.
+    struct AddressField: Sendable {
+        let slot: Int
+        let kind: String
+        let isList: Bool
+    }
 
     init(_ policy: CompiledPolicy, templates: [String: CompiledTemplate]) {
         self.policy = policy
@@ -200,6 +211,10 @@ final class PolicyIndex: Sendable {
             })
         fieldSlots = IDTable(slots.map { ($0.key, $0.value) })
         slotCount = slots.count
+        addressFields = IDTable(
+            policy.fields.map { field in
+                (field.name, AddressField(slot: slots[field.name] ?? 0, kind: field.addressKind ?? "address", isList: field.type == "address-list"))
+            })
     }
 
     /// The incident's `fields` by slot (nil where the incident has no value), in one pass over the dictionary: each

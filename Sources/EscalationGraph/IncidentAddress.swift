@@ -308,52 +308,63 @@ extension RuleGraph {
     public static func addressRecipients(of target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
         -> [CompiledContact]
     {
+        addressRecipients(of: target) { name in field(name).map { AddressFieldRead($0, fields: fields) } }
+    }
+
+    /// The rule of `addressRecipients`, each field named by the target read through `read` (nil: not declared). The
+    /// engine reads its fields by slot here (no SipHash of the name, no copy of the declaration).
+    public static func addressRecipients(of target: CompiledTarget, reading read: (String) -> AddressFieldRead?) -> [CompiledContact] {
         // One field (the usual case): no lists of the target's fields and of their declarations, no map of addresses
         // grown one entry at a time; the same contact as the general path below.
         if target.kind == "address", target.also?.isEmpty ?? true {
-            guard let only = field(target.ref) else { return [] }
-            let kind = only.addressKind ?? "address"
-            if only.type == "address-list" {
-                return IncidentAddress.entries(fields[only.name] ?? "").map { entry in
+            guard let only = read(target.ref) else { return [] }
+            let kind = only.kind
+            if only.isList {
+                return IncidentAddress.entries(only.value ?? "").map { entry in
                     CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])
                 }
             }
             // One address: its first entry, read without a list of them.
-            guard let entry = IncidentAddress.firstEntry(fields[only.name] ?? "") else { return [] }
+            guard let entry = IncidentAddress.firstEntry(only.value ?? "") else { return [] }
             return [CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])]
         }
-        return addressRecipientsOfFields(target, declaredBy: field, fields: fields)
+        return addressRecipientsOfFields(target, reading: read)
     }
 
     /// `addressRecipients` for any target: each field's first address under its kind.
     static func addressRecipientsOfFields(_ target: CompiledTarget, declaredBy field: (String) -> CompiledField?, fields: [String: String])
         -> [CompiledContact]
     {
+        addressRecipientsOfFields(target) { name in field(name).map { AddressFieldRead($0, fields: fields) } }
+    }
+
+    /// `addressRecipientsOfFields`, each field read through `read` (nil: not declared).
+    static func addressRecipientsOfFields(_ target: CompiledTarget, reading read: (String) -> AddressFieldRead?) -> [CompiledContact] {
         // Every field must be declared (else nobody).
-        guard target.kind == "address", let first = field(target.ref) else { return [] }
+        guard target.kind == "address", let first = read(target.ref) else { return [] }
         let also = target.also ?? []
-        if first.type == "address-list" {
-            for name in also where field(name) == nil { return [] }
-            let kind = first.addressKind ?? "address"
-            return IncidentAddress.entries(fields[first.name] ?? "").map { entry in
+        if first.isList {
+            for name in also where read(name) == nil { return [] }
+            let kind = first.kind
+            return IncidentAddress.entries(first.value ?? "").map { entry in
                 CompiledContact(id: entry.address, name: entry.name ?? entry.address, canAcknowledge: false, addresses: [kind: entry.address], preferences: [])
             }
         }
-        // One pass over the fields, each declaration read once where it is used (no list of them; an undeclared field
-        // met on the way still means nobody), and each kind's first address kept with one hash when the kind is new.
+        // One pass over the fields, each read once where it is used (no list of them; an undeclared field met on the
+        // way still means nobody), and each kind's first address kept with one hash when the kind is new.
         var addresses = [String: String](minimumCapacity: 1 + also.count)
         var id: String?
         var name: String?
         for position in -1..<also.count {
-            let declared: CompiledField
+            let declared: AddressFieldRead
             if position < 0 {
                 declared = first
             } else {
-                guard let found = field(also[position]) else { return [] }
+                guard let found = read(also[position]) else { return [] }
                 declared = found
             }
-            guard let entry = IncidentAddress.firstEntry(fields[declared.name] ?? "") else { continue }
-            let kind = declared.addressKind ?? "address"
+            guard let entry = IncidentAddress.firstEntry(declared.value ?? "") else { continue }
+            let kind = declared.kind
             // A kind seen before keeps its first address (put back; the key stays the first spelling).
             if let kept = addresses.updateValue(entry.address, forKey: kind) { addresses[kind] = kept }
             id = id ?? entry.address
