@@ -379,14 +379,14 @@ extension EngineRun {
                 // fields are read at their slots (`addressFields`): each declaration copied out of the index and each
                 // name hashed into the fields with SipHash cost about 1,100 instructions a field.
                 let people: [CompiledContact]
-                if given == nil {
+                if let given {
+                    people = RuleGraph.addressRecipients(of: target, declaredBy: nodes.field, fields: given)
+                } else {
                     let values = slotRead().values
                     let declared = nodes.addressFields
                     people = RuleGraph.addressRecipients(of: target) { name in
                         declared[name].map { AddressFieldRead(value: values[$0.slot], kind: $0.kind, isList: $0.isList) }
                     }
-                } else {
-                    people = RuleGraph.addressRecipients(of: target, declaredBy: nodes.field, fields: given ?? state.fields)
                 }
                 for person in people where !engine.index.isContact(person.id) {
                     if reach.person(person.id) == nil { reach.people.append(person) }

@@ -213,7 +213,8 @@ final class PolicyIndex: Sendable {
         slotCount = slots.count
         addressFields = IDTable(
             policy.fields.map { field in
-                (field.name, AddressField(slot: slots[field.name] ?? 0, kind: field.addressKind ?? "address", isList: field.type == "address-list"))
+                let read = AddressFieldRead(field, value: nil)
+                return (field.name, AddressField(slot: slots[field.name] ?? 0, kind: read.kind, isList: read.isList))
             })
     }
 

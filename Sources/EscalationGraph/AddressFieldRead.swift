@@ -17,8 +17,13 @@ public struct AddressFieldRead: Sendable {
         self.isList = isList
     }
 
+    /// The read of the field `declared` with its value: the one place a declaration's kind and list-ness are read.
+    public init(_ declared: CompiledField, value: String?) {
+        self.init(value: value, kind: declared.addressKind ?? "address", isList: declared.type == "address-list")
+    }
+
     /// The read of the field `declared`, its value taken from `fields` by the declared name.
     public init(_ declared: CompiledField, fields: [String: String]) {
-        self.init(value: fields[declared.name], kind: declared.addressKind ?? "address", isList: declared.type == "address-list")
+        self.init(declared, value: fields[declared.name])
     }
 }
